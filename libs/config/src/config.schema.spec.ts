@@ -1,0 +1,30 @@
+import { loadConfig } from './config.schema';
+
+describe('loadConfig', () => {
+  it('gives typed defaults for a bare environment', () => {
+    const config = loadConfig({});
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:19092']);
+    expect(config.gateway.port).toBe(8080);
+    expect(config.database.url).toMatch(/^postgres:\/\//);
+  });
+
+  it('lists every problem in one error', () => {
+    expect(() =>
+      loadConfig({
+        KAFKA_BROKERS: 'not a broker',
+        GATEWAY_PORT: '99999',
+        DATABASE_URL: 'mysql://x',
+        LOG_LEVEL: 'loud',
+      }),
+    ).toThrow(
+      /KAFKA_BROKERS entry "not a broker"[\s\S]*LOG_LEVEL must be one of[\s\S]*DATABASE_URL must use[\s\S]*GATEWAY_PORT must be an integer/,
+    );
+  });
+
+  it('reads an existing cluster from KAFKA_BROKERS', () => {
+    expect(loadConfig({ KAFKA_BROKERS: 'a:9092, b:9093' }).kafka.brokers).toEqual([
+      'a:9092',
+      'b:9093',
+    ]);
+  });
+});

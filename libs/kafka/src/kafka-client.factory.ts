@@ -1,0 +1,50 @@
+/**
+ * The one place kafkajs clients are built. Apps ask for a client with a role
+ * name; brokers, client id and logging come from the validated config.
+ */
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+
+export interface KafkaClientOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  /** Receives kafkajs log entries; defaults to dropping below WARN. */
+  readonly log?: (
+    level: 'debug' | 'info' | 'warn' | 'error',
+    message: string,
+    extra: object,
+  ) => void;
+  readonly connectionTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+}
+
+function levelName(level: logLevel): 'debug' | 'info' | 'warn' | 'error' {
+  switch (level) {
+    case logLevel.ERROR:
+    case logLevel.NOTHING:
+      return 'error';
+    case logLevel.WARN:
+      return 'warn';
+    case logLevel.INFO:
+      return 'info';
+    case logLevel.DEBUG:
+      return 'debug';
+  }
+}
+
+export function createKafkaClient(options: KafkaClientOptions, role: string): Kafka {
+  const sink = options.log;
+  return new Kafka({
+    brokers: [...options.brokers],
+    clientId: `${options.clientId}-${role}`,
+    connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    requestTimeout: options.requestTimeoutMs ?? 30000,
+    retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 5000 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }: LogEntry) => {
+        const { message, ...extra } = log;
+        if (sink) sink(levelName(level), String(message), extra);
+      },
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * Every topic the hub uses, declared once: name, partitions, retention and
+ * compaction. Topic admin creates them from this list; nothing else names topics.
+ */
+export const Topic = {
+  submissions: 'hub.submissions.v1',
+  decisions: 'hub.decisions.v1',
+  deadLetters: 'hub.dlq.v1',
+  policies: 'hub.policies.v1',
+  directory: 'hub.directory.v1',
+  checkpoints: 'hub.checkpoints.v1',
+} as const;
+export type FixedTopic = (typeof Topic)[keyof typeof Topic];
+
+const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+/** One feed topic per recipient agency, so Kafka ACLs can confine each to its own. */
+export function feedTopic(agencyId: string): string {
+  if (!AGENCY_ID.test(agencyId)) throw new Error(`not an agency id: ${JSON.stringify(agencyId)}`);
+  return `hub.feed.${agencyId}.v1`;
+}
+
+export const FEED_TOPIC_PATTERN = /^hub\.feed\.[a-z0-9][a-z0-9-]{1,62}\.v1$/;
+
+export interface TopicSpec {
+  readonly topic: string;
+  readonly partitions: number;
+  readonly config: Readonly<Record<string, string>>;
+}
+
+export interface TopicLayout {
+  readonly partitions: number;
+  readonly replicationFactor: number;
+}
+
+const WEEK_MS = String(7 * 24 * 3600 * 1000);
+
+function base(layout: TopicLayout): Record<string, string> {
+  return { 'min.insync.replicas': String(Math.max(1, Math.min(2, layout.replicationFactor - 1))) };
+}
+
+export function fixedTopicSpecs(layout: TopicLayout): TopicSpec[] {
+  const b = base(layout);
+  return [
+    {
+      topic: Topic.submissions,
+      partitions: layout.partitions,
+      config: { ...b, 'retention.ms': WEEK_MS },
+    },
+    {
+      topic: Topic.decisions,
+      partitions: layout.partitions,
+      config: { ...b, 'retention.ms': WEEK_MS },
+    },
+    {
+      topic: Topic.deadLetters,
+      partitions: 1,
+      config: { ...b, 'retention.ms': String(30 * 24 * 3600 * 1000) },
+    },
+    // Latest policy set per jurisdiction and latest directory entry per agency: compacted.
+    { topic: Topic.policies, partitions: 1, config: { ...b, 'cleanup.policy': 'compact' } },
+    { topic: Topic.directory, partitions: 1, config: { ...b, 'cleanup.policy': 'compact' } },
+    { topic: Topic.checkpoints, partitions: 1, config: { ...b, 'retention.ms': '-1' } },
+  ];
+}
+
+/** Feed topics keep one partition so an agency's feed has one total order. */
+export function feedTopicSpec(agencyId: string, layout: TopicLayout): TopicSpec {
+  return {
+    topic: feedTopic(agencyId),
+    partitions: 1,
+    config: { ...base(layout), 'retention.ms': WEEK_MS },
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * Exactly-once consume-transform-produce: for each slice of a fetched batch, the
+ * outputs (feed deliveries, decisions, dead letters) and the consumed offsets are
+ * written in ONE Kafka transaction. A crash before commit aborts everything, so
+ * read_committed readers see each output once. After an ambiguous transaction
+ * error the producer is re-created (new epoch), which aborts whatever was open.
+ */
+import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { headersOf } from './typed-consumer';
+
+export interface InputRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timestamp: string;
+}
+
+export interface OutputRecord {
+  readonly topic: string;
+  readonly key: string;
+  readonly value: Buffer;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface TransactionalProcessorOptions {
+  readonly groupId: string;
+  readonly inputTopic: string;
+  /** Stable per worker instance: a restarted worker with the same id fences its zombie. */
+  readonly transactionalId: string;
+  readonly sessionTimeoutMs?: number;
+  /** Upper bound of input records handled in one transaction. */
+  readonly maxRecordsPerTransaction?: number;
+  readonly transactionTimeoutMs?: number;
+  /** Must not throw for bad input: bad input becomes a dead-letter output. */
+  readonly transform: (records: readonly InputRecord[]) => Promise<OutputRecord[]> | OutputRecord[];
+  readonly onCommitted?: (inputs: number, outputs: number) => void;
+  readonly onError?: (error: unknown, phase: 'transaction' | 'consumer') => void;
+}
+
+function toInput(topic: string, partition: number, m: KafkaMessage): InputRecord {
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key ? m.key.toString('utf8') : null,
+    value: m.value,
+    headers: headersOf(m.headers),
+    timestamp: m.timestamp,
+  };
+}
+
+export class TransactionalProcessor {
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private stopping = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: TransactionalProcessorOptions,
+  ) {}
+
+  private newProducer(): Producer {
+    return this.kafka.producer({
+      transactionalId: this.options.transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: this.options.transactionTimeoutMs ?? 30000,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  private async resetProducer(): Promise<void> {
+    const old = this.producer;
+    this.producer = undefined;
+    if (old) await old.disconnect().catch(() => undefined);
+    const fresh = this.newProducer();
+    await fresh.connect();
+    this.producer = fresh;
+  }
+
+  async start(): Promise<void> {
+    await this.resetProducer();
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      readUncommitted: false,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 10000,
+      heartbeatInterval: 1000,
+      allowAutoTopicCreation: false,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+    });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.options.inputTopic, fromBeginning: true });
+    const slice = this.options.maxRecordsPerTransaction ?? 500;
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const messages = batch.messages;
+        for (let start = 0; start < messages.length; start += slice) {
+          if (!isRunning() || isStale() || this.stopping) return;
+          const chunk = messages.slice(start, start + slice);
+          const inputs = chunk.map((m) => toInput(batch.topic, batch.partition, m));
+          const outputs = await this.options.transform(inputs);
+          const last = chunk[chunk.length - 1];
+          if (!last) continue;
+          await this.commitTransaction(outputs, batch.topic, batch.partition, last.offset);
+          resolveOffset(last.offset);
+          this.options.onCommitted?.(inputs.length, outputs.length);
+          await heartbeat();
+        }
+      },
+    });
+  }
+
+  private async commitTransaction(
+    outputs: readonly OutputRecord[],
+    topic: string,
+    partition: number,
+    lastOffset: string,
+  ): Promise<void> {
+    const producer = this.producer;
+    if (!producer) throw new Error('transactional producer is not connected');
+    const byTopic = new Map<
+      string,
+      { key: string; value: Buffer; headers?: Record<string, string> }[]
+    >();
+    for (const o of outputs) {
+      let list = byTopic.get(o.topic);
+      if (!list) byTopic.set(o.topic, (list = []));
+      list.push({ key: o.key, value: o.value, headers: o.headers ? { ...o.headers } : undefined });
+    }
+    const txn = await producer.transaction();
+    try {
+      if (byTopic.size > 0) {
+        await txn.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([t, messages]) => ({ topic: t, messages })),
+        });
+      }
+      await txn.sendOffsets({
+        consumerGroupId: this.options.groupId,
+        topics: [
+          { topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] },
+        ],
+      });
+      await txn.commit();
+    } catch (error) {
+      this.options.onError?.(error, 'transaction');
+      await txn.abort().catch(() => undefined);
+      // The outcome may be ambiguous: start a new producer epoch before retrying.
+      await this.resetProducer();
+      throw error; // kafkajs re-fetches from the last committed offset
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+  }
+}
