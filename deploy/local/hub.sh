@@ -11,8 +11,9 @@ ensure_node_modules
 ensure_build
 
 kafka_was_running=1
-if [[ -z "${KAFKA_BROKERS:-}" ]] && ! "$root/deploy/local/kafka.sh" status >/dev/null 2>&1; then kafka_was_running=0; fi
-eval "$("$root/deploy/local/stack.sh" up)"
+if [[ -z "${KAFKA_BROKERS:-}" ]] && ! "$root/deploy/local/kafka/kafka.sh" status >/dev/null 2>&1; then kafka_was_running=0; fi
+stack_env=$("$root/deploy/local/stack.sh" up)
+eval "$stack_env"
 export NODE_ENV="${NODE_ENV:-development}"
 
 pids=()
@@ -21,7 +22,7 @@ cleanup() {
   say "stopping..."
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [[ $kafka_was_running == 0 ]]; then "$root/deploy/local/kafka.sh" stop; fi
+  if [[ $kafka_was_running == 0 ]]; then "$root/deploy/local/kafka/kafka.sh" stop; fi
   say "stopped"
 }
 trap cleanup INT TERM EXIT

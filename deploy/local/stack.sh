@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Brings up what the hub needs on this machine and prints the environment to use:
 #   eval "$(deploy/local/stack.sh up)"
-# Kafka: KAFKA_BROKERS if set, else the local KRaft broker (deploy/local/kafka.sh).
+# Kafka: KAFKA_BROKERS if set, else the local KRaft broker (deploy/local/kafka/kafka.sh).
 # PostgreSQL: DATABASE_URL if set, else local or embedded (deploy/local/postgres.sh).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 case "${1:-up}" in
   up)
     if [[ -z "${KAFKA_BROKERS:-}" ]]; then
-      "$root/deploy/local/kafka.sh" start
+      "$root/deploy/local/kafka/kafka.sh" start
       echo "export KAFKA_BROKERS=127.0.0.1:${KAFKA_PORT:-19092}"
     else
       echo "export KAFKA_BROKERS=$KAFKA_BROKERS"
@@ -18,7 +18,7 @@ case "${1:-up}" in
     echo "export DATABASE_URL=$url"
     ;;
   down)
-    [[ -z "${KAFKA_BROKERS:-}" ]] && "$root/deploy/local/kafka.sh" stop
+    [[ -z "${KAFKA_BROKERS:-}" ]] && "$root/deploy/local/kafka/kafka.sh" stop
     ;;
   *) echo "usage: $0 up|down" >&2; exit 2 ;;
 esac

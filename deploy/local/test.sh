@@ -8,7 +8,8 @@ cd "$root"
 check_prerequisites
 ensure_node_modules
 ensure_build
-eval "$("$root/deploy/local/stack.sh" up)"
+stack_env=$("$root/deploy/local/stack.sh" up)
+eval "$stack_env"
 export NODE_ENV=test LOG_LEVEL="${LOG_LEVEL:-warn}"
 say "migrating $DATABASE_URL"
 node -r ./deploy/runtime/register.js dist/apps/migrate/src/main.js

@@ -1,0 +1,34 @@
+/** Prometheus metrics: one registry per process with default Node metrics. */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class HubMetrics {
+  readonly registry = new Registry();
+
+  constructor(app: string) {
+    this.registry.setDefaultLabels({ app });
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  counter(name: string, help: string, labelNames: readonly string[] = []): Counter<string> {
+    return new Counter({ name, help, labelNames: [...labelNames], registers: [this.registry] });
+  }
+
+  histogram(
+    name: string,
+    help: string,
+    labelNames: readonly string[] = [],
+    buckets?: number[],
+  ): Histogram<string> {
+    return new Histogram({
+      name,
+      help,
+      labelNames: [...labelNames],
+      registers: [this.registry],
+      ...(buckets ? { buckets } : {}),
+    });
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Builds the TypeORM DataSource. Schema changes only through migrations
+ * (synchronize is never on). Application sessions run as the restricted role
+ * `liaison_app`, so even a bug cannot UPDATE or DELETE ledger rows.
+ */
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+import { InitialSchema1732340000000 } from './migrations/1732340000000-initial-schema';
+
+export const MIGRATIONS = [InitialSchema1732340000000];
+
+export interface DataSourceSettings {
+  readonly url: string;
+  readonly poolSize?: number;
+  /** Migrations run as the connecting (owner) role, not as liaison_app. */
+  readonly asOwner?: boolean;
+  readonly applicationName?: string;
+}
+
+export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: settings.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migration',
+    synchronize: false,
+    logging: false,
+    extra: {
+      max: settings.poolSize ?? 10,
+      application_name: settings.applicationName ?? 'liaison',
+      connectionTimeoutMillis: 3000,
+      ...(settings.asOwner ? {} : { options: '-c role=liaison_app' }),
+    },
+  };
+}
+
+export function createDataSource(settings: DataSourceSettings): DataSource {
+  return new DataSource(dataSourceOptions(settings));
+}
+
+export async function runMigrations(url: string): Promise<string[]> {
+  const ds = createDataSource({
+    url,
+    asOwner: true,
+    poolSize: 1,
+    applicationName: 'liaison-migrate',
+  });
+  await ds.initialize();
+  try {
+    const applied = await ds.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await ds.destroy();
+  }
+}

@@ -1,0 +1,4 @@
+export * from './data-source.factory';
+export * from './entities';
+export * from './le-log.repository';
+export * from './replay-store';
