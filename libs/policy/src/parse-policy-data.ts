@@ -1,0 +1,142 @@
+/**
+ * Shape checks for policy data arriving as JSON (seed files, database rows, API
+ * bodies): turns `unknown` into typed documents, or a DomainError naming the field.
+ * Meaning (known agencies, paths, contradictions) is checked by compilePolicies.
+ */
+import { DomainError } from '@liaison/errors';
+import type {
+  Agency,
+  Directory,
+  GroupMembership,
+  OutboundRule,
+  PolicyDocument,
+} from './policy-document';
+
+function fail(where: string, expected: string): never {
+  throw new DomainError(
+    'policy.invalid-document',
+    `${where}: expected ${expected}`,
+    'invalid-input',
+    {
+      where,
+    },
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function record(value: unknown, where: string): Record<string, unknown> {
+  return isRecord(value) ? value : fail(where, 'an object');
+}
+
+function text(value: unknown, where: string): string {
+  return typeof value === 'string' && value.length > 0 ? value : fail(where, 'a non-empty string');
+}
+
+function texts(value: unknown, where: string): string[] {
+  if (!Array.isArray(value)) fail(where, 'an array of strings');
+  return value.map((item, i) => text(item, `${where}[${i}]`));
+}
+
+function optionalTexts(value: unknown, where: string): string[] | undefined {
+  return value === undefined ? undefined : texts(value, where);
+}
+
+function optionalBoolean(value: unknown, where: string): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  return fail(where, 'a boolean');
+}
+
+function rule(value: unknown, where: string): OutboundRule {
+  const r = record(value, where);
+  const to = record(r.to, `${where}.to`);
+  const messageTypes =
+    r.messageTypes === '*' ? '*' : optionalTexts(r.messageTypes, `${where}.messageTypes`);
+  const out: Record<string, unknown> = {
+    id: text(r.id, `${where}.id`),
+    effect:
+      r.effect === 'share' || r.effect === 'deny'
+        ? r.effect
+        : fail(`${where}.effect`, '"share" or "deny"'),
+    to: {
+      agencies: optionalTexts(to.agencies, `${where}.to.agencies`),
+      jurisdictions: optionalTexts(to.jurisdictions, `${where}.to.jurisdictions`),
+      groups: optionalTexts(to.groups, `${where}.to.groups`),
+      kinds: optionalTexts(to.kinds, `${where}.to.kinds`),
+    },
+    messageTypes,
+    maxTlp: r.maxTlp === undefined ? undefined : text(r.maxTlp, `${where}.maxTlp`),
+    maxHandlingCode:
+      r.maxHandlingCode === undefined
+        ? undefined
+        : text(r.maxHandlingCode, `${where}.maxHandlingCode`),
+    purposes: optionalTexts(r.purposes, `${where}.purposes`),
+    withhold: optionalTexts(r.withhold, `${where}.withhold`),
+    releaseVictimIdentity: optionalBoolean(
+      r.releaseVictimIdentity,
+      `${where}.releaseVictimIdentity`,
+    ),
+    releaseMinorIdentity: optionalBoolean(r.releaseMinorIdentity, `${where}.releaseMinorIdentity`),
+    onwardSharing: optionalBoolean(r.onwardSharing, `${where}.onwardSharing`),
+    description:
+      r.description === undefined ? undefined : text(r.description, `${where}.description`),
+  };
+  // Drop absent members so canonical hashing and equality see the same object.
+  const strip = (o: Record<string, unknown>): void => {
+    for (const key of Object.keys(o)) if (o[key] === undefined) delete o[key];
+  };
+  strip(out.to as Record<string, unknown>);
+  strip(out);
+  // Values of enumerations (TLP, kinds, purposes) are checked by compilePolicies.
+  return out as unknown as OutboundRule;
+}
+
+export function parsePolicyDocument(value: unknown): PolicyDocument {
+  const doc = record(value, 'document');
+  const jurisdiction = text(doc.jurisdiction, 'document.jurisdiction');
+  if (!Array.isArray(doc.outbound)) fail(`${jurisdiction}.outbound`, 'an array of rules');
+  return {
+    jurisdiction,
+    outbound: doc.outbound.map((r, i) => rule(r, `${jurisdiction}.outbound[${i}]`)),
+  };
+}
+
+export function parseGroups(value: unknown): GroupMembership {
+  const groups = record(value, 'groups');
+  return Object.fromEntries(
+    Object.entries(groups).map(([name, members]) => [name, texts(members, `groups.${name}`)]),
+  );
+}
+
+function agency(value: unknown, where: string): Agency {
+  const a = record(value, where);
+  const retentionDays =
+    typeof a.retentionDays === 'number'
+      ? a.retentionDays
+      : fail(`${where}.retentionDays`, 'a number');
+  const out: Record<string, unknown> = {
+    id: text(a.id, `${where}.id`),
+    name: text(a.name, `${where}.name`),
+    jurisdiction: text(a.jurisdiction, `${where}.jurisdiction`),
+    kind: text(a.kind, `${where}.kind`),
+    groups: optionalTexts(a.groups, `${where}.groups`),
+    accreditations: texts(a.accreditations ?? [], `${where}.accreditations`),
+    acceptedPurposes: texts(a.acceptedPurposes, `${where}.acceptedPurposes`),
+    retentionDays,
+    suspended: optionalBoolean(a.suspended, `${where}.suspended`),
+  };
+  for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
+  return out as unknown as Agency;
+}
+
+/** directory.json is `{ "agencies": [...] }`; groups.json is `{ "EU": ["NL", ...], ... }`. */
+export function parseDirectory(agenciesJson: unknown, groupsJson: unknown): Directory {
+  const root = record(agenciesJson, 'directory');
+  if (!Array.isArray(root.agencies)) fail('directory.agencies', 'an array');
+  return {
+    agencies: root.agencies.map((a, i) => agency(a, `directory.agencies[${i}]`)),
+    groups: parseGroups(groupsJson),
+  };
+}
