@@ -13,6 +13,7 @@ import {
   HANDLING_CODES,
   MESSAGE_TYPES,
   PURPOSES,
+  SUBJECT_ROLES,
   TLP_LEVELS,
   type Agency,
   type AgencyKind,
@@ -20,6 +21,8 @@ import {
   type OutboundRule,
   type PolicyDocument,
   type Purpose,
+  type SubjectRole,
+  type WithheldSubjectRole,
   type WithheldPath,
 } from './policy-document';
 import { policyDocumentVersion, policySetVersion } from './policy-version';
@@ -64,6 +67,7 @@ export interface CompiledShareRule {
   /** Rule purposes ∩ recipient accepted purposes. */
   readonly purposeMask: number;
   readonly withhold: readonly string[];
+  readonly withholdSubjects: readonly SubjectRole[];
   /** Rule releases victim identity and the recipient is VICTIM_SUPPORT accredited. */
   readonly releasesVictim: boolean;
   /** Rule releases minor identity and the recipient is MINOR_PROTECTION accredited. */
@@ -84,6 +88,7 @@ export interface CandidateCell {
 export interface ShareCombination {
   readonly ruleIds: readonly string[];
   readonly withheld: readonly WithheldPath[];
+  readonly withheldSubjects: readonly WithheldSubjectRole[];
   /** rules + builtin:victim-identity / builtin:minor-identity, indexed by (victim?1:0)|(minor?2:0). */
   readonly rulesWithBuiltins: readonly (readonly string[])[];
 }
@@ -330,7 +335,26 @@ export function validatePolicies(
             details(path),
           );
       }
+      for (const role of rule.withholdSubjects ?? []) {
+        if (!(SUBJECT_ROLES as readonly string[]).includes(role)) {
+          problem(
+            'policy.invalid-rule',
+            at(`withholds unknown subject role "${role}"`),
+            details(role),
+          );
+        }
+      }
       if (rule.effect === 'share') {
+        if (
+          rule.releaseVictimIdentity === true &&
+          (rule.withholdSubjects ?? []).includes('VICTIM')
+        ) {
+          problem(
+            'policy.contradiction',
+            at('both withholds VICTIM subjects and releases victim identity'),
+            details('VICTIM'),
+          );
+        }
         if (rule.maxTlp === undefined || !(TLP_LEVELS as readonly string[]).includes(rule.maxTlp)) {
           problem(
             'policy.invalid-rule',
@@ -372,6 +396,7 @@ export function validatePolicies(
             'maxTlp',
             'maxHandlingCode',
             'withhold',
+            'withholdSubjects',
             'releaseVictimIdentity',
             'releaseMinorIdentity',
             'onwardSharing',
@@ -480,6 +505,7 @@ export function compilePolicies(
           maxHandlingRank: HANDLING_RANK[rule.maxHandlingCode ?? 'H0'] ?? 0,
           purposeMask,
           withhold: [...new Set(rule.withhold ?? [])],
+          withholdSubjects: [...new Set(rule.withholdSubjects ?? [])],
           releasesVictim: rule.releaseVictimIdentity === true && recipient.victimSupportAccredited,
           releasesMinor: rule.releaseMinorIdentity === true && recipient.minorProtectionAccredited,
           onwardSharing: rule.onwardSharing === true,

@@ -19,6 +19,7 @@ import {
   type MessageFacts,
   type RecipientDecision,
   type WithheldPath,
+  type WithheldSubjectRole,
 } from './policy-document';
 
 const TLP_AMBER_STRICT = TLP_RANK['AMBER+STRICT'] ?? 3;
@@ -30,6 +31,7 @@ const IDENTITY_PURPOSE_MASK = IDENTITY_RELEASE_PURPOSES.reduce(
 );
 const EMPTY_CELL: CandidateCell = { deny: [], share: [], combos: new Map() };
 const NO_WITHHELD: readonly WithheldPath[] = Object.freeze([]);
+const NO_SUBJECTS: readonly WithheldSubjectRole[] = Object.freeze([]);
 /** Beyond this many share candidates the match set is keyed by a string, not a bitmask. */
 const MAX_MASK_CANDIDATES = 30;
 
@@ -74,6 +76,7 @@ function denied(
     outcome: 'DENIED',
     rules,
     withheld: NO_WITHHELD,
+    withheldSubjects: NO_SUBJECTS,
     victimIdentityReleased: false,
     minorIdentityReleased: false,
     policyVersion: set.version,
@@ -96,6 +99,7 @@ function combination(
   if (cached !== undefined) return cached;
   const ruleIds: string[] = [];
   const withheld: WithheldPath[] = [];
+  const withheldSubjects: WithheldSubjectRole[] = [];
   const seen = new Set<string>();
   for (const i of matched) {
     const rule = cell.share[i];
@@ -106,11 +110,17 @@ function combination(
       seen.add(path);
       withheld.push(Object.freeze({ path, ruleId: rule.id }));
     }
+    for (const role of rule.withholdSubjects) {
+      if (withheldSubjects.some((w) => w.role === role)) continue;
+      withheldSubjects.push(Object.freeze({ role, ruleId: rule.id }));
+    }
   }
   const freeze = (ids: string[]): readonly string[] => Object.freeze(ids);
   const combo: ShareCombination = {
     ruleIds: freeze(ruleIds),
-    withheld: withheld.length === 0 ? NO_WITHHELD : Object.freeze(withheld),
+    // Each combination owns its arrays: planRedaction memoises plans by their identity.
+    withheld: Object.freeze(withheld),
+    withheldSubjects: withheldSubjects.length === 0 ? NO_SUBJECTS : Object.freeze(withheldSubjects),
     rulesWithBuiltins: [
       freeze([...ruleIds]),
       freeze([...ruleIds, BUILTIN.victimIdentity]),
@@ -197,12 +207,17 @@ export function decideForAgency(
   const combo = combination(cell, useMask ? mask : matched.join(','), matched);
   const victimWithheld = facts.hasVictim && !victimReleased;
   const minorWithheld = facts.hasMinor && !minorReleased;
-  const redacted = combo.withheld.length > 0 || victimWithheld || minorWithheld;
+  const redacted =
+    combo.withheld.length > 0 ||
+    combo.withheldSubjects.length > 0 ||
+    victimWithheld ||
+    minorWithheld;
   return {
     recipient: id,
     outcome: redacted ? 'REDACTED' : 'FULL',
     rules: combo.rulesWithBuiltins[(victimWithheld ? 1 : 0) | (minorWithheld ? 2 : 0)]!,
     withheld: combo.withheld,
+    withheldSubjects: combo.withheldSubjects,
     victimIdentityReleased: victimReleased,
     minorIdentityReleased: minorReleased,
     policyVersion: set.version,

@@ -74,6 +74,7 @@ function rule(value: unknown, where: string): OutboundRule {
         : text(r.maxHandlingCode, `${where}.maxHandlingCode`),
     purposes: optionalTexts(r.purposes, `${where}.purposes`),
     withhold: optionalTexts(r.withhold, `${where}.withhold`),
+    withholdSubjects: optionalTexts(r.withholdSubjects, `${where}.withholdSubjects`),
     releaseVictimIdentity: optionalBoolean(
       r.releaseVictimIdentity,
       `${where}.releaseVictimIdentity`,

@@ -113,6 +113,11 @@ export interface OutboundRule {
   readonly purposes?: readonly Purpose[];
   /** Field paths withheld from recipients this rule shares with (share rules only). */
   readonly withhold?: readonly string[];
+  /**
+   * Subjects of these roles are withheld whole (the subjects[] element and all under
+   * it), e.g. ['SUSPECT'] for a victim-support NGO. Share rules only.
+   */
+  readonly withholdSubjects?: readonly SubjectRole[];
   readonly releaseVictimIdentity?: boolean;
   readonly releaseMinorIdentity?: boolean;
   /** Lets an H2 message reach an INTERNATIONAL_HUB the originator listed in releasableTo. */
@@ -144,7 +149,8 @@ export interface MessageFacts {
   readonly hasMinor: boolean;
 }
 
-export type SubjectRole = 'VICTIM' | 'SUSPECT' | 'WITNESS';
+export const SUBJECT_ROLES = ['VICTIM', 'SUSPECT', 'WITNESS'] as const;
+export type SubjectRole = (typeof SUBJECT_ROLES)[number];
 
 /** One selectively disclosable field of one message (computed once per message by the app). */
 export interface DisclosureSlot {
@@ -164,6 +170,11 @@ export interface WithheldPath {
   readonly ruleId: string;
 }
 
+export interface WithheldSubjectRole {
+  readonly role: SubjectRole;
+  readonly ruleId: string;
+}
+
 export interface RecipientDecision {
   readonly recipient: string;
   readonly outcome: DecisionOutcome;
@@ -171,6 +182,8 @@ export interface RecipientDecision {
   readonly rules: readonly string[];
   /** Paths withheld by rules (victim/minor identity is resolved per slot by planRedaction). */
   readonly withheld: readonly WithheldPath[];
+  /** Subject roles withheld whole by rules (first rule that withholds each role). */
+  readonly withheldSubjects: readonly WithheldSubjectRole[];
   /** A matching rule releases victim identity to this (accredited) recipient. */
   readonly victimIdentityReleased: boolean;
   /** A matching rule releases minor identity to this (accredited) recipient. */

@@ -12,6 +12,7 @@ import {
   type DisclosureSlot,
   type RecipientDecision,
   type WithheldPath,
+  type WithheldSubjectRole,
 } from './policy-document';
 
 export interface WithheldSlot extends WithheldPath {
@@ -32,8 +33,15 @@ export interface PreparedCatalogue {
   readonly parentPosition: readonly number[];
   /** Per slot: its schema path then its ancestors, nearest first. */
   readonly candidatePaths: readonly (readonly string[])[];
-  /** Memo: withheld list → plans by (victimReleased?1:0)|(minorReleased?2:0). */
-  readonly plans: WeakMap<readonly WithheldPath[], (SlotRedactionPlan | undefined)[]>;
+  /**
+   * Memo: (withheld paths, withheld subject roles) by identity → plans indexed by
+   * (victimReleased?1:0)|(minorReleased?2:0). Compiled decisions share these arrays
+   * per matching-rule combination, so a fan-out computes each distinct plan once.
+   */
+  readonly plans: WeakMap<
+    readonly WithheldPath[],
+    WeakMap<readonly WithheldSubjectRole[], (SlotRedactionPlan | undefined)[]>
+  >;
 }
 
 const DENIED_PLAN: SlotRedactionPlan = Object.freeze({
@@ -91,6 +99,7 @@ export function prepareCatalogue(catalogue: readonly DisclosureSlot[]): Prepared
 function computePlan(
   prepared: PreparedCatalogue,
   withheldPaths: readonly WithheldPath[],
+  withheldSubjects: readonly WithheldSubjectRole[],
   victimReleased: boolean,
   minorReleased: boolean,
 ): SlotRedactionPlan {
@@ -106,6 +115,14 @@ function computePlan(
       for (const path of prepared.candidatePaths[position] ?? []) {
         ruleId = ruleOfPath.get(path);
         if (ruleId !== undefined) break;
+      }
+    }
+    if (ruleId === undefined && slot.subjectRole !== null) {
+      for (const w of withheldSubjects) {
+        if (w.role === slot.subjectRole) {
+          ruleId = w.ruleId;
+          break;
+        }
       }
     }
     if (ruleId === undefined && slot.subjectIdentity) {
@@ -134,7 +151,8 @@ function computePlan(
 
 /**
  * Which slots one recipient gets. A slot is withheld when its path or an ancestor path
- * is withheld by a rule (that rule; nearest path wins), else when it is identity of a
+ * is withheld by a rule (that rule; nearest path wins), else when its subject's role is
+ * withheld whole by a rule (withholdSubjects), else when it is identity of a
  * victim without victim release (builtin:victim-identity), else identity of a minor
  * without minor release (builtin:minor-identity), else when its parent is withheld
  * (the parent's rule). FULL iff nothing is withheld; a DENIED decision discloses nothing.
@@ -149,16 +167,22 @@ export function planRedaction(
     : (catalogue as PreparedCatalogue);
   const variant =
     (decision.victimIdentityReleased ? 1 : 0) | (decision.minorIdentityReleased ? 2 : 0);
-  let plans = prepared.plans.get(decision.withheld);
+  let bySubjects = prepared.plans.get(decision.withheld);
+  if (bySubjects === undefined) {
+    bySubjects = new WeakMap();
+    prepared.plans.set(decision.withheld, bySubjects);
+  }
+  let plans = bySubjects.get(decision.withheldSubjects);
   if (plans === undefined) {
     plans = [undefined, undefined, undefined, undefined];
-    prepared.plans.set(decision.withheld, plans);
+    bySubjects.set(decision.withheldSubjects, plans);
   }
   let plan = plans[variant];
   if (plan === undefined) {
     plan = computePlan(
       prepared,
       decision.withheld,
+      decision.withheldSubjects,
       decision.victimIdentityReleased,
       decision.minorIdentityReleased,
     );

@@ -18,6 +18,7 @@ import {
   type Purpose,
   type RecipientDecision,
   type WithheldPath,
+  type WithheldSubjectRole,
 } from './policy-document';
 
 function rank<T extends string>(levels: readonly T[], value: T | undefined): number {
@@ -41,6 +42,7 @@ export function referenceDecide(
     outcome: 'DENIED',
     rules,
     withheld: [],
+    withheldSubjects: [],
     victimIdentityReleased: false,
     minorIdentityReleased: false,
     policyVersion,
@@ -104,6 +106,13 @@ export function referenceDecide(
       if (!withheld.some((w) => w.path === path)) withheld.push({ path, ruleId: rule.id });
     }
   }
+  const withheldSubjects: WithheldSubjectRole[] = [];
+  for (const rule of matching) {
+    for (const role of rule.withholdSubjects ?? []) {
+      if (!withheldSubjects.some((w) => w.role === role))
+        withheldSubjects.push({ role, ruleId: rule.id });
+    }
+  }
   const identityFits = (rule: OutboundRule): boolean =>
     fitting(rule).some((p) => IDENTITY_RELEASE_PURPOSES.includes(p));
   const victimIdentityReleased = matching.some(
@@ -123,6 +132,7 @@ export function referenceDecide(
   if (facts.hasMinor && !minorIdentityReleased) ids.push(BUILTIN.minorIdentity);
   const redacted =
     withheld.length > 0 ||
+    withheldSubjects.length > 0 ||
     (facts.hasVictim && !victimIdentityReleased) ||
     (facts.hasMinor && !minorIdentityReleased);
   return {
@@ -130,6 +140,7 @@ export function referenceDecide(
     outcome: redacted ? 'REDACTED' : 'FULL',
     rules: ids,
     withheld,
+    withheldSubjects,
     victimIdentityReleased,
     minorIdentityReleased,
     policyVersion,
@@ -168,6 +179,8 @@ export function referencePlanRedaction(
       const hit = decision.withheld.find((w) => w.path === path);
       if (hit !== undefined) return hit.ruleId;
     }
+    const role = decision.withheldSubjects.find((w) => w.role === slot.subjectRole);
+    if (role !== undefined) return role.ruleId;
     if (slot.subjectIdentity && slot.subjectRole === 'VICTIM' && !decision.victimIdentityReleased) {
       return BUILTIN.victimIdentity;
     }
