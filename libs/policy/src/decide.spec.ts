@@ -1,0 +1,249 @@
+import {
+  BUILTIN,
+  compilePolicies,
+  decide,
+  decideAll,
+  type CompiledPolicySet,
+  type PolicyDocument,
+  type RecipientDecision,
+} from '@liaison/policy';
+import { KNOWN_PATHS, facts, loadSeed } from '../test/fixtures';
+
+const seed = loadSeed();
+const set = compilePolicies(seed.documents, seed.directory, KNOWN_PATHS);
+
+function byRecipient(decisions: RecipientDecision[]): Record<string, RecipientDecision> {
+  return Object.fromEntries(decisions.map((d) => [d.recipient, d]));
+}
+
+function withNl(outbound: PolicyDocument['outbound']): CompiledPolicySet {
+  const documents = seed.documents.map((d) => (d.jurisdiction === 'NL' ? { ...d, outbound } : d));
+  return compilePolicies(documents, seed.directory, KNOWN_PATHS);
+}
+
+describe('decide (seed world, NL originator)', () => {
+  it('gives every agency a decision naming the rules that produced it', () => {
+    const d = byRecipient(decideAll(set, facts()));
+    expect(Object.keys(d)).toHaveLength(seed.directory.agencies.length);
+    expect(d['nl-knp']).toMatchObject({ outcome: 'DENIED', rules: [BUILTIN.originator] });
+    expect(d['de-bka']).toMatchObject({ outcome: 'FULL', rules: ['NL-EU-01'], withheld: [] });
+    expect(d['nl-kmar']).toMatchObject({ outcome: 'FULL', rules: ['NL-EU-01'] });
+    expect(d['uk-nca']).toMatchObject({
+      outcome: 'REDACTED',
+      rules: ['NL-UK-01'],
+      withheld: [{ path: 'financialIdentifiers[]', ruleId: 'NL-UK-01' }],
+    });
+    expect(d['th-dsi']?.withheld.map((w) => w.path)).toEqual([
+      'narrative',
+      'financialIdentifiers[]',
+      'subjects[].identity.documents[]',
+    ]);
+    expect(d['int-hub']).toMatchObject({ outcome: 'REDACTED', rules: ['NL-HUB-01'] });
+    expect(d['ngo-safehaven']).toMatchObject({ outcome: 'DENIED', rules: [BUILTIN.defaultDeny] });
+  });
+
+  it('stamps the policy version on every decision', () => {
+    for (const d of decideAll(set, facts())) expect(d.policyVersion).toBe(set.version);
+    expect(set.version).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('denies by default: no rule of the originator jurisdiction addresses the recipient', () => {
+    const d = decide(set, facts({ messageType: 'FINANCIAL_PATTERN' }), 'th-dsi');
+    expect(d).toMatchObject({ outcome: 'DENIED', rules: [BUILTIN.defaultDeny] });
+    const none = decide(
+      set,
+      facts({ originatorJurisdiction: 'XX', originatorAgency: 'xx-a' }),
+      'de-bka',
+    );
+    expect(none.rules).toEqual([BUILTIN.defaultDeny]);
+  });
+
+  it('denies unknown recipients', () => {
+    expect(decide(set, facts(), 'zz-nobody')).toMatchObject({
+      outcome: 'DENIED',
+      rules: [BUILTIN.unknownRecipient],
+    });
+  });
+
+  it('lets a matching deny rule win over share rules', () => {
+    const d = decide(set, facts({ messageType: 'VICTIM_AT_RISK', hasVictim: true }), 'int-hub');
+    expect(d).toMatchObject({ outcome: 'DENIED', rules: ['NL-HUB-DENY-01'] });
+  });
+
+  it('unions withheld paths of all matching share rules and names every contributing rule', () => {
+    const custom = withNl([
+      {
+        id: 'A',
+        effect: 'share',
+        to: { groups: ['EU'] },
+        maxTlp: 'AMBER',
+        maxHandlingCode: 'H3',
+        purposes: ['INVESTIGATION'],
+        withhold: ['narrative'],
+      },
+      {
+        id: 'B',
+        effect: 'share',
+        to: { agencies: ['de-bka'] },
+        maxTlp: 'AMBER',
+        maxHandlingCode: 'H3',
+        purposes: ['INVESTIGATION'],
+        withhold: ['narrative', 'vehicles[]'],
+      },
+    ]);
+    const d = decide(custom, facts(), 'de-bka');
+    expect(d.rules).toEqual(['A', 'B']);
+    expect(d.withheld).toEqual([
+      { path: 'narrative', ruleId: 'A' },
+      { path: 'vehicles[]', ruleId: 'B' },
+    ]);
+  });
+
+  it('respects maxTlp, maxHandlingCode and purposes (message ∩ rule ∩ recipient)', () => {
+    expect(decide(set, facts({ tlp: 'AMBER+STRICT' }), 'uk-nca').rules).toEqual([
+      BUILTIN.defaultDeny,
+    ]);
+    expect(decide(set, facts({ handlingCode: 'H2' }), 'uk-nca').rules).toEqual([
+      BUILTIN.defaultDeny,
+    ]);
+    // th-dsi accepts INVESTIGATION only; NL-ASEAN-01 shares for INVESTIGATION only.
+    expect(decide(set, facts({ purposes: ['BORDER_CONTROL'] }), 'th-dsi').rules).toEqual([
+      BUILTIN.defaultDeny,
+    ]);
+    expect(decide(set, facts({ purposes: [] }), 'de-bka').rules).toEqual([BUILTIN.defaultDeny]);
+  });
+
+  it('TLP:RED goes only to named recipients', () => {
+    const red = facts({ tlp: 'RED', namedRecipients: ['de-bka'] });
+    const d = byRecipient(decideAll(set, red));
+    expect(d['de-bka']?.outcome).toBe('FULL');
+    expect(d['fr-ocriest']).toMatchObject({ outcome: 'DENIED', rules: [BUILTIN.tlpRed] });
+    // Named but no rule reaches up to RED: still default deny.
+    expect(decide(set, facts({ tlp: 'RED', namedRecipients: ['uk-nca'] }), 'uk-nca').rules).toEqual(
+      [BUILTIN.defaultDeny],
+    );
+  });
+
+  it('AMBER+STRICT reaches only directly targeted agencies, never hubs', () => {
+    const strict = facts({ tlp: 'AMBER+STRICT', namedRecipients: ['fr-ocriest'] });
+    const d = byRecipient(decideAll(set, strict));
+    expect(d['fr-ocriest']?.outcome).toBe('FULL');
+    expect(d['de-bka']).toMatchObject({ outcome: 'DENIED', rules: [BUILTIN.amberStrict] });
+    const direct = withNl([
+      {
+        id: 'HUB',
+        effect: 'share',
+        to: { agencies: ['int-hub', 'de-bka'] },
+        maxTlp: 'RED',
+        maxHandlingCode: 'H3',
+        purposes: ['INVESTIGATION'],
+      },
+    ]);
+    const s2 = byRecipient(decideAll(direct, facts({ tlp: 'AMBER+STRICT' })));
+    expect(s2['de-bka']?.outcome).toBe('FULL');
+    expect(s2['int-hub']?.rules).toEqual([BUILTIN.amberStrict]);
+  });
+
+  it('H2 reaches an international hub only with onwardSharing and the originator listing it', () => {
+    expect(decide(set, facts({ handlingCode: 'H2' }), 'int-hub').rules).toEqual([BUILTIN.h2Onward]);
+    const listed = facts({ handlingCode: 'H2', releasableTo: ['int-hub', 'de-bka'] });
+    expect(decide(set, listed, 'int-hub').rules).toEqual(['NL-HUB-01']);
+    const noOnward = withNl([
+      {
+        id: 'H',
+        effect: 'share',
+        to: { kinds: ['INTERNATIONAL_HUB'] },
+        maxTlp: 'AMBER',
+        maxHandlingCode: 'H3',
+        purposes: ['INVESTIGATION'],
+      },
+    ]);
+    expect(decide(noOnward, listed, 'int-hub').rules).toEqual([BUILTIN.h2Onward]);
+    expect(decide(set, listed, 'de-bka').outcome).toBe('FULL'); // H2 limits hubs only
+  });
+
+  it("enforces the originator's releasability list", () => {
+    const d = byRecipient(decideAll(set, facts({ releasableTo: ['de-bka'] })));
+    expect(d['de-bka']?.outcome).toBe('FULL');
+    expect(d['fr-ocriest']?.rules).toEqual([BUILTIN.releasability]);
+  });
+
+  it('releases victim identity only to accredited recipients with a matching release', () => {
+    const victim = facts({
+      messageType: 'VICTIM_AT_RISK',
+      hasVictim: true,
+      purposes: ['INVESTIGATION', 'VICTIM_SUPPORT'],
+    });
+    const d = byRecipient(decideAll(set, victim));
+    expect(d['de-bka']).toMatchObject({ outcome: 'FULL', victimIdentityReleased: true });
+    // fr-ocriest: matched by NL-EU-01 (which releases) but not VICTIM_SUPPORT accredited.
+    expect(d['fr-ocriest']).toMatchObject({
+      outcome: 'REDACTED',
+      victimIdentityReleased: false,
+      rules: ['NL-EU-01', BUILTIN.victimIdentity],
+    });
+    expect(d['ngo-safehaven']).toMatchObject({
+      victimIdentityReleased: true,
+      rules: ['NL-NGO-01'],
+    });
+    // Purpose must fit: RESEARCH never releases identity.
+    const research = withNl([
+      {
+        id: 'R',
+        effect: 'share',
+        to: { agencies: ['de-bka'] },
+        maxTlp: 'AMBER',
+        maxHandlingCode: 'H3',
+        purposes: ['RESEARCH', 'INVESTIGATION'],
+        releaseVictimIdentity: true,
+      },
+    ]);
+    expect(decide(research, { ...victim, purposes: ['RESEARCH'] }, 'de-bka').outcome).toBe(
+      'DENIED',
+    ); // de-bka accepts no RESEARCH
+  });
+
+  it('minors need releaseMinorIdentity and MINOR_PROTECTION accreditation', () => {
+    const minor = facts({
+      messageType: 'MISSING_PERSON',
+      hasVictim: true,
+      hasMinor: true,
+      purposes: ['VICTIM_SUPPORT'],
+    });
+    const d = byRecipient(decideAll(set, minor));
+    expect(d['ro-diicot']).toMatchObject({ outcome: 'FULL', minorIdentityReleased: true });
+    expect(d['de-bka']).toMatchObject({
+      outcome: 'REDACTED',
+      victimIdentityReleased: true,
+      minorIdentityReleased: false,
+      rules: ['NL-EU-01', BUILTIN.minorIdentity],
+    });
+  });
+
+  it('gives a suspended agency nothing', () => {
+    const directory = {
+      ...seed.directory,
+      agencies: seed.directory.agencies.map((a) =>
+        a.id === 'de-bka' ? { ...a, suspended: true } : a,
+      ),
+    };
+    const suspended = compilePolicies(seed.documents, directory, KNOWN_PATHS);
+    expect(decide(suspended, facts(), 'de-bka').rules).toEqual([BUILTIN.suspended]);
+  });
+
+  it('withholds whole subjects by role (suspects from the NGO)', () => {
+    const d = decide(
+      set,
+      facts({ messageType: 'VICTIM_REFERRED', kind: 'CASE_NOTICE', purposes: ['VICTIM_SUPPORT'] }),
+      'ngo-safehaven',
+    );
+    expect(d.withheldSubjects).toEqual([{ role: 'SUSPECT', ruleId: 'NL-NGO-01' }]);
+    expect(d.outcome).toBe('REDACTED');
+  });
+
+  it('rejects facts with an unknown TLP', () => {
+    expect(() => decide(set, facts({ tlp: 'PURPLE' as never }), 'de-bka')).toThrow(
+      expect.objectContaining({ code: 'policy.invalid-facts' }),
+    );
+  });
+});
