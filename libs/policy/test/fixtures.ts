@@ -122,3 +122,13 @@ export function catalogueWithSubjects(): DisclosureSlot[] {
   add('financialIdentifiers[]', null);
   return slots;
 }
+
+/** Runs fn and returns the error code it threw (fails the test if it did not throw). */
+export function thrownCode(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    return (error as { code?: string }).code ?? 'no-code';
+  }
+  throw new Error('expected a DomainError, nothing was thrown');
+}

@@ -1,0 +1,57 @@
+import { BUILTIN, compilePolicies, diffDryRun, dryRun } from '@liaison/policy';
+import { KNOWN_PATHS, catalogueWithSubjects, facts, loadSeed } from '../test/fixtures';
+
+const seed = loadSeed();
+const current = compilePolicies(seed.documents, seed.directory, KNOWN_PATHS);
+const catalogue = catalogueWithSubjects();
+const victimFacts = facts({
+  messageType: 'VICTIM_AT_RISK',
+  hasVictim: true,
+  hasMinor: true,
+  purposes: ['INVESTIGATION', 'VICTIM_SUPPORT'],
+});
+
+describe('dryRun', () => {
+  it('lists, for every agency, outcome, rules and each field', () => {
+    const report = dryRun(current, victimFacts, catalogue);
+    expect(report.policyVersion).toBe(current.version);
+    expect(report.recipients).toHaveLength(seed.directory.agencies.length);
+    const ngo = report.recipients.find((r) => r.recipient === 'ngo-safehaven')!;
+    expect(ngo.outcome).toBe('REDACTED');
+    expect(ngo.fields.find((f) => f.path === 'financialIdentifiers[]')).toMatchObject({
+      disclosed: false,
+      ruleId: 'NL-NGO-01',
+    });
+    expect(
+      ngo.fields.filter((f) => f.path === 'subjects[].identity.fullName').map((f) => f.disclosed),
+    ).toEqual([true, true, false]);
+    const hub = report.recipients.find((r) => r.recipient === 'int-hub')!;
+    expect(hub.fields.every((f) => !f.disclosed && f.ruleId === 'NL-HUB-DENY-01')).toBe(true);
+  });
+
+  it('diffs a draft policy against the current one', () => {
+    const draftDocs = seed.documents.map((d) =>
+      d.jurisdiction === 'NL'
+        ? {
+            ...d,
+            outbound: d.outbound.map((r) =>
+              r.id === 'NL-NGO-01' ? { ...r, withhold: [...(r.withhold ?? []), 'locations[]'] } : r,
+            ),
+          }
+        : d,
+    );
+    const draft = compilePolicies(draftDocs, seed.directory, KNOWN_PATHS);
+    const diff = diffDryRun(current, draft, victimFacts, catalogue);
+    expect(diff.draftVersion).not.toBe(diff.currentVersion);
+    expect(diff.changes).toEqual([
+      {
+        recipient: 'ngo-safehaven',
+        before: { outcome: 'REDACTED', rules: ['NL-NGO-01'] },
+        after: { outcome: 'REDACTED', rules: ['NL-NGO-01'] },
+        newlyDisclosed: [],
+        newlyWithheld: [{ index: 19, path: 'locations[]', ruleId: 'NL-NGO-01' }],
+      },
+    ]);
+    expect(BUILTIN.defaultDeny).toBe('builtin:default-deny');
+  });
+});
