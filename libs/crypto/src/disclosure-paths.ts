@@ -50,8 +50,9 @@ export function parseDisclosablePath(path: string): readonly PathSegment[] {
 
 /** A mutable disclosure frame node, in @sd-jwt/core's shape. */
 export interface FrameNode {
-  _sd?: string[];
-  [child: string]: FrameNode | string[] | undefined;
+  /** Field names in an object frame; element positions (numbers) in an array frame. */
+  _sd?: (string | number)[];
+  [child: string]: FrameNode | (string | number)[] | undefined;
 }
 
 function childFrame(node: FrameNode, key: string): FrameNode {
@@ -62,7 +63,7 @@ function childFrame(node: FrameNode, key: string): FrameNode {
   return created;
 }
 
-function markDisclosable(node: FrameNode, key: string): void {
+function markDisclosable(node: FrameNode, key: string | number): void {
   const sd = (node._sd ??= []);
   if (!sd.includes(key)) sd.push(key);
 }
@@ -106,7 +107,7 @@ function addPath(
   const arrayFrame = childFrame(frame, segment.name);
   value.forEach((element: unknown, index) => {
     if (rest.length === 0) {
-      markDisclosable(arrayFrame, String(index));
+      markDisclosable(arrayFrame, index);
     } else if (isPlainObject(element)) {
       addPath(childFrame(arrayFrame, String(index)), element, rest, path);
     }

@@ -1,0 +1,94 @@
+/**
+ * Test fixtures shared by the libs/crypto specs: agencies with keys, a key
+ * directory, an Alert-like message with 20 disclosures, a fixed clock.
+ * Not exported from the library.
+ */
+import { createJwsSigner, type JwsSigner, type SignerKey } from '../compact-jws';
+import { generateAgencyKeys, type GeneratedAgencyKeys, type SignatureAlg } from '../jwk';
+import { KeyDirectory, type AgencyKey } from '../key-directory';
+
+export const NOW_MS = Date.UTC(2025, 0, 15, 12, 0, 0);
+export const NOW_SEC = NOW_MS / 1000;
+export const clock = (): number => NOW_MS;
+
+export interface TestAgency {
+  readonly agencyId: string;
+  readonly keys: GeneratedAgencyKeys;
+  readonly record: AgencyKey;
+  readonly signerKey: SignerKey;
+  readonly signer: JwsSigner;
+}
+
+export function makeAgency(
+  agencyId: string,
+  alg: SignatureAlg = 'EdDSA',
+  overrides: Partial<AgencyKey> = {},
+): TestAgency {
+  const keys = generateAgencyKeys(alg);
+  const record: AgencyKey = {
+    agencyId,
+    kid: keys.kid,
+    use: 'sig',
+    alg,
+    publicJwk: keys.publicJwk,
+    notBefore: NOW_SEC - 86_400,
+    status: 'active',
+    ...overrides,
+  };
+  const signerKey: SignerKey = { privateJwk: keys.privateJwk, kid: keys.kid, alg };
+  return { agencyId, keys, record, signerKey, signer: createJwsSigner(signerKey) };
+}
+
+export function directoryOf(...agencies: readonly TestAgency[]): KeyDirectory {
+  return new KeyDirectory(agencies.map((a) => a.record));
+}
+
+/** 20 disclosures: 3 subjects x (element, identity, fullName, dateOfBirth), 2 vehicles x (element, plate), 2 locations, narrative, caseRef. */
+export const ALERT_PATHS: readonly string[] = [
+  'narrative',
+  'caseRef',
+  'subjects[]',
+  'subjects[].identity',
+  'subjects[].identity.fullName',
+  'subjects[].identity.dateOfBirth',
+  'vehicles[]',
+  'vehicles[].plate',
+  'locations[]',
+];
+
+export function alertClaims(issuer: string, jti = 'msg-0001'): Record<string, unknown> {
+  return {
+    jti,
+    iss: issuer,
+    iat: NOW_SEC - 5,
+    exp: NOW_SEC + 3600,
+    liaison_type: 'VICTIM_AT_RISK',
+    liaison_kind: 'alert',
+    handling: { tlp: 'AMBER', code: 'H2', releasability: ['EU'] },
+    urgency: 'IMMEDIATE',
+    narrative: 'Two minors seen with the suspect at the bus terminal.',
+    caseRef: 'NL-2025-0042',
+    subjects: [
+      {
+        role: 'VICTIM',
+        identity: { fullName: 'A. Example', dateOfBirth: '2009-04-01', nationality: 'MD' },
+      },
+      {
+        role: 'VICTIM',
+        identity: { fullName: 'B. Example', dateOfBirth: '2010-07-12', nationality: 'MD' },
+      },
+      {
+        role: 'SUSPECT',
+        identity: { fullName: 'C. Example', dateOfBirth: '1980-01-30', nationality: 'RO' },
+      },
+    ],
+    vehicles: [
+      { kind: 'van', plate: 'AB-123-CD' },
+      { kind: 'car', plate: 'XY-987-ZW' },
+    ],
+    locations: [
+      { country: 'NL', place: 'Rotterdam' },
+      { country: 'BE', place: 'Antwerp' },
+    ],
+  };
+}
