@@ -4,14 +4,54 @@ import type { DataSource } from 'typeorm';
 export class ReplayStore {
   constructor(private readonly ds: DataSource) {}
 
-  /** True when the pair was new and is now recorded; false when it was seen before. */
-  async remember(issuer: string, jti: string, expiresAt: Date): Promise<boolean> {
-    const rows: unknown[] = await this.ds.query(
-      `INSERT INTO seen_token (issuer, jti, expires_at) VALUES ($1, $2, $3)
-       ON CONFLICT DO NOTHING RETURNING jti`,
-      [issuer, jti, expiresAt],
+  /**
+   * True when the pair is new (now recorded) or was first recorded from the same
+   * `source` (a re-delivery after a crash); false when it is a replay.
+   */
+  async remember(issuer: string, jti: string, expiresAt: Date, source = ''): Promise<boolean> {
+    const rows: { source: string }[] = await this.ds.query(
+      `WITH ins AS (
+         INSERT INTO seen_token (issuer, jti, expires_at, source) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING RETURNING source)
+       SELECT source FROM ins
+       UNION ALL SELECT source FROM seen_token WHERE issuer = $1 AND jti = $2
+       LIMIT 1`,
+      [issuer, jti, expiresAt, source],
     );
-    return rows.length === 1;
+    return rows.length === 1 && rows[0]?.source === source;
+  }
+
+  /** Batch form for the policy worker: returns the keys (`issuer jti`) that are replays. */
+  async rememberMany(
+    entries: readonly { issuer: string; jti: string; expiresAt: Date; source: string }[],
+  ): Promise<Set<string>> {
+    if (entries.length === 0) return new Set();
+    const params: unknown[] = [];
+    const values = entries.map((e, i) => {
+      params.push(e.issuer, e.jti, e.expiresAt, e.source);
+      return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}::timestamptz, $${i * 4 + 4})`;
+    });
+    await this.ds.query(
+      `INSERT INTO seen_token (issuer, jti, expires_at, source) VALUES ${values.join(', ')} ON CONFLICT DO NOTHING`,
+      params,
+    );
+    const rows: { issuer: string; jti: string; source: string }[] = await this.ds.query(
+      `SELECT issuer, jti, source FROM seen_token WHERE (issuer, jti) IN (${entries
+        .map((_, i) => `($${i * 2 + 1}, $${i * 2 + 2})`)
+        .join(', ')})`,
+      entries.flatMap((e) => [e.issuer, e.jti]),
+    );
+    const firstSource = new Map(rows.map((r) => [`${r.issuer} ${r.jti}`, r.source]));
+    const replays = new Set<string>();
+    const seenInBatch = new Map<string, string>();
+    for (const e of entries) {
+      const key = `${e.issuer} ${e.jti}`;
+      const inBatch = seenInBatch.get(key);
+      if ((inBatch !== undefined && inBatch !== e.source) || firstSource.get(key) !== e.source)
+        replays.add(key);
+      seenInBatch.set(key, inBatch ?? e.source);
+    }
+    return replays;
   }
 
   async forgetExpired(now: Date): Promise<number> {

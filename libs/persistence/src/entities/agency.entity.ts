@@ -13,6 +13,8 @@ export class AgencyEntity {
   @Column('integer', { name: 'retention_days', default: 365 }) retentionDays!: number;
   @Column('jsonb', { default: [] }) groups!: string[];
   @Column('boolean', { default: false }) custodial!: boolean;
+  @Column('jsonb', { name: 'grantable_roles' }) grantableRoles!: string[];
+  @Column('boolean', { name: 'receives_feed', default: true }) receivesFeed!: boolean;
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' }) updatedAt!: Date;
 }

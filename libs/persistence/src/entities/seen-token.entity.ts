@@ -6,4 +6,5 @@ export class SeenTokenEntity {
   @PrimaryColumn('text') issuer!: string;
   @PrimaryColumn('text') jti!: string;
   @Column('timestamptz', { name: 'expires_at' }) expiresAt!: Date;
+  @Column('text', { default: '' }) source!: string;
 }

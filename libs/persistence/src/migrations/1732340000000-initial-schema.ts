@@ -28,6 +28,9 @@ export class InitialSchema1732340000000 implements MigrationInterface {
         retention_days integer NOT NULL DEFAULT 365,
         groups jsonb NOT NULL DEFAULT '[]',
         custodial boolean NOT NULL DEFAULT false,
+        -- roles its officers may hold; oversight and admin only where granted
+        grantable_roles jsonb NOT NULL DEFAULT '["publisher","subscriber","liaison","policy-author","policy-approver"]',
+        receives_feed boolean NOT NULL DEFAULT true,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       );
@@ -64,6 +67,9 @@ export class InitialSchema1732340000000 implements MigrationInterface {
         issuer text NOT NULL,
         jti text NOT NULL,
         expires_at timestamptz NOT NULL,
+        -- where it was first seen (e.g. a Kafka partition:offset): seeing it again
+        -- from the same place is a re-delivery after a crash, not a replay
+        source text NOT NULL DEFAULT '',
         PRIMARY KEY (issuer, jti)
       );
       CREATE TABLE submission (

@@ -1,0 +1,131 @@
+/**
+ * apps/policy: the Kafka worker. Consumes hub.submissions.v1 and, per slice, writes
+ * deliveries, decisions, dead letters and the consumed offsets in one transaction.
+ * Hot-reloads policies and the directory when their compacted topics change.
+ */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { loadConfig } from '@liaison/config';
+import {
+  Topic,
+  TransactionalProcessor,
+  createKafkaClient,
+  ensureTopics,
+  fixedTopicSpecs,
+} from '@liaison/kafka';
+import { HubMetrics, createLogger } from '@liaison/observability';
+import { ReplayStore, createDataSource } from '@liaison/persistence';
+import {
+  DomainErrorFilter,
+  HubKeyFiles,
+  databaseCheck,
+  kafkaCheck,
+  onShutdown,
+} from '@liaison/runtime';
+import { WorkerHealthModule } from './health.module';
+import { loadPolicySnapshot, type PolicySnapshot } from './policy-snapshot';
+import { SubmissionProcessor } from './submission.processor';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger('policy', config.logLevel);
+  const metrics = new HubMetrics('policy');
+  const processed = metrics.counter('liaison_submissions_processed_total', 'Submissions committed');
+  const deadLetters = metrics.counter(
+    'liaison_dead_letters_total',
+    'Submissions sent to the dead-letter topic',
+    ['reason'],
+  );
+  const txErrors = metrics.counter('liaison_transaction_errors_total', 'Aborted transactions');
+
+  const ds = createDataSource({
+    url: config.database.url,
+    poolSize: 4,
+    applicationName: 'liaison-policy',
+  });
+  await ds.initialize();
+  const kafka = createKafkaClient(
+    {
+      brokers: config.kafka.brokers,
+      clientId: config.kafka.clientId,
+      log: (level, message, extra) => log[level]({ kafka: extra }, message),
+    },
+    'policy',
+  );
+  await ensureTopics(
+    kafka,
+    fixedTopicSpecs({
+      partitions: config.kafka.topicPartitions,
+      replicationFactor: config.kafka.replicationFactor,
+    }),
+    config.kafka.replicationFactor,
+  );
+
+  let snapshot: PolicySnapshot = await loadPolicySnapshot(ds);
+  log.info(
+    { policyVersion: snapshot.policies.version, agencies: snapshot.policies.agencies.length },
+    'policies loaded',
+  );
+  const replays = new ReplayStore(ds);
+  const processor = new SubmissionProcessor({
+    snapshot: () => snapshot,
+    hubSigner: new HubKeyFiles(config.hubKeysDir).hubSigner(),
+    replays: (entries) => replays.rememberMany(entries),
+    clockSkewSec: config.clockSkewSeconds,
+    maxTokenBytes: config.gateway.maxBodyBytes,
+    onDeadLetter: (reason) => deadLetters.inc({ reason }),
+  });
+
+  const worker = new TransactionalProcessor(kafka, {
+    groupId: 'liaison-policy',
+    inputTopic: Topic.submissions,
+    transactionalId: `liaison-policy-${config.policy.workerId}`,
+    sessionTimeoutMs: Number(process.env.POLICY_SESSION_TIMEOUT_MS ?? 10000),
+    transform: (records) => processor.transform(records),
+    onCommitted: (inputs) => processed.inc(inputs),
+    onError: (error, phase) => {
+      txErrors.inc();
+      log.warn({ err: error, phase }, 'transaction aborted; retrying from committed offsets');
+    },
+  });
+
+  // Hot reload: any change on the policy or directory topic re-reads the database.
+  const watcher = kafka.consumer({
+    groupId: `liaison-policy-reload-${config.policy.workerId}-${process.pid}`,
+    readUncommitted: false,
+  });
+  await watcher.connect();
+  await watcher.subscribe({ topics: [Topic.policies, Topic.directory], fromBeginning: false });
+  await watcher.run({
+    eachMessage: async () => {
+      try {
+        snapshot = await loadPolicySnapshot(ds);
+        log.info({ policyVersion: snapshot.policies.version }, 'policies reloaded');
+      } catch (error) {
+        log.error({ err: error }, 'policy reload failed; keeping the previous version');
+      }
+    },
+  });
+
+  const app = await NestFactory.create(
+    WorkerHealthModule.with([databaseCheck(ds), kafkaCheck(kafka)], metrics),
+    { logger: false },
+  );
+  app.useGlobalFilters(new DomainErrorFilter(log));
+  await app.listen(config.policy.metricsPort, '127.0.0.1');
+
+  await worker.start();
+  log.info({ port: config.policy.metricsPort }, 'policy worker running');
+
+  onShutdown(log, async () => {
+    await worker.stop();
+    await watcher.disconnect().catch(() => undefined);
+    await app.close();
+    await ds.destroy();
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

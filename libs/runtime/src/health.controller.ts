@@ -1,0 +1,34 @@
+/** Liveness, readiness (dependencies checked with a deadline) and Prometheus metrics. */
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { type HealthCheck, type HubMetrics, runHealthChecks } from '@liaison/observability';
+
+export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
+export const METRICS = Symbol('METRICS');
+
+@ApiExcludeController()
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(HEALTH_CHECKS) private readonly checks: readonly HealthCheck[],
+    @Inject(METRICS) private readonly metrics: HubMetrics,
+  ) {}
+
+  @Get('health/live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('health/ready')
+  async ready(@Res() res: Response): Promise<void> {
+    const report = await runHealthChecks(this.checks);
+    res.status(report.status === 'ok' ? 200 : 503).json(report);
+  }
+
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4')
+  async render(): Promise<string> {
+    return this.metrics.render();
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * From a verified SD-JWT to what the policy evaluator needs: the validated
+ * message (Avro contract), its facts (marks, victims, minors) and the catalogue
+ * of its disclosures (path, subject role, minor flag, parent). Computed once per
+ * message; every recipient's decision reuses it.
+ */
+import { DomainError } from '@liaison/errors';
+import {
+  disclosableFields,
+  parseMessage,
+  type Message,
+  type MessageByKind,
+  type MessageKind,
+} from '@liaison/contracts';
+import type { VerifiedSdJwt } from '@liaison/crypto';
+import type { DisclosureSlot, MessageFacts, Tlp } from '@liaison/policy';
+
+/** JWT and hub claims around the message; everything else must be the message itself. */
+const ENVELOPE_CLAIMS = new Set([
+  'jti',
+  'iss',
+  'iat',
+  'exp',
+  'nbf',
+  'liaison_type',
+  'liaison_kind',
+]);
+
+export interface AnalysedMessage {
+  readonly kind: MessageKind;
+  readonly message: Message;
+  readonly facts: MessageFacts;
+  readonly catalogue: readonly DisclosureSlot[];
+}
+
+export function messageJsonOf(claims: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(claims))
+    if (!ENVELOPE_CLAIMS.has(name)) out[name] = value;
+  return out;
+}
+
+export function tlpLabel(tlp: MessageByKind['ALERT']['handling']['tlp']): Tlp {
+  return tlp === 'AMBER_STRICT' ? 'AMBER+STRICT' : tlp;
+}
+
+const SUBJECT_INDEX = /^subjects\[(\d+)\]/;
+
+export function catalogueOf(verified: VerifiedSdJwt, message: Message): DisclosureSlot[] {
+  return verified.disclosures.map((d): DisclosureSlot => {
+    const match = SUBJECT_INDEX.exec(d.concretePath);
+    const subject = match ? message.subjects[Number(match[1])] : undefined;
+    return {
+      index: d.index,
+      schemaPath: d.schemaPath,
+      subjectRole: subject ? subject.role : null,
+      subjectMinor: subject ? subject.minor : false,
+      subjectIdentity: d.schemaPath === 'subjects[]' || d.schemaPath.startsWith('subjects[].'),
+      parentIndex: d.parentIndex,
+    };
+  });
+}
+
+/**
+ * Validates the claims as the message contract and checks the envelope agrees
+ * with the message (jti = messageId, iss = originatorAgency, kind = messageType).
+ */
+export function analyseMessage(
+  verified: VerifiedSdJwt,
+  kind: MessageKind,
+  originatorJurisdiction: string,
+): AnalysedMessage {
+  const message = parseMessage(kind, messageJsonOf(verified.claims));
+  if (verified.payload.jti !== message.messageId) {
+    throw new DomainError('message.id-mismatch', 'jti must equal messageId', 'invalid-input');
+  }
+  if (verified.issuer !== message.originatorAgency) {
+    throw new DomainError(
+      'message.originator-mismatch',
+      `token issuer ${verified.issuer} is not the message's originatorAgency ${message.originatorAgency}`,
+      'forbidden',
+    );
+  }
+  const handling = message.handling;
+  const facts: MessageFacts = {
+    kind,
+    messageType: message.messageType,
+    originatorAgency: message.originatorAgency,
+    originatorJurisdiction,
+    tlp: tlpLabel(handling.tlp),
+    handlingCode: handling.handlingCode,
+    purposes: handling.purposes,
+    releasableTo: handling.releasableTo,
+    namedRecipients: handling.namedRecipients,
+    hasVictim: message.subjects.some((s) => s.role === 'VICTIM'),
+    hasMinor: message.subjects.some((s) => s.minor),
+  };
+  return { kind, message, facts, catalogue: catalogueOf(verified, message) };
+}
+
+/** The disclosable paths of a kind, as the issuer and the policy validator use them. */
+export function disclosablePathsOf(kind: MessageKind): string[] {
+  return disclosableFields(kind).map((f) => f.path);
+}
