@@ -1,0 +1,211 @@
+/**
+ * Avro single-object encoding for Kafka records: `C3 01`, the 8-byte little-endian
+ * CRC-64-AVRO fingerprint of the writer schema, then the Avro binary body.
+ * Encoding always uses the current schema; decoding accepts the current schema
+ * and every released version (schemas/history), resolved with avsc resolvers.
+ * Hostile input fails with a typed DomainError (see CodecErrorCode), never a crash.
+ */
+import type { Type } from 'avsc';
+import { DomainError } from '@liaison/errors';
+import { compileScan } from './binary-guard';
+import { CodecErrorCode } from './errors';
+import type { SchemaName } from './generated/schemas';
+import type { SchemaTypeMap } from './generated/types';
+import { avroTypeFor } from './logical-types';
+import { avroType, schemaVersions } from './registry';
+
+/** Structurally identical to `Codec<T>` in libs/kafka. */
+export interface Codec<T> {
+  encode(value: T): Buffer;
+  decode(bytes: Buffer): T;
+}
+
+export interface CodecOptions {
+  /** Largest record accepted by decode or produced by encode, in bytes. Default 1 MiB. */
+  readonly maxBytes?: number;
+}
+
+export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+const MAGIC_0 = 0xc3;
+const MAGIC_1 = 0x01;
+export const SINGLE_OBJECT_HEADER_BYTES = 10;
+
+/** The 10-byte single-object header for a schema fingerprint. */
+export function singleObjectHeader(fingerprint: bigint): Buffer {
+  const header = Buffer.alloc(SINGLE_OBJECT_HEADER_BYTES);
+  header[0] = MAGIC_0;
+  header[1] = MAGIC_1;
+  header.writeBigUInt64LE(fingerprint, 2);
+  return header;
+}
+
+interface WriterEntry {
+  readonly version: number | 'current';
+  readonly type: Type;
+  readonly scan: (buf: Buffer, pos: number, end: number) => number;
+  /** undefined when the writer is the current schema itself */
+  readonly resolver: ReturnType<Type['createResolver']> | undefined;
+}
+
+function codecError(
+  code: CodecErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+): DomainError {
+  return new DomainError(
+    code,
+    message,
+    code === CodecErrorCode.tooLarge ? 'too-large' : 'invalid-input',
+    details,
+  );
+}
+
+/** Paths and reasons why a value does not fit an avsc type, for encode errors. */
+export function invalidPaths(type: Type, value: unknown): string[] {
+  const errors: string[] = [];
+  type.isValid(value, {
+    noUndeclaredFields: true,
+    errorHook: (path: string[], any: unknown, t: Type) => {
+      const where = path.reduce(
+        (acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p),
+        '',
+      );
+      if (errors.length < 20) {
+        errors.push(
+          `${where || '(root)'}: ${JSON.stringify(any) ?? 'undefined'} is not a valid ${t.typeName}`,
+        );
+      }
+    },
+  });
+  return errors;
+}
+
+class SingleObjectCodec<T> implements Codec<T> {
+  private readonly header: Buffer;
+  private readonly writers = new Map<bigint, WriterEntry>();
+
+  constructor(
+    private readonly name: SchemaName,
+    private readonly maxBytes: number,
+  ) {
+    const reader = avroType(name);
+    const versions = schemaVersions(name);
+    this.header = singleObjectHeader(versions[0]?.fingerprint ?? 0n);
+    for (const v of versions) {
+      if (this.writers.has(v.fingerprint)) continue; // a release identical to current
+      const type = v.version === 'current' ? reader : avroTypeFor(v.json);
+      this.writers.set(v.fingerprint, {
+        version: v.version,
+        type,
+        scan: compileScan(type),
+        resolver: v.version === 'current' ? undefined : reader.createResolver(type),
+      });
+    }
+  }
+
+  encode(value: T): Buffer {
+    const type = avroType(this.name);
+    let body: Buffer;
+    try {
+      body = type.toBuffer(value);
+    } catch (error) {
+      const errors = invalidPaths(type, value);
+      throw codecError(
+        CodecErrorCode.invalidValue,
+        `cannot encode ${this.name}: ${errors.join('; ') || (error instanceof Error ? error.message : String(error))}`,
+        { schema: this.name, errors },
+      );
+    }
+    const size = SINGLE_OBJECT_HEADER_BYTES + body.length;
+    if (size > this.maxBytes) {
+      throw codecError(
+        CodecErrorCode.tooLarge,
+        `${this.name} of ${size} bytes exceeds ${this.maxBytes}`,
+        {
+          size,
+          maxBytes: this.maxBytes,
+        },
+      );
+    }
+    const out = Buffer.allocUnsafe(size);
+    this.header.copy(out, 0);
+    body.copy(out, SINGLE_OBJECT_HEADER_BYTES);
+    return out;
+  }
+
+  decode(bytes: Buffer): T {
+    if (bytes.length > this.maxBytes) {
+      throw codecError(
+        CodecErrorCode.tooLarge,
+        `record of ${bytes.length} bytes exceeds ${this.maxBytes}`,
+        {
+          size: bytes.length,
+          maxBytes: this.maxBytes,
+        },
+      );
+    }
+    if (bytes.length < 2 || bytes[0] !== MAGIC_0 || bytes[1] !== MAGIC_1) {
+      if (bytes.length < 2 && (bytes.length === 0 || bytes[0] === MAGIC_0)) {
+        throw codecError(CodecErrorCode.truncated, 'record shorter than the single-object header');
+      }
+      throw codecError(CodecErrorCode.badMagic, 'not Avro single-object encoding (expected C3 01)');
+    }
+    if (bytes.length < SINGLE_OBJECT_HEADER_BYTES) {
+      throw codecError(CodecErrorCode.truncated, 'record shorter than the single-object header');
+    }
+    const fingerprint = bytes.readBigUInt64LE(2);
+    const writer = this.writers.get(fingerprint);
+    if (writer === undefined) {
+      const hex = fingerprint.toString(16).padStart(16, '0');
+      throw codecError(
+        CodecErrorCode.unknownFingerprint,
+        `no ${this.name} schema has fingerprint ${hex}`,
+        {
+          schema: this.name,
+          fingerprint: hex,
+        },
+      );
+    }
+    const end = writer.scan(bytes, SINGLE_OBJECT_HEADER_BYTES, bytes.length);
+    if (end !== bytes.length) {
+      throw codecError(
+        CodecErrorCode.trailingBytes,
+        `${bytes.length - end} bytes after the ${this.name}`,
+        {
+          offset: end,
+        },
+      );
+    }
+    try {
+      const reader = avroType(this.name);
+      const decoded = reader.decode(bytes, SINGLE_OBJECT_HEADER_BYTES, writer.resolver);
+      const value: unknown = decoded.value;
+      const offset = decoded.offset;
+      if (offset !== bytes.length) throw new Error(`decoder stopped at ${offset}`);
+      return value as T;
+    } catch (error) {
+      throw codecError(
+        CodecErrorCode.badLogicalValue,
+        `cannot read ${this.name}: ${error instanceof Error ? error.message : String(error)}`,
+        { schema: this.name, writerVersion: writer.version },
+      );
+    }
+  }
+}
+
+const codecs = new Map<string, Codec<unknown>>();
+
+/** The single-object codec of a top-level schema; cached per (name, maxBytes). */
+export function codecFor<N extends SchemaName>(
+  name: N,
+  options: CodecOptions = {},
+): Codec<SchemaTypeMap[N]> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  const key = `${name}:${maxBytes}`;
+  let codec = codecs.get(key);
+  if (codec === undefined) {
+    codec = new SingleObjectCodec<unknown>(name, maxBytes);
+    codecs.set(key, codec);
+  }
+  return codec as Codec<SchemaTypeMap[N]>;
+}
