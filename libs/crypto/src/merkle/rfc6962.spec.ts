@@ -172,7 +172,8 @@ describe('RFC 6962 tree', () => {
         expect(verifyInclusion(index, size, hashes[index] as Buffer, proof, root)).toBe(true);
         for (let k = 0; k < proof.length; k++) {
           const tampered = proof.map((h) => Buffer.from(h));
-          (tampered[k] as Buffer)[0] ^= 1;
+          const component = tampered[k] as Buffer;
+          component.writeUInt8(component.readUInt8(0) ^ 1, 0);
           expect(verifyInclusion(index, size, hashes[index] as Buffer, tampered, root)).toBe(false);
         }
         const size1 = 1 + (j % size);
