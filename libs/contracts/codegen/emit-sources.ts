@@ -16,7 +16,8 @@ export function emitSources(
     const versions = history.get(n);
     if (versions === undefined || versions.size === 0) return `  ${n}: {},\n`;
     const lines = [...versions.entries()].map(
-      ([v, schema]) => `    ${v}:\n      ${quote(JSON.stringify(schema))},\n`,
+      // prettier keeps a short key and its long string on one line
+      ([v, schema]) => `    ${v}: ${quote(JSON.stringify(schema))},\n`,
     );
     return `  ${n}: {\n${lines.join('')}  },\n`;
   });
