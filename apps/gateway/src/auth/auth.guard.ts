@@ -1,0 +1,36 @@
+/** Global guard: authenticate every request, then allow only declared roles. */
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { DomainError } from '@liaison/errors';
+import type { AuthenticatedRequest, Role } from './auth-context';
+import { PUBLIC_ROUTE, ROUTE_ROLES } from './roles.decorator';
+import { TokenAuthenticator } from './token-authenticator';
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authenticator: TokenAuthenticator,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const auth = await this.authenticator.authenticate(request.headers.authorization);
+    request.auth = auth;
+    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROUTE_ROLES, targets);
+    if (!allowed || allowed.length === 0) {
+      throw new DomainError('auth.route-not-allowed', 'no role may use this route', 'forbidden');
+    }
+    if (!allowed.some((role) => auth.roles.has(role))) {
+      throw new DomainError(
+        'auth.role-required',
+        `this route needs one of the roles: ${allowed.join(', ')}`,
+        'forbidden',
+        { required: allowed },
+      );
+    }
+    return true;
+  }
+}

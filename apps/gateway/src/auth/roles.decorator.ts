@@ -1,0 +1,14 @@
+/**
+ * Route access is declared, never assumed: @Public() for the few open routes
+ * (public keys, health), @Roles(...) for everything else. A route with neither
+ * is refused by the guard (default deny).
+ */
+import { SetMetadata } from '@nestjs/common';
+import type { Role } from './auth-context';
+
+export const PUBLIC_ROUTE = 'liaison:public';
+export const ROUTE_ROLES = 'liaison:roles';
+
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
+  SetMetadata(ROUTE_ROLES, roles);

@@ -1,0 +1,129 @@
+/**
+ * Turns a bearer token into an AuthContext: an agency (system) token or an
+ * officer token vouched for by the agency's key. Keys come from the directory;
+ * jti replay is checked in PostgreSQL; officers' roles must be grantable by their
+ * agency (oversight and admin only where the directory grants them).
+ */
+import {
+  AGENCY_TOKEN_TYP,
+  OFFICER_TOKEN_TYP,
+  verifyAgencyToken,
+  verifyOfficerToken,
+  type TokenVerifyOptions,
+} from '@liaison/crypto';
+import { DomainError } from '@liaison/errors';
+import type { ReplayStore } from '@liaison/persistence';
+import type { AuthContext, Role } from './auth-context';
+import type { DirectoryCache } from '../directory-cache';
+
+const AGENCY_TOKEN_ROLES: readonly Role[] = ['publisher', 'subscriber'];
+const MAX_TOKEN_CHARS = 8192;
+
+function typOf(token: string): unknown {
+  const dot = token.indexOf('.');
+  if (dot <= 0 || dot > 2048) return undefined;
+  try {
+    const header = JSON.parse(
+      Buffer.from(token.slice(0, dot), 'base64url').toString('utf8'),
+    ) as Record<string, unknown>;
+    return header.typ;
+  } catch {
+    return undefined;
+  }
+}
+
+export class TokenAuthenticator {
+  constructor(
+    private readonly directory: DirectoryCache,
+    private readonly replays: ReplayStore,
+    private readonly audience: string,
+    private readonly clockSkewSec: number,
+  ) {}
+
+  async authenticate(authorization: string | undefined): Promise<AuthContext> {
+    if (!authorization) {
+      throw new DomainError(
+        'auth.missing-token',
+        'Authorization: Bearer <token> is required',
+        'unauthenticated',
+      );
+    }
+    const match = /^Bearer ([A-Za-z0-9_\-.~+/=]+)$/.exec(authorization);
+    if (!match?.[1])
+      throw new DomainError(
+        'auth.malformed-header',
+        'Authorization must be "Bearer <token>"',
+        'unauthenticated',
+      );
+    const token = match[1];
+    if (token.length > MAX_TOKEN_CHARS)
+      throw new DomainError('token.too-large', 'token exceeds 8 KiB', 'unauthenticated');
+    const dir = await this.directory.get();
+    const options: TokenVerifyOptions = {
+      directory: dir.keys,
+      audience: this.audience,
+      now: Date.now,
+      maxLifetimeSec: 300,
+      clockSkewSec: this.clockSkewSec,
+      seenJti: async (key, expSec) => {
+        const [issuer, ...rest] = key.split(':');
+        return !(await this.replays.remember(
+          issuer ?? '',
+          rest.join(':'),
+          new Date(expSec * 1000 + 60_000),
+        ));
+      },
+    };
+    const typ = typOf(token);
+    if (typ === OFFICER_TOKEN_TYP) {
+      const verified = await verifyOfficerToken(token, options);
+      const agency = dir.byId.get(verified.agencyId);
+      if (!agency || agency.status !== 'ACTIVE') {
+        throw new DomainError(
+          'auth.agency-inactive',
+          `agency ${verified.agencyId} is not active`,
+          'forbidden',
+        );
+      }
+      const grantable = new Set(agency.grantableRoles);
+      const refused = verified.roles.filter((r) => !grantable.has(r));
+      if (refused.length > 0) {
+        throw new DomainError(
+          'auth.role-not-grantable',
+          `agency ${agency.id} cannot grant role(s) ${refused.join(', ')}`,
+          'forbidden',
+        );
+      }
+      return {
+        agencyId: agency.id,
+        jurisdiction: agency.jurisdiction,
+        officerId: verified.officerId,
+        roles: new Set(verified.roles),
+        kind: 'officer',
+      };
+    }
+    if (typ !== AGENCY_TOKEN_TYP) {
+      throw new DomainError(
+        'token.bad-typ',
+        `token typ must be ${AGENCY_TOKEN_TYP} or ${OFFICER_TOKEN_TYP}`,
+        'unauthenticated',
+      );
+    }
+    const verified = await verifyAgencyToken(token, options);
+    const agency = dir.byId.get(verified.agencyId);
+    if (!agency || agency.status !== 'ACTIVE') {
+      throw new DomainError(
+        'auth.agency-inactive',
+        `agency ${verified.agencyId} is not active`,
+        'forbidden',
+      );
+    }
+    return {
+      agencyId: agency.id,
+      jurisdiction: agency.jurisdiction,
+      officerId: null,
+      roles: new Set(agency.receivesFeed ? AGENCY_TOKEN_ROLES : []),
+      kind: 'agency',
+    };
+  }
+}

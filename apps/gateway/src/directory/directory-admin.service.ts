@@ -1,0 +1,265 @@
+/**
+ * Directory changes: register an agency (with its public keys and its own feed
+ * topic), add a key, revoke a key. Each change is logged (ALTERATION) and
+ * announced on hub.directory.v1 so workers reload.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { Kafka } from 'kafkajs';
+import { codecFor } from '@liaison/contracts';
+import { KID_PATTERN, KeyDirectory, renderJwks, type Jwks } from '@liaison/crypto';
+import { DomainError, isDomainError } from '@liaison/errors';
+import { Topic, ensureTopics, feedTopic, feedTopicSpec } from '@liaison/kafka';
+import { appendLeLog } from '@liaison/persistence';
+import { ACCREDITATIONS, AGENCY_KINDS, PURPOSES } from '@liaison/policy';
+import type { HubConfig } from '@liaison/config';
+import type { AuthContext } from '../auth/auth-context';
+import type { DirectoryCache } from '../directory-cache';
+import { CONFIG, DATA_SOURCE, DIRECTORY_CACHE, KAFKA } from '../tokens';
+
+export interface AgencyRegistration {
+  id: string;
+  name: string;
+  jurisdiction: string;
+  kind: string;
+  accreditations?: string[];
+  acceptedPurposes: string[];
+  retentionDays: number;
+  groups?: string[];
+  jwks: Jwks;
+}
+
+export interface KeyRegistration {
+  jwk: Record<string, unknown>;
+  notAfter?: string;
+}
+
+const directoryCodec = codecFor('DirectoryEvent');
+
+function invalid(field: string, rule: string): DomainError {
+  return new DomainError('directory.invalid', `${field}: ${rule}`, 'invalid-input', { field });
+}
+
+function checkKeys(agencyId: string, jwks: unknown): Jwks {
+  if (
+    typeof jwks !== 'object' ||
+    jwks === null ||
+    !Array.isArray((jwks as Jwks).keys) ||
+    (jwks as Jwks).keys.length === 0
+  ) {
+    throw invalid('jwks', 'must be { "keys": [ ... ] } with at least one key');
+  }
+  try {
+    // Validates kid, alg/use pairing and key material the same way verification will.
+    KeyDirectory.fromJwks(agencyId, jwks as Jwks);
+  } catch (error) {
+    if (isDomainError(error))
+      throw new DomainError('directory.bad-jwks', error.message, 'invalid-input');
+    throw error;
+  }
+  for (const k of (jwks as Jwks).keys)
+    if ('d' in k) throw invalid('jwks', 'must hold public keys only (found "d")');
+  return jwks as Jwks;
+}
+
+@Injectable()
+export class DirectoryAdmin {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(CONFIG) private readonly config: HubConfig,
+    @Inject(DIRECTORY_CACHE) private readonly directory: DirectoryCache,
+  ) {}
+
+  private async announce(agencyId: string): Promise<void> {
+    const dir = await this.directory.refresh();
+    const agency = dir.byId.get(agencyId);
+    if (!agency) return;
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: Topic.directory,
+        messages: [
+          {
+            key: agencyId,
+            value: directoryCodec.encode({
+              agencyId,
+              name: agency.name,
+              jurisdiction: agency.jurisdiction,
+              kind: ([
+                'LAW_ENFORCEMENT',
+                'BORDER_GUARD',
+                'INTERNATIONAL_HUB',
+                'VICTIM_SUPPORT_NGO',
+              ].includes(agency.kind)
+                ? agency.kind
+                : 'INTERNATIONAL_HUB') as 'LAW_ENFORCEMENT',
+              jwks: JSON.stringify(
+                renderJwks(
+                  dir.keyRows
+                    .filter((k) => k.agencyId === agencyId && k.status !== 'revoked')
+                    .map((k) => ({
+                      kid: k.kid,
+                      alg: k.alg as 'EdDSA',
+                      publicJwk: k.publicJwk as never,
+                    })),
+                ),
+              ),
+              status: agency.status === 'ACTIVE' ? 'ACTIVE' : 'SUSPENDED',
+              updatedAt: new Date().toISOString(),
+            }),
+          },
+        ],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+  }
+
+  async register(
+    auth: AuthContext,
+    body: AgencyRegistration,
+  ): Promise<{ id: string; feedTopic: string }> {
+    const b = (body ?? {}) as Partial<AgencyRegistration>;
+    if (typeof b.id !== 'string' || !/^[a-z0-9][a-z0-9-]{1,62}$/.test(b.id))
+      throw invalid('id', 'must match ^[a-z0-9][a-z0-9-]{1,62}$');
+    if (typeof b.name !== 'string' || b.name.length < 2 || b.name.length > 200)
+      throw invalid('name', '2-200 characters');
+    if (typeof b.jurisdiction !== 'string' || !/^[A-Z]{2,3}$/.test(b.jurisdiction))
+      throw invalid('jurisdiction', 'two or three capital letters');
+    if (typeof b.kind !== 'string' || !(AGENCY_KINDS as readonly string[]).includes(b.kind))
+      throw invalid('kind', `one of ${AGENCY_KINDS.join(', ')}`);
+    const accreditations = b.accreditations ?? [];
+    if (
+      !Array.isArray(accreditations) ||
+      accreditations.some((a) => !(ACCREDITATIONS as readonly string[]).includes(a))
+    ) {
+      throw invalid('accreditations', `each one of ${ACCREDITATIONS.join(', ')}`);
+    }
+    if (
+      !Array.isArray(b.acceptedPurposes) ||
+      b.acceptedPurposes.some((p) => !(PURPOSES as readonly string[]).includes(p))
+    ) {
+      throw invalid('acceptedPurposes', `each one of ${PURPOSES.join(', ')}`);
+    }
+    if (
+      typeof b.retentionDays !== 'number' ||
+      !Number.isInteger(b.retentionDays) ||
+      b.retentionDays < 1 ||
+      b.retentionDays > 36500
+    ) {
+      throw invalid('retentionDays', 'an integer in [1, 36500]');
+    }
+    const jwks = checkKeys(b.id, b.jwks);
+    await this.ds.transaction(async (tx) => {
+      const exists: unknown[] = await tx.query(`SELECT 1 FROM agency WHERE id = $1`, [b.id]);
+      if (exists.length > 0)
+        throw new DomainError(
+          'directory.agency-exists',
+          `agency ${b.id} is already registered`,
+          'conflict',
+        );
+      await tx.query(
+        `INSERT INTO agency (id, name, jurisdiction, kind, accreditations, accepted_purposes, retention_days, groups)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8::jsonb)`,
+        [
+          b.id,
+          b.name,
+          b.jurisdiction,
+          b.kind,
+          JSON.stringify(accreditations),
+          JSON.stringify(b.acceptedPurposes),
+          b.retentionDays,
+          JSON.stringify(b.groups ?? []),
+        ],
+      );
+      for (const k of jwks.keys) {
+        await tx.query(
+          `INSERT INTO agency_key (agency_id, kid, use, alg, public_jwk, status) VALUES ($1, $2, $3, $4, $5::jsonb, 'active')`,
+          [b.id, k.kid, k.alg === 'ECDH-ES+A256KW' ? 'enc' : 'sig', k.alg, JSON.stringify(k)],
+        );
+      }
+      await appendLeLog(tx, [
+        {
+          actor: `${auth.agencyId}/${auth.officerId ?? '-'}`,
+          action: 'ALTERATION',
+          subject: `agency:${b.id}`,
+          justification: 'agency registration',
+          details: { kids: jwks.keys.map((k) => k.kid) },
+        },
+      ]);
+    });
+    const layout = {
+      partitions: this.config.kafka.topicPartitions,
+      replicationFactor: this.config.kafka.replicationFactor,
+    };
+    await ensureTopics(this.kafka, [feedTopicSpec(b.id, layout)], layout.replicationFactor);
+    await this.announce(b.id);
+    return { id: b.id, feedTopic: feedTopic(b.id) };
+  }
+
+  async addKey(
+    auth: AuthContext,
+    agencyId: string,
+    body: KeyRegistration,
+  ): Promise<{ kid: string }> {
+    const jwks = checkKeys(agencyId, { keys: [body?.jwk] });
+    const key = jwks.keys[0];
+    if (!key) throw invalid('jwk', 'required');
+    const rows: unknown[] = await this.ds.query(`SELECT 1 FROM agency WHERE id = $1`, [agencyId]);
+    if (rows.length === 0)
+      throw new DomainError('directory.unknown-agency', `no agency ${agencyId}`, 'not-found');
+    await this.ds.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO agency_key (agency_id, kid, use, alg, public_jwk, status) VALUES ($1, $2, $3, $4, $5::jsonb, 'active')
+         ON CONFLICT DO NOTHING`,
+        [
+          agencyId,
+          key.kid,
+          key.alg === 'ECDH-ES+A256KW' ? 'enc' : 'sig',
+          key.alg,
+          JSON.stringify(key),
+        ],
+      );
+      await appendLeLog(tx, [
+        {
+          actor: `${auth.agencyId}/${auth.officerId ?? '-'}`,
+          action: 'ALTERATION',
+          subject: `agency:${agencyId}`,
+          justification: 'key added',
+          details: { kid: key.kid },
+        },
+      ]);
+    });
+    await this.announce(agencyId);
+    return { kid: String(key.kid) };
+  }
+
+  async revoke(
+    auth: AuthContext,
+    agencyId: string,
+    kid: string,
+  ): Promise<{ kid: string; revokedAt: string }> {
+    if (!KID_PATTERN.test(kid))
+      throw new DomainError('key.bad-kid', 'kid must match [A-Za-z0-9._-]{1,64}');
+    const revokedAt = new Date();
+    const result: [unknown[], number] = await this.ds.query(
+      `UPDATE agency_key SET status = 'revoked', revoked_at = $3 WHERE agency_id = $1 AND kid = $2 AND status <> 'revoked'`,
+      [agencyId, kid, revokedAt],
+    );
+    if (result[1] === 0)
+      throw new DomainError('key.unknown-kid', `no active key ${kid} for ${agencyId}`, 'not-found');
+    await appendLeLog(this.ds, [
+      {
+        actor: `${auth.agencyId}/${auth.officerId ?? '-'}`,
+        action: 'ALTERATION',
+        subject: `agency:${agencyId}`,
+        justification: 'key revoked',
+        details: { kid },
+      },
+    ]);
+    await this.announce(agencyId);
+    return { kid, revokedAt: revokedAt.toISOString() };
+  }
+}

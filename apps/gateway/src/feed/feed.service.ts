@@ -1,0 +1,113 @@
+/**
+ * An agency's feed, read from the feed store (feed_entry, filled from its Kafka
+ * feed topic by the audit app). The cursor is the entry id: it survives restarts
+ * and any cursor within retention can be replayed. Live readers are woken by
+ * PostgreSQL NOTIFY on one shared connection (plus a slow poll as a safety net).
+ */
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { DomainError } from '@liaison/errors';
+import type { Logger } from '@liaison/observability';
+
+export interface FeedPage {
+  readonly entries: readonly { cursor: string; delivery: Record<string, unknown> }[];
+  readonly nextCursor: string;
+}
+
+export function parseCursor(raw: unknown): string {
+  if (raw === undefined || raw === null || raw === '') return '0';
+  if (typeof raw !== 'string' || !/^\d{1,19}$/.test(raw)) {
+    throw new DomainError(
+      'feed.bad-cursor',
+      'cursor must be a non-negative integer (the last entry id you saw)',
+    );
+  }
+  return raw;
+}
+
+export function parseLimit(raw: unknown, fallback = 100, max = 1000): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new DomainError('feed.bad-limit', `limit must be an integer in [1, ${max}]`);
+  return n;
+}
+
+type Waker = () => void;
+
+export class FeedService {
+  private readonly wakers = new Map<string, Set<Waker>>();
+  private listener: Client | undefined;
+  private poll: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly databaseUrl: string,
+    private readonly log: Logger,
+  ) {}
+
+  async page(agencyId: string, after: string, limit: number): Promise<FeedPage> {
+    const rows: { id: string; delivery: Record<string, unknown> }[] = await this.ds.query(
+      `SELECT id, delivery FROM feed_entry WHERE agency_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+      [agencyId, after, limit],
+    );
+    return {
+      entries: rows.map((r) => ({ cursor: String(r.id), delivery: r.delivery })),
+      nextCursor: rows.length > 0 ? String(rows[rows.length - 1]?.id) : after,
+    };
+  }
+
+  /** Calls `wake` whenever the agency's feed may have grown; returns the unsubscribe. */
+  subscribe(agencyId: string, wake: Waker): () => void {
+    let set = this.wakers.get(agencyId);
+    if (!set) this.wakers.set(agencyId, (set = new Set()));
+    set.add(wake);
+    return () => {
+      set.delete(wake);
+      if (set.size === 0) this.wakers.delete(agencyId);
+    };
+  }
+
+  openStreams(): number {
+    let n = 0;
+    for (const set of this.wakers.values()) n += set.size;
+    return n;
+  }
+
+  private wakeAll(agencyId?: string): void {
+    const targets = agencyId ? [this.wakers.get(agencyId)] : [...this.wakers.values()];
+    for (const set of targets) for (const wake of set ?? []) wake();
+  }
+
+  async start(): Promise<void> {
+    this.poll = setInterval(() => this.wakeAll(), 2000);
+    this.poll.unref();
+    await this.connectListener();
+  }
+
+  private async connectListener(): Promise<void> {
+    const client = new Client({
+      connectionString: this.databaseUrl,
+      application_name: 'liaison-gateway-feed',
+    });
+    client.on('notification', (n) => this.wakeAll(n.payload || undefined));
+    client.on('error', (error) => {
+      this.log.warn({ err: error }, 'feed listener lost; reconnecting');
+      this.listener = undefined;
+      setTimeout(() => void this.connectListener().catch(() => undefined), 1000).unref();
+    });
+    try {
+      await client.connect();
+      await client.query('LISTEN liaison_feed');
+      this.listener = client;
+    } catch (error) {
+      this.log.warn({ err: error }, 'feed listener could not connect; polling only');
+      setTimeout(() => void this.connectListener().catch(() => undefined), 2000).unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.poll) clearInterval(this.poll);
+    await this.listener?.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,51 @@
+/** The gateway's Nest module: controllers plus the values built at boot (see main.ts). */
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import type { HealthCheck, HubMetrics } from '@liaison/observability';
+import { HEALTH_CHECKS, HealthController, METRICS } from '@liaison/runtime';
+import { AuthGuard } from './auth/auth.guard';
+import { TokenAuthenticator } from './auth/token-authenticator';
+import { AuditQueryModule } from './audit/audit-query.module';
+import { DirectoryAdmin } from './directory/directory-admin.service';
+import { DirectoryController } from './directory/directory.controller';
+import { FeedController } from './feed/feed.controller';
+import { PolicyAdmin } from './policy/policy-admin.service';
+import { PolicyController } from './policy/policy.controller';
+import { SubmissionsController } from './submissions/submissions.controller';
+
+export interface GatewayValues {
+  readonly providers: Provider[];
+  readonly authenticator: TokenAuthenticator;
+  readonly policyAdmin: PolicyAdmin;
+  readonly checks: readonly HealthCheck[];
+  readonly metrics: HubMetrics;
+}
+
+@Module({})
+export class GatewayModule {
+  static with(values: GatewayValues): DynamicModule {
+    const shared: Provider[] = [...values.providers];
+    return {
+      module: GatewayModule,
+      global: true,
+      imports: [AuditQueryModule],
+      controllers: [
+        HealthController,
+        SubmissionsController,
+        FeedController,
+        DirectoryController,
+        PolicyController,
+      ],
+      providers: [
+        ...shared,
+        { provide: TokenAuthenticator, useValue: values.authenticator },
+        { provide: PolicyAdmin, useValue: values.policyAdmin },
+        { provide: HEALTH_CHECKS, useValue: values.checks },
+        { provide: METRICS, useValue: values.metrics },
+        DirectoryAdmin,
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
+      exports: shared,
+    };
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * apps/gateway: the hub's HTTP API (OpenAPI at /docs), feeds (cursor + SSE), the
+ * directory, policy dry-run and four-eyes changes, audit queries and the console.
+ */
+import 'reflect-metadata';
+import * as path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { loadConfig } from '@liaison/config';
+import { codecFor } from '@liaison/contracts';
+import {
+  Topic,
+  TypedProducer,
+  createKafkaClient,
+  ensureTopics,
+  fixedTopicSpecs,
+} from '@liaison/kafka';
+import { HubMetrics, createLogger, withCorrelationId } from '@liaison/observability';
+import { ReplayStore, createDataSource } from '@liaison/persistence';
+import {
+  DomainErrorFilter,
+  HubKeyFiles,
+  databaseCheck,
+  kafkaCheck,
+  onShutdown,
+} from '@liaison/runtime';
+import { RateLimiter } from './auth/rate-limiter';
+import { TokenAuthenticator } from './auth/token-authenticator';
+import { DirectoryCache } from './directory-cache';
+import { FeedService } from './feed/feed.service';
+import { GatewayModule } from './gateway.module';
+import { PolicyAdmin } from './policy/policy-admin.service';
+import { SubmissionService } from './submissions/submission.service';
+import {
+  CONFIG,
+  DATA_SOURCE,
+  DIRECTORY_CACHE,
+  FEED_SERVICE,
+  HUB_KEYS,
+  KAFKA,
+  LOGGER,
+  RATE_LIMITER,
+  SUBMISSION_SERVICE,
+} from './tokens';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger('gateway', config.logLevel);
+  const metrics = new HubMetrics('gateway');
+  const requests = metrics.counter('liaison_http_requests_total', 'HTTP requests', ['status']);
+
+  const ds = createDataSource({
+    url: config.database.url,
+    poolSize: config.database.poolSize,
+    applicationName: 'liaison-gateway',
+  });
+  await ds.initialize();
+  const kafka = createKafkaClient(
+    {
+      brokers: config.kafka.brokers,
+      clientId: config.kafka.clientId,
+      log: (level, message, extra) => log[level]({ kafka: extra }, message),
+    },
+    'gateway',
+  );
+  await ensureTopics(
+    kafka,
+    fixedTopicSpecs({
+      partitions: config.kafka.topicPartitions,
+      replicationFactor: config.kafka.replicationFactor,
+    }),
+    config.kafka.replicationFactor,
+  );
+  const producer = new TypedProducer(kafka, Topic.submissions, codecFor('Submission'));
+  await producer.connect();
+
+  const directory = new DirectoryCache(ds);
+  await directory.refresh();
+  const hubKeys = new HubKeyFiles(config.hubKeysDir);
+  hubKeys.hubSigningKey();
+  const feed = new FeedService(ds, config.database.url, log);
+  await feed.start();
+  const submissions = new SubmissionService(ds, directory, producer, hubKeys, {
+    maxTokenBytes: config.gateway.maxBodyBytes,
+    clockSkewSec: config.clockSkewSeconds,
+  });
+  const authenticator = new TokenAuthenticator(
+    directory,
+    new ReplayStore(ds),
+    config.hubAudience,
+    config.clockSkewSeconds,
+  );
+
+  const app = await NestFactory.create<NestExpressApplication>(
+    GatewayModule.with({
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER, useValue: log },
+        { provide: DATA_SOURCE, useValue: ds },
+        { provide: KAFKA, useValue: kafka },
+        { provide: DIRECTORY_CACHE, useValue: directory },
+        { provide: HUB_KEYS, useValue: hubKeys },
+        { provide: FEED_SERVICE, useValue: feed },
+        { provide: SUBMISSION_SERVICE, useValue: submissions },
+        { provide: RATE_LIMITER, useValue: new RateLimiter(config.gateway.rateLimitPerMinute) },
+      ],
+      authenticator,
+      policyAdmin: new PolicyAdmin(ds, kafka, directory),
+      checks: [databaseCheck(ds), kafkaCheck(kafka)],
+      metrics,
+    }),
+    { bodyParser: false, logger: ['error', 'warn'] },
+  );
+  app.disable('x-powered-by');
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const id = req.headers['x-correlation-id'];
+    res.on('finish', () => requests.inc({ status: String(res.statusCode) }));
+    withCorrelationId(typeof id === 'string' ? id : undefined, next);
+  });
+  app.use(
+    express.json({ limit: config.gateway.maxBodyBytes, strict: true, type: 'application/json' }),
+  );
+  app.use(express.text({ limit: config.gateway.maxBodyBytes, type: 'application/sd+jwt' }));
+  app.use(
+    '/console',
+    express.static(path.resolve(__dirname, '../../../../apps/gateway/console'), {
+      index: 'index.html',
+    }),
+  );
+  app.useGlobalFilters(new DomainErrorFilter(log));
+
+  const openApi = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Liaison hub API')
+      .setDescription(
+        'Publish alerts and case notices, read your feed, verify, audit. Tokens: see docs/integration.md.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, openApi, { jsonDocumentUrl: 'docs/openapi.json' });
+
+  const server = await app.listen(config.gateway.port, config.gateway.host);
+  // Slow clients (slow-loris) are cut off instead of holding sockets forever.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 15_000;
+  log.info({ port: config.gateway.port }, 'gateway listening');
+
+  onShutdown(log, async () => {
+    await app.close();
+    await feed.stop();
+    await producer.disconnect();
+    await ds.destroy();
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,265 @@
+/**
+ * Policies as data with four eyes: an author's new version is a draft until a
+ * second officer of the same jurisdiction with the approver role approves it.
+ * Both acts go to the law-enforcement log; approval is announced on
+ * hub.policies.v1 so workers hot-reload. Dry-run answers "who would get what".
+ */
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { Kafka } from 'kafkajs';
+import { codecFor, type MessageKind } from '@liaison/contracts';
+import { KeyDirectory, generateAgencyKeys, issueSdJwt, verifySdJwt } from '@liaison/crypto';
+import { DomainError } from '@liaison/errors';
+import { Topic } from '@liaison/kafka';
+import { appendLeLog, PolicyVersionEntity } from '@liaison/persistence';
+import {
+  approveChange,
+  compilePolicies,
+  diffDryRun,
+  dryRun,
+  parsePolicyDocument,
+  policyDocumentVersion,
+  rejectChange,
+  type DryRunDiff,
+  type DryRunReport,
+  type PolicyChange,
+  type PolicyDocument,
+} from '@liaison/policy';
+import {
+  ALL_KNOWN_PATHS,
+  analyseMessage,
+  disclosablePathsOf,
+  type AnalysedMessage,
+} from '@liaison/runtime';
+import type { AuthContext } from '../auth/auth-context';
+import type { DirectoryCache } from '../directory-cache';
+
+const policyCodec = codecFor('PolicyEvent');
+const DRAFT_SIGNER = generateAgencyKeys('EdDSA');
+
+function actor(auth: AuthContext): string {
+  return `${auth.agencyId}/${auth.officerId ?? '-'}`;
+}
+
+function toChange(row: PolicyVersionEntity): PolicyChange {
+  return {
+    id: row.id,
+    jurisdiction: row.jurisdiction,
+    document: row.document as unknown as PolicyDocument,
+    authorOfficer: row.authorOfficer,
+    authorAgency: row.authorAgency,
+    status: row.status === 'draft' ? 'draft' : row.status === 'rejected' ? 'rejected' : 'approved',
+    approvals: [],
+  };
+}
+
+export class PolicyAdmin {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly kafka: Kafka,
+    private readonly directory: DirectoryCache,
+  ) {}
+
+  /** Analyses an unsigned draft message exactly as the worker would a signed one. */
+  async analyseDraft(
+    kind: MessageKind,
+    message: unknown,
+    originatorAgency: string,
+  ): Promise<AnalysedMessage> {
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+      throw new DomainError('dry-run.bad-message', 'message must be a JSON object');
+    }
+    const m = message as Record<string, unknown>;
+    if (m.originatorAgency !== originatorAgency) {
+      throw new DomainError(
+        'dry-run.wrong-originator',
+        `dry-run a message of your own agency (${originatorAgency})`,
+        'forbidden',
+      );
+    }
+    const iat = Math.floor(Date.now() / 1000);
+    const sdJwt = await issueSdJwt({
+      claims: { ...m, jti: m.messageId, iss: originatorAgency, iat },
+      disclosablePaths: disclosablePathsOf(kind),
+      signer: { privateJwk: DRAFT_SIGNER.privateJwk, kid: DRAFT_SIGNER.kid, alg: 'EdDSA' },
+    });
+    const keys = new KeyDirectory([
+      {
+        agencyId: originatorAgency,
+        kid: DRAFT_SIGNER.kid,
+        use: 'sig',
+        alg: 'EdDSA',
+        publicJwk: DRAFT_SIGNER.publicJwk,
+        notBefore: 0,
+        status: 'active',
+      },
+    ]);
+    const verified = verifySdJwt(sdJwt, {
+      directory: keys,
+      now: Date.now,
+      maxTokenBytes: 1 << 20,
+      clockSkewSec: 60,
+    });
+    const dir = await this.directory.get();
+    return analyseMessage(
+      verified,
+      kind,
+      dir.byId.get(originatorAgency)?.jurisdiction ?? 'UNKNOWN',
+    );
+  }
+
+  async dryRun(
+    auth: AuthContext,
+    body: { kind?: unknown; message?: unknown; draftPolicy?: unknown },
+  ): Promise<DryRunReport | (DryRunDiff & { report: DryRunReport })> {
+    const kind = body?.kind;
+    if (kind !== 'ALERT' && kind !== 'CASE_NOTICE')
+      throw new DomainError('dry-run.bad-kind', 'kind must be ALERT or CASE_NOTICE');
+    const analysed = await this.analyseDraft(kind, body.message, auth.agencyId);
+    const dir = await this.directory.get();
+    const report = dryRun(dir.compiled, analysed.facts, analysed.catalogue);
+    if (body.draftPolicy === undefined) return report;
+    const draft = parsePolicyDocument(body.draftPolicy);
+    const draftSet = compilePolicies(
+      [...dir.policies.filter((p) => p.jurisdiction !== draft.jurisdiction), draft],
+      dir.policyDirectory,
+      ALL_KNOWN_PATHS,
+    );
+    return { ...diffDryRun(dir.compiled, draftSet, analysed.facts, analysed.catalogue), report };
+  }
+
+  async current(auth: AuthContext): Promise<unknown[]> {
+    const rows = await this.ds.getRepository(PolicyVersionEntity).find({
+      where: { jurisdiction: auth.jurisdiction },
+      order: { createdAt: 'DESC' },
+      take: 50,
+    });
+    return rows.map((r) => ({
+      id: r.id,
+      jurisdiction: r.jurisdiction,
+      version: r.version,
+      status: r.status,
+      author: `${r.authorAgency}/${r.authorOfficer}`,
+      approver: r.approverOfficer,
+      createdAt: r.createdAt.toISOString(),
+      decidedAt: r.decidedAt?.toISOString() ?? null,
+      document: r.document,
+    }));
+  }
+
+  async draft(
+    auth: AuthContext,
+    body: unknown,
+  ): Promise<{ id: string; version: string; status: 'draft' }> {
+    const document = parsePolicyDocument((body as { document?: unknown } | null)?.document ?? body);
+    if (document.jurisdiction !== auth.jurisdiction) {
+      throw new DomainError(
+        'policy.wrong-jurisdiction',
+        `an officer of ${auth.jurisdiction} cannot draft ${document.jurisdiction} policy`,
+        'forbidden',
+      );
+    }
+    const dir = await this.directory.get();
+    // Validate against the rest of the world as it is now: unknown paths, agencies, contradictions.
+    compilePolicies(
+      [...dir.policies.filter((p) => p.jurisdiction !== document.jurisdiction), document],
+      dir.policyDirectory,
+      ALL_KNOWN_PATHS,
+    );
+    const id = randomUUID();
+    const version = policyDocumentVersion(document);
+    await this.ds.transaction(async (tx) => {
+      await tx.getRepository(PolicyVersionEntity).insert({
+        id,
+        jurisdiction: document.jurisdiction,
+        version,
+        document: document as never,
+        status: 'draft',
+        authorOfficer: auth.officerId ?? '-',
+        authorAgency: auth.agencyId,
+        approverOfficer: null,
+        decidedAt: null,
+      });
+      await appendLeLog(tx, [
+        {
+          actor: actor(auth),
+          action: 'ALTERATION',
+          subject: `policy:${document.jurisdiction}:${id}`,
+          justification: 'policy draft',
+          details: { version },
+        },
+      ]);
+    });
+    return { id, version, status: 'draft' };
+  }
+
+  async decide(
+    auth: AuthContext,
+    id: string,
+    decision: 'approve' | 'reject',
+    reason?: string,
+  ): Promise<{ id: string; status: string; version: string }> {
+    if (!/^[0-9a-f-]{36}$/i.test(id))
+      throw new DomainError('policy.bad-id', 'policy change id must be a UUID');
+    const result = await this.ds.transaction(async (tx) => {
+      const repo = tx.getRepository(PolicyVersionEntity);
+      const row = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!row)
+        throw new DomainError('policy.unknown-change', `no policy change ${id}`, 'not-found');
+      const reviewer = {
+        officerId: auth.officerId ?? '-',
+        agencyJurisdiction: auth.jurisdiction,
+        roles: [...auth.roles],
+      };
+      const decided =
+        decision === 'approve'
+          ? approveChange(toChange(row), reviewer)
+          : rejectChange(toChange(row), reviewer, reason ?? 'rejected');
+      if (decided.status === 'approved') {
+        await repo.update(
+          { jurisdiction: row.jurisdiction, status: 'approved' },
+          { status: 'superseded' },
+        );
+      }
+      await repo.update(
+        { id },
+        { status: decided.status, approverOfficer: auth.officerId, decidedAt: new Date() },
+      );
+      await appendLeLog(tx, [
+        {
+          actor: actor(auth),
+          action: 'ALTERATION',
+          subject: `policy:${row.jurisdiction}:${id}`,
+          justification: `policy ${decided.status}`,
+          details: { version: row.version, reason: reason ?? null },
+        },
+      ]);
+      return { row, status: decided.status };
+    });
+    if (result.status === 'approved') {
+      await this.directory.refresh();
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+      try {
+        await producer.send({
+          topic: Topic.policies,
+          messages: [
+            {
+              key: result.row.jurisdiction,
+              value: policyCodec.encode({
+                jurisdiction: result.row.jurisdiction,
+                version: result.row.version,
+                document: JSON.stringify(result.row.document),
+                approvedBy: `${auth.agencyId}/${auth.officerId ?? '-'}`,
+                approvedAt: new Date().toISOString(),
+              }),
+            },
+          ],
+        });
+      } finally {
+        await producer.disconnect();
+      }
+    }
+    return { id, status: result.status, version: result.row.version };
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * Accepts a publication: the originator's SD-JWT is verified here first (so bad
+ * input gets a 4xx at once, naming the field), the idempotency key is honoured,
+ * and the Submission is written to hub.submissions.v1 (key: case ref, else message
+ * id, so a case stays in order). Custodial agencies may send plain JSON that the
+ * hub signs with the key they entrusted to it; such records say so.
+ */
+import type { DataSource } from 'typeorm';
+import { codecFor, type MessageKind, type Submission } from '@liaison/contracts';
+import { issueSdJwt, verifySdJwt } from '@liaison/crypto';
+import { DomainError } from '@liaison/errors';
+import { Topic, type TypedProducer } from '@liaison/kafka';
+import { SubmissionEntity } from '@liaison/persistence';
+import { analyseMessage, disclosablePathsOf, type HubKeyFiles } from '@liaison/runtime';
+import type { AuthContext } from '../auth/auth-context';
+import type { DirectoryCache } from '../directory-cache';
+
+export interface AcceptedSubmission {
+  readonly messageId: string;
+  readonly status: string;
+  readonly statusUrl: string;
+  readonly replayed: boolean;
+}
+
+export const submissionCodec = codecFor('Submission');
+
+export class SubmissionService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly directory: DirectoryCache,
+    private readonly producer: TypedProducer<Submission>,
+    private readonly hubKeys: HubKeyFiles,
+    private readonly limits: { maxTokenBytes: number; clockSkewSec: number },
+  ) {}
+
+  /** Signs a plain JSON message for an agency that delegated signing to the hub. */
+  async signCustodial(auth: AuthContext, kind: MessageKind, body: unknown): Promise<string> {
+    const dir = await this.directory.get();
+    const agency = dir.byId.get(auth.agencyId);
+    const key = this.hubKeys.custodialKey(auth.agencyId);
+    if (!agency?.custodial || !key) {
+      throw new DomainError(
+        'submission.not-custodial',
+        `agency ${auth.agencyId} has no custodial key at the hub: send application/sd+jwt signed with your own key`,
+        'forbidden',
+      );
+    }
+    const message = (body as { message?: unknown } | null)?.message ?? body;
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+      throw new DomainError(
+        'submission.bad-body',
+        'JSON body must be the message object (or { "message": {...} })',
+      );
+    }
+    const m = message as Record<string, unknown>;
+    const iat = Math.floor(Date.now() / 1000);
+    return issueSdJwt({
+      claims: {
+        ...m,
+        jti: m.messageId,
+        iss: auth.agencyId,
+        iat,
+        exp: iat + 300,
+        liaison_kind: kind,
+      },
+      disclosablePaths: disclosablePathsOf(kind),
+      signer: { privateJwk: key.privateJwk, kid: key.kid, alg: key.alg },
+    });
+  }
+
+  async accept(
+    auth: AuthContext,
+    kind: MessageKind,
+    sdJwt: string,
+    custodial: boolean,
+    idempotencyKey: string | undefined,
+    correlationId: string,
+  ): Promise<AcceptedSubmission> {
+    if (idempotencyKey !== undefined && !/^[A-Za-z0-9._:-]{1,128}$/.test(idempotencyKey)) {
+      throw new DomainError(
+        'submission.bad-idempotency-key',
+        'Idempotency-Key must be 1-128 of [A-Za-z0-9._:-]',
+      );
+    }
+    const dir = await this.directory.get();
+    const verified = verifySdJwt(sdJwt, {
+      directory: dir.keys,
+      now: Date.now,
+      maxTokenBytes: this.limits.maxTokenBytes,
+      clockSkewSec: this.limits.clockSkewSec,
+    });
+    if (verified.issuer !== auth.agencyId) {
+      throw new DomainError(
+        'submission.wrong-originator',
+        `the message is signed by ${verified.issuer}; agency ${auth.agencyId} can only publish its own messages`,
+        'forbidden',
+      );
+    }
+    const jurisdiction = dir.byId.get(auth.agencyId)?.jurisdiction ?? auth.jurisdiction;
+    const claimedKind = verified.claims.liaison_kind;
+    if (claimedKind !== undefined && claimedKind !== kind) {
+      throw new DomainError(
+        'submission.wrong-kind',
+        `token says ${String(claimedKind)}, route expects ${kind}`,
+      );
+    }
+    const analysed = analyseMessage(verified, kind, jurisdiction);
+    const messageId = analysed.message.messageId;
+    const statusUrl = `/v1/submissions/${messageId}`;
+    const repo = this.ds.getRepository(SubmissionEntity);
+
+    if (idempotencyKey !== undefined) {
+      const earlier = await repo.findOneBy({ originatorAgency: auth.agencyId, idempotencyKey });
+      if (earlier) {
+        if (earlier.messageId !== messageId) {
+          throw new DomainError(
+            'submission.idempotency-conflict',
+            `Idempotency-Key ${idempotencyKey} was used for message ${earlier.messageId}`,
+            'conflict',
+          );
+        }
+        if (earlier.status !== 'FAILED')
+          return { messageId, status: earlier.status, statusUrl, replayed: true };
+      }
+    }
+    const existing = await repo.findOneBy({ messageId });
+    if (existing && existing.status !== 'FAILED') {
+      throw new DomainError(
+        'submission.duplicate-message-id',
+        `message ${messageId} was already submitted`,
+        'conflict',
+      );
+    }
+    if (!existing) {
+      await repo.insert({
+        messageId,
+        originatorAgency: auth.agencyId,
+        kind,
+        messageType: analysed.message.messageType,
+        caseRef: analysed.message.caseRef,
+        idempotencyKey: idempotencyKey ?? null,
+        custodial,
+        status: 'ACCEPTED',
+      });
+    }
+    const submission: Submission = {
+      messageId,
+      kind,
+      originatorAgency: auth.agencyId,
+      sdJwt,
+      custodial,
+      receivedAt: new Date().toISOString(),
+      idempotencyKey: idempotencyKey ?? null,
+      caseRef: analysed.message.caseRef,
+      correlationId,
+    };
+    try {
+      await this.producer.send([{ key: analysed.message.caseRef ?? messageId, value: submission }]);
+    } catch (error) {
+      await repo.update({ messageId }, { status: 'FAILED' });
+      throw new DomainError(
+        'submission.kafka-unavailable',
+        'the hub could not queue the message; retry with the same Idempotency-Key',
+        'unavailable',
+        {
+          cause: error instanceof Error ? error.message : String(error),
+        },
+      );
+    }
+    if (existing) await repo.update({ messageId }, { status: 'ACCEPTED' });
+    return { messageId, status: 'ACCEPTED', statusUrl, replayed: false };
+  }
+
+  async status(auth: AuthContext, messageId: string): Promise<Record<string, unknown>> {
+    if (!/^[0-9a-f-]{36}$/i.test(messageId))
+      throw new DomainError('submission.bad-id', 'message id must be a UUID');
+    const row = await this.ds.getRepository(SubmissionEntity).findOneBy({ messageId });
+    if (!row || row.originatorAgency !== auth.agencyId) {
+      // Same answer for "absent" and "someone else's": ids of others' messages do not leak.
+      throw new DomainError(
+        'submission.not-found',
+        `no submission ${messageId} from ${auth.agencyId}`,
+        'not-found',
+      );
+    }
+    const counts: { decision: string; n: string }[] = await this.ds.query(
+      `SELECT decision, count(*) AS n FROM share_ledger WHERE message_id = $1 GROUP BY decision`,
+      [messageId],
+    );
+    const outcomes = Object.fromEntries(counts.map((c) => [c.decision, Number(c.n)]));
+    return {
+      messageId,
+      kind: row.kind,
+      messageType: row.messageType,
+      caseRef: row.caseRef,
+      custodial: row.custodial,
+      receivedAt: row.receivedAt.toISOString(),
+      status: counts.length > 0 ? 'DECIDED' : row.status,
+      outcomes,
+    };
+  }
+}

@@ -1,0 +1,92 @@
+/** Publishing: alerts and case notices, as originator-signed SD-JWT or custodial JSON. */
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { MessageKind } from '@liaison/contracts';
+import { DomainError } from '@liaison/errors';
+import type { AuthenticatedRequest } from '../auth/auth-context';
+import type { RateLimiter } from '../auth/rate-limiter';
+import { Roles } from '../auth/roles.decorator';
+import { RATE_LIMITER, SUBMISSION_SERVICE } from '../tokens';
+import type { AcceptedSubmission, SubmissionService } from './submission.service';
+
+@ApiTags('publish')
+@ApiBearerAuth()
+@Controller('v1')
+export class SubmissionsController {
+  constructor(
+    @Inject(SUBMISSION_SERVICE) private readonly submissions: SubmissionService,
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
+  ) {}
+
+  private async publish(
+    kind: MessageKind,
+    req: AuthenticatedRequest,
+    body: unknown,
+    idempotencyKey: string | undefined,
+  ): Promise<AcceptedSubmission> {
+    this.limiter.take(req.auth.agencyId);
+    const correlationId = (req.headers['x-correlation-id'] as string | undefined) ?? randomUUID();
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type === 'application/sd+jwt') {
+      if (typeof body !== 'string' || body.length === 0) {
+        throw new DomainError('submission.empty-body', 'body must be the compact SD-JWT');
+      }
+      return this.submissions.accept(
+        req.auth,
+        kind,
+        body.trim(),
+        false,
+        idempotencyKey,
+        correlationId,
+      );
+    }
+    if (type === 'application/json') {
+      const sdJwt = await this.submissions.signCustodial(req.auth, kind, body);
+      return this.submissions.accept(req.auth, kind, sdJwt, true, idempotencyKey, correlationId);
+    }
+    throw new DomainError(
+      'submission.unsupported-media-type',
+      'Content-Type must be application/sd+jwt (signed by you) or application/json (custodial agencies)',
+      'invalid-input',
+    );
+  }
+
+  @Post('alerts')
+  @HttpCode(202)
+  @Roles('publisher')
+  @ApiOperation({ summary: 'Publish an alert (202: accepted for policy evaluation)' })
+  @ApiConsumes('application/sd+jwt', 'application/json')
+  @ApiBody({ schema: { type: 'string', description: 'compact SD-JWT: <jwt>~<disclosure>~...~' } })
+  publishAlert(
+    @Req() req: AuthenticatedRequest,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<AcceptedSubmission> {
+    return this.publish('ALERT', req, body, key);
+  }
+
+  @Post('case-notices')
+  @HttpCode(202)
+  @Roles('publisher')
+  @ApiOperation({ summary: 'Publish a case notice (202: accepted for policy evaluation)' })
+  @ApiConsumes('application/sd+jwt', 'application/json')
+  @ApiBody({ schema: { type: 'string' } })
+  publishCaseNotice(
+    @Req() req: AuthenticatedRequest,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<AcceptedSubmission> {
+    return this.publish('CASE_NOTICE', req, body, key);
+  }
+
+  @Get('submissions/:messageId')
+  @Roles('publisher', 'liaison')
+  @ApiOperation({ summary: 'Status of one of your submissions' })
+  status(
+    @Req() req: AuthenticatedRequest,
+    @Param('messageId') messageId: string,
+  ): Promise<Record<string, unknown>> {
+    return this.submissions.status(req.auth, messageId);
+  }
+}
