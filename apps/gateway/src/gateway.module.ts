@@ -5,7 +5,6 @@ import type { HealthCheck, HubMetrics } from '@liaison/observability';
 import { HEALTH_CHECKS, HealthController, METRICS } from '@liaison/runtime';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenAuthenticator } from './auth/token-authenticator';
-import { AuditQueryModule } from './audit/audit-query.module';
 import { DirectoryAdmin } from './directory/directory-admin.service';
 import { DirectoryController } from './directory/directory.controller';
 import { FeedController } from './feed/feed.controller';
@@ -28,7 +27,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       global: true,
-      imports: [AuditQueryModule],
+      imports: [],
       controllers: [
         HealthController,
         SubmissionsController,

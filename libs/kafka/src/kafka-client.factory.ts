@@ -31,6 +31,9 @@ function levelName(level: logLevel): 'debug' | 'info' | 'warn' | 'error' {
   }
 }
 
+// The default partitioner is the Java-compatible one; its change notice is noise here.
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+
 export function createKafkaClient(options: KafkaClientOptions, role: string): Kafka {
   const sink = options.log;
   return new Kafka({

@@ -3,11 +3,13 @@ import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { type HealthCheck, type HubMetrics, runHealthChecks } from '@liaison/observability';
+import { Public } from './public-route';
 
 export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
 export const METRICS = Symbol('METRICS');
 
 @ApiExcludeController()
+@Public()
 @Controller()
 export class HealthController {
   constructor(

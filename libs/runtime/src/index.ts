@@ -5,3 +5,5 @@ export * from './shutdown';
 export * from './directory.repository';
 export * from './hub-key-files';
 export * from './message-analysis';
+export * from './agency-key-files';
+export * from './public-route';

@@ -6,6 +6,7 @@
  */
 import { DomainError } from '@liaison/errors';
 import {
+  KNOWN_PATHS,
   disclosableFields,
   parseMessage,
   type Message,
@@ -102,3 +103,8 @@ export function analyseMessage(
 export function disclosablePathsOf(kind: MessageKind): string[] {
   return disclosableFields(kind).map((f) => f.path);
 }
+
+/** Every path a policy rule may name, for any message kind. */
+export const ALL_KNOWN_PATHS: readonly string[] = [
+  ...new Set([...KNOWN_PATHS.ALERT, ...KNOWN_PATHS.CASE_NOTICE]),
+];

@@ -6,9 +6,7 @@
 import { SetMetadata } from '@nestjs/common';
 import type { Role } from './auth-context';
 
-export const PUBLIC_ROUTE = 'liaison:public';
+export { PUBLIC_ROUTE, Public } from '@liaison/runtime';
 export const ROUTE_ROLES = 'liaison:roles';
-
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
   SetMetadata(ROUTE_ROLES, roles);

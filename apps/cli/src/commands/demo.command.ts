@@ -1,0 +1,78 @@
+/**
+ * `liaison demo`: plays several agencies of the demo world publishing a realistic
+ * stream of alerts and case notices (from schemas/examples, with fresh ids and
+ * times), so a newcomer sees feeds fill, redactions differ per recipient and the
+ * console populate. Runs until stopped, or for --count messages.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { AgencyIdentity, DEFAULT_KEYS_DIR } from '../agency-identity';
+import { HubClient } from '../hub-client';
+import { publishOne } from './publish.command';
+
+export const EXAMPLES_DIR = path.resolve(__dirname, '../../../../../schemas/examples');
+
+export interface DemoOptions {
+  readonly hub: string;
+  readonly keys?: string;
+  readonly count?: number;
+  readonly intervalMs?: number;
+}
+
+/** An example message made new: fresh id and times, an originator that exists here. */
+export function freshMessage(
+  example: Record<string, unknown>,
+  keysDir: string,
+  n: number,
+): Record<string, unknown> {
+  const now = new Date();
+  const originator = existsSync(path.join(keysDir, `${String(example.originatorAgency)}.keys.json`))
+    ? String(example.originatorAgency)
+    : 'de-bka';
+  const json = structuredClone(example);
+  json.messageId = randomUUID();
+  json.originatorAgency = originator;
+  json.issuedAt = now.toISOString();
+  if ('validFrom' in json) json.validFrom = now.toISOString();
+  if ('validUntil' in json && json.validUntil !== null)
+    json.validUntil = new Date(now.getTime() + 7 * 86400_000).toISOString();
+  if (typeof json.caseRef === 'string') json.caseRef = `${json.caseRef}-D${Math.floor(n / 4)}`;
+  const handling = json.handling as { releasableTo?: string[] } | undefined;
+  if (handling?.releasableTo)
+    handling.releasableTo = handling.releasableTo.filter((a) => a !== originator);
+  return json;
+}
+
+export async function demoCommand(options: DemoOptions): Promise<number> {
+  const keysDir = options.keys ?? DEFAULT_KEYS_DIR;
+  const examples = readdirSync(EXAMPLES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map(
+      (f) =>
+        JSON.parse(readFileSync(path.join(EXAMPLES_DIR, f), 'utf8')) as Record<string, unknown>,
+    );
+  const total = options.count ?? Number.POSITIVE_INFINITY;
+  let failures = 0;
+  for (let n = 0; n < total; n++) {
+    const example = examples[n % examples.length];
+    if (!example) break;
+    const json = freshMessage(example, keysDir, n);
+    const identity = new AgencyIdentity({ agency: String(json.originatorAgency), keys: keysDir });
+    const client = new HubClient(options.hub, identity);
+    try {
+      const accepted = await publishOne(client, identity, json, {});
+      process.stdout.write(
+        `demo: ${identity.agencyId} published ${String(json.messageType)} ${accepted.messageId}\n`,
+      );
+    } catch (error) {
+      failures++;
+      process.stdout.write(
+        `demo: ${identity.agencyId} ${String(json.messageType)} refused: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, options.intervalMs ?? 3000));
+  }
+  return failures > 0 ? 1 : 0;
+}

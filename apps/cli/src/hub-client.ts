@@ -1,0 +1,58 @@
+/** A small HTTP client for the hub API; every call carries a fresh token. */
+import type { AgencyIdentity } from './agency-identity';
+
+export class HubError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(`${status} ${code}: ${message}`);
+  }
+}
+
+export class HubClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly identity: AgencyIdentity | undefined,
+  ) {}
+
+  async request<T>(
+    method: string,
+    path: string,
+    options: { body?: string; contentType?: string; headers?: Record<string, string> } = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    if (this.identity) headers.authorization = `Bearer ${this.identity.token()}`;
+    if (options.contentType) headers['content-type'] = options.contentType;
+    const res = await fetch(new URL(path, this.baseUrl), { method, headers, body: options.body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text.length > 0 ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON (CSV export, for instance)
+    }
+    if (!res.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new HubError(
+        res.status,
+        error?.code ?? `http.${res.status}`,
+        error?.message ?? text.slice(0, 300),
+      );
+    }
+    return parsed as T;
+  }
+
+  get<T>(path: string, headers?: Record<string, string>): Promise<T> {
+    return this.request<T>('GET', path, { headers });
+  }
+
+  post<T>(path: string, body: unknown, headers?: Record<string, string>): Promise<T> {
+    return this.request<T>('POST', path, {
+      body: JSON.stringify(body),
+      contentType: 'application/json',
+      headers,
+    });
+  }
+}
