@@ -18,10 +18,15 @@ export default function globalSetup(): void {
     const match = /^export ([A-Z_]+)=(.*)$/.exec(line.trim());
     if (match?.[1] && match[2] !== undefined) process.env[match[1]] = match[2];
   }
-  execFileSync('node', ['-r', './deploy/runtime/register.js', 'dist/apps/migrate/src/main.js'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-  });
+  // Migrations and the demo world (agencies, keys, policies, topics): idempotent.
+  execFileSync(
+    'node',
+    ['-r', './deploy/runtime/register.js', 'dist/apps/migrate/src/main.js', '--seed'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    },
+  );
   process.env.LIAISON_STACK_READY = '1';
 }

@@ -12,6 +12,7 @@ import {
   createKafkaClient,
   ensureTopics,
   fixedTopicSpecs,
+  groupId,
 } from '@liaison/kafka';
 import { HubMetrics, createLogger } from '@liaison/observability';
 import { ReplayStore, createDataSource } from '@liaison/persistence';
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
   });
 
   const worker = new TransactionalProcessor(kafka, {
-    groupId: 'liaison-policy',
+    groupId: groupId('liaison-policy'),
     inputTopic: Topic.submissions,
     transactionalId: `liaison-policy-${config.policy.workerId}`,
     sessionTimeoutMs: Number(process.env.POLICY_SESSION_TIMEOUT_MS ?? 10000),
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
 
   // Hot reload: any change on the policy or directory topic re-reads the database.
   const watcher = kafka.consumer({
-    groupId: `liaison-policy-reload-${config.policy.workerId}-${process.pid}`,
+    groupId: groupId(`liaison-policy-reload-${config.policy.workerId}-${process.pid}`),
     readUncommitted: false,
   });
   await watcher.connect();

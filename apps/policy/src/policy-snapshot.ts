@@ -4,10 +4,9 @@
  * swapped atomically when a policy or directory event arrives (hot reload).
  */
 import type { DataSource } from 'typeorm';
-import { KNOWN_PATHS } from '@liaison/contracts';
 import type { KeyDirectory, PublicJwk } from '@liaison/crypto';
 import { compilePolicies, type CompiledPolicySet } from '@liaison/policy';
-import { DirectoryRepository } from '@liaison/runtime';
+import { ALL_KNOWN_PATHS, DirectoryRepository } from '@liaison/runtime';
 
 export interface RecipientProfile {
   readonly jurisdiction: string;
@@ -22,10 +21,6 @@ export interface PolicySnapshot {
   readonly recipients: ReadonlyMap<string, RecipientProfile>;
   readonly loadedAt: Date;
 }
-
-export const ALL_KNOWN_PATHS: readonly string[] = [
-  ...new Set([...KNOWN_PATHS.ALERT, ...KNOWN_PATHS.CASE_NOTICE]),
-];
 
 export async function loadPolicySnapshot(ds: DataSource): Promise<PolicySnapshot> {
   const snap = await new DirectoryRepository(ds).snapshot();

@@ -2,25 +2,39 @@
  * Every topic the hub uses, declared once: name, partitions, retention and
  * compaction. Topic admin creates them from this list; nothing else names topics.
  */
+
+/**
+ * An optional namespace (KAFKA_NAMESPACE) prefixes every topic and consumer group,
+ * so isolated runs (benchmarks, fault-injection tests) share a broker without
+ * seeing each other's records. Empty in normal operation.
+ */
+const NAMESPACE = /^[a-z0-9-]{0,40}$/.test(process.env.KAFKA_NAMESPACE ?? '')
+  ? (process.env.KAFKA_NAMESPACE ?? '')
+  : '';
+const prefix = NAMESPACE ? `${NAMESPACE}.` : '';
+
 export const Topic = {
-  submissions: 'hub.submissions.v1',
-  decisions: 'hub.decisions.v1',
-  deadLetters: 'hub.dlq.v1',
-  policies: 'hub.policies.v1',
-  directory: 'hub.directory.v1',
-  checkpoints: 'hub.checkpoints.v1',
+  submissions: `${prefix}hub.submissions.v1`,
+  decisions: `${prefix}hub.decisions.v1`,
+  deadLetters: `${prefix}hub.dlq.v1`,
+  policies: `${prefix}hub.policies.v1`,
+  directory: `${prefix}hub.directory.v1`,
+  checkpoints: `${prefix}hub.checkpoints.v1`,
 } as const;
 export type FixedTopic = (typeof Topic)[keyof typeof Topic];
+
+/** A consumer group id in the current namespace. */
+export function groupId(name: string): string {
+  return `${prefix}${name}`;
+}
 
 const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
 /** One feed topic per recipient agency, so Kafka ACLs can confine each to its own. */
 export function feedTopic(agencyId: string): string {
   if (!AGENCY_ID.test(agencyId)) throw new Error(`not an agency id: ${JSON.stringify(agencyId)}`);
-  return `hub.feed.${agencyId}.v1`;
+  return `${prefix}hub.feed.${agencyId}.v1`;
 }
-
-export const FEED_TOPIC_PATTERN = /^hub\.feed\.[a-z0-9][a-z0-9-]{1,62}\.v1$/;
 
 export interface TopicSpec {
   readonly topic: string;

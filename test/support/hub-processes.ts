@@ -1,0 +1,190 @@
+/**
+ * Starts the hub's real apps (compiled, from dist/) as child processes for
+ * end-to-end, chaos, hostile and browser tests, on ports of their own, against
+ * the shared Kafka and PostgreSQL; waits for /health/ready; kills them after.
+ * Each test file gets its own hub keys folder and, if it asks, its own
+ * database and topic prefix is NOT needed: ids are unique per test.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const DEMO_KEYS_DIR = path.join(ROOT, '.local/demo-agencies');
+
+export type HubApp = 'gateway' | 'policy' | 'audit';
+
+export interface StartedApp {
+  readonly name: HubApp;
+  readonly process: ChildProcess;
+  readonly port: number;
+  readonly output: string[];
+}
+
+let nextPort = 18100 + (process.pid % 50) * 20;
+
+export function freePort(): number {
+  return nextPort++;
+}
+
+export function hubEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    HUB_KEYS_DIR: path.join(ROOT, '.local/hub-keys'),
+    ...extra,
+  };
+}
+
+export function runNode(
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): ChildProcess {
+  return spawn(
+    process.execPath,
+    ['-r', path.join(ROOT, 'deploy/runtime/register.js'), path.join(ROOT, script), ...args],
+    {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+}
+
+export async function waitReady(
+  port: number,
+  timeoutMs = 30_000,
+  child?: ChildProcess,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null)
+      throw new Error(`process exited with ${child.exitCode} before ready`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      if (res.status === 200) return;
+      last = `${res.status} ${await res.text()}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`port ${port} not ready within ${timeoutMs} ms: ${last}`);
+}
+
+const portVariable: Record<HubApp, string> = {
+  gateway: 'GATEWAY_PORT',
+  policy: 'POLICY_METRICS_PORT',
+  audit: 'AUDIT_METRICS_PORT',
+};
+
+export async function startApp(
+  name: HubApp,
+  env: Record<string, string> = {},
+): Promise<StartedApp> {
+  const port = freePort();
+  const child = runNode(
+    `dist/apps/${name}/src/main.js`,
+    [],
+    hubEnv({ [portVariable[name]]: String(port), ...env }),
+  );
+  const output: string[] = [];
+  const keep = (chunk: Buffer): void => {
+    output.push(chunk.toString('utf8'));
+    if (output.length > 500) output.shift();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  try {
+    await waitReady(port, 40_000, child);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(
+      `${name} did not start: ${(error as Error).message}\n${output.join('').slice(-3000)}`,
+    );
+  }
+  return { name, process: child, port, output };
+}
+
+export async function stopApp(
+  app: StartedApp | undefined,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<void> {
+  if (!app || app.process.exitCode !== null || app.process.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => app.process.once('exit', () => resolve()));
+  app.process.kill(signal);
+  const timer = setTimeout(() => app.process.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export interface RunningHub {
+  readonly gateway: StartedApp;
+  readonly policy: StartedApp;
+  readonly audit: StartedApp;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** The three apps, policy worker and audit first so nothing published is waiting on them. */
+export async function startHub(env: Record<string, string> = {}): Promise<RunningHub> {
+  const [policy, audit] = await Promise.all([
+    startApp('policy', { POLICY_WORKER_ID: `test-${process.pid}`, ...env }),
+    startApp('audit', env),
+  ]);
+  const gateway = await startApp('gateway', env);
+  return {
+    gateway,
+    policy,
+    audit,
+    url: `http://127.0.0.1:${gateway.port}`,
+    async stop() {
+      await Promise.all([stopApp(gateway), stopApp(policy), stopApp(audit)]);
+    },
+  };
+}
+
+/** Runs the CLI as a user would; resolves with exit code and output. */
+export function runCli(
+  args: readonly string[],
+  input?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        path.join(ROOT, 'deploy/runtime/register.js'),
+        path.join(ROOT, 'dist/apps/cli/src/main.js'),
+        ...args,
+      ],
+      {
+        cwd: ROOT,
+        env: hubEnv(),
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
