@@ -4,6 +4,8 @@ import { APP_GUARD } from '@nestjs/core';
 import type { HealthCheck, HubMetrics } from '@liaison/observability';
 import { HEALTH_CHECKS, HealthController, METRICS } from '@liaison/runtime';
 import { AuthGuard } from './auth/auth.guard';
+import { ConsoleSessions } from './auth/console-session';
+import { SessionController } from './auth/session.controller';
 import { TokenAuthenticator } from './auth/token-authenticator';
 import { DirectoryAdmin } from './directory/directory-admin.service';
 import { DirectoryController } from './directory/directory.controller';
@@ -15,6 +17,7 @@ import { SubmissionsController } from './submissions/submissions.controller';
 export interface GatewayValues {
   readonly providers: Provider[];
   readonly authenticator: TokenAuthenticator;
+  readonly sessions: ConsoleSessions;
   readonly policyAdmin: PolicyAdmin;
   readonly checks: readonly HealthCheck[];
   readonly metrics: HubMetrics;
@@ -38,6 +41,7 @@ export class GatewayModule {
       providers: [
         ...shared,
         { provide: TokenAuthenticator, useValue: values.authenticator },
+        { provide: ConsoleSessions, useValue: values.sessions },
         { provide: PolicyAdmin, useValue: values.policyAdmin },
         { provide: HEALTH_CHECKS, useValue: values.checks },
         { provide: METRICS, useValue: values.metrics },

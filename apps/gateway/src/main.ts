@@ -26,6 +26,7 @@ import {
   kafkaCheck,
   onShutdown,
 } from '@liaison/runtime';
+import { ConsoleSessions } from './auth/console-session';
 import { RateLimiter } from './auth/rate-limiter';
 import { TokenAuthenticator } from './auth/token-authenticator';
 import { DirectoryCache } from './directory-cache';
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
         { provide: RATE_LIMITER, useValue: new RateLimiter(config.gateway.rateLimitPerMinute) },
       ],
       authenticator,
+      sessions,
       policyAdmin: new PolicyAdmin(ds, kafka, directory),
       checks: [databaseCheck(ds), kafkaCheck(kafka)],
       metrics,

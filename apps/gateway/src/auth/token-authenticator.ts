@@ -15,6 +15,7 @@ import { DomainError } from '@liaison/errors';
 import type { ReplayStore } from '@liaison/persistence';
 import type { AuthContext, Role } from './auth-context';
 import type { DirectoryCache } from '../directory-cache';
+import { SESSION_PREFIX, type ConsoleSessions } from './console-session';
 
 const AGENCY_TOKEN_ROLES: readonly Role[] = ['publisher', 'subscriber'];
 const MAX_TOKEN_CHARS = 8192;
@@ -38,6 +39,7 @@ export class TokenAuthenticator {
     private readonly replays: ReplayStore,
     private readonly audience: string,
     private readonly clockSkewSec: number,
+    private readonly sessions: ConsoleSessions,
   ) {}
 
   async authenticate(authorization: string | undefined): Promise<AuthContext> {
@@ -59,6 +61,12 @@ export class TokenAuthenticator {
     if (token.length > MAX_TOKEN_CHARS)
       throw new DomainError('token.too-large', 'token exceeds 8 KiB', 'unauthenticated');
     const dir = await this.directory.get();
+    if (token.startsWith(SESSION_PREFIX)) {
+      return this.sessions.resolve(token, (id) => {
+        const agency = dir.byId.get(id);
+        return agency?.status === 'ACTIVE' ? agency.jurisdiction : undefined;
+      });
+    }
     const options: TokenVerifyOptions = {
       directory: dir.keys,
       audience: this.audience,

@@ -1,0 +1,74 @@
+/**
+ * Console sessions. A browser cannot sign officer tokens (the agency key stays
+ * with the agency), and officer tokens are single-use; so the console exchanges
+ * one freshly minted officer token for a 30-minute session token. Only the
+ * token's SHA-256 is stored; the session carries exactly the officer's roles.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { DomainError } from '@liaison/errors';
+import type { AuthContext, Role } from './auth-context';
+
+export const SESSION_PREFIX = 'lsess_';
+const SESSION_MINUTES = 30;
+
+const hashOf = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+export class ConsoleSessions {
+  constructor(private readonly ds: DataSource) {}
+
+  async open(auth: AuthContext): Promise<{ sessionToken: string; expiresAt: string }> {
+    if (auth.kind !== 'officer' || !auth.officerId) {
+      throw new DomainError(
+        'session.officer-only',
+        'a console session needs an officer token',
+        'forbidden',
+      );
+    }
+    const token = `${SESSION_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const expiresAt = new Date(Date.now() + SESSION_MINUTES * 60_000);
+    await this.ds.query(
+      `INSERT INTO console_session (token_hash, agency_id, officer_id, roles, expires_at) VALUES ($1, $2, $3, $4::jsonb, $5)`,
+      [hashOf(token), auth.agencyId, auth.officerId, JSON.stringify([...auth.roles]), expiresAt],
+    );
+    await this.ds.query(`DELETE FROM console_session WHERE expires_at < now()`);
+    return { sessionToken: token, expiresAt: expiresAt.toISOString() };
+  }
+
+  async resolve(
+    token: string,
+    jurisdictionOf: (agencyId: string) => string | undefined,
+  ): Promise<AuthContext> {
+    const rows: { agency_id: string; officer_id: string; roles: Role[]; expires_at: Date }[] =
+      await this.ds.query(
+        `SELECT agency_id, officer_id, roles, expires_at FROM console_session WHERE token_hash = $1`,
+        [hashOf(token)],
+      );
+    const row = rows[0];
+    if (!row || row.expires_at.getTime() < Date.now()) {
+      throw new DomainError(
+        'session.expired',
+        'console session unknown or expired: log in again',
+        'unauthenticated',
+      );
+    }
+    const jurisdiction = jurisdictionOf(row.agency_id);
+    if (!jurisdiction)
+      throw new DomainError(
+        'auth.agency-inactive',
+        `agency ${row.agency_id} is not active`,
+        'forbidden',
+      );
+    return {
+      agencyId: row.agency_id,
+      jurisdiction,
+      officerId: row.officer_id,
+      roles: new Set(row.roles),
+      kind: 'officer',
+    };
+  }
+
+  async close(token: string): Promise<void> {
+    await this.ds.query(`DELETE FROM console_session WHERE token_hash = $1`, [hashOf(token)]);
+  }
+}
