@@ -87,11 +87,13 @@ async function main(): Promise<void> {
     maxTokenBytes: config.gateway.maxBodyBytes,
     clockSkewSec: config.clockSkewSeconds,
   });
+  const sessions = new ConsoleSessions(ds);
   const authenticator = new TokenAuthenticator(
     directory,
     new ReplayStore(ds),
     config.hubAudience,
     config.clockSkewSeconds,
+    sessions,
   );
 
   const app = await NestFactory.create<NestExpressApplication>(
