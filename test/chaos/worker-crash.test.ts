@@ -1,0 +1,518 @@
+/**
+ * Fault injection on the policy worker (issue #8 §2, issue #5 "crash test").
+ *
+ * In its own Kafka namespace, valid submissions and poison records flow while the
+ * worker is SIGKILLed at least 10 times (each restart reuses the same
+ * POLICY_WORKER_ID, hence the same transactional id). Afterwards, read_committed
+ * readers must see: each (message, entitled recipient) exactly once on the feed
+ * topics, nothing for recipients the Decision denies, exactly one Decision per
+ * valid message, each poison record exactly once on the DLQ with its reason code.
+ *
+ * LIAISON_CHAOS=full (npm run test:chaos) scales up and adds: SIGSTOP past the
+ * session timeout while a twin with the same transactional id takes over (the
+ * zombie is fenced), a concurrently running twin, a Kafka broker restart and a
+ * PostgreSQL restart. Those touch the shared broker and database, so they never
+ * run inside the normal suite.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Admin, Producer } from 'kafkajs';
+import type { Decision, Submission } from '@liaison/contracts';
+import { CodecErrorCode } from '@liaison/contracts';
+import { ROOT, startApp, stopApp, type StartedApp } from '../support/hub-processes';
+import {
+  EXAMPLE_FILES,
+  FULL_CHAOS,
+  countBy,
+  createNamespaceTopics,
+  deadLetterCodec,
+  decisionCodec,
+  deleteNamespaceTopics,
+  deliveryCodec,
+  directoryAgencies,
+  groupLag,
+  kafkaClient,
+  newNamespace,
+  readCommitted,
+  signedMessage,
+  sleep,
+  submissionCodec,
+  submissionOf,
+  topicsOf,
+  withDb,
+  type SignedMessage,
+} from './chaos-support';
+
+const VALID = FULL_CHAOS ? 4000 : 1200;
+const KILLS = FULL_CHAOS ? 15 : 10;
+const SESSION_TIMEOUT_MS = 6000;
+
+jest.setTimeout(FULL_CHAOS ? 30 * 60_000 : 6 * 60_000);
+
+interface Poison {
+  readonly label: string;
+  readonly key: string;
+  readonly value: Buffer | null;
+  readonly expected: string;
+}
+
+function b64json(part: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+function encodeJson(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+function codecCodeOf(bytes: Buffer): string {
+  try {
+    submissionCodec.decode(bytes);
+    return 'decoded';
+  } catch (error) {
+    return (error as { code?: string }).code ?? 'unknown';
+  }
+}
+
+/** Twenty-odd poison records, each with the DLQ reason code the worker must give it. */
+async function poisonCorpus(): Promise<{ poison: Poison[]; replayOriginals: SignedMessage[] }> {
+  const poison: Poison[] = [];
+  const add = (label: string, value: Buffer | null, expected: string, key = label): void => {
+    poison.push({
+      label,
+      key: `poison-${key}-${Math.random().toString(36).slice(2)}`,
+      value,
+      expected,
+    });
+  };
+  const fresh = (): Promise<SignedMessage> => signedMessage('alert-suspect-movement.json');
+  const enc = (s: Submission): Buffer => submissionCodec.encode(s);
+
+  // Avro level
+  add('json-not-avro', Buffer.from('{"messageId":"x"}'), CodecErrorCode.badMagic);
+  const good = enc(submissionOf(await fresh()));
+  const unknownFp = Buffer.from(good);
+  unknownFp.writeBigUInt64LE(0x0123456789abcdefn, 2);
+  add('unknown-fingerprint', unknownFp, CodecErrorCode.unknownFingerprint);
+  const truncated = good.subarray(0, good.length - 37);
+  add('truncated', truncated, codecCodeOf(truncated));
+  const trailing = Buffer.concat([enc(submissionOf(await fresh())), Buffer.from([1, 2, 3])]);
+  add('trailing-bytes', trailing, CodecErrorCode.trailingBytes);
+  const absurd = Buffer.concat([good.subarray(0, 10), Buffer.from([0xfe, 0xff, 0xff, 0xff, 0x0f])]);
+  add('absurd-length', absurd, codecCodeOf(absurd));
+  add('header-only', good.subarray(0, 10), codecCodeOf(good.subarray(0, 10)));
+  add('tombstone', null, 'submission.empty');
+
+  // Envelope level
+  add(
+    'unknown-agency',
+    enc(submissionOf(await fresh(), { originatorAgency: 'xx-nowhere' })),
+    'submission.unknown-agency',
+  );
+  add(
+    'originator-claims-other-agency',
+    enc(submissionOf(await fresh(), { originatorAgency: 'nl-knp' })),
+    'submission.originator-mismatch',
+  );
+  add(
+    'envelope-id-mismatch',
+    enc(submissionOf(await fresh(), { messageId: '00000000-0000-4000-8000-000000000001' })),
+    'submission.id-mismatch',
+  );
+  add('wrong-kind', enc(submissionOf(await fresh(), { kind: 'CASE_NOTICE' })), 'contract.invalid');
+
+  // Signature level
+  {
+    const m = await fresh();
+    const [jwt = '', ...rest] = m.sdJwt.split('~');
+    const [h, p, sig = ''] = jwt.split('.');
+    const mid = Math.floor(sig.length / 2);
+    const flipped = sig.slice(0, mid) + (sig[mid] === 'A' ? 'B' : 'A') + sig.slice(mid + 1);
+    add(
+      'bad-signature',
+      enc(submissionOf({ ...m, sdJwt: [`${h}.${p}.${flipped}`, ...rest].join('~') })),
+      'sdjwt.bad-signature',
+    );
+  }
+  {
+    const m = await fresh();
+    const [jwt = '', ...rest] = m.sdJwt.split('~');
+    const [h = '', p, sig] = jwt.split('.');
+    const header = { ...b64json(h), kid: 'no-such-key' };
+    add(
+      'unknown-kid',
+      enc(submissionOf({ ...m, sdJwt: [`${encodeJson(header)}.${p}.${sig}`, ...rest].join('~') })),
+      'sdjwt.unknown-kid',
+    );
+  }
+  {
+    const m = await fresh();
+    const [jwt = '', ...rest] = m.sdJwt.split('~');
+    const [h = '', p] = jwt.split('.');
+    const header = { ...b64json(h), alg: 'none' };
+    add(
+      'alg-none',
+      enc(submissionOf({ ...m, sdJwt: [`${encodeJson(header)}.${p}.`, ...rest].join('~') })),
+      'sdjwt.alg-none',
+    );
+  }
+  {
+    const m = await fresh();
+    const parts = m.sdJwt.split('~');
+    // Tamper with the first disclosure's value: its digest no longer matches anything.
+    const index = 1;
+    const disclosure = JSON.parse(
+      Buffer.from(parts[index] ?? '', 'base64url').toString('utf8'),
+    ) as unknown[];
+    disclosure[disclosure.length - 1] = 'Tampered Value';
+    parts[index] = encodeJson(disclosure);
+    add(
+      'tampered-disclosure',
+      enc(submissionOf({ ...m, sdJwt: parts.join('~') })),
+      'sdjwt.disclosure-digest-mismatch',
+    );
+  }
+  {
+    const m = await fresh();
+    const parts = m.sdJwt.split('~');
+    parts.splice(2, 0, parts[1] ?? '');
+    add(
+      'duplicated-disclosure',
+      enc(submissionOf({ ...m, sdJwt: parts.join('~') })),
+      'sdjwt.duplicate-disclosure',
+    );
+  }
+  add(
+    'not-a-jwt',
+    enc(submissionOf({ ...(await fresh()), sdJwt: 'hello~world~' })),
+    'sdjwt.malformed',
+  );
+  add(
+    'expired-at-receipt',
+    enc(
+      submissionOf(await fresh(), {
+        receivedAt: new Date(Date.now() + 3 * 24 * 3600 * 1000).toISOString(),
+      }),
+    ),
+    'sdjwt.expired',
+  );
+  add(
+    'oversized-token',
+    enc(submissionOf({ ...(await fresh()), sdJwt: `${'a'.repeat(300 * 1024)}~` })),
+    'sdjwt.too-large',
+  );
+
+  // Replays: the same signed message again, later, at another offset (same key → same partition).
+  const replayOriginals = [await fresh(), await fresh()];
+  for (const [i, m] of replayOriginals.entries()) {
+    poison.push({
+      label: `replayed-message-id-${i}`,
+      key: m.messageId,
+      value: enc(submissionOf(m)),
+      expected: 'submission.replayed',
+    });
+  }
+  return { poison, replayOriginals };
+}
+
+class Worker {
+  app: StartedApp | undefined;
+  starts = 0;
+
+  constructor(private readonly env: Record<string, string>) {}
+
+  async start(): Promise<StartedApp> {
+    this.app = await startApp('policy', this.env);
+    this.starts++;
+    return this.app;
+  }
+
+  async processed(): Promise<number> {
+    if (!this.app) return 0;
+    try {
+      const text = await (await fetch(`http://127.0.0.1:${this.app.port}/metrics`)).text();
+      const m = /^liaison_submissions_processed_total(?:\{[^}]*\})? (\d+)/m.exec(text);
+      return m ? Number(m[1]) : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Waits until this incarnation has committed at least one transaction. */
+  async awaitProgress(timeoutMs = 60_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if ((await this.processed()) > 0) return true;
+      await sleep(100);
+    }
+    return false;
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const app = this.app;
+    if (!app || app.process.exitCode !== null || app.process.signalCode !== null) return;
+    const exited = new Promise<void>((r) => app.process.once('exit', () => r()));
+    app.process.kill(signal);
+    await exited;
+  }
+}
+
+describe('policy worker: exactly once under crashes', () => {
+  const ns = newNamespace('chaos-kill');
+  const topics = topicsOf(ns);
+  const workerId = `chaos-${ns}`;
+  const env = {
+    KAFKA_NAMESPACE: ns,
+    POLICY_WORKER_ID: workerId,
+    POLICY_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS),
+  };
+  const auditBuilt = existsSync(path.join(ROOT, 'dist/apps/audit/src/main.js'));
+  let agencies: string[] = [];
+  let producer: Producer;
+  let admin: Admin;
+  const workers: Worker[] = [];
+  let audit: StartedApp | undefined;
+
+  beforeAll(async () => {
+    agencies = await directoryAgencies();
+    await createNamespaceTopics(topics, agencies);
+    const kafka = kafkaClient(`chaos-producer-${ns}`);
+    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    admin = kafka.admin();
+    await admin.connect();
+    if (auditBuilt) audit = await startApp('audit', { KAFKA_NAMESPACE: ns });
+  });
+
+  afterAll(async () => {
+    for (const w of workers) await stopApp(w.app, 'SIGKILL');
+    await stopApp(audit);
+    await producer?.disconnect().catch(() => undefined);
+    await admin?.disconnect().catch(() => undefined);
+    if (process.env.LIAISON_CHAOS_KEEP !== '1') await deleteNamespaceTopics(ns);
+  });
+
+  it(`delivers each entitled (message, recipient) once through ${KILLS} SIGKILLs${
+    FULL_CHAOS ? ', SIGSTOP, a twin worker, broker and PostgreSQL restarts' : ''
+  }`, async () => {
+    const t0 = Date.now();
+    // --- the traffic -----------------------------------------------------------------
+    const valid: SignedMessage[] = [];
+    for (let i = 0; i < VALID; i++)
+      valid.push(await signedMessage(EXAMPLE_FILES[i % EXAMPLE_FILES.length] ?? ''));
+    const { poison, replayOriginals } = await poisonCorpus();
+    const waves = KILLS + 2;
+    const wave = (i: number): { key: string; value: Buffer | null }[] => {
+      const size = Math.ceil(valid.length / waves);
+      const out: { key: string; value: Buffer | null }[] = valid
+        .slice(i * size, (i + 1) * size)
+        .map((m) => ({ key: m.messageId, value: submissionCodec.encode(submissionOf(m)) }));
+      // Replay originals go out in the first wave, their copies (in `poison`) later.
+      if (i === 0)
+        out.push(
+          ...replayOriginals.map((m) => ({
+            key: m.messageId,
+            value: submissionCodec.encode(submissionOf(m)),
+          })),
+        );
+      const perWave = Math.ceil(poison.length / (waves - 1));
+      if (i >= 1)
+        out.push(
+          ...poison
+            .slice((i - 1) * perWave, i * perWave)
+            .map((p) => ({ key: p.key, value: p.value })),
+        );
+      return out;
+    };
+    const validCount = valid.length + replayOriginals.length;
+    const sendWave = async (i: number): Promise<void> => {
+      const messages = wave(i);
+      for (let s = 0; s < messages.length; s += 200) {
+        await producer.send({
+          topic: topics.submissions,
+          acks: -1,
+          messages: messages.slice(s, s + 200),
+        });
+      }
+    };
+    const prepMs = Date.now() - t0;
+
+    // --- the disruptions -------------------------------------------------------------
+    const primary = new Worker(env);
+    workers.push(primary);
+    await sendWave(0);
+    await sendWave(1);
+    await primary.start();
+    let kills = 0;
+    let killsMidStream = 0;
+    let nextWave = 2;
+    for (let k = 0; k < KILLS; k++) {
+      if (nextWave < waves) await sendWave(nextWave++);
+      if (await primary.awaitProgress(60_000)) killsMidStream++;
+      await sleep(Math.floor(Math.random() * 400));
+      await primary.kill('SIGKILL');
+      kills++;
+      await primary.start();
+    }
+    const extras: string[] = [];
+    if (FULL_CHAOS) {
+      // SIGSTOP past the session timeout while a twin (same transactional id) takes over.
+      await primary.awaitProgress();
+      primary.app?.process.kill('SIGSTOP');
+      const twin = new Worker(env);
+      workers.push(twin);
+      await twin.start();
+      await sleep(SESSION_TIMEOUT_MS + 3000);
+      primary.app?.process.kill('SIGCONT');
+      extras.push('SIGSTOP>session timeout + twin takeover + SIGCONT');
+      await sleep(5000);
+      // Two live instances with the same transactional id: they keep fencing each other;
+      // correctness must hold regardless. Then the zombie is killed.
+      await twin.awaitProgress();
+      await twin.kill('SIGKILL');
+      extras.push('concurrent twin with the same transactional id');
+      if (nextWave < waves) await sendWave(nextWave++);
+      // Broker restart while the worker runs.
+      execFileSync('bash', [path.join(ROOT, 'deploy/local/kafka/kafka.sh'), 'restart'], {
+        stdio: 'inherit',
+      });
+      extras.push('Kafka broker restart');
+      // PostgreSQL restart while the worker runs (replay store, snapshot reload).
+      if (nextWave < waves) await sendWave(nextWave++);
+      await primary.awaitProgress();
+      const cluster = execFileSync('ls', ['/etc/postgresql'], { encoding: 'utf8' }).trim();
+      execFileSync(
+        'pg_ctlcluster',
+        ['--skip-systemctl-redirect', cluster.split('\n')[0] ?? '', 'main', 'restart'],
+        { stdio: 'inherit' },
+      );
+      extras.push('PostgreSQL restart');
+      if (primary.app?.process.exitCode !== null) await primary.start();
+    }
+    while (nextWave < waves) await sendWave(nextWave++);
+
+    // --- let it finish ----------------------------------------------------------------
+    const group = `${ns}.liaison-policy`;
+    const drainStart = Date.now();
+    let lag = -1n;
+    while (Date.now() - drainStart < (FULL_CHAOS ? 900_000 : 180_000)) {
+      if (primary.app?.process.exitCode !== null && primary.app?.process.signalCode === null) {
+        await primary.start(); // it crashed by itself (e.g. after a dependency restart)
+      }
+      lag = await groupLag(admin, group, topics.submissions).catch(() => -1n);
+      if (lag === 0n) break;
+      await sleep(500);
+    }
+    expect(lag).toBe(0n);
+    await stopApp(primary.app, 'SIGTERM');
+    const processedMs = Date.now() - t0;
+
+    // --- what read_committed readers see -------------------------------------------
+    const feedTopics = agencies.map((a) => topics.feed(a));
+    const records = await readCommitted([...feedTopics, topics.decisions, topics.deadLetters], {
+      idleMs: 8000,
+    });
+    const decisions = records
+      .filter((r) => r.topic === topics.decisions)
+      .map((r) => decisionCodec.decode(r.value ?? Buffer.alloc(0)));
+    const deliveries = records
+      .filter((r) => feedTopics.includes(r.topic))
+      .map((r) => ({ topic: r.topic, d: deliveryCodec.decode(r.value ?? Buffer.alloc(0)) }));
+    const letters = records
+      .filter((r) => r.topic === topics.deadLetters)
+      .map((r) => deadLetterCodec.decode(r.value ?? Buffer.alloc(0)));
+
+    // Each valid message: exactly one Decision.
+    const validIds = new Set([...valid, ...replayOriginals].map((m) => m.messageId));
+    const decisionCount = countBy(decisions, (d) => d.messageId);
+    const missingDecisions = [...validIds].filter((id) => !decisionCount.has(id));
+    const duplicateDecisions = [...decisionCount].filter(([, n]) => n > 1);
+    const strayDecisions = [...decisionCount.keys()].filter((id) => !validIds.has(id));
+    expect({
+      missingDecisions: missingDecisions.length,
+      duplicateDecisions,
+      strayDecisions,
+    }).toEqual({ missingDecisions: 0, duplicateDecisions: [], strayDecisions: [] });
+
+    // Deliveries: exactly the non-denied outcomes of each Decision, once, on the right topic.
+    const entitled = new Set<string>();
+    const denied = new Set<string>();
+    const byMessage = new Map<string, Decision>();
+    for (const d of decisions) {
+      byMessage.set(d.messageId, d);
+      for (const o of d.outcomes)
+        (o.decision === 'DENIED' ? denied : entitled).add(`${d.messageId} ${o.recipientAgency}`);
+    }
+    const deliveryCount = countBy(deliveries, (x) => `${x.d.messageId} ${x.d.recipientAgency}`);
+    const duplicates = [...deliveryCount].filter(([, n]) => n > 1);
+    const missing = [...entitled].filter((k) => !deliveryCount.has(k));
+    const toDenied = [...deliveryCount.keys()].filter((k) => denied.has(k));
+    const unexplained = [...deliveryCount.keys()].filter((k) => !entitled.has(k));
+    const wrongTopic = deliveries.filter((x) => x.topic !== topics.feed(x.d.recipientAgency));
+    expect({
+      duplicates: duplicates.slice(0, 5),
+      missing: missing.slice(0, 5),
+      toDenied: toDenied.slice(0, 5),
+      unexplained: unexplained.slice(0, 5),
+      wrongTopic: wrongTopic.length,
+    }).toEqual({ duplicates: [], missing: [], toDenied: [], unexplained: [], wrongTopic: 0 });
+    // Default deny is visible: every message is denied to someone (e.g. the NGO for suspects).
+    expect(denied.size).toBeGreaterThan(0);
+
+    // Poison: each exactly once on the DLQ with its reason code; no valid message there.
+    const letterByKey = new Map<string, string[]>();
+    for (const l of letters) {
+      const list = letterByKey.get(l.key ?? '') ?? [];
+      list.push(l.reasonCode);
+      letterByKey.set(l.key ?? '', list);
+    }
+    const poisonOutcome = poison.map((p) => ({
+      label: p.label,
+      reasons: letterByKey.get(p.key) ?? [],
+    }));
+    expect(poisonOutcome).toEqual(poison.map((p) => ({ label: p.label, reasons: [p.expected] })));
+    expect(letters).toHaveLength(poison.length);
+
+    // Ledger: one row per (message, recipient) when the audit app is there to write it.
+    let ledgerRows = 'not checked (no audit app in dist/)';
+    if (auditBuilt) {
+      const ids = [...validIds];
+      const rows = await (async () => {
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const r = await withDb((db) =>
+            db.query<{ message_id: string; recipient_agency: string; n: string }>(
+              `SELECT message_id, recipient_agency, count(*) AS n FROM share_ledger
+               WHERE message_id = ANY($1::uuid[]) GROUP BY 1, 2`,
+              [ids],
+            ),
+          );
+          if (r.rows.length >= entitled.size + denied.size || Date.now() > deadline) return r.rows;
+          await sleep(1000);
+        }
+      })();
+      expect(rows.length).toBe(entitled.size + denied.size);
+      expect(rows.filter((r) => Number(r.n) !== 1)).toEqual([]);
+      ledgerRows = String(rows.length);
+    }
+
+    console.log(
+      [
+        `chaos (${FULL_CHAOS ? 'full' : 'short'}) namespace ${ns}`,
+        `  submissions: ${validCount} valid + ${poison.length} poison (signing ${prepMs} ms)`,
+        `  disruptions: ${kills} SIGKILLs (${killsMidStream} after the incarnation had committed), ${
+          primary.starts
+        } worker starts${extras.length ? `; ${extras.join('; ')}` : ''}`,
+        `  drained in ${processedMs} ms`,
+        `  decisions: ${decisions.length} (${byMessage.size} messages)`,
+        `  deliveries: ${deliveries.length} = entitled pairs ${entitled.size}; denied pairs ${denied.size}, none delivered`,
+        `  dead letters: ${letters.length} (${[...countBy(letters, (l) => l.reasonCode)]
+          .map(([c, n]) => `${c}×${n}`)
+          .join(', ')})`,
+        `  ledger rows: ${ledgerRows}`,
+      ].join('\n'),
+    );
+    expect(kills).toBeGreaterThanOrEqual(10);
+    expect(killsMidStream).toBeGreaterThanOrEqual(10);
+  });
+});
