@@ -188,3 +188,13 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Runs migrations + demo-world seeding (creates the current namespace's topics). */
+export async function seedNamespace(): Promise<void> {
+  const child = runNode('dist/apps/migrate/src/main.js', ['--seed'], hubEnv());
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => (output += c.toString('utf8')));
+  child.stderr?.on('data', (c: Buffer) => (output += c.toString('utf8')));
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  if (code !== 0) throw new Error(`seeding failed (${code}): ${output.slice(-2000)}`);
+}

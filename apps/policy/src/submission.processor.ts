@@ -166,6 +166,8 @@ export class SubmissionProcessor {
       const deliveries: PendingDelivery[] = [];
       const originatorRetention = analysed.message.handling.retentionDays;
       for (const decision of decisions) {
+        // The originator is not a recipient of its own message: no ledger row about itself.
+        if (decision.recipient === submission.originatorAgency) continue;
         const profile = snapshot.recipients.get(decision.recipient);
         if (!profile) continue;
         const retentionDays = Math.min(

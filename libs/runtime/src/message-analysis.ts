@@ -47,7 +47,33 @@ export function tlpLabel(tlp: MessageByKind['ALERT']['handling']['tlp']): Tlp {
 
 const SUBJECT_INDEX = /^subjects\[(\d+)\]/;
 
-export function catalogueOf(verified: VerifiedSdJwt, message: Message): DisclosureSlot[] {
+const identityPaths = new Map<MessageKind, ReadonlySet<string>>();
+
+/**
+ * Disclosable paths that identify a subject (every disclosable descendant is
+ * listed, so an exact lookup suffices): those the schema marks subject-identity, except
+ * the subjects[] element itself (its role and minor flag identify nobody; keeping
+ * it lets a recipient see that a victim exists even when who it is is withheld).
+ */
+function subjectIdentityPaths(kind: MessageKind): ReadonlySet<string> {
+  let paths = identityPaths.get(kind);
+  if (!paths) {
+    paths = new Set(
+      disclosableFields(kind)
+        .filter((f) => f.sensitivity === 'subject-identity' && f.path !== 'subjects[]')
+        .map((f) => f.path),
+    );
+    identityPaths.set(kind, paths);
+  }
+  return paths;
+}
+
+export function catalogueOf(
+  verified: VerifiedSdJwt,
+  message: Message,
+  kind: MessageKind,
+): DisclosureSlot[] {
+  const identity = subjectIdentityPaths(kind);
   return verified.disclosures.map((d): DisclosureSlot => {
     const match = SUBJECT_INDEX.exec(d.concretePath);
     const subject = match ? message.subjects[Number(match[1])] : undefined;
@@ -56,7 +82,7 @@ export function catalogueOf(verified: VerifiedSdJwt, message: Message): Disclosu
       schemaPath: d.schemaPath,
       subjectRole: subject ? subject.role : null,
       subjectMinor: subject ? subject.minor : false,
-      subjectIdentity: d.schemaPath === 'subjects[]' || d.schemaPath.startsWith('subjects[].'),
+      subjectIdentity: identity.has(d.schemaPath),
       parentIndex: d.parentIndex,
     };
   });
@@ -96,7 +122,7 @@ export function analyseMessage(
     hasVictim: message.subjects.some((s) => s.role === 'VICTIM'),
     hasMinor: message.subjects.some((s) => s.minor),
   };
-  return { kind, message, facts, catalogue: catalogueOf(verified, message) };
+  return { kind, message, facts, catalogue: catalogueOf(verified, message, kind) };
 }
 
 /** The disclosable paths of a kind, as the issuer and the policy validator use them. */
