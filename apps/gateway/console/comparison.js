@@ -1,0 +1,226 @@
+/**
+ * The side-by-side view of one delivery: every field the originator sent, next
+ * to what this recipient saw. A field the recipient did not get is marked with
+ * the rule that withheld it. Withheld paths come from the ledger in schema form
+ * (`subjects[].identity.documents[]`, `[]` = every element); concrete paths
+ * (`subjects[0]...`) and JSON pointers are matched too.
+ */
+import { h, showValue } from './dom.js';
+
+/** SD-JWT plumbing that is not message content. */
+const TECHNICAL_KEYS = new Set(['_sd', '_sd_alg', '...', 'cnf']);
+
+/** Leaves of a JSON value as [concretePath, value], in document order. */
+export function flatten(value, prefix = '', out = []) {
+  if (Array.isArray(value)) {
+    if (value.length === 0 && prefix) out.push([prefix, value]);
+    value.forEach((item, i) => {
+      if (item && typeof item === 'object' && !Array.isArray(item) && '...' in item) return;
+      flatten(item, `${prefix}[${i}]`, out);
+    });
+  } else if (value && typeof value === 'object') {
+    const keys = Object.keys(value).filter((k) => !TECHNICAL_KEYS.has(k));
+    if (keys.length === 0 && prefix) out.push([prefix, value]);
+    for (const key of keys) flatten(value[key], prefix ? `${prefix}.${key}` : key, out);
+  } else if (prefix) {
+    out.push([prefix, value]);
+  }
+  return out;
+}
+
+/** `/subjects/0/identity` → `subjects[0].identity`; other forms pass through. */
+export function normalisePath(path) {
+  if (!path.startsWith('/')) return path;
+  return path
+    .slice(1)
+    .split('/')
+    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+}
+
+/** The path, then each ancestor (nearest first), each concrete and in schema form. */
+export function candidatePaths(path) {
+  const concrete = [];
+  let current = path;
+  while (current) {
+    concrete.push(current);
+    const bracket = current.endsWith(']') ? current.lastIndexOf('[') : -1;
+    const dot = current.lastIndexOf('.');
+    if (bracket > dot) current = current.slice(0, bracket);
+    else if (dot >= 0) current = current.slice(0, dot);
+    else current = '';
+  }
+  const out = [];
+  for (const p of concrete) {
+    out.push(p);
+    const schema = p.replace(/\[\d+\]/g, '[]');
+    if (schema !== p) out.push(schema);
+  }
+  return [...new Set(out)];
+}
+
+/** The withheld entry that covers a concrete path, nearest first. */
+export function ruleFor(path, withheld) {
+  const byPath = new Map();
+  for (const w of withheld) {
+    const key = normalisePath(w.path);
+    if (!byPath.has(key)) byPath.set(key, w);
+  }
+  for (const candidate of candidatePaths(path)) {
+    const hit = byPath.get(candidate);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** `subjects[0].identity.fullName` → `Subjects #1 › identity › full name`. */
+export function fieldLabel(path) {
+  return path
+    .split('.')
+    .map((seg) =>
+      seg
+        .replace(/\[(\d+)\]/g, (_, i) => ` #${Number(i) + 1}`)
+        .replace(/\[\]/g, ' (each)')
+        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+        .toLowerCase(),
+    )
+    .join(' › ')
+    .replace(/^./, (c) => c.toUpperCase());
+}
+
+/**
+ * Rows of the comparison: { path, sent, received, status, rule }
+ * status: same | changed | withheld | not-delivered | received-only
+ */
+export function compare(sent, received, withheld, delivered) {
+  const sentLeaves = flatten(sent ?? {});
+  const receivedLeaves = new Map(flatten(received ?? {}));
+  const rows = [];
+  const matchedPaths = new Set();
+  for (const [path, value] of sentLeaves) {
+    if (receivedLeaves.has(path)) {
+      const got = receivedLeaves.get(path);
+      receivedLeaves.delete(path);
+      rows.push({
+        path,
+        sent: value,
+        received: got,
+        status: JSON.stringify(got) === JSON.stringify(value) ? 'same' : 'changed',
+      });
+      continue;
+    }
+    const rule = ruleFor(path, withheld);
+    if (rule) matchedPaths.add(normalisePath(rule.path));
+    rows.push({
+      path,
+      sent: value,
+      received: undefined,
+      status: rule || delivered ? 'withheld' : 'not-delivered',
+      rule,
+    });
+  }
+  for (const [path, value] of receivedLeaves) {
+    rows.push({ path, sent: undefined, received: value, status: 'received-only' });
+  }
+  // Withheld entries that name nothing in the sent claims (e.g. an empty list).
+  for (const w of withheld) {
+    const path = normalisePath(w.path);
+    if (matchedPaths.has(path)) continue;
+    matchedPaths.add(path);
+    rows.push({ path, sent: undefined, status: 'withheld', rule: w });
+  }
+  return rows;
+}
+
+function topLevel(path) {
+  return path.split(/[.[]/)[0];
+}
+
+/** The comparison table; `labels` = { sent: 'Sent by nl-knp', received: 'Seen by de-bka' }. */
+export function comparisonTable(rows, labels) {
+  const body = h('tbody');
+  let section = null;
+  for (const row of rows) {
+    const top = topLevel(row.path);
+    if (top !== section) {
+      section = top;
+      body.append(
+        h('tr.section-row', null, h('th', { scope: 'colgroup', colspan: 3 }, fieldLabel(top))),
+      );
+    }
+    const field = h(
+      'th',
+      { scope: 'row' },
+      h('span.field-label', null, fieldLabel(row.path)),
+      h('code.field-path', null, row.path),
+    );
+    let sentCell;
+    let receivedCell;
+    switch (row.status) {
+      case 'withheld': {
+        const ruleId = row.rule?.ruleId ?? 'a rule not recorded';
+        sentCell = h(
+          'td.sent',
+          null,
+          row.sent === undefined ? '—' : h('del', null, showValue(row.sent)),
+        );
+        receivedCell = h(
+          'td.received',
+          null,
+          h(
+            'span.rule-tag',
+            { testid: 'withheld-rule', title: `withheld path: ${row.rule?.path ?? row.path}` },
+            'Withheld by ',
+            h('strong', null, ruleId),
+          ),
+        );
+        break;
+      }
+      case 'not-delivered':
+        sentCell = h('td.sent', null, h('del', null, showValue(row.sent)));
+        receivedCell = h('td.received.muted', null, 'not delivered');
+        break;
+      case 'received-only':
+        sentCell = h('td.sent.muted', null, '—');
+        receivedCell = h('td.received', null, showValue(row.received));
+        break;
+      case 'changed':
+        sentCell = h('td.sent', null, showValue(row.sent));
+        receivedCell = h('td.received', null, h('mark', null, showValue(row.received)));
+        break;
+      default:
+        sentCell = h('td.sent', null, showValue(row.sent));
+        receivedCell = h('td.received', null, showValue(row.received));
+    }
+    body.append(
+      h(
+        `tr.row-${row.status}`,
+        {
+          testid: row.status === 'withheld' ? 'withheld-field' : 'compared-field',
+          'data-path': row.path,
+          'data-rule': row.rule?.ruleId,
+        },
+        field,
+        sentCell,
+        receivedCell,
+      ),
+    );
+  }
+  return h(
+    'table.comparison',
+    { testid: 'comparison' },
+    h('caption', null, `${labels.sent} compared with ${labels.received.toLowerCase()}`),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', { scope: 'col' }, 'Field'),
+        h('th', { scope: 'col' }, labels.sent),
+        h('th', { scope: 'col' }, labels.received),
+      ),
+    ),
+    body,
+  );
+}
