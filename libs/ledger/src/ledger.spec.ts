@@ -1,0 +1,219 @@
+/**
+ * The ledger core against the reference: the accumulator's root equals
+ * rootOf() at every size, the leaf form is pinned by a fixed vector, the
+ * verification report names the seq of each kind of tampering, and the claims
+ * reader agrees with the hub's SD-JWT verifier.
+ */
+import { createHash } from 'node:crypto';
+import {
+  KeyDirectory,
+  consistencyProof,
+  generateAgencyKeys,
+  hashLeaf,
+  inclusionProof,
+  issueSdJwt,
+  rootOf,
+  verifySdJwt,
+} from '@liaison/crypto';
+import { ledgerLeafData, ledgerLeafHash, type LedgerLeaf } from './leaf';
+import {
+  checkCheckpointConsistency,
+  checkRowInclusion,
+  verifyLedger,
+  type LedgerRowRecord,
+} from './ledger-verification';
+import { MerkleAccumulator } from './merkle-accumulator';
+import { presentationFromDisclosures, readSdJwtClaims } from './sd-jwt-claims';
+
+function leafAt(seq: number, overrides: Partial<LedgerLeaf> = {}): LedgerLeaf {
+  return {
+    seq,
+    messageId: '0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a01',
+    kind: 'ALERT',
+    messageType: 'VICTIM_AT_RISK',
+    caseRef: 'RO-DIICOT-2025-311',
+    originatorAgency: 'ro-diicot',
+    originatorJurisdiction: 'RO',
+    recipientAgency: `agency-${seq}`,
+    recipientJurisdiction: 'NL',
+    decision: 'REDACTED',
+    rules: ['eu-base', 'victim-guard'],
+    disclosedPaths: ['narrative'],
+    withheld: [{ path: 'subjects[0].identity', ruleId: 'victim-guard' }],
+    policyVersion: 'p1',
+    presentationDigest: 'abc',
+    custodial: false,
+    decidedAt: '2025-01-15T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+function rowAt(seq: number, overrides: Partial<LedgerLeaf> = {}): LedgerRowRecord {
+  const leaf = leafAt(seq, overrides);
+  return { ...leaf, leafHash: ledgerLeafHash(leaf) };
+}
+
+const hex = (b: Buffer): string => b.toString('hex');
+
+describe('ledger leaf', () => {
+  it('has a pinned canonical form', () => {
+    expect(ledgerLeafData(leafAt(1)).toString('utf8')).toBe(
+      '{"caseRef":"RO-DIICOT-2025-311","custodial":false,"decidedAt":"2025-01-15T12:00:00.000Z",' +
+        '"decision":"REDACTED","disclosedPaths":["narrative"],"kind":"ALERT",' +
+        '"messageId":"0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a01","messageType":"VICTIM_AT_RISK",' +
+        '"originatorAgency":"ro-diicot","originatorJurisdiction":"RO","policyVersion":"p1",' +
+        '"presentationDigest":"abc","recipientAgency":"agency-1","recipientJurisdiction":"NL",' +
+        '"rules":["eu-base","victim-guard"],"seq":1,"v":1,' +
+        '"withheld":[{"path":"subjects[0].identity","ruleId":"victim-guard"}]}',
+    );
+    const expected = createHash('sha256')
+      .update(Buffer.from([0]))
+      .update(ledgerLeafData(leafAt(1)))
+      .digest('hex');
+    expect(ledgerLeafHash(leafAt(1))).toBe(expected);
+  });
+
+  it('normalises a Date and an ISO string to the same leaf', () => {
+    expect(ledgerLeafHash(leafAt(3, { decidedAt: new Date('2025-01-15T12:00:00Z') }))).toBe(
+      ledgerLeafHash(leafAt(3)),
+    );
+  });
+});
+
+describe('MerkleAccumulator', () => {
+  it('matches rootOf at every size up to 130', () => {
+    const leaves = Array.from({ length: 130 }, (_, i) => hashLeaf(Buffer.from(`leaf-${i}`)));
+    const acc = MerkleAccumulator.empty();
+    expect(hex(acc.root())).toBe(hex(rootOf([])));
+    leaves.forEach((leaf, i) => {
+      acc.append(leaf);
+      expect(acc.size).toBe(i + 1);
+      expect(hex(acc.root())).toBe(hex(rootOf(leaves.slice(0, i + 1))));
+    });
+  });
+
+  it('clones independently', () => {
+    const acc = MerkleAccumulator.fromLeafHashes([hashLeaf(Buffer.from('a'))]);
+    const copy = acc.clone();
+    copy.append(hashLeaf(Buffer.from('b')));
+    expect(acc.size).toBe(1);
+    expect(copy.size).toBe(2);
+  });
+});
+
+describe('ledger verification', () => {
+  const rows = Array.from({ length: 12 }, (_, i) => rowAt(i + 1));
+  const rootAt = (n: number): string =>
+    hex(rootOf(rows.slice(0, n).map((r) => Buffer.from(r.leafHash, 'hex'))));
+  const checkpoints = [
+    { treeSize: 5, rootHash: rootAt(5) },
+    { treeSize: 10, rootHash: rootAt(10) },
+  ];
+
+  it('accepts an untouched ledger', () => {
+    const report = verifyLedger(rows, checkpoints);
+    expect(report.findings).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.rootHash).toBe(rootAt(12));
+  });
+
+  it('names an updated row', () => {
+    const tampered = rows.map((r) => (r.seq === 7 ? { ...r, decision: 'FULL' as const } : r));
+    const report = verifyLedger(tampered, checkpoints);
+    expect(report.ok).toBe(false);
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({ kind: 'leaf-mismatch', seq: 7 }),
+    );
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({ kind: 'consistency', treeSize: 10, afterSeq: 5 }),
+    );
+  });
+
+  it('names a deleted row, a reorder and a truncation', () => {
+    const deleted = verifyLedger(
+      rows.filter((r) => r.seq !== 4),
+      checkpoints,
+    );
+    expect(deleted.findings).toContainEqual(expect.objectContaining({ kind: 'seq-gap', seq: 4 }));
+    const swapped = rows.map((r) =>
+      r.seq === 2 ? { ...r, seq: 3 } : r.seq === 3 ? { ...r, seq: 2 } : r,
+    );
+    swapped.sort((a, b) => a.seq - b.seq);
+    const reorder = verifyLedger(swapped, checkpoints);
+    expect(reorder.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'leaf-mismatch', seq: 2 }),
+        expect.objectContaining({ kind: 'leaf-mismatch', seq: 3 }),
+        expect.objectContaining({ kind: 'consistency', treeSize: 5, afterSeq: 0 }),
+      ]),
+    );
+    const truncated = verifyLedger([], checkpoints);
+    expect(truncated.findings).toContainEqual({ kind: 'truncated', treeSize: 5, rows: 0 });
+  });
+
+  it('checks inclusion of a row and consistency of checkpoints', () => {
+    const leaves = rows.slice(0, 10).map((r) => Buffer.from(r.leafHash, 'hex'));
+    const proof = inclusionProof(leaves, 6).map(hex);
+    const cp = checkpoints[1] as { treeSize: number; rootHash: string };
+    expect(
+      checkRowInclusion(rows[6] as LedgerLeaf, { seq: 7, treeSize: 10, proof }, cp),
+    ).toBeNull();
+    expect(
+      checkRowInclusion(
+        { ...(rows[6] as LedgerLeaf), rules: [] },
+        { seq: 7, treeSize: 10, proof },
+        cp,
+      ),
+    ).toEqual(expect.objectContaining({ kind: 'inclusion', seq: 7 }));
+    const consistency = consistencyProof(leaves, 5).map(hex);
+    expect(checkCheckpointConsistency(checkpoints[0] as typeof cp, cp, consistency)).toBeNull();
+    expect(
+      checkCheckpointConsistency({ treeSize: 5, rootHash: rootAt(4) }, cp, consistency),
+    ).not.toBeNull();
+  });
+});
+
+describe('readSdJwtClaims', () => {
+  it('shows what the verifier shows, for the whole token and for a presentation', async () => {
+    const keys = generateAgencyKeys('EdDSA');
+    const now = Date.now();
+    const token = await issueSdJwt({
+      claims: {
+        iss: 'ro-diicot',
+        jti: 'm-1',
+        iat: Math.floor(now / 1000),
+        exp: Math.floor(now / 1000) + 600,
+        narrative: 'seen at the border',
+        subjects: [{ role: 'VICTIM', identity: { fullName: 'A B' } }, { role: 'SUSPECT' }],
+      },
+      disclosablePaths: ['narrative', 'subjects[]', 'subjects[].identity'],
+      signer: { privateJwk: keys.privateJwk, kid: keys.kid, alg: 'EdDSA' },
+    });
+    const directory = new KeyDirectory([
+      {
+        agencyId: 'ro-diicot',
+        kid: keys.kid,
+        use: 'sig',
+        alg: 'EdDSA',
+        publicJwk: keys.publicJwk,
+        notBefore: Math.floor(now / 1000) - 60,
+        status: 'active',
+      },
+    ]);
+    const verified = verifySdJwt(token, {
+      directory,
+      now: () => now,
+      maxTokenBytes: 65536,
+      clockSkewSec: 60,
+    });
+    expect(readSdJwtClaims(token).claims).toEqual(verified.claims);
+    const identity = verified.disclosures.find((d) => d.concretePath === 'subjects[0].identity');
+    const keep = verified.disclosures.filter((d) => d !== identity).map((d) => d.index);
+    const parts = token.split('~');
+    const presentation = presentationFromDisclosures(parts[0] as string, parts.slice(1, -1), keep);
+    const seen = readSdJwtClaims(presentation);
+    expect(seen.hiddenSlots).toBe(1);
+    expect(JSON.stringify(seen.claims)).not.toContain('A B');
+    expect(seen.claims.narrative).toBe('seen at the border');
+  });
+});
