@@ -55,6 +55,8 @@ export interface CompiledDenyRule {
   readonly id: string;
   readonly allTypes: boolean;
   readonly types: ReadonlySet<string>;
+  /** No purposes given: the deny applies whatever the message purposes (even none). */
+  readonly anyPurpose: boolean;
   readonly purposeMask: number;
 }
 
@@ -492,7 +494,13 @@ export function compilePolicies(
         if (rule.effect === 'deny') {
           const purposeMask =
             rule.purposes === undefined ? ALL_PURPOSES_MASK : purposeMaskOf(rule.purposes);
-          deny.push({ id: rule.id, allTypes, types: typeSet, purposeMask });
+          deny.push({
+            id: rule.id,
+            allTypes,
+            types: typeSet,
+            anyPurpose: rule.purposes === undefined,
+            purposeMask,
+          });
           continue;
         }
         const purposeMask = purposeMaskOf(rule.purposes) & recipient.acceptedPurposeMask;

@@ -161,7 +161,7 @@ export function decideForAgency(
   for (const rule of cell.deny) {
     if (
       (rule.allTypes || rule.types.has(messageType)) &&
-      (rule.purposeMask & messagePurposes) !== 0
+      (rule.anyPurpose || (rule.purposeMask & messagePurposes) !== 0)
     ) {
       (denyIds ??= []).push(rule.id);
     }
