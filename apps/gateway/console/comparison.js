@@ -132,21 +132,26 @@ export function compare(sent, received, withheld, delivered) {
   return rows;
 }
 
-function topLevel(path) {
-  return path.split(/[.[]/)[0];
+/** Section of a row: nested fields under their top-level field, plain fields under "Message". */
+function sectionOf(path) {
+  const top = path.split(/[.[]/)[0];
+  return top === path ? 'Message' : fieldLabel(top);
 }
 
 /** The comparison table; `labels` = { sent: 'Sent by nl-knp', received: 'Seen by de-bka' }. */
 export function comparisonTable(rows, labels) {
   const body = h('tbody');
   let section = null;
-  for (const row of rows) {
-    const top = topLevel(row.path);
+  // Plain message fields first, then each nested field as its own section, in document order.
+  const ordered = [
+    ...rows.filter((r) => sectionOf(r.path) === 'Message'),
+    ...rows.filter((r) => sectionOf(r.path) !== 'Message'),
+  ];
+  for (const row of ordered) {
+    const top = sectionOf(row.path);
     if (top !== section) {
       section = top;
-      body.append(
-        h('tr.section-row', null, h('th', { scope: 'colgroup', colspan: 3 }, fieldLabel(top))),
-      );
+      body.append(h('tr.section-row', null, h('th', { scope: 'colgroup', colspan: 3 }, top)));
     }
     const field = h(
       'th',

@@ -1,0 +1,152 @@
+/**
+ * The console's screens in real Chromium against a stand-in API that follows the
+ * console's contract: every state the page can be in (verified / TAMPERED / no
+ * checkpoint, redacted / denied / purged / metadata-only detail, charts with a
+ * suppressed count) in seconds. console.test.ts does the same against the real hub.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { collectPageErrors, launchChromium, screenshot } from './support/chromium';
+import { attributesOf, expectAttribute, expectCount, expectText } from './support/page-helpers';
+import { startStubHub, type StubHub } from './support/stub-hub';
+
+jest.setTimeout(60_000);
+
+let browser: Browser;
+let stub: StubHub;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  stub = await startStubHub();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stub?.close();
+});
+
+async function logIn(page: Page, agency: string, officer: string, roles: string): Promise<void> {
+  await page.goto(`${stub.url}/console/`);
+  await page.getByTestId('login-token').fill(stub.officerToken(agency, officer, roles));
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('justification-input').fill('case NL-2025-0142 review');
+  await page.getByTestId('justification-submit').click();
+  await page.getByTestId('record-row').first().waitFor();
+}
+
+function realErrors(errors: string[]): string[] {
+  // Chromium logs every 4xx as "Failed to load resource"; the page shows those itself.
+  return errors.filter((e) => !e.includes('Failed to load resource'));
+}
+
+describe('console (stand-in API)', () => {
+  it('refuses a bad officer token with the hub message, then a liaison officer searches and opens a redacted delivery', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors = collectPageErrors(page);
+    await page.goto(`${stub.url}/console/`);
+    await page.getByTestId('login-token').fill('not-a-token');
+    await page.getByTestId('login-submit').click();
+    await expectText(page.getByTestId('login-error'), 'signature does not verify');
+
+    await logIn(page, 'nl-knp', 'anna', 'liaison');
+    await expectText(page.getByTestId('who'), 'anna');
+    await expectText(page.getByTestId('who'), 'nl-knp');
+    await expectText(page.getByTestId('who'), 'liaison');
+    await expectAttribute(page.getByTestId('chain-status'), 'data-state', 'verified');
+    expect(stub.justifications).toContain('case NL-2025-0142 review');
+
+    // Cursor pagination: the stub pages by 2.
+    expect(await page.getByTestId('record-row').count()).toBe(2);
+    await page.getByTestId('load-more').click();
+    await expectCount(page.getByTestId('record-row'), 4);
+    expect(await page.getByTestId('load-more').isHidden()).toBe(true);
+
+    await page.getByTestId('filter-caseRef').fill('NL-2025-0142');
+    await page.getByTestId('filter-decision').selectOption('REDACTED');
+    await page.getByTestId('search-submit').click();
+    await expectCount(page.getByTestId('record-row'), 1);
+    await screenshot(page, 'stub-01-search');
+
+    await page.locator('[data-testid="record-row"][data-seq="2"] a').click();
+    await page.getByTestId('comparison').waitFor();
+    const withheld = page.getByTestId('withheld-field');
+    expect(await withheld.count()).toBeGreaterThanOrEqual(3);
+    const paths = await attributesOf(withheld, 'data-path');
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'narrative',
+        'financialIdentifiers[0].value',
+        'subjects[0].identity.documents[0].number',
+      ]),
+    );
+    await expectText(
+      page.locator('[data-testid="withheld-field"][data-path="narrative"]'),
+      'Withheld by NL-ASEAN-01',
+    );
+    // The value the recipient did not get is shown struck through on the sender's side.
+    expect(
+      await page.locator('[data-testid="withheld-field"][data-path="narrative"] del').textContent(),
+    ).toContain('Telegram');
+    await expectText(page.getByTestId('detail-policy-version'), 'pv-7f3a9c');
+
+    await page.getByTestId('check-proof').click();
+    await expectAttribute(page.getByTestId('proof-result'), 'data-state', 'ok');
+    await screenshot(page, 'stub-02-detail-redacted');
+
+    // A denied share: nothing delivered, the sender's fields struck through.
+    await page.goto(`${stub.url}/console/#/records/3`);
+    await expectText(page.getByTestId('detail-summary'), 'Denied by builtin:default-deny');
+    // Purged by retention: the API's own words.
+    await page.goto(`${stub.url}/console/#/records/4`);
+    await expectText(page.getByTestId('content-absent'), 'purged');
+    await screenshot(page, 'stub-03-detail-purged');
+
+    await page.getByTestId('tab-dashboard').click();
+    await page.getByTestId('chart-shares-svg').waitFor();
+    await page.getByTestId('chart-denials-svg').waitFor();
+    await page.getByTestId('chart-cases-svg').waitFor();
+    await expectText(page.getByTestId('chart-cases'), 'suppressed');
+    await screenshot(page, 'stub-04-dashboard');
+
+    expect(realErrors(errors)).toEqual([]);
+    await page.close();
+  });
+
+  it('shows TAMPERED with the findings, and "no checkpoint yet"', async () => {
+    const page = await browser.newPage();
+    stub.chain = 'tampered';
+    await logIn(page, 'nl-knp', 'anna', 'liaison');
+    await expectAttribute(page.getByTestId('chain-status'), 'data-state', 'tampered');
+    await page.getByTestId('chain-status').click();
+    await expectText(page.getByTestId('integrity-findings'), 'seq 2');
+    await screenshot(page, 'stub-05-tampered');
+    stub.chain = 'none';
+    await page.reload();
+    await expectAttribute(page.getByTestId('chain-status'), 'data-state', 'none');
+    expect(await page.getByTestId('chain-status').textContent()).toContain('No checkpoint yet');
+    stub.chain = 'verified';
+    await page.close();
+  });
+
+  it('oversight sees every agency’s rows but no content', async () => {
+    const page = await browser.newPage();
+    await logIn(page, 'eu-dpo', 'olga', 'oversight');
+    await expectText(page.getByTestId('who'), 'metadata only');
+    expect(await page.getByTestId('filter-direction').isDisabled()).toBe(true);
+    await page.goto(`${stub.url}/console/#/records/2`);
+    await expectText(page.getByTestId('content-absent'), 'metadata only');
+    expect(await page.getByTestId('comparison').count()).toBe(0);
+    // Withheld paths and rules are metadata: oversight sees them.
+    await expectText(page.getByTestId('withheld-list'), 'NL-ASEAN-01');
+    await screenshot(page, 'stub-06-oversight');
+    await page.close();
+  });
+
+  it('logging out ends the session and returns to the login form', async () => {
+    const page = await browser.newPage();
+    await logIn(page, 'nl-knp', 'anna', 'liaison');
+    await page.getByTestId('logout').click();
+    await page.getByTestId('login-form').waitFor();
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    await page.close();
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * Waiting on the page through locators only (the test's TypeScript has no DOM
+ * types, so no functions run inside the page). Every wait names what it waited
+ * for when it times out.
+ */
+import type { Locator } from 'playwright-core';
+
+async function poll<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  what: (last: T | undefined) => string,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await read();
+    if (ok(last)) return last;
+    if (Date.now() > deadline) throw new Error(`timed out: ${what(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until the first match's text contains `text`. */
+export async function expectText(
+  locator: Locator,
+  text: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  await locator.first().waitFor({ timeout: timeoutMs });
+  await poll(
+    async () => (await locator.first().textContent()) ?? '',
+    (t) => t.includes(text),
+    (last) => `expected "${text}" in ${JSON.stringify(last)}`,
+    timeoutMs,
+  );
+}
+
+/** Waits until the locator matches exactly `n` elements. */
+export async function expectCount(locator: Locator, n: number, timeoutMs = 10_000): Promise<void> {
+  await poll(
+    () => locator.count(),
+    (c) => c === n,
+    (last) => `expected ${n} elements, found ${last}`,
+    timeoutMs,
+  );
+}
+
+/** Waits until `attribute` of the first match equals `value`. */
+export async function expectAttribute(
+  locator: Locator,
+  attribute: string,
+  value: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  await poll(
+    () => locator.first().getAttribute(attribute),
+    (v) => v === value,
+    (last) => `expected ${attribute}="${value}", found ${JSON.stringify(last)}`,
+    timeoutMs,
+  );
+}
+
+/** `attribute` of every match. */
+export async function attributesOf(locator: Locator, attribute: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const el of await locator.all()) out.push((await el.getAttribute(attribute)) ?? '');
+  return out;
+}

@@ -1,0 +1,406 @@
+/**
+ * A stand-in for the hub's HTTP API, following the console's contract (console
+ * session, audit records/detail/verify/checkpoints/proof/metrics, directory), so
+ * the console's states that are hard to produce on the real hub (a TAMPERED
+ * ledger, purged content, suppressed counts) can be exercised in a real browser
+ * in seconds. Serves the console's real static files. Not used by the hub.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { ROOT } from '../../support/hub-processes';
+
+const CONSOLE_DIR = path.join(ROOT, 'apps/gateway/console');
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+export interface StubSession {
+  agencyId: string;
+  officerId: string;
+  roles: string[];
+}
+
+export interface StubHub {
+  readonly url: string;
+  /** verified | tampered | none */
+  chain: 'verified' | 'tampered' | 'none';
+  /** Justifications received with audit reads, in order. */
+  readonly justifications: string[];
+  /** Officer token the stub accepts: `stub-officer.<agency>.<officer>.<roles>`. */
+  officerToken(agency: string, officer: string, roles: string): string;
+  close(): Promise<void>;
+}
+
+const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
+const nodeHash = (l: Buffer, r: Buffer): Buffer =>
+  createHash('sha256')
+    .update(Buffer.concat([Buffer.from([1]), l, r]))
+    .digest();
+
+const sent = {
+  messageId: '5b0c2f4e-8a51-4c3e-9d7a-2f1e6b8c4a01',
+  originatorAgency: 'nl-knp',
+  messageType: 'VICTIM_AT_RISK',
+  caseRef: 'NL-2025-0142',
+  urgency: 'IMMEDIATE',
+  headline: 'Minor believed to be moved by van from Rotterdam towards Germany',
+  subjects: [
+    {
+      role: 'VICTIM',
+      minor: true,
+      identity: {
+        fullName: 'Ana-Maria Petrescu',
+        documents: [{ documentType: 'NATIONAL_ID', number: 'RX482913' }],
+      },
+    },
+  ],
+  financialIdentifiers: [{ kind: 'IBAN', value: 'NL91ABNA0417164300' }],
+  narrative: 'Reporting person (aunt) states that the girl was recruited via Telegram.',
+};
+const received = {
+  messageId: sent.messageId,
+  originatorAgency: 'nl-knp',
+  messageType: 'VICTIM_AT_RISK',
+  caseRef: 'NL-2025-0142',
+  urgency: 'IMMEDIATE',
+  headline: sent.headline,
+  subjects: [{ role: 'VICTIM', minor: true, identity: { fullName: 'Ana-Maria Petrescu' } }],
+};
+
+interface Row {
+  seq: number;
+  messageId: string;
+  kind: string;
+  messageType: string;
+  caseRef: string | null;
+  originatorAgency: string;
+  originatorJurisdiction: string;
+  recipientAgency: string;
+  recipientJurisdiction: string;
+  decision: 'FULL' | 'REDACTED' | 'DENIED';
+  rules: string[];
+  disclosedPaths: string[];
+  withheld: { path: string; ruleId: string }[];
+  policyVersion: string;
+  presentationDigest: string | null;
+  decidedAt: string;
+  recordedAt: string;
+}
+
+function rows(): Row[] {
+  const base = {
+    messageId: sent.messageId,
+    kind: 'ALERT',
+    messageType: 'VICTIM_AT_RISK',
+    caseRef: 'NL-2025-0142',
+    originatorAgency: 'nl-knp',
+    originatorJurisdiction: 'NL',
+    policyVersion: 'pv-7f3a9c',
+    decidedAt: '2025-03-14T06:40:01.120Z',
+    recordedAt: '2025-03-14T06:40:01.480Z',
+  };
+  return [
+    {
+      ...base,
+      seq: 1,
+      recipientAgency: 'de-bka',
+      recipientJurisdiction: 'DE',
+      decision: 'FULL',
+      rules: ['NL-EU-01'],
+      disclosedPaths: ['headline', 'narrative'],
+      withheld: [],
+      presentationDigest: sha('1'),
+    },
+    {
+      ...base,
+      seq: 2,
+      recipientAgency: 'th-dsi',
+      recipientJurisdiction: 'TH',
+      decision: 'REDACTED',
+      rules: ['NL-ASEAN-01'],
+      disclosedPaths: ['headline'],
+      withheld: [
+        { path: 'narrative', ruleId: 'NL-ASEAN-01' },
+        { path: 'financialIdentifiers[]', ruleId: 'NL-ASEAN-01' },
+        { path: 'subjects[].identity.documents[]', ruleId: 'NL-ASEAN-01' },
+      ],
+      presentationDigest: sha('2'),
+    },
+    {
+      ...base,
+      seq: 3,
+      recipientAgency: 'ngo-safehaven',
+      recipientJurisdiction: 'NL',
+      decision: 'DENIED',
+      rules: ['builtin:default-deny'],
+      disclosedPaths: [],
+      withheld: [],
+      presentationDigest: null,
+    },
+    {
+      ...base,
+      seq: 4,
+      caseRef: 'NL-2024-0007',
+      messageId: '0e9a3c57-0000-4000-8000-000000000004',
+      recipientAgency: 'uk-nca',
+      recipientJurisdiction: 'GB',
+      decision: 'REDACTED',
+      rules: ['NL-UK-01'],
+      disclosedPaths: ['headline'],
+      withheld: [{ path: 'financialIdentifiers[]', ruleId: 'NL-UK-01' }],
+      presentationDigest: sha('4'),
+      decidedAt: '2024-06-01T10:00:00.000Z',
+      recordedAt: '2024-06-01T10:00:00.500Z',
+    },
+  ];
+}
+
+const agencies = [
+  ['nl-knp', 'Netherlands National Police', 'NL'],
+  ['de-bka', 'Bundeskriminalamt', 'DE'],
+  ['th-dsi', 'Department of Special Investigation', 'TH'],
+  ['uk-nca', 'National Crime Agency', 'GB'],
+  ['ngo-safehaven', 'SafeHaven victim support', 'NL'],
+  ['eu-dpo', 'EU data-protection oversight', 'EU'],
+].map(([id, name, jurisdiction]) => ({ id, name, jurisdiction, status: 'ACTIVE' }));
+
+export async function startStubHub(): Promise<StubHub> {
+  const sessions = new Map<string, StubSession>();
+  const justifications: string[] = [];
+  const ledger = rows();
+  const leaves = ledger.map((r) =>
+    createHash('sha256')
+      .update(Buffer.from([0]))
+      .update(JSON.stringify(r))
+      .digest(),
+  );
+  const rootOf = (l: Buffer[]): Buffer =>
+    l.length === 1
+      ? l[0]!
+      : nodeHash(
+          rootOf(l.slice(0, 2 ** Math.floor(Math.log2(l.length - 1)))),
+          rootOf(l.slice(2 ** Math.floor(Math.log2(l.length - 1)))),
+        );
+  const stub = { chain: 'verified' as StubHub['chain'] };
+
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    type = 'application/json',
+  ): void => {
+    res.writeHead(status, { 'content-type': type });
+    res.end(type === 'application/json' ? JSON.stringify(body) : String(body));
+  };
+  const fail = (res: ServerResponse, status: number, code: string, message: string): void =>
+    send(res, status, { error: { code, message } });
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://stub');
+    const p = url.pathname;
+    if (p === '/console' || p.startsWith('/console/')) {
+      const file = p === '/console' || p === '/console/' ? 'index.html' : path.basename(p);
+      try {
+        const body = readFileSync(path.join(CONSOLE_DIR, file));
+        res.writeHead(200, {
+          'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+        });
+        res.end(body);
+      } catch {
+        fail(res, 404, 'not-found', 'no such file');
+      }
+      return;
+    }
+    const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    if (p === '/v1/console/session' && req.method === 'POST') {
+      const m = /^stub-officer\.([a-z0-9-]+)\.([a-z0-9-]+)\.([a-z,-]+)$/.exec(bearer);
+      if (!m)
+        return fail(res, 401, 'token.invalid', 'officer token invalid: signature does not verify');
+      const token = `lsess_${sha(bearer + Math.random()).slice(0, 32)}`;
+      const session = { agencyId: m[1]!, officerId: m[2]!, roles: m[3]!.split(',') };
+      sessions.set(token, session);
+      return send(res, 201, {
+        sessionToken: token,
+        expiresAt: new Date(Date.now() + 30 * 60_000).toISOString(),
+        ...session,
+      });
+    }
+    const session = sessions.get(bearer);
+    if (!session)
+      return fail(res, 401, 'session.expired', 'console session unknown or expired: log in again');
+    if (p === '/v1/console/session' && req.method === 'DELETE') {
+      sessions.delete(bearer);
+      res.writeHead(204).end();
+      return;
+    }
+    if (p === '/v1/directory/agencies') return send(res, 200, agencies);
+    if (!p.startsWith('/v1/audit/')) return fail(res, 404, 'not-found', 'no such route');
+    const justification = req.headers['x-justification'];
+    if (typeof justification !== 'string' || !justification.trim())
+      return fail(
+        res,
+        400,
+        'audit.justification-required',
+        'X-Justification header is required for audit reads',
+      );
+    justifications.push(justification);
+    const oversight = session.roles.includes('oversight');
+    const visible = ledger.filter(
+      (r) =>
+        oversight ||
+        r.originatorAgency === session.agencyId ||
+        r.recipientAgency === session.agencyId,
+    );
+    if (p === '/v1/audit/records' || p === '/v1/audit/records.csv') {
+      const q = url.searchParams;
+      const matched = visible.filter(
+        (r) =>
+          (!q.get('caseRef') || r.caseRef === q.get('caseRef')) &&
+          (!q.get('decision') || r.decision === q.get('decision')) &&
+          (!q.get('counterpart') ||
+            r.recipientAgency === q.get('counterpart') ||
+            r.originatorAgency === q.get('counterpart')),
+      );
+      if (p.endsWith('.csv')) {
+        return send(
+          res,
+          200,
+          ['seq,decision', ...matched.map((r) => `${r.seq},${r.decision}`)].join('\n'),
+          'text/csv',
+        );
+      }
+      const limit = Number(q.get('limit') ?? 50);
+      const start = Number(q.get('cursor') ?? 0);
+      const page = matched.slice(start, start + Math.min(limit, 2));
+      const next = start + page.length < matched.length ? String(start + page.length) : null;
+      return send(res, 200, { records: page, nextCursor: next });
+    }
+    const detail = /^\/v1\/audit\/records\/(\d+)$/.exec(p);
+    if (detail) {
+      const row = visible.find((r) => r.seq === Number(detail[1]));
+      if (!row) return fail(res, 404, 'audit.not-found', `no record ${detail[1]} visible to you`);
+      if (oversight)
+        return send(res, 200, { ...row, content: null, contentStatus: 'metadata-only' });
+      if (row.seq === 4)
+        return send(res, 200, {
+          ...row,
+          contentStatus: 'purged',
+          purgedAt: '2024-12-01T00:00:00.000Z',
+          contentNote:
+            'Content purged on 2024-12-01 when the GB retention of 180 days ended; the ledger row and hashes remain.',
+        });
+      if (row.decision === 'DENIED') return send(res, 200, { ...row, sent, received: null });
+      return send(res, 200, { ...row, sent, received: row.seq === 1 ? sent : received });
+    }
+    if (p === '/v1/audit/verify') {
+      if (stub.chain === 'none')
+        return send(res, 200, {
+          status: 'no-checkpoint',
+          ok: true,
+          rows: 4,
+          checkpoints: [],
+          summary: [],
+        });
+      if (stub.chain === 'tampered')
+        return send(res, 200, {
+          status: 'tampered',
+          ok: false,
+          rows: 4,
+          checkpoints: [{ treeSize: 4, rootHash: 'ab'.repeat(32), matches: false }],
+          summary: ['seq 2: row fields no longer hash to the stored leaf (UPDATE?)'],
+        });
+      return send(res, 200, {
+        status: 'verified',
+        ok: true,
+        rows: 4,
+        checkpoints: [{ treeSize: 4, rootHash: rootOf(leaves).toString('hex'), matches: true }],
+        summary: [],
+      });
+    }
+    if (p === '/v1/audit/checkpoints')
+      return send(res, 200, {
+        checkpoints: [
+          {
+            treeSize: 4,
+            rootHash: rootOf(leaves).toString('hex'),
+            signedAt: '2025-03-14T06:45:00.000Z',
+            kid: 'hub-2025',
+            jws: 'eyJhbGciOiJFZERTQSJ9.e30.sig',
+          },
+        ],
+      });
+    const proof = /^\/v1\/audit\/proof\/(\d+)$/.exec(p);
+    if (proof) {
+      // Proof for a 4-leaf tree: sibling leaf, then the other pair's hash.
+      const i = Number(proof[1]) - 1;
+      const sibling = leaves[i ^ 1]!;
+      const otherPair = i < 2 ? nodeHash(leaves[2]!, leaves[3]!) : nodeHash(leaves[0]!, leaves[1]!);
+      return send(res, 200, {
+        seq: i + 1,
+        leafIndex: i,
+        leafHash: leaves[i]!.toString('hex'),
+        treeSize: 4,
+        rootHash: rootOf(leaves).toString('hex'),
+        auditPath: [sibling.toString('hex'), otherPair.toString('hex')],
+      });
+    }
+    if (p === '/v1/audit/metrics')
+      return send(res, 200, {
+        sharesPerJurisdiction: [
+          { period: '2025-03-12', jurisdiction: 'DE', count: 6 },
+          { period: '2025-03-13', jurisdiction: 'DE', count: 9 },
+          { period: '2025-03-13', jurisdiction: 'TH', count: 3 },
+          { period: '2025-03-14', jurisdiction: 'GB', count: 5 },
+          { period: '2025-03-14', jurisdiction: 'DE', count: 7 },
+        ],
+        denialsByRule: [
+          { ruleId: 'builtin:default-deny', count: 12 },
+          { ruleId: 'NL-NGO-01', count: 4 },
+        ],
+        caseMetrics: [
+          {
+            jurisdiction: 'NL',
+            casesOpened: 20,
+            casesResolved: 9,
+            victimsReferred: 14,
+            resolutionRate: 0.45,
+            referralRate: 0.7,
+          },
+          {
+            jurisdiction: 'RO',
+            casesOpened: 11,
+            casesResolved: 4,
+            victimsReferred: 6,
+            resolutionRate: 0.364,
+            referralRate: 0.545,
+          },
+          {
+            jurisdiction: 'TH',
+            casesOpened: null,
+            casesResolved: null,
+            victimsReferred: null,
+            resolutionRate: null,
+            referralRate: null,
+          },
+        ],
+      });
+    return fail(res, 404, 'not-found', 'no such route');
+  };
+
+  const server: Server = createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const hub: StubHub = Object.assign(stub, {
+    url: `http://127.0.0.1:${port}`,
+    justifications,
+    officerToken: (agency: string, officer: string, roles: string) =>
+      `stub-officer.${agency}.${officer}.${roles}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  });
+  return hub;
+}
