@@ -1,0 +1,692 @@
+/**
+ * The end-to-end benchmark: the hub's real policy worker (and the audit app when
+ * it is built) against a raw kafkajs pass-through, on the same broker, the same
+ * pre-signed submissions and the same topic layout, at fan-out 5, 20 and 200.
+ *
+ * Per fan-out F, in this order (each phase drained completely before the next):
+ *   A. pass-through, transactional: backlog of N submissions, max throughput;
+ *   B. pass-through, non-transactional: the same N records (a new group), max throughput;
+ *   C. hub: the same N submissions as a backlog, then the worker starts; max throughput,
+ *      worker CPU per message and RSS from its /metrics;
+ *   D. hub at a fixed offered load of 50% of C's max: publish→feed latency, RSS;
+ *   E. pass-through (transactional) at the same offered load: latency.
+ * Throughput is counted on the feed topics by a read_committed reader process.
+ */
+import { createPublicKey, verify as nodeVerify, type JsonWebKey } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { codecFor } from '@liaison/contracts';
+import { verifySdJwt } from '@liaison/crypto';
+import { createDataSource } from '@liaison/persistence';
+import { decideAll } from '@liaison/policy';
+import { analyseMessage } from '@liaison/runtime';
+import { loadPolicySnapshot } from '../../apps/policy/src/policy-snapshot';
+import { measure } from '../harness';
+import {
+  Helper,
+  ROOT,
+  namesFor,
+  sleep,
+  writeFrames,
+  type EncodedSubmission,
+  type LatencySummary,
+} from './common';
+import type { SignedMessage } from './presign';
+import {
+  Scraper,
+  rssOf,
+  startNodeApp,
+  stopApp,
+  waitReady,
+  type AppProcess,
+  type MetricSample,
+} from './processes';
+import { summariseProfile, type ProfileSummary } from '../report/profile';
+import { BenchWorld, benchDir, benchKeys, recipientId, type BenchKeys } from './world';
+import { measureGatewaySse, type GatewaySseResult } from './gateway-sse';
+
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+
+export const PARTITIONS = 4;
+const TOTAL_MESSAGES = 3000;
+const LATENCY_SECONDS = 5;
+
+export interface PipelineOptions {
+  readonly brokers: string[];
+  readonly databaseUrl: string;
+  readonly runId: string;
+  readonly fanOuts: readonly number[];
+  readonly log: (line: string) => void;
+  readonly profileFanOut?: number;
+  readonly gatewaySse?: number;
+}
+
+export interface ThroughputResult {
+  readonly messages: number;
+  readonly deliveries: number;
+  readonly deliveriesPerSec: number;
+  readonly messagesPerSec: number;
+  readonly windowMs: number;
+}
+
+export interface FanOutResult {
+  readonly fanOut: number;
+  /** Deliveries per message the policy yields (checked in-process before the run). */
+  readonly deliveriesPerMessage: number;
+  readonly baselineTx: ThroughputResult;
+  readonly baselineNonTx: ThroughputResult;
+  readonly hub: ThroughputResult;
+  readonly hubCpu: {
+    readonly cpuUsPerMessage: number;
+    readonly cpuUsPerMessageBeyondVerify: number;
+    readonly targetUs: number;
+    readonly samples: number;
+  };
+  readonly offeredLoadPerSec: number;
+  readonly hubLatency: LatencySummary;
+  readonly baselineLatency: LatencySummary;
+  readonly workerRss: { readonly maxAtMaxLoadBytes: number; readonly maxAtSteadyLoadBytes: number };
+  readonly auditApp: boolean;
+}
+
+export interface PipelineResult {
+  readonly fanOuts: FanOutResult[];
+  readonly verifyEd25519Us: number;
+  readonly presign: { readonly messages: number; readonly cached: boolean; readonly ms: number };
+  readonly policyDecision?: PolicyDecisionCost;
+  readonly profile?: { readonly fanOut: number; readonly summary: ProfileSummary };
+  readonly gatewaySse?: GatewaySseResult | { readonly error: string };
+  readonly notes: string[];
+}
+
+const ALERT_TEMPLATES = [
+  'alert-document-fraud',
+  'alert-financial-pattern',
+  'alert-missing-person',
+  'alert-recruitment-advert',
+  'alert-suspect-movement',
+  'alert-trafficking-route',
+  'alert-victim-at-risk',
+];
+
+function templates(): Record<string, unknown>[] {
+  return ALERT_TEMPLATES.map(
+    (name) =>
+      JSON.parse(
+        readFileSync(path.join(ROOT, 'schemas/examples', `${name}.json`), 'utf8'),
+      ) as Record<string, unknown>,
+  );
+}
+
+/** Backlog per fan-out: enough deliveries to see a steady rate, few enough to stay fast. */
+export function backlogSize(fanOut: number): number {
+  return Math.min(TOTAL_MESSAGES, Math.max(300, Math.round(16_000 / fanOut)));
+}
+
+async function presignAll(keys: BenchKeys, log: (l: string) => void) {
+  const tpl = templates();
+  const hash = createHash('sha256')
+    .update(
+      JSON.stringify({
+        keys: keys.publishers.map((p) => p.signing.kid),
+        tpl,
+        n: TOTAL_MESSAGES,
+        v: 1,
+      }),
+    )
+    .digest('hex')
+    .slice(0, 16);
+  const file = path.join(benchDir(), `presigned-${hash}.json`);
+  const started = Date.now();
+  if (existsSync(file)) {
+    return {
+      messages: JSON.parse(readFileSync(file, 'utf8')) as SignedMessage[],
+      cached: true,
+      ms: Date.now() - started,
+    };
+  }
+  log(`pre-signing ${TOTAL_MESSAGES} SD-JWTs in 2 processes (cached for later runs)...`);
+  const signers = [new Helper('presign.js'), new Helper('presign.js')];
+  try {
+    const half = TOTAL_MESSAGES / 2;
+    const parts = await Promise.all(
+      signers.map((s, i) =>
+        s.call<SignedMessage[]>('sign', {
+          templates: tpl,
+          publishers: keys.publishers,
+          offset: i * half,
+          count: half,
+        }),
+      ),
+    );
+    const messages = parts.flat();
+    writeFileSync(file, JSON.stringify(messages));
+    return { messages, cached: false, ms: Date.now() - started };
+  } finally {
+    await Promise.all(signers.map((s) => s.stop()));
+  }
+}
+
+function encodeSubmissions(messages: readonly SignedMessage[]): EncodedSubmission[] {
+  const codec = codecFor('Submission');
+  return messages.map((m) => ({
+    // Keyed by message id (spreads evenly over partitions and lets the reader match
+    // deliveries to sends); the gateway keys by caseRef when there is one.
+    key: m.messageId,
+    value: codec.encode({
+      messageId: m.messageId,
+      kind: m.kind,
+      originatorAgency: m.originatorAgency,
+      sdJwt: m.sdJwt,
+      custodial: false,
+      receivedAt: m.signedAt,
+      idempotencyKey: null,
+      caseRef: m.caseRef,
+      correlationId: `bench-${m.messageId}`,
+    }),
+  }));
+}
+
+/** One Ed25519 verification with a cached KeyObject, on a real issuer JWT of the run. */
+async function measureVerify(message: SignedMessage, keys: BenchKeys): Promise<number> {
+  const publisher = keys.publishers.find((p) => p.agencyId === message.originatorAgency);
+  if (!publisher) throw new Error('publisher of a pre-signed message is unknown');
+  const key = createPublicKey({ key: publisher.signing.publicJwk as JsonWebKey, format: 'jwk' });
+  const jwt = message.sdJwt.split('~')[0] ?? '';
+  const [h, p, s] = jwt.split('.') as [string, string, string];
+  const data = Buffer.from(`${h}.${p}`);
+  const sig = Buffer.from(s, 'base64url');
+  if (!nodeVerify(null, data, key, sig)) throw new Error('bench signature does not verify');
+  const m = await measure('ed25519 verify', () => nodeVerify(null, data, key, sig), {
+    batches: 20,
+    batchSize: 200,
+  });
+  return m.nsPerOpMedian / 1000;
+}
+
+/** Deliveries each pre-signed message yields at the current fan-out, decided in-process. */
+async function deliveriesPerMessage(world: BenchWorld, sample: readonly SignedMessage[]) {
+  const ds = createDataSource({ url: world.url, asOwner: true, poolSize: 1 });
+  await ds.initialize();
+  try {
+    const snapshot = await loadPolicySnapshot(ds);
+    return sample.map((m) => {
+      const verified = verifySdJwt(m.sdJwt, {
+        directory: snapshot.keys,
+        now: () => Date.parse(m.signedAt),
+        maxTokenBytes: 1024 * 1024,
+        clockSkewSec: 60,
+      });
+      const jurisdiction = snapshot.jurisdictionOf.get(m.originatorAgency) ?? '';
+      const analysed = analyseMessage(verified, m.kind, jurisdiction);
+      return decideAll(snapshot.policies, analysed.facts).filter(
+        (d) => d.outcome !== 'DENIED' && snapshot.recipients.has(d.recipient),
+      ).length;
+    });
+  } finally {
+    await ds.destroy();
+  }
+}
+
+export interface PolicyDecisionCost {
+  readonly recipients: number;
+  readonly decideAllUs: number;
+  readonly perRecipientUs: number;
+}
+
+/** decideAll over the run's own compiled policy set (every recipient), per message. */
+async function measurePolicy(
+  world: BenchWorld,
+  message: SignedMessage,
+): Promise<PolicyDecisionCost> {
+  const ds = createDataSource({ url: world.url, asOwner: true, poolSize: 1 });
+  await ds.initialize();
+  try {
+    const snapshot = await loadPolicySnapshot(ds);
+    const verified = verifySdJwt(message.sdJwt, {
+      directory: snapshot.keys,
+      now: () => Date.parse(message.signedAt),
+      maxTokenBytes: 1024 * 1024,
+      clockSkewSec: 60,
+    });
+    const facts = analyseMessage(
+      verified,
+      message.kind,
+      snapshot.jurisdictionOf.get(message.originatorAgency) ?? '',
+    ).facts;
+    const recipients = snapshot.policies.agencies.length;
+    const m = await measure('decideAll', () => decideAll(snapshot.policies, facts), {
+      batches: 30,
+      batchSize: 200,
+    });
+    return {
+      recipients,
+      decideAllUs: m.nsPerOpMedian / 1000,
+      perRecipientUs: m.nsPerOpMedian / 1000 / Math.max(1, recipients),
+    };
+  } finally {
+    await ds.destroy();
+  }
+}
+
+async function createTopics(admin: Admin, specs: { topic: string; partitions: number }[]) {
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: specs.map((s) => ({
+      topic: s.topic,
+      numPartitions: s.partitions,
+      replicationFactor: 1,
+      configEntries: [{ name: 'min.insync.replicas', value: '1' }],
+    })),
+  });
+}
+
+async function deleteTopics(admin: Admin, prefixes: string[]) {
+  const all = await admin.listTopics();
+  const mine = all.filter((t) => prefixes.some((p) => t.startsWith(`${p}.`)));
+  for (let i = 0; i < mine.length; i += 100) {
+    await admin
+      .deleteTopics({ topics: mine.slice(i, i + 100), timeout: 30000 })
+      .catch(() => undefined);
+  }
+}
+
+function throughput(
+  messages: number,
+  deliveries: number,
+  perSec: number,
+  windowMs: number,
+  perMessage: number,
+): ThroughputResult {
+  return {
+    messages,
+    deliveries,
+    deliveriesPerSec: perSec,
+    messagesPerSec: perMessage > 0 ? perSec / perMessage : 0,
+    windowMs,
+  };
+}
+
+interface RateReply {
+  records: number;
+  perSec: number;
+  windowMs?: number;
+}
+
+/** CPU seconds per processed message over the scrapes inside the 5%–95% window of the drain. */
+function cpuPerMessage(samples: readonly MetricSample[], total: number) {
+  const inside = samples.filter((s) => s.processed >= total * 0.05 && s.processed <= total * 0.95);
+  const first = inside[0];
+  const last = inside[inside.length - 1];
+  if (!first || !last || last.processed <= first.processed) {
+    const a = samples.find((s) => s.processed > 0);
+    const b = samples[samples.length - 1];
+    if (!a || !b || b.processed <= a.processed) return { us: Number.NaN, samples: samples.length };
+    return { us: ((b.cpuSeconds - a.cpuSeconds) * 1e6) / (b.processed - a.processed), samples: 2 };
+  }
+  return {
+    us: ((last.cpuSeconds - first.cpuSeconds) * 1e6) / (last.processed - first.processed),
+    samples: inside.length,
+  };
+}
+
+let nextPort = 19400 + (process.pid % 40) * 10;
+
+function startWorker(
+  world: BenchWorld,
+  brokers: string[],
+  namespace: string,
+  nodeArgs: string[] = [],
+) {
+  const port = nextPort++;
+  return startNodeApp(
+    'dist/apps/policy/src/main.js',
+    {
+      KAFKA_BROKERS: brokers.join(','),
+      DATABASE_URL: world.url,
+      POLICY_METRICS_PORT: String(port),
+      POLICY_WORKER_ID: `${namespace}-w0`,
+      KAFKA_NAMESPACE: namespace,
+      KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
+    },
+    port,
+    nodeArgs,
+  );
+}
+
+function startAudit(
+  world: BenchWorld,
+  brokers: string[],
+  namespace: string,
+): AppProcess | undefined {
+  if (!existsSync(path.join(ROOT, 'dist/apps/audit/src/main.js'))) return undefined;
+  const port = nextPort++;
+  return startNodeApp(
+    'dist/apps/audit/src/main.js',
+    {
+      KAFKA_BROKERS: brokers.join(','),
+      DATABASE_URL: world.url,
+      AUDIT_METRICS_PORT: String(port),
+      KAFKA_NAMESPACE: namespace,
+      KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
+    },
+    port,
+  );
+}
+
+export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
+  const { brokers, log } = options;
+  const notes: string[] = [];
+  const keys = benchKeys();
+  log('creating the bench directory database...');
+  const world = await BenchWorld.create(options.databaseUrl, options.runId, keys);
+  const kafka = new Kafka({ brokers, clientId: 'bench-admin', logLevel: logLevel.ERROR });
+  const admin = kafka.admin();
+  await admin.connect();
+  const prefixes: string[] = [];
+  const loader = new Helper('load-generator.js');
+  try {
+    const presigned = await presignAll(keys, log);
+    log(
+      `${presigned.messages.length} pre-signed submissions (${presigned.cached ? 'cached' : `${presigned.ms} ms`})`,
+    );
+    const framesFile = path.join(benchDir(), `frames-${options.runId}.bin`);
+    writeFileSync(framesFile, writeFrames(encodeSubmissions(presigned.messages)));
+    await loader.call('load', { file: framesFile, brokers });
+    const verifyUs = await measureVerify(presigned.messages[0] as SignedMessage, keys);
+    log(`Ed25519 verify (node:crypto, cached key): ${verifyUs.toFixed(1)} µs`);
+    const fanOuts: FanOutResult[] = [];
+    for (const fanOut of options.fanOuts) {
+      fanOuts.push(await runFanOut(fanOut));
+    }
+    const maxFanOut = Math.max(...options.fanOuts);
+    await world.setFanOut(maxFanOut);
+    const policyDecision = await measurePolicy(world, presigned.messages[0] as SignedMessage);
+    log(
+      `decideAll over ${policyDecision.recipients} recipients: ${policyDecision.decideAllUs.toFixed(1)} µs`,
+    );
+    let profile: PipelineResult['profile'];
+    if (options.profileFanOut) {
+      try {
+        profile = {
+          fanOut: options.profileFanOut,
+          summary: await runProfile(options.profileFanOut),
+        };
+      } catch (error) {
+        notes.push(`CPU profile failed: ${(error as Error).message.slice(0, 300)}`);
+      }
+    }
+    let gatewaySse: PipelineResult['gatewaySse'];
+    if (options.gatewaySse) {
+      log(`gateway with ${options.gatewaySse} open SSE feeds...`);
+      try {
+        gatewaySse = await measureGatewaySse({
+          databaseUrl: world.url,
+          brokers,
+          keys,
+          connections: options.gatewaySse,
+          port: nextPort++,
+          namespace: `bench${options.runId}gw`,
+        });
+      } catch (error) {
+        gatewaySse = { error: (error as Error).message.slice(0, 500) };
+      }
+    }
+    return {
+      fanOuts,
+      verifyEd25519Us: verifyUs,
+      presign: { messages: presigned.messages.length, cached: presigned.cached, ms: presigned.ms },
+      policyDecision,
+      profile,
+      gatewaySse,
+      notes,
+    };
+
+    async function runFanOut(fanOut: number): Promise<FanOutResult> {
+      const n = backlogSize(fanOut);
+      const hubNs = `bench${options.runId}f${fanOut}`;
+      const blNs = `${hubNs}bl`;
+      prefixes.push(hubNs, blNs);
+      const hub = namesFor(hubNs);
+      const bl = namesFor(blNs);
+      const recipients = Array.from({ length: fanOut }, (_, i) => recipientId(i));
+      log(`F=${fanOut}: ${n} submissions per phase; creating ${2 * fanOut + 9} topics...`);
+      await createTopics(admin, [
+        { topic: hub.submissions, partitions: PARTITIONS },
+        { topic: hub.decisions, partitions: PARTITIONS },
+        { topic: hub.deadLetters, partitions: 1 },
+        { topic: hub.policies, partitions: 1 },
+        { topic: hub.directory, partitions: 1 },
+        { topic: hub.checkpoints, partitions: 1 },
+        ...recipients.map((r) => ({ topic: hub.feed(r), partitions: 1 })),
+        { topic: bl.submissions, partitions: PARTITIONS },
+        { topic: bl.decisions, partitions: PARTITIONS },
+        ...recipients.map((r) => ({ topic: bl.feed(r), partitions: 1 })),
+      ]);
+      await world.setFanOut(fanOut);
+      await world.forgetReplays();
+      const perMessage = await deliveriesPerMessage(world, presigned.messages.slice(0, 28));
+      const expected = (from: number, to: number): number => {
+        let sum = 0;
+        for (let i = from; i < to; i++) sum += perMessage[i % perMessage.length] ?? 0;
+        return sum;
+      };
+      const avgPerMessage = expected(0, n) / n;
+      if (avgPerMessage !== fanOut) {
+        notes.push(
+          `F=${fanOut}: the policy yields ${avgPerMessage.toFixed(2)} deliveries per message`,
+        );
+      }
+
+      const reader = new Helper('feed-reader.js');
+      let txPass: Helper | undefined;
+      let worker: AppProcess | undefined;
+      let audit: AppProcess | undefined;
+      try {
+        await reader.call('start', {
+          brokers,
+          groupId: `${hubNs}-reader`,
+          topics: { hub: recipients.map(hub.feed), bl: recipients.map(bl.feed) },
+        });
+
+        // A. pass-through, transactional, backlog.
+        await loader.call('backlog', { brokers, topic: bl.submissions, from: 0, to: n });
+        txPass = new Helper('passthrough.js');
+        const outputs = recipients.map(bl.feed);
+        await txPass.call('start', {
+          brokers,
+          transactional: true,
+          transactionalId: `${blNs}-tx`,
+          groupId: `${blNs}-tx`,
+          input: bl.submissions,
+          outputs,
+          decisions: bl.decisions,
+        });
+        await reader.call('waitFor', { set: 'bl', target: n * fanOut });
+        const a = await reader.call<RateReply>('rate', { set: 'bl', from: 0, to: n * fanOut });
+        const baselineTx = throughput(n, a.records, a.perSec, a.windowMs ?? 0, fanOut);
+        log(`F=${fanOut} A pass-through (tx): ${Math.round(a.perSec)} records/s`);
+
+        // B. pass-through, non-transactional, the same records again under a new group.
+        const plain = new Helper('passthrough.js');
+        try {
+          await plain.call('start', {
+            brokers,
+            transactional: false,
+            groupId: `${blNs}-plain`,
+            input: bl.submissions,
+            outputs,
+            decisions: bl.decisions,
+          });
+          await reader.call('waitFor', { set: 'bl', target: 2 * n * fanOut });
+        } finally {
+          await plain.call('stop').catch(() => undefined);
+          await plain.stop();
+        }
+        const b = await reader.call<RateReply>('rate', {
+          set: 'bl',
+          from: n * fanOut,
+          to: 2 * n * fanOut,
+        });
+        const baselineNonTx = throughput(n, b.records, b.perSec, b.windowMs ?? 0, fanOut);
+        log(`F=${fanOut} B pass-through (no tx): ${Math.round(b.perSec)} records/s`);
+
+        // C. hub, backlog, worker started after the backlog is in place.
+        await loader.call('backlog', { brokers, topic: hub.submissions, from: 0, to: n });
+        const hubExpected = expected(0, n);
+        worker = startWorker(world, brokers, hubNs);
+        audit = startAudit(world, brokers, hubNs);
+        await waitReady(worker);
+        if (audit) await waitReady(audit);
+        const scraper = new Scraper(worker.port, 200);
+        const cWait = await reader.call<{ count: number }>('waitFor', {
+          set: 'hub',
+          target: hubExpected,
+        });
+        const cSamples = await scraper.stop();
+        if (cWait.count < hubExpected) {
+          notes.push(
+            `F=${fanOut}: hub delivered ${cWait.count} of ${hubExpected} expected records`,
+          );
+          log(worker.output.join('').slice(-2000));
+        }
+        const c = await reader.call<RateReply>('rate', { set: 'hub', from: 0, to: cWait.count });
+        const hubT = throughput(n, c.records, c.perSec, c.windowMs ?? 0, avgPerMessage);
+        const cpu = cpuPerMessage(cSamples, n);
+        const targetUs = 50 + 2 * fanOut;
+        log(
+          `F=${fanOut} C hub: ${Math.round(c.perSec)} deliveries/s, ${Math.round(hubT.messagesPerSec)} alerts/s, ` +
+            `${cpu.us.toFixed(0)} µs CPU/message`,
+        );
+
+        // D. hub at 50% of its max.
+        const offered = Math.max(5, hubT.messagesPerSec * 0.5);
+        const count = Math.min(TOTAL_MESSAGES, Math.max(50, Math.round(offered * LATENCY_SECONDS)));
+        await world.forgetReplays();
+        await sleep(300);
+        const dScraper = new Scraper(worker.port, 250);
+        const dBase = cWait.count;
+        const dSent = await loader.call<{ sentAt: [string, number][] }>('paced', {
+          brokers,
+          topic: hub.submissions,
+          from: 0,
+          to: count,
+          rate: offered,
+        });
+        const dTarget = dBase + expected(0, count);
+        await reader.call('waitFor', { set: 'hub', target: dTarget });
+        const dSamples = await dScraper.stop();
+        const hubLatency = await reader.call<LatencySummary>('latency', {
+          set: 'hub',
+          from: dBase,
+          to: dTarget,
+          sentAt: dSent.sentAt,
+        });
+        log(
+          `F=${fanOut} D hub latency at ${offered.toFixed(0)}/s: p50 ${hubLatency.p50Ms.toFixed(1)} ms, ` +
+            `p99 ${hubLatency.p99Ms.toFixed(1)} ms`,
+        );
+
+        // E. pass-through (transactional) at the same offered load.
+        const eBase = 2 * n * fanOut;
+        const eSent = await loader.call<{ sentAt: [string, number][] }>('paced', {
+          brokers,
+          topic: bl.submissions,
+          from: 0,
+          to: count,
+          rate: offered,
+        });
+        await reader.call('waitFor', { set: 'bl', target: eBase + count * fanOut });
+        const baselineLatency = await reader.call<LatencySummary>('latency', {
+          set: 'bl',
+          from: eBase,
+          to: eBase + count * fanOut,
+          sentAt: eSent.sentAt,
+        });
+        log(
+          `F=${fanOut} E pass-through latency: p50 ${baselineLatency.p50Ms.toFixed(1)} ms, ` +
+            `p99 ${baselineLatency.p99Ms.toFixed(1)} ms`,
+        );
+        const maxRss = (s: readonly MetricSample[]): number =>
+          s.reduce((m, x) => (Number.isFinite(x.rssBytes) ? Math.max(m, x.rssBytes) : m), 0);
+        return {
+          fanOut,
+          deliveriesPerMessage: avgPerMessage,
+          baselineTx,
+          baselineNonTx,
+          hub: hubT,
+          hubCpu: {
+            cpuUsPerMessage: cpu.us,
+            cpuUsPerMessageBeyondVerify: cpu.us - verifyUs,
+            targetUs,
+            samples: cpu.samples,
+          },
+          offeredLoadPerSec: offered,
+          hubLatency,
+          baselineLatency,
+          workerRss: {
+            maxAtMaxLoadBytes: maxRss(cSamples),
+            maxAtSteadyLoadBytes: Math.max(maxRss(dSamples), rssOf(worker.child.pid ?? 0) || 0),
+          },
+          auditApp: audit !== undefined,
+        };
+      } finally {
+        await Promise.all([stopApp(worker), stopApp(audit)]);
+        if (txPass) {
+          await txPass.call('stop').catch(() => undefined);
+          await txPass.stop();
+        }
+        await reader.call('stop').catch(() => undefined);
+        await reader.stop();
+        await deleteTopics(admin, [hubNs, blNs]);
+      }
+    }
+
+    /** A short extra hub run under --cpu-prof (not timed): where the worker's CPU goes. */
+    async function runProfile(fanOut: number): Promise<ProfileSummary> {
+      const n = Math.min(1200, backlogSize(fanOut));
+      const ns = `bench${options.runId}prof`;
+      prefixes.push(ns);
+      const names = namesFor(ns);
+      const recipients = Array.from({ length: fanOut }, (_, i) => recipientId(i));
+      log(`profiling the worker at F=${fanOut} (${n} submissions, --cpu-prof)...`);
+      await createTopics(admin, [
+        { topic: names.submissions, partitions: PARTITIONS },
+        { topic: names.decisions, partitions: PARTITIONS },
+        { topic: names.deadLetters, partitions: 1 },
+        { topic: names.policies, partitions: 1 },
+        { topic: names.directory, partitions: 1 },
+        { topic: names.checkpoints, partitions: 1 },
+        ...recipients.map((r) => ({ topic: names.feed(r), partitions: 1 })),
+      ]);
+      await world.setFanOut(fanOut);
+      await world.forgetReplays();
+      await loader.call('backlog', { brokers, topic: names.submissions, from: 0, to: n });
+      const profDir = path.join(benchDir(), `profile-${options.runId}`);
+      const worker = startWorker(world, brokers, ns, ['--cpu-prof', `--cpu-prof-dir=${profDir}`]);
+      try {
+        await waitReady(worker);
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const res = await fetch(`http://127.0.0.1:${worker.port}/metrics`).then((r) => r.text());
+          const m = /liaison_submissions_processed_total(?:\{[^}]*\})? (\d+)/.exec(res);
+          if ((m && Number(m[1]) >= n) || Date.now() > deadline) break;
+          await sleep(250);
+        }
+      } finally {
+        await stopApp(worker);
+        await deleteTopics(admin, [ns]);
+      }
+      return summariseProfile(profDir, 20);
+    }
+  } finally {
+    await loader.stop();
+    await deleteTopics(admin, prefixes).catch(() => undefined);
+    await admin.disconnect();
+    await world
+      .drop()
+      .catch((error: unknown) => log(`could not drop ${world.database}: ${String(error)}`));
+  }
+}

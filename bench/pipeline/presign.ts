@@ -1,0 +1,94 @@
+/**
+ * Publisher-side signing, done before anything is timed (it is the agencies'
+ * cost, not the hub's): SD-JWTs built with issueSdJwt exactly as
+ * apps/cli/src/message-signing.ts does. Runs as a helper process so two can
+ * sign in parallel on the two cores.
+ */
+import { randomUUID } from 'node:crypto';
+import { kindOf, parseMessage, type Message, type MessageKind } from '@liaison/contracts';
+import { issueSdJwt, type GeneratedAgencyKeys } from '@liaison/crypto';
+import { disclosablePathsOf } from '@liaison/runtime';
+import { serve, type Request } from './common';
+
+export interface SignedMessage {
+  readonly messageId: string;
+  readonly kind: MessageKind;
+  readonly originatorAgency: string;
+  readonly caseRef: string | null;
+  readonly sdJwt: string;
+  readonly signedAt: string;
+}
+
+export interface Publisher {
+  readonly agencyId: string;
+  readonly signing: GeneratedAgencyKeys;
+}
+
+/**
+ * An example message made into one the bench world shares with every recipient:
+ * the publisher as originator, a fresh message id, TLP AMBER / H1 and no
+ * originator restriction (RED and AMBER+STRICT go to named recipients only).
+ */
+export function benchMessage(
+  template: Record<string, unknown>,
+  originatorAgency: string,
+): Record<string, unknown> {
+  const handling = { ...(template.handling as Record<string, unknown>) };
+  handling.tlp = 'AMBER';
+  handling.handlingCode = 'H1';
+  handling.releasableTo = [];
+  handling.namedRecipients = [];
+  return { ...template, messageId: randomUUID(), originatorAgency, handling };
+}
+
+export async function signOne(
+  publisher: Publisher,
+  json: Record<string, unknown>,
+): Promise<SignedMessage> {
+  const kind = kindOf(json as unknown as Message);
+  parseMessage(kind, json);
+  const iat = Math.floor(Date.now() / 1000);
+  const signing = publisher.signing;
+  const sdJwt = await issueSdJwt({
+    claims: {
+      ...json,
+      jti: json.messageId,
+      iss: publisher.agencyId,
+      iat,
+      exp: iat + 3600,
+      liaison_kind: kind,
+    },
+    disclosablePaths: disclosablePathsOf(kind),
+    signer: {
+      privateJwk: signing.privateJwk,
+      kid: signing.kid,
+      alg: signing.alg === 'ES256' ? 'ES256' : 'EdDSA',
+    },
+  });
+  return {
+    messageId: String(json.messageId),
+    kind,
+    originatorAgency: publisher.agencyId,
+    caseRef: typeof json.caseRef === 'string' ? json.caseRef : null,
+    sdJwt,
+    signedAt: new Date(iat * 1000).toISOString(),
+  };
+}
+
+if (require.main === module) {
+  serve({
+    /** Signs `count` messages, cycling through templates and publishers from `offset`. */
+    async sign(req: Request) {
+      const templates = req.templates as Record<string, unknown>[];
+      const publishers = req.publishers as Publisher[];
+      const out: SignedMessage[] = [];
+      for (let i = 0; i < Number(req.count); i++) {
+        const n = Number(req.offset) + i;
+        const template = templates[n % templates.length] as Record<string, unknown>;
+        const publisher = publishers[n % publishers.length] as Publisher;
+        out.push(await signOne(publisher, benchMessage(template, publisher.agencyId)));
+      }
+      return out;
+    },
+  });
+}

@@ -1,0 +1,225 @@
+/** The Markdown report: every figure next to its same-run baseline, as a ratio. */
+import type { BenchResults } from '../run-all';
+import { checkTargets, pipelineOf, ratio } from './targets';
+
+const MB = 1024 * 1024;
+const n0 = (x: number): string =>
+  Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—';
+const n1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '—');
+const r2 = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—');
+const us = (ns: number): string =>
+  ns >= 1e6
+    ? `${(ns / 1e6).toFixed(2)} ms`
+    : ns >= 1e3
+      ? `${(ns / 1e3).toFixed(1)} µs`
+      : `${ns.toFixed(0)} ns`;
+
+export function renderMarkdown(results: BenchResults, svgName: string): string {
+  const m = results.machine;
+  const out: string[] = [];
+  const line = (s = ''): void => {
+    out.push(s);
+  };
+  line(`# Liaison benchmark report, ${results.date}`);
+  line();
+  line(
+    `Produced by \`npm run bench\` in ${results.durationSec} s, started ${results.startedAt}. ` +
+      'Every figure is read against a baseline measured in the same run on the same machine ' +
+      '(see docs/benchmarks.md for how to read it).',
+  );
+  line();
+  line('| Machine | |');
+  line('|---|---|');
+  line(`| CPU | ${String(m.cores)} × ${String(m.cpuModel)} |`);
+  line(`| Memory | ${String(m.memoryGb)} GB |`);
+  line(`| OS | ${String(m.os)} |`);
+  line(`| Node.js | ${String(m.node)} |`);
+  line(`| Kafka | ${String(m.kafka)} (KRaft, 1 broker, local), kafkajs ${String(m.kafkajs)} |`);
+  line(`| PostgreSQL | ${String(m.postgres)} |`);
+  line(`| Commit | ${String(m.commit)}${m.dirty ? ' (with uncommitted changes)' : ''} |`);
+  const la = (x: unknown): string =>
+    Array.isArray(x) ? x.map((v: number) => v.toFixed(2)).join(' / ') : '—';
+  line(
+    `| Load average (1/5/15 min) at start → end | ${la(m.loadAverageAtStart)} → ${la(m.loadAverageAtEnd)} |`,
+  );
+  line();
+  line(
+    '> The broker, PostgreSQL, the worker, the load generator and the feed reader all share ' +
+      `${String(m.cores)} cores: absolute figures are lower than on a dedicated host; ratios to the ` +
+      'same-run baseline are the figures to compare between runs.',
+  );
+  line();
+
+  line('## Targets (issue #8)');
+  line();
+  line('| Target | Measured | Verdict |');
+  line('|---|---|---|');
+  for (const c of checkTargets(results)) line(`| ${c.target} | ${c.measured} | **${c.verdict}** |`);
+  line();
+
+  const p = pipelineOf(results);
+  if (results.pipeline && 'error' in results.pipeline) {
+    line(`**The pipeline benchmark failed:** ${results.pipeline.error}`);
+    line();
+  }
+  if (p) {
+    line(`![throughput and latency](${svgName})`);
+    line();
+    line('## Throughput (backlog drained at full speed)');
+    line();
+    line(
+      'Records counted on the F feed topics by a read_committed reader; rate between the 5th and ' +
+        '95th percentile of arrivals. Baseline: raw kafkajs pass-through, same submissions, same ' +
+        'topic layout (4-partition input, F single-partition feed topics + a decisions topic), same ' +
+        '500-record slices.',
+    );
+    line();
+    line(
+      '| F | pass-through tx (records/s) | pass-through no-tx (records/s) | hub (deliveries/s) | **hub ÷ tx** | hub ÷ no-tx | hub alerts/s | pass-through messages/s (tx) |',
+    );
+    line('|---|---|---|---|---|---|---|---|');
+    for (const r of p.fanOuts) {
+      line(
+        `| ${r.fanOut} | ${n0(r.baselineTx.deliveriesPerSec)} | ${n0(r.baselineNonTx.deliveriesPerSec)} | ` +
+          `${n0(r.hub.deliveriesPerSec)} | **${r2(ratio(r.hub.deliveriesPerSec, r.baselineTx.deliveriesPerSec))}** | ` +
+          `${r2(ratio(r.hub.deliveriesPerSec, r.baselineNonTx.deliveriesPerSec))} | ${n0(r.hub.messagesPerSec)} | ` +
+          `${n0(r.baselineTx.messagesPerSec)} |`,
+      );
+    }
+    line();
+    line('## Publish→feed latency at a fixed offered load');
+    line();
+    line(
+      "Offered load = 50% of the hub's measured max (messages/s), applied to the hub and to the " +
+        'transactional pass-through alike; latency per delivered record, from the send call in the ' +
+        'load generator to arrival at the read_committed feed reader.',
+    );
+    line();
+    line(
+      '| F | offered (msg/s) | hub p50 | hub p99 | hub p99.9 | pass-through p50 | pass-through p99 | pass-through p99.9 | hub p99 − pass-through p99 | p99 ratio |',
+    );
+    line('|---|---|---|---|---|---|---|---|---|---|');
+    for (const r of p.fanOuts) {
+      const h = r.hubLatency;
+      const b = r.baselineLatency;
+      line(
+        `| ${r.fanOut} | ${n0(r.offeredLoadPerSec)} | ${n1(h.p50Ms)} ms | ${n1(h.p99Ms)} ms | ${n1(h.p999Ms)} ms | ` +
+          `${n1(b.p50Ms)} ms | ${n1(b.p99Ms)} ms | ${n1(b.p999Ms)} ms | ${n1(h.p99Ms - b.p99Ms)} ms | ${r2(ratio(h.p99Ms, b.p99Ms))} |`,
+      );
+    }
+    line();
+    line('## Worker CPU per message');
+    line();
+    line(
+      `From the worker's own \`process_cpu_seconds_total\` and \`liaison_submissions_processed_total\` ` +
+        `(/metrics, scraped every 200 ms) over the middle 90% of the backlog drain, minus one Ed25519 ` +
+        `verification measured in this run (${n1(p.verifyEd25519Us)} µs, node:crypto, cached KeyObject).`,
+    );
+    line();
+    line('| F | CPU/message | − verify | beyond verify | target 50 + 2F | beyond ÷ target |');
+    line('|---|---|---|---|---|---|');
+    for (const r of p.fanOuts) {
+      const c = r.hubCpu;
+      line(
+        `| ${r.fanOut} | ${n0(c.cpuUsPerMessage)} µs | ${n1(p.verifyEd25519Us)} µs | ${n0(c.cpuUsPerMessageBeyondVerify)} µs | ` +
+          `${c.targetUs} µs | ${r2(ratio(c.cpuUsPerMessageBeyondVerify, c.targetUs))} |`,
+      );
+    }
+    if (p.policyDecision) {
+      line();
+      line(
+        `Policy evaluation alone (decideAll over the run's compiled policy set, ${p.policyDecision.recipients} recipients): ` +
+          `${n1(p.policyDecision.decideAllUs)} µs per message, ${p.policyDecision.perRecipientUs.toFixed(3)} µs per recipient.`,
+      );
+    }
+    line();
+    line('## Memory');
+    line();
+    line('| Process | RSS | Limit |');
+    line('|---|---|---|');
+    for (const r of p.fanOuts) {
+      line(
+        `| policy worker, F=${r.fanOut}, max load / steady 50% load | ${n0(r.workerRss.maxAtMaxLoadBytes / MB)} MB / ${n0(r.workerRss.maxAtSteadyLoadBytes / MB)} MB | 300 MB |`,
+      );
+    }
+    const sse = p.gatewaySse;
+    if (sse && 'rssBytes' in sse) {
+      line(
+        `| gateway, idle → ${sse.opened}/${sse.connections} open SSE feeds | ${n0(sse.idleRssBytes / MB)} MB → ${n0(sse.rssBytes / MB)} MB | 400 MB |`,
+      );
+    } else if (sse) {
+      line(`| gateway with SSE feeds | failed: ${sse.error.slice(0, 200)} | 400 MB |`);
+    }
+    line();
+    if (p.fanOuts.some((r) => r.auditApp)) {
+      line('The audit app (ledger writer) ran beside the worker in the hub phases.');
+    } else {
+      line(
+        'The audit app (ledger writer) was not built at this commit, so the hub phases exclude the ledger write.',
+      );
+    }
+    line();
+    if (p.profile) {
+      const s = p.profile.summary;
+      line(`## Where the worker's time goes (CPU profile, F=${p.profile.fanOut})`);
+      line();
+      line(
+        `A separate, untimed hub run under \`node --cpu-prof\` (${n0(s.busyMs)} ms busy, ${n0(s.idleMs)} ms idle; ` +
+          `profile: \`${s.file}\`, not committed). Self time, as a share of busy time.`,
+      );
+      line();
+      line('| Area | self time | share |');
+      line('|---|---|---|');
+      for (const a of s.areas)
+        line(`| ${a.name} | ${n0(a.selfMs)} ms | ${(a.share * 100).toFixed(1)}% |`);
+      line();
+      line('| Function | self time | share |');
+      line('|---|---|---|');
+      for (const f of s.topFunctions) {
+        line(
+          `| \`${f.name.replace(/\|/g, '\\|')}\` | ${n0(f.selfMs)} ms | ${(f.share * 100).toFixed(1)}% |`,
+        );
+      }
+      line();
+    }
+    if (p.notes.length > 0) {
+      line('## Notes from the run');
+      line();
+      for (const note of p.notes) line(`- ${note}`);
+      line();
+    }
+  }
+
+  if (results.micro.length > 0) {
+    line('## Micro-benchmarks');
+    line();
+    line('Median cost per call over batches; ratio = cost ÷ the group baseline (> 1: slower).');
+    line();
+    for (const g of results.micro) {
+      line(`### ${g.group} (${g.file}; baseline: ${g.baseline})`);
+      line();
+      if (g.error) {
+        line(`Failed: ${g.error}`);
+        line();
+        continue;
+      }
+      line('| Measurement | median | p99 | ops/s | ratio to baseline |');
+      line('|---|---|---|---|---|');
+      for (const x of g.measurements) {
+        line(
+          `| ${x.name} | ${us(x.nsPerOpMedian)} | ${us(x.nsPerOpP99)} | ${n0(x.opsPerSec)} | ${r2(x.ratioToBaseline)} |`,
+        );
+      }
+      line();
+    }
+  }
+  if (results.ledger !== undefined) {
+    line('## Ledger ingest');
+    line();
+    line('```json');
+    line(JSON.stringify(results.ledger, null, 2));
+    line('```');
+    line();
+  }
+  return `${out.join('\n')}\n`;
+}
