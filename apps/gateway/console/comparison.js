@@ -28,6 +28,55 @@ export function flatten(value, prefix = '', out = []) {
   return out;
 }
 
+function similarity(a, b) {
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object')
+    return JSON.stringify(a) === JSON.stringify(b) ? 1 : 0;
+  const left = new Map(flatten(a ?? {}).map(([p, v]) => [p, JSON.stringify(v)]));
+  let same = 0;
+  for (const [p, v] of flatten(b ?? {})) if (left.get(p) === JSON.stringify(v)) same += 1;
+  return same;
+}
+
+/**
+ * Leaves of what the recipient saw, with array indices mapped onto the sent
+ * message's: a withheld array element (e.g. one subject) is simply absent from
+ * the recipient's array, so its later elements must be matched by content, not
+ * by position, before comparing.
+ */
+export function flattenAligned(received, sent, prefix = '', out = []) {
+  if (Array.isArray(received) && Array.isArray(sent)) {
+    if (received.length === 0 && prefix) out.push([prefix, received]);
+    const mapping = [];
+    if (received.length < sent.length) {
+      let from = 0;
+      received.forEach((item, i) => {
+        let best = from;
+        let bestScore = -1;
+        const last = sent.length - (received.length - i);
+        for (let j = from; j <= last; j++) {
+          const score = similarity(sent[j], item);
+          if (score > bestScore) [best, bestScore] = [j, score];
+        }
+        mapping.push(best);
+        from = best + 1;
+      });
+    } else received.forEach((_, i) => mapping.push(i));
+    received.forEach((item, i) =>
+      flattenAligned(item, sent[mapping[i]], `${prefix}[${mapping[i]}]`, out),
+    );
+    return out;
+  }
+  if (received && typeof received === 'object' && !Array.isArray(received)) {
+    const keys = Object.keys(received).filter((k) => !TECHNICAL_KEYS.has(k));
+    if (keys.length === 0 && prefix) out.push([prefix, received]);
+    const other = sent && typeof sent === 'object' && !Array.isArray(sent) ? sent : {};
+    for (const key of keys)
+      flattenAligned(received[key], other[key], prefix ? `${prefix}.${key}` : key, out);
+    return out;
+  }
+  return flatten(received, prefix, out);
+}
+
 /** `/subjects/0/identity` → `subjects[0].identity`; other forms pass through. */
 export function normalisePath(path) {
   if (!path.startsWith('/')) return path;
@@ -94,7 +143,7 @@ export function fieldLabel(path) {
  */
 export function compare(sent, received, withheld, delivered) {
   const sentLeaves = flatten(sent ?? {});
-  const receivedLeaves = new Map(flatten(received ?? {}));
+  const receivedLeaves = new Map(flattenAligned(received ?? {}, sent ?? {}));
   const rows = [];
   const matchedPaths = new Set();
   for (const [path, value] of sentLeaves) {
