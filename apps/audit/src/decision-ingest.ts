@@ -1,0 +1,81 @@
+/**
+ * Feeds hub.decisions.v1 (read_committed, group liaison-audit-ledger) into the
+ * ledger writer. Offsets are committed by kafkajs only after the handler
+ * returns, i.e. after the batch's database transaction committed: at-least-once
+ * delivery plus idempotent rows = each row once. A batch that fails is retried
+ * one decision at a time so one bad decision cannot block its partition.
+ */
+import type { Kafka } from 'kafkajs';
+import { codecFor, type Decision } from '@liaison/contracts';
+import { Topic, TypedConsumer, type ConsumedRecord } from '@liaison/kafka';
+import type { IngestResult, LedgerWriter } from './ledger-writer';
+
+export const LEDGER_GROUP = 'liaison-audit-ledger';
+
+export interface DecisionIngestOptions {
+  readonly groupId?: string;
+  readonly topic?: string;
+  readonly onIngested?: (result: IngestResult) => void;
+  readonly onRejected?: (
+    record: { offset: string; messageId: string | null },
+    error: unknown,
+  ) => void;
+}
+
+export class DecisionIngest {
+  private readonly consumer: TypedConsumer<Decision>;
+
+  constructor(
+    kafka: Kafka,
+    private readonly writer: LedgerWriter,
+    private readonly options: DecisionIngestOptions = {},
+  ) {
+    this.consumer = new TypedConsumer<Decision>(kafka, {
+      groupId: options.groupId ?? LEDGER_GROUP,
+      topics: [options.topic ?? Topic.decisions],
+      codec: codecFor('Decision'),
+      fromBeginning: true,
+      onUndecodable: ({ offset, error }) => {
+        options.onRejected?.({ offset, messageId: null }, error);
+        return Promise.resolve();
+      },
+    });
+  }
+
+  start(): Promise<void> {
+    return this.consumer.start((batch) => this.handle(batch));
+  }
+
+  async handle(batch: readonly ConsumedRecord<Decision>[]): Promise<void> {
+    try {
+      this.options.onIngested?.(await this.writer.ingest(batch.map((r) => r.value)));
+      return;
+    } catch {
+      // fall through: isolate the decision that fails
+    }
+    for (const record of batch) {
+      try {
+        this.options.onIngested?.(await this.writer.ingest([record.value]));
+      } catch (error) {
+        if (isTransient(error)) throw error; // let kafkajs retry the batch
+        this.options.onRejected?.(
+          { offset: record.offset, messageId: record.value.messageId },
+          error,
+        );
+      }
+    }
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.stop();
+  }
+}
+
+/** Connection, resource and serialisation failures are retried; anything else is the decision's fault. */
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^(08|40|53|57|58)/.test(code)) return true;
+  return /connect|terminat|timeout|ECONN/i.test(
+    error instanceof Error ? error.message : String(error),
+  );
+}

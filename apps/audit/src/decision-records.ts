@@ -1,0 +1,189 @@
+/**
+ * What one Decision becomes in the audit store, as plain values (no I/O): a
+ * ledger row per outcome (denials included), the originator's content, each
+ * recipient's presentation rebuilt from its disclosure indices, a case event
+ * for case notices, and the law-enforcement log entries.
+ */
+import type { Decision, RecipientOutcome } from '@liaison/contracts';
+import { presentationDigestOf } from '@liaison/crypto';
+import { presentationFromDisclosures, readSdJwtClaims, type LedgerLeaf } from '@liaison/ledger';
+import type { LeLogEntry } from '@liaison/persistence';
+
+const DAY_MS = 86_400_000;
+const CASE_OUTCOMES = new Set(['CONVICTION', 'PROSECUTION', 'DISMISSED', 'TRANSFERRED']);
+
+export type LedgerRowDraft = Omit<LedgerLeaf, 'seq' | 'decidedAt'> & { readonly decidedAt: string };
+
+export interface DeliveryContentDraft {
+  readonly messageId: string;
+  readonly recipientAgency: string;
+  readonly presentation: string;
+  readonly retainUntil: string;
+  /** False when the rebuilt presentation does not hash to the outcome's digest. */
+  readonly digestMatches: boolean;
+}
+
+export interface CaseEventDraft {
+  readonly messageId: string;
+  readonly originatorAgency: string;
+  readonly jurisdiction: string;
+  readonly caseRef: string | null;
+  readonly noticeType: string;
+  readonly outcome: string | null;
+  readonly occurredAt: string;
+}
+
+export interface MessageContentDraft {
+  readonly messageId: string;
+  readonly sdJwt: string;
+  readonly retainUntil: string;
+}
+
+export function ledgerRowKey(messageId: string, recipientAgency: string): string {
+  return `${messageId.toLowerCase()}|${recipientAgency}`;
+}
+
+function plusDays(iso: string, days: number): string {
+  return new Date(new Date(iso).getTime() + Math.max(0, days) * DAY_MS).toISOString();
+}
+
+export function decidedAtOf(decision: Decision): string {
+  const at = new Date(decision.decidedAt);
+  if (Number.isNaN(at.getTime())) throw new Error(`decision ${decision.messageId}: bad decidedAt`);
+  return at.toISOString();
+}
+
+export function ledgerRowDraft(decision: Decision, outcome: RecipientOutcome): LedgerRowDraft {
+  return {
+    messageId: decision.messageId.toLowerCase(),
+    kind: decision.kind,
+    messageType: decision.messageType,
+    caseRef: decision.caseRef,
+    originatorAgency: decision.originatorAgency,
+    originatorJurisdiction: decision.originatorJurisdiction,
+    recipientAgency: outcome.recipientAgency,
+    recipientJurisdiction: outcome.recipientJurisdiction,
+    decision: outcome.decision,
+    rules: [...outcome.rules],
+    disclosedPaths: [...outcome.disclosedPaths],
+    withheld: outcome.withheld.map((w) => ({ path: w.path, ruleId: w.ruleId })),
+    policyVersion: decision.policyVersion,
+    presentationDigest: outcome.presentationDigest,
+    custodial: decision.custodial,
+    decidedAt: decidedAtOf(decision),
+  };
+}
+
+export function originatorSdJwt(decision: Decision): string {
+  return `${decision.issuerJwt}~${decision.disclosures.map((d) => `${d}~`).join('')}`;
+}
+
+export function messageContentDraft(decision: Decision): MessageContentDraft {
+  const longest = decision.outcomes.reduce((max, o) => Math.max(max, o.retentionDays), 0);
+  return {
+    messageId: decision.messageId.toLowerCase(),
+    sdJwt: originatorSdJwt(decision),
+    retainUntil: plusDays(decidedAtOf(decision), longest),
+  };
+}
+
+/** Null for a denial (nothing was delivered) or when the indices do not fit the token. */
+export function deliveryContentDraft(
+  decision: Decision,
+  outcome: RecipientOutcome,
+): DeliveryContentDraft | null {
+  if (outcome.decision === 'DENIED') return null;
+  let presentation: string;
+  try {
+    presentation = presentationFromDisclosures(
+      decision.issuerJwt,
+      decision.disclosures,
+      outcome.disclosureIndices,
+    );
+  } catch {
+    return null;
+  }
+  return {
+    messageId: decision.messageId.toLowerCase(),
+    recipientAgency: outcome.recipientAgency,
+    presentation,
+    retainUntil: plusDays(decidedAtOf(decision), outcome.retentionDays),
+    digestMatches:
+      outcome.presentationDigest === null ||
+      outcome.presentationDigest === presentationDigestOf(presentation),
+  };
+}
+
+export function caseEventDraft(decision: Decision): CaseEventDraft | null {
+  if (decision.kind !== 'CASE_NOTICE') return null;
+  let claims: Record<string, unknown> = {};
+  try {
+    claims = readSdJwtClaims(originatorSdJwt(decision)).claims;
+  } catch {
+    // The hub verified the token before deciding; an unreadable one keeps the header facts only.
+  }
+  const outcome =
+    decision.messageType === 'CASE_CLOSED' &&
+    typeof claims.outcome === 'string' &&
+    CASE_OUTCOMES.has(claims.outcome)
+      ? claims.outcome
+      : null;
+  const issuedAt = typeof claims.issuedAt === 'string' ? new Date(claims.issuedAt) : undefined;
+  return {
+    messageId: decision.messageId.toLowerCase(),
+    originatorAgency: decision.originatorAgency,
+    jurisdiction: decision.originatorJurisdiction,
+    caseRef: decision.caseRef,
+    noticeType: decision.messageType,
+    outcome,
+    occurredAt:
+      issuedAt && !Number.isNaN(issuedAt.getTime())
+        ? issuedAt.toISOString()
+        : decidedAtOf(decision),
+  };
+}
+
+export const HUB_ACTOR = 'hub';
+
+/** DISCLOSURE (to whom) and COLLECTION (content kept for the audit trail) for one new message. */
+export function leLogEntriesFor(
+  decision: Decision,
+  recorded: readonly RecipientOutcome[],
+  content: MessageContentDraft,
+): LeLogEntry[] {
+  const delivered = recorded.filter((o) => o.decision !== 'DENIED');
+  const denied = recorded.filter((o) => o.decision === 'DENIED');
+  const subject = decision.messageId.toLowerCase();
+  const entries: LeLogEntry[] = [
+    {
+      actor: HUB_ACTOR,
+      action: 'COLLECTION',
+      subject,
+      justification: `content kept for the share audit until ${content.retainUntil}`,
+      details: {
+        originatorAgency: decision.originatorAgency,
+        caseRef: decision.caseRef,
+        retainUntil: content.retainUntil,
+        presentations: delivered.length,
+      },
+    },
+  ];
+  entries.push({
+    actor: HUB_ACTOR,
+    action: 'DISCLOSURE',
+    subject,
+    justification: `decided under policy ${decision.policyVersion}`,
+    details: {
+      originatorAgency: decision.originatorAgency,
+      caseRef: decision.caseRef,
+      recipients: delivered.map((o) => ({
+        agency: o.recipientAgency,
+        jurisdiction: o.recipientJurisdiction,
+        decision: o.decision,
+        rules: o.rules,
+      })),
+      denied: denied.map((o) => ({ agency: o.recipientAgency, rules: o.rules })),
+    },
+  });
+  return entries;
+}

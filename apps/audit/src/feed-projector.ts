@@ -1,0 +1,132 @@
+/**
+ * Projects every agency's feed topic (hub.feed.<agency>.v1, read_committed) into
+ * feed_entry, whose bigserial id is the agency's feed cursor. Idempotent through
+ * UNIQUE(agency_id, kafka_offset); after each committed batch it NOTIFYs
+ * `liaison_feed` with the agency id so gateways streaming SSE wake up.
+ * The set of topics follows the agency table (receives_feed); a directory event
+ * makes it re-read the table and, if the set changed, re-subscribe (kafkajs can
+ * only change subscriptions on a fresh consumer).
+ */
+import type { Kafka } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { codecFor, type Delivery } from '@liaison/contracts';
+import {
+  TypedConsumer,
+  ensureTopics,
+  feedTopic,
+  feedTopicSpec,
+  type ConsumedRecord,
+  type TopicLayout,
+} from '@liaison/kafka';
+
+export const FEED_CHANNEL = 'liaison_feed';
+const FEED_TOPIC = /^hub\.feed\.([a-z0-9][a-z0-9-]{1,62})\.v1$/;
+
+export interface FeedProjectorOptions {
+  readonly groupId: string;
+  readonly layout: TopicLayout;
+  readonly onProjected?: (agencyId: string, inserted: number) => void;
+  readonly onUndecodable?: (topic: string, offset: string, error: unknown) => void;
+  readonly onError?: (error: unknown) => void;
+}
+
+export function agencyOfFeedTopic(topic: string): string | null {
+  return FEED_TOPIC.exec(topic)?.[1] ?? null;
+}
+
+export class FeedProjector {
+  private consumer: TypedConsumer<Delivery> | undefined;
+  private agencies: string[] = [];
+  private changing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly ds: DataSource,
+    private readonly options: FeedProjectorOptions,
+  ) {}
+
+  get subscribedAgencies(): readonly string[] {
+    return this.agencies;
+  }
+
+  async start(): Promise<void> {
+    await this.refresh(true);
+  }
+
+  /** Re-reads the agency list; re-subscribes only if it changed. */
+  refresh(force = false): Promise<void> {
+    const run = this.changing.then(async () => {
+      const rows = await this.ds.query<{ id: string }[]>(
+        'SELECT id FROM agency WHERE receives_feed ORDER BY id',
+      );
+      const agencies = rows.map((r) => r.id);
+      if (!force && agencies.join(',') === this.agencies.join(',')) return;
+      await this.consumer?.stop().catch(() => undefined);
+      this.consumer = undefined;
+      this.agencies = agencies;
+      if (agencies.length === 0) return;
+      await ensureTopics(
+        this.kafka,
+        agencies.map((a) => feedTopicSpec(a, this.options.layout)),
+        this.options.layout.replicationFactor,
+      );
+      const consumer = new TypedConsumer<Delivery>(this.kafka, {
+        groupId: this.options.groupId,
+        topics: agencies.map(feedTopic),
+        codec: codecFor('Delivery'),
+        fromBeginning: true,
+        onUndecodable: ({ topic, offset, error }) => {
+          this.options.onUndecodable?.(topic, offset, error);
+          return Promise.resolve();
+        },
+      });
+      this.consumer = consumer;
+      await consumer.start(async (batch) => {
+        await this.project(batch);
+      });
+    });
+    this.changing = run.catch((error: unknown) => this.options.onError?.(error));
+    return run;
+  }
+
+  /** One transaction per batch; the NOTIFY is delivered when it commits. */
+  async project(batch: readonly ConsumedRecord<Delivery>[]): Promise<number> {
+    const byAgency = new Map<string, ConsumedRecord<Delivery>[]>();
+    for (const record of batch) {
+      const agency = agencyOfFeedTopic(record.topic);
+      if (agency === null) continue;
+      const list = byAgency.get(agency) ?? [];
+      list.push(record);
+      byAgency.set(agency, list);
+    }
+    let total = 0;
+    await this.ds.transaction(async (tx) => {
+      for (const [agency, records] of byAgency) {
+        const inserted = await tx.query<unknown[]>(
+          `INSERT INTO feed_entry (agency_id, message_id, kafka_offset, delivery)
+           SELECT $1, * FROM unnest($2::uuid[], $3::bigint[], $4::jsonb[])
+           ON CONFLICT (agency_id, kafka_offset) DO NOTHING
+           RETURNING id`,
+          [
+            agency,
+            records.map((r) => r.value.messageId),
+            records.map((r) => r.offset),
+            records.map((r) => JSON.stringify(r.value)),
+          ],
+        );
+        if (inserted.length > 0) {
+          await tx.query('SELECT pg_notify($1, $2)', [FEED_CHANNEL, agency]);
+          this.options.onProjected?.(agency, inserted.length);
+        }
+        total += inserted.length;
+      }
+    });
+    return total;
+  }
+
+  async stop(): Promise<void> {
+    await this.changing;
+    await this.consumer?.stop().catch(() => undefined);
+    this.consumer = undefined;
+  }
+}

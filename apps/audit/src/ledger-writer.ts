@@ -1,0 +1,283 @@
+/**
+ * The single writer of the share ledger. It holds a PostgreSQL advisory lock on
+ * its own session for its whole life (a second instance waits), continues from
+ * max(seq)+1, and keeps the ledger's Merkle tree as a compact range in memory,
+ * loaded once at start. Each batch of decisions is one transaction: rows that
+ * already exist are skipped BEFORE seqs are assigned, so a redelivered decision
+ * never consumes a seq and the tree always equals the table.
+ */
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { Decision, RecipientOutcome } from '@liaison/contracts';
+import { ledgerLeafHash, MerkleAccumulator } from '@liaison/ledger';
+import { appendLeLog, type LeLogEntry } from '@liaison/persistence';
+import {
+  caseEventDraft,
+  deliveryContentDraft,
+  leLogEntriesFor,
+  ledgerRowDraft,
+  ledgerRowKey,
+  messageContentDraft,
+  type CaseEventDraft,
+  type DeliveryContentDraft,
+  type MessageContentDraft,
+} from './decision-records';
+
+/** Key of the advisory lock only the ledger writer takes ("LIAISON1" as an int8). */
+export const LEDGER_WRITER_LOCK = 0x4c494149534f4e31n;
+
+export interface IngestResult {
+  readonly decisions: number;
+  readonly rowsWritten: number;
+  readonly rowsSkipped: number;
+  readonly digestMismatches: number;
+  readonly treeSize: number;
+}
+
+interface NewRow {
+  readonly seq: number;
+  readonly leafHash: string;
+  readonly draft: ReturnType<typeof ledgerRowDraft>;
+}
+
+export class LedgerWriter {
+  private accumulator: MerkleAccumulator;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly runner: QueryRunner,
+    accumulator: MerkleAccumulator,
+  ) {
+    this.accumulator = accumulator;
+  }
+
+  /** Takes the writer lock (waits for it) and loads the tree from the table, once. */
+  static async open(ds: DataSource, pageSize = 50_000): Promise<LedgerWriter> {
+    const runner = ds.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [LEDGER_WRITER_LOCK.toString()]);
+      const accumulator = MerkleAccumulator.empty();
+      let after = 0;
+      for (;;) {
+        const page = (await runner.query(
+          'SELECT seq, leaf_hash FROM share_ledger WHERE seq > $1 ORDER BY seq LIMIT $2',
+          [after, pageSize],
+        )) as { seq: string; leaf_hash: string }[];
+        for (const row of page) {
+          const seq = Number(row.seq);
+          if (seq !== accumulator.size + 1) {
+            throw new Error(
+              `share_ledger is not contiguous at seq ${accumulator.size + 1} (found ${seq}); run the verifier`,
+            );
+          }
+          accumulator.appendHex(row.leaf_hash);
+          after = seq;
+        }
+        if (page.length < pageSize) break;
+      }
+      return new LedgerWriter(runner, accumulator);
+    } catch (error) {
+      await runner.release();
+      throw error;
+    }
+  }
+
+  get treeSize(): number {
+    return this.accumulator.size;
+  }
+
+  /** Size and root of the committed rows, read together. */
+  head(): { treeSize: number; rootHash: string } {
+    return { treeSize: this.accumulator.size, rootHash: this.accumulator.rootHex() };
+  }
+
+  /** Serialised: one batch at a time on the locked session. */
+  ingest(decisions: readonly Decision[]): Promise<IngestResult> {
+    const run = this.queue.then(() => this.ingestNow(decisions));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async ingestNow(decisions: readonly Decision[]): Promise<IngestResult> {
+    // Unique (message, recipient) candidates, first occurrence wins.
+    const candidates = new Map<string, { decision: Decision; outcome: RecipientOutcome }>();
+    for (const decision of decisions) {
+      for (const outcome of decision.outcomes) {
+        const key = ledgerRowKey(decision.messageId, outcome.recipientAgency);
+        if (!candidates.has(key)) candidates.set(key, { decision, outcome });
+      }
+    }
+    const total = decisions.reduce((n, d) => n + d.outcomes.length, 0);
+    const runner = this.runner;
+    await runner.startTransaction('READ COMMITTED');
+    try {
+      const existing = await this.existingKeys([...candidates.values()]);
+      const next = this.accumulator.clone();
+      const rows: NewRow[] = [];
+      const recordedByMessage = new Map<
+        string,
+        { decision: Decision; outcomes: RecipientOutcome[] }
+      >();
+      for (const [key, { decision, outcome }] of candidates) {
+        if (existing.has(key)) continue;
+        const draft = ledgerRowDraft(decision, outcome);
+        const seq = next.size + 1;
+        const leafHash = ledgerLeafHash({ ...draft, seq });
+        next.appendHex(leafHash);
+        rows.push({ seq, leafHash, draft });
+        const id = draft.messageId;
+        const entry = recordedByMessage.get(id) ?? { decision, outcomes: [] };
+        entry.outcomes.push(outcome);
+        recordedByMessage.set(id, entry);
+      }
+      let digestMismatches = 0;
+      if (rows.length > 0) {
+        await this.insertLedgerRows(rows);
+        const contents: MessageContentDraft[] = [];
+        const deliveries: DeliveryContentDraft[] = [];
+        const caseEvents: CaseEventDraft[] = [];
+        const log: LeLogEntry[] = [];
+        for (const { decision, outcomes } of recordedByMessage.values()) {
+          const content = messageContentDraft(decision);
+          contents.push(content);
+          for (const outcome of outcomes) {
+            const delivery = deliveryContentDraft(decision, outcome);
+            if (!delivery) continue;
+            if (!delivery.digestMatches) digestMismatches += 1;
+            deliveries.push(delivery);
+          }
+          const caseEvent = caseEventDraft(decision);
+          if (caseEvent) caseEvents.push(caseEvent);
+          log.push(...leLogEntriesFor(decision, outcomes, content));
+        }
+        await this.insertContent(contents, deliveries, caseEvents);
+        await appendLeLog(runner.manager, log);
+      }
+      await runner.commitTransaction();
+      this.accumulator = next;
+      return {
+        decisions: decisions.length,
+        rowsWritten: rows.length,
+        rowsSkipped: total - rows.length,
+        digestMismatches,
+        treeSize: next.size,
+      };
+    } catch (error) {
+      await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async existingKeys(
+    candidates: readonly { decision: Decision; outcome: RecipientOutcome }[],
+  ): Promise<Set<string>> {
+    if (candidates.length === 0) return new Set();
+    const found = (await this.runner.query(
+      `SELECT l.message_id, l.recipient_agency FROM share_ledger l
+         JOIN unnest($1::uuid[], $2::text[]) AS c(message_id, recipient_agency)
+           ON l.message_id = c.message_id AND l.recipient_agency = c.recipient_agency`,
+      [
+        candidates.map((c) => c.decision.messageId.toLowerCase()),
+        candidates.map((c) => c.outcome.recipientAgency),
+      ],
+    )) as { message_id: string; recipient_agency: string }[];
+    return new Set(found.map((r) => ledgerRowKey(r.message_id, r.recipient_agency)));
+  }
+
+  private async insertLedgerRows(rows: readonly NewRow[]): Promise<void> {
+    const col = <T>(pick: (r: NewRow) => T): T[] => rows.map(pick);
+    const inserted = (await this.runner.query(
+      `INSERT INTO share_ledger (seq, leaf_hash, message_id, kind, message_type, case_ref,
+         originator_agency, originator_jurisdiction, recipient_agency, recipient_jurisdiction,
+         decision, rules, disclosed_paths, withheld, policy_version, presentation_digest,
+         custodial, decided_at)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::uuid[], $4::text[], $5::text[],
+         $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+         $12::jsonb[], $13::jsonb[], $14::jsonb[], $15::text[], $16::text[], $17::boolean[],
+         $18::timestamptz[])
+       ON CONFLICT (message_id, recipient_agency) DO NOTHING
+       RETURNING seq`,
+      [
+        col((r) => r.seq),
+        col((r) => r.leafHash),
+        col((r) => r.draft.messageId),
+        col((r) => r.draft.kind),
+        col((r) => r.draft.messageType),
+        col((r) => r.draft.caseRef),
+        col((r) => r.draft.originatorAgency),
+        col((r) => r.draft.originatorJurisdiction),
+        col((r) => r.draft.recipientAgency),
+        col((r) => r.draft.recipientJurisdiction),
+        col((r) => r.draft.decision),
+        col((r) => JSON.stringify(r.draft.rules)),
+        col((r) => JSON.stringify(r.draft.disclosedPaths)),
+        col((r) => JSON.stringify(r.draft.withheld)),
+        col((r) => r.draft.policyVersion),
+        col((r) => r.draft.presentationDigest),
+        col((r) => r.draft.custodial),
+        col((r) => r.draft.decidedAt),
+      ],
+    )) as unknown[];
+    if (inserted.length !== rows.length) {
+      // Only possible if someone wrote without the writer lock: never leave a hole in the seqs.
+      throw new Error(`ledger insert wrote ${inserted.length} of ${rows.length} rows; rolled back`);
+    }
+  }
+
+  private async insertContent(
+    contents: readonly MessageContentDraft[],
+    deliveries: readonly DeliveryContentDraft[],
+    caseEvents: readonly CaseEventDraft[],
+  ): Promise<void> {
+    if (contents.length > 0) {
+      await this.runner.query(
+        `INSERT INTO message_content (message_id, sd_jwt, retain_until)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[])
+         ON CONFLICT (message_id) DO NOTHING`,
+        [
+          contents.map((c) => c.messageId),
+          contents.map((c) => c.sdJwt),
+          contents.map((c) => c.retainUntil),
+        ],
+      );
+    }
+    if (deliveries.length > 0) {
+      await this.runner.query(
+        `INSERT INTO delivery_content (message_id, recipient_agency, presentation, retain_until)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])
+         ON CONFLICT (message_id, recipient_agency) DO NOTHING`,
+        [
+          deliveries.map((d) => d.messageId),
+          deliveries.map((d) => d.recipientAgency),
+          deliveries.map((d) => d.presentation),
+          deliveries.map((d) => d.retainUntil),
+        ],
+      );
+    }
+    if (caseEvents.length > 0) {
+      await this.runner.query(
+        `INSERT INTO case_event (message_id, originator_agency, jurisdiction, case_ref, notice_type, outcome, occurred_at)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+         ON CONFLICT (message_id) DO NOTHING`,
+        [
+          caseEvents.map((e) => e.messageId),
+          caseEvents.map((e) => e.originatorAgency),
+          caseEvents.map((e) => e.jurisdiction),
+          caseEvents.map((e) => e.caseRef),
+          caseEvents.map((e) => e.noticeType),
+          caseEvents.map((e) => e.outcome),
+          caseEvents.map((e) => e.occurredAt),
+        ],
+      );
+    }
+  }
+
+  /** Releases the lock (by ending the session). */
+  async close(): Promise<void> {
+    await this.queue;
+    await this.runner
+      .query('SELECT pg_advisory_unlock($1)', [LEDGER_WRITER_LOCK.toString()])
+      .catch(() => undefined);
+    await this.runner.release();
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * apps/audit: the share ledger's writer and keeper. Consumes hub.decisions.v1
+ * into the append-only ledger (one row per delivery and denial, Merkle leaves),
+ * projects every agency feed topic into feed_entry, signs and publishes
+ * checkpoints when the ledger grew, and purges content past its retention.
+ */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { loadConfig } from '@liaison/config';
+import { codecFor } from '@liaison/contracts';
+import {
+  Topic,
+  TypedProducer,
+  createKafkaClient,
+  ensureTopics,
+  fixedTopicSpecs,
+} from '@liaison/kafka';
+import { HubMetrics, createLogger } from '@liaison/observability';
+import { createDataSource } from '@liaison/persistence';
+import {
+  DomainErrorFilter,
+  HubKeyFiles,
+  databaseCheck,
+  kafkaCheck,
+  onShutdown,
+} from '@liaison/runtime';
+import { CheckpointPublisher } from './checkpoint-publisher';
+import { DecisionIngest } from './decision-ingest';
+import { FeedProjector } from './feed-projector';
+import { AuditHealthModule } from './health.module';
+import { LedgerWriter } from './ledger-writer';
+import { RetentionPurge } from './retention-purge';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger('audit', config.logLevel);
+  const metrics = new HubMetrics('audit');
+  const rowsWritten = metrics.counter('liaison_ledger_rows_total', 'Ledger rows written');
+  const rowsSkipped = metrics.counter(
+    'liaison_ledger_rows_skipped_total',
+    'Redelivered rows skipped',
+  );
+  const rejected = metrics.counter(
+    'liaison_ledger_rejected_total',
+    'Decisions that could not be recorded',
+  );
+  const feedRows = metrics.counter('liaison_feed_entries_total', 'Feed entries projected');
+  const checkpoints = metrics.counter('liaison_checkpoints_total', 'Checkpoints signed');
+  const erased = metrics.counter('liaison_content_erased_total', 'Content rows purged', ['table']);
+
+  const ds = createDataSource({
+    url: config.database.url,
+    poolSize: 6,
+    applicationName: 'liaison-audit',
+  });
+  await ds.initialize();
+  const kafka = createKafkaClient(
+    {
+      brokers: config.kafka.brokers,
+      clientId: config.kafka.clientId,
+      log: (level, message, extra) => log[level]({ kafka: extra }, message),
+    },
+    'audit',
+  );
+  const layout = {
+    partitions: config.kafka.topicPartitions,
+    replicationFactor: config.kafka.replicationFactor,
+  };
+  await ensureTopics(kafka, fixedTopicSpecs(layout), config.kafka.replicationFactor);
+
+  const app = await NestFactory.create(
+    AuditHealthModule.with([databaseCheck(ds), kafkaCheck(kafka)], metrics),
+    { logger: false },
+  );
+  app.useGlobalFilters(new DomainErrorFilter(log));
+  await app.listen(config.audit.metricsPort, '127.0.0.1');
+
+  log.info('waiting for the ledger writer lock');
+  const writer = await LedgerWriter.open(ds);
+  log.info({ treeSize: writer.treeSize }, 'ledger writer lock held; tree loaded');
+
+  const ingest = new DecisionIngest(kafka, writer, {
+    onIngested: (r) => {
+      rowsWritten.inc(r.rowsWritten);
+      rowsSkipped.inc(r.rowsSkipped);
+      if (r.digestMismatches > 0) {
+        log.warn({ count: r.digestMismatches }, 'rebuilt presentations differ from their digest');
+      }
+    },
+    onRejected: (record, error) => {
+      rejected.inc();
+      log.error({ err: error, ...record }, 'decision not recorded in the ledger');
+    },
+  });
+  const feed = new FeedProjector(kafka, ds, {
+    groupId: 'liaison-audit-feed',
+    layout,
+    onProjected: (_agency, n) => feedRows.inc(n),
+    onUndecodable: (topic, offset, error) =>
+      log.error({ err: error, topic, offset }, 'undecodable delivery'),
+    onError: (error) => log.error({ err: error }, 'feed projector re-subscription failed'),
+  });
+  const producer = new TypedProducer(kafka, Topic.checkpoints, codecFor('Checkpoint'));
+  await producer.connect();
+  const publisher = new CheckpointPublisher(
+    ds,
+    writer,
+    new HubKeyFiles(config.hubKeysDir).hubSigner(),
+    producer,
+  );
+  const purge = new RetentionPurge(ds);
+
+  await ingest.start();
+  await feed.start();
+  const directoryWatch = kafka.consumer({
+    groupId: `liaison-audit-directory-${process.pid}-${Date.now()}`,
+    readUncommitted: false,
+  });
+  await directoryWatch.connect();
+  await directoryWatch.subscribe({ topic: Topic.directory, fromBeginning: false });
+  await directoryWatch.run({ eachMessage: () => feed.refresh() });
+
+  let busy = false;
+  const checkpointTimer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    publisher
+      .tick()
+      .then((c) => {
+        if (c) {
+          checkpoints.inc();
+          log.info({ treeSize: c.treeSize, rootHash: c.rootHash }, 'checkpoint signed');
+        }
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'checkpoint failed'))
+      .finally(() => {
+        busy = false;
+      });
+  }, config.audit.checkpointIntervalMs);
+  const purgeTimer = setInterval(() => {
+    purge
+      .run()
+      .then((r) => {
+        erased.inc({ table: 'delivery_content' }, r.deliveries);
+        erased.inc({ table: 'message_content' }, r.messages);
+        if (r.deliveries + r.messages > 0) log.info(r, 'content past retention erased');
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'retention purge failed'));
+  }, config.audit.purgeIntervalMs);
+
+  log.info({ port: config.audit.metricsPort }, 'audit service running');
+  onShutdown(log, async () => {
+    clearInterval(checkpointTimer);
+    clearInterval(purgeTimer);
+    await directoryWatch.disconnect().catch(() => undefined);
+    await ingest.stop().catch(() => undefined);
+    await feed.stop();
+    await producer.disconnect().catch(() => undefined);
+    await writer.close();
+    await app.close();
+    await ds.destroy();
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,81 @@
+/**
+ * Erases content whose retention ended: recipients' presentations and the
+ * originators' tokens past retain_until. Ledger rows and hashes stay. Each
+ * purge that erased something leaves an ERASURE entry in the law-enforcement log.
+ */
+import type { DataSource } from 'typeorm';
+import { appendLeLog, type LeLogEntry } from '@liaison/persistence';
+import { HUB_ACTOR } from './decision-records';
+
+export interface PurgeResult {
+  readonly deliveries: number;
+  readonly messages: number;
+}
+
+export class RetentionPurge {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly batchSize = 5000,
+  ) {}
+
+  async run(now: Date = new Date()): Promise<PurgeResult> {
+    return this.ds.transaction(async (tx) => {
+      const deliveries = await tx.query<PgRows<{ message_id: string; recipient_agency: string }>>(
+        `DELETE FROM delivery_content WHERE ctid IN (
+           SELECT ctid FROM delivery_content WHERE retain_until < $1 LIMIT $2)
+         RETURNING message_id, recipient_agency`,
+        [now.toISOString(), this.batchSize],
+      );
+      const messages = await tx.query<PgRows<{ message_id: string }>>(
+        `DELETE FROM message_content WHERE ctid IN (
+           SELECT ctid FROM message_content WHERE retain_until < $1 LIMIT $2)
+         RETURNING message_id`,
+        [now.toISOString(), this.batchSize],
+      );
+      const deliveryRows = rowsOf(deliveries);
+      const messageRows = rowsOf(messages);
+      const entries: LeLogEntry[] = [];
+      if (deliveryRows.length > 0) {
+        entries.push({
+          actor: HUB_ACTOR,
+          action: 'ERASURE',
+          subject: 'delivery_content',
+          justification: 'retention period of the recipient jurisdiction ended',
+          details: {
+            count: deliveryRows.length,
+            deliveries: deliveryRows.map((r) => ({
+              messageId: r.message_id,
+              recipient: r.recipient_agency,
+            })),
+          },
+        });
+      }
+      if (messageRows.length > 0) {
+        entries.push({
+          actor: HUB_ACTOR,
+          action: 'ERASURE',
+          subject: 'message_content',
+          justification: 'retention period of every recipient ended',
+          details: { count: messageRows.length, messageIds: messageRows.map((r) => r.message_id) },
+        });
+      }
+      await appendLeLog(tx, entries);
+      return { deliveries: deliveryRows.length, messages: messageRows.length };
+    });
+  }
+}
+
+type PgRows<T> = [T[], number] | T[];
+
+/** TypeORM answers a DELETE ... RETURNING on postgres with [rows, affected]. */
+function rowsOf<T>(result: [T[], number] | T[]): T[] {
+  if (
+    Array.isArray(result) &&
+    result.length === 2 &&
+    Array.isArray(result[0]) &&
+    typeof result[1] === 'number'
+  ) {
+    return result[0];
+  }
+  return result as T[];
+}
