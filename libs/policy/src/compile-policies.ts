@@ -108,6 +108,12 @@ export interface CompiledPolicySet {
   readonly jurisdictionIndex: ReadonlyMap<string, number>;
   /** cells[row * agencies.length + agencyIndex]. */
   readonly cells: readonly CandidateCell[];
+  /**
+   * Memo shared by all cells: (row, matching rule ids) → one ShareCombination, so every
+   * recipient matched by the same rules gets the very same withheld arrays (and
+   * planRedaction computes their plan once per message).
+   */
+  readonly combinations: Map<string, ShareCombination>;
 }
 
 export const TLP_RANK: Readonly<Record<string, number>> = Object.fromEntries(
@@ -532,6 +538,7 @@ export function compilePolicies(
     agencyIndex,
     jurisdictionIndex,
     cells,
+    combinations: new Map(),
   };
 }
 

@@ -91,12 +91,20 @@ function builtinOnly(id: string): readonly string[] {
 }
 
 function combination(
+  set: CompiledPolicySet,
+  row: number,
   cell: CandidateCell,
   key: number | string,
   matched: readonly number[],
 ): ShareCombination {
   const cached = cell.combos.get(key);
   if (cached !== undefined) return cached;
+  const signature = `${row}:${matched.map((i) => cell.share[i]?.id ?? '').join('\u0000')}`;
+  const shared = set.combinations.get(signature);
+  if (shared !== undefined) {
+    cell.combos.set(key, shared);
+    return shared;
+  }
   const ruleIds: string[] = [];
   const withheld: WithheldPath[] = [];
   const withheldSubjects: WithheldSubjectRole[] = [];
@@ -129,6 +137,7 @@ function combination(
     ],
   };
   cell.combos.set(key, combo);
+  set.combinations.set(signature, combo);
   return combo;
 }
 
@@ -204,7 +213,13 @@ export function decideForAgency(
   if (prepared.handlingRank === H2 && agency.kind === 'INTERNATIONAL_HUB') {
     if (!onward || !releasable.includes(id)) return denied(set, id, builtinOnly(BUILTIN.h2Onward));
   }
-  const combo = combination(cell, useMask ? mask : matched.join(','), matched);
+  const combo = combination(
+    set,
+    prepared.row ?? -1,
+    cell,
+    useMask ? mask : matched.join(','),
+    matched,
+  );
   const victimWithheld = facts.hasVictim && !victimReleased;
   const minorWithheld = facts.hasMinor && !minorReleased;
   const redacted =

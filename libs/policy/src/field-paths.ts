@@ -11,7 +11,19 @@ export const SUBJECTS_PATH = 'subjects[]';
  * The path itself, then each ancestor, nearest first. An array segment also yields
  * its bare field name: `subjects[].identity` → [`subjects[].identity`, `subjects[]`, `subjects`].
  */
-export function pathAndAncestors(path: string): string[] {
+export function pathAndAncestors(path: string): readonly string[] {
+  const cached = ancestorCache.get(path);
+  if (cached !== undefined) return cached;
+  const computed = Object.freeze(computeAncestors(path));
+  if (ancestorCache.size < MAX_CACHED_PATHS) ancestorCache.set(path, computed);
+  return computed;
+}
+
+/** Schema paths are few and reused by every message: memoise their ancestor lists. */
+const ancestorCache = new Map<string, readonly string[]>();
+const MAX_CACHED_PATHS = 4096;
+
+function computeAncestors(path: string): string[] {
   const out: string[] = [path];
   let current = path;
   for (;;) {

@@ -84,15 +84,7 @@ export function prepareCatalogue(catalogue: readonly DisclosureSlot[]): Prepared
     order.push(position);
   };
   for (let position = 0; position < catalogue.length; position++) visit(position);
-  const byPath = new Map<string, readonly string[]>();
-  const candidatePaths = catalogue.map((slot) => {
-    let paths = byPath.get(slot.schemaPath);
-    if (paths === undefined) {
-      paths = Object.freeze(pathAndAncestors(slot.schemaPath));
-      byPath.set(slot.schemaPath, paths);
-    }
-    return paths;
-  });
+  const candidatePaths = catalogue.map((slot) => pathAndAncestors(slot.schemaPath));
   return { slots: catalogue, order, parentPosition, candidatePaths, plans: new WeakMap() };
 }
 
