@@ -160,7 +160,8 @@ export const EXAMPLE_FILES = [
   'alert-suspect-movement.json',
   'alert-victim-at-risk.json',
   'alert-trafficking-route.json',
-  'alert-document-fraud.json',
+  'alert-missing-person.json',
+  'alert-recruitment-advert.json',
   'case-notice-case-update.json',
   'case-notice-assistance-request.json',
 ] as const;
