@@ -37,7 +37,23 @@ run() {
 run policy
 run audit
 run gateway
-say "hub starting: console http://127.0.0.1:${GATEWAY_PORT:-8080}/console  API docs http://127.0.0.1:${GATEWAY_PORT:-8080}/docs"
+gw="http://127.0.0.1:${GATEWAY_PORT:-8080}"
+for port in "${POLICY_METRICS_PORT:-9101}" "${AUDIT_METRICS_PORT:-9102}" "${GATEWAY_PORT:-8080}"; do
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 || die "service on port $port did not become ready"
+done
+cat >&2 <<INFO
+
+[liaison] the hub is running (Ctrl-C stops everything).
+  console   $gw/console/   log in with an officer token:
+            node -r ./deploy/runtime/register.js dist/apps/cli/src/main.js --agency nl-knp --officer anna --roles liaison token
+  API docs  $gw/docs
+  a feed    node -r ./deploy/runtime/register.js dist/apps/cli/src/main.js --agency de-bka feed --follow
+
+INFO
 if [[ "${LIAISON_DEMO:-1}" != 0 ]]; then
   run cli demo --gateway "http://127.0.0.1:${GATEWAY_PORT:-8080}"
 fi

@@ -16,6 +16,7 @@ check_prerequisites() {
   elif ! node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>20||(a===20&&b>=19)?0:1)'; then
     missing+=("Node.js 20.19+ (found $(node -v))")
   fi
+  command -v curl >/dev/null || missing+=("curl (apt-get install curl)")
   if [[ -z "${KAFKA_BROKERS:-}" ]]; then
     if ! command -v java >/dev/null; then
       missing+=("Java 17+ for the local Kafka broker (apt-get install openjdk-17-jre-headless), or set KAFKA_BROKERS")

@@ -53,9 +53,10 @@ describe('foundation: real Kafka and PostgreSQL', () => {
     const seen: Ping[] = [];
     await new Promise<void>((resolve) => {
       void consumer.run({
-        eachMessage: async ({ message }) => {
+        eachMessage: ({ message }) => {
           if (message.value) seen.push(pingCodec.decode(message.value));
           resolve();
+          return Promise.resolve();
         },
       });
     });
@@ -91,9 +92,8 @@ describe('foundation: real Kafka and PostgreSQL', () => {
     const ds = createDataSource({ url: config.database.url, poolSize: 1 });
     await ds.initialize();
     try {
-      const [{ current_user: who }] = (await ds.query('SELECT current_user')) as [
-        { current_user: string },
-      ];
+      const [{ current_user: who }] =
+        await ds.query<[{ current_user: string }]>('SELECT current_user');
       expect(who).toBe('liaison_app');
       await expect(ds.query('DELETE FROM share_ledger')).rejects.toThrow(/permission denied/);
     } finally {

@@ -25,12 +25,13 @@ export async function readTopics<T>(
         timeoutMs,
       );
       void consumer.run({
-        eachMessage: async ({ topic, message }) => {
+        eachMessage: ({ topic, message }) => {
           if (message.value) records.push({ topic, value: codec.decode(message.value) });
           if (until(records)) {
             clearTimeout(timer);
             resolve();
           }
+          return Promise.resolve();
         },
       });
       if (until(records)) {

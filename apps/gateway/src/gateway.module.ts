@@ -32,6 +32,7 @@ export class GatewayModule {
       global: true,
       imports: [],
       controllers: [
+        SessionController,
         HealthController,
         SubmissionsController,
         FeedController,

@@ -21,7 +21,6 @@ import type { Kafka } from 'kafkajs';
 import {
   compilePolicies,
   parseDirectory,
-  parseGroups,
   parsePolicyDocument,
   policyDocumentVersion,
   type PolicyDocument,

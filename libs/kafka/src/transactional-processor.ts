@@ -99,19 +99,20 @@ export class TransactionalProcessor {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      eachBatch: async (payload) => {
+        const { batch } = payload;
         const messages = batch.messages;
         for (let start = 0; start < messages.length; start += slice) {
-          if (!isRunning() || isStale() || this.stopping) return;
+          if (!payload.isRunning() || payload.isStale() || this.stopping) return;
           const chunk = messages.slice(start, start + slice);
           const inputs = chunk.map((m) => toInput(batch.topic, batch.partition, m));
           const outputs = await this.options.transform(inputs);
           const last = chunk[chunk.length - 1];
           if (!last) continue;
           await this.commitTransaction(outputs, batch.topic, batch.partition, last.offset);
-          resolveOffset(last.offset);
+          payload.resolveOffset(last.offset);
           this.options.onCommitted?.(inputs.length, outputs.length);
-          await heartbeat();
+          await payload.heartbeat();
         }
       },
     });

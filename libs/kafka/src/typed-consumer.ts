@@ -62,7 +62,8 @@ export class TypedConsumer<T> {
     await this.consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: true,
-      eachBatch: async ({ batch, heartbeat }) => {
+      eachBatch: async (payload) => {
+        const { batch } = payload;
         const decoded: ConsumedRecord<T>[] = [];
         for (const m of batch.messages) {
           if (m.value === null) continue; // tombstone on a compacted topic
@@ -86,7 +87,7 @@ export class TypedConsumer<T> {
           }
         }
         if (decoded.length > 0) await handle(decoded);
-        await heartbeat();
+        await payload.heartbeat();
       },
     });
   }

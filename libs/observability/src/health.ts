@@ -39,7 +39,7 @@ export async function runHealthChecks(
       }
     }),
   );
-  const report: HealthReport['checks'] = Object.fromEntries(results);
+  const report: HealthReport['checks'] = Object.fromEntries(results) as HealthReport['checks'];
   return {
     status: results.every(([, r]) => r.status === 'up') ? 'ok' : 'unavailable',
     checks: report,

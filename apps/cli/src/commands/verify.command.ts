@@ -86,7 +86,7 @@ export async function verifyCommand(
     const hubJwks: Jwks = options.hubJwks
       ? (JSON.parse(readFileSync(options.hubJwks, 'utf8')) as Jwks)
       : await (client ?? fail('--hub or --hub-jwks is needed')).get<Jwks>('/.well-known/jwks.json');
-    const hubKey = hubJwks.keys[0] as PublicJwk | undefined;
+    const hubKey: PublicJwk | undefined = hubJwks.keys[0];
     try {
       if (!hubKey) throw new Error('hub JWKS is empty');
       const payload = verifyReceipt(

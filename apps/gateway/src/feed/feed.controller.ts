@@ -39,7 +39,7 @@ export class FeedController {
     @Query('after') after?: string,
   ): Promise<void> {
     const agencyId = req.auth.agencyId;
-    let cursor = parseCursor((req.headers['last-event-id'] as string | undefined) ?? after);
+    let cursor = parseCursor(req.headers['last-event-id'] ?? after);
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream');
     res.setHeader('Cache-Control', 'no-cache, no-transform');

@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import { codecFor, type MessageKind, type Submission } from '@liaison/contracts';
 import { issueSdJwt, verifySdJwt } from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
-import { Topic, type TypedProducer } from '@liaison/kafka';
+import type { TypedProducer } from '@liaison/kafka';
 import { SubmissionEntity } from '@liaison/persistence';
 import { analyseMessage, disclosablePathsOf, type HubKeyFiles } from '@liaison/runtime';
 import type { AuthContext } from '../auth/auth-context';
@@ -101,7 +101,7 @@ export class SubmissionService {
     if (claimedKind !== undefined && claimedKind !== kind) {
       throw new DomainError(
         'submission.wrong-kind',
-        `token says ${String(claimedKind)}, route expects ${kind}`,
+        `token says ${JSON.stringify(claimedKind)}, route expects ${kind}`,
       );
     }
     const analysed = analyseMessage(verified, kind, jurisdiction);
