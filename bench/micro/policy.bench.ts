@@ -239,7 +239,7 @@ function referenceFanOut(n: number): number {
       directory,
       set.version,
       facts,
-      directory.agencies[i]!.id,
+      directory.agencies[i + 1]!.id,
     );
     disclosed += referencePlanRedaction(decision, slots).disclosedIndices.length;
   }
