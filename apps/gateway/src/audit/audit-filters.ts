@@ -87,9 +87,12 @@ export function parseRecordFilter(query: RawQuery): RecordFilter {
   onlyKnown(query, RECORD_PARAMS);
   const direction = (text(query, 'direction', /^(sent|received|all)$/, 'sent, received or all') ??
     'all') as Direction;
-  const decision = text(query, 'decision', /^(FULL|REDACTED|DENIED)$/, 'FULL, REDACTED or DENIED') as
-    | RecordFilter['decision']
-    | undefined;
+  const decision = text(
+    query,
+    'decision',
+    /^(FULL|REDACTED|DENIED)$/,
+    'FULL, REDACTED or DENIED',
+  ) as RecordFilter['decision'] | undefined;
   const from = timestamp(query, 'from');
   const to = timestamp(query, 'to');
   if (from && to && from > to) throw invalid('from', 'must not be after to');
@@ -106,7 +109,7 @@ export function parseRecordFilter(query: RawQuery): RecordFilter {
     from,
     to,
     decision,
-    rule: text(query, 'rule', /^[A-Za-z0-9][A-Za-z0-9._:\-]{0,99}$/, 'a rule id'),
+    rule: text(query, 'rule', /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'a rule id'),
     messageType: text(query, 'messageType', /^[A-Z][A-Z_]{1,39}$/, 'a message type'),
     cursor: integer(query, 'cursor', 0, Number.MAX_SAFE_INTEGER) ?? 0,
     limit: integer(query, 'limit', 1, MAX_LIMIT) ?? 100,

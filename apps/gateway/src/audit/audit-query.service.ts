@@ -104,12 +104,18 @@ class Conditions {
   }
 }
 
-function scopeOf(reader: AuditReader, direction: RecordFilter['direction'], c: Conditions): string | null {
+function scopeOf(
+  reader: AuditReader,
+  direction: RecordFilter['direction'],
+  c: Conditions,
+): string | null {
   if (reader.mode === 'oversight') return null;
   const me = c.param(reader.agencyId);
   const sent = `originator_agency = ${me}`;
   const received = `(recipient_agency = ${me} AND decision <> 'DENIED')`;
-  c.add(direction === 'sent' ? sent : direction === 'received' ? received : `(${sent} OR ${received})`);
+  c.add(
+    direction === 'sent' ? sent : direction === 'received' ? received : `(${sent} OR ${received})`,
+  );
   return me;
 }
 
@@ -343,7 +349,8 @@ export class AuditQueryService {
     for (const c of stored) {
       try {
         const signed = trustCheckpoint(c.jws, this.hubKey);
-        if (signed.treeSize !== Number(c.tree_size) || signed.rootHash !== c.root_hash) throw new Error();
+        if (signed.treeSize !== Number(c.tree_size) || signed.rootHash !== c.root_hash)
+          throw new Error();
         trusted.push(signed);
       } catch {
         badSignatures.push(Number(c.tree_size));

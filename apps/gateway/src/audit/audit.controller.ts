@@ -1,0 +1,198 @@
+/**
+ * The audit HTTP API (/v1/audit): ledger search as JSON and streamed CSV,
+ * record detail with what was sent next to what was received, inclusion and
+ * consistency proofs, checkpoints, the chain status and chart aggregates.
+ * Authentication is the gateway's guard (req.auth); authorisation and the
+ * CONSULTATION log entry happen here, for every read.
+ */
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from '@liaison/errors';
+import type { AuthenticatedRequest } from '../auth/auth-context';
+import { auditReaderOf, type AuditReader } from './audit-access';
+import {
+  MAX_LIMIT,
+  integer,
+  onlyKnown,
+  parseRecordFilter,
+  parseSeq,
+  timestamp,
+  type RawQuery,
+} from './audit-filters';
+import { AuditQueryService, type AuditRecord } from './audit-query.service';
+
+const DAY_MS = 86_400_000;
+const MAX_METRICS_DAYS = 366;
+
+function readerOf(req: AuthenticatedRequest): AuditReader {
+  return auditReaderOf((req as Partial<AuthenticatedRequest>).auth, req.headers['x-justification']);
+}
+
+const CSV_COLUMNS = [
+  'seq',
+  'decidedAt',
+  'direction',
+  'messageId',
+  'kind',
+  'messageType',
+  'caseRef',
+  'originatorAgency',
+  'originatorJurisdiction',
+  'recipientAgency',
+  'recipientJurisdiction',
+  'decision',
+  'rules',
+  'disclosedPaths',
+  'withheld',
+  'policyVersion',
+  'presentationDigest',
+  'leafHash',
+] as const;
+
+/** RFC 4180 quoting; a leading = + - @ is neutralised so spreadsheets never run it. */
+export function csvField(value: string | number | boolean | null): string {
+  let text = value === null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csvLine(r: AuditRecord): string {
+  const values: Record<(typeof CSV_COLUMNS)[number], string | number | boolean | null> = {
+    seq: r.seq,
+    decidedAt: r.decidedAt,
+    direction: r.direction,
+    messageId: r.messageId,
+    kind: r.kind,
+    messageType: r.messageType,
+    caseRef: r.caseRef,
+    originatorAgency: r.originator.agency,
+    originatorJurisdiction: r.originator.jurisdiction,
+    recipientAgency: r.recipient.agency,
+    recipientJurisdiction: r.recipient.jurisdiction,
+    decision: r.decision,
+    rules: r.rules.join(' '),
+    disclosedPaths: r.disclosedPaths.join(' '),
+    withheld: r.withheld.map((w) => `${w.path}:${w.ruleId}`).join(' '),
+    policyVersion: r.policyVersion,
+    presentationDigest: r.presentationDigest,
+    leafHash: r.leafHash,
+  };
+  return `${CSV_COLUMNS.map((c) => csvField(values[c])).join(',')}\r\n`;
+}
+
+@Controller('v1/audit')
+export class AuditController {
+  constructor(private readonly audit: AuditQueryService) {}
+
+  @Get('records')
+  async records(@Req() req: AuthenticatedRequest, @Query() query: RawQuery) {
+    const reader = readerOf(req);
+    const filter = parseRecordFilter(query);
+    const page = await this.audit.records(reader, filter);
+    await this.audit.logConsultation(reader, 'audit:records', {
+      query,
+      returned: page.records.length,
+    });
+    return page;
+  }
+
+  @Get('records.csv')
+  async recordsCsv(
+    @Req() req: AuthenticatedRequest,
+    @Query() query: RawQuery,
+    @Res() res: Response,
+  ): Promise<void> {
+    const reader = readerOf(req);
+    const filter = parseRecordFilter({ ...query, limit: String(MAX_LIMIT) });
+    await this.audit.logConsultation(reader, 'audit:records.csv', { query });
+    res.status(200);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', 'attachment; filename="liaison-audit.csv"');
+    res.write(`${CSV_COLUMNS.join(',')}\r\n`);
+    let cursor = filter.cursor;
+    for (;;) {
+      const page = await this.audit.records(reader, { ...filter, cursor });
+      if (page.records.length > 0) res.write(page.records.map(csvLine).join(''));
+      if (page.nextCursor === null || res.destroyed) break;
+      cursor = Number(page.nextCursor);
+    }
+    res.end();
+  }
+
+  @Get('records/:seq')
+  async record(@Req() req: AuthenticatedRequest, @Param('seq') seqText: string) {
+    const reader = readerOf(req);
+    const seq = parseSeq(seqText);
+    const detail = await this.audit.detail(reader, seq);
+    await this.audit.logConsultation(reader, `ledger:${seq}`, { endpoint: 'audit:record' });
+    return detail;
+  }
+
+  @Get('proof/:seq')
+  async proof(@Req() req: AuthenticatedRequest, @Param('seq') seqText: string) {
+    const reader = readerOf(req);
+    const seq = parseSeq(seqText);
+    const proof = await this.audit.proof(reader, seq);
+    await this.audit.logConsultation(reader, `ledger:${seq}`, { endpoint: 'audit:proof' });
+    return proof;
+  }
+
+  @Get('checkpoints')
+  async checkpoints(@Req() req: AuthenticatedRequest, @Query() query: RawQuery) {
+    const reader = readerOf(req);
+    onlyKnown(query, ['limit', 'before']);
+    const limit = integer(query, 'limit', 1, MAX_LIMIT) ?? 100;
+    const before = integer(query, 'before', 1, Number.MAX_SAFE_INTEGER);
+    const checkpoints = await this.audit.checkpoints(limit, before);
+    await this.audit.logConsultation(reader, 'audit:checkpoints', { query });
+    return { checkpoints };
+  }
+
+  @Get('consistency')
+  async consistency(@Req() req: AuthenticatedRequest, @Query() query: RawQuery) {
+    const reader = readerOf(req);
+    onlyKnown(query, ['from', 'to']);
+    const from = integer(query, 'from', 1, Number.MAX_SAFE_INTEGER);
+    const to = integer(query, 'to', 1, Number.MAX_SAFE_INTEGER);
+    if (from === undefined || to === undefined || from > to) {
+      const field = from === undefined ? 'from' : 'to';
+      throw new DomainError(
+        'audit.invalid-query',
+        `${field}: from and to are checkpoint sizes with from <= to`,
+        'invalid-input',
+        { field },
+      );
+    }
+    const proof = await this.audit.consistency(from, to);
+    await this.audit.logConsultation(reader, 'audit:consistency', { from, to });
+    return proof;
+  }
+
+  @Get('verify')
+  async verify(@Req() req: AuthenticatedRequest, @Query() query: RawQuery) {
+    const reader = readerOf(req);
+    onlyKnown(query, []);
+    const report = await this.audit.verify();
+    await this.audit.logConsultation(reader, 'audit:verify', { ok: report.ok });
+    return report;
+  }
+
+  @Get('metrics')
+  async metrics(@Req() req: AuthenticatedRequest, @Query() query: RawQuery) {
+    const reader = readerOf(req);
+    onlyKnown(query, ['from', 'to']);
+    const to = timestamp(query, 'to') ?? new Date();
+    const from = timestamp(query, 'from') ?? new Date(to.getTime() - 90 * DAY_MS);
+    if (from > to || to.getTime() - from.getTime() > MAX_METRICS_DAYS * DAY_MS) {
+      throw new DomainError(
+        'audit.invalid-query',
+        `from: the range must be positive and at most ${MAX_METRICS_DAYS} days`,
+        'invalid-input',
+        { field: 'from' },
+      );
+    }
+    const metrics = await this.audit.metrics(reader, from, to);
+    await this.audit.logConsultation(reader, 'audit:metrics', { query });
+    return metrics;
+  }
+}
