@@ -68,20 +68,26 @@ function minSize(type: Type, seen: Set<Type> = new Set()): number {
   }
 }
 
-function length(buf: Buffer, pos: number, end: number, what: string): [number, number] {
+function length(
+  buf: Buffer,
+  pos: number,
+  end: number,
+  what: string,
+  cap: number,
+): [number, number] {
   const at = pos;
   const [len, next] = readLong(buf, pos, end, 10);
   if (len < 0) fail(CodecErrorCode.absurdLength, `negative ${what} length ${len}`, at);
   if (len > end - next) {
-    // Longer than the whole input could ever hold: hostile or corrupt, not just cut short.
-    if (len > buf.length)
-      fail(CodecErrorCode.absurdLength, `${what} length ${len} exceeds the input`, at);
+    // Longer than any record within the size cap could hold: hostile or corrupt, not cut short.
+    if (len > cap)
+      fail(CodecErrorCode.absurdLength, `${what} length ${len} exceeds the size cap`, at);
     fail(CodecErrorCode.truncated, `${what} of ${len} bytes runs past the end`, at);
   }
   return [len, next];
 }
 
-function blocks(itemScan: Scan, itemMin: number, withKeys: boolean): Scan {
+function blocks(itemScan: Scan, itemMin: number, withKeys: boolean, cap: number): Scan {
   return (buf, pos, end) => {
     for (;;) {
       const at = pos;
@@ -91,19 +97,19 @@ function blocks(itemScan: Scan, itemMin: number, withKeys: boolean): Scan {
       if (count === 0) return pos;
       if (count < 0) {
         count = -count;
-        [, pos] = length(buf, pos, end, 'block');
+        [, pos] = length(buf, pos, end, 'block', cap);
       }
       const perItem = itemMin + (withKeys ? 1 : 0);
       const limit = perItem === 0 ? MAX_ZERO_SIZE_ITEMS : Math.floor((end - pos) / perItem);
       if (count > limit) {
-        if (perItem === 0 || count > buf.length) {
+        if (perItem === 0 || count * perItem > cap) {
           fail(CodecErrorCode.absurdLength, `block of ${count} items cannot fit the input`, at);
         }
         fail(CodecErrorCode.truncated, `block of ${count} items runs past the end`, at);
       }
       for (let i = 0; i < count; i++) {
         if (withKeys) {
-          const [len, p] = length(buf, pos, end, 'map key');
+          const [len, p] = length(buf, pos, end, 'map key', cap);
           pos = p + len;
         }
         pos = itemScan(buf, pos, end);
@@ -112,9 +118,12 @@ function blocks(itemScan: Scan, itemMin: number, withKeys: boolean): Scan {
   };
 }
 
-/** Compiles a scanner for a writer type: `(buf, pos, end) => position after the value`. */
-export function compileScan(type: Type, cache: Map<Type, Scan> = new Map()): Scan {
-  if (type instanceof types.LogicalType) return compileScan(type.underlyingType, cache);
+/**
+ * Compiles a scanner for a writer type: `(buf, pos, end) => position after the value`.
+ * `cap` is the size cap: a length or count no record within it could hold is absurd.
+ */
+export function compileScan(type: Type, cap: number, cache: Map<Type, Scan> = new Map()): Scan {
+  if (type instanceof types.LogicalType) return compileScan(type.underlyingType, cap, cache);
   const cached = cache.get(type);
   if (cached !== undefined) return cached;
   let scan: Scan;
@@ -156,7 +165,7 @@ export function compileScan(type: Type, cache: Map<Type, Scan> = new Map()): Sca
     case 'bytes':
     case 'string':
       scan = (buf, pos, end) => {
-        const [len, next] = length(buf, pos, end, type.typeName);
+        const [len, next] = length(buf, pos, end, type.typeName, cap);
         return next + len;
       };
       break;
@@ -174,15 +183,15 @@ export function compileScan(type: Type, cache: Map<Type, Scan> = new Map()): Sca
     case 'array': {
       const items = (type as types.ArrayType).itemsType;
       let inner: Scan | undefined;
-      const lazy: Scan = (b, p, e) => (inner ??= compileScan(items, cache))(b, p, e);
-      scan = blocks(lazy, minSize(items), false);
+      const lazy: Scan = (b, p, e) => (inner ??= compileScan(items, cap, cache))(b, p, e);
+      scan = blocks(lazy, minSize(items), false, cap);
       break;
     }
     case 'map': {
       const values = (type as types.MapType).valuesType as Type;
       let inner: Scan | undefined;
-      const lazy: Scan = (b, p, e) => (inner ??= compileScan(values, cache))(b, p, e);
-      scan = blocks(lazy, minSize(values), true);
+      const lazy: Scan = (b, p, e) => (inner ??= compileScan(values, cap, cache))(b, p, e);
+      scan = blocks(lazy, minSize(values), true, cap);
       break;
     }
     case 'union:unwrapped':
@@ -199,7 +208,7 @@ export function compileScan(type: Type, cache: Map<Type, Scan> = new Map()): Sca
             pos,
           );
         }
-        const s = (scans[index] ??= compileScan(branch, cache));
+        const s = (scans[index] ??= compileScan(branch, cap, cache));
         return s(buf, next, end);
       };
       break;
@@ -209,7 +218,7 @@ export function compileScan(type: Type, cache: Map<Type, Scan> = new Map()): Sca
       const fields = (type as types.RecordType).fields;
       let scans: Scan[] | undefined;
       scan = (buf, pos, end) => {
-        scans ??= fields.map((f) => compileScan(f.type, cache));
+        scans ??= fields.map((f) => compileScan(f.type, cap, cache));
         for (const s of scans) pos = s(buf, pos, end);
         return pos;
       };

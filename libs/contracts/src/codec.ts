@@ -97,7 +97,7 @@ class SingleObjectCodec<T> implements Codec<T> {
       this.writers.set(v.fingerprint, {
         version: v.version,
         type,
-        scan: compileScan(type),
+        scan: compileScan(type, maxBytes),
         resolver: v.version === 'current' ? undefined : reader.createResolver(type),
       });
     }

@@ -49,3 +49,4 @@ export {
   type DisclosableField,
 } from './disclosure';
 export { SENSITIVITIES, type Sensitivity } from './schema-model';
+export { compatibilityErrors } from './compatibility';

@@ -28,7 +28,9 @@ export class IsoTimestampType extends types.LogicalType {
     return isoToMillis(val);
   }
   protected override _resolve(type: Type): unknown {
-    if (Type.isType(type, 'long', 'logical:timestamp-millis')) return this._fromValue.bind(this);
+    // A logical writer hands over its already-converted value; a plain long needs converting.
+    if (Type.isType(type, 'logical:timestamp-millis')) return (v: unknown) => v;
+    if (Type.isType(type, 'long')) return this._fromValue.bind(this);
     return undefined;
   }
 }
@@ -43,7 +45,8 @@ export class UuidType extends types.LogicalType {
     return typeof val === 'string' && UUID_PATTERN.test(val) ? val : undefined;
   }
   protected override _resolve(type: Type): unknown {
-    if (Type.isType(type, 'string', 'logical:uuid')) return this._fromValue.bind(this);
+    if (Type.isType(type, 'logical:uuid')) return (v: unknown) => v;
+    if (Type.isType(type, 'string')) return this._fromValue.bind(this);
     return undefined;
   }
 }

@@ -1,0 +1,315 @@
+import * as fc from 'fast-check';
+import { DomainError } from '@liaison/errors';
+import { codecFor, singleObjectHeader } from './codec';
+import { CodecErrorCode } from './errors';
+import type { Checkpoint, DeadLetter, Submission } from './generated/types';
+import { parseMessage } from './json-form';
+import { schemaVersions } from './registry';
+import { avroLong, avroString, loadExamples } from './testing/examples';
+
+/** The DomainError a call throws (fails the test if it throws anything else or nothing). */
+function errorOf(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected a DomainError');
+}
+
+const examples = loadExamples();
+
+const submission: Submission = {
+  messageId: '5b0c2f4e-8a51-4c3e-9d7a-2f1e6b8c4a01',
+  kind: 'ALERT',
+  originatorAgency: 'nl-knp',
+  sdJwt: 'eyJhbGciOiJFUzI1NiJ9.eyJfc2QiOltdfQ.c2ln~WyJzYWx0IiwibmFycmF0aXZlIiwieCJd~',
+  custodial: false,
+  receivedAt: '2025-03-14T06:40:01.250Z',
+  idempotencyKey: null,
+  caseRef: 'NL-2025-0142',
+  correlationId: 'req-7f3a',
+};
+const checkpoint: Checkpoint = {
+  treeSize: 1024,
+  rootHash: 'ab'.repeat(32),
+  jws: 'h.p.s',
+  issuedAt: '2025-03-14T07:00:00.000Z',
+};
+
+const current = (name: 'Submission' | 'Checkpoint' | 'DeadLetter'): Buffer =>
+  singleObjectHeader(schemaVersions(name)[0]!.fingerprint);
+
+/** Submission body fields in order, so single fields can be corrupted precisely. */
+function submissionBody(over: Partial<Record<string, Buffer>> = {}): Buffer {
+  const parts: Record<string, Buffer> = {
+    messageId: avroString(submission.messageId),
+    kind: avroLong(0),
+    originatorAgency: avroString('nl-knp'),
+    sdJwt: avroString('a.b.c~'),
+    custodial: Buffer.from([0]),
+    receivedAt: avroLong(Date.parse(submission.receivedAt)),
+    idempotencyKey: avroLong(0),
+    caseRef: Buffer.concat([avroLong(1), avroString('NL-1')]),
+    correlationId: avroString('c'),
+    ...over,
+  };
+  return Buffer.concat([current('Submission'), ...Object.values(parts)]);
+}
+
+describe('single-object codec', () => {
+  it.each(examples.map((e) => [e.file, e] as const))('%s round-trips', (_f, e) => {
+    const message = parseMessage(e.kind, e.json);
+    const codec = codecFor(e.kind === 'ALERT' ? 'Alert' : 'CaseNotice');
+    const bytes = codec.encode(message);
+    expect(bytes.subarray(0, 2)).toEqual(Buffer.from([0xc3, 0x01]));
+    expect(codec.decode(bytes)).toEqual(message);
+  });
+
+  it('round-trips envelopes, bytes and longs included', () => {
+    expect(codecFor('Submission').decode(codecFor('Submission').encode(submission))).toEqual(
+      submission,
+    );
+    expect(codecFor('Checkpoint').decode(codecFor('Checkpoint').encode(checkpoint))).toEqual(
+      checkpoint,
+    );
+    const dead: DeadLetter = {
+      sourceTopic: 'hub.submissions.v1',
+      sourcePartition: 3,
+      sourceOffset: '9007199254740993',
+      key: null,
+      messageId: null,
+      reasonCode: 'codec.bad-magic',
+      reason: 'not Avro',
+      payload: Buffer.from([1, 2, 3]),
+      failedAt: '2025-03-14T07:00:00.000Z',
+    };
+    expect(codecFor('DeadLetter').decode(codecFor('DeadLetter').encode(dead))).toEqual(dead);
+  });
+
+  it('refuses to encode invalid values, naming the path', () => {
+    const bad = { ...submission, kind: 'MEMO' } as unknown as Submission;
+    expect(errorOf(() => codecFor('Submission').encode(bad))).toMatchObject({
+      code: 'codec.invalid-value',
+    });
+    try {
+      codecFor('Submission').encode({ ...submission, receivedAt: 'yesterday' });
+    } catch (error) {
+      expect((error as DomainError).details?.['errors']).toEqual([
+        expect.stringContaining('receivedAt'),
+      ]);
+    }
+  });
+
+  it('refuses to encode beyond the size cap', () => {
+    const big = { ...submission, sdJwt: 'x'.repeat(5000) };
+    expect(errorOf(() => codecFor('Submission', { maxBytes: 4096 }).encode(big))).toMatchObject({
+      code: 'codec.too-large',
+      category: 'too-large',
+    });
+  });
+
+  const valid = codecFor('Checkpoint').encode(checkpoint);
+  const cases: Array<[string, () => Buffer, string]> = [
+    ['empty buffer', () => Buffer.alloc(0), CodecErrorCode.truncated],
+    ['only the first magic byte', () => Buffer.from([0xc3]), CodecErrorCode.truncated],
+    ['JSON instead of Avro', () => Buffer.from('{"treeSize":1}'), CodecErrorCode.badMagic],
+    [
+      'wrong second magic byte',
+      () => Buffer.from([0xc3, 0x02, 1, 2, 3, 4, 5, 6, 7, 8, 0]),
+      CodecErrorCode.badMagic,
+    ],
+    ['header cut inside the fingerprint', () => valid.subarray(0, 6), CodecErrorCode.truncated],
+    [
+      'unknown fingerprint',
+      () => Buffer.concat([Buffer.from([0xc3, 1, 1, 2, 3, 4, 5, 6, 7, 8]), valid.subarray(10)]),
+      CodecErrorCode.unknownFingerprint,
+    ],
+    [
+      "another schema's fingerprint",
+      () => Buffer.concat([current('Submission'), valid.subarray(10)]),
+      CodecErrorCode.unknownFingerprint,
+    ],
+    ['body cut short', () => valid.subarray(0, valid.length - 1), CodecErrorCode.truncated],
+    [
+      'trailing bytes',
+      () => Buffer.concat([valid, Buffer.from([0])]),
+      CodecErrorCode.trailingBytes,
+    ],
+    [
+      'varint of 11 bytes',
+      () => Buffer.concat([current('Checkpoint'), Buffer.alloc(11, 0xff)]),
+      CodecErrorCode.badVarint,
+    ],
+    [
+      'varint beyond 2^53',
+      () => Buffer.concat([current('Checkpoint'), avroLong(2n ** 60n), Buffer.alloc(80)]),
+      CodecErrorCode.outOfRange,
+    ],
+    [
+      'string length of 2^40',
+      () =>
+        Buffer.concat([current('Checkpoint'), avroLong(1), avroLong(2 ** 40), Buffer.alloc(16)]),
+      CodecErrorCode.absurdLength,
+    ],
+    [
+      'negative string length',
+      () => Buffer.concat([current('Checkpoint'), avroLong(1), avroLong(-5), Buffer.alloc(16)]),
+      CodecErrorCode.absurdLength,
+    ],
+    [
+      'string longer than what remains',
+      () => Buffer.concat([current('Checkpoint'), avroLong(1), avroLong(20), Buffer.alloc(16)]),
+      CodecErrorCode.truncated,
+    ],
+    ['enum index 9', () => submissionBody({ kind: avroLong(9) }), CodecErrorCode.badEnumIndex],
+    [
+      'negative enum index',
+      () => submissionBody({ kind: avroLong(-1) }),
+      CodecErrorCode.badEnumIndex,
+    ],
+    [
+      'union index 2',
+      () => submissionBody({ idempotencyKey: avroLong(2) }),
+      CodecErrorCode.badUnionIndex,
+    ],
+    [
+      'boolean byte 7',
+      () => submissionBody({ custodial: Buffer.from([7]) }),
+      CodecErrorCode.badBoolean,
+    ],
+    [
+      'timestamp beyond 2^53 after zig-zag',
+      () => submissionBody({ receivedAt: avroLong(2 ** 52) }),
+      CodecErrorCode.outOfRange,
+    ],
+    [
+      'submission cut inside its first string',
+      () => submissionBody().subarray(0, 20),
+      CodecErrorCode.truncated,
+    ],
+    [
+      'messageId not a uuid',
+      () => submissionBody({ messageId: avroString('x'.repeat(36)) }),
+      CodecErrorCode.badLogicalValue,
+    ],
+    [
+      'int partition of 2^40',
+      () =>
+        Buffer.concat([
+          current('DeadLetter'),
+          avroString('t'),
+          avroLong(2 ** 40),
+          Buffer.alloc(40),
+        ]),
+      CodecErrorCode.badVarint,
+    ],
+    [
+      'int partition of 2^32',
+      () =>
+        Buffer.concat([
+          current('DeadLetter'),
+          avroString('t'),
+          avroLong(2 ** 32),
+          Buffer.alloc(40),
+        ]),
+      CodecErrorCode.outOfRange,
+    ],
+    [
+      'string length just over the cap',
+      () =>
+        Buffer.concat([
+          current('Checkpoint'),
+          avroLong(1),
+          avroLong(1024 * 1024 + 1),
+          Buffer.alloc(16),
+        ]),
+      CodecErrorCode.absurdLength,
+    ],
+    [
+      'record over the size cap',
+      () => Buffer.concat([valid, Buffer.alloc(2 * 1024 * 1024)]),
+      CodecErrorCode.tooLarge,
+    ],
+  ];
+
+  it('has at least 15 hostile inputs', () => expect(cases.length).toBeGreaterThanOrEqual(15));
+
+  it.each(cases)('%s -> typed error, fast, bounded memory', (_name, make, code) => {
+    const name =
+      code === CodecErrorCode.badEnumIndex ||
+      code === CodecErrorCode.badUnionIndex ||
+      code === CodecErrorCode.badBoolean ||
+      _name.startsWith('timestamp') ||
+      _name.startsWith('messageId') ||
+      _name.startsWith('submission')
+        ? 'Submission'
+        : _name.startsWith('int partition')
+          ? 'DeadLetter'
+          : 'Checkpoint';
+    const input = make();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const started = process.hrtime.bigint();
+    let caught: unknown;
+    try {
+      codecFor(name).decode(input);
+    } catch (error) {
+      caught = error;
+    }
+    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const heapDelta = process.memoryUsage().heapUsed - heapBefore;
+    expect(caught).toBeInstanceOf(DomainError);
+    expect((caught as DomainError).code).toBe(code);
+    expect(elapsedMs).toBeLessThan(50);
+    expect(heapDelta).toBeLessThan(8 * 1024 * 1024);
+  });
+
+  it('rejects an array block count of 2^50 in Decision without looping', () => {
+    const decisionHeader = singleObjectHeader(schemaVersions('Decision')[0]!.fingerprint);
+    const bytes = Buffer.concat([
+      decisionHeader,
+      avroString('5b0c2f4e-8a51-4c3e-9d7a-2f1e6b8c4a01'),
+      avroLong(0),
+      avroString('VICTIM_AT_RISK'),
+      avroString('nl-knp'),
+      avroString('NL'),
+      avroLong(0),
+      avroString('v1'),
+      avroLong(0),
+      avroString('jwt'),
+      avroLong(2 ** 50),
+      Buffer.alloc(64),
+    ]);
+    codecFor('Decision'); // built (and its resolvers compiled) outside the timed part
+    const started = Date.now();
+    expect(errorOf(() => codecFor('Decision').decode(bytes))).toMatchObject({
+      code: CodecErrorCode.absurdLength,
+    });
+    expect(Date.now() - started).toBeLessThan(50);
+  });
+
+  it('never throws anything but a codec DomainError on random or mutated bytes', () => {
+    const alert = codecFor('Alert').encode(parseMessage('ALERT', examples[0]!.json));
+    const header = alert.subarray(0, 10);
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 255 }),
+        (random, at, byte) => {
+          const mutated = Buffer.from(alert);
+          mutated[10 + (at % (alert.length - 10))] = byte;
+          for (const input of [Buffer.concat([header, random]), mutated]) {
+            try {
+              codecFor('Alert').decode(input);
+            } catch (error) {
+              if (!(error instanceof DomainError) || !error.code.startsWith('codec.')) throw error;
+            }
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
