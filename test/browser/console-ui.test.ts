@@ -97,7 +97,7 @@ describe('console (stand-in API)', () => {
     await expectText(page.getByTestId('detail-summary'), 'Denied by builtin:default-deny');
     // Purged by retention: the API's own words.
     await page.goto(`${stub.url}/console/#/records/4`);
-    await expectText(page.getByTestId('content-absent'), 'purged');
+    await expectText(page.getByTestId('content-absent'), 'erased');
     await screenshot(page, 'stub-03-detail-purged');
 
     await page.getByTestId('tab-dashboard').click();
@@ -138,6 +138,24 @@ describe('console (stand-in API)', () => {
     // Withheld paths and rules are metadata: oversight sees them.
     await expectText(page.getByTestId('withheld-list'), 'NL-ASEAN-01');
     await screenshot(page, 'stub-06-oversight');
+    await page.close();
+  });
+
+  it('a recipient’s liaison officer sees what arrived, which fields were withheld and why, but not the originator’s full message', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await logIn(page, 'th-dsi', 'somchai', 'liaison');
+    await page.goto(`${stub.url}/console/#/records/2`);
+    await page.getByTestId('comparison').waitFor();
+    await expectText(page.getByTestId('content-note'), 'only to the originator');
+    await expectText(
+      page.locator('[data-testid="withheld-field"][data-path="narrative"]'),
+      'NL-ASEAN-01',
+    );
+    await expectText(
+      page.locator('[data-testid="compared-field"][data-path="headline"]'),
+      'Rotterdam',
+    );
+    await screenshot(page, 'stub-07-recipient');
     await page.close();
   });
 

@@ -95,6 +95,42 @@ function listOf(value, ...names) {
   return Array.isArray(inner) ? inner : [];
 }
 
+/** One ledger row, flat: the API nests originator/recipient as { agency, jurisdiction }. */
+function normRecord(raw) {
+  const r = raw ?? {};
+  const me = session()?.agencyId;
+  const originatorAgency = r.originatorAgency ?? r.originator?.agency;
+  const recipientAgency = r.recipientAgency ?? r.recipient?.agency;
+  return {
+    ...r,
+    originatorAgency,
+    originatorJurisdiction: r.originatorJurisdiction ?? r.originator?.jurisdiction,
+    recipientAgency,
+    recipientJurisdiction: r.recipientJurisdiction ?? r.recipient?.jurisdiction,
+    direction:
+      r.direction !== undefined
+        ? r.direction
+        : originatorAgency === me
+          ? 'sent'
+          : recipientAgency === me
+            ? 'received'
+            : null,
+    rules: Array.isArray(r.rules) ? r.rules : [],
+    withheld: Array.isArray(r.withheld) ? r.withheld : [],
+  };
+}
+
+/** A side of the detail: { available, claims, reason }; accepts bare claims too. */
+function contentOf(value) {
+  if (value === undefined || value === null) return { available: false, reason: null };
+  if (typeof value === 'object' && 'available' in value) {
+    return value.available
+      ? { available: true, claims: value.claims ?? {}, hidden: value.hiddenFields }
+      : { available: false, reason: value.reason ?? null };
+  }
+  return { available: true, claims: value };
+}
+
 // ---------------------------------------------------------------------------
 // Views: login → justification → console
 
@@ -233,7 +269,7 @@ function readVerify(report) {
   const details = pick(report, 'details', 'message', 'reason');
   let kind;
   if (['verified', 'ok', 'valid', 'intact'].includes(status)) kind = 'verified';
-  else if (['tampered', 'failed', 'invalid', 'broken', 'mismatch'].includes(status))
+  else if (['tampered', 'failed', 'invalid', 'broken', 'mismatch', 'inconsistent'].includes(status))
     kind = 'tampered';
   else if (/no[-_ ]?checkpoint|none|pending|empty/.test(status)) kind = 'none';
   else if (typeof report?.ok === 'boolean')
@@ -241,13 +277,16 @@ function readVerify(report) {
   else kind = 'unknown';
   if (
     kind === 'verified' &&
-    checkpoints.length === 0 &&
     !latest &&
-    report?.checkpoints !== undefined
+    checkpoints.length === 0 &&
+    (report?.latestCheckpoint === null ||
+      report?.checkpointsChecked === 0 ||
+      Array.isArray(report?.checkpoints))
   )
     kind = 'none';
   const treeSize = pick(latest, 'treeSize', 'tree_size', 'size');
-  return { kind, rows, treeSize, latest, findings, details, checkpoints };
+  const uncheckpointed = pick(report, 'uncheckpointedRows');
+  return { kind, rows, treeSize, latest, findings, details, checkpoints, uncheckpointed };
 }
 
 function badgeText(v) {
@@ -346,10 +385,9 @@ function withheldCount(row) {
   return w.length;
 }
 
-function resultRow(row) {
-  const me = session()?.agencyId;
-  const direction =
-    row.originatorAgency === me ? 'sent' : row.recipientAgency === me ? 'received' : '';
+function resultRow(raw) {
+  const row = normRecord(raw);
+  const direction = row.direction ?? '';
   const n = withheldCount(row);
   const open = () => {
     location.hash = `#/records/${row.seq}`;
@@ -432,41 +470,37 @@ function metaList(pairs) {
   );
 }
 
-/** Why there is no content: purged by retention, oversight, or the API's own words. */
-function contentAbsence(detail, record) {
-  const content = pick(detail, 'content');
-  const status = String(
-    pick(detail, 'contentStatus', 'contentState') ?? pick(content, 'status', 'state') ?? '',
-  ).toLowerCase();
-  const purgedAt = pick(detail, 'purgedAt', 'contentPurgedAt') ?? pick(content, 'purgedAt');
-  const said =
-    pick(detail, 'contentNote', 'contentMessage', 'note', 'reason') ??
-    pick(content, 'message', 'note', 'reason');
-  if (purgedAt || status.includes('purged')) {
-    return {
-      kind: 'purged',
-      text:
-        said ??
-        `The delivered content was purged${purgedAt ? ` on ${when(purgedAt)}` : ''} when the recipient jurisdiction's retention period ended. The ledger row and its hashes remain.`,
-    };
-  }
-  if (
-    isOversight() ||
-    status.includes('metadata') ||
-    status.includes('not-authorised') ||
-    status.includes('forbidden')
-  ) {
+/** A reason from the hub, in words for the officer; the hub's own words stay visible. */
+function explainAbsence(reason) {
+  const r = String(reason ?? '').toLowerCase();
+  if (r.includes('oversight') || r.includes('metadata'))
     return {
       kind: 'metadata-only',
-      text:
-        said ??
-        'Oversight sees metadata only: who shared with whom, when, under which rules and which fields were withheld — never the content itself.',
+      text: 'Oversight sees metadata only: who shared with whom, when, under which rules and which fields were withheld — never the content itself.',
     };
-  }
-  if (record.decision === 'DENIED' && !detail.sent) {
-    return { kind: 'denied', text: said ?? 'Nothing was delivered: the share was denied.' };
-  }
-  return { kind: status || 'absent', text: said ?? 'No content is available for this record.' };
+  if (r.includes('erased') || r.includes('purged') || r.includes('retention'))
+    return {
+      kind: 'erased',
+      text: 'The content was erased when the retention period ended (the erasure is logged). The ledger row and its hashes remain, so the record is still provable.',
+    };
+  if (r.includes('denied'))
+    return { kind: 'denied', text: 'Nothing was delivered: the share was denied.' };
+  if (r.includes('originator'))
+    return {
+      kind: 'originator-only',
+      text: 'The originator’s full message is shown only to the originator’s officers; you see what your agency received and which fields were withheld.',
+    };
+  return { kind: 'absent', text: 'No content is available for this record.' };
+}
+
+function absenceNotice(reason, testid) {
+  const { kind, text } = explainAbsence(reason);
+  return h(
+    'p.notice',
+    { testid, 'data-reason': kind },
+    text,
+    reason ? h('span.hub-says', null, ` (hub: ${reason})`) : null,
+  );
 }
 
 async function openDetail(seq) {
@@ -479,14 +513,14 @@ async function openDetail(seq) {
     fill(body, h('p.form-error', { role: 'alert' }, `Record #${seq}: ${errorText(error)}`));
     return;
   }
-  const record = { ...(pick(detail, 'record', 'row', 'metadata') ?? {}), ...detail };
-  const withheld = listOf(pick(detail, 'withheld') ?? pick(record, 'withheld'), 'items');
-  const sent = pick(detail, 'sent') ?? pick(detail.content, 'sent');
-  const received = pick(detail, 'received') ?? pick(detail.content, 'received');
-  const me = session()?.agencyId;
-  const direction =
-    record.originatorAgency === me ? 'sent' : record.recipientAgency === me ? 'received' : null;
-  const rules = record.rules ?? [];
+  const record = normRecord({ ...(pick(detail, 'record', 'row', 'metadata') ?? {}), ...detail });
+  delete record.sent;
+  delete record.received;
+  const withheld = listOf(pick(detail, 'withheld') ?? record.withheld, 'items');
+  const sent = contentOf(pick(detail, 'sent'));
+  const received = contentOf(pick(detail, 'received'));
+  const direction = record.direction;
+  const rules = record.rules;
 
   const summary =
     record.decision === 'DENIED'
@@ -572,11 +606,16 @@ async function openDetail(seq) {
       );
 
   let content;
-  if (sent !== undefined || received !== undefined) {
-    const delivered = record.decision !== 'DENIED' && received !== undefined && received !== null;
-    const rows = compare(sent, received, withheld, delivered);
+  if (sent.available || received.available) {
+    const missing = received.available ? null : explainAbsence(received.reason).text;
+    const rows = compare(
+      sent.available ? sent.claims : undefined,
+      received.available ? received.claims : undefined,
+      withheld,
+      missing,
+    );
     const table = comparisonTable(rows, {
-      sent: `Sent by ${record.originatorAgency}`,
+      sent: `Sent by ${record.originatorAgency}${sent.available ? '' : ' (not shown to you)'}`,
       received: `Seen by ${record.recipientAgency}`,
     });
     const onlyDiff = h('input', {
@@ -585,7 +624,7 @@ async function openDetail(seq) {
       testid: 'only-differences',
       onChange: (e) => table.classList.toggle('only-differences', e.target.checked),
     });
-    const hidden = rows.filter((r) => r.status !== 'same').length;
+    const differing = rows.filter((r) => r.status !== 'same').length;
     content = h(
       'section.content-section',
       { 'aria-labelledby': 'content-title' },
@@ -597,24 +636,22 @@ async function openDetail(seq) {
         h('span.rule-tag', null, 'Withheld by RULE'),
         ' marks a field the recipient did not get, with the rule that withheld it.',
       ),
+      sent.available ? null : absenceNotice(sent.reason, 'content-note'),
+      received.available ? null : absenceNotice(received.reason, 'content-absent'),
       h(
         'label.inline',
         { for: 'only-differences' },
         onlyDiff,
-        ` Show only the ${plural(hidden, 'field')} that differ`,
+        ` Show only the ${plural(differing, 'field')} that differ`,
       ),
       h('div.table-wrap', null, table),
-      received === null && record.decision !== 'DENIED'
-        ? h('p.notice', { testid: 'content-absent' }, contentAbsence(detail, record).text)
-        : null,
     );
   } else {
-    const absence = contentAbsence(detail, record);
     content = h(
       'section.content-section',
       { 'aria-labelledby': 'content-title' },
       h('h2', { id: 'content-title' }, 'Content'),
-      h('p.notice', { testid: 'content-absent', 'data-reason': absence.kind }, absence.text),
+      absenceNotice(sent.reason ?? received.reason, 'content-absent'),
     );
   }
 
@@ -712,13 +749,13 @@ function sharesSeries(raw) {
         points.push({
           j: jurisdiction,
           period: String(pick(p, 'period', 'bucket', 'day', 'date', 'week', 'month', 'time', 'x')),
-          n: num(pick(p, 'count', 'shares', 'value', 'n', 'y')) ?? 0,
+          n: num(pick(p, 'count', 'shares', 'value', 'n', 'y')),
         });
     } else {
       points.push({
         j: jurisdiction,
         period: String(pick(entry, 'period', 'bucket', 'day', 'date', 'week', 'month', 'time')),
-        n: num(pick(entry, 'count', 'shares', 'value', 'n', 'total')) ?? 0,
+        n: num(pick(entry, 'count', 'shares', 'value', 'n', 'total')),
       });
     }
   }
@@ -726,11 +763,12 @@ function sharesSeries(raw) {
   const names = [...new Set(points.map((p) => String(p.j ?? '?')))].sort();
   const series = names.map((name) => ({
     name,
-    values: periods.map((period) =>
-      points
-        .filter((p) => String(p.j ?? '?') === name && p.period === period)
-        .reduce((s, p) => s + p.n, 0),
-    ),
+    // null = suppressed small count ("<5"): drawn as nothing, listed in the table.
+    values: periods.map((period) => {
+      const here = points.filter((p) => String(p.j ?? '?') === name && p.period === period);
+      const known = here.reduce((s, p) => s + (p.n ?? 0), 0);
+      return known === 0 && here.some((p) => p.n === null) ? null : known;
+    }),
   }));
   return { periods: periods.map((p) => p.replace(/T00:00:00(\.000)?Z$/, '')), series };
 }
@@ -751,28 +789,33 @@ function denialItems(raw) {
 
 function caseItems(raw) {
   return listOf(raw, 'items', 'jurisdictions', 'byJurisdiction').map((c) => {
-    const opened = num(pick(c, 'casesOpened', 'opened', 'cases', 'total'));
-    const resolved = num(pick(c, 'casesResolved', 'resolved', 'closed', 'casesClosed'));
-    const referred = num(pick(c, 'victimsReferred', 'referred', 'referrals', 'victimReferrals'));
+    const openedRaw = pick(c, 'casesOpened', 'opened', 'cases', 'total');
+    const resolvedRaw = pick(c, 'casesResolved', 'resolved', 'closed', 'casesClosed');
+    const referredRaw = pick(
+      c,
+      'casesWithVictimReferral',
+      'victimsReferred',
+      'referred',
+      'referrals',
+      'victimReferrals',
+    );
+    const opened = num(openedRaw);
+    const resolved = num(resolvedRaw);
+    const referred = num(referredRaw);
+    const has = (...names) => names.some((n) => c && n in c);
     let resolution = rate(pick(c, 'resolutionRate', 'caseResolutionRate'));
-    let referral = rate(pick(c, 'referralRate', 'victimReferralRate'));
-    if (
-      resolution === null &&
-      opened &&
-      resolved !== null &&
-      pick(c, 'resolutionRate') === undefined
-    )
+    let referral = rate(pick(c, 'victimReferralRate', 'referralRate'));
+    // Rates the hub did not compute (not merely suppressed) are derived from the counts.
+    if (!has('resolutionRate', 'caseResolutionRate') && opened && resolved !== null)
       resolution = resolved / opened;
-    if (
-      referral === null &&
-      opened &&
-      referred !== null &&
-      pick(c, 'referralRate', 'victimReferralRate') === undefined
-    )
+    if (!has('victimReferralRate', 'referralRate') && opened && referred !== null)
       referral = referred / opened;
+    const show = (v) => (v === undefined ? '?' : String(v));
     const notes = [
-      opened !== null && resolved !== null ? `${resolved} of ${opened} cases` : '',
-      opened !== null && referred !== null ? `${referred} referrals, ${opened} cases` : '',
+      openedRaw !== undefined ? `${show(resolvedRaw)} of ${show(openedRaw)} cases resolved` : '',
+      openedRaw !== undefined
+        ? `${show(referredRaw)} of ${show(openedRaw)} cases with a victim referral`
+        : '',
     ];
     return {
       label: String(pick(c, 'jurisdiction', 'name', 'key') ?? '?'),
@@ -800,6 +843,7 @@ async function loadDashboard() {
   const shares = sharesSeries(
     pick(
       metrics,
+      'sharesPerCounterpartJurisdictionPerDay',
       'sharesPerJurisdiction',
       'sharesByJurisdiction',
       'sharesPerCounterpartJurisdiction',
@@ -808,8 +852,11 @@ async function loadDashboard() {
     ) ?? [],
   );
   const denials = denialItems(pick(metrics, 'denialsByRule', 'denials') ?? []);
-  const cases = caseItems(pick(metrics, 'caseMetrics', 'cases', 'caseMetricsByJurisdiction') ?? []);
-  const note = pick(metrics, 'note', 'suppression', 'minimumCount', 'kAnonymity');
+  const cases = caseItems(
+    pick(metrics, 'casesPerJurisdiction', 'caseMetrics', 'cases', 'caseMetricsByJurisdiction') ??
+      [],
+  );
+  const note = pick(metrics, 'smallCountThreshold', 'minimumCount', 'kAnonymity');
   fill(
     body,
     h(
@@ -817,7 +864,7 @@ async function loadDashboard() {
       null,
       `Scope: ${scope}.`,
       note !== undefined
-        ? ` Small counts are suppressed (${typeof note === 'object' ? JSON.stringify(note) : note}).`
+        ? ` Counts below ${typeof note === 'object' ? JSON.stringify(note) : note} across agencies are shown as “<${typeof note === 'object' ? '' : note}” and rates built on them are suppressed, so no small group can be re-identified.`
         : '',
     ),
     h(
@@ -897,7 +944,17 @@ async function loadIntegrity() {
       { testid: 'integrity-status', 'data-state': v.kind },
       h('p.integrity-head', null, badgeText(v)),
       h('p', null, explain),
-      v.rows !== undefined ? h('p', null, `Rows checked: ${v.rows}.`) : null,
+      v.rows !== undefined
+        ? h(
+            'p',
+            null,
+            `Rows checked: ${v.rows}.`,
+            v.treeSize !== undefined ? ` The latest signed checkpoint covers ${v.treeSize}.` : '',
+            v.uncheckpointed
+              ? ` ${plural(v.uncheckpointed, 'newer row')} will be covered by the next checkpoint.`
+              : '',
+          )
+        : null,
       v.findings.length
         ? h(
             'ul.findings',
@@ -952,7 +1009,7 @@ async function loadIntegrity() {
                       h(
                         'td.nowrap',
                         null,
-                        timeEl(pick(c, 'signedAt', 'createdAt', 'issuedAt', 'timestamp')),
+                        timeEl(pick(c, 'issuedAt', 'signedAt', 'createdAt', 'timestamp')),
                       ),
                       h('td', null, h('code', null, showValue(pick(c, 'kid', 'keyId')))),
                       h(

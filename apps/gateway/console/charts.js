@@ -183,7 +183,9 @@ export function stackedBars({ title, desc, yLabel, xLabel, data, testid }) {
       ['Period', ...series.map((ser) => ser.name), 'Total'],
       periods.map((period, p) => [
         period,
-        ...series.map((ser) => fmt(ser.values[p] ?? 0)),
+        ...series.map((ser) =>
+          ser.values[p] === null ? '<5 (suppressed)' : fmt(ser.values[p] ?? 0),
+        ),
         fmt(totals[p]),
       ]),
     ),

@@ -139,9 +139,10 @@ export function fieldLabel(path) {
 
 /**
  * Rows of the comparison: { path, sent, received, status, rule }
- * status: same | changed | withheld | not-delivered | received-only
+ * status: same | changed | withheld | unavailable | received-only
+ * `missing`: why the recipient's side is absent (denied, erased), or null when it is there.
  */
-export function compare(sent, received, withheld, delivered) {
+export function compare(sent, received, withheld, missing = null) {
   const sentLeaves = flatten(sent ?? {});
   const receivedLeaves = new Map(flattenAligned(received ?? {}, sent ?? {}));
   const rows = [];
@@ -164,8 +165,9 @@ export function compare(sent, received, withheld, delivered) {
       path,
       sent: value,
       received: undefined,
-      status: rule || delivered ? 'withheld' : 'not-delivered',
+      status: rule || !missing ? 'withheld' : 'unavailable',
       rule,
+      missing,
     });
   }
   for (const [path, value] of receivedLeaves) {
@@ -230,9 +232,9 @@ export function comparisonTable(rows, labels) {
         );
         break;
       }
-      case 'not-delivered':
-        sentCell = h('td.sent', null, h('del', null, showValue(row.sent)));
-        receivedCell = h('td.received.muted', null, 'not delivered');
+      case 'unavailable':
+        sentCell = h('td.sent', null, showValue(row.sent));
+        receivedCell = h('td.received.muted', null, row.missing);
         break;
       case 'received-only':
         sentCell = h('td.sent.muted', null, '—');

@@ -169,6 +169,29 @@ const agencies = [
   ['eu-dpo', 'EU data-protection oversight', 'EU'],
 ].map(([id, name, jurisdiction]) => ({ id, name, jurisdiction, status: 'ACTIVE' }));
 
+/** A ledger row as GET /v1/audit/records answers it. */
+function apiRecord(r: Row, reader: StubSession): Record<string, unknown> {
+  const {
+    originatorAgency,
+    originatorJurisdiction,
+    recipientAgency,
+    recipientJurisdiction,
+    ...rest
+  } = r;
+  return {
+    ...rest,
+    leafHash: sha(`leaf-${r.seq}`),
+    custodial: false,
+    direction: reader.roles.includes('oversight')
+      ? null
+      : originatorAgency === reader.agencyId
+        ? 'sent'
+        : 'received',
+    originator: { agency: originatorAgency, jurisdiction: originatorJurisdiction },
+    recipient: { agency: recipientAgency, jurisdiction: recipientJurisdiction },
+  };
+}
+
 export async function startStubHub(): Promise<StubHub> {
   const sessions = new Map<string, StubSession>();
   const justifications: string[] = [];
@@ -278,47 +301,74 @@ export async function startStubHub(): Promise<StubHub> {
       const start = Number(q.get('cursor') ?? 0);
       const page = matched.slice(start, start + Math.min(limit, 2));
       const next = start + page.length < matched.length ? String(start + page.length) : null;
-      return send(res, 200, { records: page, nextCursor: next });
+      return send(res, 200, { records: page.map((r) => apiRecord(r, session)), nextCursor: next });
     }
     const detail = /^\/v1\/audit\/records\/(\d+)$/.exec(p);
     if (detail) {
       const row = visible.find((r) => r.seq === Number(detail[1]));
-      if (!row) return fail(res, 404, 'audit.not-found', `no record ${detail[1]} visible to you`);
-      if (oversight)
-        return send(res, 200, { ...row, content: null, contentStatus: 'metadata-only' });
-      if (row.seq === 4)
-        return send(res, 200, {
-          ...row,
-          contentStatus: 'purged',
-          purgedAt: '2024-12-01T00:00:00.000Z',
-          contentNote:
-            'Content purged on 2024-12-01 when the GB retention of 180 days ended; the ledger row and hashes remain.',
-        });
-      if (row.decision === 'DENIED') return send(res, 200, { ...row, sent, received: null });
-      return send(res, 200, { ...row, sent, received: row.seq === 1 ? sent : received });
+      if (!row) return fail(res, 404, 'audit.not-found', `no record ${detail[1]}`);
+      const record = apiRecord(row, session);
+      if (oversight) {
+        const none = { available: false, reason: 'oversight sees metadata only' };
+        return send(res, 200, { record, sent: none, received: none });
+      }
+      const erased = { available: false, reason: 'erased: the retention period ended' };
+      const shown = (claims: unknown) => ({ available: true, claims, hiddenFields: 0 });
+      const sentView =
+        row.originatorAgency === session.agencyId
+          ? row.seq === 4
+            ? erased
+            : shown(sent)
+          : {
+              available: false,
+              reason: "the originator's full content is only shown to the originator's officers",
+            };
+      const receivedView =
+        row.decision === 'DENIED'
+          ? { available: false, reason: 'denied: nothing was delivered' }
+          : row.seq === 4
+            ? erased
+            : shown(row.seq === 1 ? sent : received);
+      return send(res, 200, {
+        record,
+        sent: sentView,
+        received: receivedView,
+        withheld: row.withheld,
+      });
     }
     if (p === '/v1/audit/verify') {
+      const root = rootOf(leaves).toString('hex');
+      const base = { rows: 4, rootHash: root, badCheckpointSignatures: [] };
       if (stub.chain === 'none')
         return send(res, 200, {
-          status: 'no-checkpoint',
+          ...base,
           ok: true,
-          rows: 4,
-          checkpoints: [],
+          status: 'verified',
+          latestCheckpoint: null,
+          checkpointsChecked: 0,
+          uncheckpointedRows: 4,
+          findings: [],
           summary: [],
         });
       if (stub.chain === 'tampered')
         return send(res, 200, {
-          status: 'tampered',
+          ...base,
           ok: false,
-          rows: 4,
-          checkpoints: [{ treeSize: 4, rootHash: 'ab'.repeat(32), matches: false }],
+          status: 'broken',
+          latestCheckpoint: { treeSize: 4, rootHash: root },
+          checkpointsChecked: 1,
+          uncheckpointedRows: 0,
+          findings: [{ kind: 'leaf-mismatch', seq: 2, stored: 'aa', recomputed: 'bb' }],
           summary: ['seq 2: row fields no longer hash to the stored leaf (UPDATE?)'],
         });
       return send(res, 200, {
-        status: 'verified',
+        ...base,
         ok: true,
-        rows: 4,
-        checkpoints: [{ treeSize: 4, rootHash: rootOf(leaves).toString('hex'), matches: true }],
+        status: 'verified',
+        latestCheckpoint: { treeSize: 4, rootHash: root },
+        checkpointsChecked: 1,
+        uncheckpointedRows: 0,
+        findings: [],
         summary: [],
       });
     }
@@ -328,7 +378,7 @@ export async function startStubHub(): Promise<StubHub> {
           {
             treeSize: 4,
             rootHash: rootOf(leaves).toString('hex'),
-            signedAt: '2025-03-14T06:45:00.000Z',
+            issuedAt: '2025-03-14T06:45:00.000Z',
             kid: 'hub-2025',
             jws: 'eyJhbGciOiJFZERTQSJ9.e30.sig',
           },
@@ -346,46 +396,48 @@ export async function startStubHub(): Promise<StubHub> {
         leafHash: leaves[i]!.toString('hex'),
         treeSize: 4,
         rootHash: rootOf(leaves).toString('hex'),
-        auditPath: [sibling.toString('hex'), otherPair.toString('hex')],
+        proof: [sibling.toString('hex'), otherPair.toString('hex')],
       });
     }
     if (p === '/v1/audit/metrics')
       return send(res, 200, {
-        sharesPerJurisdiction: [
-          { period: '2025-03-12', jurisdiction: 'DE', count: 6 },
-          { period: '2025-03-13', jurisdiction: 'DE', count: 9 },
-          { period: '2025-03-13', jurisdiction: 'TH', count: 3 },
-          { period: '2025-03-14', jurisdiction: 'GB', count: 5 },
-          { period: '2025-03-14', jurisdiction: 'DE', count: 7 },
+        scope: oversight ? { agency: 'all' } : { agency: session.agencyId },
+        smallCountThreshold: 5,
+        sharesPerCounterpartJurisdictionPerDay: [
+          { day: '2025-03-12', jurisdiction: 'DE', count: 6 },
+          { day: '2025-03-13', jurisdiction: 'DE', count: 9 },
+          { day: '2025-03-13', jurisdiction: 'TH', count: '<5' },
+          { day: '2025-03-14', jurisdiction: 'GB', count: 5 },
+          { day: '2025-03-14', jurisdiction: 'DE', count: 7 },
         ],
         denialsByRule: [
-          { ruleId: 'builtin:default-deny', count: 12 },
-          { ruleId: 'NL-NGO-01', count: 4 },
+          { rule: 'builtin:default-deny', count: 12 },
+          { rule: 'NL-NGO-01', count: 4 },
         ],
-        caseMetrics: [
+        casesPerJurisdiction: [
           {
             jurisdiction: 'NL',
             casesOpened: 20,
             casesResolved: 9,
-            victimsReferred: 14,
+            casesWithVictimReferral: 14,
             resolutionRate: 0.45,
-            referralRate: 0.7,
+            victimReferralRate: 0.7,
           },
           {
             jurisdiction: 'RO',
             casesOpened: 11,
-            casesResolved: 4,
-            victimsReferred: 6,
-            resolutionRate: 0.364,
-            referralRate: 0.545,
+            casesResolved: 5,
+            casesWithVictimReferral: 6,
+            resolutionRate: 0.455,
+            victimReferralRate: 0.545,
           },
           {
             jurisdiction: 'TH',
-            casesOpened: null,
-            casesResolved: null,
-            victimsReferred: null,
+            casesOpened: '<5',
+            casesResolved: 0,
+            casesWithVictimReferral: '<5',
             resolutionRate: null,
-            referralRate: null,
+            victimReferralRate: null,
           },
         ],
       });
