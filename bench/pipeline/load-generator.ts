@@ -41,9 +41,20 @@ serve({
     const to = Number(req.to);
     const started = wallMs();
     const inFlight: Promise<unknown>[] = [];
+    // A topic created a moment ago may not be in every metadata view yet: retry.
+    const send = async (messages: EncodedSubmission[]): Promise<void> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await p.send({ topic, acks: -1, messages: messages.map((f) => ({ ...f })) });
+          return;
+        } catch (error) {
+          if (attempt >= 10) throw error;
+          await sleep(300 * attempt);
+        }
+      }
+    };
     for (let i = from; i < to; i += 500) {
-      const batch = frames.slice(i, Math.min(to, i + 500));
-      inFlight.push(p.send({ topic, acks: -1, messages: batch.map((f) => ({ ...f })) }));
+      inFlight.push(send(frames.slice(i, Math.min(to, i + 500))));
       if (inFlight.length >= 4) await inFlight.shift();
     }
     await Promise.all(inFlight);

@@ -8,10 +8,9 @@
  * offsets in one transaction per slice (like for like with the hub); the
  * non-transactional mode sends with acks=-1 and commits offsets after each slice.
  */
-import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import type { Consumer, Producer } from 'kafkajs';
+import { createKafkaClient } from '@liaison/kafka';
 import { serve, type Request } from './common';
-
-process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 let consumer: Consumer | undefined;
 let producer: Producer | undefined;
@@ -23,11 +22,11 @@ serve({
     const input = String(req.input);
     const outputs = req.outputs as string[];
     const decisions = String(req.decisions);
-    const kafka = new Kafka({
-      brokers: req.brokers as string[],
-      clientId: 'bench-passthrough',
-      logLevel: logLevel.ERROR,
-    });
+    // The hub's own client factory: same timeouts and retry back-off as the worker.
+    const kafka = createKafkaClient(
+      { brokers: req.brokers as string[], clientId: 'bench' },
+      'passthrough',
+    );
     producer = transactional
       ? kafka.producer({
           transactionalId: String(req.transactionalId),
@@ -48,6 +47,9 @@ serve({
       maxBytesPerPartition: 4 * 1024 * 1024,
     });
     consumer = c;
+    c.on(c.events.CRASH, (event) => {
+      console.error(`pass-through consumer crashed: ${String(event.payload.error)}`);
+    });
     await c.connect();
     await c.subscribe({ topic: input, fromBeginning: true });
     const slice = 500;
