@@ -318,14 +318,14 @@ describe('hostile input corpus', () => {
 
   // ------------------------------------------------- HTTP: identity and cross-agency
   describe('identity claims and cross-agency reads', () => {
-    it('A-signed message claiming originatorAgency B (A token) → 400 message.originator-mismatch', async () => {
+    it('A-signed message claiming originatorAgency B (A token) → 403 message.originator-mismatch', async () => {
       const m = await signedMessage(
         'alert-suspect-movement.json',
         (j) => (j.originatorAgency = 'nl-knp'),
         'de-bka',
       );
       const answer = await publishSdJwt('de-bka', m.sdJwt);
-      expect([answer.status, answer.code]).toEqual([400, 'message.originator-mismatch']);
+      expect([answer.status, answer.code]).toEqual([403, 'message.originator-mismatch']);
     });
 
     it('B token publishing A-signed content → 403 submission.wrong-originator', async () => {
@@ -384,10 +384,10 @@ describe('hostile input corpus', () => {
         () => call('GET', `/v1/feed?after=${encodeURIComponent("0' OR 1=1--")}`),
       ],
       [
-        'cursor as an array (after[]=1)',
+        'cursor given twice (after=1&after=2)',
         400,
         'feed.bad-cursor',
-        () => call('GET', '/v1/feed?after[]=1&after[]=2'),
+        () => call('GET', '/v1/feed?after=1&after=2'),
       ],
       [
         'cursor beyond 19 digits',
@@ -443,7 +443,7 @@ describe('hostile input corpus', () => {
       [
         'malformed JSON',
         400,
-        'request.entity.parse.failed',
+        'http.400',
         () =>
           call('POST', '/v1/alerts', {
             token: tokenOf('uk-nca'),
@@ -553,7 +553,7 @@ describe('hostile input corpus', () => {
   // ------------------------------------------------- HTTP: slow clients and floods
   describe('slow-loris and flood', () => {
     function slowClient(
-      lines: string[],
+      chunk: (i: number) => string,
       everyMs: number,
     ): Promise<{ closedAfterMs: number; response: string }> {
       return new Promise((resolve) => {
@@ -563,7 +563,7 @@ describe('hostile input corpus', () => {
         let i = 0;
         const timer = setInterval(() => {
           if (socket.destroyed) return;
-          socket.write(lines[i % lines.length] ?? 'x');
+          socket.write(chunk(i));
           i++;
         }, everyMs);
         socket.on('data', (c: Buffer) => (response += c.toString('utf8')));
@@ -578,7 +578,10 @@ describe('hostile input corpus', () => {
     }
 
     it('headers sent slowly: cut off by the server, while a good request is served', async () => {
-      const slow = slowClient(['GET /v1/feed HTTP/1.1\r\n', 'Host: x\r\n', 'X-Slow: 1\r\n'], 1000);
+      const slow = slowClient(
+        (i) => (i === 0 ? 'GET /v1/feed HTTP/1.1\r\nHost: x\r\n' : `X-Slow-${i}: 1\r\n`),
+        1000,
+      );
       await sleep(2000);
       const good = await call('GET', '/v1/feed', { token: tokenOf('uk-nca') });
       expect(good.status).toBe(200);
@@ -593,7 +596,7 @@ describe('hostile input corpus', () => {
     it('body sent slowly: cut off by the server, while a good request is served', async () => {
       const head = `POST /v1/alerts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${tokenOf('uk-nca')}\r\nContent-Type: application/sd+jwt\r\nContent-Length: 100000\r\n\r\n`;
       const first = [head];
-      const slow = slowClient([...first, ...Array.from({ length: 200 }, () => 'a')], 500);
+      const slow = slowClient((i) => (i === 0 ? (first[0] ?? '') : 'a'), 500);
       await sleep(2000);
       const good = await call('GET', '/v1/feed', { token: tokenOf('th-dsi') });
       expect(good.status).toBe(200);
@@ -746,6 +749,18 @@ describe('hostile input corpus', () => {
         .map((r) => deliveryCodec.decode(r.value ?? Buffer.alloc(0)))
         .filter((d) => d.messageId === m.messageId)
         .map((d) => d.recipientAgency);
+    }
+    if (deliveredTo.length === 0) {
+      const letters = (
+        await readCommitted([topics.deadLetters, topics.decisions], { idleMs: 3000 })
+      )
+        .filter((r) => r.topic === topics.deadLetters)
+        .map((r) => deadLetterCodec.decode(r.value ?? Buffer.alloc(0)))
+        .filter((l) => l.messageId === m.messageId);
+      const lag = await groupLag(admin, `${ns}.liaison-policy`, topics.submissions);
+      console.log(
+        `good publish not delivered: lag ${lag}, dead letters ${JSON.stringify(letters.map((l) => l.reasonCode))}\n${policy.output.join('').slice(-3000)}`,
+      );
     }
     expect(deliveredTo.length).toBeGreaterThan(0);
     expect(new Set(deliveredTo).size).toBe(deliveredTo.length);
