@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local single-node Apache Kafka (KRaft, combined broker+controller) from the
-# official jars on Maven Central. Usage: kafka.sh start|stop|status|restart
+# official jars on Maven Central. Usage: kafka.sh start|stop|kill|status|restart
 # Idempotent: `start` reuses a broker already answering on the port.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -68,13 +68,15 @@ start() {
       kafka.tools.StorageTool format --standalone -t "$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)" \
       -c "$state/server.properties" >>"$state/logs/format.log" 2>&1 || { log "format failed, see $state/logs/format.log"; exit 3; }
   fi
+  local lines_before=0
+  [[ -f "$state/logs/server.log" ]] && lines_before=$(wc -l <"$state/logs/server.log")
   log "starting broker on 127.0.0.1:$port (logs: $state/logs/server.log)"
   nohup java -Xms256m -Xmx${KAFKA_HEAP:-768m} -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$here/log4j2.properties" -Dkafka.logs.dir="$state/logs" \
     -cp "$cp" kafka.Kafka "$state/server.properties" >>"$state/logs/stdout.log" 2>&1 &
   echo $! >"$pidfile"
   for _ in $(seq 1 120); do
-    if port_open "$port" && grep -q 'Kafka Server started' "$state/logs/server.log" 2>/dev/null; then
+    if port_open "$port" && tail -n "+$((lines_before + 1))" "$state/logs/server.log" 2>/dev/null | grep -q 'Kafka Server started'; then
       log "ready"; return 0
     fi
     kill -0 "$(cat "$pidfile")" 2>/dev/null || { log "broker exited; last log lines:"; tail -30 "$state/logs/server.log" "$state/logs/stdout.log" >&2; exit 1; }
@@ -95,10 +97,21 @@ stop() {
   fi
 }
 
+# Simulates a crash (fault-injection tests): SIGKILL, no controlled shutdown.
+crash() {
+  if pid=$(running_pid); then
+    log "killing broker pid $pid (SIGKILL)"
+    kill -9 "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    rm -f "$pidfile"
+  fi
+}
+
 case "${1:-start}" in
   start) start ;;
   stop) stop ;;
+  kill) crash ;;
   restart) stop; start ;;
   status) if pid=$(running_pid); then echo "running pid $pid port $port"; else echo "stopped"; exit 1; fi ;;
-  *) echo "usage: $0 start|stop|restart|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|kill|restart|status" >&2; exit 2 ;;
 esac
