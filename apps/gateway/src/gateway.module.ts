@@ -3,6 +3,7 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { HealthCheck, HubMetrics } from '@liaison/observability';
 import { HEALTH_CHECKS, HealthController, METRICS } from '@liaison/runtime';
+import { AuditQueryModule, type AuditQueryDeps } from './audit/audit-query.module';
 import { AuthGuard } from './auth/auth.guard';
 import { ConsoleSessions } from './auth/console-session';
 import { SessionController } from './auth/session.controller';
@@ -21,6 +22,7 @@ export interface GatewayValues {
   readonly policyAdmin: PolicyAdmin;
   readonly checks: readonly HealthCheck[];
   readonly metrics: HubMetrics;
+  readonly audit: AuditQueryDeps;
 }
 
 @Module({})
@@ -30,7 +32,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       global: true,
-      imports: [],
+      imports: [AuditQueryModule.register(values.audit)],
       controllers: [
         SessionController,
         HealthController,

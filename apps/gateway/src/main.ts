@@ -114,6 +114,7 @@ async function main(): Promise<void> {
       policyAdmin: new PolicyAdmin(ds, kafka, directory),
       checks: [databaseCheck(ds), kafkaCheck(kafka)],
       metrics,
+      audit: { dataSource: ds, hubPublicJwk: hubKeys.hubSigningKey().publicJwk },
     }),
     { bodyParser: false, logger: ['error', 'warn'] },
   );

@@ -20,6 +20,7 @@ import {
   type RawQuery,
 } from './audit-filters';
 import { AuditQueryService, type AuditRecord } from './audit-query.service';
+import { Roles } from '../auth/roles.decorator';
 
 const DAY_MS = 86_400_000;
 const MAX_METRICS_DAYS = 366;
@@ -80,6 +81,8 @@ function csvLine(r: AuditRecord): string {
   return `${CSV_COLUMNS.map((c) => csvField(values[c])).join(',')}\r\n`;
 }
 
+// The gateway guard admits liaison and oversight officers; auditReaderOf scopes them.
+@Roles('liaison', 'oversight')
 @Controller('v1/audit')
 export class AuditController {
   constructor(private readonly audit: AuditQueryService) {}
