@@ -284,20 +284,33 @@ async function measurePolicy(
 }
 
 async function createTopics(admin: Admin, specs: { topic: string; partitions: number }[]) {
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: specs.map((s) => ({
-      topic: s.topic,
-      numPartitions: s.partitions,
-      replicationFactor: 1,
-      configEntries: [
-        { name: 'min.insync.replicas', value: '1' },
-        ...(TOPIC_MAX_MESSAGE_BYTES > 0
-          ? [{ name: 'max.message.bytes', value: String(TOPIC_MAX_MESSAGE_BYTES) }]
-          : []),
-      ],
-    })),
-  });
+  const topics = specs.map((s) => ({
+    topic: s.topic,
+    numPartitions: s.partitions,
+    replicationFactor: 1,
+    configEntries: [
+      { name: 'min.insync.replicas', value: '1' },
+      ...(TOPIC_MAX_MESSAGE_BYTES > 0
+        ? [{ name: 'max.message.bytes', value: String(TOPIC_MAX_MESSAGE_BYTES) }]
+        : []),
+    ],
+  }));
+  // waitForLeaders can fail on a busy broker while metadata propagates: poll instead.
+  await admin.createTopics({ waitForLeaders: false, topics });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
+      const ready = meta.topics.every(
+        (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
+      );
+      if (ready) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error('bench topics have no leaders after 60 s');
+    await sleep(250);
+  }
 }
 
 async function deleteTopics(admin: Admin, prefixes: string[]) {
