@@ -1,0 +1,336 @@
+/**
+ * The audit service against the real PostgreSQL and Kafka, in a throwaway
+ * database: one ledger row per outcome however often a decision is delivered,
+ * the Merkle root equals the rows, checkpoints verify with the hub key, content
+ * is stored and purged with an ERASURE entry, case notices become case events,
+ * and feed topics are projected idempotently with a NOTIFY.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { codecFor, type Checkpoint, type Delivery } from '@liaison/contracts';
+import {
+  createJwsSigner,
+  generateAgencyKeys,
+  presentationDigestOf,
+  rootOf,
+  verifyCheckpoint,
+} from '@liaison/crypto';
+import { TypedProducer, createKafkaClient, ensureTopics, feedTopic } from '@liaison/kafka';
+import {
+  SHARE_LEDGER_COLUMNS,
+  ledgerRowFromDb,
+  verifyLedger,
+  type ShareLedgerDbRow,
+} from '@liaison/ledger';
+import { createDataSource } from '@liaison/persistence';
+import { CheckpointPublisher } from '../../apps/audit/src/checkpoint-publisher';
+import { DecisionIngest } from '../../apps/audit/src/decision-ingest';
+import { FEED_CHANNEL, FeedProjector } from '../../apps/audit/src/feed-projector';
+import { LedgerWriter } from '../../apps/audit/src/ledger-writer';
+import { RetentionPurge } from '../../apps/audit/src/retention-purge';
+import { makeDecision, VICTIM_NAME } from '../../apps/audit/src/testing/decision-fixtures';
+import {
+  createThrowawayDatabase,
+  type ThrowawayDatabase,
+} from '../../apps/audit/src/testing/throwaway-database';
+import { testConfig, uniqueSuffix } from '../support/stack';
+
+jest.setTimeout(120_000);
+
+const ORIGIN = { agency: 'ro-diicot', jurisdiction: 'RO' };
+const OUTCOMES = [
+  { agency: 'nl-knp', jurisdiction: 'NL', decision: 'REDACTED' as const },
+  { agency: 'de-bka', jurisdiction: 'DE', decision: 'FULL' as const },
+  { agency: 'th-dsi', jurisdiction: 'TH', decision: 'DENIED' as const },
+];
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('audit ledger writer', () => {
+  const config = testConfig();
+  let db: ThrowawayDatabase;
+  let ds: DataSource;
+  let writer: LedgerWriter;
+
+  beforeAll(async () => {
+    db = await createThrowawayDatabase(config.database.url);
+    ds = createDataSource({ url: db.url, poolSize: 4 });
+    await ds.initialize();
+    writer = await LedgerWriter.open(ds);
+  });
+
+  afterAll(async () => {
+    await writer?.close();
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  const rows = async (): Promise<ShareLedgerDbRow[]> =>
+    ds.query<ShareLedgerDbRow[]>(`SELECT ${SHARE_LEDGER_COLUMNS} FROM share_ledger ORDER BY seq`);
+
+  it('writes one row per outcome however often a decision is redelivered', async () => {
+    const decision = await makeDecision({ originator: ORIGIN, outcomes: OUTCOMES });
+    const first = await writer.ingest([decision]);
+    expect(first).toMatchObject({ rowsWritten: 3, rowsSkipped: 0, treeSize: 3 });
+    const again = await writer.ingest([decision, decision]);
+    expect(again).toMatchObject({ rowsWritten: 0, rowsSkipped: 6, treeSize: 3 });
+    const stored = await rows();
+    expect(stored.map((r) => Number(r.seq))).toEqual([1, 2, 3]);
+    expect(stored.map((r) => r.recipient_agency).sort()).toEqual(['de-bka', 'nl-knp', 'th-dsi']);
+    expect(stored.find((r) => r.recipient_agency === 'th-dsi')?.decision).toBe('DENIED');
+
+    // A batch mixing a new and a redelivered decision assigns the next seqs only to the new one.
+    const second = await makeDecision({ originator: ORIGIN, outcomes: OUTCOMES.slice(0, 2) });
+    const mixed = await writer.ingest([decision, second]);
+    expect(mixed).toMatchObject({ rowsWritten: 2, treeSize: 5 });
+    expect((await rows()).map((r) => Number(r.seq))).toEqual([1, 2, 3, 4, 5]);
+
+    const log = await ds.query<{ action: string; subject: string }[]>(
+      `SELECT action, subject FROM le_log WHERE subject = $1 ORDER BY id`,
+      [decision.messageId],
+    );
+    expect(log.map((l) => l.action).sort()).toEqual(['COLLECTION', 'DISCLOSURE']);
+  });
+
+  it('keeps the Merkle root equal to the rows, across a restart of the writer', async () => {
+    const stored = await rows();
+    const root = rootOf(stored.map((r) => Buffer.from(r.leaf_hash, 'hex'))).toString('hex');
+    expect(writer.head()).toEqual({ treeSize: stored.length, rootHash: root });
+    const report = verifyLedger(stored.map(ledgerRowFromDb), [
+      { treeSize: stored.length, rootHash: root },
+    ]);
+    expect(report.findings).toEqual([]);
+    await writer.close();
+    writer = await LedgerWriter.open(ds);
+    expect(writer.head()).toEqual({ treeSize: stored.length, rootHash: root });
+  });
+
+  it('stores the originator token and each presentation, rebuilt byte for byte', async () => {
+    const decision = await makeDecision({ originator: ORIGIN, outcomes: OUTCOMES });
+    await writer.ingest([decision]);
+    const [message] = await ds.query<{ sd_jwt: string; retain_until: Date }[]>(
+      'SELECT sd_jwt, retain_until FROM message_content WHERE message_id = $1',
+      [decision.messageId],
+    );
+    expect(message?.sd_jwt).toBe(`${decision.issuerJwt}~${decision.disclosures.join('~')}~`);
+    const deliveries = await ds.query<{ recipient_agency: string; presentation: string }[]>(
+      'SELECT recipient_agency, presentation FROM delivery_content WHERE message_id = $1 ORDER BY 1',
+      [decision.messageId],
+    );
+    expect(deliveries.map((d) => d.recipient_agency)).toEqual(['de-bka', 'nl-knp']);
+    for (const d of deliveries) {
+      const outcome = decision.outcomes.find((o) => o.recipientAgency === d.recipient_agency);
+      expect(presentationDigestOf(d.presentation)).toBe(outcome?.presentationDigest);
+    }
+    const redacted = deliveries.find((d) => d.recipient_agency === 'nl-knp')?.presentation ?? '';
+    const identity = Buffer.from(VICTIM_NAME).toString('base64url').slice(0, 8);
+    expect(redacted.split('~').length).toBeLessThan((message?.sd_jwt ?? '').split('~').length);
+    expect(redacted).not.toContain(identity);
+  });
+
+  it('records case notices as case events with the outcome from the claims', async () => {
+    const decision = await makeDecision({
+      originator: ORIGIN,
+      outcomes: OUTCOMES.slice(0, 1),
+      kind: 'CASE_NOTICE',
+      messageType: 'CASE_CLOSED',
+      caseOutcome: 'CONVICTION',
+    });
+    await writer.ingest([decision]);
+    const [event] = await ds.query<
+      { notice_type: string; outcome: string; jurisdiction: string }[]
+    >('SELECT notice_type, outcome, jurisdiction FROM case_event WHERE message_id = $1', [
+      decision.messageId,
+    ]);
+    expect(event).toEqual({
+      notice_type: 'CASE_CLOSED',
+      outcome: 'CONVICTION',
+      jurisdiction: 'RO',
+    });
+  });
+
+  it('signs a checkpoint that verifies with the hub key, only when the tree grew', async () => {
+    const hub = generateAgencyKeys('EdDSA');
+    const sent: Checkpoint[] = [];
+    const publisher = new CheckpointPublisher(
+      ds,
+      writer,
+      createJwsSigner({ privateJwk: hub.privateJwk, kid: hub.kid, alg: 'EdDSA' }),
+      {
+        send: (records) => {
+          sent.push(...records.map((r) => r.value));
+          return Promise.resolve();
+        },
+      },
+    );
+    const checkpoint = await publisher.tick();
+    expect(checkpoint).not.toBeNull();
+    const signed = verifyCheckpoint(checkpoint?.jws ?? '', hub.publicJwk);
+    const stored = await rows();
+    expect(signed.treeSize).toBe(stored.length);
+    expect(signed.rootHash).toBe(
+      rootOf(stored.map((r) => Buffer.from(r.leaf_hash, 'hex'))).toString('hex'),
+    );
+    expect(sent).toHaveLength(1);
+    expect(await publisher.tick()).toBeNull();
+    const [row] = await ds.query<{ tree_size: string }[]>(
+      'SELECT tree_size FROM ledger_checkpoint',
+    );
+    expect(Number(row?.tree_size)).toBe(stored.length);
+  });
+
+  it('purges content past retention, logs the erasure and keeps the ledger rows', async () => {
+    const old = await makeDecision({
+      originator: ORIGIN,
+      outcomes: OUTCOMES.map((o) => ({ ...o, retentionDays: 30 })),
+      decidedAt: new Date(Date.now() - 400 * 86_400_000),
+    });
+    await writer.ingest([old]);
+    const result = await new RetentionPurge(ds).run();
+    expect(result).toEqual({ deliveries: 2, messages: 1 });
+    const left = await ds.query<unknown[]>(
+      'SELECT 1 FROM delivery_content WHERE message_id = $1 UNION ALL SELECT 1 FROM message_content WHERE message_id = $1',
+      [old.messageId],
+    );
+    expect(left).toHaveLength(0);
+    const ledger = await ds.query<unknown[]>('SELECT 1 FROM share_ledger WHERE message_id = $1', [
+      old.messageId,
+    ]);
+    expect(ledger).toHaveLength(3);
+    const erasures = await ds.query<{ subject: string; details: { count: number } }[]>(
+      `SELECT subject, details FROM le_log WHERE action = 'ERASURE' ORDER BY subject`,
+    );
+    expect(erasures.map((e) => [e.subject, e.details.count])).toEqual([
+      ['delivery_content', 2],
+      ['message_content', 1],
+    ]);
+    expect(await new RetentionPurge(ds).run()).toEqual({ deliveries: 0, messages: 0 });
+  });
+
+  it('consumes decisions from Kafka read_committed, once each though produced twice', async () => {
+    const kafka = createKafkaClient(
+      { brokers: config.kafka.brokers, clientId: 'test' },
+      'audit-ingest',
+    );
+    const topic = `test.audit.decisions.${uniqueSuffix()}`;
+    await ensureTopics(kafka, [{ topic, partitions: 1, config: {} }], 1);
+    const producer = new TypedProducer(kafka, topic, codecFor('Decision'));
+    await producer.connect();
+    const decision = await makeDecision({ originator: ORIGIN, outcomes: OUTCOMES });
+    await producer.send([{ key: decision.messageId, value: decision }]);
+    await producer.send([{ key: decision.messageId, value: decision }]);
+    const rejected: unknown[] = [];
+    const ingest = new DecisionIngest(kafka, writer, {
+      topic,
+      groupId: `g-${uniqueSuffix()}`,
+      onRejected: (record, error) => rejected.push({ record, error }),
+    });
+    await ingest.start();
+    try {
+      const count = await waitFor(async () => {
+        const [r] = await ds.query<{ n: string }[]>(
+          'SELECT count(*) AS n FROM share_ledger WHERE message_id = $1',
+          [decision.messageId],
+        );
+        if (rejected.length > 0)
+          throw new Error(
+            `rejected: ${String(rejected.map((x) => (x as { error: unknown }).error))}`,
+          );
+        return Number(r?.n) === 3 ? 3 : undefined;
+      });
+      expect(count).toBe(3);
+      await new Promise((r) => setTimeout(r, 1500));
+      const [r] = await ds.query<{ n: string; max: string }[]>(
+        'SELECT count(*) AS n, max(seq) AS max FROM share_ledger',
+      );
+      expect(Number(r?.n)).toBe(Number(r?.max));
+      expect(writer.treeSize).toBe(Number(r?.n));
+    } finally {
+      await ingest.stop();
+      await producer.disconnect();
+    }
+  });
+
+  it('projects a feed topic into feed_entry once, and NOTIFYs the agency', async () => {
+    const agency = `zz-${uniqueSuffix()}`.replace(/[^a-z0-9-]/g, '');
+    await ds.query(
+      `INSERT INTO agency (id, name, jurisdiction, kind) VALUES ($1, 'Test agency', 'NL', 'LAW_ENFORCEMENT')`,
+      [agency],
+    );
+    const kafka = createKafkaClient(
+      { brokers: config.kafka.brokers, clientId: 'test' },
+      'audit-feed',
+    );
+    const layout = { partitions: 1, replicationFactor: 1 };
+    const listener = new Client({ connectionString: db.url });
+    await listener.connect();
+    const notified: string[] = [];
+    listener.on('notification', (n) => notified.push(n.payload ?? ''));
+    await listener.query(`LISTEN ${FEED_CHANNEL}`);
+    const delivery: Delivery = {
+      messageId: randomUUID(),
+      kind: 'ALERT',
+      messageType: 'VICTIM_AT_RISK',
+      originatorAgency: 'ro-diicot',
+      recipientAgency: agency,
+      caseRef: null,
+      presentation: 'eyJ~',
+      encrypted: false,
+      disclosedPaths: ['narrative'],
+      withheld: [{ path: 'subjects[0].identity', ruleId: 'victim-guard' }],
+      policyVersion: 'p1',
+      receipt: 'a.b.c',
+      receiptProof: { leafIndex: 0, treeSize: 1, path: [] },
+      deliveredAt: new Date().toISOString(),
+      custodial: false,
+    };
+    const first = new FeedProjector(kafka, ds, { groupId: `g-${uniqueSuffix()}`, layout });
+    await first.start();
+    const producer = new TypedProducer(kafka, feedTopic(agency), codecFor('Delivery'));
+    await producer.connect();
+    await producer.send([{ key: delivery.messageId, value: delivery }]);
+    await producer.disconnect();
+    try {
+      const count = async (): Promise<number> => {
+        const [r] = await ds.query<{ n: string }[]>(
+          'SELECT count(*) AS n FROM feed_entry WHERE agency_id = $1',
+          [agency],
+        );
+        return Number(r?.n);
+      };
+      await waitFor(async () => ((await count()) === 1 ? true : undefined));
+      await waitFor(() => Promise.resolve(notified.includes(agency) ? true : undefined), 10_000);
+      await first.stop();
+      // A second projector in a new group re-reads the topic from the start: still one row.
+      let projected = 0;
+      const replay = new FeedProjector(kafka, ds, {
+        groupId: `g-${uniqueSuffix()}`,
+        layout,
+        onProjected: (_a, n) => (projected += n),
+      });
+      await replay.start();
+      await new Promise((r) => setTimeout(r, 4000));
+      await replay.stop();
+      expect(projected).toBe(0);
+      expect(await count()).toBe(1);
+      const [entry] = await ds.query<{ delivery: Delivery; message_id: string }[]>(
+        'SELECT delivery, message_id FROM feed_entry WHERE agency_id = $1',
+        [agency],
+      );
+      expect(entry?.message_id).toBe(delivery.messageId);
+      expect(entry?.delivery.withheld).toEqual(delivery.withheld);
+    } finally {
+      await first.stop();
+      await listener.end();
+    }
+  });
+});
