@@ -127,6 +127,19 @@ export async function createNamespaceTopics(
         topics: specs.map((s) => ({ ...s, replicationFactor: 1 })),
       });
     }
+    // Leaders and metadata may lag the creation: wait until every partition answers.
+    const deadline = Date.now() + 30_000;
+    for (const t of [topics.submissions, ...agencies.map((a) => topics.feed(a))]) {
+      for (;;) {
+        try {
+          await admin.fetchTopicOffsets(t);
+          break;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await sleep(250);
+        }
+      }
+    }
   } finally {
     await admin.disconnect();
   }
