@@ -25,7 +25,6 @@ interface LedgerRow {
   seq: number;
   messageId: string;
   decision: string;
-  recipientAgency: string;
   withheld: { path: string; ruleId: string }[];
 }
 
@@ -40,7 +39,7 @@ async function officerToken(agency: string, officer: string, roles: string): Pro
   return out.stdout.trim();
 }
 
-/** A fresh copy of a schema example: new messageId, times now, this run's case ref. */
+/** A fresh copy of a schema example as nl-knp's: new messageId, times now, this run's case ref. */
 function freshAlert(example: string): string {
   const message = JSON.parse(
     readFileSync(path.join(ROOT, 'schemas/examples', example), 'utf8'),
@@ -51,6 +50,7 @@ function freshAlert(example: string): string {
   if ('validFrom' in message) message.validFrom = new Date(now).toISOString();
   if ('validUntil' in message) message.validUntil = new Date(now + 7 * 86_400_000).toISOString();
   message.caseRef = CASE_REF;
+  message.originatorAgency = 'nl-knp';
   const file = path.join(workDir, `${String(message.messageId)}.json`);
   writeFileSync(file, JSON.stringify(message));
   return file;
@@ -70,7 +70,11 @@ async function ledgerRowsForCase(): Promise<LedgerRow[]> {
     `${hub.url}/v1/audit/records?caseRef=${encodeURIComponent(CASE_REF)}&limit=100`,
     { headers: { authorization: `Bearer ${sessionToken}`, 'x-justification': JUSTIFICATION } },
   );
-  if (res.status !== 200) throw new Error(`audit records: ${res.status} ${await res.text()}`);
+  if (res.status !== 200)
+    throw new Error(
+      `GET /v1/audit/records answered ${res.status} ${await res.text()}` +
+        (res.status === 404 ? ' (is the audit API mounted in the gateway?)' : ''),
+    );
   const page = (await res.json()) as { records?: LedgerRow[]; items?: LedgerRow[] };
   return page.records ?? page.items ?? [];
 }
@@ -114,9 +118,13 @@ beforeAll(async () => {
       const messages = new Set(found.map((r) => r.messageId));
       return messages.size >= 2 && found.some((r) => r.decision === 'REDACTED') ? found : undefined;
     },
-    60_000,
+    90_000,
     `ledger rows for ${CASE_REF} including a REDACTED delivery`,
-  );
+  ).catch((error: Error) => {
+    const tail = (app: { name: string; output: string[] }): string =>
+      `--- ${app.name} ---\n${app.output.join('').slice(-2000)}`;
+    throw new Error(`${error.message}\n${tail(hub.policy)}\n${tail(hub.audit)}`);
+  });
 }, 180_000);
 
 afterAll(async () => {
