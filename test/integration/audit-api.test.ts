@@ -1,0 +1,312 @@
+/**
+ * The audit HTTP API on a real Nest app over a throwaway database: the
+ * authorisation matrix (every role x every endpoint x own/other agency; only
+ * liaison on own rows and oversight answer 200), input bounds, the side-by-side
+ * detail, proofs that verify offline, and a CONSULTATION entry for every read.
+ * The gateway's auth guard is stood in for by a middleware reading test headers.
+ */
+import type { INestApplication } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NextFunction, Request, Response } from 'express';
+import type { DataSource } from 'typeorm';
+import { createJwsSigner, generateAgencyKeys } from '@liaison/crypto';
+import {
+  checkCheckpointConsistency,
+  checkRowInclusion,
+  ledgerRowFromDb,
+  type ShareLedgerDbRow,
+  SHARE_LEDGER_COLUMNS,
+} from '@liaison/ledger';
+import { createLogger } from '@liaison/observability';
+import { createDataSource } from '@liaison/persistence';
+import { DomainErrorFilter } from '@liaison/runtime';
+import { CheckpointPublisher } from '../../apps/audit/src/checkpoint-publisher';
+import { LedgerWriter } from '../../apps/audit/src/ledger-writer';
+import { makeDecision, VICTIM_NAME } from '../../apps/audit/src/testing/decision-fixtures';
+import {
+  createThrowawayDatabase,
+  type ThrowawayDatabase,
+} from '../../apps/audit/src/testing/throwaway-database';
+import type { AuthContext, Role } from '../../apps/gateway/src/auth/auth-context';
+import { AuditQueryModule } from '../../apps/gateway/src/audit';
+import { testConfig } from '../support/stack';
+
+jest.setTimeout(180_000);
+
+const ROLES: readonly Role[] = [
+  'publisher',
+  'subscriber',
+  'liaison',
+  'policy-author',
+  'policy-approver',
+  'oversight',
+  'admin',
+];
+// ro-diicot sends; nl-knp receives (redacted); th-dsi is denied; fr-ocrteh is uninvolved.
+const AGENCIES = ['ro-diicot', 'nl-knp', 'th-dsi', 'fr-ocrteh'] as const;
+const JURISDICTION: Record<string, string> = {
+  'ro-diicot': 'RO',
+  'nl-knp': 'NL',
+  'th-dsi': 'TH',
+  'fr-ocrteh': 'FR',
+};
+
+describe('audit HTTP API', () => {
+  const config = testConfig();
+  let db: ThrowawayDatabase;
+  let ds: DataSource;
+  let app: INestApplication;
+  let base: string;
+  let redactedSeq = 0;
+  let deniedSeq = 0;
+
+  beforeAll(async () => {
+    db = await createThrowawayDatabase(config.database.url, 'liaison_auditapi');
+    ds = createDataSource({ url: db.url, poolSize: 4 });
+    await ds.initialize();
+    const writer = await LedgerWriter.open(ds);
+    const hub = generateAgencyKeys('EdDSA');
+    const publisher = new CheckpointPublisher(
+      ds,
+      writer,
+      createJwsSigner({ privateJwk: hub.privateJwk, kid: hub.kid, alg: 'EdDSA' }),
+      null,
+    );
+    const decision = await makeDecision({
+      originator: { agency: 'ro-diicot', jurisdiction: 'RO' },
+      outcomes: [
+        { agency: 'nl-knp', jurisdiction: 'NL', decision: 'REDACTED' },
+        { agency: 'th-dsi', jurisdiction: 'TH', decision: 'DENIED' },
+      ],
+    });
+    await writer.ingest([decision]);
+    await publisher.tick();
+    await writer.ingest([
+      await makeDecision({
+        originator: { agency: 'ro-diicot', jurisdiction: 'RO' },
+        outcomes: [{ agency: 'nl-knp', jurisdiction: 'NL', decision: 'FULL' }],
+      }),
+    ]);
+    await publisher.tick();
+    await writer.close();
+    const rows = await ds.query<{ seq: string; recipient_agency: string }[]>(
+      'SELECT seq, recipient_agency FROM share_ledger WHERE message_id = $1',
+      [decision.messageId],
+    );
+    redactedSeq = Number(rows.find((r) => r.recipient_agency === 'nl-knp')?.seq);
+    deniedSeq = Number(rows.find((r) => r.recipient_agency === 'th-dsi')?.seq);
+
+    @Module({
+      imports: [AuditQueryModule.register({ dataSource: ds, hubPublicJwk: hub.publicJwk })],
+    })
+    class TestAppModule {}
+    app = await NestFactory.create(TestAppModule, { logger: false });
+    app.use((req: Request, _res: Response, next: NextFunction) => {
+      const agency = req.header('x-test-agency');
+      if (agency) {
+        const auth: AuthContext = {
+          agencyId: agency,
+          jurisdiction: JURISDICTION[agency] ?? 'XX',
+          officerId: 'officer-1',
+          roles: new Set((req.header('x-test-roles') ?? '').split(',') as Role[]),
+          kind: 'officer',
+        };
+        (req as Request & { auth: AuthContext }).auth = auth;
+      }
+      next();
+    });
+    app.useGlobalFilters(new DomainErrorFilter(createLogger('test', 'silent')));
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  const get = (path: string, agency?: string, roles: Role[] = [], justification = 'case review') =>
+    fetch(`${base}${path}`, {
+      headers: {
+        ...(agency ? { 'x-test-agency': agency, 'x-test-roles': roles.join(',') } : {}),
+        ...(justification ? { 'x-justification': justification } : {}),
+      },
+    });
+
+  it('answers 200 only to liaison (own rows) and oversight, for every endpoint', async () => {
+    const endpoints = (agency: string) => [
+      { path: '/v1/audit/records', rowOf: null },
+      { path: '/v1/audit/records.csv', rowOf: null },
+      { path: `/v1/audit/records/${redactedSeq}`, rowOf: ['ro-diicot', 'nl-knp'] },
+      { path: `/v1/audit/records/${deniedSeq}`, rowOf: ['ro-diicot'] },
+      { path: `/v1/audit/proof/${redactedSeq}`, rowOf: ['ro-diicot', 'nl-knp'] },
+      { path: '/v1/audit/checkpoints', rowOf: null },
+      { path: '/v1/audit/consistency?from=2&to=3', rowOf: null },
+      { path: '/v1/audit/verify', rowOf: null },
+      { path: '/v1/audit/metrics', rowOf: null },
+      {
+        path: `/v1/audit/records?counterpart=${agency === 'nl-knp' ? 'ro-diicot' : 'nl-knp'}`,
+        rowOf: null,
+      },
+    ];
+    const mismatches: string[] = [];
+    for (const agency of AGENCIES) {
+      for (const role of ROLES) {
+        for (const { path, rowOf } of endpoints(agency)) {
+          const res = await get(path, agency, [role]);
+          const allowedRole = role === 'liaison' || role === 'oversight';
+          const ownRow = rowOf === null || role === 'oversight' || rowOf.includes(agency);
+          const expected = !allowedRole ? 403 : ownRow ? 200 : 404;
+          if (res.status !== expected)
+            mismatches.push(`${role}@${agency} ${path}: ${res.status} != ${expected}`);
+          await res.arrayBuffer();
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect((await get('/v1/audit/records')).status).toBe(401);
+  });
+
+  it('scopes the record list: liaison sees own sent/received (never a denial to it), oversight all', async () => {
+    type Page = { records: { seq: number; direction: string | null }[] };
+    const list = async (agency: string, role: Role, query = '') =>
+      ((await (await get(`/v1/audit/records${query}`, agency, [role])).json()) as Page).records;
+    expect((await list('ro-diicot', 'liaison')).map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(await list('ro-diicot', 'liaison', '?direction=received')).toEqual([]);
+    expect((await list('nl-knp', 'liaison')).map((r) => r.direction)).toEqual([
+      'received',
+      'received',
+    ]);
+    expect(await list('th-dsi', 'liaison')).toEqual([]);
+    expect(await list('fr-ocrteh', 'liaison')).toEqual([]);
+    expect((await list('fr-ocrteh', 'oversight')).map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(
+      (await list('ro-diicot', 'liaison', '?decision=DENIED&rule=default-deny')).map((r) => r.seq),
+    ).toEqual([deniedSeq]);
+    expect((await list('ro-diicot', 'liaison', '?counterpartJurisdiction=NL&limit=1')).length).toBe(
+      1,
+    );
+  });
+
+  it('refuses bad input with the field named, and a read without justification', async () => {
+    const cases: [string, string][] = [
+      ['/v1/audit/records?limit=501', 'limit'],
+      ['/v1/audit/records?direction=sideways', 'direction'],
+      ['/v1/audit/records?from=yesterday', 'from'],
+      ["/v1/audit/records?caseRef=x'%20OR%201=1--", 'caseRef'],
+      ['/v1/audit/records?decision=full', 'decision'],
+      ['/v1/audit/records?limit=1&limit=2', 'limit'],
+      ['/v1/audit/records?bogus=1', 'bogus'],
+      ['/v1/audit/records/abc', 'seq'],
+      ['/v1/audit/consistency?from=3&to=2', 'to'],
+      ['/v1/audit/consistency?from=1&to=3', 'from'],
+    ];
+    for (const [path, field] of cases) {
+      const res = await get(path, 'ro-diicot', ['liaison']);
+      const body = (await res.json()) as { error: { details?: { field?: string } } };
+      expect([path, res.status, body.error.details?.field]).toEqual([path, 400, field]);
+    }
+    const res = await get('/v1/audit/records', 'ro-diicot', ['liaison'], '');
+    expect(res.status).toBe(400);
+    expect(
+      ((await res.json()) as { error: { details: { field: string } } }).error.details.field,
+    ).toBe('X-Justification');
+  });
+
+  it('shows what was sent next to what the recipient saw, to the right readers only', async () => {
+    type Detail = {
+      sent: { available: boolean; claims?: unknown; reason?: string };
+      received: { available: boolean; claims?: unknown; hiddenFields?: number };
+      withheld?: { path: string; ruleId: string }[];
+    };
+    const detail = async (agency: string, role: Role) =>
+      (await (await get(`/v1/audit/records/${redactedSeq}`, agency, [role])).json()) as Detail;
+    const originator = await detail('ro-diicot', 'liaison');
+    expect(JSON.stringify(originator.sent.claims)).toContain(VICTIM_NAME);
+    expect(JSON.stringify(originator.received.claims)).not.toContain(VICTIM_NAME);
+    expect(originator.received.hiddenFields).toBe(1);
+    expect(originator.withheld).toEqual([{ path: 'subjects[0].identity', ruleId: 'victim-guard' }]);
+    const recipient = await detail('nl-knp', 'liaison');
+    expect(recipient.sent.available).toBe(false);
+    expect(JSON.stringify(recipient)).not.toContain(VICTIM_NAME);
+    expect(recipient.received.available).toBe(true);
+    const oversight = await detail('fr-ocrteh', 'oversight');
+    expect(oversight.sent.available).toBe(false);
+    expect(oversight.received.available).toBe(false);
+    expect(JSON.stringify(oversight)).not.toContain('narrative":"Seen');
+  });
+
+  it('serves proofs that verify offline against the signed checkpoints', async () => {
+    const proof = (await (
+      await get(`/v1/audit/proof/${redactedSeq}`, 'nl-knp', ['liaison'])
+    ).json()) as {
+      seq: number;
+      treeSize: number;
+      rootHash: string;
+      proof: string[];
+    };
+    const [row] = await ds.query<ShareLedgerDbRow[]>(
+      `SELECT ${SHARE_LEDGER_COLUMNS} FROM share_ledger WHERE seq = $1`,
+      [redactedSeq],
+    );
+    expect(
+      checkRowInclusion(ledgerRowFromDb(row as ShareLedgerDbRow), proof, {
+        treeSize: proof.treeSize,
+        rootHash: proof.rootHash,
+      }),
+    ).toBeNull();
+    const consistency = (await (
+      await get('/v1/audit/consistency?from=2&to=3', 'fr-ocrteh', ['oversight'])
+    ).json()) as {
+      from: { treeSize: number; rootHash: string };
+      to: { treeSize: number; rootHash: string };
+      proof: string[];
+    };
+    expect(
+      checkCheckpointConsistency(consistency.from, consistency.to, consistency.proof),
+    ).toBeNull();
+    const verify = (await (await get('/v1/audit/verify', 'fr-ocrteh', ['oversight'])).json()) as {
+      ok: boolean;
+      rows: number;
+      checkpointsChecked: number;
+    };
+    expect(verify).toMatchObject({ ok: true, rows: 3, checkpointsChecked: 2 });
+  });
+
+  it('streams CSV, suppresses small counts across agencies, and logs every consultation', async () => {
+    const csv = await get('/v1/audit/records.csv', 'ro-diicot', ['liaison']);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^seq,decidedAt,direction/);
+    const metrics = (await (await get('/v1/audit/metrics', 'fr-ocrteh', ['oversight'])).json()) as {
+      sharesPerCounterpartJurisdictionPerDay: { count: unknown }[];
+      denialsByRule: { count: unknown }[];
+    };
+    expect(metrics.sharesPerCounterpartJurisdictionPerDay.map((s) => s.count)).toEqual(['<5']);
+    expect(metrics.denialsByRule.map((d) => d.count)).toEqual(['<5']);
+    const own = (await (await get('/v1/audit/metrics', 'ro-diicot', ['liaison'])).json()) as {
+      sharesPerCounterpartJurisdictionPerDay: { jurisdiction: string; count: unknown }[];
+    };
+    expect(own.sharesPerCounterpartJurisdictionPerDay).toEqual([
+      expect.objectContaining({ jurisdiction: 'NL', count: 2 }),
+    ]);
+    const before = await ds.query<{ n: string }[]>(
+      "SELECT count(*) AS n FROM le_log WHERE action = 'CONSULTATION'",
+    );
+    await (
+      await get(`/v1/audit/records/${redactedSeq}`, 'ro-diicot', ['liaison'], 'JIT follow-up')
+    ).json();
+    const [entry] = await ds.query<{ actor: string; subject: string; justification: string }[]>(
+      "SELECT actor, subject, justification FROM le_log WHERE action = 'CONSULTATION' ORDER BY id DESC LIMIT 1",
+    );
+    expect(entry).toEqual({
+      actor: 'ro-diicot/officer-1',
+      subject: `ledger:${redactedSeq}`,
+      justification: 'JIT follow-up',
+    });
+    expect(Number(before[0]?.n)).toBeGreaterThan(50);
+  });
+});
