@@ -281,7 +281,7 @@ export async function readCommitted(
   try {
     await consumer.subscribe({ topics: [...topics], fromBeginning: true });
     await consumer.run({
-      eachBatch: async ({ batch }) => {
+      eachBatch: ({ batch }) => {
         for (const m of batch.messages) {
           const headers: Record<string, string> = {};
           for (const [k, v] of Object.entries(m.headers ?? {}))
@@ -300,6 +300,7 @@ export async function readCommitted(
         const key = `${batch.topic}:${batch.partition}`;
         if (reached > (position.get(key) ?? 0n)) position.set(key, reached);
         last = Date.now();
+        return Promise.resolve();
       },
     });
     const idleMs = options.idleMs ?? 5000;

@@ -31,7 +31,6 @@ import {
   deliveryCodec,
   directoryAgencies,
   groupLag,
-  identityOf,
   kafkaClient,
   newNamespace,
   readCommitted,
