@@ -22,6 +22,11 @@ import {
   type MessageContentDraft,
 } from './decision-records';
 
+/** Anything that runs a parameterised query: DataSource, EntityManager, QueryRunner. */
+export interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
+
 /** Key of the advisory lock only the ledger writer takes ("LIAISON1" as an int8). */
 export const LEDGER_WRITER_LOCK = 0x4c494149534f4e31n;
 
@@ -33,7 +38,7 @@ export interface IngestResult {
   readonly treeSize: number;
 }
 
-interface NewRow {
+export interface NewLedgerRow {
   readonly seq: number;
   readonly leafHash: string;
   readonly draft: ReturnType<typeof ledgerRowDraft>;
@@ -113,7 +118,7 @@ export class LedgerWriter {
     try {
       const existing = await this.existingKeys([...candidates.values()]);
       const next = this.accumulator.clone();
-      const rows: NewRow[] = [];
+      const rows: NewLedgerRow[] = [];
       const recordedByMessage = new Map<
         string,
         { decision: Decision; outcomes: RecipientOutcome[] }
@@ -132,7 +137,7 @@ export class LedgerWriter {
       }
       let digestMismatches = 0;
       if (rows.length > 0) {
-        await this.insertLedgerRows(rows);
+        await insertLedgerRows(this.runner, rows);
         const contents: MessageContentDraft[] = [];
         const deliveries: DeliveryContentDraft[] = [];
         const caseEvents: CaseEventDraft[] = [];
@@ -182,46 +187,6 @@ export class LedgerWriter {
       ],
     )) as { message_id: string; recipient_agency: string }[];
     return new Set(found.map((r) => ledgerRowKey(r.message_id, r.recipient_agency)));
-  }
-
-  private async insertLedgerRows(rows: readonly NewRow[]): Promise<void> {
-    const col = <T>(pick: (r: NewRow) => T): T[] => rows.map(pick);
-    const inserted = (await this.runner.query(
-      `INSERT INTO share_ledger (seq, leaf_hash, message_id, kind, message_type, case_ref,
-         originator_agency, originator_jurisdiction, recipient_agency, recipient_jurisdiction,
-         decision, rules, disclosed_paths, withheld, policy_version, presentation_digest,
-         custodial, decided_at)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::uuid[], $4::text[], $5::text[],
-         $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-         $12::jsonb[], $13::jsonb[], $14::jsonb[], $15::text[], $16::text[], $17::boolean[],
-         $18::timestamptz[])
-       ON CONFLICT (message_id, recipient_agency) DO NOTHING
-       RETURNING seq`,
-      [
-        col((r) => r.seq),
-        col((r) => r.leafHash),
-        col((r) => r.draft.messageId),
-        col((r) => r.draft.kind),
-        col((r) => r.draft.messageType),
-        col((r) => r.draft.caseRef),
-        col((r) => r.draft.originatorAgency),
-        col((r) => r.draft.originatorJurisdiction),
-        col((r) => r.draft.recipientAgency),
-        col((r) => r.draft.recipientJurisdiction),
-        col((r) => r.draft.decision),
-        col((r) => JSON.stringify(r.draft.rules)),
-        col((r) => JSON.stringify(r.draft.disclosedPaths)),
-        col((r) => JSON.stringify(r.draft.withheld)),
-        col((r) => r.draft.policyVersion),
-        col((r) => r.draft.presentationDigest),
-        col((r) => r.draft.custodial),
-        col((r) => r.draft.decidedAt),
-      ],
-    )) as unknown[];
-    if (inserted.length !== rows.length) {
-      // Only possible if someone wrote without the writer lock: never leave a hole in the seqs.
-      throw new Error(`ledger insert wrote ${inserted.length} of ${rows.length} rows; rolled back`);
-    }
   }
 
   private async insertContent(
@@ -279,5 +244,53 @@ export class LedgerWriter {
       .query('SELECT pg_advisory_unlock($1)', [LEDGER_WRITER_LOCK.toString()])
       .catch(() => undefined);
     await this.runner.release();
+  }
+}
+
+/**
+ * One multi-row INSERT (unnest of column arrays) of rows whose seqs and leaves
+ * are already assigned. Throws if any row was skipped, so the caller rolls back.
+ */
+export async function insertLedgerRows(
+  db: Queryable,
+  rows: readonly NewLedgerRow[],
+  table = 'share_ledger',
+): Promise<void> {
+  const col = <T>(pick: (r: NewLedgerRow) => T): T[] => rows.map(pick);
+  const inserted = (await db.query(
+    `INSERT INTO ${table} (seq, leaf_hash, message_id, kind, message_type, case_ref,
+       originator_agency, originator_jurisdiction, recipient_agency, recipient_jurisdiction,
+       decision, rules, disclosed_paths, withheld, policy_version, presentation_digest,
+       custodial, decided_at)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::uuid[], $4::text[], $5::text[],
+       $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+       $12::jsonb[], $13::jsonb[], $14::jsonb[], $15::text[], $16::text[], $17::boolean[],
+       $18::timestamptz[])
+     ON CONFLICT (message_id, recipient_agency) DO NOTHING
+     RETURNING seq`,
+    [
+      col((r) => r.seq),
+      col((r) => r.leafHash),
+      col((r) => r.draft.messageId),
+      col((r) => r.draft.kind),
+      col((r) => r.draft.messageType),
+      col((r) => r.draft.caseRef),
+      col((r) => r.draft.originatorAgency),
+      col((r) => r.draft.originatorJurisdiction),
+      col((r) => r.draft.recipientAgency),
+      col((r) => r.draft.recipientJurisdiction),
+      col((r) => r.draft.decision),
+      col((r) => JSON.stringify(r.draft.rules)),
+      col((r) => JSON.stringify(r.draft.disclosedPaths)),
+      col((r) => JSON.stringify(r.draft.withheld)),
+      col((r) => r.draft.policyVersion),
+      col((r) => r.draft.presentationDigest),
+      col((r) => r.draft.custodial),
+      col((r) => r.draft.decidedAt),
+    ],
+  )) as unknown[];
+  if (inserted.length !== rows.length) {
+    // Only possible if someone wrote without the writer lock: never leave a hole in the seqs.
+    throw new Error(`ledger insert wrote ${inserted.length} of ${rows.length} rows; rolled back`);
   }
 }

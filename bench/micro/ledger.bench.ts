@@ -1,0 +1,159 @@
+/**
+ * Ledger ingest: rows/s through the writer's path (leaf canonical form +
+ * SHA-256 leaf hash + incremental Merkle accumulator + one multi-row INSERT per
+ * batch, in a transaction) against a raw bulk load of the SAME rows into an
+ * identical table (same columns, indexes and unique keys, no trigger), in the
+ * same run and database. pg-copy-streams is not installed here, so the raw
+ * baseline is `INSERT ... SELECT FROM unnest($1::bigint[], ...)` — one statement
+ * per batch, no hashing — rather than COPY FROM STDIN.
+ *
+ * Also reported: the full writer (LedgerWriter.ingest: + content, presentations
+ * and law-enforcement log rows per decision), for context.
+ */
+import type { Decision } from '@liaison/contracts';
+import { ledgerLeafHash, MerkleAccumulator } from '@liaison/ledger';
+import { createDataSource } from '@liaison/persistence';
+import { ledgerRowDraft } from '../../apps/audit/src/decision-records';
+import {
+  insertLedgerRows,
+  LedgerWriter,
+  type NewLedgerRow,
+} from '../../apps/audit/src/ledger-writer';
+import { makeDecision, type OutcomeSpec } from '../../apps/audit/src/testing/decision-fixtures';
+
+export interface LedgerIngestResult {
+  readonly rows: number;
+  readonly batchRows: number;
+  readonly merkleRowsPerSec: number;
+  readonly copyRowsPerSec: number;
+  /** merkle ÷ raw: 1 means hashing costs nothing; the target is ≥ 0.5. */
+  readonly ratio: number;
+  readonly fullWriterRowsPerSec: number;
+  readonly baseline: string;
+}
+
+const RECIPIENTS = 20;
+const DECISIONS_PER_BATCH = 50;
+
+function outcomes(): OutcomeSpec[] {
+  return Array.from({ length: RECIPIENTS }, (_, i) => ({
+    agency: `agency-${i}`,
+    jurisdiction: i % 2 === 0 ? 'NL' : 'DE',
+    decision: i % 5 === 0 ? 'DENIED' : i % 2 === 0 ? 'REDACTED' : 'FULL',
+  }));
+}
+
+export async function runLedgerIngestBenchmark(
+  databaseUrl: string,
+  rows: number,
+): Promise<LedgerIngestResult> {
+  const decisionCount = Math.max(1, Math.ceil(rows / RECIPIENTS));
+  const template = await makeDecision({
+    originator: { agency: 'ro-diicot', jurisdiction: 'RO' },
+    outcomes: outcomes(),
+  });
+  // Same token, fresh message ids: the cost measured is the ledger's, not SD-JWT issuance.
+  const decisions: Decision[] = Array.from({ length: decisionCount }, (_, i) => ({
+    ...template,
+    messageId: `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
+  }));
+  const batches: Decision[][] = [];
+  for (let i = 0; i < decisions.length; i += DECISIONS_PER_BATCH) {
+    batches.push(decisions.slice(i, i + DECISIONS_PER_BATCH));
+  }
+  const ds = createDataSource({ url: databaseUrl, asOwner: true, poolSize: 2 });
+  await ds.initialize();
+  try {
+    await ds.query('CREATE TABLE bench_raw_ledger (LIKE share_ledger INCLUDING ALL)');
+    await ds.query('CREATE TABLE bench_merkle_ledger (LIKE share_ledger INCLUDING ALL)');
+
+    // Writer path: seq, canonical leaf, hash, accumulator, multi-row INSERT, per transaction.
+    const accumulator = MerkleAccumulator.empty();
+    const prepared: NewLedgerRow[][] = [];
+    let started = process.hrtime.bigint();
+    for (const batch of batches) {
+      const newRows: NewLedgerRow[] = [];
+      for (const decision of batch) {
+        for (const outcome of decision.outcomes) {
+          const draft = ledgerRowDraft(decision, outcome);
+          const seq = accumulator.size + 1;
+          const leafHash = ledgerLeafHash({ ...draft, seq });
+          accumulator.appendHex(leafHash);
+          newRows.push({ seq, leafHash, draft });
+        }
+      }
+      await ds.transaction((tx) => insertLedgerRows(tx, newRows, 'bench_merkle_ledger'));
+      accumulator.rootHex();
+      prepared.push(newRows);
+    }
+    const merkleSec = Number(process.hrtime.bigint() - started) / 1e9;
+
+    // Raw baseline: the same rows, already hashed, one bulk statement per batch.
+    started = process.hrtime.bigint();
+    for (const batch of prepared) {
+      const col = <T>(pick: (r: NewLedgerRow) => T): T[] => batch.map(pick);
+      await ds.transaction((tx) =>
+        tx.query(
+          `INSERT INTO bench_raw_ledger (seq, leaf_hash, message_id, kind, message_type, case_ref,
+             originator_agency, originator_jurisdiction, recipient_agency, recipient_jurisdiction,
+             decision, rules, disclosed_paths, withheld, policy_version, presentation_digest,
+             custodial, decided_at)
+           SELECT * FROM unnest($1::bigint[], $2::text[], $3::uuid[], $4::text[], $5::text[],
+             $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+             $12::jsonb[], $13::jsonb[], $14::jsonb[], $15::text[], $16::text[], $17::boolean[],
+             $18::timestamptz[])`,
+          [
+            col((r) => r.seq),
+            col((r) => r.leafHash),
+            col((r) => r.draft.messageId),
+            col((r) => r.draft.kind),
+            col((r) => r.draft.messageType),
+            col((r) => r.draft.caseRef),
+            col((r) => r.draft.originatorAgency),
+            col((r) => r.draft.originatorJurisdiction),
+            col((r) => r.draft.recipientAgency),
+            col((r) => r.draft.recipientJurisdiction),
+            col((r) => r.draft.decision),
+            col((r) => JSON.stringify(r.draft.rules)),
+            col((r) => JSON.stringify(r.draft.disclosedPaths)),
+            col((r) => JSON.stringify(r.draft.withheld)),
+            col((r) => r.draft.policyVersion),
+            col((r) => r.draft.presentationDigest),
+            col((r) => r.draft.custodial),
+            col((r) => r.draft.decidedAt),
+          ],
+        ),
+      );
+    }
+    const rawSec = Number(process.hrtime.bigint() - started) / 1e9;
+
+    // Full writer, for context: ledger rows + content + presentations + log, advisory lock held.
+    const app = createDataSource({ url: databaseUrl, poolSize: 2 });
+    await app.initialize();
+    let fullSec = 0;
+    try {
+      const writer = await LedgerWriter.open(app);
+      started = process.hrtime.bigint();
+      for (const batch of batches) await writer.ingest(batch);
+      fullSec = Number(process.hrtime.bigint() - started) / 1e9;
+      await writer.close();
+    } finally {
+      await app.destroy();
+    }
+    const total = decisionCount * RECIPIENTS;
+    const merkleRowsPerSec = total / merkleSec;
+    const copyRowsPerSec = total / rawSec;
+    return {
+      rows: total,
+      batchRows: DECISIONS_PER_BATCH * RECIPIENTS,
+      merkleRowsPerSec: Math.round(merkleRowsPerSec),
+      copyRowsPerSec: Math.round(copyRowsPerSec),
+      ratio: Math.round((merkleRowsPerSec / copyRowsPerSec) * 1000) / 1000,
+      fullWriterRowsPerSec: Math.round(total / fullSec),
+      baseline:
+        'INSERT ... SELECT FROM unnest (pg-copy-streams not installed, so no COPY FROM STDIN)',
+    };
+  } finally {
+    await ds.destroy();
+  }
+}
