@@ -10,11 +10,13 @@ import { readFrames, serve, sleep, wallMs, type EncodedSubmission, type Request 
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
-let producer: Producer | undefined;
 let frames: EncodedSubmission[] = [];
 
+/**
+ * A fresh producer per command: a kafkajs producer keeps refreshing metadata for
+ * every topic it ever wrote to, and fails once an earlier run's topics are deleted.
+ */
 async function connect(brokers: string[]): Promise<Producer> {
-  if (producer) return producer;
   const kafka = new Kafka({ brokers, clientId: 'bench-load', logLevel: logLevel.ERROR });
   const p = kafka.producer({
     idempotent: true,
@@ -22,14 +24,12 @@ async function connect(brokers: string[]): Promise<Producer> {
     allowAutoTopicCreation: false,
   });
   await p.connect();
-  producer = p;
   return p;
 }
 
 serve({
-  async load(req: Request) {
+  load(req: Request) {
     frames = readFrames(readFileSync(String(req.file)));
-    await connect(req.brokers as string[]);
     return { frames: frames.length };
   },
 
@@ -58,6 +58,7 @@ serve({
       if (inFlight.length >= 4) await inFlight.shift();
     }
     await Promise.all(inFlight);
+    await p.disconnect();
     return { sent: to - from, ms: wallMs() - started };
   },
 
@@ -90,6 +91,7 @@ serve({
       await sleep(tickMs);
     }
     await Promise.all(pending);
+    await p.disconnect();
     return { sentAt, ms: wallMs() - start };
   },
 });
