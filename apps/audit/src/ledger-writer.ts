@@ -249,7 +249,10 @@ export class LedgerWriter {
 
 /**
  * One multi-row INSERT (unnest of column arrays) of rows whose seqs and leaves
- * are already assigned. Throws if any row was skipped, so the caller rolls back.
+ * are already assigned. Deliberately no ON CONFLICT: redelivered rows were
+ * filtered out before seqs were assigned, so a conflict here means a second
+ * writer without the lock; the unique violation rolls the batch back instead of
+ * leaving a hole in the seqs.
  */
 export async function insertLedgerRows(
   db: Queryable,
@@ -257,7 +260,7 @@ export async function insertLedgerRows(
   table = 'share_ledger',
 ): Promise<void> {
   const col = <T>(pick: (r: NewLedgerRow) => T): T[] => rows.map(pick);
-  const inserted = (await db.query(
+  await db.query(
     `INSERT INTO ${table} (seq, leaf_hash, message_id, kind, message_type, case_ref,
        originator_agency, originator_jurisdiction, recipient_agency, recipient_jurisdiction,
        decision, rules, disclosed_paths, withheld, policy_version, presentation_digest,
@@ -265,9 +268,7 @@ export async function insertLedgerRows(
      SELECT * FROM unnest($1::bigint[], $2::text[], $3::uuid[], $4::text[], $5::text[],
        $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
        $12::jsonb[], $13::jsonb[], $14::jsonb[], $15::text[], $16::text[], $17::boolean[],
-       $18::timestamptz[])
-     ON CONFLICT (message_id, recipient_agency) DO NOTHING
-     RETURNING seq`,
+       $18::timestamptz[])`,
     [
       col((r) => r.seq),
       col((r) => r.leafHash),
@@ -288,9 +289,5 @@ export async function insertLedgerRows(
       col((r) => r.draft.custodial),
       col((r) => r.draft.decidedAt),
     ],
-  )) as unknown[];
-  if (inserted.length !== rows.length) {
-    // Only possible if someone wrote without the writer lock: never leave a hole in the seqs.
-    throw new Error(`ledger insert wrote ${inserted.length} of ${rows.length} rows; rolled back`);
-  }
+  );
 }
