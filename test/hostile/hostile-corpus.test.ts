@@ -771,7 +771,7 @@ describe('hostile input corpus', () => {
     if (audit) {
       const recipient = deliveredTo[0] ?? '';
       const seen = await (async () => {
-        for (let i = 0; i < 100; i++) {
+        for (let i = 0; i < 200; i++) {
           const page = await call('GET', '/v1/feed?limit=1000', { token: tokenOf(recipient) });
           const entries =
             (page.body as { entries?: { delivery: { messageId?: string } }[] }).entries ?? [];
@@ -780,6 +780,10 @@ describe('hostile input corpus', () => {
         }
         return false;
       })();
+      if (!seen)
+        console.log(
+          `feed store never showed ${m.messageId}:\n${audit.output.join('').slice(-3000)}`,
+        );
       expect(seen).toBe(true);
     }
   });
