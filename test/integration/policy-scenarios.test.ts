@@ -8,7 +8,13 @@
 import './../support/isolated-namespace';
 import { codecFor, type Decision, type Delivery } from '@liaison/contracts';
 import { Topic, createKafkaClient, feedTopic } from '@liaison/kafka';
-import { seedNamespace, startApp, stopApp, type StartedApp } from '../support/hub-processes';
+import {
+  dropNamespaceDatabase,
+  seedNamespace,
+  startApp,
+  stopApp,
+  type StartedApp,
+} from '../support/hub-processes';
 import { freshMessage, handling, signedSubmission, type Overrides } from '../support/submissions';
 import { readTopics } from '../support/topic-reader';
 import { testConfig } from '../support/stack';
@@ -469,6 +475,7 @@ describe('sharing scenarios through the real policy worker', () => {
 
   afterAll(async () => {
     await stopApp(worker);
+    await dropNamespaceDatabase();
   }, 30_000);
 
   it('decides every published message exactly once', () => {

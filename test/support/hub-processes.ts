@@ -6,6 +6,8 @@
  * database and topic prefix is NOT needed: ids are unique per test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { Client } from 'pg';
 import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -20,10 +22,18 @@ export interface StartedApp {
   readonly output: string[];
 }
 
-let nextPort = 18100 + (process.pid % 50) * 20;
-
-export function freePort(): number {
-  return nextPort++;
+/** A port the OS says is free right now (bound to 0, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export function hubEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -84,7 +94,7 @@ export async function startApp(
   name: HubApp,
   env: Record<string, string> = {},
 ): Promise<StartedApp> {
-  const port = freePort();
+  const port = await freePort();
   const child = runNode(
     `dist/apps/${name}/src/main.js`,
     [],
@@ -189,12 +199,43 @@ export async function eventually<T>(
   }
 }
 
-/** Runs migrations + demo-world seeding (creates the current namespace's topics). */
+async function adminQuery(sql: string): Promise<void> {
+  const admin = new URL(process.env.DATABASE_URL ?? '');
+  const name = admin.pathname.slice(1);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(sql.replace('$DB', `"${name.replace(/"/g, '')}"`));
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Creates this test file's database (see isolated-namespace.ts), runs migrations
+ * and the demo world, and creates the namespace's topics.
+ */
 export async function seedNamespace(): Promise<void> {
+  if (process.env.KAFKA_NAMESPACE) {
+    await adminQuery('CREATE DATABASE $DB').catch((error: Error) => {
+      if (!/already exists/.test(error.message)) throw error;
+    });
+  }
   const child = runNode('dist/apps/migrate/src/main.js', ['--seed'], hubEnv());
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString('utf8')));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString('utf8')));
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
   if (code !== 0) throw new Error(`seeding failed (${code}): ${output.slice(-2000)}`);
+}
+
+/** Drops this test file's own database (only when isolated-namespace.ts made one). */
+export async function dropNamespaceDatabase(): Promise<void> {
+  if (
+    !process.env.KAFKA_NAMESPACE ||
+    !(process.env.DATABASE_URL ?? '').includes(`liaison_${process.env.KAFKA_NAMESPACE}`)
+  )
+    return;
+  await adminQuery('DROP DATABASE IF EXISTS $DB WITH (FORCE)');
 }

@@ -7,7 +7,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import { codecFor, type Decision } from '@liaison/contracts';
-import { Topic, TypedConsumer, type ConsumedRecord } from '@liaison/kafka';
+import { Topic, TypedConsumer, groupId, type ConsumedRecord } from '@liaison/kafka';
 import type { IngestResult, LedgerWriter } from './ledger-writer';
 
 export const LEDGER_GROUP = 'liaison-audit-ledger';
@@ -31,7 +31,7 @@ export class DecisionIngest {
     private readonly options: DecisionIngestOptions = {},
   ) {
     this.consumer = new TypedConsumer<Decision>(kafka, {
-      groupId: options.groupId ?? LEDGER_GROUP,
+      groupId: options.groupId ?? groupId(LEDGER_GROUP),
       topics: [options.topic ?? Topic.decisions],
       codec: codecFor('Decision'),
       fromBeginning: true,

@@ -14,6 +14,7 @@ import {
   createKafkaClient,
   ensureTopics,
   fixedTopicSpecs,
+  groupId,
 } from '@liaison/kafka';
 import { HubMetrics, createLogger } from '@liaison/observability';
 import { createDataSource } from '@liaison/persistence';
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
     },
   });
   const feed = new FeedProjector(kafka, ds, {
-    groupId: 'liaison-audit-feed',
+    groupId: groupId('liaison-audit-feed'),
     layout,
     onProjected: (_agency, n) => feedRows.inc(n),
     onUndecodable: (topic, offset, error) =>
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
   await ingest.start();
   await feed.start();
   const directoryWatch = kafka.consumer({
-    groupId: `liaison-audit-directory-${process.pid}-${Date.now()}`,
+    groupId: groupId(`liaison-audit-directory-${process.pid}-${Date.now()}`),
     readUncommitted: false,
   });
   await directoryWatch.connect();
