@@ -36,7 +36,7 @@ import {
 } from '../../apps/audit/src/testing/throwaway-database';
 import { testConfig, uniqueSuffix } from '../support/stack';
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 const ORIGIN = { agency: 'ro-diicot', jurisdiction: 'RO' };
 const OUTCOMES = [
@@ -246,7 +246,7 @@ describe('audit ledger writer', () => {
             `rejected: ${String(rejected.map((x) => (x as { error: unknown }).error))}`,
           );
         return Number(r?.n) === 3 ? 3 : undefined;
-      });
+      }, 120_000);
       expect(count).toBe(3);
       await new Promise((r) => setTimeout(r, 1500));
       const [r] = await ds.query<{ n: string; max: string }[]>(
