@@ -17,6 +17,8 @@ export interface GatewaySseResult {
   readonly idleRssBytes: number;
   readonly rssBytes: number;
   readonly openMs: number;
+  /** Response status (or 'error' / 'timeout') → count, to explain connections that did not open. */
+  readonly statuses: Record<string, number>;
 }
 
 export async function measureGatewaySse(options: {
@@ -47,6 +49,10 @@ export async function measureGatewaySse(options: {
     const agencies = Object.keys(options.keys.recipients).length;
     const started = Date.now();
     let opened = 0;
+    const statuses: Record<string, number> = {};
+    const note = (s: string): void => {
+      statuses[s] = (statuses[s] ?? 0) + 1;
+    };
     const open = (i: number): Promise<void> =>
       new Promise((resolve) => {
         const agencyId = recipientId(i % Math.min(agencies, 200));
@@ -69,14 +75,19 @@ export async function measureGatewaySse(options: {
           headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
         });
         requests.push(req);
-        const timer = setTimeout(resolve, 10_000);
+        const timer = setTimeout(() => {
+          note('timeout');
+          resolve();
+        }, 10_000);
         req.on('response', (res) => {
+          note(String(res.statusCode));
           if (res.statusCode === 200) opened++;
           res.on('data', () => undefined);
           clearTimeout(timer);
           resolve();
         });
         req.on('error', () => {
+          note('error');
           clearTimeout(timer);
           resolve();
         });
@@ -95,6 +106,7 @@ export async function measureGatewaySse(options: {
       idleRssBytes,
       rssBytes: rssOf(pid),
       openMs,
+      statuses,
     };
   } finally {
     for (const r of requests) r.destroy();
