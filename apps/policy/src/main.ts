@@ -84,6 +84,11 @@ async function main(): Promise<void> {
     sessionTimeoutMs: Number(process.env.POLICY_SESSION_TIMEOUT_MS ?? 10000),
     transform: (records) => processor.transform(records),
     onCommitted: (inputs) => processed.inc(inputs),
+    onFatal: (error) => {
+      // Never sit "ready" while consuming nothing: exit so the supervisor restarts it.
+      log.fatal({ err: error }, 'consumer stopped for good; exiting');
+      process.exit(1);
+    },
     onError: (error, phase) => {
       txErrors.inc();
       log.warn({ err: error, phase }, 'transaction aborted; retrying from committed offsets');

@@ -38,7 +38,7 @@ const decisionCodec = codecFor('Decision');
 const deadLetterCodec = codecFor('DeadLetter');
 
 export interface ReplayCheck {
-  /** Returns the `issuer jti` keys that are replays (seen before from another source). */
+  /** Returns the `issuer jti source` entries that are replays (first seen from another source). */
   (
     entries: readonly { issuer: string; jti: string; expiresAt: Date; source: string }[],
   ): Promise<Set<string>>;
@@ -276,16 +276,18 @@ export class SubmissionProcessor {
       }
     }
     // Replays: the same message id from a different Kafka position than the first time.
-    const replayKeys = await this.deps.replays(
+    const sourceOf = (p: Prepared): string =>
+      `${p.record.topic}:${p.record.partition}:${p.record.offset}`;
+    const replays = await this.deps.replays(
       prepared.map((p) => ({
         issuer: p.submission.originatorAgency,
         jti: p.submission.messageId,
         expiresAt: new Date(Date.parse(p.submission.receivedAt) + 30 * 24 * 3600 * 1000),
-        source: `${p.record.topic}:${p.record.partition}:${p.record.offset}`,
+        source: sourceOf(p),
       })),
     );
     const accepted = prepared.filter((p) => {
-      if (!replayKeys.has(`${p.submission.originatorAgency} ${p.submission.messageId}`))
+      if (!replays.has(`${p.submission.originatorAgency} ${p.submission.messageId} ${sourceOf(p)}`))
         return true;
       rejected.set(
         p.record,

@@ -48,6 +48,8 @@ export interface TopicLayout {
 }
 
 const WEEK_MS = String(7 * 24 * 3600 * 1000);
+/** A decision lists every recipient's outcome: large fan-outs make large records. */
+const LARGE = { 'max.message.bytes': String(8 * 1024 * 1024) };
 
 function base(layout: TopicLayout): Record<string, string> {
   return { 'min.insync.replicas': String(Math.max(1, Math.min(2, layout.replicationFactor - 1))) };
@@ -59,12 +61,12 @@ export function fixedTopicSpecs(layout: TopicLayout): TopicSpec[] {
     {
       topic: Topic.submissions,
       partitions: layout.partitions,
-      config: { ...b, 'retention.ms': WEEK_MS },
+      config: { ...b, 'retention.ms': WEEK_MS, ...LARGE },
     },
     {
       topic: Topic.decisions,
       partitions: layout.partitions,
-      config: { ...b, 'retention.ms': WEEK_MS },
+      config: { ...b, 'retention.ms': WEEK_MS, ...LARGE },
     },
     {
       topic: Topic.deadLetters,

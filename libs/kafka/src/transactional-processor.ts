@@ -37,6 +37,10 @@ export interface TransactionalProcessorOptions {
   /** Must not throw for bad input: bad input becomes a dead-letter output. */
   readonly transform: (records: readonly InputRecord[]) => Promise<OutputRecord[]> | OutputRecord[];
   readonly onCommitted?: (inputs: number, outputs: number) => void;
+  /** The consumer stopped for good (a non-retriable error): the process should exit. */
+  readonly onFatal?: (error: unknown) => void;
+  /** Largest payload per produce call inside a transaction (the broker caps a batch). */
+  readonly maxBytesPerSend?: number;
   readonly onError?: (error: unknown, phase: 'transaction' | 'consumer') => void;
 }
 
@@ -50,6 +54,41 @@ function toInput(topic: string, partition: number, m: KafkaMessage): InputRecord
     headers: headersOf(m.headers),
     timestamp: m.timestamp,
   };
+}
+
+type TopicMessages = {
+  topic: string;
+  messages: { key: string; value: Buffer; headers?: Record<string, string> }[];
+}[];
+
+/**
+ * Groups outputs by topic into produce calls of at most `maxBytes` each, so no
+ * partition's share of one call exceeds the broker's batch limit, however large
+ * the fan-out. All calls still belong to the same transaction.
+ */
+export function splitIntoSends(
+  outputs: readonly OutputRecord[],
+  maxBytes: number,
+): TopicMessages[] {
+  const sends: TopicMessages[] = [];
+  let current = new Map<string, TopicMessages[number]['messages']>();
+  let bytes = 0;
+  const flush = (): void => {
+    if (current.size === 0) return;
+    sends.push([...current].map(([topic, messages]) => ({ topic, messages })));
+    current = new Map();
+    bytes = 0;
+  };
+  for (const o of outputs) {
+    const size = o.value.length + o.key.length + 64;
+    if (bytes > 0 && bytes + size > maxBytes) flush();
+    let list = current.get(o.topic);
+    if (!list) current.set(o.topic, (list = []));
+    list.push({ key: o.key, value: o.value, headers: o.headers ? { ...o.headers } : undefined });
+    bytes += size;
+  }
+  flush();
+  return sends;
 }
 
 export class TransactionalProcessor {
@@ -92,6 +131,9 @@ export class TransactionalProcessor {
       maxBytesPerPartition: 4 * 1024 * 1024,
     });
     this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (!event.payload.restart && !this.stopping) this.options.onFatal?.(event.payload.error);
+    });
     await consumer.connect();
     await consumer.subscribe({ topic: this.options.inputTopic, fromBeginning: true });
     const slice = this.options.maxRecordsPerTransaction ?? 500;
@@ -126,23 +168,10 @@ export class TransactionalProcessor {
   ): Promise<void> {
     const producer = this.producer;
     if (!producer) throw new Error('transactional producer is not connected');
-    const byTopic = new Map<
-      string,
-      { key: string; value: Buffer; headers?: Record<string, string> }[]
-    >();
-    for (const o of outputs) {
-      let list = byTopic.get(o.topic);
-      if (!list) byTopic.set(o.topic, (list = []));
-      list.push({ key: o.key, value: o.value, headers: o.headers ? { ...o.headers } : undefined });
-    }
+    const sends = splitIntoSends(outputs, this.options.maxBytesPerSend ?? 512 * 1024);
     const txn = await producer.transaction();
     try {
-      if (byTopic.size > 0) {
-        await txn.sendBatch({
-          acks: -1,
-          topicMessages: [...byTopic].map(([t, messages]) => ({ topic: t, messages })),
-        });
-      }
+      for (const topicMessages of sends) await txn.sendBatch({ acks: -1, topicMessages });
       await txn.sendOffsets({
         consumerGroupId: this.options.groupId,
         topics: [

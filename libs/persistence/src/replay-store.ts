@@ -21,7 +21,12 @@ export class ReplayStore {
     return rows.length === 1 && rows[0]?.source === source;
   }
 
-  /** Batch form for the policy worker: returns the keys (`issuer jti`) that are replays. */
+  /**
+   * Batch form for the policy worker. Returns the entries that are replays, as
+   * `issuer jti source` strings: an entry is a replay when the pair was first
+   * recorded from another source, or appears earlier in the same batch from
+   * another source. The first occurrence itself is never a replay.
+   */
   async rememberMany(
     entries: readonly { issuer: string; jti: string; expiresAt: Date; source: string }[],
   ): Promise<Set<string>> {
@@ -43,13 +48,9 @@ export class ReplayStore {
     );
     const firstSource = new Map(rows.map((r) => [`${r.issuer} ${r.jti}`, r.source]));
     const replays = new Set<string>();
-    const seenInBatch = new Map<string, string>();
     for (const e of entries) {
       const key = `${e.issuer} ${e.jti}`;
-      const inBatch = seenInBatch.get(key);
-      if ((inBatch !== undefined && inBatch !== e.source) || firstSource.get(key) !== e.source)
-        replays.add(key);
-      seenInBatch.set(key, inBatch ?? e.source);
+      if (firstSource.get(key) !== e.source) replays.add(`${key} ${e.source}`);
     }
     return replays;
   }

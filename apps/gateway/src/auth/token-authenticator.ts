@@ -4,6 +4,7 @@
  * jti replay is checked in PostgreSQL; officers' roles must be grantable by their
  * agency (oversight and admin only where the directory grants them).
  */
+import { randomUUID } from 'node:crypto';
 import {
   AGENCY_TOKEN_TYP,
   OFFICER_TOKEN_TYP,
@@ -75,10 +76,12 @@ export class TokenAuthenticator {
       clockSkewSec: this.clockSkewSec,
       seenJti: async (key, expSec) => {
         const [issuer, ...rest] = key.split(':');
+        // A fresh source per use: any second sighting of a jti is a replay.
         return !(await this.replays.remember(
           issuer ?? '',
           rest.join(':'),
           new Date(expSec * 1000 + 60_000),
+          randomUUID(),
         ));
       },
     };
