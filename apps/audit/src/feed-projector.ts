@@ -93,8 +93,16 @@ export class FeedProjector {
   async project(batch: readonly ConsumedRecord<Delivery>[]): Promise<number> {
     const byAgency = new Map<string, ConsumedRecord<Delivery>[]>();
     for (const record of batch) {
-      const agency = agencyOfFeedTopic(record.topic);
-      if (agency === null) continue;
+      // The recipient named in the delivery must be the owner of the topic it came from.
+      const agency = record.value.recipientAgency;
+      if (feedTopic(agency) !== record.topic) {
+        this.options.onUndecodable?.(
+          record.topic,
+          record.offset,
+          new Error(`delivery for ${agency} on ${record.topic}`),
+        );
+        continue;
+      }
       const list = byAgency.get(agency) ?? [];
       list.push(record);
       byAgency.set(agency, list);
