@@ -8,10 +8,13 @@ cd "$root"
 check_prerequisites
 ensure_node_modules
 ensure_build
+# The browser tests drive Debian's Chromium (never a downloaded browser).
+bash "$root/deploy/local/ensure-chromium.sh"
 stack_env=$("$root/deploy/local/stack.sh" up)
 eval "$stack_env"
 export NODE_ENV=test LOG_LEVEL="${LOG_LEVEL:-warn}"
 say "migrating $DATABASE_URL"
-node -r ./deploy/runtime/register.js dist/apps/migrate/src/main.js
+node -r ./deploy/runtime/register.js dist/apps/migrate/src/main.js --seed
+export LIAISON_STACK_READY=1
 say "running tests"
 npx jest "$@"
