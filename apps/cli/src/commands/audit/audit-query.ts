@@ -1,0 +1,193 @@
+/**
+ * Pure helpers for `liaison audit search|export`: turning command options into
+ * the /v1/audit/records query (validated here first, so a typo is a usage error
+ * before any request), the record shape the hub answers with, and its table and
+ * CSV renderings (the CSV has the same columns and quoting as GET
+ * /v1/audit/records.csv).
+ */
+
+export class UsageError extends Error {}
+
+export interface AuditFilterOptions {
+  readonly caseRef?: string;
+  readonly counterpart?: string;
+  readonly counterpartJurisdiction?: string;
+  readonly direction?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly decision?: string;
+  readonly rule?: string;
+  readonly messageType?: string;
+}
+
+export interface AuditRecord {
+  readonly seq: number;
+  readonly leafHash: string;
+  readonly messageId: string;
+  readonly kind: string;
+  readonly messageType: string;
+  readonly caseRef: string | null;
+  readonly direction: 'sent' | 'received' | null;
+  readonly originator: { readonly agency: string; readonly jurisdiction: string };
+  readonly recipient: { readonly agency: string; readonly jurisdiction: string };
+  readonly decision: 'FULL' | 'REDACTED' | 'DENIED';
+  readonly rules: readonly string[];
+  readonly disclosedPaths: readonly string[];
+  readonly withheld: readonly { readonly path: string; readonly ruleId: string }[];
+  readonly policyVersion: string;
+  readonly presentationDigest: string | null;
+  readonly custodial: boolean;
+  readonly decidedAt: string;
+  readonly recordedAt: string | null;
+}
+
+export interface AuditPage {
+  readonly records: AuditRecord[];
+  readonly nextCursor: string | null;
+}
+
+export const MAX_PAGE = 500;
+const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
+/** A whole number option in [min, max], or a usage error naming the flag. */
+export function wholeNumber(flag: string, value: string | undefined, min: number, max: number) {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(value) || Number(value) < min || Number(value) > max)
+    throw new UsageError(`${flag}: a whole number from ${min} to ${max}`);
+  return Number(value);
+}
+
+/** The /v1/audit/records query for these filters (without cursor and limit). */
+export function auditQuery(o: AuditFilterOptions): URLSearchParams {
+  const q = new URLSearchParams();
+  const direction = o.direction ?? 'all';
+  if (!['sent', 'received', 'all'].includes(direction))
+    throw new UsageError('--direction: sent, received or all');
+  if (o.decision !== undefined && !['FULL', 'REDACTED', 'DENIED'].includes(o.decision))
+    throw new UsageError('--decision: FULL, REDACTED or DENIED');
+  for (const [flag, value] of [
+    ['--from', o.from],
+    ['--to', o.to],
+  ] as const) {
+    if (value !== undefined && (!ISO.test(value) || Number.isNaN(Date.parse(value))))
+      throw new UsageError(`${flag}: an ISO 8601 date or timestamp, e.g. 2026-11-01T00:00:00Z`);
+  }
+  const set = (key: string, value: string | undefined): void => {
+    if (value !== undefined && value !== '') q.set(key, value);
+  };
+  set('caseRef', o.caseRef);
+  set('counterpart', o.counterpart);
+  set('counterpartJurisdiction', o.counterpartJurisdiction);
+  if (direction !== 'all') q.set('direction', direction);
+  set('from', o.from);
+  set('to', o.to);
+  set('decision', o.decision);
+  set('rule', o.rule);
+  set('messageType', o.messageType);
+  return q;
+}
+
+export function pagePath(filters: URLSearchParams, cursor: string, limit: number): string {
+  const q = new URLSearchParams(filters);
+  if (cursor !== '0') q.set('cursor', cursor);
+  q.set('limit', String(limit));
+  return `/v1/audit/records?${q.toString()}`;
+}
+
+export function justificationOf(value: string | undefined): string {
+  const text = (value ?? '').trim();
+  if (text.length === 0 || text.length > 500)
+    throw new UsageError(
+      '--justification: every audit read needs a reason of 1 to 500 characters (it is logged)',
+    );
+  if (/[\r\n\0]/.test(text)) throw new UsageError('--justification: one line of text');
+  return text;
+}
+
+export const CSV_COLUMNS = [
+  'seq',
+  'decidedAt',
+  'direction',
+  'messageId',
+  'kind',
+  'messageType',
+  'caseRef',
+  'originatorAgency',
+  'originatorJurisdiction',
+  'recipientAgency',
+  'recipientJurisdiction',
+  'decision',
+  'rules',
+  'disclosedPaths',
+  'withheld',
+  'policyVersion',
+  'presentationDigest',
+  'leafHash',
+] as const;
+
+/** RFC 4180 quoting; a leading = + - @ is neutralised so spreadsheets never run it. */
+export function csvField(value: string | number | boolean | null): string {
+  let text = value === null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvHeader(): string {
+  return `${CSV_COLUMNS.join(',')}\r\n`;
+}
+
+export function csvLine(r: AuditRecord): string {
+  const values: Record<(typeof CSV_COLUMNS)[number], string | number | boolean | null> = {
+    seq: r.seq,
+    decidedAt: r.decidedAt,
+    direction: r.direction,
+    messageId: r.messageId,
+    kind: r.kind,
+    messageType: r.messageType,
+    caseRef: r.caseRef,
+    originatorAgency: r.originator.agency,
+    originatorJurisdiction: r.originator.jurisdiction,
+    recipientAgency: r.recipient.agency,
+    recipientJurisdiction: r.recipient.jurisdiction,
+    decision: r.decision,
+    rules: r.rules.join(' '),
+    disclosedPaths: r.disclosedPaths.join(' '),
+    withheld: r.withheld.map((w) => `${w.path}:${w.ruleId}`).join(' '),
+    policyVersion: r.policyVersion,
+    presentationDigest: r.presentationDigest,
+    leafHash: r.leafHash,
+  };
+  return `${CSV_COLUMNS.map((c) => csvField(values[c])).join(',')}\r\n`;
+}
+
+/** A fixed-width table for people: one line per record. */
+export function recordTable(records: readonly AuditRecord[]): string {
+  const head = ['SEQ', 'DECIDED (UTC)', 'DIR', 'TYPE', 'CASE', 'FROM', 'TO', 'DECISION', 'RULES'];
+  const rows = records.map((r) => [
+    String(r.seq),
+    r.decidedAt.replace('T', ' ').slice(0, 19),
+    r.direction ?? '-',
+    r.messageType,
+    r.caseRef ?? '-',
+    `${r.originator.agency} (${r.originator.jurisdiction})`,
+    `${r.recipient.agency} (${r.recipient.jurisdiction})`,
+    r.decision + (r.withheld.length > 0 ? ` -${r.withheld.length}` : ''),
+    r.rules.join(',') || '-',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const fmt = (row: string[]): string =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [fmt(head), ...rows.map(fmt)].join('\n');
+}
+
+/** An output path the export may write: no NUL, no control characters, not empty. */
+export function checkOutPath(out: string | undefined): string {
+  if (out === undefined || out.length === 0) throw new UsageError('--out <file> is required');
+  // eslint-disable-next-line no-control-regex
+  if (/[\0-\x1f]/.test(out))
+    throw new UsageError('--out: the path contains a NUL or control character');
+  return out;
+}
