@@ -153,7 +153,14 @@ export function verifyExport(
   const auditor = new LedgerAuditor(checkpoints);
   for (const record of records) auditor.add(ledgerRowOf(record));
   const report = auditor.finish();
-  const seqs = report.findings.map(seqOf).filter((s): s is number => s !== null);
+  // A row-level finding names the seq exactly; a root mismatch only bounds a range.
+  const exact = report.findings
+    .filter((f) => f.kind !== 'consistency' && f.kind !== 'truncated')
+    .map(seqOf);
+  const ranged = report.findings.map(seqOf);
+  const seqs = (exact.some((s) => s !== null) ? exact : ranged).filter(
+    (s): s is number => s !== null,
+  );
   return {
     valid: report.ok,
     rows: report.rows,
