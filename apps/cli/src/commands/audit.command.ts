@@ -7,7 +7,7 @@
  * proof and checks it against the saved checkpoint.
  */
 import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { CommanderError, Option, type Command } from 'commander';
 import type { Jwks } from '@liaison/crypto';
 import type { TrustedCheckpoint } from '@liaison/ledger';
 import { HubClient } from '../hub-client';
