@@ -119,6 +119,8 @@ describe('docs/integration.md', () => {
   it('has a prelude and tested blocks, each with what it should print', () => {
     expect(prelude).toContain('liaison()');
     expect(tested.length).toBeGreaterThanOrEqual(10);
+    // Every tested block says what it prints, so each run checks more than an exit code.
+    expect(tested.filter((b) => b.expect.length === 0).map((b) => b.line)).toEqual([]);
     expect(guideBlocks('```bash test\ntrue\n```\n\n```text expect\na\n...\nb\n```\n')).toEqual([
       { kind: 'test', line: 1, script: 'true\n', expect: ['a', 'b'] },
     ]);
