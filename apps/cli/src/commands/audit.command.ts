@@ -315,7 +315,7 @@ extends exactly what the hub signed then.`,
     .addHelpText(
       'after',
       `
-Offline (nothing but the hub's public JWKS leaves your machine; none at all with --hub-jwks):
+Offline (at most the hub's public JWKS is fetched; nothing at all with --hub-jwks):
   liaison audit verify --records ledger.json --checkpoint cp.jws --hub-jwks hub.jwks.json
   Recomputes every row's leaf hash from its fields (seq 1..N in order), rebuilds the
   RFC 6962 Merkle tree, checks each checkpoint's hub signature and that the root at its
