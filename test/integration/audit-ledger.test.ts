@@ -217,6 +217,12 @@ describe('audit ledger writer', () => {
   });
 
   it('consumes decisions from Kafka read_committed, once each though produced twice', async () => {
+    // Its own database and writer: the tests above leave the shared writer in states
+    // (restarts, purges) this end-to-end path should not depend on.
+    const ownDb = await createThrowawayDatabase(config.database.url);
+    const ownDs = createDataSource({ url: ownDb.url, poolSize: 4 });
+    await ownDs.initialize();
+    const ownWriter = await LedgerWriter.open(ownDs);
     const kafka = createKafkaClient(
       { brokers: config.kafka.brokers, clientId: 'test' },
       'audit-ingest',
@@ -229,7 +235,7 @@ describe('audit ledger writer', () => {
     await producer.send([{ key: decision.messageId, value: decision }]);
     await producer.send([{ key: decision.messageId, value: decision }]);
     const rejected: unknown[] = [];
-    const ingest = new DecisionIngest(kafka, writer, {
+    const ingest = new DecisionIngest(kafka, ownWriter, {
       topic,
       groupId: `g-${uniqueSuffix()}`,
       onRejected: (record, error) => rejected.push({ record, error }),
@@ -237,7 +243,7 @@ describe('audit ledger writer', () => {
     await ingest.start();
     try {
       const count = await waitFor(async () => {
-        const [r] = await ds.query<{ n: string }[]>(
+        const [r] = await ownDs.query<{ n: string }[]>(
           'SELECT count(*) AS n FROM share_ledger WHERE message_id = $1',
           [decision.messageId],
         );
@@ -249,16 +255,19 @@ describe('audit ledger writer', () => {
       }, 120_000);
       expect(count).toBe(3);
       await new Promise((r) => setTimeout(r, 1500));
-      const [r] = await ds.query<{ n: string; max: string }[]>(
+      const [r] = await ownDs.query<{ n: string; max: string }[]>(
         'SELECT count(*) AS n, max(seq) AS max FROM share_ledger',
       );
       expect(Number(r?.n)).toBe(Number(r?.max));
-      expect(writer.treeSize).toBe(Number(r?.n));
+      expect(ownWriter.treeSize).toBe(Number(r?.n));
     } finally {
       await ingest.stop();
       await producer.disconnect();
+      await ownWriter.close();
+      await ownDs.destroy();
+      await ownDb.drop();
     }
-  });
+  }, 150_000);
 
   it('projects a feed topic into feed_entry once, and NOTIFYs the agency', async () => {
     const agency = `zz-${uniqueSuffix()}`.replace(/[^a-z0-9-]/g, '');

@@ -6,6 +6,7 @@
  * leaks content length) and every other algorithm are refused before jose
  * touches the ciphertext.
  */
+import type { KeyObject } from 'node:crypto';
 import {
   CompactEncrypt,
   compactDecrypt,
@@ -24,12 +25,19 @@ export interface JweOptions {
   readonly maxBytes?: number;
 }
 
+const importedKeys = new WeakMap<PublicJwk, KeyObject>();
+
 export async function encryptFor(
   presentation: string,
   recipientEncJwk: PublicJwk,
 ): Promise<string> {
-  // Validate as a registered encryption key (curve, no private part, use enc).
-  const keyObject = importPublicJwk(recipientEncJwk, JWE_ALG);
+  // Validate as a registered encryption key (curve, no private part, use enc);
+  // imported once per JWK object, as the worker encrypts to the same key repeatedly.
+  let keyObject = importedKeys.get(recipientEncJwk);
+  if (!keyObject) {
+    keyObject = importPublicJwk(recipientEncJwk, JWE_ALG);
+    importedKeys.set(recipientEncJwk, keyObject);
+  }
   const header: CompactJWEHeaderParameters = { alg: JWE_ALG, enc: JWE_ENC, cty: JWE_CTY };
   if (typeof recipientEncJwk.kid === 'string') header.kid = recipientEncJwk.kid;
   return new CompactEncrypt(Buffer.from(presentation, 'utf8'))
