@@ -220,7 +220,8 @@ async function run(): Promise<void> {
         process.exitCode = 0;
         return;
       }
-      process.stderr.write(`${error.message}\n`);
+      // Commander has printed its own errors already; ours (liaison.usage) it has not.
+      if (error.code === 'liaison.usage') process.stderr.write(`${error.message}\n`);
       process.exitCode = 2;
       return;
     }

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     const result = await seedDemoWorld(ds, kafka, {
       seedDir: process.env.LIAISON_SEED_DIR ?? path.join(root, 'deploy/seed'),
       agencyKeysDir: process.env.LIAISON_AGENCY_KEYS_DIR ?? path.join(root, '.local/demo-agencies'),
+      hubKeysDir: config.hubKeysDir,
       layout: {
         partitions: config.kafka.topicPartitions,
         replicationFactor: config.kafka.replicationFactor,

@@ -25,7 +25,7 @@ import {
   policyDocumentVersion,
   type PolicyDocument,
 } from '@liaison/policy';
-import { ALL_KNOWN_PATHS, readOrCreateAgencyKeyFile } from '@liaison/runtime';
+import { ALL_KNOWN_PATHS, HubKeyFiles, readOrCreateAgencyKeyFile } from '@liaison/runtime';
 
 interface OperatorSeed {
   readonly operators: readonly {
@@ -49,7 +49,7 @@ export interface SeedResult {
 export async function seedDemoWorld(
   ds: DataSource,
   kafka: Kafka,
-  options: { seedDir: string; agencyKeysDir: string; layout: TopicLayout },
+  options: { seedDir: string; agencyKeysDir: string; hubKeysDir: string; layout: TopicLayout },
 ): Promise<SeedResult> {
   const directory = parseDirectory(
     readJson(path.join(options.seedDir, 'directory.json')),
@@ -93,6 +93,16 @@ export async function seedDemoWorld(
         `INSERT INTO agency (id, name, jurisdiction, kind, grantable_roles, receives_feed)
          VALUES ($1, $2, $3, 'HUB_OPERATOR', $4::jsonb, false) ON CONFLICT (id) DO NOTHING`,
         [o.id, o.name, o.jurisdiction, JSON.stringify(o.grantableRoles)],
+      );
+    }
+    // Custodial agencies: the hub holds a signing key on their behalf (file, not database);
+    // its public half is registered like any agency key.
+    for (const id of operators.custodial) {
+      const key = new HubKeyFiles(options.hubKeysDir).createCustodialKey(id);
+      await tx.query(
+        `INSERT INTO agency_key (agency_id, kid, use, alg, public_jwk, not_before, status)
+         VALUES ($1, $2, 'sig', $3, $4::jsonb, now() - interval '1 day', 'active') ON CONFLICT DO NOTHING`,
+        [id, key.kid, key.alg, JSON.stringify(key.publicJwk)],
       );
     }
     const all = [...directory.agencies.map((a) => a.id), ...operators.operators.map((o) => o.id)];

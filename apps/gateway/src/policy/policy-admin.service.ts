@@ -79,7 +79,7 @@ export class PolicyAdmin {
     }
     const iat = Math.floor(Date.now() / 1000);
     const sdJwt = await issueSdJwt({
-      claims: { ...m, jti: m.messageId, iss: originatorAgency, iat },
+      claims: { ...m, jti: m.messageId, iss: originatorAgency, iat, exp: iat + 300 },
       disclosablePaths: disclosablePathsOf(kind),
       signer: { privateJwk: DRAFT_SIGNER.privateJwk, kid: DRAFT_SIGNER.kid, alg: 'EdDSA' },
     });
