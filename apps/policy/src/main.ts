@@ -5,6 +5,9 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import { logLevel } from 'kafkajs';
+import { codecFor } from '@liaison/contracts';
 import { loadConfig } from '@liaison/config';
 import {
   Topic,
@@ -13,10 +16,12 @@ import {
   ensureTopics,
   fixedTopicSpecs,
   groupId,
+  type Codec,
 } from '@liaison/kafka';
 import { HubMetrics, createLogger } from '@liaison/observability';
 import { ReplayStore, createDataSource } from '@liaison/persistence';
 import {
+  AvroEventDeserializer,
   DomainErrorFilter,
   HubKeyFiles,
   databaseCheck,
@@ -24,6 +29,7 @@ import {
   onShutdown,
 } from '@liaison/runtime';
 import { WorkerHealthModule } from './health.module';
+import type { SnapshotReloader } from './policy-reload.controller';
 import { loadPolicySnapshot, type PolicySnapshot } from './policy-snapshot';
 import { SubmissionProcessor } from './submission.processor';
 
@@ -95,29 +101,49 @@ async function main(): Promise<void> {
     },
   });
 
-  // Hot reload: any change on the policy or directory topic re-reads the database.
-  const watcher = kafka.consumer({
-    groupId: groupId(`liaison-policy-reload-${config.policy.workerId}-${process.pid}`),
-    readUncommitted: false,
-  });
-  await watcher.connect();
-  await watcher.subscribe({ topics: [Topic.policies, Topic.directory], fromBeginning: false });
-  await watcher.run({
-    eachMessage: async () => {
+  const reloader: SnapshotReloader = {
+    reload: async (reason) => {
       try {
         snapshot = await loadPolicySnapshot(ds);
-        log.info({ policyVersion: snapshot.policies.version }, 'policies reloaded');
+        log.info({ reason, policyVersion: snapshot.policies.version }, 'policies reloaded');
       } catch (error) {
-        log.error({ err: error }, 'policy reload failed; keeping the previous version');
+        log.error({ err: error, reason }, 'policy reload failed; keeping the previous version');
       }
     },
-  });
+    undecodable: (topic, error) => log.warn({ topic, error }, 'undecodable reload event ignored'),
+  };
 
   const app = await NestFactory.create(
-    WorkerHealthModule.with([databaseCheck(ds), kafkaCheck(kafka)], metrics),
-    { logger: false },
+    WorkerHealthModule.with([databaseCheck(ds), kafkaCheck(kafka)], metrics, reloader),
+    { logger: ['error', 'warn'] },
   );
   app.useGlobalFilters(new DomainErrorFilter(log));
+  // Policy and directory events arrive through a NestJS Kafka microservice (Avro-decoded).
+  app.connectMicroservice<MicroserviceOptions>({
+    transport: Transport.KAFKA,
+    options: {
+      postfixId: '',
+      client: {
+        clientId: `${config.kafka.clientId}-policy-reload`,
+        brokers: [...config.kafka.brokers],
+        logLevel: logLevel.WARN,
+      },
+      consumer: {
+        groupId: groupId(`liaison-policy-reload-${config.policy.workerId}-${process.pid}`),
+        readUncommitted: false,
+        allowAutoTopicCreation: false,
+      },
+      subscribe: { fromBeginning: false },
+      parser: { keepBinary: true },
+      deserializer: new AvroEventDeserializer(
+        new Map<string, Codec<unknown>>([
+          [Topic.policies, codecFor('PolicyEvent')],
+          [Topic.directory, codecFor('DirectoryEvent')],
+        ]),
+      ),
+    },
+  });
+  await app.startAllMicroservices();
   await app.listen(config.policy.metricsPort, '127.0.0.1');
 
   await worker.start();
@@ -125,7 +151,6 @@ async function main(): Promise<void> {
 
   onShutdown(log, async () => {
     await worker.stop();
-    await watcher.disconnect().catch(() => undefined);
     await app.close();
     await ds.destroy();
   });

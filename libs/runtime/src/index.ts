@@ -7,3 +7,4 @@ export * from './hub-key-files';
 export * from './message-analysis';
 export * from './agency-key-files';
 export * from './public-route';
+export * from './avro-event.deserializer';
