@@ -28,7 +28,12 @@ import {
 } from '@liaison/crypto';
 import { isDomainError } from '@liaison/errors';
 import { Topic, feedTopic, type InputRecord, type OutputRecord } from '@liaison/kafka';
-import { decideAll, planRedaction, prepareCatalogue } from '@liaison/policy';
+import {
+  decideAll,
+  planRedaction,
+  prepareCatalogue,
+  type SlotRedactionPlan,
+} from '@liaison/policy';
 import { analyseMessage } from '@liaison/runtime';
 import type { PolicySnapshot } from './policy-snapshot';
 
@@ -165,6 +170,16 @@ export class SubmissionProcessor {
       const outcomes: RecipientOutcome[] = [];
       const deliveries: PendingDelivery[] = [];
       const originatorRetention = analysed.message.handling.retentionDays;
+      const presentations = new Map<
+        SlotRedactionPlan,
+        {
+          presented: readonly number[];
+          presentation: string;
+          disclosedPaths: string[];
+          withheld: { path: string; ruleId: string }[];
+          digest: string;
+        }
+      >();
       for (const decision of decisions) {
         // The originator is not a recipient of its own message: no ledger row about itself.
         if (decision.recipient === submission.originatorAgency) continue;
@@ -189,17 +204,28 @@ export class SubmissionProcessor {
           continue;
         }
         const plan = planRedaction(decision, catalogue);
-        const presentationPlan = planPresentation(verified, plan.disclosedIndices);
-        const presentation = presentationOf(verified, presentationPlan);
-        const disclosedPaths = presentationPlan.presented.map(
-          (i) => verified.disclosures[i]?.concretePath ?? '',
-        );
-        const withheld = plan.withheld.map((w) => ({
-          path: verified.disclosures[w.index]?.concretePath ?? w.path,
-          ruleId: w.ruleId,
-        }));
+        // Recipients matched by the same rules share one plan object: build its
+        // presentation, paths and digest once per message, not once per recipient.
+        let built = presentations.get(plan);
+        if (!built) {
+          const presentationPlan = planPresentation(verified, plan.disclosedIndices);
+          const presentation = presentationOf(verified, presentationPlan);
+          built = {
+            presented: presentationPlan.presented,
+            presentation,
+            disclosedPaths: presentationPlan.presented.map(
+              (i) => verified.disclosures[i]?.concretePath ?? '',
+            ),
+            withheld: plan.withheld.map((w) => ({
+              path: verified.disclosures[w.index]?.concretePath ?? w.path,
+              ruleId: w.ruleId,
+            })),
+            digest: presentationDigestOf(presentation),
+          };
+          presentations.set(plan, built);
+        }
+        const { presentation, disclosedPaths, withheld, digest: presentationDigest } = built;
         const outcome = withheld.length === 0 ? 'FULL' : 'REDACTED';
-        const presentationDigest = presentationDigestOf(presentation);
         outcomes.push({
           recipientAgency: decision.recipient,
           recipientJurisdiction: profile.jurisdiction,
@@ -207,7 +233,7 @@ export class SubmissionProcessor {
           rules: decision.rules,
           disclosedPaths,
           withheld,
-          disclosureIndices: presentationPlan.presented,
+          disclosureIndices: built.presented,
           presentationDigest,
           retentionDays,
         });

@@ -83,8 +83,26 @@ export function presentationDigestOf(presentation: string): string {
   return createHash('sha256').update(presentation).digest('base64url');
 }
 
+/**
+ * Canonical JSON of a receipt body. The hot path builds the members already in
+ * sorted order and lets JSON.stringify write them: the same bytes as
+ * canonicalJson (a property test holds them equal) at a fraction of the cost,
+ * which matters once per recipient.
+ */
 export function receiptLeafData(body: ReceiptBody): Buffer {
-  return Buffer.from(canonicalJson(body), 'utf8');
+  if (!Number.isSafeInteger(body.issuedAt) || Object.keys(body).length !== 7) {
+    return Buffer.from(canonicalJson(body), 'utf8');
+  }
+  const sorted = {
+    disclosedPaths: body.disclosedPaths,
+    issuedAt: body.issuedAt,
+    messageId: body.messageId,
+    policyVersion: body.policyVersion,
+    presentationDigest: body.presentationDigest,
+    recipientAgency: body.recipientAgency,
+    withheld: body.withheld.map((w) => ({ path: w.path, ruleId: w.ruleId })),
+  };
+  return Buffer.from(JSON.stringify(sorted), 'utf8');
 }
 
 export function receiptLeafHash(body: ReceiptBody): Hash {
