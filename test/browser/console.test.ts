@@ -7,12 +7,21 @@
  * verified badge; an oversight officer sees the rows but no content.
  * Screenshots: test-artifacts/browser/*.png.
  */
+import '../support/isolated-namespace';
 import { randomInt, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ROOT, eventually, runCli, startHub, type RunningHub } from '../support/hub-processes';
+import {
+  ROOT,
+  dropNamespaceDatabase,
+  eventually,
+  runCli,
+  seedNamespace,
+  startHub,
+  type RunningHub,
+} from '../support/hub-processes';
 import { collectPageErrors, launchChromium, screenshot } from './support/chromium';
 import { attributesOf, expectAttribute, expectCount, expectText } from './support/page-helpers';
 
@@ -98,6 +107,7 @@ beforeAll(async () => {
   // Fail first, and clearly, when the browser is missing.
   browser = await launchChromium();
   workDir = mkdtempSync(path.join(tmpdir(), 'liaison-browser-'));
+  await seedNamespace();
   hub = await startHub({ AUDIT_CHECKPOINT_INTERVAL_MS: '500' });
   for (const example of ['alert-victim-at-risk.json', 'alert-suspect-movement.json']) {
     const out = await runCli([
@@ -130,6 +140,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await hub?.stop();
+  await dropNamespaceDatabase();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 

@@ -14,13 +14,21 @@
  * PostgreSQL restart. Those touch the shared broker and database, so they never
  * run inside the normal suite.
  */
+import '../support/isolated-namespace';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Admin, Producer } from 'kafkajs';
 import type { Decision } from '@liaison/contracts';
 import { poisonCorpus } from './poison-corpus';
-import { ROOT, startApp, stopApp, type StartedApp } from '../support/hub-processes';
+import {
+  ROOT,
+  dropNamespaceDatabase,
+  seedNamespace,
+  startApp,
+  stopApp,
+  type StartedApp,
+} from '../support/hub-processes';
 import {
   EXAMPLE_FILES,
   FULL_CHAOS,
@@ -109,6 +117,7 @@ describe('policy worker: exactly once under crashes', () => {
   let audit: StartedApp | undefined;
 
   beforeAll(async () => {
+    await seedNamespace();
     agencies = await directoryAgencies();
     await createNamespaceTopics(topics, agencies);
     const kafka = kafkaClient(`chaos-producer-${ns}`);
@@ -125,6 +134,7 @@ describe('policy worker: exactly once under crashes', () => {
     await producer?.disconnect().catch(() => undefined);
     await admin?.disconnect().catch(() => undefined);
     if (process.env.LIAISON_CHAOS_KEEP !== '1') await deleteNamespaceTopics(ns);
+    await dropNamespaceDatabase();
   });
 
   it(`delivers each entitled (message, recipient) once through ${KILLS} SIGKILLs${

@@ -7,6 +7,7 @@
  * hub.submissions, and hostile CLI arguments. Every case expects its specific
  * status and error code; at the end a good publish still reaches the feed.
  */
+import '../support/isolated-namespace';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as net from 'node:net';
@@ -18,7 +19,9 @@ import { readMessages } from '../../apps/cli/src/commands/publish.command';
 import {
   DEMO_KEYS_DIR,
   ROOT,
+  dropNamespaceDatabase,
   runCli,
+  seedNamespace,
   startApp,
   stopApp,
   type StartedApp,
@@ -159,6 +162,7 @@ describe('hostile input corpus', () => {
     });
 
   beforeAll(async () => {
+    await seedNamespace();
     await createNamespaceTopics(topics, await directoryAgencies());
     const kafka = kafkaClient(`hostile-${ns}`);
     producer = kafka.producer();
@@ -178,6 +182,7 @@ describe('hostile input corpus', () => {
     await producer?.disconnect().catch(() => undefined);
     await admin?.disconnect().catch(() => undefined);
     await deleteNamespaceTopics(ns);
+    await dropNamespaceDatabase();
   });
 
   // ---------------------------------------------------------------- HTTP: tokens
