@@ -42,7 +42,13 @@ export function createKafkaClient(options: KafkaClientOptions, role: string): Ka
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     requestTimeout: options.requestTimeoutMs ?? 30000,
     retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 5000 },
-    logLevel: logLevel.WARN,
+    // KAFKAJS_LOG_LEVEL=info|debug helps diagnose group joins; WARN otherwise.
+    logLevel:
+      process.env.KAFKAJS_LOG_LEVEL === 'debug'
+        ? logLevel.DEBUG
+        : process.env.KAFKAJS_LOG_LEVEL === 'info'
+          ? logLevel.INFO
+          : logLevel.WARN,
     logCreator:
       () =>
       ({ level, log }: LogEntry) => {
