@@ -157,6 +157,21 @@ export async function seedDemoWorld(
   // Tell running workers (hot reload) what the directory and policies now are.
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
+  // Freshly created topics can take a moment to be served on a busy broker.
+  const send = async (record: Parameters<typeof producer.send>[0]): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await producer.send(record);
+        return;
+      } catch (error) {
+        const retriable =
+          (error as { retriable?: boolean }).retriable === true ||
+          /does not host this topic-partition|leader/i.test(String(error));
+        if (!retriable || attempt >= 20) throw error;
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+      }
+    }
+  };
   try {
     const directoryCodec = codecFor('DirectoryEvent');
     const policyCodec = codecFor('PolicyEvent');
@@ -169,7 +184,7 @@ export async function seedDemoWorld(
     }[] = await ds.query(
       `SELECT agency_id, kid, alg, public_jwk FROM agency_key WHERE status = 'active'`,
     );
-    await producer.send({
+    await send({
       topic: Topic.directory,
       messages: directory.agencies.map((a) => ({
         key: a.id,
@@ -194,7 +209,7 @@ export async function seedDemoWorld(
         }),
       })),
     });
-    await producer.send({
+    await send({
       topic: Topic.policies,
       messages: documents.map((d) => ({
         key: d.jurisdiction,
