@@ -222,12 +222,17 @@ export async function seedNamespace(): Promise<void> {
       if (!/already exists/.test(error.message)) throw error;
     });
   }
-  const child = runNode('dist/apps/migrate/src/main.js', ['--seed'], hubEnv());
-  let output = '';
-  child.stdout?.on('data', (c: Buffer) => (output += c.toString('utf8')));
-  child.stderr?.on('data', (c: Buffer) => (output += c.toString('utf8')));
-  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
-  if (code !== 0) throw new Error(`seeding failed (${code}): ${output.slice(-2000)}`);
+  // Idempotent: a broker that is still warming up gets a second and third try.
+  for (let attempt = 1; ; attempt++) {
+    const child = runNode('dist/apps/migrate/src/main.js', ['--seed'], hubEnv());
+    let output = '';
+    child.stdout?.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    child.stderr?.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+    if (code === 0) return;
+    if (attempt >= 3) throw new Error(`seeding failed (${code}): ${output.slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
 }
 
 /** Drops this test file's own database (only when isolated-namespace.ts made one). */
