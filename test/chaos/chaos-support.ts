@@ -98,6 +98,24 @@ export async function createNamespaceTopics(
   agencies: readonly string[],
   submissionPartitions = 4,
 ): Promise<void> {
+  // A broker that has just started may answer "does not host this topic-partition"
+  // while new topics settle; creation is idempotent (existing ones are skipped).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createNamespaceTopicsOnce(topics, agencies, submissionPartitions);
+    } catch (error) {
+      if (attempt >= 10 || !/does not host this topic-partition|leader/i.test(String(error)))
+        throw error;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
+}
+
+async function createNamespaceTopicsOnce(
+  topics: NamespaceTopics,
+  agencies: readonly string[],
+  submissionPartitions: number,
+): Promise<void> {
   const kafka = kafkaClient(`ns-admin-${topics.namespace}`);
   const admin = kafka.admin();
   await admin.connect();
