@@ -86,7 +86,8 @@ async function main(): Promise<void> {
   const worker = new TransactionalProcessor(kafka, {
     groupId: groupId('liaison-policy'),
     inputTopic: Topic.submissions,
-    transactionalId: `liaison-policy-${config.policy.workerId}`,
+    // Per input partition, the same for every instance: the owner fences the previous one.
+    transactionalId: groupId('liaison-policy'),
     sessionTimeoutMs: Number(process.env.POLICY_SESSION_TIMEOUT_MS ?? 10000),
     transform: (records) => processor.transform(records),
     onCommitted: (inputs) => processed.inc(inputs),

@@ -3,7 +3,8 @@
  * outputs (feed deliveries, decisions, dead letters) and the consumed offsets are
  * written in ONE Kafka transaction. A crash before commit aborts everything, so
  * read_committed readers see each output once. After an ambiguous transaction
- * error the producer is re-created (new epoch), which aborts whatever was open.
+ * error the partition's producer is re-created (new epoch), which aborts whatever
+ * was open.
  */
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { headersOf } from './typed-consumer';
@@ -91,9 +92,20 @@ export function splitIntoSends(
   return sends;
 }
 
+/**
+ * One transactional producer per input partition, with a transactional id
+ * derived from the partition (`<id>-<topic>-<partition>`), shared by every worker
+ * instance. Whoever owns a partition initialises that producer before its first
+ * slice, which fences the previous owner (a crashed or paused zombie) and
+ * completes its open transaction; the owner then re-reads the committed offset
+ * and skips what the previous owner already committed. This is the pre-KIP-447
+ * exactly-once pattern, which kafkajs supports.
+ */
 export class TransactionalProcessor {
   private consumer: Consumer | undefined;
-  private producer: Producer | undefined;
+  private readonly producers = new Map<number, Producer>();
+  /** Partitions whose producer was just (re)initialised: their committed offset must be re-read. */
+  private readonly fenced = new Set<number>();
   private stopping = false;
 
   constructor(
@@ -101,27 +113,45 @@ export class TransactionalProcessor {
     private readonly options: TransactionalProcessorOptions,
   ) {}
 
-  private newProducer(): Producer {
-    return this.kafka.producer({
-      transactionalId: this.options.transactionalId,
+  private async producerFor(topic: string, partition: number): Promise<Producer> {
+    const existing = this.producers.get(partition);
+    if (existing) return existing;
+    const producer = this.kafka.producer({
+      transactionalId: `${this.options.transactionalId}-${topic}-${partition}`,
       idempotent: true,
       maxInFlightRequests: 1,
       transactionTimeout: this.options.transactionTimeoutMs ?? 30000,
       allowAutoTopicCreation: false,
     });
+    await producer.connect();
+    this.producers.set(partition, producer);
+    this.fenced.add(partition);
+    return producer;
   }
 
-  private async resetProducer(): Promise<void> {
-    const old = this.producer;
-    this.producer = undefined;
+  private async dropProducer(partition: number): Promise<void> {
+    const old = this.producers.get(partition);
+    this.producers.delete(partition);
     if (old) await old.disconnect().catch(() => undefined);
-    const fresh = this.newProducer();
-    await fresh.connect();
-    this.producer = fresh;
+  }
+
+  /** The group's committed offset for one partition, read after fencing the previous owner. */
+  private async committedOffset(topic: string, partition: number): Promise<bigint> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [topic] });
+      const entry = offsets
+        .find((t) => t.topic === topic)
+        ?.partitions.find((p) => p.partition === partition);
+      const value = entry ? BigInt(entry.offset) : -1n;
+      return value < 0n ? -1n : value;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
   async start(): Promise<void> {
-    await this.resetProducer();
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       readUncommitted: false,
@@ -143,7 +173,19 @@ export class TransactionalProcessor {
       partitionsConsumedConcurrently: 1,
       eachBatch: async (payload) => {
         const { batch } = payload;
-        const messages = batch.messages;
+        let messages = batch.messages;
+        await this.producerFor(batch.topic, batch.partition);
+        if (this.fenced.has(batch.partition)) {
+          // A previous owner may have committed more than this fetch knew about.
+          const committed = await this.committedOffset(batch.topic, batch.partition);
+          this.fenced.delete(batch.partition);
+          if (committed >= 0n) {
+            const skipped = messages.filter((m) => BigInt(m.offset) < committed);
+            messages = messages.filter((m) => BigInt(m.offset) >= committed);
+            const lastSkipped = skipped[skipped.length - 1];
+            if (lastSkipped) payload.resolveOffset(lastSkipped.offset);
+          }
+        }
         for (let start = 0; start < messages.length; start += slice) {
           if (!payload.isRunning() || payload.isStale() || this.stopping) return;
           const chunk = messages.slice(start, start + slice);
@@ -166,8 +208,7 @@ export class TransactionalProcessor {
     partition: number,
     lastOffset: string,
   ): Promise<void> {
-    const producer = this.producer;
-    if (!producer) throw new Error('transactional producer is not connected');
+    const producer = await this.producerFor(topic, partition);
     const sends = splitIntoSends(outputs, this.options.maxBytesPerSend ?? 512 * 1024);
     const txn = await producer.transaction();
     try {
@@ -182,8 +223,9 @@ export class TransactionalProcessor {
     } catch (error) {
       this.options.onError?.(error, 'transaction');
       await txn.abort().catch(() => undefined);
-      // The outcome may be ambiguous: start a new producer epoch before retrying.
-      await this.resetProducer();
+      // Ambiguous outcome, or fenced by a newer owner: drop this producer; the next
+      // batch re-initialises it (new epoch) and re-reads the committed offset.
+      await this.dropProducer(partition);
       throw error; // kafkajs re-fetches from the last committed offset
     }
   }
@@ -191,6 +233,6 @@ export class TransactionalProcessor {
   async stop(): Promise<void> {
     this.stopping = true;
     await this.consumer?.disconnect().catch(() => undefined);
-    await this.producer?.disconnect().catch(() => undefined);
+    for (const partition of [...this.producers.keys()]) await this.dropProducer(partition);
   }
 }
