@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Client } from 'pg';
 import { codecFor, type MessageKind, type Submission } from '@liaison/contracts';
+import { whileTopicsSettle } from '@liaison/kafka';
 import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
 import { signMessage } from '../../apps/cli/src/message-signing';
 import { DEMO_KEYS_DIR, ROOT } from '../support/hub-processes';
@@ -98,17 +99,8 @@ export async function createNamespaceTopics(
   agencies: readonly string[],
   submissionPartitions = 4,
 ): Promise<void> {
-  // A broker that has just started may answer "does not host this topic-partition"
-  // while new topics settle; creation is idempotent (existing ones are skipped).
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await createNamespaceTopicsOnce(topics, agencies, submissionPartitions);
-    } catch (error) {
-      if (attempt >= 10 || !/does not host this topic-partition|leader/i.test(String(error)))
-        throw error;
-      await new Promise((r) => setTimeout(r, 500 * attempt));
-    }
-  }
+  // Creation is idempotent (existing topics are skipped), so retry while a fresh broker settles.
+  await whileTopicsSettle(() => createNamespaceTopicsOnce(topics, agencies, submissionPartitions));
 }
 
 async function createNamespaceTopicsOnce(

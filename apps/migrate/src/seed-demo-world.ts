@@ -15,6 +15,7 @@ import {
   ensureTopics,
   feedTopicSpec,
   fixedTopicSpecs,
+  whileTopicsSettle,
   type TopicLayout,
 } from '@liaison/kafka';
 import type { Kafka } from 'kafkajs';
@@ -39,21 +40,6 @@ interface OperatorSeed {
 }
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
-
-/** A freshly started or busy broker may briefly not serve new topics yet: retry. */
-async function withRetries<T>(action: () => Promise<T>, attempts = 20): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await action();
-    } catch (error) {
-      const retriable =
-        (error as { retriable?: boolean }).retriable === true ||
-        /does not host this topic-partition|leader|coordinator/i.test(String(error));
-      if (!retriable || attempt >= attempts) throw error;
-      await new Promise((r) => setTimeout(r, 250 * attempt));
-    }
-  }
-}
 
 export interface SeedResult {
   readonly agencies: number;
@@ -160,22 +146,21 @@ export async function seedDemoWorld(
     }
   });
 
-  const created = await withRetries(() =>
-    ensureTopics(
-      kafka,
-      [
-        ...fixedTopicSpecs(options.layout),
-        ...directory.agencies.map((a) => feedTopicSpec(a.id, options.layout)),
-      ],
-      options.layout.replicationFactor,
-    ),
+  // ensureTopics already waits out a broker that is still settling.
+  const created = await ensureTopics(
+    kafka,
+    [
+      ...fixedTopicSpecs(options.layout),
+      ...directory.agencies.map((a) => feedTopicSpec(a.id, options.layout)),
+    ],
+    options.layout.replicationFactor,
   );
 
   // Tell running workers (hot reload) what the directory and policies now are.
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const send = (record: Parameters<typeof producer.send>[0]): Promise<unknown> =>
-    withRetries(() => producer.send(record));
+    whileTopicsSettle(() => producer.send(record));
 
   try {
     const directoryCodec = codecFor('DirectoryEvent');

@@ -3,19 +3,20 @@ import type { Kafka } from 'kafkajs';
 import type { TopicSpec } from './topics';
 
 /**
- * Right after creation a broker may still answer "does not host this
- * topic-partition" to the leader check; creating again is harmless (already
- * existing topics make createTopics answer false), so retry a few times.
+ * A broker that has just started, or that has just created a topic, may briefly
+ * answer "does not host this topic-partition" or "leader not available". Such
+ * errors are transient: retry the action with a growing pause.
  */
-async function createWithRetries(create: () => Promise<boolean>): Promise<void> {
+export async function whileTopicsSettle<T>(action: () => Promise<T>, attempts = 10): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await create();
-      return;
+      return await action();
     } catch (error) {
       const text = String(error);
-      if (/already exists/i.test(text)) return;
-      if (attempt >= 10 || !/does not host this topic-partition|leader/i.test(text)) throw error;
+      const transient =
+        (error as { retriable?: boolean }).retriable === true ||
+        /does not host this topic-partition|leader/i.test(text);
+      if (!transient || attempt >= attempts) throw error;
       await new Promise((r) => setTimeout(r, 300 * attempt));
     }
   }
@@ -32,7 +33,7 @@ export async function ensureTopics(
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.topic));
     if (missing.length === 0) return [];
-    await createWithRetries(() =>
+    await whileTopicsSettle(() =>
       admin.createTopics({
         waitForLeaders: true,
         topics: missing.map((s) => ({
