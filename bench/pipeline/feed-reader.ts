@@ -95,25 +95,25 @@ serve({
   },
 
   /**
-   * Arrival rate over [from, to): records between the 5th and 95th percentile of
-   * the range divided by the time between them (leaves out start-up and tail).
+   * Drain rate over [from, to): the records divided by the time from `since`
+   * (when the backlog started to be sent to a consumer already in its group) to
+   * the last arrival. Robust to bursts: several partitions commit their
+   * transactions at nearly the same moment.
    */
   rate(req: Request) {
     const a = arrivals(String(req.set));
     const from = Number(req.from);
     const to = Math.min(Number(req.to), a.times.length);
     const n = to - from;
-    if (n <= 1) return { records: n, perSec: 0, firstAt: 0, lastAt: 0 };
-    const lo = from + Math.floor(n * 0.05);
-    const hi = from + Math.ceil(n * 0.95) - 1;
-    const t0 = a.times[lo] ?? 0;
-    const t1 = a.times[hi] ?? 0;
+    const since = Number(req.since);
+    const lastAt = a.times[to - 1] ?? 0;
+    if (n <= 0 || !(lastAt > since)) return { records: n, perSec: 0, firstAt: 0, lastAt };
     return {
       records: n,
-      perSec: t1 > t0 ? (hi - lo) / ((t1 - t0) / 1000) : 0,
+      perSec: n / ((lastAt - since) / 1000),
       firstAt: a.times[from] ?? 0,
-      lastAt: a.times[to - 1] ?? 0,
-      windowMs: t1 - t0,
+      lastAt,
+      windowMs: lastAt - since,
     };
   },
 

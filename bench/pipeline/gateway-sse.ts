@@ -2,7 +2,8 @@
  * Gateway memory with many open Server-Sent-Event feeds: starts the real gateway
  * on the bench directory, opens `connections` GET /v1/feed/stream requests, each
  * with a fresh agency token of one of the bench recipients (tokens are single-use;
- * the stream stays open), and reads the gateway's RSS before and after.
+ * the stream stays open; every bench recipient receives a feed by then), and reads
+ * the gateway's RSS before and after.
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';

@@ -3,17 +3,23 @@
  * pre-encoded submissions and, for each, produces F records unchanged (one to
  * each of F feed topics, one partition each, as the hub's feed topics) plus one
  * to a decisions topic, as the hub writes F deliveries and one decision per
- * message. Same consumer settings, slice size (500) and per-partition order as
- * libs/kafka TransactionalProcessor. Transactional mode writes outputs and
+ * message. Same consumer settings, slice size (500), partitions consumed
+ * concurrently, one producer per input partition, retry back-off and split into
+ * produce calls as libs/kafka TransactionalProcessor. Transactional mode writes outputs and
  * offsets in one transaction per slice (like for like with the hub); the
  * non-transactional mode sends with acks=-1 and commits offsets after each slice.
  */
 import type { Consumer, Producer } from 'kafkajs';
-import { createKafkaClient } from '@liaison/kafka';
+import {
+  PARTITIONS_CONSUMED_CONCURRENTLY,
+  TRANSACTIONAL_RETRY,
+  createKafkaClient,
+  splitIntoSends,
+} from '@liaison/kafka';
 import { serve, type Request } from './common';
 
 let consumer: Consumer | undefined;
-let producer: Producer | undefined;
+const producers = new Map<number, Producer>();
 
 serve({
   async start(req: Request) {
@@ -27,17 +33,29 @@ serve({
       { brokers: req.brokers as string[], clientId: 'bench' },
       'passthrough',
     );
-    producer = transactional
-      ? kafka.producer({
-          transactionalId: String(req.transactionalId),
-          idempotent: true,
-          maxInFlightRequests: 1,
-          transactionTimeout: 30000,
-          allowAutoTopicCreation: false,
-        })
-      : kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    const p = producer;
-    await p.connect();
+    // Like the worker: one producer per input partition, so that partitions
+    // consumed concurrently each run their own transaction.
+    const producerFor = async (partition: number): Promise<Producer> => {
+      const existing = producers.get(partition);
+      if (existing) return existing;
+      const created = transactional
+        ? kafka.producer({
+            transactionalId: `${String(req.transactionalId)}-${partition}`,
+            idempotent: true,
+            maxInFlightRequests: 1,
+            transactionTimeout: 30000,
+            allowAutoTopicCreation: false,
+            retry: TRANSACTIONAL_RETRY,
+          })
+        : kafka.producer({
+            idempotent: true,
+            maxInFlightRequests: 1,
+            allowAutoTopicCreation: false,
+          });
+      producers.set(partition, created);
+      await created.connect();
+      return created;
+    };
     const c = kafka.consumer({
       groupId,
       readUncommitted: false,
@@ -56,7 +74,7 @@ serve({
     await c.run({
       autoCommit: !transactional,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
       eachBatch: async ({
         batch,
         resolveOffset,
@@ -66,20 +84,24 @@ serve({
         commitOffsetsIfNecessary,
       }) => {
         const messages = batch.messages;
+        const p = await producerFor(batch.partition);
         for (let start = 0; start < messages.length; start += slice) {
           if (!isRunning() || isStale()) return;
           const chunk = messages.slice(start, start + slice);
           const last = chunk[chunk.length - 1];
           if (!last) continue;
-          const out = chunk.map((m) => ({ key: m.key, value: m.value }));
-          const topicMessages = [
-            ...outputs.map((topic) => ({ topic, messages: out })),
-            { topic: decisions, messages: out },
-          ];
+          // The same records, split into produce calls exactly as the worker splits its outputs.
+          const records = chunk.map((m) => ({
+            key: m.key?.toString('utf8') ?? '',
+            value: m.value ?? Buffer.alloc(0),
+          }));
+          const sends = splitIntoSends(
+            [...outputs, decisions].flatMap((topic) => records.map((r) => ({ topic, ...r }))),
+          );
           if (transactional) {
             const txn = await p.transaction();
             try {
-              await txn.sendBatch({ acks: -1, topicMessages });
+              for (const topicMessages of sends) await txn.sendBatch({ acks: -1, topicMessages });
               await txn.sendOffsets({
                 consumerGroupId: groupId,
                 topics: [
@@ -98,7 +120,7 @@ serve({
             }
             resolveOffset(last.offset);
           } else {
-            await p.sendBatch({ acks: -1, topicMessages });
+            for (const topicMessages of sends) await p.sendBatch({ acks: -1, topicMessages });
             resolveOffset(last.offset);
             await commitOffsetsIfNecessary();
           }
@@ -111,7 +133,8 @@ serve({
 
   async stop() {
     await consumer?.disconnect().catch(() => undefined);
-    await producer?.disconnect().catch(() => undefined);
+    for (const p of producers.values()) await p.disconnect().catch(() => undefined);
+    producers.clear();
     return true;
   },
 });

@@ -29,6 +29,7 @@ import {
   ROOT,
   namesFor,
   sleep,
+  wallMs,
   writeFrames,
   type EncodedSubmission,
   type LatencySummary,
@@ -44,7 +45,14 @@ import {
   type MetricSample,
 } from './processes';
 import { summariseProfile, type ProfileSummary } from '../report/profile';
-import { BenchWorld, benchDir, benchKeys, recipientId, type BenchKeys } from './world';
+import {
+  BenchWorld,
+  MAX_RECIPIENTS,
+  benchDir,
+  benchKeys,
+  recipientId,
+  type BenchKeys,
+} from './world';
 import { measureGatewaySse, type GatewaySseResult } from './gateway-sse';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -52,19 +60,6 @@ process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 export const PARTITIONS = 4;
 const TOTAL_MESSAGES = 3000;
 const LATENCY_SECONDS = 5;
-/**
- * max.message.bytes of every bench topic. The hub's TransactionalProcessor sends a
- * whole 500-record slice in one sendBatch, and kafkajs puts everything for one
- * partition into one record batch: several MB for a feed topic under a backlog,
- * which the broker's default limit (1 MiB) refuses (the worker then crashes and
- * stalls; see docs/benchmarks.md). Raised here for the hub and the pass-through
- * alike so that the run measures anything; BENCH_TOPIC_MAX_MESSAGE_BYTES=0 keeps
- * the broker default and reproduces the failure.
- */
-export const TOPIC_MAX_MESSAGE_BYTES = Number(
-  process.env.BENCH_TOPIC_MAX_MESSAGE_BYTES ?? 64 * 1024 * 1024,
-);
-
 export interface PipelineOptions {
   readonly brokers: string[];
   readonly databaseUrl: string;
@@ -288,12 +283,7 @@ async function createTopics(admin: Admin, specs: { topic: string; partitions: nu
     topic: s.topic,
     numPartitions: s.partitions,
     replicationFactor: 1,
-    configEntries: [
-      { name: 'min.insync.replicas', value: '1' },
-      ...(TOPIC_MAX_MESSAGE_BYTES > 0
-        ? [{ name: 'max.message.bytes', value: String(TOPIC_MAX_MESSAGE_BYTES) }]
-        : []),
-    ],
+    configEntries: [{ name: 'min.insync.replicas', value: '1' }],
   }));
   // waitForLeaders can fail on a busy broker while metadata propagates: poll instead.
   await admin.createTopics({ waitForLeaders: false, topics });
@@ -310,6 +300,21 @@ async function createTopics(admin: Admin, specs: { topic: string; partitions: nu
     }
     if (Date.now() > deadline) throw new Error('bench topics have no leaders after 60 s');
     await sleep(250);
+  }
+}
+
+/** Input topic of the non-transactional pass-through. */
+const plainInput = (names: { submissions: string }): string => `${names.submissions}.plain`;
+
+/** Waits until a consumer group has joined (Stable, with members), so a backlog sent now is timed from its first record. */
+async function waitForStableGroup(admin: Admin, group: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { groups } = await admin.describeGroups([group]);
+    const g = groups[0];
+    if (g && g.state === 'Stable' && g.members.length > 0) return;
+    if (Date.now() > deadline) throw new Error(`consumer group ${group} did not become stable`);
+    await sleep(100);
   }
 }
 
@@ -441,12 +446,6 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     await loader.call('load', { file: framesFile, brokers });
     const verifyUs = await measureVerify(presigned.messages[0] as SignedMessage, keys);
     log(`Ed25519 verify (node:crypto, cached key): ${verifyUs.toFixed(1)} µs`);
-    if (TOPIC_MAX_MESSAGE_BYTES > 0) {
-      notes.push(
-        `Bench topics are created with max.message.bytes=${TOPIC_MAX_MESSAGE_BYTES} (hub and pass-through alike): ` +
-          'with the broker default (1 MiB) the worker crashes on a backlog (RecordBatch too large), see docs/benchmarks.md.',
-      );
-    }
     const fanOuts: FanOutResult[] = [];
     for (const fanOut of options.fanOuts) {
       fanOuts.push(await runFanOut(fanOut));
@@ -472,6 +471,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     if (options.gatewaySse) {
       log(`gateway with ${options.gatewaySse} open SSE feeds...`);
       try {
+        // Every bench recipient receives a feed (the subscriber role needs one), so
+        // the streams spread over all 200 agencies, 2-3 streams each.
+        await world.setFanOut(MAX_RECIPIENTS);
         gatewaySse = await measureGatewaySse({
           databaseUrl: world.url,
           brokers,
@@ -512,6 +514,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         { topic: hub.checkpoints, partitions: 1 },
         ...recipients.map((r) => ({ topic: hub.feed(r), partitions: 1 })),
         { topic: bl.submissions, partitions: PARTITIONS },
+        { topic: plainInput(bl), partitions: PARTITIONS },
         { topic: bl.decisions, partitions: PARTITIONS },
         ...recipients.map((r) => ({ topic: bl.feed(r), partitions: 1 })),
       ]);
@@ -541,8 +544,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           topics: { hub: recipients.map(hub.feed), bl: recipients.map(bl.feed) },
         });
 
-        // A. pass-through, transactional, backlog.
-        await loader.call('backlog', { brokers, topic: bl.submissions, from: 0, to: n });
+        // A. pass-through, transactional: consumer ready first, then the backlog arrives.
         txPass = new Helper('passthrough.js');
         const outputs = recipients.map(bl.feed);
         await txPass.call('start', {
@@ -554,22 +556,35 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           outputs,
           decisions: bl.decisions,
         });
+        await waitForStableGroup(admin, `${blNs}-tx`);
+        const aSince = wallMs();
+        await loader.call('backlog', { brokers, topic: bl.submissions, from: 0, to: n });
         await reader.call('waitFor', { set: 'bl', target: n * fanOut });
-        const a = await reader.call<RateReply>('rate', { set: 'bl', from: 0, to: n * fanOut });
+        const a = await reader.call<RateReply>('rate', {
+          set: 'bl',
+          from: 0,
+          to: n * fanOut,
+          since: aSince,
+        });
         const baselineTx = throughput(n, a.records, a.perSec, a.windowMs ?? 0, fanOut);
         log(`F=${fanOut} A pass-through (tx): ${Math.round(a.perSec)} records/s`);
 
-        // B. pass-through, non-transactional, the same records again under a new group.
+        // B. pass-through, non-transactional: the same backlog on an input topic of
+        // its own (the transactional pass-through keeps running for phase E).
         const plain = new Helper('passthrough.js');
+        let bSince = 0;
         try {
           await plain.call('start', {
             brokers,
             transactional: false,
             groupId: `${blNs}-plain`,
-            input: bl.submissions,
+            input: plainInput(bl),
             outputs,
             decisions: bl.decisions,
           });
+          await waitForStableGroup(admin, `${blNs}-plain`);
+          bSince = wallMs();
+          await loader.call('backlog', { brokers, topic: plainInput(bl), from: 0, to: n });
           await reader.call('waitFor', { set: 'bl', target: 2 * n * fanOut });
         } finally {
           await plain.call('stop').catch(() => undefined);
@@ -579,18 +594,21 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           set: 'bl',
           from: n * fanOut,
           to: 2 * n * fanOut,
+          since: bSince,
         });
         const baselineNonTx = throughput(n, b.records, b.perSec, b.windowMs ?? 0, fanOut);
         log(`F=${fanOut} B pass-through (no tx): ${Math.round(b.perSec)} records/s`);
 
-        // C. hub, backlog, worker started after the backlog is in place.
-        await loader.call('backlog', { brokers, topic: hub.submissions, from: 0, to: n });
+        // C. hub: worker (and audit app) ready and in its group, then the backlog arrives.
         const hubExpected = expected(0, n);
         worker = startWorker(world, brokers, hubNs);
         audit = startAudit(world, brokers, hubNs);
         await waitReady(worker);
         if (audit) await waitReady(audit);
+        await waitForStableGroup(admin, `${hubNs}.liaison-policy`);
         const scraper = new Scraper(worker.port, 200);
+        const cSince = wallMs();
+        await loader.call('backlog', { brokers, topic: hub.submissions, from: 0, to: n });
         const cWait = await reader.call<{ count: number }>('waitFor', {
           set: 'hub',
           target: hubExpected,
@@ -602,7 +620,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           );
           log(worker.output.join('').slice(-2000));
         }
-        const c = await reader.call<RateReply>('rate', { set: 'hub', from: 0, to: cWait.count });
+        const c = await reader.call<RateReply>('rate', {
+          set: 'hub',
+          from: 0,
+          to: cWait.count,
+          since: cSince,
+        });
         const hubT = throughput(n, c.records, c.perSec, c.windowMs ?? 0, avgPerMessage);
         const cpu = cpuPerMessage(cSamples, n);
         const targetUs = 50 + 2 * fanOut;

@@ -68,10 +68,12 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
     line('## Throughput (backlog drained at full speed)');
     line();
     line(
-      'Records counted on the F feed topics by a read_committed reader; rate between the 5th and ' +
-        '95th percentile of arrivals. Baseline: raw kafkajs pass-through, same submissions, same ' +
-        'topic layout (4-partition input, F single-partition feed topics + a decisions topic), same ' +
-        '500-record slices.',
+      'Records counted on the F feed topics by a read_committed reader, divided by the time from ' +
+        'the first backlog send (the consumer already in its group) to the last arrival. Baseline: ' +
+        'raw kafkajs pass-through, same submissions, same topic layout (4-partition input, F ' +
+        'single-partition feed topics + a decisions topic), same 500-record slices, partitions ' +
+        'consumed concurrently, one transactional producer per input partition and the same split ' +
+        'into produce calls.',
     );
     line();
     line(

@@ -82,6 +82,8 @@ export function invalidPaths(type: Type, value: unknown): string[] {
 
 class SingleObjectCodec<T> implements Codec<T> {
   private readonly header: Buffer;
+  /** Header + body of the record being encoded; grows to the largest record seen. */
+  private scratch: Buffer;
   private readonly writers = new Map<bigint, WriterEntry>();
 
   constructor(
@@ -91,6 +93,8 @@ class SingleObjectCodec<T> implements Codec<T> {
     const reader = avroType(name);
     const versions = schemaVersions(name);
     this.header = singleObjectHeader(versions[0]?.fingerprint ?? 0n);
+    this.scratch = Buffer.allocUnsafe(64 * 1024);
+    this.header.copy(this.scratch, 0);
     for (const v of versions) {
       if (this.writers.has(v.fingerprint)) continue; // a release identical to current
       const type = v.version === 'current' ? reader : avroTypeFor(v.json);
@@ -105,9 +109,19 @@ class SingleObjectCodec<T> implements Codec<T> {
 
   encode(value: T): Buffer {
     const type = avroType(this.name);
-    let body: Buffer;
+    let end: number;
     try {
-      body = type.toBuffer(value);
+      // One pass into a reused scratch buffer behind the header: avsc's toBuffer
+      // encodes anything over 1 KiB twice (once to learn the size), and a
+      // delivery or decision is several KiB.
+      end = type.encode(value, this.scratch, SINGLE_OBJECT_HEADER_BYTES);
+      if (end < 0 && this.scratch.length - end <= this.maxBytes) {
+        this.scratch = Buffer.allocUnsafe(
+          Math.max(this.scratch.length * 2, this.scratch.length - end),
+        );
+        this.header.copy(this.scratch, 0);
+        end = type.encode(value, this.scratch, SINGLE_OBJECT_HEADER_BYTES);
+      }
     } catch (error) {
       const errors = invalidPaths(type, value);
       throw codecError(
@@ -116,8 +130,8 @@ class SingleObjectCodec<T> implements Codec<T> {
         { schema: this.name, errors },
       );
     }
-    const size = SINGLE_OBJECT_HEADER_BYTES + body.length;
-    if (size > this.maxBytes) {
+    if (end < 0 || end > this.maxBytes) {
+      const size = end < 0 ? this.scratch.length - end : end;
       throw codecError(
         CodecErrorCode.tooLarge,
         `${this.name} of ${size} bytes exceeds ${this.maxBytes}`,
@@ -127,10 +141,7 @@ class SingleObjectCodec<T> implements Codec<T> {
         },
       );
     }
-    const out = Buffer.allocUnsafe(size);
-    this.header.copy(out, 0);
-    body.copy(out, SINGLE_OBJECT_HEADER_BYTES);
-    return out;
+    return Buffer.from(this.scratch.subarray(0, end));
   }
 
   decode(bytes: Buffer): T {

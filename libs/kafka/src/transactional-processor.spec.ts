@@ -6,33 +6,61 @@ const record = (topic: string, bytes: number, key = 'k'): OutputRecord => ({
   value: Buffer.alloc(bytes),
 });
 
+type Sends = ReturnType<typeof splitIntoSends>;
+
+const keysOf = (sends: Sends, topic: string): string[] =>
+  sends.flatMap((s) =>
+    s.filter((t) => t.topic === topic).flatMap((t) => t.messages.map((m) => m.key)),
+  );
+
+const bytesOf = (messages: { value: Buffer }[]): number =>
+  messages.reduce((n, m) => n + m.value.length, 0);
+
 describe('splitIntoSends', () => {
-  it('keeps every output, in order per topic, within the byte budget per send', () => {
-    const outputs = [
-      ...Array.from({ length: 300 }, (_, i) => record(`feed-${i % 7}`, 3000, `m${i}`)),
-      record('decisions', 200_000),
-    ];
-    const sends = splitIntoSends(outputs, 100_000);
-    expect(sends.length).toBeGreaterThan(5);
+  const outputs = [
+    ...Array.from({ length: 300 }, (_, i) => record(`feed-${i % 7}`, 3000, `m${i}`)),
+    record('decisions', 200_000, 'big'),
+    ...Array.from({ length: 40 }, (_, i) => record('decisions', 1000, `d${i}`)),
+  ];
+
+  it('keeps every output once, in order per topic', () => {
+    const sends = splitIntoSends(outputs, { perTopicBytes: 40_000, perSendBytes: 150_000 });
     const flattened = sends.flatMap((send) =>
       send.flatMap((t) => t.messages.map((m) => `${t.topic}/${m.key}`)),
     );
     expect(flattened.sort()).toEqual(outputs.map((o) => `${o.topic}/${o.key}`).sort());
-    for (const send of sends) {
-      const bytes = send.reduce(
-        (n, t) => n + t.messages.reduce((m, x) => m + x.value.length, 0),
-        0,
+    for (const topic of ['feed-0', 'feed-6', 'decisions']) {
+      expect(keysOf(sends, topic)).toEqual(
+        outputs.filter((o) => o.topic === topic).map((o) => o.key),
       );
-      // A single record larger than the budget travels alone.
-      expect(bytes <= 100_000 || send.flatMap((t) => t.messages).length === 1).toBe(true);
     }
-    const feed0 = sends.flatMap((s) =>
-      s.filter((t) => t.topic === 'feed-0').flatMap((t) => t.messages.map((m) => m.key)),
+  });
+
+  it('keeps each topic under its budget per call, and each call under the send budget', () => {
+    const sends = splitIntoSends(outputs, { perTopicBytes: 40_000, perSendBytes: 150_000 });
+    expect(sends.length).toBeGreaterThan(3);
+    for (const send of sends) {
+      const all = send.flatMap((t) => t.messages);
+      // A single record larger than a budget travels alone.
+      expect(bytesOf(all) <= 150_000 || all.length === 1).toBe(true);
+      for (const t of send) {
+        expect(bytesOf(t.messages) <= 40_000 || t.messages.length === 1).toBe(true);
+      }
+    }
+  });
+
+  it('uses as few calls as the budgets allow: one when everything fits', () => {
+    const small = outputs.filter((o) => o.key !== 'big');
+    expect(splitIntoSends(small, { perTopicBytes: 1 << 20, perSendBytes: 8 << 20 })).toHaveLength(
+      1,
     );
-    expect(feed0).toEqual(outputs.filter((o) => o.topic === 'feed-0').map((o) => o.key));
+    // 43 records of 3 KB per feed topic at 40 KB per topic: ceil(129 KB / 40 KB) = 4 calls.
+    expect(
+      splitIntoSends(small, { perTopicBytes: 40_000, perSendBytes: 8 << 20 }).length,
+    ).toBeLessThanOrEqual(4);
   });
 
   it('sends nothing for no outputs', () => {
-    expect(splitIntoSends([], 1000)).toEqual([]);
+    expect(splitIntoSends([])).toEqual([]);
   });
 });
