@@ -6,6 +6,7 @@
  * already exist are skipped BEFORE seqs are assigned, so a redelivered decision
  * never consumes a seq and the tree always equals the table.
  */
+import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Decision, RecipientOutcome } from '@liaison/contracts';
 import { ledgerLeafHash, MerkleAccumulator } from '@liaison/ledger';
@@ -21,11 +22,7 @@ import {
   type DeliveryContentDraft,
   type MessageContentDraft,
 } from './decision-records';
-
-/** Anything that runs a parameterised query: DataSource, EntityManager, QueryRunner. */
-export interface Queryable {
-  query(sql: string, parameters?: unknown[]): Promise<unknown>;
-}
+import { copyLedgerRows } from './ledger-copy';
 
 /** Key of the advisory lock only the ledger writer takes ("LIAISON1" as an int8). */
 export const LEDGER_WRITER_LOCK = 0x4c494149534f4e31n;
@@ -137,7 +134,11 @@ export class LedgerWriter {
       }
       let digestMismatches = 0;
       if (rows.length > 0) {
-        await insertLedgerRows(this.runner, rows);
+        // Seqs and leaves are assigned. Deliberately no conflict handling:
+        // redelivered rows were filtered out above, so a unique violation means a
+        // second writer without the lock, and it rolls the batch back rather than
+        // leaving a hole in the seqs.
+        await copyLedgerRows((await runner.connect()) as PoolClient, rows);
         const contents: MessageContentDraft[] = [];
         const deliveries: DeliveryContentDraft[] = [];
         const caseEvents: CaseEventDraft[] = [];
@@ -245,49 +246,4 @@ export class LedgerWriter {
       .catch(() => undefined);
     await this.runner.release();
   }
-}
-
-/**
- * One multi-row INSERT (unnest of column arrays) of rows whose seqs and leaves
- * are already assigned. Deliberately no ON CONFLICT: redelivered rows were
- * filtered out before seqs were assigned, so a conflict here means a second
- * writer without the lock; the unique violation rolls the batch back instead of
- * leaving a hole in the seqs.
- */
-export async function insertLedgerRows(
-  db: Queryable,
-  rows: readonly NewLedgerRow[],
-  table = 'share_ledger',
-): Promise<void> {
-  const col = <T>(pick: (r: NewLedgerRow) => T): T[] => rows.map(pick);
-  await db.query(
-    `INSERT INTO ${table} (seq, leaf_hash, message_id, kind, message_type, case_ref,
-       originator_agency, originator_jurisdiction, recipient_agency, recipient_jurisdiction,
-       decision, rules, disclosed_paths, withheld, policy_version, presentation_digest,
-       custodial, decided_at)
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::uuid[], $4::text[], $5::text[],
-       $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-       $12::jsonb[], $13::jsonb[], $14::jsonb[], $15::text[], $16::text[], $17::boolean[],
-       $18::timestamptz[])`,
-    [
-      col((r) => r.seq),
-      col((r) => r.leafHash),
-      col((r) => r.draft.messageId),
-      col((r) => r.draft.kind),
-      col((r) => r.draft.messageType),
-      col((r) => r.draft.caseRef),
-      col((r) => r.draft.originatorAgency),
-      col((r) => r.draft.originatorJurisdiction),
-      col((r) => r.draft.recipientAgency),
-      col((r) => r.draft.recipientJurisdiction),
-      col((r) => r.draft.decision),
-      col((r) => JSON.stringify(r.draft.rules)),
-      col((r) => JSON.stringify(r.draft.disclosedPaths)),
-      col((r) => JSON.stringify(r.draft.withheld)),
-      col((r) => r.draft.policyVersion),
-      col((r) => r.draft.presentationDigest),
-      col((r) => r.draft.custodial),
-      col((r) => r.draft.decidedAt),
-    ],
-  );
 }

@@ -1,4 +1,4 @@
-import { splitIntoSends, type OutputRecord } from './transactional-processor';
+import { sliceSize, splitIntoSends, type OutputRecord } from './transactional-processor';
 
 const record = (topic: string, bytes: number, key = 'k'): OutputRecord => ({
   topic,
@@ -62,5 +62,22 @@ describe('splitIntoSends', () => {
 
   it('sends nothing for no outputs', () => {
     expect(splitIntoSends([])).toEqual([]);
+  });
+});
+
+describe('sliceSize', () => {
+  it('takes the input budget while the fan-out is small', () => {
+    expect(sliceSize(500, 10_000, 6)).toBe(500);
+    expect(sliceSize(500, 10_000, 1)).toBe(500);
+  });
+
+  it('shrinks the slice so that its outputs fit the output budget', () => {
+    expect(sliceSize(500, 10_000, 201)).toBe(49);
+    expect(sliceSize(500, 10_000, 21)).toBe(476);
+  });
+
+  it('never goes below one input, whatever the fan-out, and tolerates no outputs', () => {
+    expect(sliceSize(500, 10_000, 50_000)).toBe(1);
+    expect(sliceSize(500, 10_000, 0)).toBe(500);
   });
 });

@@ -34,6 +34,12 @@ export interface TransactionalProcessorOptions {
   readonly sessionTimeoutMs?: number;
   /** Upper bound of input records handled in one transaction. */
   readonly maxRecordsPerTransaction?: number;
+  /**
+   * Upper bound of output records per transaction (default 10,000): with a large
+   * fan-out the slice shrinks so that a slice's outputs, held in memory until
+   * the commit, stay bounded (partitions are processed concurrently).
+   */
+  readonly maxOutputsPerTransaction?: number;
   readonly transactionTimeoutMs?: number;
   /** Must not throw for bad input: bad input becomes a dead-letter output. */
   readonly transform: (records: readonly InputRecord[]) => Promise<OutputRecord[]> | OutputRecord[];
@@ -139,6 +145,12 @@ export function splitIntoSends(
   );
 }
 
+/** Inputs in the next slice: as many as fit both budgets, given the latest fan-out seen. */
+export function sliceSize(maxInputs: number, maxOutputs: number, outputsPerInput: number): number {
+  const byOutputs = Math.floor(maxOutputs / Math.max(outputsPerInput, 1));
+  return Math.max(1, Math.min(maxInputs, byOutputs));
+}
+
 /**
  * One transactional producer per input partition, with a transactional id
  * derived from the partition (`<id>-<topic>-<partition>`), shared by every worker
@@ -154,6 +166,8 @@ export class TransactionalProcessor {
   /** Partitions whose producer was just (re)initialised: their committed offset must be re-read. */
   private readonly fenced = new Set<number>();
   private stopping = false;
+  /** Outputs per input of the latest slice: sizes the next one. */
+  private outputsPerInput = 1;
 
   constructor(
     private readonly kafka: Kafka,
@@ -214,7 +228,8 @@ export class TransactionalProcessor {
     });
     await consumer.connect();
     await consumer.subscribe({ topic: this.options.inputTopic, fromBeginning: true });
-    const slice = this.options.maxRecordsPerTransaction ?? 500;
+    const maxInputs = this.options.maxRecordsPerTransaction ?? 500;
+    const maxOutputs = this.options.maxOutputsPerTransaction ?? 10_000;
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -234,11 +249,14 @@ export class TransactionalProcessor {
             if (lastSkipped) payload.resolveOffset(lastSkipped.offset);
           }
         }
-        for (let start = 0; start < messages.length; start += slice) {
+        for (let start = 0; start < messages.length;) {
           if (!payload.isRunning() || payload.isStale() || this.stopping) return;
-          const chunk = messages.slice(start, start + slice);
+          const size = sliceSize(maxInputs, maxOutputs, this.outputsPerInput);
+          const chunk = messages.slice(start, start + size);
+          start += chunk.length;
           const inputs = chunk.map((m) => toInput(batch.topic, batch.partition, m));
           const outputs = await this.options.transform(inputs);
+          if (inputs.length > 0) this.outputsPerInput = outputs.length / inputs.length;
           const last = chunk[chunk.length - 1];
           if (!last) continue;
           await this.commitTransaction(outputs, batch.topic, batch.partition, last.offset);

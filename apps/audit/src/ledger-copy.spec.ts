@@ -1,0 +1,64 @@
+import { LEDGER_COLUMNS, copyText, ledgerCopyText } from './ledger-copy';
+import type { NewLedgerRow } from './ledger-writer';
+
+/** COPY text format, read back: the inverse of copyText for one field. */
+function unescape(field: string): string | null {
+  if (field === '\\N') return null;
+  return field.replace(/\\(.)/g, (_, c: string) =>
+    c === 'n' ? '\n' : c === 'r' ? '\r' : c === 't' ? '\t' : c,
+  );
+}
+
+const row = (seq: number, caseRef: string | null, policyVersion: string): NewLedgerRow => ({
+  seq,
+  leafHash: 'ab'.repeat(32),
+  draft: {
+    messageId: '5b0c2f4e-8a51-4c3e-9d7a-2f1e6b8c4a01',
+    kind: 'ALERT',
+    messageType: 'VICTIM_AT_RISK',
+    caseRef,
+    originatorAgency: 'nl-knp',
+    originatorJurisdiction: 'NL',
+    recipientAgency: 'de-bka',
+    recipientJurisdiction: 'DE',
+    decision: 'REDACTED',
+    rules: ['NL-DE-01'],
+    disclosedPaths: ['headline', 'subjects[0]'],
+    withheld: [{ path: 'subjects[0].identity', ruleId: 'NL-DE-01' }],
+    policyVersion,
+    presentationDigest: 'digest',
+    custodial: false,
+    decidedAt: '2026-11-23T08:00:00.000Z',
+  },
+});
+
+describe('COPY text of ledger rows', () => {
+  it('escapes backslash, tab, CR and LF, and writes null as \\N', () => {
+    expect(copyText(null)).toBe('\\N');
+    expect(copyText(true)).toBe('t');
+    expect(copyText(false)).toBe('f');
+    expect(copyText(42)).toBe('42');
+    expect(copyText('a\\b\tc\nd\re')).toBe('a\\\\b\\tc\\nd\\re');
+    expect(copyText('\\N')).toBe('\\\\N');
+  });
+
+  it('writes one line per row with every column, and reads back to the same values', () => {
+    const hostile = 'v1\twith\ttabs\nand a \\N newline';
+    const text = ledgerCopyText([row(1, null, hostile), row(2, 'NL-2025-0142', 'v2')]);
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toBe('');
+    const first = (lines[0] ?? '').split('\t');
+    expect(first).toHaveLength(LEDGER_COLUMNS.length);
+    const value = (column: (typeof LEDGER_COLUMNS)[number]): string | null =>
+      unescape(first[LEDGER_COLUMNS.indexOf(column)] ?? '');
+    expect(value('seq')).toBe('1');
+    expect(value('case_ref')).toBeNull();
+    expect(value('policy_version')).toBe(hostile);
+    expect(JSON.parse(value('withheld') ?? '')).toEqual([
+      { path: 'subjects[0].identity', ruleId: 'NL-DE-01' },
+    ]);
+    expect(value('custodial')).toBe('f');
+    expect(unescape((lines[1] ?? '').split('\t')[5] ?? '')).toBe('NL-2025-0142');
+  });
+});
