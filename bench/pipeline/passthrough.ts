@@ -3,7 +3,7 @@
  * pre-encoded submissions and, for each, produces F records unchanged (one to
  * each of F feed topics, one partition each, as the hub's feed topics) plus one
  * to a decisions topic, as the hub writes F deliveries and one decision per
- * message. Same consumer settings, slice size (500), partitions consumed
+ * message. Same consumer settings, slice size, partitions consumed
  * concurrently, one producer per input partition, retry back-off and split into
  * produce calls as libs/kafka TransactionalProcessor. Transactional mode writes outputs and
  * offsets in one transaction per slice (like for like with the hub); the
@@ -14,6 +14,7 @@ import {
   PARTITIONS_CONSUMED_CONCURRENTLY,
   TRANSACTIONAL_RETRY,
   createKafkaClient,
+  sliceSize,
   splitIntoSends,
 } from '@liaison/kafka';
 import { serve, type Request } from './common';
@@ -70,7 +71,8 @@ serve({
     });
     await c.connect();
     await c.subscribe({ topic: input, fromBeginning: true });
-    const slice = 500;
+    // The worker's slice: 500 inputs, fewer when the fan-out would exceed its output budget.
+    const slice = sliceSize(500, 10_000, outputs.length + 1);
     await c.run({
       autoCommit: !transactional,
       eachBatchAutoResolve: false,
