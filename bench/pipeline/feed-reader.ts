@@ -81,7 +81,7 @@ serve({
   async waitFor(req: Request) {
     const a = arrivals(String(req.set));
     const target = Number(req.target);
-    const stallMs = Number(req.stallMs ?? 15000);
+    const stallMs = Number(req.stallMs ?? 30000);
     let last = a.keys.length;
     let lastChange = Date.now();
     while (a.keys.length < target) {

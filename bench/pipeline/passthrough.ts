@@ -72,7 +72,7 @@ serve({
     await c.connect();
     await c.subscribe({ topic: input, fromBeginning: true });
     // The worker's slice: 500 inputs, fewer when the fan-out would exceed its output budget.
-    const slice = sliceSize(500, 10_000, outputs.length + 1);
+    const slice = sliceSize(500, 5_000, outputs.length + 1);
     await c.run({
       autoCommit: !transactional,
       eachBatchAutoResolve: false,

@@ -350,20 +350,18 @@ interface RateReply {
   windowMs?: number;
 }
 
-/** CPU seconds per processed message over the scrapes inside the 5%–95% window of the drain. */
+/** CPU seconds per message over the whole drain of the backlog. */
 function cpuPerMessage(samples: readonly MetricSample[], total: number) {
-  const inside = samples.filter((s) => s.processed >= total * 0.05 && s.processed <= total * 0.95);
-  const first = inside[0];
-  const last = inside[inside.length - 1];
-  if (!first || !last || last.processed <= first.processed) {
-    const a = samples.find((s) => s.processed > 0);
-    const b = samples[samples.length - 1];
-    if (!a || !b || b.processed <= a.processed) return { us: Number.NaN, samples: samples.length };
-    return { us: ((b.cpuSeconds - a.cpuSeconds) * 1e6) / (b.processed - a.processed), samples: 2 };
-  }
+  // From the scrape before the backlog was sent (worker idle, in its group) to the
+  // first scrape after every message was committed: all the work, attributed to
+  // all the messages. (A window on the processed counter misattributes CPU when
+  // partitions processed concurrently commit in bursts.)
+  const a = samples[0];
+  const b = samples.find((s) => s.processed >= total) ?? samples[samples.length - 1];
+  if (!a || !b || b.processed <= a.processed) return { us: Number.NaN, samples: samples.length };
   return {
-    us: ((last.cpuSeconds - first.cpuSeconds) * 1e6) / (last.processed - first.processed),
-    samples: inside.length,
+    us: ((b.cpuSeconds - a.cpuSeconds) * 1e6) / (b.processed - a.processed),
+    samples: samples.indexOf(b) + 1,
   };
 }
 

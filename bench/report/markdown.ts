@@ -114,7 +114,7 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
     line();
     line(
       `From the worker's own \`process_cpu_seconds_total\` and \`liaison_submissions_processed_total\` ` +
-        `(/metrics, scraped every 200 ms) over the middle 90% of the backlog drain, minus one Ed25519 ` +
+        `(/metrics, scraped every 200 ms) over the whole backlog drain (idle worker to last commit), minus one Ed25519 ` +
         `verification measured in this run (${n1(p.verifyEd25519Us)} µs, node:crypto, cached KeyObject).`,
     );
     line();

@@ -35,7 +35,7 @@ export interface TransactionalProcessorOptions {
   /** Upper bound of input records handled in one transaction. */
   readonly maxRecordsPerTransaction?: number;
   /**
-   * Upper bound of output records per transaction (default 10,000): with a large
+   * Upper bound of output records per transaction (default 5,000): with a large
    * fan-out the slice shrinks so that a slice's outputs, held in memory until
    * the commit, stay bounded (partitions are processed concurrently).
    */
@@ -145,6 +145,9 @@ export function splitIntoSends(
   );
 }
 
+/** Inputs in an instance's first slice, before any fan-out has been seen. */
+const PROBE_SLICE = 10;
+
 /** Inputs in the next slice: as many as fit both budgets, given the latest fan-out seen. */
 export function sliceSize(maxInputs: number, maxOutputs: number, outputsPerInput: number): number {
   const byOutputs = Math.floor(maxOutputs / Math.max(outputsPerInput, 1));
@@ -166,8 +169,12 @@ export class TransactionalProcessor {
   /** Partitions whose producer was just (re)initialised: their committed offset must be re-read. */
   private readonly fenced = new Set<number>();
   private stopping = false;
-  /** Outputs per input of the latest slice: sizes the next one. */
-  private outputsPerInput = 1;
+  /**
+   * Outputs per input of the latest slice: sizes the next one. Until a slice has
+   * been seen, assume a fan-out large enough that the first slice is a probe of
+   * about ten inputs (a large fan-out then commits its first outputs quickly).
+   */
+  private outputsPerInput = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly kafka: Kafka,
@@ -229,7 +236,7 @@ export class TransactionalProcessor {
     await consumer.connect();
     await consumer.subscribe({ topic: this.options.inputTopic, fromBeginning: true });
     const maxInputs = this.options.maxRecordsPerTransaction ?? 500;
-    const maxOutputs = this.options.maxOutputsPerTransaction ?? 10_000;
+    const maxOutputs = this.options.maxOutputsPerTransaction ?? 5_000;
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -251,7 +258,9 @@ export class TransactionalProcessor {
         }
         for (let start = 0; start < messages.length;) {
           if (!payload.isRunning() || payload.isStale() || this.stopping) return;
-          const size = sliceSize(maxInputs, maxOutputs, this.outputsPerInput);
+          const size = Number.isFinite(this.outputsPerInput)
+            ? sliceSize(maxInputs, maxOutputs, this.outputsPerInput)
+            : Math.min(maxInputs, PROBE_SLICE);
           const chunk = messages.slice(start, start + size);
           start += chunk.length;
           const inputs = chunk.map((m) => toInput(batch.topic, batch.partition, m));
