@@ -11,11 +11,12 @@
  */
 import type { Consumer, Producer } from 'kafkajs';
 import {
+  DEFAULT_SLICE_BUDGET,
   PARTITIONS_CONSUMED_CONCURRENTLY,
-  TRANSACTIONAL_RETRY,
   createKafkaClient,
   sliceSize,
   splitIntoSends,
+  transactionalProducerConfig,
 } from '@liaison/kafka';
 import { serve, type Request } from './common';
 
@@ -40,14 +41,7 @@ serve({
       const existing = producers.get(partition);
       if (existing) return existing;
       const created = transactional
-        ? kafka.producer({
-            transactionalId: `${String(req.transactionalId)}-${partition}`,
-            idempotent: true,
-            maxInFlightRequests: 1,
-            transactionTimeout: 30000,
-            allowAutoTopicCreation: false,
-            retry: TRANSACTIONAL_RETRY,
-          })
+        ? kafka.producer(transactionalProducerConfig(`${String(req.transactionalId)}-${partition}`))
         : kafka.producer({
             idempotent: true,
             maxInFlightRequests: 1,
@@ -71,8 +65,8 @@ serve({
     });
     await c.connect();
     await c.subscribe({ topic: input, fromBeginning: true });
-    // The worker's slice: 500 inputs, fewer when the fan-out would exceed its output budget.
-    const slice = sliceSize(500, 5_000, outputs.length + 1);
+    // The worker's slice for this fan-out (F feeds + 1 decision per input).
+    const slice = sliceSize(DEFAULT_SLICE_BUDGET, outputs.length + 1);
     await c.run({
       autoCommit: !transactional,
       eachBatchAutoResolve: false,

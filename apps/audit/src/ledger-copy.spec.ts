@@ -1,4 +1,5 @@
-import { LEDGER_COLUMNS, copyText, ledgerCopyText } from './ledger-copy';
+import { SHARE_LEDGER_WRITTEN_COLUMNS as LEDGER_COLUMNS } from '@liaison/ledger';
+import { copyText, ledgerCopyText } from './ledger-copy';
 import type { NewLedgerRow } from './ledger-writer';
 
 /** COPY text format, read back: the inverse of copyText for one field. */
@@ -38,6 +39,7 @@ describe('COPY text of ledger rows', () => {
     expect(copyText(true)).toBe('t');
     expect(copyText(false)).toBe('f');
     expect(copyText(42)).toBe('42');
+    expect(copyText(['a\tb'])).toBe('["a\\\\tb"]');
     expect(copyText('a\\b\tc\nd\re')).toBe('a\\\\b\\tc\\nd\\re');
     expect(copyText('\\N')).toBe('\\\\N');
   });

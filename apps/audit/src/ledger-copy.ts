@@ -1,76 +1,60 @@
 /**
  * Ledger rows into PostgreSQL by COPY FROM STDIN (text format): one stream per
  * batch instead of a statement with 18 array parameters, which the server then
- * unnests. The rows' columns are the ones the leaf hash covers, written as the
- * same text the parameterised INSERT sent, so a stored row re-hashes identically.
+ * unnests. Values are written as the text PostgreSQL parses into each column
+ * (JSON for jsonb, ISO-8601 for timestamptz), so a stored row re-hashes to its leaf.
  */
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { SHARE_LEDGER_WRITTEN_COLUMNS, type ShareLedgerDbRow } from '@liaison/ledger';
 import type { NewLedgerRow } from './ledger-writer';
 
-export const LEDGER_COLUMNS = [
-  'seq',
-  'leaf_hash',
-  'message_id',
-  'kind',
-  'message_type',
-  'case_ref',
-  'originator_agency',
-  'originator_jurisdiction',
-  'recipient_agency',
-  'recipient_jurisdiction',
-  'decision',
-  'rules',
-  'disclosed_paths',
-  'withheld',
-  'policy_version',
-  'presentation_digest',
-  'custodial',
-  'decided_at',
-] as const;
+type WrittenRow = Pick<ShareLedgerDbRow, (typeof SHARE_LEDGER_WRITTEN_COLUMNS)[number]>;
 
-const SPECIAL = /[\\\n\r\t]/;
-
-/** One value in COPY's text format: `\N` for null; backslash, tab, CR and LF escaped. */
-export function copyText(value: string | number | boolean | null): string {
+/**
+ * One value in COPY's text format: `\N` for null, arrays and objects as JSON;
+ * backslash, tab, CR and LF escaped.
+ */
+export function copyText(value: string | number | boolean | object | null): string {
   if (value === null) return '\\N';
   if (typeof value === 'boolean') return value ? 't' : 'f';
-  const text = String(value);
-  if (!SPECIAL.test(text)) return text;
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
   return text.replace(/[\\\n\r\t]/g, (c) =>
     c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t',
   );
 }
 
-/** The COPY text of ledger rows, one line each, columns in LEDGER_COLUMNS order. */
+function writtenRow({ seq, leafHash, draft: d }: NewLedgerRow): WrittenRow {
+  return {
+    seq,
+    leaf_hash: leafHash,
+    message_id: d.messageId,
+    kind: d.kind,
+    message_type: d.messageType,
+    case_ref: d.caseRef,
+    originator_agency: d.originatorAgency,
+    originator_jurisdiction: d.originatorJurisdiction,
+    recipient_agency: d.recipientAgency,
+    recipient_jurisdiction: d.recipientJurisdiction,
+    decision: d.decision,
+    rules: d.rules,
+    disclosed_paths: d.disclosedPaths,
+    withheld: d.withheld,
+    policy_version: d.policyVersion,
+    presentation_digest: d.presentationDigest,
+    custodial: d.custodial,
+    decided_at: d.decidedAt,
+  };
+}
+
+/** The COPY text of ledger rows, one line each, in SHARE_LEDGER_WRITTEN_COLUMNS order. */
 export function ledgerCopyText(rows: readonly NewLedgerRow[]): string {
   let out = '';
-  for (const { seq, leafHash, draft: d } of rows) {
-    out +=
-      [
-        seq,
-        leafHash,
-        d.messageId,
-        d.kind,
-        d.messageType,
-        d.caseRef,
-        d.originatorAgency,
-        d.originatorJurisdiction,
-        d.recipientAgency,
-        d.recipientJurisdiction,
-        d.decision,
-        JSON.stringify(d.rules),
-        JSON.stringify(d.disclosedPaths),
-        JSON.stringify(d.withheld),
-        d.policyVersion,
-        d.presentationDigest,
-        d.custodial,
-        d.decidedAt,
-      ]
-        .map(copyText)
-        .join('\t') + '\n';
+  for (const row of rows) {
+    const written = writtenRow(row);
+    out += SHARE_LEDGER_WRITTEN_COLUMNS.map((c) => copyText(written[c])).join('\t') + '\n';
   }
   return out;
 }
@@ -83,6 +67,7 @@ export async function copyLedgerRows(
 ): Promise<void> {
   if (rows.length === 0) return;
   if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
-  const sink = client.query(copyFrom(`COPY ${table} (${LEDGER_COLUMNS.join(', ')}) FROM STDIN`));
+  const columns = SHARE_LEDGER_WRITTEN_COLUMNS.join(', ');
+  const sink = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN`));
   await pipeline(Readable.from([ledgerCopyText(rows)]), sink);
 }

@@ -47,6 +47,8 @@ export class LedgerWriter {
 
   private constructor(
     private readonly runner: QueryRunner,
+    /** The runner's own pg connection (the session holding the lock), for COPY. */
+    private readonly connection: PoolClient,
     accumulator: MerkleAccumulator,
   ) {
     this.accumulator = accumulator;
@@ -55,7 +57,7 @@ export class LedgerWriter {
   /** Takes the writer lock (waits for it) and loads the tree from the table, once. */
   static async open(ds: DataSource, pageSize = 50_000): Promise<LedgerWriter> {
     const runner = ds.createQueryRunner();
-    await runner.connect();
+    const connection = (await runner.connect()) as PoolClient;
     try {
       await runner.query('SELECT pg_advisory_lock($1)', [LEDGER_WRITER_LOCK.toString()]);
       const accumulator = MerkleAccumulator.empty();
@@ -77,7 +79,7 @@ export class LedgerWriter {
         }
         if (page.length < pageSize) break;
       }
-      return new LedgerWriter(runner, accumulator);
+      return new LedgerWriter(runner, connection, accumulator);
     } catch (error) {
       await runner.release();
       throw error;
@@ -138,7 +140,7 @@ export class LedgerWriter {
         // redelivered rows were filtered out above, so a unique violation means a
         // second writer without the lock, and it rolls the batch back rather than
         // leaving a hole in the seqs.
-        await copyLedgerRows((await runner.connect()) as PoolClient, rows);
+        await copyLedgerRows(this.connection, rows);
         const contents: MessageContentDraft[] = [];
         const deliveries: DeliveryContentDraft[] = [];
         const caseEvents: CaseEventDraft[] = [];

@@ -66,18 +66,25 @@ describe('splitIntoSends', () => {
 });
 
 describe('sliceSize', () => {
+  const budget = { maxInputs: 500, maxOutputs: 10_000 };
+
+  it('starts with a probe of ten inputs before any fan-out has been seen', () => {
+    expect(sliceSize(budget, undefined)).toBe(10);
+    expect(sliceSize({ maxInputs: 4, maxOutputs: 10_000 }, undefined)).toBe(4);
+  });
+
   it('takes the input budget while the fan-out is small', () => {
-    expect(sliceSize(500, 10_000, 6)).toBe(500);
-    expect(sliceSize(500, 10_000, 1)).toBe(500);
+    expect(sliceSize(budget, 6)).toBe(500);
+    expect(sliceSize(budget, 1)).toBe(500);
   });
 
   it('shrinks the slice so that its outputs fit the output budget', () => {
-    expect(sliceSize(500, 10_000, 201)).toBe(49);
-    expect(sliceSize(500, 10_000, 21)).toBe(476);
+    expect(sliceSize(budget, 201)).toBe(49);
+    expect(sliceSize(budget, 21)).toBe(476);
   });
 
   it('never goes below one input, whatever the fan-out, and tolerates no outputs', () => {
-    expect(sliceSize(500, 10_000, 50_000)).toBe(1);
-    expect(sliceSize(500, 10_000, 0)).toBe(500);
+    expect(sliceSize(budget, 50_000)).toBe(1);
+    expect(sliceSize(budget, 0)).toBe(500);
   });
 });

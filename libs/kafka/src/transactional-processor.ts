@@ -6,7 +6,7 @@
  * error the partition's producer is re-created (new epoch), which aborts whatever
  * was open.
  */
-import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage, Producer, ProducerConfig } from 'kafkajs';
 import { headersOf } from './typed-consumer';
 
 export interface InputRecord {
@@ -59,7 +59,22 @@ export interface TransactionalProcessorOptions {
  * back-to-back transaction waited ~100 ms; the Java producer retries this case
  * after 20 ms for the same reason. Same total patience (~20 s) for real outages.
  */
-export const TRANSACTIONAL_RETRY = { initialRetryTime: 5, maxRetryTime: 5000, retries: 13 };
+const TRANSACTIONAL_RETRY = { initialRetryTime: 5, maxRetryTime: 5000, retries: 13 };
+
+/** Settings of every transactional producer: the worker's, and the bench baseline's. */
+export function transactionalProducerConfig(
+  transactionalId: string,
+  transactionTimeoutMs = 30000,
+): ProducerConfig {
+  return {
+    transactionalId,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    transactionTimeout: transactionTimeoutMs,
+    allowAutoTopicCreation: false,
+    retry: TRANSACTIONAL_RETRY,
+  };
+}
 
 /**
  * Input partitions processed at once by one instance. Each partition has its own
@@ -146,13 +161,26 @@ export function splitIntoSends(
   );
 }
 
+export interface SliceBudget {
+  readonly maxInputs: number;
+  readonly maxOutputs: number;
+}
+
+/** 500 inputs, and about 5,000 outputs held until the commit. */
+export const DEFAULT_SLICE_BUDGET: SliceBudget = { maxInputs: 500, maxOutputs: 5_000 };
+
 /** Inputs in an instance's first slice, before any fan-out has been seen. */
 const PROBE_SLICE = 10;
 
-/** Inputs in the next slice: as many as fit both budgets, given the latest fan-out seen. */
-export function sliceSize(maxInputs: number, maxOutputs: number, outputsPerInput: number): number {
-  const byOutputs = Math.floor(maxOutputs / Math.max(outputsPerInput, 1));
-  return Math.max(1, Math.min(maxInputs, byOutputs));
+/**
+ * Inputs in the next slice: as many as fit both budgets, given the outputs per
+ * input of the latest slice; before any (undefined), a probe of ten inputs, so a
+ * large fan-out commits its first outputs quickly.
+ */
+export function sliceSize(budget: SliceBudget, outputsPerInput: number | undefined): number {
+  if (outputsPerInput === undefined) return Math.min(budget.maxInputs, PROBE_SLICE);
+  const byOutputs = Math.floor(budget.maxOutputs / Math.max(outputsPerInput, 1));
+  return Math.max(1, Math.min(budget.maxInputs, byOutputs));
 }
 
 /**
@@ -170,12 +198,8 @@ export class TransactionalProcessor {
   /** Partitions whose producer was just (re)initialised: their committed offset must be re-read. */
   private readonly fenced = new Set<number>();
   private stopping = false;
-  /**
-   * Outputs per input of the latest slice: sizes the next one. Until a slice has
-   * been seen, assume a fan-out large enough that the first slice is a probe of
-   * about ten inputs (a large fan-out then commits its first outputs quickly).
-   */
-  private outputsPerInput = Number.POSITIVE_INFINITY;
+  /** Outputs per input of the latest slice: sizes the next one. */
+  private outputsPerInput: number | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -185,14 +209,12 @@ export class TransactionalProcessor {
   private async producerFor(topic: string, partition: number): Promise<Producer> {
     const existing = this.producers.get(partition);
     if (existing) return existing;
-    const producer = this.kafka.producer({
-      transactionalId: `${this.options.transactionalId}-${topic}-${partition}`,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: this.options.transactionTimeoutMs ?? 30000,
-      allowAutoTopicCreation: false,
-      retry: TRANSACTIONAL_RETRY,
-    });
+    const producer = this.kafka.producer(
+      transactionalProducerConfig(
+        `${this.options.transactionalId}-${topic}-${partition}`,
+        this.options.transactionTimeoutMs,
+      ),
+    );
     await producer.connect();
     this.producers.set(partition, producer);
     this.fenced.add(partition);
@@ -236,8 +258,10 @@ export class TransactionalProcessor {
     });
     await consumer.connect();
     await consumer.subscribe({ topic: this.options.inputTopic, fromBeginning: true });
-    const maxInputs = this.options.maxRecordsPerTransaction ?? 500;
-    const maxOutputs = this.options.maxOutputsPerTransaction ?? 5_000;
+    const budget: SliceBudget = {
+      maxInputs: this.options.maxRecordsPerTransaction ?? DEFAULT_SLICE_BUDGET.maxInputs,
+      maxOutputs: this.options.maxOutputsPerTransaction ?? DEFAULT_SLICE_BUDGET.maxOutputs,
+    };
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -259,10 +283,7 @@ export class TransactionalProcessor {
         }
         for (let start = 0; start < messages.length;) {
           if (!payload.isRunning() || payload.isStale() || this.stopping) return;
-          const size = Number.isFinite(this.outputsPerInput)
-            ? sliceSize(maxInputs, maxOutputs, this.outputsPerInput)
-            : Math.min(maxInputs, PROBE_SLICE);
-          const chunk = messages.slice(start, start + size);
+          const chunk = messages.slice(start, start + sliceSize(budget, this.outputsPerInput));
           start += chunk.length;
           const inputs = chunk.map((m) => toInput(batch.topic, batch.partition, m));
           const outputs = await this.options.transform(inputs);

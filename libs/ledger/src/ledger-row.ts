@@ -28,11 +28,30 @@ export interface ShareLedgerDbRow {
   readonly recorded_at?: Date | string;
 }
 
+/** The columns the ledger writer writes: the leaf's fields, its seq and its hash. */
+export const SHARE_LEDGER_WRITTEN_COLUMNS = [
+  'seq',
+  'leaf_hash',
+  'message_id',
+  'kind',
+  'message_type',
+  'case_ref',
+  'originator_agency',
+  'originator_jurisdiction',
+  'recipient_agency',
+  'recipient_jurisdiction',
+  'decision',
+  'rules',
+  'disclosed_paths',
+  'withheld',
+  'policy_version',
+  'presentation_digest',
+  'custodial',
+  'decided_at',
+] as const satisfies readonly (keyof ShareLedgerDbRow)[];
+
 /** Columns to select for a row the verifier can hash. */
-export const SHARE_LEDGER_COLUMNS =
-  'seq, leaf_hash, message_id, kind, message_type, case_ref, originator_agency, ' +
-  'originator_jurisdiction, recipient_agency, recipient_jurisdiction, decision, rules, ' +
-  'disclosed_paths, withheld, policy_version, presentation_digest, custodial, decided_at, recorded_at';
+export const SHARE_LEDGER_COLUMNS = [...SHARE_LEDGER_WRITTEN_COLUMNS, 'recorded_at'].join(', ');
 
 export function ledgerRowFromDb(row: ShareLedgerDbRow): LedgerRowRecord {
   return {

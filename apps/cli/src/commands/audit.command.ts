@@ -9,7 +9,7 @@
 import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { CommanderError, Option, type Command } from 'commander';
 import type { Jwks } from '@liaison/crypto';
-import type { TrustedCheckpoint } from '@liaison/ledger';
+import { csvHeader, csvLine, type AuditRecord, type TrustedCheckpoint } from '@liaison/ledger';
 import { HubClient } from '../hub-client';
 import { print, type OutputOptions } from '../output';
 import {
@@ -17,15 +17,12 @@ import {
   UsageError,
   auditQuery,
   checkOutPath,
-  csvHeader,
-  csvLine,
   justificationOf,
   pagePath,
   recordTable,
   wholeNumber,
   type AuditFilterOptions,
   type AuditPage,
-  type AuditRecord,
 } from './audit/audit-query';
 import {
   checkpointJwsOf,

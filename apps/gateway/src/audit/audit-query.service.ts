@@ -14,6 +14,7 @@ import {
   ledgerRowFromDb,
   readSdJwtClaims,
   trustCheckpoint,
+  type AuditRecord,
   type LedgerFinding,
   type ShareLedgerDbRow,
   type TrustedCheckpoint,
@@ -24,27 +25,6 @@ import type { AuditReader } from './audit-access';
 import type { RecordFilter } from './audit-filters';
 
 export const AUDIT_HUB_KEY = Symbol('AUDIT_HUB_KEY');
-
-export interface AuditRecord {
-  readonly seq: number;
-  readonly leafHash: string;
-  readonly messageId: string;
-  readonly kind: string;
-  readonly messageType: string;
-  readonly caseRef: string | null;
-  readonly direction: 'sent' | 'received' | null;
-  readonly originator: { agency: string; jurisdiction: string };
-  readonly recipient: { agency: string; jurisdiction: string };
-  readonly decision: string;
-  readonly rules: readonly string[];
-  readonly disclosedPaths: readonly string[];
-  readonly withheld: readonly { path: string; ruleId: string }[];
-  readonly policyVersion: string;
-  readonly presentationDigest: string | null;
-  readonly custodial: boolean;
-  readonly decidedAt: string;
-  readonly recordedAt: string | null;
-}
 
 interface CheckpointRow {
   tree_size: string;

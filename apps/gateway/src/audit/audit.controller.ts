@@ -8,6 +8,7 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError } from '@liaison/errors';
+import { csvHeader, csvLine } from '@liaison/ledger';
 import type { AuthenticatedRequest } from '../auth/auth-context';
 import { auditReaderOf, type AuditReader } from './audit-access';
 import {
@@ -19,7 +20,7 @@ import {
   timestamp,
   type RawQuery,
 } from './audit-filters';
-import { AuditQueryService, type AuditRecord } from './audit-query.service';
+import { AuditQueryService } from './audit-query.service';
 import { Roles } from '../auth/roles.decorator';
 
 const DAY_MS = 86_400_000;
@@ -27,58 +28,6 @@ const MAX_METRICS_DAYS = 366;
 
 function readerOf(req: AuthenticatedRequest): AuditReader {
   return auditReaderOf((req as Partial<AuthenticatedRequest>).auth, req.headers['x-justification']);
-}
-
-const CSV_COLUMNS = [
-  'seq',
-  'decidedAt',
-  'direction',
-  'messageId',
-  'kind',
-  'messageType',
-  'caseRef',
-  'originatorAgency',
-  'originatorJurisdiction',
-  'recipientAgency',
-  'recipientJurisdiction',
-  'decision',
-  'rules',
-  'disclosedPaths',
-  'withheld',
-  'policyVersion',
-  'presentationDigest',
-  'leafHash',
-] as const;
-
-/** RFC 4180 quoting; a leading = + - @ is neutralised so spreadsheets never run it. */
-export function csvField(value: string | number | boolean | null): string {
-  let text = value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function csvLine(r: AuditRecord): string {
-  const values: Record<(typeof CSV_COLUMNS)[number], string | number | boolean | null> = {
-    seq: r.seq,
-    decidedAt: r.decidedAt,
-    direction: r.direction,
-    messageId: r.messageId,
-    kind: r.kind,
-    messageType: r.messageType,
-    caseRef: r.caseRef,
-    originatorAgency: r.originator.agency,
-    originatorJurisdiction: r.originator.jurisdiction,
-    recipientAgency: r.recipient.agency,
-    recipientJurisdiction: r.recipient.jurisdiction,
-    decision: r.decision,
-    rules: r.rules.join(' '),
-    disclosedPaths: r.disclosedPaths.join(' '),
-    withheld: r.withheld.map((w) => `${w.path}:${w.ruleId}`).join(' '),
-    policyVersion: r.policyVersion,
-    presentationDigest: r.presentationDigest,
-    leafHash: r.leafHash,
-  };
-  return `${CSV_COLUMNS.map((c) => csvField(values[c])).join(',')}\r\n`;
 }
 
 // The gateway guard admits liaison and oversight officers; auditReaderOf scopes them.
@@ -111,7 +60,7 @@ export class AuditController {
     res.status(200);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', 'attachment; filename="liaison-audit.csv"');
-    res.write(`${CSV_COLUMNS.join(',')}\r\n`);
+    res.write(csvHeader());
     let cursor = filter.cursor;
     for (;;) {
       const page = await this.audit.records(reader, { ...filter, cursor });

@@ -1,10 +1,10 @@
 /**
  * Pure helpers for `liaison audit search|export`: turning command options into
  * the /v1/audit/records query (validated here first, so a typo is a usage error
- * before any request), the record shape the hub answers with, and its table and
- * CSV renderings (the CSV has the same columns and quoting as GET
- * /v1/audit/records.csv).
+ * before any request), and the table rendering of the records the hub answers
+ * with (their shape and CSV form are @liaison/ledger's, shared with the gateway).
  */
+import type { AuditRecord } from '@liaison/ledger';
 
 export class UsageError extends Error {}
 
@@ -18,27 +18,6 @@ export interface AuditFilterOptions {
   readonly decision?: string;
   readonly rule?: string;
   readonly messageType?: string;
-}
-
-export interface AuditRecord {
-  readonly seq: number;
-  readonly leafHash: string;
-  readonly messageId: string;
-  readonly kind: string;
-  readonly messageType: string;
-  readonly caseRef: string | null;
-  readonly direction: 'sent' | 'received' | null;
-  readonly originator: { readonly agency: string; readonly jurisdiction: string };
-  readonly recipient: { readonly agency: string; readonly jurisdiction: string };
-  readonly decision: 'FULL' | 'REDACTED' | 'DENIED';
-  readonly rules: readonly string[];
-  readonly disclosedPaths: readonly string[];
-  readonly withheld: readonly { readonly path: string; readonly ruleId: string }[];
-  readonly policyVersion: string;
-  readonly presentationDigest: string | null;
-  readonly custodial: boolean;
-  readonly decidedAt: string;
-  readonly recordedAt: string | null;
 }
 
 export interface AuditPage {
@@ -102,62 +81,6 @@ export function justificationOf(value: string | undefined): string {
     );
   if (/[\r\n\0]/.test(text)) throw new UsageError('--justification: one line of text');
   return text;
-}
-
-export const CSV_COLUMNS = [
-  'seq',
-  'decidedAt',
-  'direction',
-  'messageId',
-  'kind',
-  'messageType',
-  'caseRef',
-  'originatorAgency',
-  'originatorJurisdiction',
-  'recipientAgency',
-  'recipientJurisdiction',
-  'decision',
-  'rules',
-  'disclosedPaths',
-  'withheld',
-  'policyVersion',
-  'presentationDigest',
-  'leafHash',
-] as const;
-
-/** RFC 4180 quoting; a leading = + - @ is neutralised so spreadsheets never run it. */
-export function csvField(value: string | number | boolean | null): string {
-  let text = value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function csvHeader(): string {
-  return `${CSV_COLUMNS.join(',')}\r\n`;
-}
-
-export function csvLine(r: AuditRecord): string {
-  const values: Record<(typeof CSV_COLUMNS)[number], string | number | boolean | null> = {
-    seq: r.seq,
-    decidedAt: r.decidedAt,
-    direction: r.direction,
-    messageId: r.messageId,
-    kind: r.kind,
-    messageType: r.messageType,
-    caseRef: r.caseRef,
-    originatorAgency: r.originator.agency,
-    originatorJurisdiction: r.originator.jurisdiction,
-    recipientAgency: r.recipient.agency,
-    recipientJurisdiction: r.recipient.jurisdiction,
-    decision: r.decision,
-    rules: r.rules.join(' '),
-    disclosedPaths: r.disclosedPaths.join(' '),
-    withheld: r.withheld.map((w) => `${w.path}:${w.ruleId}`).join(' '),
-    policyVersion: r.policyVersion,
-    presentationDigest: r.presentationDigest,
-    leafHash: r.leafHash,
-  };
-  return `${CSV_COLUMNS.map((c) => csvField(values[c])).join(',')}\r\n`;
 }
 
 /** A fixed-width table for people: one line per record. */

@@ -11,17 +11,21 @@ import {
   signCheckpoint,
   type Jwks,
 } from '@liaison/crypto';
-import { MerkleAccumulator, ledgerLeafHash, ledgerLeafHashBytes } from '@liaison/ledger';
+import {
+  MerkleAccumulator,
+  csvField,
+  csvLine,
+  ledgerLeafHash,
+  ledgerLeafHashBytes,
+  type AuditRecord,
+} from '@liaison/ledger';
 import {
   UsageError,
   auditQuery,
   checkOutPath,
-  csvField,
-  csvLine,
   justificationOf,
   pagePath,
   recordTable,
-  type AuditRecord,
 } from './audit-query';
 import {
   checkpointJwsOf,

@@ -21,7 +21,7 @@ import {
   type LedgerRowRecord,
   type TrustedCheckpoint,
 } from '@liaison/ledger';
-import type { AuditRecord } from './audit-query';
+import type { AuditRecord } from '@liaison/ledger';
 
 export class VerificationInputError extends Error {}
 
