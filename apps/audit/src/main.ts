@@ -8,14 +8,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@liaison/config';
 import { codecFor } from '@liaison/contracts';
-import {
-  Topic,
-  TypedProducer,
-  createKafkaClient,
-  ensureTopics,
-  fixedTopicSpecs,
-  groupId,
-} from '@liaison/kafka';
+import { Topic, TypedProducer, groupId } from '@liaison/kafka';
 import { HubMetrics, createLogger } from '@liaison/observability';
 import { createDataSource } from '@liaison/persistence';
 import {
@@ -24,6 +17,8 @@ import {
   databaseCheck,
   kafkaCheck,
   onShutdown,
+  connectHubKafka,
+  topicLayoutOf,
 } from '@liaison/runtime';
 import { CheckpointPublisher } from './checkpoint-publisher';
 import { DecisionIngest } from './decision-ingest';
@@ -55,19 +50,8 @@ async function main(): Promise<void> {
     applicationName: 'liaison-audit',
   });
   await ds.initialize();
-  const kafka = createKafkaClient(
-    {
-      brokers: config.kafka.brokers,
-      clientId: config.kafka.clientId,
-      log: (level, message, extra) => log[level]({ kafka: extra }, message),
-    },
-    'audit',
-  );
-  const layout = {
-    partitions: config.kafka.topicPartitions,
-    replicationFactor: config.kafka.replicationFactor,
-  };
-  await ensureTopics(kafka, fixedTopicSpecs(layout), config.kafka.replicationFactor);
+  const kafka = await connectHubKafka(config, log, 'audit');
+  const layout = topicLayoutOf(config);
 
   const app = await NestFactory.create(
     AuditHealthModule.with([databaseCheck(ds), kafkaCheck(kafka)], metrics),

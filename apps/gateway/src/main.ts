@@ -10,13 +10,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadConfig } from '@liaison/config';
 import { codecFor } from '@liaison/contracts';
-import {
-  Topic,
-  TypedProducer,
-  createKafkaClient,
-  ensureTopics,
-  fixedTopicSpecs,
-} from '@liaison/kafka';
+import { Topic, TypedProducer } from '@liaison/kafka';
 import { HubMetrics, createLogger, withCorrelationId } from '@liaison/observability';
 import { ReplayStore, createDataSource } from '@liaison/persistence';
 import {
@@ -25,6 +19,7 @@ import {
   databaseCheck,
   kafkaCheck,
   onShutdown,
+  connectHubKafka,
 } from '@liaison/runtime';
 import { ConsoleSessions } from './auth/console-session';
 import { RateLimiter } from './auth/rate-limiter';
@@ -58,22 +53,7 @@ async function main(): Promise<void> {
     applicationName: 'liaison-gateway',
   });
   await ds.initialize();
-  const kafka = createKafkaClient(
-    {
-      brokers: config.kafka.brokers,
-      clientId: config.kafka.clientId,
-      log: (level, message, extra) => log[level]({ kafka: extra }, message),
-    },
-    'gateway',
-  );
-  await ensureTopics(
-    kafka,
-    fixedTopicSpecs({
-      partitions: config.kafka.topicPartitions,
-      replicationFactor: config.kafka.replicationFactor,
-    }),
-    config.kafka.replicationFactor,
-  );
+  const kafka = await connectHubKafka(config, log, 'gateway');
   const producer = new TypedProducer(kafka, Topic.submissions, codecFor('Submission'));
   await producer.connect();
 

@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import { loadConfig } from '@liaison/config';
+import { topicLayoutOf } from '@liaison/runtime';
 import { createKafkaClient } from '@liaison/kafka';
 import { createLogger } from '@liaison/observability';
 import { createDataSource, runMigrations } from '@liaison/persistence';
@@ -27,10 +28,7 @@ async function main(): Promise<void> {
       seedDir: process.env.LIAISON_SEED_DIR ?? path.join(root, 'deploy/seed'),
       agencyKeysDir: process.env.LIAISON_AGENCY_KEYS_DIR ?? path.join(root, '.local/demo-agencies'),
       hubKeysDir: config.hubKeysDir,
-      layout: {
-        partitions: config.kafka.topicPartitions,
-        replicationFactor: config.kafka.replicationFactor,
-      },
+      layout: topicLayoutOf(config),
     });
     log.info(result, 'demo world seeded');
   } finally {

@@ -9,15 +9,7 @@ import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { logLevel } from 'kafkajs';
 import { codecFor } from '@liaison/contracts';
 import { loadConfig } from '@liaison/config';
-import {
-  Topic,
-  TransactionalProcessor,
-  createKafkaClient,
-  ensureTopics,
-  fixedTopicSpecs,
-  groupId,
-  type Codec,
-} from '@liaison/kafka';
+import { Topic, TransactionalProcessor, groupId, type Codec } from '@liaison/kafka';
 import { HubMetrics, createLogger } from '@liaison/observability';
 import { ReplayStore, createDataSource } from '@liaison/persistence';
 import {
@@ -27,6 +19,7 @@ import {
   databaseCheck,
   kafkaCheck,
   onShutdown,
+  connectHubKafka,
 } from '@liaison/runtime';
 import { WorkerHealthModule } from './health.module';
 import type { SnapshotReloader } from './policy-reload.controller';
@@ -51,22 +44,7 @@ async function main(): Promise<void> {
     applicationName: 'liaison-policy',
   });
   await ds.initialize();
-  const kafka = createKafkaClient(
-    {
-      brokers: config.kafka.brokers,
-      clientId: config.kafka.clientId,
-      log: (level, message, extra) => log[level]({ kafka: extra }, message),
-    },
-    'policy',
-  );
-  await ensureTopics(
-    kafka,
-    fixedTopicSpecs({
-      partitions: config.kafka.topicPartitions,
-      replicationFactor: config.kafka.replicationFactor,
-    }),
-    config.kafka.replicationFactor,
-  );
+  const kafka = await connectHubKafka(config, log, 'policy');
 
   let snapshot: PolicySnapshot = await loadPolicySnapshot(ds);
   log.info(

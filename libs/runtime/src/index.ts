@@ -8,3 +8,4 @@ export * from './message-analysis';
 export * from './agency-key-files';
 export * from './public-route';
 export * from './avro-event.deserializer';
+export * from './hub-kafka';

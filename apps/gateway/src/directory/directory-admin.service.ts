@@ -13,6 +13,7 @@ import { Topic, ensureTopics, feedTopic, feedTopicSpec } from '@liaison/kafka';
 import { appendLeLog } from '@liaison/persistence';
 import { ACCREDITATIONS, AGENCY_KINDS, PURPOSES } from '@liaison/policy';
 import type { HubConfig } from '@liaison/config';
+import { topicLayoutOf } from '@liaison/runtime';
 import type { AuthContext } from '../auth/auth-context';
 import type { DirectoryCache } from '../directory-cache';
 import { CONFIG, DATA_SOURCE, DIRECTORY_CACHE, KAFKA } from '../tokens';
@@ -190,10 +191,7 @@ export class DirectoryAdmin {
         },
       ]);
     });
-    const layout = {
-      partitions: this.config.kafka.topicPartitions,
-      replicationFactor: this.config.kafka.replicationFactor,
-    };
+    const layout = topicLayoutOf(this.config);
     await ensureTopics(this.kafka, [feedTopicSpec(b.id, layout)], layout.replicationFactor);
     await this.announce(b.id);
     return { id: b.id, feedTopic: feedTopic(b.id) };
