@@ -1,14 +1,9 @@
 /** Who is calling, as established by the auth guard from a verified token. */
 import type { Request } from 'express';
+import type { OfficerRole } from '@liaison/crypto';
 
-export type Role =
-  | 'publisher'
-  | 'subscriber'
-  | 'liaison'
-  | 'policy-author'
-  | 'policy-approver'
-  | 'oversight'
-  | 'admin';
+/** The roles a token can carry (agency tokens: publisher/subscriber only). */
+export type Role = OfficerRole;
 
 export interface AuthContext {
   readonly agencyId: string;

@@ -5,7 +5,7 @@
  */
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { renderJwks, type Jwks } from '@liaison/crypto';
+import { OFFICER_ROLES, renderJwks, type Jwks } from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
 import type { AuthenticatedRequest } from '../auth/auth-context';
 import { Public, Roles } from '../auth/roles.decorator';
@@ -65,15 +65,7 @@ export class DirectoryController {
 
   @Get('v1/directory/agencies')
   @ApiBearerAuth()
-  @Roles(
-    'publisher',
-    'subscriber',
-    'liaison',
-    'policy-author',
-    'policy-approver',
-    'oversight',
-    'admin',
-  )
+  @Roles(...OFFICER_ROLES)
   @ApiOperation({ summary: 'Registered agencies' })
   async agencies(): Promise<unknown[]> {
     const dir = await this.directory.get();
@@ -93,15 +85,7 @@ export class DirectoryController {
 
   @Get('v1/directory/groups')
   @ApiBearerAuth()
-  @Roles(
-    'publisher',
-    'subscriber',
-    'liaison',
-    'policy-author',
-    'policy-approver',
-    'oversight',
-    'admin',
-  )
+  @Roles(...OFFICER_ROLES)
   @ApiOperation({ summary: 'Jurisdiction groups (EU, ASEAN, ...)' })
   async groups(): Promise<Record<string, readonly string[]>> {
     return (await this.directory.get()).policyDirectory.groups;
