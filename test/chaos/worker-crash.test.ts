@@ -61,6 +61,8 @@ jest.setTimeout(FULL_CHAOS ? 30 * 60_000 : 6 * 60_000);
 class Worker {
   app: StartedApp | undefined;
   starts = 0;
+  /** Fetches that returned already-committed submissions, which the worker skipped (its log). */
+  staleFetchesSkipped = 0;
 
   constructor(private readonly env: Record<string, string>) {}
 
@@ -97,6 +99,15 @@ class Worker {
     const exited = new Promise<void>((r) => app.process.once('exit', () => r()));
     app.process.kill(signal);
     await exited;
+    this.tally(app);
+  }
+
+  /** Counts the ended incarnation's log lines about skipped stale fetches. */
+  tally(app: StartedApp): void {
+    this.staleFetchesSkipped += app.output
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('already-committed submissions; skipped')).length;
   }
 }
 
@@ -255,6 +266,7 @@ describe('policy worker: exactly once under crashes', () => {
     }
     expect(lag).toBe(0n);
     await stopApp(primary.app, 'SIGTERM');
+    if (primary.app) primary.tally(primary.app);
     const processedMs = Date.now() - t0;
 
     // --- what read_committed readers see -------------------------------------------
@@ -353,6 +365,7 @@ describe('policy worker: exactly once under crashes', () => {
         `  disruptions: ${kills} SIGKILLs (${killsMidStream} after the incarnation had committed), ${
           primary.starts
         } worker starts${extras.length ? `; ${extras.join('; ')}` : ''}`,
+        `  stale fetches skipped by the worker: ${primary.staleFetchesSkipped}`,
         `  drained in ${processedMs} ms`,
         `  decisions: ${decisions.length} (${byMessage.size} messages)`,
         `  deliveries: ${deliveries.length} = entitled pairs ${entitled.size}; denied pairs ${denied.size}, none delivered`,

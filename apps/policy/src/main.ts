@@ -78,6 +78,11 @@ async function main(): Promise<void> {
       txErrors.inc();
       log.warn({ err: error, phase }, 'transaction aborted; retrying from committed offsets');
     },
+    onSkipped: (partition, records, committedOffset) =>
+      log.warn(
+        { partition, records, committedOffset },
+        'fetch returned already-committed submissions; skipped',
+      ),
   });
 
   const reloader: SnapshotReloader = {

@@ -6,7 +6,14 @@
  * error the partition's producer is re-created (new epoch), which aborts whatever
  * was open.
  */
-import type { Consumer, Kafka, KafkaMessage, Producer, ProducerConfig } from 'kafkajs';
+import type {
+  Consumer,
+  EachBatchPayload,
+  Kafka,
+  KafkaMessage,
+  Producer,
+  ProducerConfig,
+} from 'kafkajs';
 import { headersOf } from './typed-consumer';
 
 export interface InputRecord {
@@ -49,6 +56,8 @@ export interface TransactionalProcessorOptions {
   /** How outputs are split into produce calls inside a transaction (the broker caps a batch). */
   readonly sendBudget?: SendBudget;
   readonly onError?: (error: unknown, phase: 'transaction' | 'consumer') => void;
+  /** A fetch returned records already committed (a stale offset after a rebalance or a fence): they were skipped. */
+  readonly onSkipped?: (partition: number, records: number, committedOffset: string) => void;
 }
 
 /**
@@ -78,11 +87,10 @@ export function transactionalProducerConfig(
 
 /**
  * Input partitions processed at once by one instance. Each partition has its own
- * transactional producer, so more than one would let one partition's commit
- * round trips overlap another's transform; but with 4 the short chaos run found
- * messages decided twice after SIGKILLs (not yet explained), so it stays 1.
+ * transactional producer, so one partition's commit round trips overlap another's
+ * transform.
  */
-export const PARTITIONS_CONSUMED_CONCURRENTLY = 1;
+export const PARTITIONS_CONSUMED_CONCURRENTLY = 4;
 
 function toInput(topic: string, partition: number, m: KafkaMessage): InputRecord {
   return {
@@ -197,6 +205,15 @@ export class TransactionalProcessor {
   private readonly producers = new Map<number, Producer>();
   /** Partitions whose producer was just (re)initialised: their committed offset must be re-read. */
   private readonly fenced = new Set<number>();
+  /**
+   * Per partition, the next offset after the last transaction this instance
+   * committed. A rebalance re-fetches the group's committed offsets, and that
+   * fetch can still return the previous offset for a transaction whose commit has
+   * returned but whose markers are not yet written (kafkajs has no
+   * OffsetFetch require_stable): without this floor the slice would be
+   * processed twice by the same, unfenced producer.
+   */
+  private readonly position = new Map<number, bigint>();
   private stopping = false;
   /** Outputs per input of the latest slice: sizes the next one. */
   private outputsPerInput: number | undefined;
@@ -216,6 +233,12 @@ export class TransactionalProcessor {
       ),
     );
     await producer.connect();
+    // kafkajs registers the transactional id (InitProducerId, which fences the
+    // previous owner and completes or aborts its open transaction) only on the
+    // first transaction(), not on connect(). Do it now: the committed offset read
+    // next must already include the previous owner's last commit. An empty
+    // transaction's abort sends nothing to the broker.
+    await (await producer.transaction()).abort();
     this.producers.set(partition, producer);
     this.fenced.add(partition);
     return producer;
@@ -266,37 +289,45 @@ export class TransactionalProcessor {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
-      eachBatch: async (payload) => {
-        const { batch } = payload;
-        let messages = batch.messages;
-        await this.producerFor(batch.topic, batch.partition);
-        if (this.fenced.has(batch.partition)) {
-          // A previous owner may have committed more than this fetch knew about.
-          const committed = await this.committedOffset(batch.topic, batch.partition);
-          this.fenced.delete(batch.partition);
-          if (committed >= 0n) {
-            const skipped = messages.filter((m) => BigInt(m.offset) < committed);
-            messages = messages.filter((m) => BigInt(m.offset) >= committed);
-            const lastSkipped = skipped[skipped.length - 1];
-            if (lastSkipped) payload.resolveOffset(lastSkipped.offset);
-          }
-        }
-        for (let start = 0; start < messages.length;) {
-          if (!payload.isRunning() || payload.isStale() || this.stopping) return;
-          const chunk = messages.slice(start, start + sliceSize(budget, this.outputsPerInput));
-          start += chunk.length;
-          const inputs = chunk.map((m) => toInput(batch.topic, batch.partition, m));
-          const outputs = await this.options.transform(inputs);
-          if (inputs.length > 0) this.outputsPerInput = outputs.length / inputs.length;
-          const last = chunk[chunk.length - 1];
-          if (!last) continue;
-          await this.commitTransaction(outputs, batch.topic, batch.partition, last.offset);
-          payload.resolveOffset(last.offset);
-          this.options.onCommitted?.(inputs.length, outputs.length);
-          await payload.heartbeat();
-        }
-      },
+      eachBatch: (payload) => this.handleBatch(payload, budget),
     });
+  }
+
+  private async handleBatch(payload: EachBatchPayload, budget: SliceBudget): Promise<void> {
+    const { batch } = payload;
+    let messages = batch.messages;
+    await this.producerFor(batch.topic, batch.partition);
+    let floor = this.position.get(batch.partition) ?? -1n;
+    if (this.fenced.has(batch.partition)) {
+      // A previous owner may have committed more than this fetch knew about.
+      const committed = await this.committedOffset(batch.topic, batch.partition);
+      this.fenced.delete(batch.partition);
+      if (committed > floor) floor = committed;
+    }
+    if (floor >= 0n) {
+      const skipped = messages.filter((m) => BigInt(m.offset) < floor);
+      messages = messages.filter((m) => BigInt(m.offset) >= floor);
+      const lastSkipped = skipped[skipped.length - 1];
+      if (lastSkipped) {
+        payload.resolveOffset(lastSkipped.offset);
+        this.options.onSkipped?.(batch.partition, skipped.length, floor.toString());
+      }
+    }
+    for (let start = 0; start < messages.length;) {
+      if (!payload.isRunning() || payload.isStale() || this.stopping) return;
+      const chunk = messages.slice(start, start + sliceSize(budget, this.outputsPerInput));
+      start += chunk.length;
+      const inputs = chunk.map((m) => toInput(batch.topic, batch.partition, m));
+      const outputs = await this.options.transform(inputs);
+      if (inputs.length > 0) this.outputsPerInput = outputs.length / inputs.length;
+      const last = chunk[chunk.length - 1];
+      if (!last) continue;
+      await this.commitTransaction(outputs, batch.topic, batch.partition, last.offset);
+      this.position.set(batch.partition, BigInt(last.offset) + 1n);
+      payload.resolveOffset(last.offset);
+      this.options.onCommitted?.(inputs.length, outputs.length);
+      await payload.heartbeat();
+    }
   }
 
   private async commitTransaction(
