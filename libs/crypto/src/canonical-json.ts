@@ -19,7 +19,8 @@ export function canonicalJson(value: unknown): string {
       if (!Number.isFinite(value)) throw notCanonical('non-finite number');
       return JSON.stringify(value);
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
+      // Array.from, not map: a sparse array's holes are refused, not written as nothing.
+      if (Array.isArray(value)) return `[${Array.from(value, canonicalJson).join(',')}]`;
       const record = value as Record<string, unknown>;
       const members = Object.keys(record)
         .filter((key) => record[key] !== undefined)

@@ -5,6 +5,7 @@
  * reader agrees with the hub's SD-JWT verifier.
  */
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import {
   KeyDirectory,
   consistencyProof,
@@ -15,7 +16,13 @@ import {
   rootOf,
   verifySdJwt,
 } from '@liaison/crypto';
-import { ledgerLeafData, ledgerLeafHash, type LedgerLeaf } from './leaf';
+import {
+  canonicalLeafJson,
+  ledgerLeafData,
+  ledgerLeafHash,
+  type LedgerDecision,
+  type LedgerLeaf,
+} from './leaf';
 import {
   checkCheckpointConsistency,
   checkRowInclusion,
@@ -71,6 +78,39 @@ describe('ledger leaf', () => {
       .update(ledgerLeafData(leafAt(1)))
       .digest('hex');
     expect(ledgerLeafHash(leafAt(1))).toBe(expected);
+  });
+
+  it('writes exactly canonicalJson of the leaf, on the fast path and off it', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 24 });
+    const leaf = fc.record({
+      seq: fc.integer({ min: 1, max: 2 ** 40 }),
+      messageId: fc.uuid(),
+      kind: text,
+      messageType: text,
+      caseRef: fc.option(text, { nil: null }),
+      originatorAgency: text,
+      originatorJurisdiction: text,
+      recipientAgency: text,
+      recipientJurisdiction: text,
+      decision: fc.constantFrom<LedgerDecision>('FULL', 'REDACTED', 'DENIED'),
+      rules: fc.array(text, { maxLength: 5 }),
+      disclosedPaths: fc.array(text, { maxLength: 8 }),
+      withheld: fc.array(fc.record({ path: text, ruleId: text }), { maxLength: 5 }),
+      policyVersion: text,
+      presentationDigest: fc.option(text, { nil: null }),
+      custodial: fc.boolean(),
+      decidedAt: fc.date({ min: new Date(0), max: new Date(2 ** 42), noInvalidDate: true }),
+    });
+    fc.assert(
+      fc.property(leaf, (l: LedgerLeaf) => {
+        expect(ledgerLeafData(l).toString('utf8')).toBe(canonicalLeafJson(l));
+      }),
+      { numRuns: 300 },
+    );
+    // A sparse array is not a plain leaf: the general path refuses it rather than hash a hole.
+    const holes: string[] = ['eu-base'];
+    holes[2] = 'victim-guard';
+    expect(() => ledgerLeafData({ ...leafAt(1), rules: holes })).toThrow(/not JSON/);
   });
 
   it('normalises a Date and an ISO string to the same leaf', () => {
