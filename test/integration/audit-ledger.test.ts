@@ -113,6 +113,44 @@ describe('audit ledger writer', () => {
     expect(writer.head()).toEqual({ treeSize: stored.length, rootHash: root });
   });
 
+  it('takes a new session, the lock and the tree again after its connection is cut', async () => {
+    const before = writer.head();
+    let terminated: number | undefined;
+    // The server ends the writer's session, as a PostgreSQL restart does.
+    const admin = new Client({ connectionString: config.database.url });
+    await admin.connect();
+    try {
+      const holders = await admin.query<{ pid: number }>(
+        `SELECT l.pid FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+          WHERE l.locktype = 'advisory' AND l.granted AND d.datname = $1`,
+        [db.name],
+      );
+      expect(holders.rows).toHaveLength(1);
+      terminated = holders.rows[0]?.pid;
+      await admin.query('SELECT pg_terminate_backend($1)', [terminated]);
+    } finally {
+      await admin.end();
+    }
+    const decision = await makeDecision({ originator: ORIGIN, outcomes: OUTCOMES });
+    // A batch that still meets the dead session fails, and its consumer retries it
+    // (whether the first attempt sees the session dead depends on when pg reports it).
+    const retried = await writer.ingest([decision]).catch(() => writer.ingest([decision]));
+    expect(retried).toMatchObject({ rowsWritten: 3, treeSize: before.treeSize + 3 });
+    const lockHolder = await ds.query<{ pid: number }[]>(
+      `SELECT l.pid FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+        WHERE l.locktype = 'advisory' AND l.granted AND d.datname = $1`,
+      [db.name],
+    );
+    expect(lockHolder.map((h) => h.pid)).not.toContain(terminated);
+    expect(lockHolder).toHaveLength(1);
+    const stored = await rows();
+    expect(stored.map((r) => Number(r.seq))).toEqual(
+      Array.from({ length: before.treeSize + 3 }, (_, i) => i + 1),
+    );
+    const root = rootOf(stored.map((r) => Buffer.from(r.leaf_hash, 'hex'))).toString('hex');
+    expect(writer.head()).toEqual({ treeSize: stored.length, rootHash: root });
+  });
+
   it('stores the originator token and each presentation, rebuilt byte for byte', async () => {
     const decision = await makeDecision({ originator: ORIGIN, outcomes: OUTCOMES });
     await writer.ingest([decision]);

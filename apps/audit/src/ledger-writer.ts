@@ -41,21 +41,48 @@ export interface NewLedgerRow {
   readonly draft: ReturnType<typeof ledgerRowDraft>;
 }
 
+interface WriterSession {
+  readonly runner: QueryRunner;
+  /** The runner's own pg connection (the session holding the lock), for COPY. */
+  readonly connection: PoolClient;
+  readonly accumulator: MerkleAccumulator;
+}
+
+/** The database session is gone (server restarted, connection cut): open a new one. */
+export function isConnectionLost(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^(08|57P0)/.test(code)) return true;
+  if (error instanceof Error && error.name === 'QueryRunnerAlreadyReleasedError') return true;
+  return /Connection terminated|not queryable|ECONNRESET|ECONNREFUSED|EPIPE/i.test(
+    error instanceof Error ? error.message : String(error),
+  );
+}
+
 export class LedgerWriter {
-  private accumulator: MerkleAccumulator;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The last batch lost the session: the next one starts with a new session. */
+  private sessionLost = false;
 
   private constructor(
-    private readonly runner: QueryRunner,
-    /** The runner's own pg connection (the session holding the lock), for COPY. */
-    private readonly connection: PoolClient,
-    accumulator: MerkleAccumulator,
-  ) {
-    this.accumulator = accumulator;
+    private readonly ds: DataSource,
+    private readonly pageSize: number,
+    private session: WriterSession,
+  ) {}
+
+  private get runner(): QueryRunner {
+    return this.session.runner;
+  }
+
+  private get accumulator(): MerkleAccumulator {
+    return this.session.accumulator;
   }
 
   /** Takes the writer lock (waits for it) and loads the tree from the table, once. */
   static async open(ds: DataSource, pageSize = 50_000): Promise<LedgerWriter> {
+    return new LedgerWriter(ds, pageSize, await LedgerWriter.openSession(ds, pageSize));
+  }
+
+  private static async openSession(ds: DataSource, pageSize: number): Promise<WriterSession> {
     const runner = ds.createQueryRunner();
     const connection = (await runner.connect()) as PoolClient;
     try {
@@ -79,11 +106,22 @@ export class LedgerWriter {
         }
         if (page.length < pageSize) break;
       }
-      return new LedgerWriter(runner, connection, accumulator);
+      return { runner, connection, accumulator };
     } catch (error) {
       await runner.release();
       throw error;
     }
+  }
+
+  /**
+   * After a lost session (PostgreSQL restarted, connection cut): the lock went
+   * with it, so take it again on a new session and reload the tree from the
+   * table, which holds exactly the committed rows.
+   */
+  private async reopen(): Promise<void> {
+    await this.session.runner.release().catch(() => undefined);
+    this.session = await LedgerWriter.openSession(this.ds, this.pageSize);
+    this.sessionLost = false;
   }
 
   get treeSize(): number {
@@ -97,7 +135,16 @@ export class LedgerWriter {
 
   /** Serialised: one batch at a time on the locked session. */
   ingest(decisions: readonly Decision[]): Promise<IngestResult> {
-    const run = this.queue.then(() => this.ingestNow(decisions));
+    const run = this.queue.then(async () => {
+      // typeorm releases a runner whose connection emitted an error.
+      if (this.sessionLost || this.runner.isReleased) await this.reopen();
+      try {
+        return await this.ingestNow(decisions);
+      } catch (error) {
+        if (isConnectionLost(error)) this.sessionLost = true;
+        throw error;
+      }
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -140,7 +187,7 @@ export class LedgerWriter {
         // redelivered rows were filtered out above, so a unique violation means a
         // second writer without the lock, and it rolls the batch back rather than
         // leaving a hole in the seqs.
-        await copyLedgerRows(this.connection, rows);
+        await copyLedgerRows(this.session.connection, rows);
         const contents: MessageContentDraft[] = [];
         const deliveries: DeliveryContentDraft[] = [];
         const caseEvents: CaseEventDraft[] = [];
@@ -162,7 +209,7 @@ export class LedgerWriter {
         await appendLeLog(runner.manager, log);
       }
       await runner.commitTransaction();
-      this.accumulator = next;
+      this.session = { ...this.session, accumulator: next };
       return {
         decisions: decisions.length,
         rowsWritten: rows.length,
