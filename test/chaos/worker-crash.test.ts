@@ -211,6 +211,12 @@ describe('policy worker: exactly once under crashes', () => {
       await primary.start();
     }
     const extras: string[] = [];
+    /** When each disruption happened (ms since the start), to place a failure in time. */
+    const timeline: string[] = [`${Date.now() - t0} ms: ${kills} SIGKILLs done`];
+    const mark = (what: string): void => {
+      extras.push(what);
+      timeline.push(`${Date.now() - t0} ms: ${what}`);
+    };
     if (FULL_CHAOS) {
       // SIGSTOP past the session timeout while a twin (same transactional id) takes over.
       await primary.awaitProgress();
@@ -220,19 +226,19 @@ describe('policy worker: exactly once under crashes', () => {
       await twin.start();
       await sleep(SESSION_TIMEOUT_MS + 3000);
       primary.app?.process.kill('SIGCONT');
-      extras.push('SIGSTOP>session timeout + twin takeover + SIGCONT');
+      mark('SIGSTOP>session timeout + twin takeover + SIGCONT');
       await sleep(5000);
       // Two live instances with the same transactional id: they keep fencing each other;
       // correctness must hold regardless. Then the zombie is killed.
       await twin.awaitProgress();
       await twin.kill('SIGKILL');
-      extras.push('concurrent twin with the same transactional id');
+      mark('concurrent twin with the same transactional id');
       if (nextWave < waves) await sendWave(nextWave++);
       // Broker restart while the worker runs.
       execFileSync('bash', [path.join(ROOT, 'deploy/local/kafka/kafka.sh'), 'restart'], {
         stdio: 'inherit',
       });
-      extras.push('Kafka broker restart');
+      mark('Kafka broker restart');
       // PostgreSQL restart while the worker runs (replay store, snapshot reload).
       if (nextWave < waves) await sendWave(nextWave++);
       await primary.awaitProgress();
@@ -242,7 +248,7 @@ describe('policy worker: exactly once under crashes', () => {
         ['--skip-systemctl-redirect', cluster.split('\n')[0] ?? '', 'main', 'restart'],
         { stdio: 'inherit' },
       );
-      extras.push('PostgreSQL restart');
+      mark('PostgreSQL restart');
       if (primary.app?.process.exitCode !== null) await primary.start();
     }
     while (nextWave < waves) await sendWave(nextWave++);
@@ -274,9 +280,8 @@ describe('policy worker: exactly once under crashes', () => {
     const records = await readCommitted([...feedTopics, topics.decisions, topics.deadLetters], {
       idleMs: 8000,
     });
-    const decisions = records
-      .filter((r) => r.topic === topics.decisions)
-      .map((r) => decisionCodec.decode(r.value ?? Buffer.alloc(0)));
+    const decisionRecords = records.filter((r) => r.topic === topics.decisions);
+    const decisions = decisionRecords.map((r) => decisionCodec.decode(r.value ?? Buffer.alloc(0)));
     const deliveries = records
       .filter((r) => feedTopics.includes(r.topic))
       .map((r) => ({ topic: r.topic, d: deliveryCodec.decode(r.value ?? Buffer.alloc(0)) }));
@@ -289,6 +294,26 @@ describe('policy worker: exactly once under crashes', () => {
     const decisionCount = countBy(decisions, (d) => d.messageId);
     const missingDecisions = [...validIds].filter((id) => !decisionCount.has(id));
     const duplicateDecisions = [...decisionCount].filter(([, n]) => n > 1);
+    if (duplicateDecisions.length > 0) {
+      // Where the copies are (same transaction or not) and when they were decided.
+      const twice = new Set(duplicateDecisions.map(([id]) => id));
+      console.log(
+        [
+          `duplicate decisions (${duplicateDecisions.length}); disruptions:`,
+          ...timeline,
+          'copies (decisions partition:offset, decided at ms since start):',
+          ...decisions.flatMap((d, i) =>
+            twice.has(d.messageId)
+              ? [
+                  `${d.messageId} ${decisionRecords[i]?.partition}:${decisionRecords[i]?.offset} ${
+                    Date.parse(d.decidedAt) - t0
+                  } ms`,
+                ]
+              : [],
+          ),
+        ].join('\n'),
+      );
+    }
     const strayDecisions = [...decisionCount.keys()].filter((id) => !validIds.has(id));
     expect({
       missingDecisions: missingDecisions.length,

@@ -87,10 +87,13 @@ export function transactionalProducerConfig(
 
 /**
  * Input partitions processed at once by one instance. Each partition has its own
- * transactional producer, so one partition's commit round trips overlap another's
- * transform.
+ * transactional producer, so more than one would let one partition's commit
+ * round trips overlap another's transform. It stays 1: the full chaos run
+ * (SIGSTOP with a twin taking over, broker and PostgreSQL restarts) still
+ * finds a few messages decided twice now and then, at 1 and at 4, and the
+ * cause is not found yet (docs/reliability.md, open defect).
  */
-export const PARTITIONS_CONSUMED_CONCURRENTLY = 4;
+export const PARTITIONS_CONSUMED_CONCURRENTLY = 1;
 
 function toInput(topic: string, partition: number, m: KafkaMessage): InputRecord {
   return {
