@@ -130,6 +130,7 @@ async function runLedger(databaseUrl: string, runId: string): Promise<unknown> {
     log('ledger ingest benchmark (20000 rows)...');
     return await mod.runLedgerIngestBenchmark(url.toString(), 20_000);
   } catch (error) {
+    log(`ledger ingest benchmark failed: ${(error as Error).stack ?? String(error)}`);
     return { error: (error as Error).message };
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);

@@ -65,12 +65,8 @@ serve({
     });
     await c.connect();
     await c.subscribe({ topic: input, fromBeginning: true });
-    // The worker's slice rule for this fan-out (F feeds + 1 decision per input);
-    // copying takes no measurable transform time, so the time budget never binds.
-    const slice = sliceSize(DEFAULT_SLICE_BUDGET, {
-      outputsPerInput: outputs.length + 1,
-      transformMsPerInput: 0,
-    });
+    // The worker's slice for this fan-out (F feeds + 1 decision per input).
+    const slice = sliceSize(DEFAULT_SLICE_BUDGET, outputs.length + 1);
     await c.run({
       autoCommit: !transactional,
       eachBatchAutoResolve: false,

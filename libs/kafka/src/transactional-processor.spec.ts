@@ -66,35 +66,25 @@ describe('splitIntoSends', () => {
 });
 
 describe('sliceSize', () => {
-  const budget = { maxInputs: 500, maxOutputs: 10_000, maxTransformMs: 50 };
-  const seen = (outputsPerInput: number, transformMsPerInput = 0) => ({
-    outputsPerInput,
-    transformMsPerInput,
-  });
+  const budget = { maxInputs: 500, maxOutputs: 10_000 };
 
-  it('starts with a probe of ten inputs before any slice has been seen', () => {
+  it('starts with a probe of ten inputs before any fan-out has been seen', () => {
     expect(sliceSize(budget, undefined)).toBe(10);
-    expect(sliceSize({ ...budget, maxInputs: 4 }, undefined)).toBe(4);
+    expect(sliceSize({ maxInputs: 4, maxOutputs: 10_000 }, undefined)).toBe(4);
   });
 
-  it('takes the input budget while the fan-out is small and the transform cheap', () => {
-    expect(sliceSize(budget, seen(6))).toBe(500);
-    expect(sliceSize(budget, seen(1, 0.05))).toBe(500);
+  it('takes the input budget while the fan-out is small', () => {
+    expect(sliceSize(budget, 6)).toBe(500);
+    expect(sliceSize(budget, 1)).toBe(500);
   });
 
   it('shrinks the slice so that its outputs fit the output budget', () => {
-    expect(sliceSize(budget, seen(201))).toBe(49);
-    expect(sliceSize(budget, seen(21))).toBe(476);
-  });
-
-  it('shrinks the slice so that its transform fits the time budget', () => {
-    expect(sliceSize(budget, seen(6, 2.5))).toBe(20);
-    expect(sliceSize(budget, seen(21, 0.3))).toBe(166);
-    expect(sliceSize(budget, seen(201, 60))).toBe(1);
+    expect(sliceSize(budget, 201)).toBe(49);
+    expect(sliceSize(budget, 21)).toBe(476);
   });
 
   it('never goes below one input, whatever the fan-out, and tolerates no outputs', () => {
-    expect(sliceSize(budget, seen(50_000))).toBe(1);
-    expect(sliceSize(budget, seen(0))).toBe(500);
+    expect(sliceSize(budget, 50_000)).toBe(1);
+    expect(sliceSize(budget, 0)).toBe(500);
   });
 });

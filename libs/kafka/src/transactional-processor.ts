@@ -42,9 +42,9 @@ export interface TransactionalProcessorOptions {
   /** Upper bound of input records handled in one transaction. */
   readonly maxRecordsPerTransaction?: number;
   /**
-   * Upper bound of output records per transaction (default 5,000 divided by the
-   * partitions processed at once): with a large fan-out the slice shrinks so
-   * that the outputs held in memory until the commits stay bounded.
+   * Upper bound of output records per transaction (default 5,000): with a large
+   * fan-out the slice shrinks so that a slice's outputs, held in memory until
+   * the commit, stay bounded (partitions are processed concurrently).
    */
   readonly maxOutputsPerTransaction?: number;
   readonly transactionTimeoutMs?: number;
@@ -175,46 +175,23 @@ export function splitIntoSends(
 export interface SliceBudget {
   readonly maxInputs: number;
   readonly maxOutputs: number;
-  /**
-   * Transform time a slice may take. Nothing in a slice is visible before its
-   * commit, so a message's publish→feed latency includes the whole slice's
-   * transform: slices are cut to about this much work.
-   */
-  readonly maxTransformMs: number;
 }
 
-/** What the latest slice showed: sizes the next one. */
-export interface SliceObservation {
-  readonly outputsPerInput: number;
-  readonly transformMsPerInput: number;
-}
-
-/**
- * 500 inputs, about 5,000 outputs held until the commit by an instance across
- * the partitions it processes at once, and about 50 ms of transform per slice.
- */
-export const DEFAULT_SLICE_BUDGET: SliceBudget = {
-  maxInputs: 500,
-  maxOutputs: Math.floor(5_000 / PARTITIONS_CONSUMED_CONCURRENTLY),
-  maxTransformMs: 50,
-};
+/** 500 inputs, and about 5,000 outputs held until the commit. */
+export const DEFAULT_SLICE_BUDGET: SliceBudget = { maxInputs: 500, maxOutputs: 5_000 };
 
 /** Inputs in an instance's first slice, before any fan-out has been seen. */
 const PROBE_SLICE = 10;
 
 /**
- * Inputs in the next slice: as many as fit every budget, given the latest
- * slice's outputs and transform time per input; before any slice (undefined),
- * a probe of ten inputs, so a large fan-out commits its first outputs quickly.
+ * Inputs in the next slice: as many as fit both budgets, given the outputs per
+ * input of the latest slice; before any (undefined), a probe of ten inputs, so a
+ * large fan-out commits its first outputs quickly.
  */
-export function sliceSize(budget: SliceBudget, seen: SliceObservation | undefined): number {
-  if (seen === undefined) return Math.min(budget.maxInputs, PROBE_SLICE);
-  const byOutputs = Math.floor(budget.maxOutputs / Math.max(seen.outputsPerInput, 1));
-  const byTime =
-    seen.transformMsPerInput > 0
-      ? Math.floor(budget.maxTransformMs / seen.transformMsPerInput)
-      : budget.maxInputs;
-  return Math.max(1, Math.min(budget.maxInputs, byOutputs, byTime));
+export function sliceSize(budget: SliceBudget, outputsPerInput: number | undefined): number {
+  if (outputsPerInput === undefined) return Math.min(budget.maxInputs, PROBE_SLICE);
+  const byOutputs = Math.floor(budget.maxOutputs / Math.max(outputsPerInput, 1));
+  return Math.max(1, Math.min(budget.maxInputs, byOutputs));
 }
 
 /**
@@ -241,8 +218,8 @@ export class TransactionalProcessor {
    */
   private readonly position = new Map<number, bigint>();
   private stopping = false;
-  /** What the latest slice showed: sizes the next one. */
-  private seen: SliceObservation | undefined;
+  /** Outputs per input of the latest slice: sizes the next one. */
+  private outputsPerInput: number | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -310,7 +287,6 @@ export class TransactionalProcessor {
     const budget: SliceBudget = {
       maxInputs: this.options.maxRecordsPerTransaction ?? DEFAULT_SLICE_BUDGET.maxInputs,
       maxOutputs: this.options.maxOutputsPerTransaction ?? DEFAULT_SLICE_BUDGET.maxOutputs,
-      maxTransformMs: DEFAULT_SLICE_BUDGET.maxTransformMs,
     };
     await consumer.run({
       autoCommit: false,
@@ -342,17 +318,11 @@ export class TransactionalProcessor {
     }
     for (let start = 0; start < messages.length;) {
       if (!payload.isRunning() || payload.isStale() || this.stopping) return;
-      const chunk = messages.slice(start, start + sliceSize(budget, this.seen));
+      const chunk = messages.slice(start, start + sliceSize(budget, this.outputsPerInput));
       start += chunk.length;
       const inputs = chunk.map((m) => toInput(batch.topic, batch.partition, m));
-      const began = performance.now();
       const outputs = await this.options.transform(inputs);
-      if (inputs.length > 0) {
-        this.seen = {
-          outputsPerInput: outputs.length / inputs.length,
-          transformMsPerInput: (performance.now() - began) / inputs.length,
-        };
-      }
+      if (inputs.length > 0) this.outputsPerInput = outputs.length / inputs.length;
       const last = chunk[chunk.length - 1];
       if (!last) continue;
       await this.commitTransaction(outputs, batch.topic, batch.partition, last.offset);
