@@ -133,7 +133,11 @@ async function runLedger(databaseUrl: string, runId: string): Promise<unknown> {
     log(`ledger ingest benchmark failed: ${(error as Error).stack ?? String(error)}`);
     return { error: (error as Error).message };
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
+    // Not WITH (FORCE): terminating a session some pool still holds would crash
+    // the run on that pool's 'error' event; a database left behind is named in the log.
+    await admin
+      .query(`DROP DATABASE IF EXISTS "${name}"`)
+      .catch((error: unknown) => log(`could not drop ${name}: ${String(error)}`));
     await admin.end();
   }
 }
