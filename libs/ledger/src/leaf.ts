@@ -54,7 +54,7 @@ function isoOf(value: Date | string): string {
 
 function withheldPairs(withheld: readonly LedgerWithheld[]): boolean {
   for (let i = 0; i < withheld.length; i++) {
-    const w = withheld[i] as LedgerWithheld | undefined;
+    const w = withheld[i];
     if (!w || typeof w.path !== 'string' || typeof w.ruleId !== 'string') return false;
   }
   return true;
