@@ -8,7 +8,7 @@
 import type { Kafka } from 'kafkajs';
 import { codecFor, type Decision } from '@liaison/contracts';
 import { Topic, TypedConsumer, groupId, type ConsumedRecord } from '@liaison/kafka';
-import type { IngestResult, LedgerWriter } from './ledger-writer';
+import { isConnectionLost, type IngestResult, type LedgerWriter } from './ledger-writer';
 
 export const LEDGER_GROUP = 'liaison-audit-ledger';
 
@@ -73,9 +73,8 @@ export class DecisionIngest {
 
 /** Connection, resource and serialisation failures are retried; anything else is the decision's fault. */
 function isTransient(error: unknown): boolean {
+  if (isConnectionLost(error)) return true;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && /^(08|40|53|57|58)/.test(code)) return true;
-  return /connect|terminat|timeout|ECONN/i.test(
-    error instanceof Error ? error.message : String(error),
-  );
+  if (typeof code === 'string' && /^(40|53|57|58)/.test(code)) return true;
+  return /connect|timeout/i.test(error instanceof Error ? error.message : String(error));
 }

@@ -52,6 +52,12 @@ function isoOf(value: Date | string): string {
   return date.toISOString();
 }
 
+// Indexed loops, not every(): a sparse array's holes must fail the checks.
+function allStrings(values: readonly unknown[]): boolean {
+  for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'string') return false;
+  return true;
+}
+
 function withheldPairs(withheld: readonly LedgerWithheld[]): boolean {
   for (let i = 0; i < withheld.length; i++) {
     const w = withheld[i];
@@ -62,13 +68,8 @@ function withheldPairs(withheld: readonly LedgerWithheld[]): boolean {
 
 /** Every member of a leaf's canonical object is a JSON string, a boolean, null or a safe integer. */
 function isPlainLeaf(leaf: LedgerLeaf): boolean {
-  // Indexed loops, not every(): a sparse array's holes must fail the check.
-  const strings = (values: readonly unknown[]): boolean => {
-    for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'string') return false;
-    return true;
-  };
   return (
-    strings([
+    allStrings([
       leaf.messageId,
       leaf.kind,
       leaf.messageType,
@@ -83,9 +84,9 @@ function isPlainLeaf(leaf: LedgerLeaf): boolean {
     (leaf.presentationDigest === null || typeof leaf.presentationDigest === 'string') &&
     typeof leaf.custodial === 'boolean' &&
     Array.isArray(leaf.rules) &&
-    strings(leaf.rules) &&
+    allStrings(leaf.rules) &&
     Array.isArray(leaf.disclosedPaths) &&
-    strings(leaf.disclosedPaths) &&
+    allStrings(leaf.disclosedPaths) &&
     Array.isArray(leaf.withheld) &&
     withheldPairs(leaf.withheld)
   );
