@@ -5,3 +5,4 @@ export * from './topics';
 export * from './transactional-processor';
 export * from './typed-consumer';
 export * from './typed-producer';
+export * from './stable-offset-fetch';

@@ -14,6 +14,7 @@ import type {
   Producer,
   ProducerConfig,
 } from 'kafkajs';
+import { fetchStableOffset } from './stable-offset-fetch';
 import { headersOf } from './typed-consumer';
 
 export interface InputRecord {
@@ -253,20 +254,15 @@ export class TransactionalProcessor {
     if (old) await old.disconnect().catch(() => undefined);
   }
 
-  /** The group's committed offset for one partition, read after fencing the previous owner. */
-  private async committedOffset(topic: string, partition: number): Promise<bigint> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const offsets = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [topic] });
-      const entry = offsets
-        .find((t) => t.topic === topic)
-        ?.partitions.find((p) => p.partition === partition);
-      const value = entry ? BigInt(entry.offset) : -1n;
-      return value < 0n ? -1n : value;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+  /**
+   * The group's committed offset for one partition, read after fencing the
+   * previous owner, and read stable: a commit of that owner's that is still
+   * being completed is waited for, not missed (stable-offset-fetch.ts).
+   */
+  private committedOffset(topic: string, partition: number): Promise<bigint> {
+    return fetchStableOffset(this.kafka, this.options.groupId, topic, partition, {
+      timeoutMs: this.options.transactionTimeoutMs ?? 30000,
+    });
   }
 
   async start(): Promise<void> {
