@@ -45,6 +45,7 @@ import {
   type MetricSample,
 } from './processes';
 import { summariseProfile, type ProfileSummary } from '../report/profile';
+import { cpuBetween, cpuSnapshot, type CpuUse } from './cpu-accounting';
 import {
   BenchWorld,
   MAX_RECIPIENTS,
@@ -91,6 +92,8 @@ export interface FanOutResult {
     readonly targetUs: number;
     readonly samples: number;
   };
+  /** Whole-machine CPU of the backlog drains (A and C), by process role. */
+  readonly machineCpu: { readonly baselineTx: CpuUse; readonly hub: CpuUse };
   readonly offeredLoadPerSec: number;
   readonly hubLatency: LatencySummary;
   readonly baselineLatency: LatencySummary;
@@ -555,9 +558,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           decisions: bl.decisions,
         });
         await waitForStableGroup(admin, `${blNs}-tx`);
+        const aCpu = cpuSnapshot();
         const aSince = wallMs();
         await loader.call('backlog', { brokers, topic: bl.submissions, from: 0, to: n });
         await reader.call('waitFor', { set: 'bl', target: n * fanOut });
+        const baselineCpu = cpuBetween(aCpu, cpuSnapshot());
         const a = await reader.call<RateReply>('rate', {
           set: 'bl',
           from: 0,
@@ -605,12 +610,14 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         if (audit) await waitReady(audit);
         await waitForStableGroup(admin, `${hubNs}.liaison-policy`);
         const scraper = new Scraper(worker.port, 200);
+        const cCpu = cpuSnapshot();
         const cSince = wallMs();
         await loader.call('backlog', { brokers, topic: hub.submissions, from: 0, to: n });
         const cWait = await reader.call<{ count: number }>('waitFor', {
           set: 'hub',
           target: hubExpected,
         });
+        const hubCpu = cpuBetween(cCpu, cpuSnapshot());
         const cSamples = await scraper.stop();
         if (cWait.count < hubExpected) {
           notes.push(
@@ -698,6 +705,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
             targetUs,
             samples: cpu.samples,
           },
+          machineCpu: { baselineTx: baselineCpu, hub: hubCpu },
           offeredLoadPerSec: offered,
           hubLatency,
           baselineLatency,

@@ -1,6 +1,8 @@
 /** The Markdown report: every figure next to its same-run baseline, as a ratio. */
 import type { BenchResults } from '../run-all';
 import { checkTargets, pipelineOf, ratio } from './targets';
+import { CPU_ROLES, type CpuUse } from '../pipeline/cpu-accounting';
+import type { ThroughputResult as ThroughputLike } from '../pipeline/pipeline-bench';
 
 const MB = 1024 * 1024;
 const n0 = (x: number): string =>
@@ -126,6 +128,35 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
         `| ${r.fanOut} | ${n0(c.cpuUsPerMessage)} µs | ${n1(p.verifyEd25519Us)} µs | ${n0(c.cpuUsPerMessageBeyondVerify)} µs | ` +
           `${c.targetUs} µs | ${r2(ratio(c.cpuUsPerMessageBeyondVerify, c.targetUs))} |`,
       );
+    }
+    line();
+    line('## Machine CPU per delivered record, by process');
+    line();
+    line(
+      'CPU seconds of every process on the machine (user + system, /proc) over the backlog drain, divided by ' +
+        'the records delivered to the feeds: the hub (phase C: worker, audit app with its ledger and feed store, ' +
+        'PostgreSQL, broker) against the transactional pass-through (phase A). Both share two cores with the ' +
+        "bench's load generator and reader, so the machine's total CPU per record bounds the throughput.",
+    );
+    line();
+    line(`| F | system | ${CPU_ROLES.join(' | ')} | machine | busy cores |`);
+    line(`|---|---|${CPU_ROLES.map(() => '---').join('|')}|---|---|`);
+    for (const r of p.fanOuts) {
+      if (!r.machineCpu) continue;
+      const rows: [string, CpuUse, ThroughputLike][] = [
+        ['pass-through (tx)', r.machineCpu.baselineTx, r.baselineTx],
+        ['hub', r.machineCpu.hub, r.hub],
+      ];
+      for (const [label, use, t] of rows) {
+        const per = (seconds: number): string =>
+          t.deliveries > 0 ? `${n0((seconds * 1e6) / t.deliveries)} µs` : '—';
+        const seconds = t.deliveriesPerSec > 0 ? t.deliveries / t.deliveriesPerSec : 0;
+        const busy = seconds > 0 ? use.machineSeconds / seconds : Number.NaN;
+        line(
+          `| ${r.fanOut} | ${label} | ${CPU_ROLES.map((role) => per(use.byRole[role])).join(' | ')} | ` +
+            `${per(use.machineSeconds)} | ${Number.isFinite(busy) ? busy.toFixed(2) : '—'} |`,
+        );
+      }
     }
     if (p.policyDecision) {
       line();

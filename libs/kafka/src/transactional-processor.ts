@@ -94,7 +94,7 @@ export function transactionalProducerConfig(
  * finds a few messages decided twice now and then, at 1 and at 4, and the
  * cause is not found yet (docs/reliability.md, open defect).
  */
-export const PARTITIONS_CONSUMED_CONCURRENTLY = 1;
+export const PARTITIONS_CONSUMED_CONCURRENTLY = 4;
 
 function toInput(topic: string, partition: number, m: KafkaMessage): InputRecord {
   return {
