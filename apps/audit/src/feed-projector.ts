@@ -112,7 +112,7 @@ export class FeedProjector {
       for (const [agency, records] of byAgency) {
         const inserted = await tx.query<unknown[]>(
           `INSERT INTO feed_entry (agency_id, message_id, kafka_offset, delivery)
-           SELECT $1, * FROM unnest($2::uuid[], $3::bigint[], $4::jsonb[])
+           SELECT $1, * FROM unnest($2::uuid[], $3::bigint[], $4::json[])
            ON CONFLICT (agency_id, kafka_offset) DO NOTHING
            RETURNING id`,
           [

@@ -1,5 +1,10 @@
 import { SHARE_LEDGER_WRITTEN_COLUMNS as LEDGER_COLUMNS } from '@liaison/ledger';
-import { copyText, ledgerCopyText } from './ledger-copy';
+import {
+  copyText,
+  DELIVERY_CONTENT_COLUMNS,
+  deliveryContentCopyText,
+  ledgerCopyText,
+} from './ledger-copy';
 import type { NewLedgerRow } from './ledger-writer';
 
 /** COPY text format, read back: the inverse of copyText for one field. */
@@ -62,5 +67,30 @@ describe('COPY text of ledger rows', () => {
     ]);
     expect(value('custodial')).toBe('f');
     expect(unescape((lines[1] ?? '').split('\t')[5] ?? '')).toBe('NL-2025-0142');
+  });
+});
+
+describe('COPY text of delivery content', () => {
+  it('writes one line per presentation in column order, reading back to the same values', () => {
+    const presentation = 'eyJhbGciOiJFZERTQSJ9.e30.c2ln~WyJzIiwiYSIsMV0~\\weird\ttab';
+    const text = deliveryContentCopyText([
+      {
+        messageId: '5b0c2f4e-8a51-4c3e-9d7a-2f1e6b8c4a01',
+        recipientAgency: 'de-bka',
+        presentation,
+        retainUntil: '2027-01-01T00:00:00.000Z',
+        digestMatches: true,
+      },
+    ]);
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(2);
+    const fields = (lines[0] ?? '').split('\t').map(unescape);
+    expect(fields).toEqual([
+      '5b0c2f4e-8a51-4c3e-9d7a-2f1e6b8c4a01',
+      'de-bka',
+      presentation,
+      '2027-01-01T00:00:00.000Z',
+    ]);
+    expect(fields).toHaveLength(DELIVERY_CONTENT_COLUMNS.length);
   });
 });

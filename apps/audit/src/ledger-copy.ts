@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { SHARE_LEDGER_WRITTEN_COLUMNS, type ShareLedgerDbRow } from '@liaison/ledger';
+import type { DeliveryContentDraft } from './decision-records';
 import type { NewLedgerRow } from './ledger-writer';
 
 type WrittenRow = Pick<ShareLedgerDbRow, (typeof SHARE_LEDGER_WRITTEN_COLUMNS)[number]>;
@@ -65,9 +66,51 @@ export async function copyLedgerRows(
   rows: readonly NewLedgerRow[],
   table = 'share_ledger',
 ): Promise<void> {
-  if (rows.length === 0) return;
+  await copyInto(client, table, SHARE_LEDGER_WRITTEN_COLUMNS, ledgerCopyText(rows));
+}
+
+export const DELIVERY_CONTENT_COLUMNS = [
+  'message_id',
+  'recipient_agency',
+  'presentation',
+  'retain_until',
+] as const;
+
+/** The COPY text of recipients' presentations, in DELIVERY_CONTENT_COLUMNS order. */
+export function deliveryContentCopyText(deliveries: readonly DeliveryContentDraft[]): string {
+  let out = '';
+  for (const d of deliveries) {
+    out += `${copyText(d.messageId)}\t${copyText(d.recipientAgency)}\t${copyText(d.presentation)}\t${copyText(d.retainUntil)}\n`;
+  }
+  return out;
+}
+
+/**
+ * COPY of recipients' presentations (inside the caller's transaction). Only for
+ * deliveries whose ledger rows are new in the same transaction: a presentation
+ * is written with its ledger row and never again, so, as for the ledger, a
+ * unique violation means a second writer and rolls the batch back.
+ */
+export async function copyDeliveryContent(
+  client: PoolClient,
+  deliveries: readonly DeliveryContentDraft[],
+): Promise<void> {
+  await copyInto(
+    client,
+    'delivery_content',
+    DELIVERY_CONTENT_COLUMNS,
+    deliveryContentCopyText(deliveries),
+  );
+}
+
+async function copyInto(
+  client: PoolClient,
+  table: string,
+  columns: readonly string[],
+  text: string,
+): Promise<void> {
+  if (text.length === 0) return;
   if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
-  const columns = SHARE_LEDGER_WRITTEN_COLUMNS.join(', ');
-  const sink = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN`));
-  await pipeline(Readable.from([ledgerCopyText(rows)]), sink);
+  const sink = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  await pipeline(Readable.from([text]), sink);
 }

@@ -22,7 +22,7 @@ import {
   type DeliveryContentDraft,
   type MessageContentDraft,
 } from './decision-records';
-import { copyLedgerRows } from './ledger-copy';
+import { copyDeliveryContent, copyLedgerRows } from './ledger-copy';
 
 /** Key of the advisory lock only the ledger writer takes ("LIAISON1" as an int8). */
 export const LEDGER_WRITER_LOCK = 0x4c494149534f4e31n;
@@ -256,19 +256,7 @@ export class LedgerWriter {
         ],
       );
     }
-    if (deliveries.length > 0) {
-      await this.runner.query(
-        `INSERT INTO delivery_content (message_id, recipient_agency, presentation, retain_until)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])
-         ON CONFLICT (message_id, recipient_agency) DO NOTHING`,
-        [
-          deliveries.map((d) => d.messageId),
-          deliveries.map((d) => d.recipientAgency),
-          deliveries.map((d) => d.presentation),
-          deliveries.map((d) => d.retainUntil),
-        ],
-      );
-    }
+    await copyDeliveryContent(this.session.connection, deliveries);
     if (caseEvents.length > 0) {
       await this.runner.query(
         `INSERT INTO case_event (message_id, originator_agency, jurisdiction, case_ref, notice_type, outcome, occurred_at)

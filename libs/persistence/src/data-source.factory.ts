@@ -7,8 +7,13 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { InitialSchema1732340000000 } from './migrations/1732340000000-initial-schema';
 import { ConsoleSession1732340100000 } from './migrations/1732340100000-console-session';
+import { ContentStorage1732340200000 } from './migrations/1732340200000-content-storage';
 
-export const MIGRATIONS = [InitialSchema1732340000000, ConsoleSession1732340100000];
+export const MIGRATIONS = [
+  InitialSchema1732340000000,
+  ConsoleSession1732340100000,
+  ContentStorage1732340200000,
+];
 
 export interface DataSourceSettings {
   readonly url: string;

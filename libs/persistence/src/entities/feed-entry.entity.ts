@@ -7,6 +7,6 @@ export class FeedEntryEntity {
   @Column('text', { name: 'agency_id' }) agencyId!: string;
   @Column('uuid', { name: 'message_id' }) messageId!: string;
   @Column('bigint', { name: 'kafka_offset' }) kafkaOffset!: string;
-  @Column('jsonb') delivery!: Record<string, unknown>;
+  @Column('json') delivery!: Record<string, unknown>;
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt!: Date;
 }
