@@ -423,6 +423,7 @@ function startAudit(
       KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
     },
     port,
+    process.env.EXP_AUDIT_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof/audit'] : [],
   );
 }
 

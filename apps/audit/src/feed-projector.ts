@@ -1,6 +1,6 @@
 /**
  * Projects every agency's feed topic (hub.feed.<agency>.v1, read_committed) into
- * feed_entry, whose bigserial id is the agency's feed cursor. Idempotent through
+ * feed_entry (each delivery checked, then stored as the record that arrived), whose bigserial id is the agency's feed cursor. Idempotent through
  * UNIQUE(agency_id, kafka_offset); after each committed batch it NOTIFYs
  * `liaison_feed` with the agency id so gateways streaming SSE wake up.
  * The set of topics follows the agency table (receives_feed); a directory event
@@ -110,16 +110,28 @@ export class FeedProjector {
     let total = 0;
     await this.ds.transaction(async (tx) => {
       for (const [agency, records] of byAgency) {
+        // Every record's bytes in one binary parameter, cut apart by the server: no
+        // JSON and no array literal of several KiB per delivery on either side.
+        const starts: number[] = [];
+        let at = 1;
+        for (const r of records) {
+          starts.push(at);
+          at += r.bytes.length;
+        }
         const inserted = await tx.query<unknown[]>(
-          `INSERT INTO feed_entry (agency_id, message_id, kafka_offset, delivery)
-           SELECT $1, * FROM unnest($2::uuid[], $3::bigint[], $4::json[])
+          `INSERT INTO feed_entry (agency_id, message_id, kafka_offset, record)
+           SELECT $1, x.message_id, x.kafka_offset, substring($4::bytea FROM x.start FOR x.length)
+           FROM unnest($2::uuid[], $3::bigint[], $5::int[], $6::int[])
+             AS x(message_id, kafka_offset, start, length)
            ON CONFLICT (agency_id, kafka_offset) DO NOTHING
            RETURNING id`,
           [
             agency,
             records.map((r) => r.value.messageId),
             records.map((r) => r.offset),
-            records.map((r) => JSON.stringify(r.value)),
+            Buffer.concat(records.map((r) => r.bytes)),
+            starts,
+            records.map((r) => r.bytes.length),
           ],
         );
         if (inserted.length > 0) {

@@ -11,6 +11,8 @@ export interface ConsumedRecord<T> {
   readonly offset: string;
   readonly key: string | null;
   readonly value: T;
+  /** The record's value as it arrived, before decoding. */
+  readonly bytes: Buffer;
   readonly headers: Readonly<Record<string, string>>;
   readonly timestamp: string;
 }
@@ -74,6 +76,7 @@ export class TypedConsumer<T> {
               offset: m.offset,
               key: m.key ? m.key.toString('utf8') : null,
               value: this.options.codec.decode(m.value),
+              bytes: m.value,
               headers: headersOf(m.headers),
               timestamp: m.timestamp,
             });

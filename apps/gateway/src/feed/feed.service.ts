@@ -6,11 +6,12 @@
  */
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { codecFor, type Delivery } from '@liaison/contracts';
 import { DomainError } from '@liaison/errors';
 import type { Logger } from '@liaison/observability';
 
 export interface FeedPage {
-  readonly entries: readonly { cursor: string; delivery: Record<string, unknown> }[];
+  readonly entries: readonly { cursor: string; delivery: Delivery }[];
   readonly nextCursor: string;
 }
 
@@ -35,6 +36,20 @@ export function parseLimit(raw: unknown, fallback = 100, max = 1000): number {
 
 type Waker = () => void;
 
+const deliveryCodec = codecFor('Delivery');
+
+/** A stored record, decoded (the audit app decoded it before storing it: this cannot fail unless the store was altered). */
+function deliveryOf(id: string, record: Buffer): Delivery {
+  try {
+    return deliveryCodec.decode(record);
+  } catch (error) {
+    // A server fault, not the reader's: answered as a 500 with an error id and logged.
+    throw new Error(
+      `feed entry ${id} does not decode: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
 export class FeedService {
   private readonly wakers = new Map<string, Set<Waker>>();
   private listener: Client | undefined;
@@ -47,12 +62,12 @@ export class FeedService {
   ) {}
 
   async page(agencyId: string, after: string, limit: number): Promise<FeedPage> {
-    const rows: { id: string; delivery: Record<string, unknown> }[] = await this.ds.query(
-      `SELECT id, delivery FROM feed_entry WHERE agency_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+    const rows: { id: string; record: Buffer }[] = await this.ds.query(
+      `SELECT id, record FROM feed_entry WHERE agency_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
       [agencyId, after, limit],
     );
     return {
-      entries: rows.map((r) => ({ cursor: String(r.id), delivery: r.delivery })),
+      entries: rows.map((r) => ({ cursor: String(r.id), delivery: deliveryOf(r.id, r.record) })),
       nextCursor: rows.length > 0 ? String(rows[rows.length - 1]?.id) : after,
     };
   }

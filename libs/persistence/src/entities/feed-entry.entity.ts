@@ -1,4 +1,4 @@
-/** A delivery as stored for an agency's feed; `id` is the feed cursor. */
+/** A delivery as stored for an agency's feed (its Kafka record, Avro); `id` is the feed cursor. */
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity({ name: 'feed_entry' })
@@ -7,6 +7,6 @@ export class FeedEntryEntity {
   @Column('text', { name: 'agency_id' }) agencyId!: string;
   @Column('uuid', { name: 'message_id' }) messageId!: string;
   @Column('bigint', { name: 'kafka_offset' }) kafkaOffset!: string;
-  @Column('json') delivery!: Record<string, unknown>;
+  @Column('bytea') record!: Buffer;
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt!: Date;
 }

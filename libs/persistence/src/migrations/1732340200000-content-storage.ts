@@ -1,18 +1,24 @@
 /**
- * Cheaper storage for the large content columns, written once per delivery:
- * feed_entry.delivery becomes `json` (kept as the text the gateway serves; it
- * is never queried inside, so building a jsonb tree on every insert bought
- * nothing), and the columns holding presentations and tokens (several KiB each)
- * are compressed with lz4 instead of pglz where the server has lz4 (pglz was the
- * largest part of PostgreSQL's CPU per delivery in the pipeline benchmark).
+ * Cheaper storage for the content written once per delivery:
+ * - feed_entry keeps the delivery as the Kafka record itself (`record`, Avro
+ *   single-object bytes, which carry their writer schema's fingerprint) instead
+ *   of JSON (`delivery jsonb`). The audit app no longer turns every delivery
+ *   into JSON and PostgreSQL no longer parses several KiB of it per row; the
+ *   gateway decodes a page when an agency reads it.
+ * - the columns holding presentations and tokens are compressed with lz4
+ *   instead of pglz where the server has lz4 (pglz was a large part of
+ *   PostgreSQL's CPU per delivery in the pipeline benchmark).
  */
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { codecFor, type Delivery } from '@liaison/contracts';
 
 const CONTENT_COLUMNS = [
-  ['feed_entry', 'delivery'],
+  ['feed_entry', 'record'],
   ['delivery_content', 'presentation'],
   ['message_content', 'sd_jwt'],
 ] as const;
+
+const BATCH = 500;
 
 async function hasLz4(q: QueryRunner): Promise<boolean> {
   const rows = (await q.query(
@@ -21,11 +27,40 @@ async function hasLz4(q: QueryRunner): Promise<boolean> {
   return rows.length > 0;
 }
 
+/** Rewrites every row's content from one column to the other, in id order, a batch at a time. */
+async function convertRows<From, To>(
+  q: QueryRunner,
+  from: string,
+  to: string,
+  convert: (value: From) => To,
+): Promise<void> {
+  for (let after = '0'; ;) {
+    const rows = (await q.query(
+      `SELECT id, ${from} AS value FROM feed_entry WHERE id > $1 ORDER BY id LIMIT ${BATCH}`,
+      [after],
+    )) as { id: string; value: From }[];
+    const last = rows[rows.length - 1];
+    if (!last) return;
+    await q.query(
+      `UPDATE feed_entry f SET ${to} = v.value FROM unnest($1::bigint[], $2::${
+        to === 'record' ? 'bytea' : 'jsonb'
+      }[]) AS v(id, value) WHERE f.id = v.id`,
+      [rows.map((r) => r.id), rows.map((r) => convert(r.value))],
+    );
+    after = last.id;
+  }
+}
+
 export class ContentStorage1732340200000 implements MigrationInterface {
   name = 'ContentStorage1732340200000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE feed_entry ALTER COLUMN delivery TYPE json USING delivery::json`);
+    const codec = codecFor('Delivery');
+    await q.query(`ALTER TABLE feed_entry ADD COLUMN record bytea`);
+    // Rows written before: the JSON form of a decoded Delivery, re-encoded as it arrived.
+    await convertRows<Delivery, Buffer>(q, 'delivery', 'record', (d) => codec.encode(d));
+    await q.query(`ALTER TABLE feed_entry ALTER COLUMN record SET NOT NULL`);
+    await q.query(`ALTER TABLE feed_entry DROP COLUMN delivery`);
     if (await hasLz4(q)) {
       for (const [table, column] of CONTENT_COLUMNS)
         await q.query(`ALTER TABLE ${table} ALTER COLUMN ${column} SET COMPRESSION lz4`);
@@ -33,8 +68,14 @@ export class ContentStorage1732340200000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const [table, column] of CONTENT_COLUMNS)
+    const codec = codecFor('Delivery');
+    for (const [table, column] of CONTENT_COLUMNS.slice(1))
       await q.query(`ALTER TABLE ${table} ALTER COLUMN ${column} SET COMPRESSION pglz`);
-    await q.query(`ALTER TABLE feed_entry ALTER COLUMN delivery TYPE jsonb USING delivery::jsonb`);
+    await q.query(`ALTER TABLE feed_entry ADD COLUMN delivery jsonb`);
+    await convertRows<Buffer, string>(q, 'record', 'delivery', (b) =>
+      JSON.stringify(codec.decode(b)),
+    );
+    await q.query(`ALTER TABLE feed_entry ALTER COLUMN delivery SET NOT NULL`);
+    await q.query(`ALTER TABLE feed_entry DROP COLUMN record`);
   }
 }
