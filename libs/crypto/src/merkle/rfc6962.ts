@@ -53,14 +53,20 @@ export function rootOf(leafHashes: readonly Hash[]): Hash {
   return (levels[levels.length - 1] as Hash[])[0] as Hash;
 }
 
-/** Audit path for `leafIndex`, leaf to root, from precomputed levels. */
-export function inclusionProofFromLevels(levels: readonly Hash[][], leafIndex: number): Hash[] {
-  const proof: Hash[] = [];
+/**
+ * Audit path for `leafIndex`, leaf to root, from precomputed levels (of hashes,
+ * or of any one form of them, e.g. hex computed once per node).
+ */
+export function inclusionProofFromLevels<T = Hash>(
+  levels: readonly (readonly T[])[],
+  leafIndex: number,
+): T[] {
+  const proof: T[] = [];
   let index = leafIndex;
   for (let depth = 0; depth < levels.length - 1; depth++) {
-    const level = levels[depth] as Hash[];
+    const level = levels[depth] as readonly T[];
     const sibling = index ^ 1;
-    if (sibling < level.length) proof.push(level[sibling] as Hash);
+    if (sibling < level.length) proof.push(level[sibling] as T);
     index >>= 1;
   }
   return proof;
