@@ -8,6 +8,7 @@
  *   BENCH_SKIP_PIPELINE=1    micro-benchmarks only
  *   BENCH_SSE=500            open SSE feeds for the gateway memory figure (0: skip)
  *   BENCH_RESULTS_DIR        where the report goes (default bench/results)
+ *   BENCH_AUDIT_PROFILE_DIR  also write CPU profiles of the audit app there
  */
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';

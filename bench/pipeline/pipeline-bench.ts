@@ -423,7 +423,10 @@ function startAudit(
       KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
     },
     port,
-    process.env.EXP_AUDIT_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof/audit'] : [],
+    // BENCH_AUDIT_PROFILE_DIR: a CPU profile of the audit app over the hub phases.
+    process.env.BENCH_AUDIT_PROFILE_DIR
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_AUDIT_PROFILE_DIR}`]
+      : [],
   );
 }
 
