@@ -43,7 +43,7 @@ export interface TransactionalProcessorOptions {
   /** Upper bound of input records handled in one transaction. */
   readonly maxRecordsPerTransaction?: number;
   /**
-   * Upper bound of output records per transaction (default 5,000): with a large
+   * Upper bound of output records per transaction (default 2,500): with a large
    * fan-out the slice shrinks so that a slice's outputs, held in memory until
    * the commit, stay bounded (partitions are processed concurrently).
    */
@@ -120,10 +120,14 @@ export interface SendBudget {
   readonly perSendBytes: number;
 }
 
-/** 900 KiB per topic stays under the broker default max.message.bytes (1 MiB). */
+/**
+ * 900 KiB per topic stays under the broker default max.message.bytes (1 MiB);
+ * 2 MiB per call bounds the copies kafkajs makes while encoding a request
+ * (about four of each record), which four partitions at once multiply.
+ */
 export const DEFAULT_SEND_BUDGET: SendBudget = {
   perTopicBytes: 900 * 1024,
-  perSendBytes: 8 * 1024 * 1024,
+  perSendBytes: 2 * 1024 * 1024,
 };
 
 /**
@@ -178,8 +182,12 @@ export interface SliceBudget {
   readonly maxOutputs: number;
 }
 
-/** 500 inputs, and about 5,000 outputs held until the commit. */
-export const DEFAULT_SLICE_BUDGET: SliceBudget = { maxInputs: 500, maxOutputs: 5_000 };
+/**
+ * 500 inputs, and about 2,500 outputs held until the commit, per partition:
+ * with four partitions at once that bounds what the worker holds (and its RSS)
+ * to about what one partition with 10,000 outputs would.
+ */
+export const DEFAULT_SLICE_BUDGET: SliceBudget = { maxInputs: 500, maxOutputs: 2_500 };
 
 /** Inputs in an instance's first slice, before any fan-out has been seen. */
 const PROBE_SLICE = 10;
