@@ -23,6 +23,13 @@ export interface TypedConsumerOptions<T> {
   readonly codec: Codec<T>;
   readonly fromBeginning?: boolean;
   readonly sessionTimeoutMs?: number;
+  /**
+   * Fetch batching: the broker answers a fetch once `minBytes` are there or
+   * `maxWaitTimeInMs` passed (kafkajs defaults: 1 byte, 5 s). A consumer of many
+   * partitions with the default sends a fetch over all of them for every few
+   * records, and the broker pays per partition and fetch.
+   */
+  readonly fetch?: { readonly minBytes: number; readonly maxWaitTimeInMs: number };
   readonly onUndecodable: (raw: {
     topic: string;
     partition: number;
@@ -53,6 +60,7 @@ export class TypedConsumer<T> {
       sessionTimeout: options.sessionTimeoutMs ?? 10000,
       heartbeatInterval: 1000,
       allowAutoTopicCreation: false,
+      ...(options.fetch ?? {}),
     });
   }
 
