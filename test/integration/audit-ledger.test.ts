@@ -232,8 +232,31 @@ describe('audit ledger writer', () => {
       decidedAt: new Date(Date.now() - 400 * 86_400_000),
     });
     await writer.ingest([old]);
+    // Each delivered recipient's feed entry, and one of another message that stays.
+    const delivered = old.outcomes.filter((o) => o.decision !== 'DENIED');
+    const feedRow = (messageId: string, agency: string, offset: number): unknown[] => [
+      agency,
+      messageId,
+      offset,
+      Buffer.from(`record of ${messageId} for ${agency}`),
+    ];
+    const kept = randomUUID();
+    for (const row of [
+      ...delivered.map((o, i) => feedRow(old.messageId, o.recipientAgency, 900_000 + i)),
+      feedRow(kept, delivered[0]?.recipientAgency ?? '', 900_100),
+    ]) {
+      await ds.query(
+        'INSERT INTO feed_entry (agency_id, message_id, kafka_offset, record) VALUES ($1, $2, $3, $4)',
+        row,
+      );
+    }
     const result = await new RetentionPurge(ds).run();
-    expect(result).toEqual({ deliveries: 2, messages: 1 });
+    expect(result).toEqual({ deliveries: 2, feedEntries: 2, messages: 1 });
+    const feedLeft = await ds.query<{ message_id: string }[]>(
+      'SELECT message_id FROM feed_entry WHERE message_id = ANY($1::uuid[])',
+      [[old.messageId, kept]],
+    );
+    expect(feedLeft.map((r) => r.message_id)).toEqual([kept]);
     const left = await ds.query<unknown[]>(
       'SELECT 1 FROM delivery_content WHERE message_id = $1 UNION ALL SELECT 1 FROM message_content WHERE message_id = $1',
       [old.messageId],
@@ -248,9 +271,14 @@ describe('audit ledger writer', () => {
     );
     expect(erasures.map((e) => [e.subject, e.details.count])).toEqual([
       ['delivery_content', 2],
+      ['feed_entry', 2],
       ['message_content', 1],
     ]);
-    expect(await new RetentionPurge(ds).run()).toEqual({ deliveries: 0, messages: 0 });
+    expect(await new RetentionPurge(ds).run()).toEqual({
+      deliveries: 0,
+      feedEntries: 0,
+      messages: 0,
+    });
   });
 
   // Kafka → ledger through the real audit app (read_committed, redelivery after

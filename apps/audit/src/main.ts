@@ -127,8 +127,10 @@ async function main(): Promise<void> {
       .run()
       .then((r) => {
         erased.inc({ table: 'delivery_content' }, r.deliveries);
+        erased.inc({ table: 'feed_entry' }, r.feedEntries);
         erased.inc({ table: 'message_content' }, r.messages);
-        if (r.deliveries + r.messages > 0) log.info(r, 'content past retention erased');
+        if (r.deliveries + r.feedEntries + r.messages > 0)
+          log.info(r, 'content past retention erased');
       })
       .catch((error: unknown) => log.error({ err: error }, 'retention purge failed'));
   }, config.audit.purgeIntervalMs);

@@ -1,6 +1,8 @@
 /**
  * Erases content whose retention ended: recipients' presentations and the
- * originators' tokens past retain_until. Ledger rows and hashes stay. Each
+ * originators' tokens past retain_until, and the feed entries that carried
+ * those presentations to the recipients (a feed keeps a delivery only as long
+ * as the recipient's jurisdiction may keep its content). Ledger rows and hashes stay. Each
  * purge that erased something leaves an ERASURE entry in the law-enforcement log.
  */
 import type { DataSource } from 'typeorm';
@@ -9,6 +11,7 @@ import { HUB_ACTOR } from './decision-records';
 
 export interface PurgeResult {
   readonly deliveries: number;
+  readonly feedEntries: number;
   readonly messages: number;
 }
 
@@ -26,13 +29,22 @@ export class RetentionPurge {
          RETURNING message_id, recipient_agency`,
         [now.toISOString(), this.batchSize],
       );
+      const erasedPairs = rowsOf(deliveries);
+      const feedEntries = rowsOf(
+        await tx.query<PgRows<{ id: string }>>(
+          `DELETE FROM feed_entry f USING unnest($1::uuid[], $2::text[]) AS e(message_id, agency_id)
+           WHERE f.message_id = e.message_id AND f.agency_id = e.agency_id
+           RETURNING f.id`,
+          [erasedPairs.map((r) => r.message_id), erasedPairs.map((r) => r.recipient_agency)],
+        ),
+      );
       const messages = await tx.query<PgRows<{ message_id: string }>>(
         `DELETE FROM message_content WHERE ctid IN (
            SELECT ctid FROM message_content WHERE retain_until < $1 LIMIT $2)
          RETURNING message_id`,
         [now.toISOString(), this.batchSize],
       );
-      const deliveryRows = rowsOf(deliveries);
+      const deliveryRows = erasedPairs;
       const messageRows = rowsOf(messages);
       const entries: LeLogEntry[] = [];
       if (deliveryRows.length > 0) {
@@ -50,6 +62,15 @@ export class RetentionPurge {
           },
         });
       }
+      if (feedEntries.length > 0) {
+        entries.push({
+          actor: HUB_ACTOR,
+          action: 'ERASURE',
+          subject: 'feed_entry',
+          justification: 'retention period of the recipient jurisdiction ended',
+          details: { count: feedEntries.length },
+        });
+      }
       if (messageRows.length > 0) {
         entries.push({
           actor: HUB_ACTOR,
@@ -60,7 +81,11 @@ export class RetentionPurge {
         });
       }
       await appendLeLog(tx, entries);
-      return { deliveries: deliveryRows.length, messages: messageRows.length };
+      return {
+        deliveries: deliveryRows.length,
+        feedEntries: feedEntries.length,
+        messages: messageRows.length,
+      };
     });
   }
 }

@@ -5,6 +5,8 @@
  *   of JSON (`delivery jsonb`). The audit app no longer turns every delivery
  *   into JSON and PostgreSQL no longer parses several KiB of it per row; the
  *   gateway decodes a page when an agency reads it.
+ * - feed entries are erased with their presentation when the recipient's
+ *   retention ends (the purge deletes them; an index by message id finds them).
  * - the columns holding presentations and tokens are compressed with lz4
  *   instead of pglz where the server has lz4 (pglz was a large part of
  *   PostgreSQL's CPU per delivery in the pipeline benchmark).
@@ -61,6 +63,8 @@ export class ContentStorage1732340200000 implements MigrationInterface {
     await convertRows<Delivery, Buffer>(q, 'delivery', 'record', (d) => codec.encode(d));
     await q.query(`ALTER TABLE feed_entry ALTER COLUMN record SET NOT NULL`);
     await q.query(`ALTER TABLE feed_entry DROP COLUMN delivery`);
+    await q.query(`CREATE INDEX feed_entry_message ON feed_entry (message_id, agency_id)`);
+    await q.query(`GRANT DELETE ON feed_entry TO liaison_app`);
     if (await hasLz4(q)) {
       for (const [table, column] of CONTENT_COLUMNS)
         await q.query(`ALTER TABLE ${table} ALTER COLUMN ${column} SET COMPRESSION lz4`);
@@ -71,6 +75,8 @@ export class ContentStorage1732340200000 implements MigrationInterface {
     const codec = codecFor('Delivery');
     for (const [table, column] of CONTENT_COLUMNS.slice(1))
       await q.query(`ALTER TABLE ${table} ALTER COLUMN ${column} SET COMPRESSION pglz`);
+    await q.query(`REVOKE DELETE ON feed_entry FROM liaison_app`);
+    await q.query(`DROP INDEX feed_entry_message`);
     await q.query(`ALTER TABLE feed_entry ADD COLUMN delivery jsonb`);
     await convertRows<Buffer, string>(q, 'record', 'delivery', (b) =>
       JSON.stringify(codec.decode(b)),
