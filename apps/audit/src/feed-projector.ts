@@ -1,6 +1,7 @@
 /**
  * Projects every agency's feed topic (hub.feed.<agency>.v1, read_committed) into
- * feed_entry (each delivery checked, then stored as the record that arrived), whose bigserial id is the agency's feed cursor. Idempotent through
+ * feed_entry (each delivery checked, then stored as the record that arrived),
+ * whose bigserial id is the agency's feed cursor. Idempotent through
  * UNIQUE(agency_id, kafka_offset); after each committed batch it NOTIFYs
  * `liaison_feed` with the agency id so gateways streaming SSE wake up.
  * The set of topics follows the agency table (receives_feed); a directory event

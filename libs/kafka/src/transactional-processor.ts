@@ -88,11 +88,10 @@ export function transactionalProducerConfig(
 
 /**
  * Input partitions processed at once by one instance. Each partition has its own
- * transactional producer, so more than one would let one partition's commit
- * round trips overlap another's transform. It stays 1: the full chaos run
- * (SIGSTOP with a twin taking over, broker and PostgreSQL restarts) still
- * finds a few messages decided twice now and then, at 1 and at 4, and the
- * cause is not found yet (docs/reliability.md, open defect).
+ * transactional producer, so one partition's commit round trips overlap
+ * another's transform. (It was 1 while the full chaos run still found
+ * duplicates; their cause, a committed offset read before a pending commit was
+ * materialised, is fixed by the stable fetch: docs/reliability.md, defect 7.)
  */
 export const PARTITIONS_CONSUMED_CONCURRENTLY = 4;
 

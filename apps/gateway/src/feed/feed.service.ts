@@ -38,7 +38,10 @@ type Waker = () => void;
 
 const deliveryCodec = codecFor('Delivery');
 
-/** A stored record, decoded (the audit app decoded it before storing it: this cannot fail unless the store was altered). */
+/**
+ * A stored record, decoded. The audit app decoded it before storing it, so this
+ * fails only if the store was altered.
+ */
 function deliveryOf(id: string, record: Buffer): Delivery {
   try {
     return deliveryCodec.decode(record);
