@@ -94,6 +94,8 @@ export interface FanOutResult {
   };
   /** Whole-machine CPU of the backlog drains (A and C), by process role. */
   readonly machineCpu: { readonly baselineTx: CpuUse; readonly hub: CpuUse };
+  /** After the hub's drain, until the audit app had read all of it (before phase D). */
+  readonly auditCatchUpMs?: number;
   readonly offeredLoadPerSec: number;
   readonly hubLatency: LatencySummary;
   readonly baselineLatency: LatencySummary;
@@ -318,6 +320,45 @@ async function waitForStableGroup(admin: Admin, group: string): Promise<void> {
     if (g && g.state === 'Stable' && g.members.length > 0) return;
     if (Date.now() > deadline) throw new Error(`consumer group ${group} did not become stable`);
     await sleep(100);
+  }
+}
+
+/** Records a consumer group still has to read on the given topics (committed offsets vs ends). */
+async function groupLag(admin: Admin, group: string, topics: readonly string[]): Promise<number> {
+  let lag = 0;
+  const committed = await admin.fetchOffsets({ groupId: group, topics: [...topics] });
+  for (const t of committed) {
+    const ends = new Map(
+      (await admin.fetchTopicOffsets(t.topic)).map((p) => [p.partition, Number(p.high)]),
+    );
+    for (const p of t.partitions) {
+      const end = ends.get(p.partition) ?? 0;
+      // A transactional partition ends with a commit marker no consumer commits past.
+      lag += Math.max(0, end - Math.max(Number(p.offset), 0) - 1);
+    }
+  }
+  return lag;
+}
+
+/**
+ * Waits until the audit app has read everything the hub phase wrote (its ledger
+ * and feed-store groups), so the latency phase measures the hub at 50% load and
+ * not the audit app still catching up with the backlog. Returns how long that took.
+ */
+async function waitForAuditCatchUp(
+  admin: Admin,
+  namespace: string,
+  decisions: string,
+  feeds: readonly string[],
+): Promise<number> {
+  const started = Date.now();
+  const deadline = started + 120_000;
+  for (;;) {
+    const lag =
+      (await groupLag(admin, `${namespace}.liaison-audit-ledger`, [decisions])) +
+      (await groupLag(admin, `${namespace}.liaison-audit-feed`, feeds));
+    if (lag <= 0 || Date.now() > deadline) return Date.now() - started;
+    await sleep(250);
   }
 }
 
@@ -643,7 +684,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
             `${cpu.us.toFixed(0)} µs CPU/message`,
         );
 
-        // D. hub at 50% of its max.
+        // D. hub at 50% of its max, once the audit app has caught up with phase C.
+        const auditCatchUpMs = audit
+          ? await waitForAuditCatchUp(admin, hubNs, hub.decisions, recipients.map(hub.feed))
+          : 0;
+        log(`F=${fanOut} audit app caught up ${auditCatchUpMs} ms after the drain`);
         const offered = Math.max(5, hubT.messagesPerSec * 0.5);
         const count = Math.min(TOTAL_MESSAGES, Math.max(50, Math.round(offered * LATENCY_SECONDS)));
         await world.forgetReplays();
@@ -710,6 +755,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
             samples: cpu.samples,
           },
           machineCpu: { baselineTx: baselineCpu, hub: hubCpu },
+          auditCatchUpMs,
           offeredLoadPerSec: offered,
           hubLatency,
           baselineLatency,

@@ -96,7 +96,14 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
     line(
       "Offered load = 50% of the hub's measured max (messages/s), applied to the hub and to the " +
         'transactional pass-through alike; latency per delivered record, from the send call in the ' +
-        'load generator to arrival at the read_committed feed reader.',
+        'load generator to arrival at the read_committed feed reader. The hub phase starts once the ' +
+        'audit app has read everything the drain wrote (it is not on the measured path, but it shares ' +
+        `the cores): ${p.fanOuts
+          .map(
+            (r) =>
+              `F=${r.fanOut} ${r.auditCatchUpMs === undefined ? '—' : `${n0(r.auditCatchUpMs)} ms`}`,
+          )
+          .join(', ')} after the drain.`,
     );
     line();
     line(
