@@ -37,7 +37,8 @@ check_prerequisites() {
 # npm packages, installed from the lock file when absent or when the lock changed.
 ensure_node_modules() {
   local stamp="$root/node_modules/.liaison-lock-hash"
-  local want; want=$(sha256sum "$root/package-lock.json" | cut -d' ' -f1)
+  # The lock file and the patches applied to installed packages (patch-package, on install).
+  local want; want=$(cat "$root/package-lock.json" "$root"/patches/*.patch | sha256sum | cut -d' ' -f1)
   if [[ ! -f $stamp ]] || [[ "$(cat "$stamp")" != "$want" ]]; then
     say "installing npm packages (npm ci)..."
     (cd "$root" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
