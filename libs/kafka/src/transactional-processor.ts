@@ -89,9 +89,11 @@ export function transactionalProducerConfig(
 /**
  * Input partitions processed at once by one instance. Each partition has its own
  * transactional producer, so one partition's commit round trips overlap
- * another's transform. (It was 1 while the full chaos run still found
- * duplicates; their cause, a committed offset read before a pending commit was
- * materialised, is fixed by the stable fetch: docs/reliability.md, defect 7.)
+ * another's transform. (It was 1 while the chaos runs still found duplicates:
+ * readers were handed aborted records by kafkajs' read_committed filter when
+ * several transactions were open at once, fixed by patches/kafkajs+2.2.4.patch;
+ * and a committed offset could be read before a pending commit was
+ * materialised, fixed by the stable fetch: docs/reliability.md, defects 7, 8.)
  */
 export const PARTITIONS_CONSUMED_CONCURRENTLY = 4;
 
