@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { codecFor } from '@liaison/contracts';
 import { verifySdJwt } from '@liaison/crypto';
+import { consumerGroupLag } from '@liaison/kafka';
 import { createDataSource } from '@liaison/persistence';
 import { decideAll } from '@liaison/policy';
 import { analyseMessage } from '@liaison/runtime';
@@ -323,23 +324,6 @@ async function waitForStableGroup(admin: Admin, group: string): Promise<void> {
   }
 }
 
-/** Records a consumer group still has to read on the given topics (committed offsets vs ends). */
-async function groupLag(admin: Admin, group: string, topics: readonly string[]): Promise<number> {
-  let lag = 0;
-  const committed = await admin.fetchOffsets({ groupId: group, topics: [...topics] });
-  for (const t of committed) {
-    const ends = new Map(
-      (await admin.fetchTopicOffsets(t.topic)).map((p) => [p.partition, Number(p.high)]),
-    );
-    for (const p of t.partitions) {
-      const end = ends.get(p.partition) ?? 0;
-      // A transactional partition ends with a commit marker no consumer commits past.
-      lag += Math.max(0, end - Math.max(Number(p.offset), 0) - 1);
-    }
-  }
-  return lag;
-}
-
 /**
  * Waits until the audit app has read everything the hub phase wrote (its ledger
  * and feed-store groups), so the latency phase measures the hub at 50% load and
@@ -355,9 +339,9 @@ async function waitForAuditCatchUp(
   const deadline = started + 120_000;
   for (;;) {
     const lag =
-      (await groupLag(admin, `${namespace}.liaison-audit-ledger`, [decisions])) +
-      (await groupLag(admin, `${namespace}.liaison-audit-feed`, feeds));
-    if (lag <= 0 || Date.now() > deadline) return Date.now() - started;
+      (await consumerGroupLag(admin, `${namespace}.liaison-audit-ledger`, [decisions])) +
+      (await consumerGroupLag(admin, `${namespace}.liaison-audit-feed`, feeds));
+    if (lag === 0n || Date.now() > deadline) return Date.now() - started;
     await sleep(250);
   }
 }

@@ -2,7 +2,7 @@
 import type { BenchResults } from '../run-all';
 import { checkTargets, pipelineOf, ratio } from './targets';
 import { CPU_ROLES, type CpuUse } from '../pipeline/cpu-accounting';
-import type { ThroughputResult as ThroughputLike } from '../pipeline/pipeline-bench';
+import type { ThroughputResult } from '../pipeline/pipeline-bench';
 
 const MB = 1024 * 1024;
 const n0 = (x: number): string =>
@@ -150,7 +150,7 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
     line(`|---|---|${CPU_ROLES.map(() => '---').join('|')}|---|---|`);
     for (const r of p.fanOuts) {
       if (!r.machineCpu) continue;
-      const rows: [string, CpuUse, ThroughputLike][] = [
+      const rows: [string, CpuUse, ThroughputResult][] = [
         ['pass-through (tx)', r.machineCpu.baselineTx, r.baselineTx],
         ['hub', r.machineCpu.hub, r.hub],
       ];

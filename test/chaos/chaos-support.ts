@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Client } from 'pg';
 import { codecFor, type MessageKind, type Submission } from '@liaison/contracts';
-import { whileTopicsSettle } from '@liaison/kafka';
+import { consumerGroupLag, whileTopicsSettle } from '@liaison/kafka';
 import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
 import { signMessage } from '../../apps/cli/src/message-signing';
 import { DEMO_KEYS_DIR, ROOT } from '../support/hub-processes';
@@ -335,22 +335,8 @@ export async function readCommitted(
 }
 
 /** Records still to be processed by a consumer group on a topic (end offset − committed). */
-export async function groupLag(admin: Admin, groupId: string, topic: string): Promise<bigint> {
-  const ends = await admin.fetchTopicOffsets(topic);
-  const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
-  const byPartition = new Map(
-    (committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]),
-  );
-  let lag = 0n;
-  for (const e of ends) {
-    const c = byPartition.get(e.partition) ?? -1n;
-    const from = c < 0n ? BigInt(e.low) : c;
-    // Transaction markers sit after the last data record: lag ≤ 1 per partition is "done"
-    // only when the committed offset is past every data record, so compare with high.
-    const high = BigInt(e.high);
-    if (high > from) lag += high - from;
-  }
-  return lag;
+export function groupLag(admin: Admin, groupId: string, topic: string): Promise<bigint> {
+  return consumerGroupLag(admin, groupId, [topic]);
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -29,13 +29,13 @@ export class RetentionPurge {
          RETURNING message_id, recipient_agency`,
         [now.toISOString(), this.batchSize],
       );
-      const erasedPairs = rowsOf(deliveries);
+      const deliveryRows = rowsOf(deliveries);
       const feedEntries = rowsOf(
         await tx.query<PgRows<{ id: string }>>(
           `DELETE FROM feed_entry f USING unnest($1::uuid[], $2::text[]) AS e(message_id, agency_id)
            WHERE f.message_id = e.message_id AND f.agency_id = e.agency_id
            RETURNING f.id`,
-          [erasedPairs.map((r) => r.message_id), erasedPairs.map((r) => r.recipient_agency)],
+          [deliveryRows.map((r) => r.message_id), deliveryRows.map((r) => r.recipient_agency)],
         ),
       );
       const messages = await tx.query<PgRows<{ message_id: string }>>(
@@ -44,7 +44,6 @@ export class RetentionPurge {
          RETURNING message_id`,
         [now.toISOString(), this.batchSize],
       );
-      const deliveryRows = erasedPairs;
       const messageRows = rowsOf(messages);
       const entries: LeLogEntry[] = [];
       if (deliveryRows.length > 0) {

@@ -33,7 +33,7 @@ async function hasLz4(q: QueryRunner): Promise<boolean> {
 async function convertRows<From, To>(
   q: QueryRunner,
   from: string,
-  to: string,
+  to: { readonly column: string; readonly type: 'bytea' | 'jsonb' },
   convert: (value: From) => To,
 ): Promise<void> {
   for (let after = '0'; ;) {
@@ -44,9 +44,8 @@ async function convertRows<From, To>(
     const last = rows[rows.length - 1];
     if (!last) return;
     await q.query(
-      `UPDATE feed_entry f SET ${to} = v.value FROM unnest($1::bigint[], $2::${
-        to === 'record' ? 'bytea' : 'jsonb'
-      }[]) AS v(id, value) WHERE f.id = v.id`,
+      `UPDATE feed_entry f SET ${to.column} = v.value
+       FROM unnest($1::bigint[], $2::${to.type}[]) AS v(id, value) WHERE f.id = v.id`,
       [rows.map((r) => r.id), rows.map((r) => convert(r.value))],
     );
     after = last.id;
@@ -60,7 +59,9 @@ export class ContentStorage1732340200000 implements MigrationInterface {
     const codec = codecFor('Delivery');
     await q.query(`ALTER TABLE feed_entry ADD COLUMN record bytea`);
     // Rows written before: the JSON form of a decoded Delivery, re-encoded as it arrived.
-    await convertRows<Delivery, Buffer>(q, 'delivery', 'record', (d) => codec.encode(d));
+    await convertRows<Delivery, Buffer>(q, 'delivery', { column: 'record', type: 'bytea' }, (d) =>
+      codec.encode(d),
+    );
     await q.query(`ALTER TABLE feed_entry ALTER COLUMN record SET NOT NULL`);
     await q.query(`ALTER TABLE feed_entry DROP COLUMN delivery`);
     await q.query(`CREATE INDEX feed_entry_message ON feed_entry (message_id, agency_id)`);
@@ -78,7 +79,7 @@ export class ContentStorage1732340200000 implements MigrationInterface {
     await q.query(`REVOKE DELETE ON feed_entry FROM liaison_app`);
     await q.query(`DROP INDEX feed_entry_message`);
     await q.query(`ALTER TABLE feed_entry ADD COLUMN delivery jsonb`);
-    await convertRows<Buffer, string>(q, 'record', 'delivery', (b) =>
+    await convertRows<Buffer, string>(q, 'record', { column: 'delivery', type: 'jsonb' }, (b) =>
       JSON.stringify(codec.decode(b)),
     );
     await q.query(`ALTER TABLE feed_entry ALTER COLUMN delivery SET NOT NULL`);
