@@ -318,6 +318,12 @@ describe('audit ledger writer', () => {
       deliveredAt: new Date().toISOString(),
       custodial: false,
     };
+    // An entry from an earlier log of the same topic (a recreated topic or a new
+    // cluster) at the offset the new delivery will get: it must not hide it.
+    await ds.query(
+      'INSERT INTO feed_entry (agency_id, message_id, kafka_offset, record) VALUES ($1, $2, 0, $3)',
+      [agency, randomUUID(), Buffer.from('an earlier log')],
+    );
     const first = new FeedProjector(kafka, ds, { groupId: `g-${uniqueSuffix()}`, layout });
     await first.start();
     const producer = new TypedProducer(kafka, feedTopic(agency), codecFor('Delivery'));
@@ -332,7 +338,7 @@ describe('audit ledger writer', () => {
         );
         return Number(r?.n);
       };
-      await waitFor(async () => ((await count()) === 1 ? true : undefined));
+      await waitFor(async () => ((await count()) === 2 ? true : undefined));
       await waitFor(() => Promise.resolve(notified.includes(agency) ? true : undefined), 10_000);
       await first.stop();
       // A second projector in a new group re-reads the topic from the start: still one row.
@@ -346,9 +352,9 @@ describe('audit ledger writer', () => {
       await new Promise((r) => setTimeout(r, 4000));
       await replay.stop();
       expect(projected).toBe(0);
-      expect(await count()).toBe(1);
+      expect(await count()).toBe(2);
       const [entry] = await ds.query<{ record: Buffer; message_id: string }[]>(
-        'SELECT record, message_id FROM feed_entry WHERE agency_id = $1',
+        'SELECT record, message_id FROM feed_entry WHERE agency_id = $1 AND kafka_offset = 0 ORDER BY id DESC LIMIT 1',
         [agency],
       );
       expect(entry?.message_id).toBe(delivery.messageId);

@@ -8,6 +8,8 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { codecFor, type Delivery } from '@liaison/contracts';
 import { MIGRATIONS, dataSourceOptions } from '@liaison/persistence';
+
+const CONTENT_STORAGE = MIGRATIONS.findIndex((m) => m.name === 'ContentStorage1732340200000');
 import { testConfig, uniqueSuffix } from '../support/stack';
 
 jest.setTimeout(60_000);
@@ -59,7 +61,7 @@ describe('content-storage migration', () => {
   afterAll(() => withAdmin(`DROP DATABASE IF EXISTS "${name}"`));
 
   it('re-encodes JSON feed entries as Avro records, and back when undone', async () => {
-    const before = migrated(MIGRATIONS.length - 1);
+    const before = migrated(CONTENT_STORAGE);
     await before.initialize();
     // 1,100 rows: more than two conversion batches.
     const written = Array.from({ length: 1100 }, (_, i) => delivery('de-bka', i));
@@ -81,7 +83,7 @@ describe('content-storage migration', () => {
       await before.destroy();
     }
 
-    const after = migrated(MIGRATIONS.length);
+    const after = migrated(CONTENT_STORAGE + 1);
     await after.initialize();
     try {
       expect((await after.runMigrations({ transaction: 'each' })).map((m) => m.name)).toEqual([

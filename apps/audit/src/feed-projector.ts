@@ -2,7 +2,7 @@
  * Projects every agency's feed topic (hub.feed.<agency>.v1, read_committed) into
  * feed_entry (each delivery checked, then stored as the record that arrived),
  * whose bigserial id is the agency's feed cursor. Idempotent through
- * UNIQUE(agency_id, kafka_offset); after each committed batch it NOTIFYs
+ * UNIQUE(agency_id, message_id); after each committed batch it NOTIFYs
  * `liaison_feed` with the agency id so gateways streaming SSE wake up.
  * The set of topics follows the agency table (receives_feed); a directory event
  * makes it re-read the table and, if the set changed, re-subscribe (kafkajs can
@@ -127,7 +127,7 @@ export class FeedProjector {
            SELECT $1, x.message_id, x.kafka_offset, substring($4::bytea FROM x.start FOR x.length)
            FROM unnest($2::uuid[], $3::bigint[], $5::int[], $6::int[])
              AS x(message_id, kafka_offset, start, length)
-           ON CONFLICT (agency_id, kafka_offset) DO NOTHING
+           ON CONFLICT (agency_id, message_id) DO NOTHING
            RETURNING id`,
           [
             agency,

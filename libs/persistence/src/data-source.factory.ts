@@ -8,11 +8,13 @@ import { ENTITIES } from './entities';
 import { InitialSchema1732340000000 } from './migrations/1732340000000-initial-schema';
 import { ConsoleSession1732340100000 } from './migrations/1732340100000-console-session';
 import { ContentStorage1732340200000 } from './migrations/1732340200000-content-storage';
+import { FeedEntryDeliveryKey1732340300000 } from './migrations/1732340300000-feed-entry-delivery-key';
 
 export const MIGRATIONS = [
   InitialSchema1732340000000,
   ConsoleSession1732340100000,
   ContentStorage1732340200000,
+  FeedEntryDeliveryKey1732340300000,
 ];
 
 export interface DataSourceSettings {
