@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   codecFor,
+  recordSplicer,
   type DeadLetter,
   type Decision,
   type Delivery,
@@ -38,7 +39,9 @@ import { analyseMessage } from '@liaison/runtime';
 import type { PolicySnapshot } from './policy-snapshot';
 
 const submissionCodec = codecFor('Submission');
-const deliveryCodec = codecFor('Delivery');
+/** A message's deliveries differ only in these; the rest is encoded once per presentation. */
+const deliverySplicer = recordSplicer('Delivery', ['recipientAgency', 'receiptProof']);
+type SharedDelivery = Omit<Delivery, 'recipientAgency' | 'receipt' | 'receiptProof'>;
 const decisionCodec = codecFor('Decision');
 const deadLetterCodec = codecFor('DeadLetter');
 
@@ -60,7 +63,9 @@ export interface ProcessorDeps {
 }
 
 interface PendingDelivery {
-  readonly delivery: Omit<Delivery, 'receipt' | 'receiptProof'>;
+  /** The same object for every recipient of one presentation (not when encrypted). */
+  readonly shared: SharedDelivery;
+  readonly recipientAgency: string;
   readonly receiptBody: ReceiptBody;
 }
 
@@ -178,6 +183,7 @@ export class SubmissionProcessor {
           disclosedPaths: string[];
           withheld: { path: string; ruleId: string }[];
           digest: string;
+          shared: SharedDelivery;
         }
       >();
       for (const decision of decisions) {
@@ -210,17 +216,33 @@ export class SubmissionProcessor {
         if (!built) {
           const presentationPlan = planPresentation(verified, plan.disclosedIndices);
           const presentation = presentationOf(verified, presentationPlan);
+          const disclosedPaths = presentationPlan.presented.map(
+            (i) => verified.disclosures[i]?.concretePath ?? '',
+          );
+          const withheld = plan.withheld.map((w) => ({
+            path: verified.disclosures[w.index]?.concretePath ?? w.path,
+            ruleId: w.ruleId,
+          }));
           built = {
             presented: presentationPlan.presented,
             presentation,
-            disclosedPaths: presentationPlan.presented.map(
-              (i) => verified.disclosures[i]?.concretePath ?? '',
-            ),
-            withheld: plan.withheld.map((w) => ({
-              path: verified.disclosures[w.index]?.concretePath ?? w.path,
-              ruleId: w.ruleId,
-            })),
+            disclosedPaths,
+            withheld,
             digest: presentationDigestOf(presentation),
+            shared: {
+              messageId,
+              kind: submission.kind,
+              messageType: analysed.message.messageType,
+              originatorAgency: submission.originatorAgency,
+              caseRef: analysed.message.caseRef,
+              presentation,
+              encrypted: false,
+              disclosedPaths,
+              withheld,
+              policyVersion: policies.version,
+              deliveredAt: decidedAt,
+              custodial: submission.custodial,
+            },
           };
           presentations.set(plan, built);
         }
@@ -237,25 +259,15 @@ export class SubmissionProcessor {
           presentationDigest,
           retentionDays,
         });
-        const delivered = profile.encryptionKey
-          ? await encryptFor(presentation, profile.encryptionKey)
-          : presentation;
         deliveries.push({
-          delivery: {
-            messageId,
-            kind: submission.kind,
-            messageType: analysed.message.messageType,
-            originatorAgency: submission.originatorAgency,
-            recipientAgency: decision.recipient,
-            caseRef: analysed.message.caseRef,
-            presentation: delivered,
-            encrypted: profile.encryptionKey !== undefined,
-            disclosedPaths,
-            withheld,
-            policyVersion: policies.version,
-            deliveredAt: decidedAt,
-            custodial: submission.custodial,
-          },
+          shared: profile.encryptionKey
+            ? {
+                ...built.shared,
+                presentation: await encryptFor(presentation, profile.encryptionKey),
+                encrypted: true,
+              }
+            : built.shared,
+          recipientAgency: decision.recipient,
           receiptBody: {
             messageId,
             recipientAgency: decision.recipient,
@@ -335,6 +347,7 @@ export class SubmissionProcessor {
           })
         : undefined;
     const acceptedByRecord = new Map(accepted.map((a) => [a.record, a]));
+    const templates = new Map<SharedDelivery, ReturnType<typeof deliverySplicer.template>>();
     let leaf = 0;
     for (const record of records) {
       const rejection = rejected.get(record);
@@ -347,15 +360,18 @@ export class SubmissionProcessor {
       for (const d of p.deliveries) {
         const signed = batch?.receipts[leaf++];
         if (!signed) throw new Error('receipt batch is shorter than the deliveries');
-        const delivery: Delivery = {
-          ...d.delivery,
-          receipt: signed.receiptJws,
-          receiptProof: signed.proof,
-        };
+        let template = templates.get(d.shared);
+        if (!template) {
+          template = deliverySplicer.template({ ...d.shared, receipt: signed.receiptJws });
+          templates.set(d.shared, template);
+        }
         outputs.push({
-          topic: feedTopic(delivery.recipientAgency),
-          key: delivery.messageId,
-          value: deliveryCodec.encode(delivery),
+          topic: feedTopic(d.recipientAgency),
+          key: d.shared.messageId,
+          value: template.encode({
+            recipientAgency: d.recipientAgency,
+            receiptProof: signed.proof,
+          }),
         });
       }
       const partitionKey = p.decision.caseRef ?? p.decision.messageId;

@@ -102,6 +102,23 @@ describe('single-object codec', () => {
     }
   });
 
+  it('keeps every encoded record intact while later ones share its slab', () => {
+    const codec = codecFor('Submission');
+    // Sizes from a few bytes to past the point where a record gets its own buffer,
+    // enough records to fill several slabs.
+    const values = Array.from({ length: 600 }, (_, i) => ({
+      ...submission,
+      sdJwt: `${i}~`.padEnd((i * 97) % 40_000, 'x'),
+      correlationId: `c-${i}`,
+    }));
+    const encoded = values.map((v) => codec.encode(v));
+    const copies = encoded.map((b) => Buffer.from(b));
+    encoded.forEach((b, i) => {
+      expect(b.equals(copies[i]!)).toBe(true);
+      expect(codec.decode(b)).toEqual(values[i]);
+    });
+  });
+
   it('refuses to encode beyond the size cap', () => {
     const big = { ...submission, sdJwt: 'x'.repeat(5000) };
     expect(errorOf(() => codecFor('Submission', { maxBytes: 4096 }).encode(big))).toMatchObject({

@@ -12,6 +12,7 @@ import { CodecErrorCode } from './errors';
 import type { SchemaName } from './generated/schemas';
 import type { SchemaTypeMap } from './generated/types';
 import { avroTypeFor } from './logical-types';
+import { RecordSlab } from './record-slab';
 import { avroType, schemaVersions } from './registry';
 
 /** Structurally identical to `Codec<T>` in libs/kafka. */
@@ -84,6 +85,7 @@ class SingleObjectCodec<T> implements Codec<T> {
   private readonly header: Buffer;
   /** Header + body of the record being encoded; grows to the largest record seen. */
   private scratch: Buffer;
+  private readonly slab = new RecordSlab();
   private readonly writers = new Map<bigint, WriterEntry>();
 
   constructor(
@@ -141,7 +143,7 @@ class SingleObjectCodec<T> implements Codec<T> {
         },
       );
     }
-    return Buffer.from(this.scratch.subarray(0, end));
+    return this.slab.copyOut(this.scratch, end);
   }
 
   decode(bytes: Buffer): T {

@@ -17,6 +17,7 @@ export {
   type Codec,
   type CodecOptions,
 } from './codec';
+export { recordSplicer, type RecordSplicer, type RecordTemplate } from './record-splice';
 export { crc64Avro, parsingCanonicalForm, schemaFingerprint } from './fingerprint';
 export {
   avroType,

@@ -1,0 +1,227 @@
+/**
+ * The policy worker's transform alone (apps/policy SubmissionProcessor, no Kafka,
+ * no database): 500 pre-signed alerts, in slices as the worker cuts them
+ * (DEFAULT_SLICE_BUDGET: 500 inputs, ~2,500 outputs), at fan-out 5, 20 and 200. The baseline is what the raw pass-through does per
+ * message (copy the record to F outputs); "verify only" is the one
+ * originator-signature verification every message needs. The issue's target for
+ * the hub's own CPU per message is (transform − verify) ≤ 50 µs + 2 µs × F; the
+ * pipeline's worker CPU adds the Kafka client, which the pass-through pays too.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { codecFor, type Submission } from '@liaison/contracts';
+import {
+  KeyDirectory,
+  createJwsSigner,
+  generateAgencyKeys,
+  verifySdJwt,
+  type AgencyKey,
+} from '@liaison/crypto';
+import {
+  DEFAULT_SLICE_BUDGET,
+  sliceSize,
+  type InputRecord,
+  type OutputRecord,
+} from '@liaison/kafka';
+import { compilePolicies, type Agency } from '@liaison/policy';
+import { ALL_KNOWN_PATHS } from '@liaison/runtime';
+import { SubmissionProcessor } from '../../apps/policy/src/submission.processor';
+import type { PolicySnapshot, RecipientProfile } from '../../apps/policy/src/policy-snapshot';
+import { measure, type Measurement, type MicroBenchmark } from '../harness';
+import { ROOT } from '../pipeline/common';
+import { signOne, type Publisher } from '../pipeline/presign';
+import { PUBLISHER_JURISDICTIONS, policyFor } from '../pipeline/world';
+
+const SLICE = 500;
+const FANOUTS = [5, 20, 200];
+const RECIPIENT_JURISDICTIONS = ['AT', 'BE', 'CZ', 'DK', 'ES', 'FI', 'IE', 'IT', 'PL', 'PT', 'SE'];
+const PURPOSES = ['INVESTIGATION', 'VICTIM_SUPPORT', 'BORDER_CONTROL', 'RESEARCH'];
+const submissionCodec = codecFor('Submission');
+
+function agency(id: string, jurisdiction: string): Agency {
+  return {
+    id,
+    name: id,
+    jurisdiction,
+    kind: 'LAW_ENFORCEMENT',
+    groups: ['BENCH'],
+    accreditations: ['VICTIM_SUPPORT', 'MINOR_PROTECTION', 'DATA_PROTECTION_LED'],
+    acceptedPurposes: PURPOSES as Agency['acceptedPurposes'],
+    retentionDays: 365,
+  };
+}
+
+/** The pipeline bench's world, in memory: 4 publishers, F recipients, one policy per publisher. */
+function snapshotFor(publishers: readonly Publisher[], fanout: number): PolicySnapshot {
+  const nowSec = Math.floor(Date.now() / 1000);
+  const keys: AgencyKey[] = publishers.map((p) => ({
+    agencyId: p.agencyId,
+    kid: p.signing.kid,
+    use: 'sig',
+    alg: p.signing.alg,
+    publicJwk: p.signing.publicJwk,
+    notBefore: nowSec - 86_400,
+    status: 'active',
+  }));
+  const recipients = Array.from({ length: fanout }, (_, i) =>
+    agency(
+      `bench-a${String(i + 1).padStart(3, '0')}`,
+      RECIPIENT_JURISDICTIONS[i % RECIPIENT_JURISDICTIONS.length] ?? 'AT',
+    ),
+  );
+  const policies = compilePolicies(
+    PUBLISHER_JURISDICTIONS.map(policyFor),
+    {
+      agencies: recipients,
+      groups: { BENCH: [...PUBLISHER_JURISDICTIONS, ...RECIPIENT_JURISDICTIONS] },
+    },
+    ALL_KNOWN_PATHS,
+  );
+  const profiles = new Map<string, RecipientProfile>(
+    recipients.map((r) => [
+      r.id,
+      { jurisdiction: r.jurisdiction, retentionDays: 365, encryptionKey: undefined },
+    ]),
+  );
+  return {
+    policies,
+    keys: new KeyDirectory(keys),
+    jurisdictionOf: new Map([
+      ...publishers.map((p, i): [string, string] => [
+        p.agencyId,
+        PUBLISHER_JURISDICTIONS[i] ?? 'NL',
+      ]),
+      ...recipients.map((r): [string, string] => [r.id, r.jurisdiction]),
+    ]),
+    recipients: profiles,
+    loadedAt: new Date(),
+  };
+}
+
+async function slice(publishers: readonly Publisher[]): Promise<InputRecord[]> {
+  const dir = path.join(ROOT, 'schemas/examples');
+  const templates = readdirSync(dir)
+    .filter((f) => f.startsWith('alert-'))
+    .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Record<string, unknown>);
+  const records: InputRecord[] = [];
+  for (let i = 0; i < SLICE; i++) {
+    const publisher = publishers[i % publishers.length] as Publisher;
+    const template = templates[i % templates.length] as Record<string, unknown>;
+    const handling = { ...(template.handling as Record<string, unknown>) };
+    Object.assign(handling, {
+      tlp: 'AMBER',
+      handlingCode: 'H1',
+      releasableTo: [],
+      namedRecipients: [],
+    });
+    const signed = await signOne(publisher, {
+      ...template,
+      messageId: randomUUID(),
+      originatorAgency: publisher.agencyId,
+      handling,
+    });
+    const submission: Submission = {
+      messageId: signed.messageId,
+      kind: signed.kind,
+      originatorAgency: signed.originatorAgency,
+      sdJwt: signed.sdJwt,
+      receivedAt: new Date().toISOString(),
+      custodial: false,
+      idempotencyKey: null,
+      caseRef: signed.caseRef,
+      correlationId: randomUUID(),
+    };
+    records.push({
+      topic: 'hub.submissions.v1',
+      partition: i % 4,
+      offset: String(i),
+      key: signed.messageId,
+      value: submissionCodec.encode(submission),
+      headers: {},
+      timestamp: String(Date.now()),
+    });
+  }
+  return records;
+}
+
+/** What the pass-through does per slice: every input record, unchanged, to F outputs and a decision. */
+function passThrough(records: readonly InputRecord[], fanout: number): OutputRecord[] {
+  const out: OutputRecord[] = [];
+  for (const r of records) {
+    const key = r.key ?? '';
+    const value = r.value ?? Buffer.alloc(0);
+    for (let f = 0; f < fanout; f++) out.push({ topic: `feed-${f}`, key, value });
+    out.push({ topic: 'decisions', key, value });
+  }
+  return out;
+}
+
+export const benchmarks: MicroBenchmark[] = FANOUTS.map((fanout) => ({
+  group: `Worker transform per message, F=${fanout}`,
+  baseline: 'pass-through copy',
+  async run(): Promise<Measurement[]> {
+    const publishers: Publisher[] = PUBLISHER_JURISDICTIONS.map((j) => ({
+      agencyId: `bench-pub-${j.toLowerCase()}`,
+      signing: generateAgencyKeys('EdDSA'),
+    }));
+    const snapshot = snapshotFor(publishers, fanout);
+    const records = await slice(publishers);
+    const processor = new SubmissionProcessor({
+      snapshot: () => snapshot,
+      hubSigner: createJwsSigner({ ...generateAgencyKeys('EdDSA'), alg: 'EdDSA' }),
+      replays: () => Promise.resolve(new Set<string>()),
+      clockSkewSec: 60,
+      maxTokenBytes: 256 * 1024,
+    });
+    const decoded = records.map((r) => submissionCodec.decode(r.value as Buffer));
+    const perSlice = sliceSize(DEFAULT_SLICE_BUDGET, fanout + 1);
+    const slices = Array.from({ length: Math.ceil(SLICE / perSlice) }, (_, i) =>
+      records.slice(i * perSlice, (i + 1) * perSlice),
+    );
+    const transformAll = async (): Promise<number> => {
+      let outputs = 0;
+      for (const s of slices) outputs += (await processor.transform(s)).length;
+      return outputs;
+    };
+    const outputs = await transformAll();
+    if (outputs !== SLICE * (fanout + 1)) {
+      throw new Error(`transform gave ${outputs} outputs, expected ${SLICE * (fanout + 1)}`);
+    }
+    const perMessage = { batches: 10, batchSize: 1, warmup: 2 };
+    const scale = (m: Measurement): Measurement => ({
+      ...m,
+      nsPerOpMedian: m.nsPerOpMedian / SLICE,
+      nsPerOpP99: m.nsPerOpP99 / SLICE,
+      opsPerSec: m.opsPerSec * SLICE,
+      iterations: m.iterations * SLICE,
+    });
+    return [
+      scale(await measure('pass-through copy', () => passThrough(records, fanout), perMessage)),
+      scale(
+        await measure(
+          'verify only (verifySdJwt)',
+          () => {
+            for (const s of decoded) {
+              const at = Date.parse(s.receivedAt);
+              verifySdJwt(s.sdJwt, {
+                directory: snapshot.keys,
+                now: () => at,
+                maxTokenBytes: 256 * 1024,
+                clockSkewSec: 60,
+              });
+            }
+          },
+          perMessage,
+        ),
+      ),
+      scale(
+        await measure(
+          'transform (SubmissionProcessor)',
+          () => processor.transform(records),
+          perMessage,
+        ),
+      ),
+    ];
+  },
+}));

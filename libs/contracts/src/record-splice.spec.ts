@@ -1,0 +1,125 @@
+import * as fc from 'fast-check';
+import { DomainError } from '@liaison/errors';
+import { codecFor } from './codec';
+import type { Delivery } from './generated/types';
+import { recordSplicer } from './record-splice';
+
+const base: Delivery = {
+  messageId: '5b0c2f4e-8a51-4c3e-9d7a-2f1e6b8c4a01',
+  kind: 'ALERT',
+  messageType: 'VICTIM_AT_RISK',
+  originatorAgency: 'nl-knp',
+  recipientAgency: 'de-bka',
+  caseRef: 'NL-2025-0142',
+  presentation: 'eyJhbGciOiJFZERTQSJ9.e30.c2ln~WyJzIiwibiIsIngiXQ~',
+  encrypted: false,
+  disclosedPaths: ['narrative', 'subjects[0]'],
+  withheld: [{ path: 'financialIdentifiers[0]', ruleId: 'NL-EU-01' }],
+  policyVersion: 'p-1',
+  receipt: 'h.p.s',
+  receiptProof: { leafIndex: 3, treeSize: 8, path: ['ab'.repeat(32), 'cd'.repeat(32)] },
+  deliveredAt: '2025-03-14T06:40:01.250Z',
+  custodial: false,
+};
+
+const codec = codecFor('Delivery');
+
+/** The DomainError a call throws (fails the test if it throws anything else or nothing). */
+function errorOf(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected a DomainError');
+}
+
+describe('recordSplicer', () => {
+  it('encodes byte for byte what the codec encodes, for any shared and varying values', () => {
+    const splicer = recordSplicer('Delivery', ['recipientAgency', 'receiptProof']);
+    const text = fc.string({ maxLength: 3000 });
+    fc.assert(
+      fc.property(
+        fc.record({
+          presentation: text,
+          caseRef: fc.option(fc.string(), { nil: null }),
+          disclosedPaths: fc.array(fc.string(), { maxLength: 30 }),
+          withheld: fc.array(fc.record({ path: fc.string(), ruleId: fc.string() }), {
+            maxLength: 5,
+          }),
+          custodial: fc.boolean(),
+          deliveredAt: fc
+            .integer({ min: 0, max: 4_102_444_800_000 })
+            .map((ms) => new Date(ms).toISOString()),
+        }),
+        fc.array(
+          fc.record({
+            recipientAgency: fc.string({ minLength: 1, maxLength: 40 }),
+            receiptProof: fc.record({
+              leafIndex: fc.nat(),
+              treeSize: fc.nat(),
+              path: fc.array(fc.string({ minLength: 64, maxLength: 64 }), { maxLength: 14 }),
+            }),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        (shared, recipients) => {
+          const { recipientAgency: _r, receiptProof: _p, ...rest } = { ...base, ...shared };
+          const template = splicer.template(rest);
+          for (const own of recipients) {
+            const spliced = template.encode(own);
+            expect(spliced.equals(codec.encode({ ...rest, ...own }))).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps earlier records intact while encoding more', () => {
+    const { recipientAgency: _r, receiptProof: _p, ...rest } = base;
+    const template = recordSplicer('Delivery', ['recipientAgency', 'receiptProof']).template(rest);
+    const proof = base.receiptProof;
+    const out = Array.from({ length: 300 }, (_, i) =>
+      template.encode({ recipientAgency: `agency-${i}`, receiptProof: { ...proof, leafIndex: i } }),
+    );
+    out.forEach((bytes, i) => {
+      expect(codec.decode(bytes)).toMatchObject({ recipientAgency: `agency-${i}` });
+      expect(codec.decode(bytes).receiptProof.leafIndex).toBe(i);
+    });
+  });
+
+  it('refuses a shared or varying value that does not fit the schema, naming the field', () => {
+    const splicer = recordSplicer('Delivery', ['recipientAgency', 'receiptProof']);
+    const { recipientAgency: _r, receiptProof: _p, ...rest } = base;
+    const shared = errorOf(() =>
+      splicer.template({ ...rest, encrypted: 'no' as unknown as boolean }),
+    );
+    expect(shared.code).toBe('codec.invalid-value');
+    expect(shared.message).toContain('Delivery.encrypted');
+    const template = splicer.template(rest);
+    const own = errorOf(() =>
+      template.encode({ recipientAgency: 7 as unknown as string, receiptProof: base.receiptProof }),
+    );
+    expect(own.code).toBe('codec.invalid-value');
+    expect(own.message).toContain('Delivery.recipientAgency');
+  });
+
+  it('refuses a record over the size cap', () => {
+    const splicer = recordSplicer('Delivery', ['recipientAgency', 'receiptProof'], {
+      maxBytes: 4096,
+    });
+    const { recipientAgency: _r, receiptProof: _p, ...rest } = base;
+    const template = splicer.template({ ...rest, presentation: 'x'.repeat(4000) });
+    const error = errorOf(() =>
+      template.encode({ recipientAgency: 'de-bka', receiptProof: base.receiptProof }),
+    );
+    expect(error.code).toBe('codec.too-large');
+  });
+
+  it('refuses a varying field the schema does not have', () => {
+    const error = errorOf(() => recordSplicer('Delivery', ['nope' as 'recipientAgency']));
+    expect(error.code).toBe('codec.invalid-value');
+  });
+});
