@@ -16,7 +16,7 @@ import {
   rootOf,
   verifyCheckpoint,
 } from '@liaison/crypto';
-import { TypedProducer, createKafkaClient, feedTopic } from '@liaison/kafka';
+import { TypedProducer, createKafkaClient, feedTopic, type ConsumedRecord } from '@liaison/kafka';
 import {
   SHARE_LEDGER_COLUMNS,
   ledgerRowFromDb,
@@ -362,6 +362,105 @@ describe('audit ledger writer', () => {
       expect(codecFor('Delivery').decode(entry?.record ?? Buffer.alloc(0))).toEqual(delivery);
     } finally {
       await first.stop();
+      await listener.end();
+    }
+  });
+
+  it('projects a batch spanning agencies in one statement: offset order per agency, one NOTIFY each, a misrouted record refused', async () => {
+    const [a, b] = ['a', 'b'].map((x) => `zz-${x}-${uniqueSuffix()}`.replace(/[^a-z0-9-]/g, ''));
+    for (const agency of [a, b]) {
+      await ds.query(
+        `INSERT INTO agency (id, name, jurisdiction, kind) VALUES ($1, 'Test agency', 'NL', 'LAW_ENFORCEMENT')`,
+        [agency],
+      );
+    }
+    const listener = new Client({ connectionString: db.url });
+    await listener.connect();
+    const notified: string[] = [];
+    listener.on('notification', (n) => notified.push(n.payload ?? ''));
+    await listener.query(`LISTEN ${FEED_CHANNEL}`);
+    const codec = codecFor('Delivery');
+    const record = (agency: string, topicOf: string, offset: number): ConsumedRecord<Delivery> => {
+      const value: Delivery = {
+        messageId: randomUUID(),
+        kind: 'ALERT',
+        messageType: 'VICTIM_AT_RISK',
+        originatorAgency: 'ro-diicot',
+        recipientAgency: agency,
+        caseRef: null,
+        presentation: `eyJ~${offset}`,
+        encrypted: false,
+        disclosedPaths: ['narrative'],
+        withheld: [],
+        policyVersion: 'p1',
+        receipt: 'a.b.c',
+        receiptProof: { leafIndex: 0, treeSize: 1, path: [] },
+        deliveredAt: new Date().toISOString(),
+        custodial: false,
+      };
+      return {
+        topic: feedTopic(topicOf),
+        partition: 0,
+        offset: String(offset),
+        key: value.messageId,
+        value,
+        bytes: codec.encode(value),
+        headers: {},
+        timestamp: String(Date.now()),
+      };
+    };
+    // Interleaved as a fetch over both topics returns them; offsets 9 and 10
+    // on purpose (text order would put 10 first).
+    const batch = [
+      record(a, a, 9),
+      record(b, b, 3),
+      record(a, a, 10),
+      record(b, a, 11),
+      record(b, b, 4),
+    ];
+    const refused: string[] = [];
+    const projected = new Map<string, number>();
+    const projector = new FeedProjector(
+      createKafkaClient({ brokers: config.kafka.brokers, clientId: 'test' }, 'audit-feed'),
+      ds,
+      {
+        groupId: `g-${uniqueSuffix()}`,
+        layout: { partitions: 1, replicationFactor: 1 },
+        onUndecodable: (topic, offset) => refused.push(`${topic}@${offset}`),
+        onProjected: (agency, n) => projected.set(agency, n),
+      },
+    );
+    try {
+      expect(await projector.project(batch)).toBe(4);
+      expect(refused).toEqual([`${feedTopic(a)}@11`]);
+      expect(projected).toEqual(
+        new Map([
+          [a, 2],
+          [b, 2],
+        ]),
+      );
+      for (const [agency, offsets] of [
+        [a, ['9', '10']],
+        [b, ['3', '4']],
+      ] as const) {
+        const rows = await ds.query<{ kafka_offset: string; record: Buffer }[]>(
+          'SELECT kafka_offset, record FROM feed_entry WHERE agency_id = $1 ORDER BY id',
+          [agency],
+        );
+        expect(rows.map((r) => r.kafka_offset)).toEqual(offsets);
+        expect(rows.map((r) => codec.decode(r.record).presentation)).toEqual(
+          offsets.map((o) => `eyJ~${o}`),
+        );
+      }
+      await waitFor(() =>
+        Promise.resolve(notified.includes(a) && notified.includes(b) ? true : undefined),
+      );
+      // The same batch again: nothing new, no NOTIFY.
+      const before = notified.length;
+      expect(await projector.project(batch)).toBe(0);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(notified.length).toBe(before);
+    } finally {
       await listener.end();
     }
   });

@@ -93,9 +93,13 @@ export class FeedProjector {
     return run;
   }
 
-  /** One transaction per batch; the NOTIFY is delivered when it commits. */
+  /**
+   * One transaction and two statements per batch, however many agencies it
+   * spans: one INSERT for every delivery, one NOTIFY per agency that got a new
+   * entry (delivered when the transaction commits).
+   */
   async project(batch: readonly ConsumedRecord<Delivery>[]): Promise<number> {
-    const byAgency = new Map<string, ConsumedRecord<Delivery>[]>();
+    const records: ConsumedRecord<Delivery>[] = [];
     for (const record of batch) {
       // The recipient named in the delivery must be the owner of the topic it came from.
       const agency = record.value.recipientAgency;
@@ -107,44 +111,50 @@ export class FeedProjector {
         );
         continue;
       }
-      const list = byAgency.get(agency) ?? [];
-      list.push(record);
-      byAgency.set(agency, list);
+      records.push(record);
     }
-    let total = 0;
-    await this.ds.transaction(async (tx) => {
-      for (const [agency, records] of byAgency) {
-        // Every record's bytes in one binary parameter, cut apart by the server: no
-        // JSON and no array literal of several KiB per delivery on either side.
-        const starts: number[] = [];
-        let at = 1;
-        for (const r of records) {
-          starts.push(at);
-          at += r.bytes.length;
-        }
-        const inserted = await tx.query<unknown[]>(
-          `INSERT INTO feed_entry (agency_id, message_id, kafka_offset, record)
-           SELECT $1, x.message_id, x.kafka_offset, substring($4::bytea FROM x.start FOR x.length)
-           FROM unnest($2::uuid[], $3::bigint[], $5::int[], $6::int[])
-             AS x(message_id, kafka_offset, start, length)
-           ON CONFLICT (agency_id, message_id) DO NOTHING
-           RETURNING id`,
-          [
-            agency,
-            records.map((r) => r.value.messageId),
-            records.map((r) => r.offset),
-            Buffer.concat(records.map((r) => r.bytes)),
-            starts,
-            records.map((r) => r.bytes.length),
-          ],
-        );
-        if (inserted.length > 0) {
-          await tx.query('SELECT pg_notify($1, $2)', [FEED_CHANNEL, agency]);
-          this.options.onProjected?.(agency, inserted.length);
-        }
-        total += inserted.length;
+    if (records.length === 0) return 0;
+    // Every record's bytes in one binary parameter, cut apart by the server: no
+    // JSON and no array literal of several KiB per delivery on either side.
+    const starts: number[] = [];
+    let at = 1;
+    for (const r of records) {
+      starts.push(at);
+      at += r.bytes.length;
+    }
+    const inserted = await this.ds.transaction(async (tx) => {
+      const rows = await tx.query<{ agency_id: string }[]>(
+        `INSERT INTO feed_entry (agency_id, message_id, kafka_offset, record)
+         SELECT x.agency_id, x.message_id, x.kafka_offset, substring($4::bytea FROM x.start FOR x.length)
+         FROM unnest($1::text[], $2::uuid[], $3::bigint[], $5::int[], $6::int[])
+           AS x(agency_id, message_id, kafka_offset, start, length)
+         ORDER BY x.agency_id, x.kafka_offset
+         ON CONFLICT (agency_id, message_id) DO NOTHING
+         RETURNING agency_id`,
+        [
+          records.map((r) => r.value.recipientAgency),
+          records.map((r) => r.value.messageId),
+          records.map((r) => r.offset),
+          Buffer.concat(records.map((r) => r.bytes)),
+          starts,
+          records.map((r) => r.bytes.length),
+        ],
+      );
+      const byAgency = new Map<string, number>();
+      for (const row of rows) byAgency.set(row.agency_id, (byAgency.get(row.agency_id) ?? 0) + 1);
+      if (byAgency.size > 0) {
+        await tx.query('SELECT pg_notify($1, a) FROM unnest($2::text[]) AS a', [
+          FEED_CHANNEL,
+          [...byAgency.keys()],
+        ]);
       }
+      return byAgency;
     });
+    let total = 0;
+    for (const [agency, count] of inserted) {
+      this.options.onProjected?.(agency, count);
+      total += count;
+    }
     return total;
   }
 
