@@ -367,7 +367,8 @@ describe('audit ledger writer', () => {
   });
 
   it('projects a batch spanning agencies in one statement: offset order per agency, one NOTIFY each, a misrouted record refused', async () => {
-    const [a, b] = ['a', 'b'].map((x) => `zz-${x}-${uniqueSuffix()}`.replace(/[^a-z0-9-]/g, ''));
+    const a = `zz-a-${uniqueSuffix()}`.replace(/[^a-z0-9-]/g, '');
+    const b = `zz-b-${uniqueSuffix()}`.replace(/[^a-z0-9-]/g, '');
     for (const agency of [a, b]) {
       await ds.query(
         `INSERT INTO agency (id, name, jurisdiction, kind) VALUES ($1, 'Test agency', 'NL', 'LAW_ENFORCEMENT')`,
