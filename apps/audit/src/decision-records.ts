@@ -87,30 +87,43 @@ export function messageContentDraft(decision: Decision): MessageContentDraft {
   };
 }
 
-/** Null for a denial (nothing was delivered) or when the indices do not fit the token. */
+/** A presentation and its digest, by disclosure indices: recipients under one plan share them. */
+export type PresentationCache = Map<string, { presentation: string; digest: string } | null>;
+
+/**
+ * Null for a denial (nothing was delivered) or when the indices do not fit the
+ * token. Pass one cache per decision: its recipients under the same plan get
+ * the same presentation, rebuilt and hashed once.
+ */
 export function deliveryContentDraft(
   decision: Decision,
   outcome: RecipientOutcome,
+  cache: PresentationCache = new Map(),
 ): DeliveryContentDraft | null {
   if (outcome.decision === 'DENIED') return null;
-  let presentation: string;
-  try {
-    presentation = presentationFromDisclosures(
-      decision.issuerJwt,
-      decision.disclosures,
-      outcome.disclosureIndices,
-    );
-  } catch {
-    return null;
+  const key = outcome.disclosureIndices.join(',');
+  let built = cache.get(key);
+  if (built === undefined) {
+    try {
+      const presentation = presentationFromDisclosures(
+        decision.issuerJwt,
+        decision.disclosures,
+        outcome.disclosureIndices,
+      );
+      built = { presentation, digest: presentationDigestOf(presentation) };
+    } catch {
+      built = null;
+    }
+    cache.set(key, built);
   }
+  if (built === null) return null;
   return {
     messageId: decision.messageId.toLowerCase(),
     recipientAgency: outcome.recipientAgency,
-    presentation,
+    presentation: built.presentation,
     retainUntil: plusDays(decidedAtOf(decision), outcome.retentionDays),
     digestMatches:
-      outcome.presentationDigest === null ||
-      outcome.presentationDigest === presentationDigestOf(presentation),
+      outcome.presentationDigest === null || outcome.presentationDigest === built.digest,
   };
 }
 

@@ -21,6 +21,7 @@ import {
   type CaseEventDraft,
   type DeliveryContentDraft,
   type MessageContentDraft,
+  type PresentationCache,
 } from './decision-records';
 import { copyDeliveryContent, copyLedgerRows } from './ledger-copy';
 
@@ -195,8 +196,9 @@ export class LedgerWriter {
         for (const { decision, outcomes } of recordedByMessage.values()) {
           const content = messageContentDraft(decision);
           contents.push(content);
+          const presentations: PresentationCache = new Map();
           for (const outcome of outcomes) {
-            const delivery = deliveryContentDraft(decision, outcome);
+            const delivery = deliveryContentDraft(decision, outcome, presentations);
             if (!delivery) continue;
             if (!delivery.digestMatches) digestMismatches += 1;
             deliveries.push(delivery);
