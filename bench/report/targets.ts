@@ -80,6 +80,25 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       ),
     });
   }
+  // The same target for the worker's transform alone (no Kafka client, which the
+  // pass-through pays as well): bench/micro/worker-transform.bench.ts.
+  for (const g of results.micro) {
+    const f = /^Worker transform per message, F=(\d+)$/.exec(g.group)?.[1];
+    if (f === undefined) continue;
+    const transform = g.measurements.find((m) => m.name.startsWith('transform'));
+    const verify = g.measurements.find((m) => m.name.startsWith('verify only'));
+    const target = 50 + 2 * Number(f);
+    const beyond =
+      transform && verify ? (transform.nsPerOpMedian - verify.nsPerOpMedian) / 1000 : undefined;
+    checks.push({
+      target: `F=${f}: transform alone (no Kafka client), CPU/message beyond verification ≤ ${target} µs`,
+      measured:
+        beyond === undefined || !transform || !verify
+          ? (g.error ?? '—')
+          : `${beyond.toFixed(0)} µs (${(transform.nsPerOpMedian / 1000).toFixed(0)} − ${(verify.nsPerOpMedian / 1000).toFixed(0)} verify)`,
+      verdict: verdict(beyond === undefined ? undefined : beyond <= target),
+    });
+  }
   for (const r of pipeline?.fanOuts ?? []) {
     const d = r.hubLatency.p99Ms - r.baselineLatency.p99Ms;
     checks.push({

@@ -13,7 +13,7 @@
  * leaf so a row moved to another position no longer hashes to its old leaf.
  * leaf_hash = lowercase hex of SHA-256(0x00 || leaf data).
  */
-import { canonicalJson, hashLeaf } from '@liaison/crypto';
+import { canonicalJson, hashLeafText } from '@liaison/crypto';
 
 export const LEDGER_LEAF_VERSION = 1;
 
@@ -100,6 +100,11 @@ function isPlainLeaf(leaf: LedgerLeaf): boolean {
  * takes the general path.
  */
 export function ledgerLeafData(leaf: LedgerLeaf): Buffer {
+  return Buffer.from(ledgerLeafText(leaf), 'utf8');
+}
+
+/** ledgerLeafData as text (what is hashed is its UTF-8 encoding). */
+export function ledgerLeafText(leaf: LedgerLeaf): string {
   if (!Number.isSafeInteger(leaf.seq) || leaf.seq < 1) {
     throw new RangeError(`ledger seq must be a positive safe integer, got ${leaf.seq}`);
   }
@@ -126,9 +131,9 @@ export function ledgerLeafData(leaf: LedgerLeaf): Buffer {
       v: LEDGER_LEAF_VERSION,
       withheld: leaf.withheld.map((w) => ({ path: w.path, ruleId: w.ruleId })),
     };
-    return Buffer.from(JSON.stringify(sorted), 'utf8');
+    return JSON.stringify(sorted);
   }
-  return Buffer.from(canonicalLeafJson(leaf, decidedAt), 'utf8');
+  return canonicalLeafJson(leaf, decidedAt);
 }
 
 /** The general path (and the definition the fast path is tested against). */
@@ -157,7 +162,7 @@ export function canonicalLeafJson(leaf: LedgerLeaf, decidedAt = isoOf(leaf.decid
 
 /** RFC 6962 leaf hash of the row, raw bytes. */
 export function ledgerLeafHashBytes(leaf: LedgerLeaf): Buffer {
-  return hashLeaf(ledgerLeafData(leaf));
+  return hashLeafText(ledgerLeafText(leaf));
 }
 
 /** RFC 6962 leaf hash of the row, lowercase hex (the `leaf_hash` column). */
