@@ -37,6 +37,18 @@ const RecordDecoder = require('kafkajs/src/protocol/recordBatch/record/v0/decode
   batchContext: unknown,
 ) => DecodedRecord;
 const Decoder = require('kafkajs/src/protocol/decoder') as new (buffer: Buffer) => DecoderLike;
+const Encoder = require('kafkajs/src/protocol/encoder') as { referenceMinBytes: number };
+const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0') as {
+  RecordBatch: (args: Record<string, unknown>) => Promise<EncoderLike>;
+};
+const produceRequest = require('kafkajs/src/protocol/requests/produce/v3/request') as (
+  args: Record<string, unknown>,
+) => unknown;
+const frameRequest = require('kafkajs/src/protocol/request') as (args: {
+  correlationId: number;
+  clientId: string;
+  request: unknown;
+}) => Promise<EncoderLike>;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** CRC-32C (Castagnoli, reflected 0x82F63B78) one bit at a time: the definition. */
@@ -90,6 +102,71 @@ describe('kafkajs record encoding (patched)', () => {
       expect(decoded.offset).toBe('13');
       expect(decoded.headers['x-reason-code']?.toString()).toBe('codec.truncated');
     }
+  });
+});
+
+describe('kafkajs produce requests (patched: large parts referenced, joined once)', () => {
+  const messages = (
+    n: number,
+  ): { key: string; value: Buffer; headers: Record<string, string>; timestamp: number }[] =>
+    Array.from({ length: n }, (_, i) => ({
+      key: `k${i}`,
+      value: randomBytes((i * 1_777) % 9_000),
+      headers: i % 2 ? { 'x-reason-code': 'r' } : {},
+      timestamp: 1_000 + i,
+    }));
+  const encodeWith = async (referenceMinBytes: number, topicData: unknown): Promise<Buffer> => {
+    const before = Encoder.referenceMinBytes;
+    Encoder.referenceMinBytes = referenceMinBytes;
+    try {
+      const framed = await frameRequest({
+        correlationId: 7,
+        clientId: 'liaison-test',
+        request: produceRequest({ acks: -1, timeout: 3_000, transactionalId: 'tx-1', topicData }),
+      });
+      return Buffer.from(framed.buffer);
+    } finally {
+      Encoder.referenceMinBytes = before;
+    }
+  };
+
+  it('writes the same bytes as copying every part, for any mix of record sizes', async () => {
+    const all = messages(60);
+    const topicData = [
+      {
+        topic: 'hub.feed.de-bka.v1',
+        partitions: [
+          { partition: 0, firstSequence: 0, messages: all },
+          { partition: 1, firstSequence: 5, messages: all.slice(0, 3) },
+        ],
+      },
+      {
+        topic: 'hub.decisions.v1',
+        partitions: [{ partition: 2, firstSequence: 9, messages: all.slice(7) }],
+      },
+    ];
+    const copied = await encodeWith(Number.POSITIVE_INFINITY, topicData);
+    for (const min of [1, 64, 1_024]) {
+      expect((await encodeWith(min, topicData)).equals(copied)).toBe(true);
+    }
+  });
+
+  it('checksums a batch over its referenced parts as over the joined body', async () => {
+    const records = messages(40).map((m, i) =>
+      Record({ offsetDelta: i, timestampDelta: i, key: m.key, value: m.value, headers: m.headers }),
+    );
+    const batch = (
+      await RecordBatch({
+        records,
+        firstTimestamp: 1_000,
+        maxTimestamp: 1_039,
+        lastOffsetDelta: 39,
+        transactional: true,
+      })
+    ).buffer;
+    // firstOffset int64, length int32, partitionLeaderEpoch int32, magic int8, crc uint32, body
+    expect(batch.readInt32BE(8)).toBe(batch.length - 12);
+    expect(batch.readUInt32BE(17)).toBe(crc32cByBits(batch.subarray(21)));
   });
 });
 
