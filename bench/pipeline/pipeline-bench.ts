@@ -35,6 +35,7 @@ import {
   type EncodedSubmission,
   type LatencySummary,
 } from './common';
+import { warmUpBroker } from './broker-warm-up';
 import type { SignedMessage } from './presign';
 import {
   Scraper,
@@ -476,6 +477,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     await loader.call('load', { file: framesFile, brokers });
     const verifyUs = await measureVerify(presigned.messages[0] as SignedMessage, keys);
     log(`Ed25519 verify (node:crypto, cached key): ${verifyUs.toFixed(1)} µs`);
+    const warmMs = await warmUpBroker(kafka, admin, `bench${options.runId}warm`);
+    log(`broker warmed up (${warmMs} ms, untimed)`);
     const fanOuts: FanOutResult[] = [];
     for (const fanOut of options.fanOuts) {
       fanOuts.push(await runFanOut(fanOut));
