@@ -34,6 +34,8 @@ export function roleOf(commandLine: string): CpuRole | undefined {
 interface ProcessTicks {
   readonly role: CpuRole;
   readonly ticks: number;
+  /** Of `ticks`, those in the kernel (stime): system calls, page faults. */
+  readonly kernelTicks: number;
 }
 
 export interface CpuSnapshot {
@@ -63,8 +65,9 @@ export function cpuSnapshot(): CpuSnapshot {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       // Fields after the command name (which may hold spaces) start after ") ".
       const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ticks = Number(after[11]) + Number(after[12]); // utime, stime
-      processes.set(Number(entry), { role, ticks });
+      const kernelTicks = Number(after[12]); // stime
+      const ticks = Number(after[11]) + kernelTicks; // utime + stime
+      processes.set(Number(entry), { role, ticks, kernelTicks });
     } catch {
       // the process ended while being read
     }
@@ -77,16 +80,24 @@ export interface CpuUse {
   readonly machineSeconds: number;
   /** CPU seconds per role, of processes alive at both ends (or started in between). */
   readonly byRole: Readonly<Record<CpuRole, number>>;
+  /** Of byRole, the seconds spent in the kernel on the processes' behalf. */
+  readonly kernelByRole: Readonly<Record<CpuRole, number>>;
 }
 
 export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuUse {
-  const byRole = Object.fromEntries(CPU_ROLES.map((r) => [r, 0])) as Record<CpuRole, number>;
+  const zero = (): Record<CpuRole, number> =>
+    Object.fromEntries(CPU_ROLES.map((r) => [r, 0])) as Record<CpuRole, number>;
+  const byRole = zero();
+  const kernelByRole = zero();
   for (const [pid, end] of after.processes) {
-    const start = before.processes.get(pid)?.ticks ?? 0;
-    byRole[end.role] += Math.max(0, end.ticks - start) / TICKS_PER_SECOND;
+    const start = before.processes.get(pid);
+    byRole[end.role] += Math.max(0, end.ticks - (start?.ticks ?? 0)) / TICKS_PER_SECOND;
+    kernelByRole[end.role] +=
+      Math.max(0, end.kernelTicks - (start?.kernelTicks ?? 0)) / TICKS_PER_SECOND;
   }
   return {
     machineSeconds: (after.machineBusy - before.machineBusy) / TICKS_PER_SECOND,
     byRole,
+    kernelByRole,
   };
 }

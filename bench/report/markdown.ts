@@ -1,7 +1,7 @@
 /** The Markdown report: every figure next to its same-run baseline, as a ratio. */
 import type { BenchResults } from '../run-all';
 import { checkTargets, pipelineOf, ratio } from './targets';
-import { CPU_ROLES, type CpuUse } from '../pipeline/cpu-accounting';
+import { CPU_ROLES, type CpuRole, type CpuUse } from '../pipeline/cpu-accounting';
 import type { ThroughputResult } from '../pipeline/pipeline-bench';
 
 const MB = 1024 * 1024;
@@ -143,11 +143,15 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
       'CPU seconds of every process on the machine (user + system, /proc) over the backlog drain, divided by ' +
         'the records delivered to the feeds: the hub (phase C: worker, audit app with its ledger and feed store, ' +
         'PostgreSQL, broker) against the transactional pass-through (phase A). Both share two cores with the ' +
-        "bench's load generator and reader, so the machine's total CPU per record bounds the throughput.",
+        "bench's load generator and reader, so the machine's total CPU per record bounds the throughput. " +
+        "The last column is the share of the processes' CPU spent in the kernel on their behalf (system calls, " +
+        'page faults): on a virtual machine where those are slow, whatever moves more bytes pays more.',
     );
     line();
-    line(`| F | system | ${CPU_ROLES.join(' | ')} | machine | busy cores |`);
-    line(`|---|---|${CPU_ROLES.map(() => '---').join('|')}|---|---|`);
+    line(
+      `| F | system | ${CPU_ROLES.join(' | ')} | machine | busy cores | kernel share | kernel share of the worker or pass-through |`,
+    );
+    line(`|---|---|${CPU_ROLES.map(() => '---').join('|')}|---|---|---|---|`);
     for (const r of p.fanOuts) {
       if (!r.machineCpu) continue;
       const rows: [string, CpuUse, ThroughputResult][] = [
@@ -159,9 +163,15 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
           t.deliveries > 0 ? `${n0((seconds * 1e6) / t.deliveries)} µs` : '—';
         const seconds = t.deliveriesPerSec > 0 ? t.deliveries / t.deliveriesPerSec : 0;
         const busy = seconds > 0 ? use.machineSeconds / seconds : Number.NaN;
+        const all = CPU_ROLES.reduce((sum, role) => sum + use.byRole[role], 0);
+        const kernel = CPU_ROLES.reduce((sum, role) => sum + use.kernelByRole[role], 0);
+        const pct = (part: number, whole: number): string =>
+          whole > 0 ? `${n0((100 * part) / whole)}%` : '—';
+        const own: CpuRole = label === 'hub' ? 'worker' : 'pass-through';
         line(
           `| ${r.fanOut} | ${label} | ${CPU_ROLES.map((role) => per(use.byRole[role])).join(' | ')} | ` +
-            `${per(use.machineSeconds)} | ${Number.isFinite(busy) ? busy.toFixed(2) : '—'} |`,
+            `${per(use.machineSeconds)} | ${Number.isFinite(busy) ? busy.toFixed(2) : '—'} | ` +
+            `${pct(kernel, all)} | ${pct(use.kernelByRole[own], use.byRole[own])} |`,
         );
       }
     }
