@@ -368,7 +368,9 @@ export class SubmissionProcessor {
         outputs.push({
           topic: feedTopic(d.recipientAgency),
           key: d.shared.messageId,
-          value: template.encode({
+          // In parts: the presentation and the rest of what the template's
+          // recipients share is one buffer for all of them, not a copy each.
+          value: template.encodeParts({
             recipientAgency: d.recipientAgency,
             receiptProof: signed.proof,
           }),

@@ -68,13 +68,30 @@ describe('recordSplicer', () => {
           const { recipientAgency: _r, receiptProof: _p, ...rest } = { ...base, ...shared };
           const template = splicer.template(rest);
           for (const own of recipients) {
-            const spliced = template.encode(own);
-            expect(spliced.equals(codec.encode({ ...rest, ...own }))).toBe(true);
+            const expected = codec.encode({ ...rest, ...own });
+            expect(template.encode(own).equals(expected)).toBe(true);
+            expect(Buffer.concat(template.encodeParts(own)).equals(expected)).toBe(true);
           }
         },
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('gives every record of a template the same shared parts, and its own bytes apart', () => {
+    const { recipientAgency: _r, receiptProof: _p, ...rest } = base;
+    const template = recordSplicer('Delivery', ['recipientAgency', 'receiptProof']).template(rest);
+    const a = template.encodeParts({ recipientAgency: 'de-bka', receiptProof: base.receiptProof });
+    const b = template.encodeParts({
+      recipientAgency: 'nl-knp',
+      receiptProof: { ...base.receiptProof, leafIndex: 4 },
+    });
+    // header + messageId..originatorAgency | recipient | caseRef..receipt | proof | deliveredAt, custodial
+    expect(a).toHaveLength(5);
+    for (const shared of [0, 2, 4]) expect(a[shared]).toBe(b[shared]);
+    for (const own of [1, 3]) expect(a[own]?.equals(b[own]!)).toBe(false);
+    expect(codec.decode(Buffer.concat(b))).toMatchObject({ recipientAgency: 'nl-knp' });
+    expect(codec.decode(Buffer.concat(a))).toMatchObject({ recipientAgency: 'de-bka' });
   });
 
   it('keeps earlier records intact while encoding more', () => {

@@ -26,6 +26,14 @@ type Segment = { readonly shared: AvroField[] } | { readonly varying: AvroField 
 export interface RecordTemplate<V> {
   /** The single-object encoding of the template's shared fields with these. */
   encode(varying: V): Buffer;
+  /**
+   * The same bytes as `encode`, as parts in order: the shared runs are the
+   * template's own buffers (shared by every record of the template, never to be
+   * changed), the varying fields' bytes are this record's. For writers that take
+   * a record in parts (the patched kafkajs), so large shared bytes are not copied
+   * once per record.
+   */
+  encodeParts(varying: V): Buffer[];
 }
 
 export interface RecordSplicer<T, K extends keyof T> {
@@ -107,20 +115,35 @@ export function recordSplicer<N extends SchemaName, K extends keyof SchemaTypeMa
         return Buffer.from(scratch.buffer.subarray(0, pos));
       });
       const sharedBytes = runs.reduce((n, r) => n + r.length, header.length);
+      /** The record's varying fields into the scratch area; their ends, per segment. */
+      const encodeVarying = (record: Pick<SchemaTypeMap[N], K>): number[] => {
+        const own = record as Record<string, unknown>;
+        const ends: number[] = [];
+        let pos = 0;
+        for (const segment of segments) {
+          if ('varying' in segment) {
+            pos = scratch.write(name, segment.varying, own[segment.varying.name], pos, maxBytes);
+          }
+          ends.push(pos);
+        }
+        const size = sharedBytes + pos;
+        if (size > maxBytes) throw tooLarge(name, size, maxBytes);
+        return ends;
+      };
+      // The header travels with the first shared run (or alone, before a varying first field).
+      const first = segments[0];
+      const headed = first && 'shared' in first;
+      const partsTemplate: (Buffer | number)[] = segments.map((segment, i) =>
+        'shared' in segment
+          ? i === 0
+            ? Buffer.concat([header, runs[0] as Buffer])
+            : (runs[i] as Buffer)
+          : i,
+      );
       return {
         encode(record) {
-          const own = record as Record<string, unknown>;
-          const ends: number[] = [];
-          let pos = 0;
-          for (const segment of segments) {
-            if ('varying' in segment) {
-              pos = scratch.write(name, segment.varying, own[segment.varying.name], pos, maxBytes);
-            }
-            ends.push(pos);
-          }
-          const size = sharedBytes + pos;
-          if (size > maxBytes) throw tooLarge(name, size, maxBytes);
-          const out = slab.take(size);
+          const ends = encodeVarying(record);
+          const out = slab.take(sharedBytes + (ends[ends.length - 1] ?? 0));
           let at = header.copy(out, 0);
           let from = 0;
           segments.forEach((segment, i) => {
@@ -133,6 +156,23 @@ export function recordSplicer<N extends SchemaName, K extends keyof SchemaTypeMa
             }
           });
           return out;
+        },
+        encodeParts(record) {
+          const ends = encodeVarying(record);
+          // One piece of the slab for all of this record's own bytes.
+          const own = slab.copyOut(scratch.buffer, ends[ends.length - 1] ?? 0);
+          const parts: Buffer[] = headed ? [] : [header];
+          let from = 0;
+          partsTemplate.forEach((part, i) => {
+            if (typeof part !== 'number') {
+              parts.push(part);
+              return;
+            }
+            const end = ends[i] as number;
+            parts.push(own.subarray(from, end));
+            from = end;
+          });
+          return parts;
         },
       };
     },

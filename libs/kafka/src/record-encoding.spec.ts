@@ -11,7 +11,7 @@ interface RecordInput {
   offsetDelta?: number;
   timestampDelta?: number;
   key: Buffer | string | null;
-  value: Buffer | string | null;
+  value: Buffer | string | readonly Buffer[] | null;
   headers?: Record<string, string>;
 }
 interface EncoderLike {
@@ -101,6 +101,25 @@ describe('kafkajs record encoding (patched)', () => {
       expect(decoded.value?.equals(value)).toBe(true);
       expect(decoded.offset).toBe('13');
       expect(decoded.headers['x-reason-code']?.toString()).toBe('codec.truncated');
+    }
+  });
+});
+
+describe('kafkajs record values in parts (patched)', () => {
+  it('encodes a value given as parts exactly as the joined value, small and large parts alike', () => {
+    for (let t = 0; t < 200; t++) {
+      const parts = Array.from({ length: 1 + (t % 6) }, (_, i) =>
+        randomBytes((t * 37 + i * 911) % 5_000),
+      );
+      const record = (value: RecordInput['value']): Buffer =>
+        Record({
+          offsetDelta: t % 9,
+          timestampDelta: t,
+          key: `k${t}`,
+          value,
+          headers: t % 2 ? { h: 'v' } : {},
+        }).buffer;
+      expect(record(parts).equals(record(Buffer.concat(parts)))).toBe(true);
     }
   });
 });
