@@ -125,13 +125,14 @@ describe('kafkajs record values in parts (patched)', () => {
 });
 
 describe('kafkajs produce requests (patched: large parts referenced, joined once)', () => {
+  const noHeaders: Record<string, string> = {};
   const messages = (
     n: number,
   ): { key: string; value: Buffer; headers: Record<string, string>; timestamp: number }[] =>
     Array.from({ length: n }, (_, i) => ({
       key: `k${i}`,
       value: randomBytes((i * 1_777) % 9_000),
-      headers: i % 2 ? { 'x-reason-code': 'r' } : {},
+      headers: i % 2 ? { 'x-reason-code': 'r' } : noHeaders,
       timestamp: 1_000 + i,
     }));
   const encodeWith = async (referenceMinBytes: number, topicData: unknown): Promise<Buffer> => {
