@@ -93,8 +93,18 @@ describe('policy worker: a large backlog on one partition', () => {
       const counts = countBy(deliveries, (d) => `${d.messageId} ${d.recipientAgency}`);
       expect([...counts.values()].every((n) => n === 1)).toBe(true);
       expect(new Set(counts.keys())).toEqual(new Set(entitled));
+      // The worker's own account: every submission, every record, in slices.
+      const metrics = await (await fetch(`http://127.0.0.1:${worker.port}/metrics`)).text();
+      const counter = (name: string): number =>
+        Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(metrics)?.[1] ?? NaN);
+      const slices = counter('liaison_transactions_committed_total');
+      expect(counter('liaison_submissions_processed_total')).toBe(BACKLOG);
+      expect(counter('liaison_records_produced_total')).toBe(records.length);
+      // At most 500 submissions a slice, and more than one submission in most.
+      expect(slices).toBeGreaterThanOrEqual(Math.ceil(BACKLOG / 500));
+      expect(slices).toBeLessThan(BACKLOG / 10);
       console.log(
-        `backlog: ${BACKLOG} submissions on one partition → ${decisions.length} decisions, ${deliveries.length} deliveries`,
+        `backlog: ${BACKLOG} submissions on one partition → ${decisions.length} decisions, ${deliveries.length} deliveries, ${slices} transactions`,
       );
     } finally {
       await producer.disconnect();

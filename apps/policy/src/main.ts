@@ -37,6 +37,15 @@ async function main(): Promise<void> {
     ['reason'],
   );
   const txErrors = metrics.counter('liaison_transaction_errors_total', 'Aborted transactions');
+  // Submissions ÷ transactions is the average slice; records ÷ submissions the fan-out.
+  const transactions = metrics.counter(
+    'liaison_transactions_committed_total',
+    'Transactions committed (one per slice of submissions)',
+  );
+  const produced = metrics.counter(
+    'liaison_records_produced_total',
+    'Records committed: deliveries, decisions and dead letters',
+  );
 
   const ds = createDataSource({
     url: config.database.url,
@@ -68,7 +77,11 @@ async function main(): Promise<void> {
     transactionalId: groupId('liaison-policy'),
     sessionTimeoutMs: Number(process.env.POLICY_SESSION_TIMEOUT_MS ?? 10000),
     transform: (records) => processor.transform(records),
-    onCommitted: (inputs) => processed.inc(inputs),
+    onCommitted: (inputs, outputs) => {
+      processed.inc(inputs);
+      transactions.inc();
+      produced.inc(outputs);
+    },
     onFatal: (error) => {
       // Never sit "ready" while consuming nothing: exit so the supervisor restarts it.
       log.fatal({ err: error }, 'consumer stopped for good; exiting');
