@@ -7,10 +7,7 @@
  * the hub's own CPU per message is (transform − verify) ≤ 50 µs + 2 µs × F; the
  * pipeline's worker CPU adds the Kafka client, which the pass-through pays too.
  */
-import { randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
-import * as path from 'node:path';
-import { codecFor, type Submission } from '@liaison/contracts';
+import { codecFor } from '@liaison/contracts';
 import {
   KeyDirectory,
   createJwsSigner,
@@ -29,14 +26,23 @@ import { ALL_KNOWN_PATHS } from '@liaison/runtime';
 import { SubmissionProcessor } from '../../apps/policy/src/submission.processor';
 import type { PolicySnapshot, RecipientProfile } from '../../apps/policy/src/policy-snapshot';
 import { measure, type Measurement, type MicroBenchmark } from '../harness';
-import { ROOT } from '../pipeline/common';
-import { signOne, type Publisher } from '../pipeline/presign';
-import { PUBLISHER_JURISDICTIONS, policyFor } from '../pipeline/world';
+import {
+  alertTemplates,
+  benchMessage,
+  signOne,
+  submissionOf,
+  type Publisher,
+} from '../pipeline/presign';
+import {
+  PUBLISHER_JURISDICTIONS,
+  PURPOSES,
+  RECIPIENT_JURISDICTIONS,
+  policyFor,
+  recipientId,
+} from '../pipeline/world';
 
 const SLICE = 500;
 const FANOUTS = [5, 20, 200];
-const RECIPIENT_JURISDICTIONS = ['AT', 'BE', 'CZ', 'DK', 'ES', 'FI', 'IE', 'IT', 'PL', 'PT', 'SE'];
-const PURPOSES = ['INVESTIGATION', 'VICTIM_SUPPORT', 'BORDER_CONTROL', 'RESEARCH'];
 const submissionCodec = codecFor('Submission');
 
 function agency(id: string, jurisdiction: string): Agency {
@@ -65,10 +71,7 @@ function snapshotFor(publishers: readonly Publisher[], fanout: number): PolicySn
     status: 'active',
   }));
   const recipients = Array.from({ length: fanout }, (_, i) =>
-    agency(
-      `bench-a${String(i + 1).padStart(3, '0')}`,
-      RECIPIENT_JURISDICTIONS[i % RECIPIENT_JURISDICTIONS.length] ?? 'AT',
-    ),
+    agency(recipientId(i), RECIPIENT_JURISDICTIONS[i % RECIPIENT_JURISDICTIONS.length] ?? 'AT'),
   );
   const policies = compilePolicies(
     PUBLISHER_JURISDICTIONS.map(policyFor),
@@ -99,45 +102,20 @@ function snapshotFor(publishers: readonly Publisher[], fanout: number): PolicySn
   };
 }
 
+/** Pre-signed alerts as the worker consumes them: the bench's templates and publishers in turn. */
 async function slice(publishers: readonly Publisher[]): Promise<InputRecord[]> {
-  const dir = path.join(ROOT, 'schemas/examples');
-  const templates = readdirSync(dir)
-    .filter((f) => f.startsWith('alert-'))
-    .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Record<string, unknown>);
+  const templates = alertTemplates();
   const records: InputRecord[] = [];
   for (let i = 0; i < SLICE; i++) {
     const publisher = publishers[i % publishers.length] as Publisher;
     const template = templates[i % templates.length] as Record<string, unknown>;
-    const handling = { ...(template.handling as Record<string, unknown>) };
-    Object.assign(handling, {
-      tlp: 'AMBER',
-      handlingCode: 'H1',
-      releasableTo: [],
-      namedRecipients: [],
-    });
-    const signed = await signOne(publisher, {
-      ...template,
-      messageId: randomUUID(),
-      originatorAgency: publisher.agencyId,
-      handling,
-    });
-    const submission: Submission = {
-      messageId: signed.messageId,
-      kind: signed.kind,
-      originatorAgency: signed.originatorAgency,
-      sdJwt: signed.sdJwt,
-      receivedAt: new Date().toISOString(),
-      custodial: false,
-      idempotencyKey: null,
-      caseRef: signed.caseRef,
-      correlationId: randomUUID(),
-    };
+    const signed = await signOne(publisher, benchMessage(template, publisher.agencyId));
     records.push({
       topic: 'hub.submissions.v1',
       partition: i % 4,
       offset: String(i),
       key: signed.messageId,
-      value: submissionCodec.encode(submission),
+      value: submissionCodec.encode(submissionOf(signed)),
       headers: {},
       timestamp: String(Date.now()),
     });

@@ -36,7 +36,7 @@ import {
   type LatencySummary,
 } from './common';
 import { warmUpBroker } from './broker-warm-up';
-import type { SignedMessage } from './presign';
+import { alertTemplates, submissionOf, type SignedMessage } from './presign';
 import {
   Scraper,
   rssOf,
@@ -115,32 +115,13 @@ export interface PipelineResult {
   readonly notes: string[];
 }
 
-const ALERT_TEMPLATES = [
-  'alert-document-fraud',
-  'alert-financial-pattern',
-  'alert-missing-person',
-  'alert-recruitment-advert',
-  'alert-suspect-movement',
-  'alert-trafficking-route',
-  'alert-victim-at-risk',
-];
-
-function templates(): Record<string, unknown>[] {
-  return ALERT_TEMPLATES.map(
-    (name) =>
-      JSON.parse(
-        readFileSync(path.join(ROOT, 'schemas/examples', `${name}.json`), 'utf8'),
-      ) as Record<string, unknown>,
-  );
-}
-
 /** Backlog per fan-out: enough deliveries to see a steady rate, few enough to stay fast. */
 export function backlogSize(fanOut: number): number {
   return Math.min(TOTAL_MESSAGES, Math.max(300, Math.round(16_000 / fanOut)));
 }
 
 async function presignAll(keys: BenchKeys, log: (l: string) => void) {
-  const tpl = templates();
+  const tpl = alertTemplates();
   const hash = createHash('sha256')
     .update(
       JSON.stringify({
@@ -189,17 +170,7 @@ function encodeSubmissions(messages: readonly SignedMessage[]): EncodedSubmissio
     // Keyed by message id (spreads evenly over partitions and lets the reader match
     // deliveries to sends); the gateway keys by caseRef when there is one.
     key: m.messageId,
-    value: codec.encode({
-      messageId: m.messageId,
-      kind: m.kind,
-      originatorAgency: m.originatorAgency,
-      sdJwt: m.sdJwt,
-      custodial: false,
-      receivedAt: m.signedAt,
-      idempotencyKey: null,
-      caseRef: m.caseRef,
-      correlationId: `bench-${m.messageId}`,
-    }),
+    value: codec.encode(submissionOf(m)),
   }));
 }
 

@@ -5,10 +5,18 @@
  * sign in parallel on the two cores.
  */
 import { randomUUID } from 'node:crypto';
-import { kindOf, parseMessage, type Message, type MessageKind } from '@liaison/contracts';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  kindOf,
+  parseMessage,
+  type Message,
+  type MessageKind,
+  type Submission,
+} from '@liaison/contracts';
 import { issueSdJwt, type GeneratedAgencyKeys } from '@liaison/crypto';
 import { disclosablePathsOf } from '@liaison/runtime';
-import { serve, type Request } from './common';
+import { ROOT, serve, type Request } from './common';
 
 export interface SignedMessage {
   readonly messageId: string;
@@ -17,6 +25,41 @@ export interface SignedMessage {
   readonly caseRef: string | null;
   readonly sdJwt: string;
   readonly signedAt: string;
+}
+
+const ALERT_TEMPLATES = [
+  'alert-document-fraud',
+  'alert-financial-pattern',
+  'alert-missing-person',
+  'alert-recruitment-advert',
+  'alert-suspect-movement',
+  'alert-trafficking-route',
+  'alert-victim-at-risk',
+];
+
+/** The 7 alert examples of schemas/examples, the bench's message templates. */
+export function alertTemplates(): Record<string, unknown>[] {
+  return ALERT_TEMPLATES.map(
+    (name) =>
+      JSON.parse(
+        readFileSync(path.join(ROOT, 'schemas/examples', `${name}.json`), 'utf8'),
+      ) as Record<string, unknown>,
+  );
+}
+
+/** The Submission the gateway would write for a pre-signed message. */
+export function submissionOf(m: SignedMessage): Submission {
+  return {
+    messageId: m.messageId,
+    kind: m.kind,
+    originatorAgency: m.originatorAgency,
+    sdJwt: m.sdJwt,
+    custodial: false,
+    receivedAt: m.signedAt,
+    idempotencyKey: null,
+    caseRef: m.caseRef,
+    correlationId: `bench-${m.messageId}`,
+  };
 }
 
 export interface Publisher {

@@ -20,8 +20,20 @@ import type { Publisher } from './presign';
 
 export const PUBLISHER_JURISDICTIONS = ['NL', 'DE', 'FR', 'RO'] as const;
 export const MAX_RECIPIENTS = 200;
-const RECIPIENT_JURISDICTIONS = ['AT', 'BE', 'CZ', 'DK', 'ES', 'FI', 'IE', 'IT', 'PL', 'PT', 'SE'];
-const PURPOSES = ['INVESTIGATION', 'VICTIM_SUPPORT', 'BORDER_CONTROL', 'RESEARCH'];
+export const RECIPIENT_JURISDICTIONS = [
+  'AT',
+  'BE',
+  'CZ',
+  'DK',
+  'ES',
+  'FI',
+  'IE',
+  'IT',
+  'PL',
+  'PT',
+  'SE',
+];
+export const PURPOSES = ['INVESTIGATION', 'VICTIM_SUPPORT', 'BORDER_CONTROL', 'RESEARCH'];
 const BENCH_DIR = path.join(ROOT, '.local/bench');
 
 export const recipientId = (i: number): string => `bench-a${String(i + 1).padStart(3, '0')}`;

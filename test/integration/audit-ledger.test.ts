@@ -285,39 +285,56 @@ describe('audit ledger writer', () => {
   // crashes, one row per pair) is covered end to end by test/chaos/worker-crash.test.ts
   // and test/e2e/publish-to-audit.test.ts.
 
-  it('projects a feed topic into feed_entry once, and NOTIFYs the agency', async () => {
-    const agency = `zz-${uniqueSuffix()}`.replace(/[^a-z0-9-]/g, '');
+  /** A fresh agency of the directory, for a feed of its own. */
+  async function feedAgency(label: string): Promise<string> {
+    const agency = `zz-${label}-${uniqueSuffix()}`.replace(/[^a-z0-9-]/g, '');
     await ds.query(
       `INSERT INTO agency (id, name, jurisdiction, kind) VALUES ($1, 'Test agency', 'NL', 'LAW_ENFORCEMENT')`,
       [agency],
     );
-    const kafka = createKafkaClient(
-      { brokers: config.kafka.brokers, clientId: 'test' },
-      'audit-feed',
-    );
-    const layout = { partitions: 1, replicationFactor: 1 };
+    return agency;
+  }
+
+  /** Agencies named in liaison_feed notifications, as they arrive. */
+  async function listenForFeeds(): Promise<{ notified: string[]; end: () => Promise<void> }> {
     const listener = new Client({ connectionString: db.url });
     await listener.connect();
     const notified: string[] = [];
     listener.on('notification', (n) => notified.push(n.payload ?? ''));
     await listener.query(`LISTEN ${FEED_CHANNEL}`);
-    const delivery: Delivery = {
-      messageId: randomUUID(),
-      kind: 'ALERT',
-      messageType: 'VICTIM_AT_RISK',
-      originatorAgency: 'ro-diicot',
-      recipientAgency: agency,
-      caseRef: null,
-      presentation: 'eyJ~',
-      encrypted: false,
-      disclosedPaths: ['narrative'],
+    return { notified, end: () => listener.end() };
+  }
+
+  const deliveryTo = (agency: string, over: Partial<Delivery> = {}): Delivery => ({
+    messageId: randomUUID(),
+    kind: 'ALERT',
+    messageType: 'VICTIM_AT_RISK',
+    originatorAgency: 'ro-diicot',
+    recipientAgency: agency,
+    caseRef: null,
+    presentation: 'eyJ~',
+    encrypted: false,
+    disclosedPaths: ['narrative'],
+    withheld: [],
+    policyVersion: 'p1',
+    receipt: 'a.b.c',
+    receiptProof: { leafIndex: 0, treeSize: 1, path: [] },
+    deliveredAt: new Date().toISOString(),
+    custodial: false,
+    ...over,
+  });
+
+  it('projects a feed topic into feed_entry once, and NOTIFYs the agency', async () => {
+    const agency = await feedAgency('one');
+    const kafka = createKafkaClient(
+      { brokers: config.kafka.brokers, clientId: 'test' },
+      'audit-feed',
+    );
+    const layout = { partitions: 1, replicationFactor: 1 };
+    const { notified, end: endListener } = await listenForFeeds();
+    const delivery = deliveryTo(agency, {
       withheld: [{ path: 'subjects[0].identity', ruleId: 'victim-guard' }],
-      policyVersion: 'p1',
-      receipt: 'a.b.c',
-      receiptProof: { leafIndex: 0, treeSize: 1, path: [] },
-      deliveredAt: new Date().toISOString(),
-      custodial: false,
-    };
+    });
     // An entry from an earlier log of the same topic (a recreated topic or a new
     // cluster) at the offset the new delivery will get: it must not hide it.
     await ds.query(
@@ -362,43 +379,17 @@ describe('audit ledger writer', () => {
       expect(codecFor('Delivery').decode(entry?.record ?? Buffer.alloc(0))).toEqual(delivery);
     } finally {
       await first.stop();
-      await listener.end();
+      await endListener();
     }
   });
 
   it('projects a batch spanning agencies in one statement: offset order per agency, one NOTIFY each, a misrouted record refused', async () => {
-    const a = `zz-a-${uniqueSuffix()}`.replace(/[^a-z0-9-]/g, '');
-    const b = `zz-b-${uniqueSuffix()}`.replace(/[^a-z0-9-]/g, '');
-    for (const agency of [a, b]) {
-      await ds.query(
-        `INSERT INTO agency (id, name, jurisdiction, kind) VALUES ($1, 'Test agency', 'NL', 'LAW_ENFORCEMENT')`,
-        [agency],
-      );
-    }
-    const listener = new Client({ connectionString: db.url });
-    await listener.connect();
-    const notified: string[] = [];
-    listener.on('notification', (n) => notified.push(n.payload ?? ''));
-    await listener.query(`LISTEN ${FEED_CHANNEL}`);
+    const a = await feedAgency('a');
+    const b = await feedAgency('b');
+    const { notified, end: endListener } = await listenForFeeds();
     const codec = codecFor('Delivery');
     const record = (agency: string, topicOf: string, offset: number): ConsumedRecord<Delivery> => {
-      const value: Delivery = {
-        messageId: randomUUID(),
-        kind: 'ALERT',
-        messageType: 'VICTIM_AT_RISK',
-        originatorAgency: 'ro-diicot',
-        recipientAgency: agency,
-        caseRef: null,
-        presentation: `eyJ~${offset}`,
-        encrypted: false,
-        disclosedPaths: ['narrative'],
-        withheld: [],
-        policyVersion: 'p1',
-        receipt: 'a.b.c',
-        receiptProof: { leafIndex: 0, treeSize: 1, path: [] },
-        deliveredAt: new Date().toISOString(),
-        custodial: false,
-      };
+      const value = deliveryTo(agency, { presentation: `eyJ~${offset}` });
       return {
         topic: feedTopic(topicOf),
         partition: 0,
@@ -462,7 +453,7 @@ describe('audit ledger writer', () => {
       await new Promise((r) => setTimeout(r, 200));
       expect(notified.length).toBe(before);
     } finally {
-      await listener.end();
+      await endListener();
     }
   });
 });

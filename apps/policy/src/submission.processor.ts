@@ -177,14 +177,7 @@ export class SubmissionProcessor {
       const originatorRetention = analysed.message.handling.retentionDays;
       const presentations = new Map<
         SlotRedactionPlan,
-        {
-          presented: readonly number[];
-          presentation: string;
-          disclosedPaths: string[];
-          withheld: { path: string; ruleId: string }[];
-          digest: string;
-          shared: SharedDelivery;
-        }
+        { presented: readonly number[]; digest: string; shared: SharedDelivery }
       >();
       for (const decision of decisions) {
         // The originator is not a recipient of its own message: no ledger row about itself.
@@ -225,10 +218,8 @@ export class SubmissionProcessor {
           }));
           built = {
             presented: presentationPlan.presented,
-            presentation,
-            disclosedPaths,
-            withheld,
             digest: presentationDigestOf(presentation),
+            // Every field of this plan's deliveries but the recipient and the receipt.
             shared: {
               messageId,
               kind: submission.kind,
@@ -246,7 +237,8 @@ export class SubmissionProcessor {
           };
           presentations.set(plan, built);
         }
-        const { presentation, disclosedPaths, withheld, digest: presentationDigest } = built;
+        const { presentation, disclosedPaths, withheld } = built.shared;
+        const presentationDigest = built.digest;
         const outcome = withheld.length === 0 ? 'FULL' : 'REDACTED';
         outcomes.push({
           recipientAgency: decision.recipient,

@@ -6,17 +6,7 @@ import type { Checkpoint, DeadLetter, Submission } from './generated/types';
 import { parseMessage } from './json-form';
 import { schemaVersions } from './registry';
 import { avroLong, avroString, loadExamples } from './testing/examples';
-
-/** The DomainError a call throws (fails the test if it throws anything else or nothing). */
-function errorOf(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
+import { errorOf } from './testing/domain-error';
 
 const examples = loadExamples();
 

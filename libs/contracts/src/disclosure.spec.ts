@@ -1,4 +1,3 @@
-import { DomainError } from '@liaison/errors';
 import {
   assertKnownPath,
   disclosableFields,
@@ -10,17 +9,7 @@ import { disclosableFieldsOf } from './disclosure-paths';
 import { SCHEMA_NAMES } from './generated/schemas';
 import { schemaModel } from './registry';
 import { buildSchemaModel, nullableInner, type RecordNode } from './schema-model';
-
-/** The DomainError a call throws (fails the test if it throws anything else or nothing). */
-function errorOf(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
+import { errorOf } from './testing/domain-error';
 
 const HEADER = ['messageId', 'originatorAgency', 'messageType', 'issuedAt', 'handling', 'caseRef'];
 

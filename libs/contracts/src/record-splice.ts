@@ -3,9 +3,9 @@
  * recipient of a message: same presentation, paths and receipt, different
  * recipient and inclusion proof). Avro's binary form of a record is its fields'
  * encodings one after another, so the shared fields are encoded once per
- * template and each record is the header, those bytes and its own fields,
- * spliced in schema order. The result is byte-identical to
- * `codecFor(name).encode({ ...shared, ...varying })` (a property test holds it).
+ * template and each record is given as parts in schema order: the header and
+ * those bytes, shared, and its own fields. Joined, the parts are byte-identical
+ * to `codecFor(name).encode({ ...shared, ...varying })` (a property test holds it).
  */
 import type { Type } from 'avsc';
 import { DomainError } from '@liaison/errors';
@@ -24,14 +24,13 @@ interface AvroField {
 type Segment = { readonly shared: AvroField[] } | { readonly varying: AvroField };
 
 export interface RecordTemplate<V> {
-  /** The single-object encoding of the template's shared fields with these. */
-  encode(varying: V): Buffer;
   /**
-   * The same bytes as `encode`, as parts in order: the shared runs are the
-   * template's own buffers (shared by every record of the template, never to be
-   * changed), the varying fields' bytes are this record's. For writers that take
-   * a record in parts (the patched kafkajs), so large shared bytes are not copied
-   * once per record.
+   * The single-object encoding of the template's shared fields with these, as
+   * parts in order: the shared runs are the template's own buffers (shared by
+   * every record of the template, never to be changed), the varying fields'
+   * bytes are this record's. For writers that take a record in parts (the
+   * patched kafkajs), so large shared bytes are not copied once per record;
+   * `Buffer.concat` of the parts is the whole record.
    */
   encodeParts(varying: V): Buffer[];
 }
@@ -106,72 +105,44 @@ export function recordSplicer<N extends SchemaName, K extends keyof SchemaTypeMa
   return {
     template(shared) {
       const values = shared as Record<string, unknown>;
-      const runs: Buffer[] = segments.map((segment) => {
-        if (!('shared' in segment)) return Buffer.alloc(0);
+      // Per segment: its shared bytes (the header goes with the first), or the varying field.
+      let sharedBytes = header.length;
+      const layout: (Buffer | AvroField)[] = segments.map((segment, i) => {
+        if ('varying' in segment) return segment.varying;
         let pos = 0;
         for (const field of segment.shared) {
           pos = scratch.write(name, field, values[field.name], pos, maxBytes);
         }
-        return Buffer.from(scratch.buffer.subarray(0, pos));
+        const run = Buffer.from(scratch.buffer.subarray(0, pos));
+        sharedBytes += run.length;
+        return i === 0 ? Buffer.concat([header, run]) : run;
       });
-      const sharedBytes = runs.reduce((n, r) => n + r.length, header.length);
-      /** The record's varying fields into the scratch area; their ends, per segment. */
-      const encodeVarying = (record: Pick<SchemaTypeMap[N], K>): number[] => {
-        const own = record as Record<string, unknown>;
-        const ends: number[] = [];
-        let pos = 0;
-        for (const segment of segments) {
-          if ('varying' in segment) {
-            pos = scratch.write(name, segment.varying, own[segment.varying.name], pos, maxBytes);
-          }
-          ends.push(pos);
-        }
-        const size = sharedBytes + pos;
-        if (size > maxBytes) throw tooLarge(name, size, maxBytes);
-        return ends;
-      };
-      // The header travels with the first shared run (or alone, before a varying first field).
-      const first = segments[0];
-      const headed = first && 'shared' in first;
-      const partsTemplate: (Buffer | number)[] = segments.map((segment, i) =>
-        'shared' in segment
-          ? i === 0
-            ? Buffer.concat([header, runs[0] as Buffer])
-            : (runs[i] as Buffer)
-          : i,
-      );
+      const leading = Buffer.isBuffer(layout[0]) ? [] : [header];
       return {
-        encode(record) {
-          const ends = encodeVarying(record);
-          const out = slab.take(sharedBytes + (ends[ends.length - 1] ?? 0));
-          let at = header.copy(out, 0);
-          let from = 0;
-          segments.forEach((segment, i) => {
-            if ('shared' in segment) {
-              at += (runs[i] as Buffer).copy(out, at);
-            } else {
-              const end = ends[i] as number;
-              at += scratch.buffer.copy(out, at, from, end);
-              from = end;
-            }
-          });
-          return out;
-        },
         encodeParts(record) {
-          const ends = encodeVarying(record);
+          const own = record as Record<string, unknown>;
+          const ends: number[] = [];
+          let pos = 0;
+          for (const part of layout) {
+            if (Buffer.isBuffer(part)) continue;
+            pos = scratch.write(name, part, own[part.name], pos, maxBytes);
+            ends.push(pos);
+          }
+          if (sharedBytes + pos > maxBytes) throw tooLarge(name, sharedBytes + pos, maxBytes);
           // One piece of the slab for all of this record's own bytes.
-          const own = slab.copyOut(scratch.buffer, ends[ends.length - 1] ?? 0);
-          const parts: Buffer[] = headed ? [] : [header];
+          const bytes = slab.copyOut(scratch.buffer, pos);
+          const parts = [...leading];
           let from = 0;
-          partsTemplate.forEach((part, i) => {
-            if (typeof part !== 'number') {
+          let k = 0;
+          for (const part of layout) {
+            if (Buffer.isBuffer(part)) {
               parts.push(part);
-              return;
+              continue;
             }
-            const end = ends[i] as number;
-            parts.push(own.subarray(from, end));
+            const end = ends[k++] as number;
+            parts.push(bytes.subarray(from, end));
             from = end;
-          });
+          }
           return parts;
         },
       };

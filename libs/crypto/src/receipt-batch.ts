@@ -83,66 +83,57 @@ export function presentationDigestOf(presentation: string): string {
   return createHash('sha256').update(presentation).digest('base64url');
 }
 
-/** The text around `"recipientAgency":` shared by a message's receipts under one plan. */
+/**
+ * A receipt body's canonical JSON around its recipient: `prefix` +
+ * JSON.stringify(recipientAgency) + `suffix`. The members are written in sorted
+ * order by JSON.stringify: the same text as canonicalJson (a property test holds
+ * them equal) at a fraction of the cost, which matters once per recipient.
+ */
 interface LeafFrame {
   readonly body: ReceiptBody;
   readonly prefix: string;
   readonly suffix: string;
 }
 
-let lastFrame: LeafFrame | undefined;
+/** Undefined for a body the fast form cannot write (then canonicalJson does). */
+function leafFrame(body: ReceiptBody): LeafFrame | undefined {
+  if (!Number.isSafeInteger(body.issuedAt) || Object.keys(body).length !== 7) return undefined;
+  const head = JSON.stringify({
+    disclosedPaths: body.disclosedPaths,
+    issuedAt: body.issuedAt,
+    messageId: body.messageId,
+    policyVersion: body.policyVersion,
+    presentationDigest: body.presentationDigest,
+  });
+  const withheld = body.withheld.map((w) => ({ path: w.path, ruleId: w.ruleId }));
+  return {
+    body,
+    prefix: `${head.slice(0, -1)},"recipientAgency":`,
+    suffix: `,"withheld":${JSON.stringify(withheld)}}`,
+  };
+}
 
-const sameStrings = (a: readonly string[], b: readonly string[]): boolean =>
-  a === b || (a.length === b.length && a.every((s, i) => s === b[i]));
-
-const sameWithheld = (a: readonly WithheldField[], b: readonly WithheldField[]): boolean =>
-  a === b ||
-  (a.length === b.length && a.every((w, i) => w.path === b[i]?.path && w.ruleId === b[i]?.ruleId));
-
-function frameFits(frame: LeafFrame, body: ReceiptBody): boolean {
+/** The same members but the recipient, arrays by identity (a message's bodies under one plan share them). */
+function sharesFrame(frame: LeafFrame, body: ReceiptBody): boolean {
   const f = frame.body;
   return (
+    f.disclosedPaths === body.disclosedPaths &&
+    f.withheld === body.withheld &&
     f.messageId === body.messageId &&
     f.issuedAt === body.issuedAt &&
     f.policyVersion === body.policyVersion &&
     f.presentationDigest === body.presentationDigest &&
-    sameStrings(f.disclosedPaths, body.disclosedPaths) &&
-    sameWithheld(f.withheld, body.withheld)
+    Object.keys(body).length === 7
   );
 }
 
-/**
- * Canonical JSON of a receipt body. The hot path writes the members in sorted
- * order with JSON.stringify, and the receipts of one message under one plan
- * differ only in the recipient: the text before and after it is built once
- * and reused while consecutive bodies share it. The same text as canonicalJson
- * (a property test holds them equal), which matters once per recipient.
- */
+const textIn = (frame: LeafFrame, body: ReceiptBody): string =>
+  frame.prefix + JSON.stringify(body.recipientAgency) + frame.suffix;
+
+/** Canonical JSON of a receipt body: the leaf's data. */
 export function receiptLeafText(body: ReceiptBody): string {
-  if (!Number.isSafeInteger(body.issuedAt) || Object.keys(body).length !== 7) {
-    return canonicalJson(body);
-  }
-  let frame = lastFrame;
-  if (frame === undefined || !frameFits(frame, body)) {
-    const head = JSON.stringify({
-      disclosedPaths: body.disclosedPaths,
-      issuedAt: body.issuedAt,
-      messageId: body.messageId,
-      policyVersion: body.policyVersion,
-      presentationDigest: body.presentationDigest,
-    });
-    frame = {
-      body: {
-        ...body,
-        disclosedPaths: [...body.disclosedPaths],
-        withheld: body.withheld.map((w) => ({ path: w.path, ruleId: w.ruleId })),
-      },
-      prefix: `${head.slice(0, -1)},"recipientAgency":`,
-      suffix: `,"withheld":${JSON.stringify(body.withheld.map((w) => ({ path: w.path, ruleId: w.ruleId })))}}`,
-    };
-    lastFrame = frame;
-  }
-  return frame.prefix + JSON.stringify(body.recipientAgency) + frame.suffix;
+  const frame = leafFrame(body);
+  return frame ? textIn(frame, body) : canonicalJson(body);
 }
 
 export function receiptLeafData(body: ReceiptBody): Buffer {
@@ -151,6 +142,18 @@ export function receiptLeafData(body: ReceiptBody): Buffer {
 
 export function receiptLeafHash(body: ReceiptBody): Hash {
   return hashLeafText(receiptLeafText(body));
+}
+
+/**
+ * receiptLeafHash of each body. Consecutive bodies that differ only in the
+ * recipient share the text before and after it, built once.
+ */
+export function receiptLeafHashes(bodies: readonly ReceiptBody[]): Hash[] {
+  let frame: LeafFrame | undefined;
+  return bodies.map((body) => {
+    if (frame === undefined || !sharesFrame(frame, body)) frame = leafFrame(body);
+    return hashLeafText(frame ? textIn(frame, body) : canonicalJson(body));
+  });
 }
 
 export interface ReceiptBatchOptions {
@@ -169,7 +172,7 @@ export function signReceiptBatch(
   if (options.signer.alg !== 'EdDSA') {
     throw cryptoError('receipt.hub-alg', 'the hub signs receipts with EdDSA', 'invalid-input');
   }
-  const levels = treeLevels(bodies.map(receiptLeafHash));
+  const levels = treeLevels(receiptLeafHashes(bodies));
   const root = ((levels[levels.length - 1] as Hash[])[0] as Hash).toString('hex');
   const treeSize = bodies.length;
   const payload: ReceiptBatchPayload = {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { canonicalJson } from './canonical-json';
 import { hashLeaf, hashLeafText } from './merkle';
-import { receiptLeafData, receiptLeafHash, type ReceiptBody } from './receipt-batch';
+import { receiptLeafData, receiptLeafHashes, type ReceiptBody } from './receipt-batch';
 
 describe('receiptLeafData', () => {
   it('writes exactly the canonical JSON of the receipt body', () => {
@@ -23,7 +23,7 @@ describe('receiptLeafData', () => {
     );
   });
 
-  it('stays canonical across runs of bodies that share all but the recipient, arrays reused and changed in place', () => {
+  it('hashes a batch canonically across runs of bodies that share all but the recipient, arrays shared or replaced', () => {
     const text = fc.string({ unit: 'binary', maxLength: 20 });
     fc.assert(
       fc.property(
@@ -37,18 +37,23 @@ describe('receiptLeafData', () => {
         }),
         fc.array(fc.tuple(text, fc.boolean(), text), { minLength: 1, maxLength: 12 }),
         (shared, steps) => {
-          const disclosedPaths = [...shared.disclosedPaths];
-          const withheld = shared.withheld.map((w) => ({ ...w }));
-          for (const [recipientAgency, mutate, value] of steps) {
-            if (mutate) {
-              disclosedPaths.push(value);
-              const first = withheld[0];
-              if (first) first.ruleId = value;
+          let disclosedPaths = [...shared.disclosedPaths];
+          let withheld = shared.withheld.map((w) => ({ ...w }));
+          const bodies: ReceiptBody[] = [];
+          for (const [recipientAgency, replace, value] of steps) {
+            if (replace) {
+              // A new plan: new arrays, one path more, the first rule renamed.
+              disclosedPaths = [...disclosedPaths, value];
+              withheld = withheld.map((w, i) => (i === 0 ? { ...w, ruleId: value } : w));
             }
-            const body: ReceiptBody = { ...shared, disclosedPaths, withheld, recipientAgency };
-            expect(receiptLeafData(body).toString('utf8')).toBe(canonicalJson(body));
-            expect(receiptLeafHash(body)).toEqual(hashLeaf(Buffer.from(canonicalJson(body))));
+            bodies.push({ ...shared, disclosedPaths, withheld, recipientAgency });
           }
+          for (const body of bodies) {
+            expect(receiptLeafData(body).toString('utf8')).toBe(canonicalJson(body));
+          }
+          expect(receiptLeafHashes(bodies)).toEqual(
+            bodies.map((body) => hashLeaf(Buffer.from(canonicalJson(body)))),
+          );
         },
       ),
       { numRuns: 300 },
