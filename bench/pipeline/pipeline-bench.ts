@@ -40,11 +40,13 @@ import { alertTemplates, submissionOf, type SignedMessage } from './presign';
 import {
   Scraper,
   rssOf,
+  sliceProfile,
   startNodeApp,
   stopApp,
   waitReady,
   type AppProcess,
   type MetricSample,
+  type SliceProfile,
 } from './processes';
 import { summariseProfile, type ProfileSummary } from '../report/profile';
 import { cpuBetween, cpuSnapshot, type CpuUse } from './cpu-accounting';
@@ -101,6 +103,8 @@ export interface FanOutResult {
   readonly offeredLoadPerSec: number;
   readonly hubLatency: LatencySummary;
   readonly baselineLatency: LatencySummary;
+  /** The worker's slices in phase D (full-speed drain: phase C): size and phase means. */
+  readonly hubSlices?: { readonly drain?: SliceProfile; readonly paced?: SliceProfile };
   readonly workerRss: { readonly maxAtMaxLoadBytes: number; readonly maxAtSteadyLoadBytes: number };
   readonly auditApp: boolean;
 }
@@ -717,6 +721,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           offeredLoadPerSec: offered,
           hubLatency,
           baselineLatency,
+          hubSlices: { drain: sliceProfile(cSamples), paced: sliceProfile(dSamples) },
           workerRss: {
             maxAtMaxLoadBytes: maxRss(cSamples),
             maxAtSteadyLoadBytes: Math.max(maxRss(dSamples), rssOf(worker.child.pid ?? 0) || 0),
@@ -754,11 +759,15 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       ]);
       await world.setFanOut(fanOut);
       await world.forgetReplays();
-      await loader.call('backlog', { brokers, topic: names.submissions, from: 0, to: n });
       const profDir = path.join(benchDir(), `profile-${options.runId}`);
       const worker = startWorker(world, brokers, ns, ['--cpu-prof', `--cpu-prof-dir=${profDir}`]);
+      // Only the work counts: samples from the backlog's first send on, not start-up.
+      let since = 0;
       try {
         await waitReady(worker);
+        await waitForStableGroup(admin, `${ns}.liaison-policy`);
+        since = Number(process.hrtime.bigint() / 1000n);
+        await loader.call('backlog', { brokers, topic: names.submissions, from: 0, to: n });
         const deadline = Date.now() + 60_000;
         for (;;) {
           const res = await fetch(`http://127.0.0.1:${worker.port}/metrics`).then((r) => r.text());
@@ -770,7 +779,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         await stopApp(worker);
         await deleteTopics(admin, [ns]);
       }
-      return summariseProfile(profDir, 20);
+      return summariseProfile(profDir, 20, since);
     }
   } finally {
     await loader.stop();

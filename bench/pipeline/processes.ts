@@ -73,6 +73,11 @@ export interface MetricSample {
   readonly cpuSeconds: number;
   readonly rssBytes: number;
   readonly processed: number;
+  /** Committed transactions (slices) and the sums of their phases' seconds. */
+  readonly slices: number;
+  readonly transformSeconds: number;
+  readonly commitSeconds: number;
+  readonly replayCheckSeconds: number;
 }
 
 /** Sums every series of a metric family in Prometheus text format. */
@@ -99,6 +104,10 @@ export async function scrape(port: number): Promise<MetricSample> {
     cpuSeconds: metricValue(text, 'process_cpu_seconds_total'),
     rssBytes: metricValue(text, 'process_resident_memory_bytes'),
     processed: metricValue(text, 'liaison_submissions_processed_total') || 0,
+    slices: metricValue(text, 'liaison_transactions_committed_total') || 0,
+    transformSeconds: metricValue(text, 'liaison_slice_transform_seconds_sum') || 0,
+    commitSeconds: metricValue(text, 'liaison_slice_commit_seconds_sum') || 0,
+    replayCheckSeconds: metricValue(text, 'liaison_replay_check_seconds_sum') || 0,
   };
 }
 
@@ -137,4 +146,29 @@ export function rssOf(pid: number): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/** The worker's slices between two scrapes: how many, how large, and their phases' means. */
+export interface SliceProfile {
+  readonly slices: number;
+  readonly submissionsPerSlice: number;
+  readonly transformMs: number;
+  readonly replayCheckMs: number;
+  readonly commitMs: number;
+}
+
+export function sliceProfile(samples: readonly MetricSample[]): SliceProfile | undefined {
+  const first = samples[0];
+  const last = samples[samples.length - 1];
+  if (!first || !last) return undefined;
+  const slices = last.slices - first.slices;
+  if (!(slices > 0)) return undefined;
+  const perSliceMs = (seconds: number): number => (seconds * 1000) / slices;
+  return {
+    slices,
+    submissionsPerSlice: (last.processed - first.processed) / slices,
+    transformMs: perSliceMs(last.transformSeconds - first.transformSeconds),
+    replayCheckMs: perSliceMs(last.replayCheckSeconds - first.replayCheckSeconds),
+    commitMs: perSliceMs(last.commitSeconds - first.commitSeconds),
+  };
 }

@@ -119,6 +119,31 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
       );
     }
     line();
+    line(
+      "Where a submission's time in the worker goes: the worker's slices (one transaction each) from its " +
+        'own histograms (`liaison_slice_transform_seconds`, `liaison_replay_check_seconds`, ' +
+        '`liaison_slice_commit_seconds`), means per slice, at the offered load and in the full-speed drain. ' +
+        'A submission waits for the slice before its own, then for its own slice: transform (the replay ' +
+        "check's database round trip included) and commit.",
+    );
+    line();
+    line(
+      '| F | load | slices | submissions per slice | transform | of which replay check | commit | transform + commit |',
+    );
+    line('|---|---|---|---|---|---|---|---|');
+    for (const r of p.fanOuts) {
+      for (const [load, s] of [
+        ['50%', r.hubSlices?.paced],
+        ['drain', r.hubSlices?.drain],
+      ] as const) {
+        if (!s) continue;
+        line(
+          `| ${r.fanOut} | ${load} | ${n0(s.slices)} | ${n1(s.submissionsPerSlice)} | ${n1(s.transformMs)} ms | ` +
+            `${n1(s.replayCheckMs)} ms | ${n1(s.commitMs)} ms | ${n1(s.transformMs + s.commitMs)} ms |`,
+        );
+      }
+    }
+    line();
     line('## Worker CPU per message');
     line();
     line(
@@ -214,7 +239,8 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
       line(`## Where the worker's time goes (CPU profile, F=${p.profile.fanOut})`);
       line();
       line(
-        `A separate, untimed hub run under \`node --cpu-prof\` (${n0(s.busyMs)} ms busy, ${n0(s.idleMs)} ms idle; ` +
+        `A separate, untimed hub run under \`node --cpu-prof\`, counted from the backlog's first send (start-up left out; ` +
+          `${n0(s.busyMs)} ms busy, ${n0(s.idleMs)} ms idle; ` +
           `profile: \`${s.file}\`, not committed). Self time, as a share of busy time.`,
       );
       line();

@@ -15,6 +15,8 @@ interface CpuProfileNode {
   };
 }
 interface CpuProfile {
+  /** µs on the monotonic clock (the one process.hrtime reads). */
+  readonly startTime: number;
   readonly nodes: CpuProfileNode[];
   readonly samples: number[];
   readonly timeDeltas: number[];
@@ -58,7 +60,15 @@ function shortUrl(url: string): string {
   return url.replace(/^file:\/\//, '');
 }
 
-export function summariseProfile(dirOrFile: string, top = 20): ProfileSummary {
+/**
+ * `sinceMonotonicUs` (process.hrtime, in µs) leaves out the samples before it:
+ * the process's start-up (module loading, connecting) is not the work measured.
+ */
+export function summariseProfile(
+  dirOrFile: string,
+  top = 20,
+  sinceMonotonicUs = 0,
+): ProfileSummary {
   const file = dirOrFile.endsWith('.cpuprofile')
     ? dirOrFile
     : path.join(
@@ -71,8 +81,11 @@ export function summariseProfile(dirOrFile: string, top = 20): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
-    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (at >= sinceMonotonicUs) self.set(id, (self.get(id) ?? 0) + delta);
   });
   const fn = new Map<string, number>();
   const area = new Map<string, number>();

@@ -47,6 +47,28 @@ async function main(): Promise<void> {
     'Records committed: deliveries, decisions and dead letters',
   );
 
+  // Where a submission's time in the worker goes: its slice's transform (with the
+  // replay check's database round trip inside it) and the transaction's round trips.
+  const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+  const transformSeconds = metrics.histogram(
+    'liaison_slice_transform_seconds',
+    'Transform of one slice, replay check included',
+    [],
+    latencyBuckets,
+  );
+  const commitSeconds = metrics.histogram(
+    'liaison_slice_commit_seconds',
+    "One slice's produce calls, offsets and commit",
+    [],
+    latencyBuckets,
+  );
+  const replaySeconds = metrics.histogram(
+    'liaison_replay_check_seconds',
+    "One slice's replay check (a database round trip)",
+    [],
+    latencyBuckets,
+  );
+
   const ds = createDataSource({
     url: config.database.url,
     poolSize: 4,
@@ -64,7 +86,14 @@ async function main(): Promise<void> {
   const processor = new SubmissionProcessor({
     snapshot: () => snapshot,
     hubSigner: new HubKeyFiles(config.hubKeysDir).hubSigner(),
-    replays: (entries) => replays.rememberMany(entries),
+    replays: async (entries) => {
+      const timer = replaySeconds.startTimer();
+      try {
+        return await replays.rememberMany(entries);
+      } finally {
+        timer();
+      }
+    },
     clockSkewSec: config.clockSkewSeconds,
     maxTokenBytes: config.gateway.maxBodyBytes,
     onDeadLetter: (reason) => deadLetters.inc({ reason }),
@@ -77,10 +106,12 @@ async function main(): Promise<void> {
     transactionalId: groupId('liaison-policy'),
     sessionTimeoutMs: Number(process.env.POLICY_SESSION_TIMEOUT_MS ?? 10000),
     transform: (records) => processor.transform(records),
-    onCommitted: (inputs, outputs) => {
-      processed.inc(inputs);
+    onCommitted: (slice) => {
+      processed.inc(slice.inputs);
       transactions.inc();
-      produced.inc(outputs);
+      produced.inc(slice.outputs);
+      transformSeconds.observe(slice.transformMs / 1000);
+      commitSeconds.observe(slice.commitMs / 1000);
     },
     onFatal: (error) => {
       // Never sit "ready" while consuming nothing: exit so the supervisor restarts it.

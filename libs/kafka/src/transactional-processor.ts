@@ -47,6 +47,16 @@ export function valueBytes(value: Buffer | readonly Buffer[]): number {
   return total;
 }
 
+/** What one committed transaction held and how long its two phases took. */
+export interface CommittedSlice {
+  readonly inputs: number;
+  readonly outputs: number;
+  /** The transform of the slice (everything before the first produce call). */
+  readonly transformMs: number;
+  /** Produce calls, offsets and the commit: the transaction's round trips. */
+  readonly commitMs: number;
+}
+
 export interface TransactionalProcessorOptions {
   readonly groupId: string;
   readonly inputTopic: string;
@@ -64,7 +74,7 @@ export interface TransactionalProcessorOptions {
   readonly transactionTimeoutMs?: number;
   /** Must not throw for bad input: bad input becomes a dead-letter output. */
   readonly transform: (records: readonly InputRecord[]) => Promise<OutputRecord[]> | OutputRecord[];
-  readonly onCommitted?: (inputs: number, outputs: number) => void;
+  readonly onCommitted?: (slice: CommittedSlice) => void;
   /** The consumer stopped for good (a non-retriable error): the process should exit. */
   readonly onFatal?: (error: unknown) => void;
   /** How outputs are split into produce calls inside a transaction (the broker caps a batch). */
@@ -340,14 +350,21 @@ export class TransactionalProcessor {
       const chunk = messages.slice(start, start + sliceSize(budget, this.outputsPerInput));
       start += chunk.length;
       const inputs = chunk.map((m) => toInput(batch.topic, batch.partition, m));
+      const started = performance.now();
       const outputs = await this.options.transform(inputs);
       if (inputs.length > 0) this.outputsPerInput = outputs.length / inputs.length;
       const last = chunk[chunk.length - 1];
       if (!last) continue;
+      const transformed = performance.now();
       await this.commitTransaction(outputs, batch.topic, batch.partition, last.offset);
       this.position.set(batch.partition, BigInt(last.offset) + 1n);
       payload.resolveOffset(last.offset);
-      this.options.onCommitted?.(inputs.length, outputs.length);
+      this.options.onCommitted?.({
+        inputs: inputs.length,
+        outputs: outputs.length,
+        transformMs: transformed - started,
+        commitMs: performance.now() - transformed,
+      });
       await payload.heartbeat();
     }
   }
