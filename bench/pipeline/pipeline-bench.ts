@@ -105,7 +105,22 @@ export interface FanOutResult {
   readonly baselineLatency: LatencySummary;
   /** The worker's slices in phase D (full-speed drain: phase C): size and phase means. */
   readonly hubSlices?: { readonly drain?: SliceProfile; readonly paced?: SliceProfile };
-  readonly workerRss: { readonly maxAtMaxLoadBytes: number; readonly maxAtSteadyLoadBytes: number };
+  readonly workerRss: {
+    readonly maxAtMaxLoadBytes: number;
+    /** Max over the second half of the paced phase (D), and at its end. */
+    readonly maxAtSteadyLoadBytes: number;
+    /** Max over the first half of D: what the drain left, while the load settles. */
+    readonly atSteadyLoadStartBytes?: number;
+    /** Before the drain (worker started, idle). */
+    readonly idleBytes?: number;
+    /** What the largest RSS sample held: V8 heap reserved and used, memory outside it. */
+    readonly atMax?: {
+      readonly rssBytes: number;
+      readonly heapTotalBytes: number;
+      readonly heapUsedBytes: number;
+      readonly externalBytes: number;
+    };
+  };
   readonly auditApp: boolean;
 }
 
@@ -117,6 +132,19 @@ export interface PipelineResult {
   readonly profile?: { readonly fanOut: number; readonly summary: ProfileSummary };
   readonly gatewaySse?: GatewaySseResult | { readonly error: string };
   readonly notes: string[];
+}
+
+function largestRss(samples: readonly MetricSample[]): FanOutResult['workerRss']['atMax'] {
+  let max: MetricSample | undefined;
+  for (const x of samples) if (!max || x.rssBytes > max.rssBytes) max = x;
+  return max && Number.isFinite(max.rssBytes)
+    ? {
+        rssBytes: max.rssBytes,
+        heapTotalBytes: max.heapTotalBytes,
+        heapUsedBytes: max.heapUsedBytes,
+        externalBytes: max.externalBytes,
+      }
+    : undefined;
 }
 
 /** Backlog per fan-out: enough deliveries to see a steady rate, few enough to stay fast. */
@@ -657,6 +685,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         await sleep(300);
         const dScraper = new Scraper(worker.port, 250);
         const dBase = cWait.count;
+        const dLoadStart = Date.now();
         const dSent = await loader.call<{ sentAt: [string, number][] }>('paced', {
           brokers,
           topic: hub.submissions,
@@ -664,6 +693,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           to: count,
           rate: offered,
         });
+        const dLoadEnd = Date.now();
         const dTarget = dBase + expected(0, count);
         await reader.call('waitFor', { set: 'hub', target: dTarget });
         const dSamples = await dScraper.stop();
@@ -704,6 +734,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         );
         const maxRss = (s: readonly MetricSample[]): number =>
           s.reduce((m, x) => (Number.isFinite(x.rssBytes) ? Math.max(m, x.rssBytes) : m), 0);
+        // Steady load: the second half of the paced phase. At its start the worker
+        // still holds what the full-speed drain left (V8 and malloc give memory
+        // back lazily), which is the max-load figure's, not the steady load's.
+        const steadyFrom = dLoadStart + (dLoadEnd - dLoadStart) / 2;
         return {
           fanOut,
           deliveriesPerMessage: avgPerMessage,
@@ -724,7 +758,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           hubSlices: { drain: sliceProfile(cSamples), paced: sliceProfile(dSamples) },
           workerRss: {
             maxAtMaxLoadBytes: maxRss(cSamples),
-            maxAtSteadyLoadBytes: Math.max(maxRss(dSamples), rssOf(worker.child.pid ?? 0) || 0),
+            maxAtSteadyLoadBytes: Math.max(
+              maxRss(dSamples.filter((x) => x.at >= steadyFrom)),
+              rssOf(worker.child.pid ?? 0) || 0,
+            ),
+            atSteadyLoadStartBytes: maxRss(dSamples.filter((x) => x.at < steadyFrom)),
+            idleBytes: cSamples[0]?.rssBytes,
+            atMax: largestRss([...cSamples, ...dSamples]),
           },
           auditApp: audit !== undefined,
         };

@@ -72,6 +72,10 @@ export interface MetricSample {
   readonly at: number;
   readonly cpuSeconds: number;
   readonly rssBytes: number;
+  /** V8's heap (reserved and in use) and memory outside it (Buffers), from prom-client's defaults. */
+  readonly heapTotalBytes: number;
+  readonly heapUsedBytes: number;
+  readonly externalBytes: number;
   readonly processed: number;
   /** Committed transactions (slices) and the sums of their phases' seconds. */
   readonly slices: number;
@@ -103,6 +107,9 @@ export async function scrape(port: number): Promise<MetricSample> {
     at: Date.now(),
     cpuSeconds: metricValue(text, 'process_cpu_seconds_total'),
     rssBytes: metricValue(text, 'process_resident_memory_bytes'),
+    heapTotalBytes: metricValue(text, 'nodejs_heap_size_total_bytes'),
+    heapUsedBytes: metricValue(text, 'nodejs_heap_size_used_bytes'),
+    externalBytes: metricValue(text, 'nodejs_external_memory_bytes'),
     processed: metricValue(text, 'liaison_submissions_processed_total') || 0,
     slices: metricValue(text, 'liaison_transactions_committed_total') || 0,
     transformSeconds: metricValue(text, 'liaison_slice_transform_seconds_sum') || 0,

@@ -210,13 +210,21 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
     line();
     line('## Memory');
     line();
+    line(
+      "The worker's RSS (max over its /metrics scrapes): at max load over the drain (phase C); at " +
+        'steady load over the second half of the paced phase (D) and at its end. In brackets, the ' +
+        'first half of D, when the worker still holds what the drain left: V8 and the allocator give ' +
+        'memory back lazily, after the load has changed.',
+    );
+    line();
     line('| Process | RSS | Limit |');
     line('|---|---|---|');
     for (const r of p.fanOuts) {
       line(
-        `| policy worker, F=${r.fanOut}, max load / steady 50% load | ${n0(r.workerRss.maxAtMaxLoadBytes / MB)} MB / ${n0(r.workerRss.maxAtSteadyLoadBytes / MB)} MB | 300 MB |`,
+        `| policy worker, F=${r.fanOut}, max load / steady 50% load (first half of the paced phase) | ${n0(r.workerRss.maxAtMaxLoadBytes / MB)} MB / ${n0(r.workerRss.maxAtSteadyLoadBytes / MB)} MB (${r.workerRss.atSteadyLoadStartBytes === undefined ? '—' : `${n0(r.workerRss.atSteadyLoadStartBytes / MB)} MB`}) | 300 MB |`,
       );
     }
+    const breakdown = p.fanOuts.filter((r) => r.workerRss.atMax);
     const sse = p.gatewaySse;
     if (sse && 'rssBytes' in sse) {
       line(
@@ -226,6 +234,28 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
       line(`| gateway with SSE feeds | failed: ${sse.error.slice(0, 200)} | 400 MB |`);
     }
     line();
+    if (breakdown.length > 0) {
+      line(
+        "What the worker's largest RSS sample held (prom-client's `nodejs_heap_size_*` and " +
+          '`nodejs_external_memory_bytes`): the rest of RSS is code, V8 and the native libraries ' +
+          '(OpenSSL, the allocator), about what the idle worker already holds.',
+      );
+      line();
+      line(
+        '| F | idle RSS | largest RSS | V8 heap reserved | of it in use | outside the heap (Buffers) |',
+      );
+      line('|---|---|---|---|---|---|');
+      for (const r of breakdown) {
+        const m = r.workerRss.atMax;
+        if (!m) continue;
+        const idle = r.workerRss.idleBytes;
+        line(
+          `| ${r.fanOut} | ${idle === undefined ? '—' : `${n0(idle / MB)} MB`} | ${n0(m.rssBytes / MB)} MB | ` +
+            `${n0(m.heapTotalBytes / MB)} MB | ${n0(m.heapUsedBytes / MB)} MB | ${n0(m.externalBytes / MB)} MB |`,
+        );
+      }
+      line();
+    }
     if (p.fanOuts.some((r) => r.auditApp)) {
       line('The audit app (ledger writer) ran beside the worker in the hub phases.');
     } else {
