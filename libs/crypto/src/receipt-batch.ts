@@ -8,7 +8,7 @@
  * Leaf data = UTF-8 canonical JSON of the ReceiptBody (canonical-json.ts),
  * leaf hash = SHA-256(0x00 || data) (RFC 6962).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   parseCompactJws,
   signCompactJws,
@@ -80,7 +80,7 @@ export interface ReceiptBatchPayload {
 
 /** base64url(SHA-256(presentation)): what a receipt says was delivered. */
 export function presentationDigestOf(presentation: string): string {
-  return createHash('sha256').update(presentation).digest('base64url');
+  return hash('sha256', presentation, 'base64url');
 }
 
 /**

@@ -12,7 +12,7 @@
  * exactly once by an `_sd` entry or `{"...": digest}` array element reachable
  * from the payload; no disclosed name colliding with a plain claim; time claims.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { decodeBase64UrlStrict, isBase64UrlText } from './base64url';
 import {
   jsonPayloadOf,
@@ -99,7 +99,7 @@ function malformedDisclosure(index: number, reason: string): Error {
 }
 
 export function disclosureDigest(encoded: string): string {
-  return createHash('sha256').update(encoded).digest('base64url');
+  return hash('sha256', encoded, 'base64url');
 }
 
 function decodeDisclosure(encoded: string, index: number): DecodedDisclosure {

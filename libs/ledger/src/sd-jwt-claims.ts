@@ -5,7 +5,7 @@
  * ledger's presentation digest binds what was stored. Disclosures whose digest
  * is not referenced are ignored; digests with no disclosure stay hidden.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export interface SdJwtClaimsView {
   /** Plain JSON as the holder of this token sees it (`_sd`, `_sd_alg`, `...` removed). */
@@ -34,7 +34,7 @@ export function readSdJwtClaims(compact: string): SdJwtClaimsView {
     if (encoded.length === 0) continue;
     const decoded = base64UrlJson(encoded);
     if (!Array.isArray(decoded)) continue;
-    byDigest.set(createHash('sha256').update(encoded).digest('base64url'), decoded);
+    byDigest.set(hash('sha256', encoded, 'base64url'), decoded);
   }
   let hiddenSlots = 0;
   const walk = (value: unknown, depth: number): unknown => {
