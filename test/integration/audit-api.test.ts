@@ -9,12 +9,14 @@ import type { INestApplication } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createJwsSigner, generateAgencyKeys } from '@liaison/crypto';
 import {
   checkCheckpointConsistency,
   checkRowInclusion,
   ledgerRowFromDb,
+  presentationFromToken,
   type ShareLedgerDbRow,
   SHARE_LEDGER_COLUMNS,
 } from '@liaison/ledger';
@@ -236,6 +238,66 @@ describe('audit HTTP API', () => {
     expect(oversight.sent.available).toBe(false);
     expect(oversight.received.available).toBe(false);
     expect(JSON.stringify(oversight)).not.toContain('narrative":"Seen');
+  });
+
+  it("rebuilds the recipient's presentation from the kept token and shows it only when it hashes to the ledger's digest", async () => {
+    type Received = { received: { available: boolean; reason?: string; claims?: unknown } };
+    const received = async () =>
+      (
+        (await (
+          await get(`/v1/audit/records/${redactedSeq}`, 'nl-knp', ['liaison'])
+        ).json()) as Received
+      ).received;
+    const shown = await received();
+    expect(shown.available).toBe(true);
+    const owner = new Client({ connectionString: db.url });
+    await owner.connect();
+    try {
+      const [row] = await owner
+        .query<{ message_id: string; disclosure_indices: number[] }>(
+          `SELECT d.message_id, d.disclosure_indices FROM delivery_content d
+         JOIN share_ledger l USING (message_id, recipient_agency) WHERE l.seq = $1`,
+          [redactedSeq],
+        )
+        .then((r) => r.rows);
+      expect(row?.disclosure_indices.length).toBeGreaterThan(0);
+      const where = `message_id = '${row?.message_id}' AND recipient_agency = 'nl-knp'`;
+      // Indices changed at rest: the rebuilt presentation is not what was delivered.
+      await owner.query(`UPDATE delivery_content SET disclosure_indices = '{}' WHERE ${where}`);
+      expect(await received()).toEqual({
+        available: false,
+        reason: 'stored content does not match the digest in the ledger',
+      });
+      // A row kept as text (written before the by-reference migration) is shown as it is.
+      const [token] = await owner
+        .query<{ sd_jwt: string }>('SELECT sd_jwt FROM message_content WHERE message_id = $1', [
+          row?.message_id,
+        ])
+        .then((r) => r.rows);
+      const text = presentationFromToken(token?.sd_jwt ?? '', row?.disclosure_indices ?? []);
+      await owner.query(
+        `UPDATE delivery_content SET presentation = $1, disclosure_indices = NULL WHERE ${where}`,
+        [text],
+      );
+      expect(await received()).toEqual(shown);
+      // By reference again, with the originator's token erased: nothing to rebuild from.
+      await owner.query(
+        `UPDATE delivery_content SET presentation = NULL, disclosure_indices = $1 WHERE ${where}`,
+        [row?.disclosure_indices],
+      );
+      await owner.query('DELETE FROM message_content WHERE message_id = $1', [row?.message_id]);
+      expect(await received()).toEqual({
+        available: false,
+        reason: 'erased: the retention period ended',
+      });
+      await owner.query(
+        `INSERT INTO message_content (message_id, sd_jwt, retain_until) VALUES ($1, $2, now() + interval '1 day')`,
+        [row?.message_id, token?.sd_jwt],
+      );
+      expect(await received()).toEqual(shown);
+    } finally {
+      await owner.end();
+    }
   });
 
   it('serves proofs that verify offline against the signed checkpoints', async () => {

@@ -20,6 +20,7 @@ import { TypedProducer, createKafkaClient, feedTopic, type ConsumedRecord } from
 import {
   SHARE_LEDGER_COLUMNS,
   ledgerRowFromDb,
+  presentationFromToken,
   verifyLedger,
   type ShareLedgerDbRow,
 } from '@liaison/ledger';
@@ -151,7 +152,7 @@ describe('audit ledger writer', () => {
     expect(writer.head()).toEqual({ treeSize: stored.length, rootHash: root });
   });
 
-  it('stores the originator token and each presentation, rebuilt byte for byte', async () => {
+  it('stores the originator token and each presentation by reference, rebuilt byte for byte', async () => {
     const decision = await makeDecision({ originator: ORIGIN, outcomes: OUTCOMES });
     await writer.ingest([decision]);
     const [message] = await ds.query<{ sd_jwt: string; retain_until: Date }[]>(
@@ -159,11 +160,19 @@ describe('audit ledger writer', () => {
       [decision.messageId],
     );
     expect(message?.sd_jwt).toBe(`${decision.issuerJwt}~${decision.disclosures.join('~')}~`);
-    const deliveries = await ds.query<{ recipient_agency: string; presentation: string }[]>(
-      'SELECT recipient_agency, presentation FROM delivery_content WHERE message_id = $1 ORDER BY 1',
+    const stored = await ds.query<
+      { recipient_agency: string; presentation: string | null; disclosure_indices: number[] }[]
+    >(
+      'SELECT recipient_agency, presentation, disclosure_indices FROM delivery_content WHERE message_id = $1 ORDER BY 1',
       [decision.messageId],
     );
-    expect(deliveries.map((d) => d.recipient_agency)).toEqual(['de-bka', 'nl-knp']);
+    expect(stored.map((d) => d.recipient_agency)).toEqual(['de-bka', 'nl-knp']);
+    // No second copy of the text: the indices into the kept token.
+    expect(stored.map((d) => d.presentation)).toEqual([null, null]);
+    const deliveries = stored.map((d) => ({
+      recipient_agency: d.recipient_agency,
+      presentation: presentationFromToken(message?.sd_jwt ?? '', d.disclosure_indices),
+    }));
     for (const d of deliveries) {
       const outcome = decision.outcomes.find((o) => o.recipientAgency === d.recipient_agency);
       expect(presentationDigestOf(d.presentation)).toBe(outcome?.presentationDigest);

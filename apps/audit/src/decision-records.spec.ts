@@ -1,6 +1,10 @@
 import { presentationDigestOf } from '@liaison/crypto';
-import { presentationFromDisclosures } from '@liaison/ledger';
-import { deliveryContentDraft, type PresentationCache } from './decision-records';
+import { presentationFromDisclosures, presentationFromToken } from '@liaison/ledger';
+import {
+  deliveryContentDraft,
+  messageContentDraft,
+  type PresentationCache,
+} from './decision-records';
 import { makeDecision } from './testing/decision-fixtures';
 
 describe('deliveryContentDraft', () => {
@@ -35,11 +39,15 @@ describe('deliveryContentDraft', () => {
       );
       expect(drafts[i]).toMatchObject({
         recipientAgency: outcome!.recipientAgency,
-        presentation: expected,
+        disclosureIndices: [...outcome!.disclosureIndices].sort((a, b) => a - b),
         digestMatches: true,
       });
+      // What the audit view rebuilds from the kept token is what was delivered.
+      const { sdJwt } = messageContentDraft(decision);
+      expect(presentationFromToken(sdJwt, drafts[i]!.disclosureIndices)).toBe(expected);
+      expect(presentationDigestOf(expected)).toBe(outcome!.presentationDigest);
     }
-    expect(drafts[1]?.presentation).not.toBe(drafts[0]?.presentation);
+    expect(drafts[1]?.disclosureIndices).not.toEqual(drafts[0]?.disclosureIndices);
     expect(drafts[4]).toMatchObject({ recipientAgency: 'be-fgp', digestMatches: false });
   });
 
@@ -52,5 +60,18 @@ describe('deliveryContentDraft', () => {
     const cache: PresentationCache = new Map();
     expect(deliveryContentDraft(decision, bad, cache)).toBeNull();
     expect(deliveryContentDraft(decision, { ...bad, recipientAgency: 'nl-knp' }, cache)).toBeNull();
+  });
+
+  it('keeps the indices in ascending order, as the presentation lists its disclosures', async () => {
+    const decision = await makeDecision({
+      originator: { agency: 'ro-diicot', jurisdiction: 'RO' },
+      outcomes: [{ agency: 'de-bka', jurisdiction: 'DE', decision: 'FULL' }],
+    });
+    const outcome = decision.outcomes[0]!;
+    const reversed = { ...outcome, disclosureIndices: [...outcome.disclosureIndices].reverse() };
+    const draft = deliveryContentDraft(decision, reversed);
+    const ascending = [...outcome.disclosureIndices].sort((a, b) => a - b);
+    expect(draft?.disclosureIndices).toEqual(ascending);
+    expect(draft?.digestMatches).toBe(true);
   });
 });

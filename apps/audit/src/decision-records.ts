@@ -1,7 +1,8 @@
 /**
  * What one Decision becomes in the audit store, as plain values (no I/O): a
  * ledger row per outcome (denials included), the originator's content, each
- * recipient's presentation rebuilt from its disclosure indices, a case event
+ * recipient's presentation by its disclosure indices (rebuilt once to check its
+ * digest), a case event
  * for case notices, and the law-enforcement log entries.
  */
 import type { Decision, RecipientOutcome } from '@liaison/contracts';
@@ -17,7 +18,12 @@ export type LedgerRowDraft = Omit<LedgerLeaf, 'seq' | 'decidedAt'> & { readonly 
 export interface DeliveryContentDraft {
   readonly messageId: string;
   readonly recipientAgency: string;
-  readonly presentation: string;
+  /**
+   * The presentation by reference: the originator's issuer JWT and the
+   * disclosures at these indices, ascending (message_content keeps the token
+   * at least as long).
+   */
+  readonly disclosureIndices: readonly number[];
   readonly retainUntil: string;
   /** False when the rebuilt presentation does not hash to the outcome's digest. */
   readonly digestMatches: boolean;
@@ -101,7 +107,8 @@ export function deliveryContentDraft(
   cache: PresentationCache = new Map(),
 ): DeliveryContentDraft | null {
   if (outcome.decision === 'DENIED') return null;
-  const key = outcome.disclosureIndices.join(',');
+  const indices = [...outcome.disclosureIndices].sort((a, b) => a - b);
+  const key = indices.join(',');
   let built = cache.get(key);
   if (built === undefined) {
     try {
@@ -120,7 +127,7 @@ export function deliveryContentDraft(
   return {
     messageId: decision.messageId.toLowerCase(),
     recipientAgency: outcome.recipientAgency,
-    presentation: built.presentation,
+    disclosureIndices: indices,
     retainUntil: plusDays(decidedAtOf(decision), outcome.retentionDays),
     digestMatches:
       outcome.presentationDigest === null || outcome.presentationDigest === built.digest,

@@ -71,26 +71,32 @@ describe('COPY text of ledger rows', () => {
 });
 
 describe('COPY text of delivery content', () => {
-  it('writes one line per presentation in column order, reading back to the same values', () => {
-    const presentation = 'eyJhbGciOiJFZERTQSJ9.e30.c2ln~WyJzIiwiYSIsMV0~\\weird\ttab';
-    const text = deliveryContentCopyText([
-      {
-        messageId: '5b0c2f4e-8a51-4c3e-9d7a-2f1e6b8c4a01',
-        recipientAgency: 'de-bka',
-        presentation,
-        retainUntil: '2027-01-01T00:00:00.000Z',
-        digestMatches: true,
-      },
-    ]);
+  const draft = {
+    messageId: '5b0c2f4e-8a51-4c3e-9d7a-2f1e6b8c4a01',
+    recipientAgency: 'de-bka',
+    disclosureIndices: [0, 3, 12],
+    retainUntil: '2027-01-01T00:00:00.000Z',
+    digestMatches: true,
+  };
+
+  it('writes one line per presentation in column order, its indices as an int[]', () => {
+    const text = deliveryContentCopyText([draft, { ...draft, disclosureIndices: [] }]);
     const lines = text.split('\n');
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3);
     const fields = (lines[0] ?? '').split('\t').map(unescape);
     expect(fields).toEqual([
       '5b0c2f4e-8a51-4c3e-9d7a-2f1e6b8c4a01',
       'de-bka',
-      presentation,
+      '{0,3,12}',
       '2027-01-01T00:00:00.000Z',
     ]);
     expect(fields).toHaveLength(DELIVERY_CONTENT_COLUMNS.length);
+    expect((lines[1] ?? '').split('\t')[2]).toBe('{}');
+  });
+
+  it('refuses an index that is not an integer rather than write it', () => {
+    expect(() => deliveryContentCopyText([{ ...draft, disclosureIndices: [1.5] }])).toThrow(
+      /not an integer/,
+    );
   });
 });

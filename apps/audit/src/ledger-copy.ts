@@ -72,15 +72,23 @@ export async function copyLedgerRows(
 export const DELIVERY_CONTENT_COLUMNS = [
   'message_id',
   'recipient_agency',
-  'presentation',
+  'disclosure_indices',
   'retain_until',
 ] as const;
 
-/** The COPY text of recipients' presentations, in DELIVERY_CONTENT_COLUMNS order. */
+/** An int[] in COPY's text format (`{0,3,7}`): integers need no quoting or escaping. */
+function intArrayText(values: readonly number[]): string {
+  for (const v of values) {
+    if (!Number.isSafeInteger(v)) throw new RangeError(`not an integer: ${String(v)}`);
+  }
+  return `{${values.join(',')}}`;
+}
+
+/** The COPY text of recipients' presentations (by reference), in DELIVERY_CONTENT_COLUMNS order. */
 export function deliveryContentCopyText(deliveries: readonly DeliveryContentDraft[]): string {
   let out = '';
   for (const d of deliveries) {
-    out += `${copyText(d.messageId)}\t${copyText(d.recipientAgency)}\t${copyText(d.presentation)}\t${copyText(d.retainUntil)}\n`;
+    out += `${copyText(d.messageId)}\t${copyText(d.recipientAgency)}\t${intArrayText(d.disclosureIndices)}\t${copyText(d.retainUntil)}\n`;
   }
   return out;
 }

@@ -30,7 +30,11 @@ import {
   type LedgerRowRecord,
 } from './ledger-verification';
 import { MerkleAccumulator } from './merkle-accumulator';
-import { presentationFromDisclosures, readSdJwtClaims } from './sd-jwt-claims';
+import {
+  presentationFromDisclosures,
+  presentationFromToken,
+  readSdJwtClaims,
+} from './sd-jwt-claims';
 
 function leafAt(seq: number, overrides: Partial<LedgerLeaf> = {}): LedgerLeaf {
   return {
@@ -255,5 +259,21 @@ describe('readSdJwtClaims', () => {
     expect(seen.hiddenSlots).toBe(1);
     expect(JSON.stringify(seen.claims)).not.toContain('A B');
     expect(seen.claims.narrative).toBe('seen at the border');
+  });
+});
+
+describe('presentationFromToken', () => {
+  const token = 'aGVhZA.cGF5bG9hZA.c2ln~ZDA~ZDE~ZDI~';
+
+  it('is the issuer JWT and the disclosures at the indices, ascending, each closed by ~', () => {
+    expect(presentationFromToken(token, [2, 0])).toBe('aGVhZA.cGF5bG9hZA.c2ln~ZDA~ZDI~');
+    expect(presentationFromToken(token, [])).toBe('aGVhZA.cGF5bG9hZA.c2ln~');
+    expect(presentationFromToken('aGVhZA.cGF5bG9hZA.c2ln~', [])).toBe('aGVhZA.cGF5bG9hZA.c2ln~');
+  });
+
+  it('refuses indices beyond the token and what is not an SD-JWT without key binding', () => {
+    expect(() => presentationFromToken(token, [3])).toThrow(RangeError);
+    expect(() => presentationFromToken('aGVhZA.cGF5bG9hZA.c2ln~ZDA~a2I', [0])).toThrow(RangeError);
+    expect(() => presentationFromToken('', [])).toThrow(RangeError);
   });
 });

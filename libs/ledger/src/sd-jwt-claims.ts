@@ -86,3 +86,15 @@ export function presentationFromDisclosures(
   }
   return out;
 }
+
+/**
+ * A presentation rebuilt from the originator's whole token (`jwt~d0~...~dn~`,
+ * as message_content keeps it) and the disclosure indices it was made of.
+ */
+export function presentationFromToken(sdJwt: string, indices: readonly number[]): string {
+  const [issuerJwt = '', ...rest] = sdJwt.split('~');
+  if (issuerJwt === '' || rest[rest.length - 1] !== '') {
+    throw new RangeError('not an SD-JWT without key binding');
+  }
+  return presentationFromDisclosures(issuerJwt, rest.slice(0, -1), indices);
+}

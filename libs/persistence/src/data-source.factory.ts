@@ -9,12 +9,14 @@ import { InitialSchema1732340000000 } from './migrations/1732340000000-initial-s
 import { ConsoleSession1732340100000 } from './migrations/1732340100000-console-session';
 import { ContentStorage1732340200000 } from './migrations/1732340200000-content-storage';
 import { FeedEntryDeliveryKey1732340300000 } from './migrations/1732340300000-feed-entry-delivery-key';
+import { DeliveryContentByReference1732340400000 } from './migrations/1732340400000-delivery-content-by-reference';
 
 export const MIGRATIONS = [
   InitialSchema1732340000000,
   ConsoleSession1732340100000,
   ContentStorage1732340200000,
   FeedEntryDeliveryKey1732340300000,
+  DeliveryContentByReference1732340400000,
 ];
 
 export interface DataSourceSettings {

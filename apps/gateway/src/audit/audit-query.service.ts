@@ -6,12 +6,18 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { consistencyProof, inclusionProof, type PublicJwk } from '@liaison/crypto';
+import {
+  consistencyProof,
+  inclusionProof,
+  presentationDigestOf,
+  type PublicJwk,
+} from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
 import {
   LedgerAuditor,
   SHARE_LEDGER_COLUMNS,
   ledgerRowFromDb,
+  presentationFromToken,
   readSdJwtClaims,
   trustCheckpoint,
   type AuditRecord,
@@ -214,7 +220,7 @@ export class AuditQueryService {
     const received: ContentView =
       row.decision === 'DENIED'
         ? { available: false, reason: 'denied: nothing was delivered' }
-        : await this.deliveryContent(row.message_id, row.recipient_agency);
+        : await this.deliveryContent(row);
     return { record, sent, received, withheld: record.withheld };
   }
 
@@ -226,12 +232,38 @@ export class AuditQueryService {
     return content ? viewOf(content.sd_jwt) : purged();
   }
 
-  private async deliveryContent(messageId: string, recipient: string): Promise<ContentView> {
-    const [content] = await this.ds.query<{ presentation: string }[]>(
-      'SELECT presentation FROM delivery_content WHERE message_id = $1 AND recipient_agency = $2',
-      [messageId, recipient],
+  /**
+   * The recipient's presentation: rebuilt from the originator's token and the
+   * delivery's disclosure indices (rows written before the by-reference
+   * migration keep their text), and shown only when it hashes to the digest
+   * the ledger row recorded for what was delivered.
+   */
+  private async deliveryContent(row: ShareLedgerDbRow): Promise<ContentView> {
+    const [content] = await this.ds.query<
+      { presentation: string | null; disclosure_indices: number[] | null; sd_jwt: string | null }[]
+    >(
+      `SELECT d.presentation, d.disclosure_indices, m.sd_jwt
+       FROM delivery_content d LEFT JOIN message_content m ON m.message_id = d.message_id
+       WHERE d.message_id = $1 AND d.recipient_agency = $2`,
+      [row.message_id, row.recipient_agency],
     );
-    return content ? viewOf(content.presentation) : purged();
+    if (!content) return purged();
+    let presentation = content.presentation;
+    if (presentation === null) {
+      if (content.sd_jwt === null || content.disclosure_indices === null) return purged();
+      try {
+        presentation = presentationFromToken(content.sd_jwt, content.disclosure_indices);
+      } catch {
+        return { available: false, reason: 'stored content could not be read' };
+      }
+    }
+    if (
+      row.presentation_digest !== null &&
+      presentationDigestOf(presentation) !== row.presentation_digest
+    ) {
+      return { available: false, reason: 'stored content does not match the digest in the ledger' };
+    }
+    return viewOf(presentation);
   }
 
   async checkpoints(limit: number, before: number | undefined): Promise<Record<string, unknown>[]> {

@@ -12,6 +12,10 @@ export class MessageContentEntity {
 export class DeliveryContentEntity {
   @PrimaryColumn('uuid', { name: 'message_id' }) messageId!: string;
   @PrimaryColumn('text', { name: 'recipient_agency' }) recipientAgency!: string;
-  @Column('text') presentation!: string;
+  /** Rows written before the by-reference migration; later ones keep the indices instead. */
+  @Column('text', { nullable: true }) presentation!: string | null;
+  /** The presentation is the originator's issuer JWT and the disclosures at these indices. */
+  @Column('int', { name: 'disclosure_indices', array: true, nullable: true })
+  disclosureIndices!: number[] | null;
   @Column('timestamptz', { name: 'retain_until' }) retainUntil!: Date;
 }
