@@ -456,6 +456,8 @@ describe('audit ledger writer', () => {
       await waitFor(() =>
         Promise.resolve(notified.includes(a) && notified.includes(b) ? true : undefined),
       );
+      await new Promise((r) => setTimeout(r, 200));
+      expect(notified.filter((n) => n === a || n === b).sort()).toEqual([a, b].sort());
       // The same batch again: nothing new, no NOTIFY.
       const before = notified.length;
       expect(await projector.project(batch)).toBe(0);

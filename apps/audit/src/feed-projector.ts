@@ -94,9 +94,8 @@ export class FeedProjector {
   }
 
   /**
-   * One transaction and two statements per batch, however many agencies it
-   * spans: one INSERT for every delivery, one NOTIFY per agency that got a new
-   * entry (delivered when the transaction commits).
+   * One statement per batch, however many agencies it spans: one INSERT for
+   * every delivery and one NOTIFY per agency that got a new entry.
    */
   async project(batch: readonly ConsumedRecord<Delivery>[]): Promise<number> {
     const records: ConsumedRecord<Delivery>[] = [];
@@ -122,34 +121,33 @@ export class FeedProjector {
       starts.push(at);
       at += r.bytes.length;
     }
-    const inserted = await this.ds.transaction(async (tx) => {
-      const rows = await tx.query<{ agency_id: string }[]>(
-        `INSERT INTO feed_entry (agency_id, message_id, kafka_offset, record)
+    // One statement, so one round trip and its own transaction: the entries go
+    // in, and each agency that got a new one is notified (NOTIFY is delivered
+    // when the statement's transaction commits, never for a rolled-back insert).
+    const rows = await this.ds.query<{ agency_id: string; entries: number }[]>(
+      `WITH inserted AS (
+         INSERT INTO feed_entry (agency_id, message_id, kafka_offset, record)
          SELECT x.agency_id, x.message_id, x.kafka_offset, substring($4::bytea FROM x.start FOR x.length)
          FROM unnest($1::text[], $2::uuid[], $3::bigint[], $5::int[], $6::int[])
            AS x(agency_id, message_id, kafka_offset, start, length)
          ORDER BY x.agency_id, x.kafka_offset
          ON CONFLICT (agency_id, message_id) DO NOTHING
-         RETURNING agency_id`,
-        [
-          records.map((r) => r.value.recipientAgency),
-          records.map((r) => r.value.messageId),
-          records.map((r) => r.offset),
-          Buffer.concat(records.map((r) => r.bytes)),
-          starts,
-          records.map((r) => r.bytes.length),
-        ],
-      );
-      const byAgency = new Map<string, number>();
-      for (const row of rows) byAgency.set(row.agency_id, (byAgency.get(row.agency_id) ?? 0) + 1);
-      if (byAgency.size > 0) {
-        await tx.query('SELECT pg_notify($1, a) FROM unnest($2::text[]) AS a', [
-          FEED_CHANNEL,
-          [...byAgency.keys()],
-        ]);
-      }
-      return byAgency;
-    });
+         RETURNING agency_id
+       ), per_agency AS (
+         SELECT agency_id, count(*)::int AS entries FROM inserted GROUP BY agency_id
+       )
+       SELECT agency_id, entries, pg_notify($7, agency_id) FROM per_agency`,
+      [
+        records.map((r) => r.value.recipientAgency),
+        records.map((r) => r.value.messageId),
+        records.map((r) => r.offset),
+        Buffer.concat(records.map((r) => r.bytes)),
+        starts,
+        records.map((r) => r.bytes.length),
+        FEED_CHANNEL,
+      ],
+    );
+    const inserted = new Map(rows.map((r) => [r.agency_id, r.entries]));
     let total = 0;
     for (const [agency, count] of inserted) {
       this.options.onProjected?.(agency, count);
