@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
+import { transactionalProducerConfig } from '@liaison/kafka';
 
 const TRANSACTIONS = 150;
 const RECORDS_PER_TRANSACTION = 100;
@@ -19,11 +20,10 @@ export async function warmUpBroker(kafka: Kafka, admin: Admin, topic: string): P
     topics: [{ topic, numPartitions: PARTITIONS }],
     waitForLeaders: true,
   });
-  const producer = kafka.producer({
-    transactionalId: `${topic}-tx`,
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
+  // The worker's settings: its short retry back-off after each commit, where
+  // the next transaction meets CONCURRENT_TRANSACTIONS for a few ms (the
+  // client-wide back-off made the warm-up itself take ~30 s and log each retry).
+  const producer = kafka.producer(transactionalProducerConfig(`${topic}-tx`));
   const consumer = kafka.consumer({ groupId: `${topic}-reader`, readUncommitted: false });
   const total = TRANSACTIONS * RECORDS_PER_TRANSACTION;
   let read = 0;
