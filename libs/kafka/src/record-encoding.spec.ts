@@ -1,12 +1,16 @@
 /**
  * kafkajs' produce-side encoding as patched (patches/kafkajs+2.2.4.patch):
  * CRC-32C by slicing-by-8, encoders without zero-filled buffers, records
- * encoded into exactly sized buffers. The broker checks every batch's CRC in
- * the integration tests; these hold the pieces to their definitions.
+ * encoded into exactly sized buffers, a shared part's CRC combined instead of
+ * read again within one request. The broker checks every batch's CRC in the
+ * integration tests; these hold the pieces to their definitions.
  */
 import { randomBytes } from 'node:crypto';
 
-type Crc = (buffer: Buffer) => number;
+type Crc = ((buffer: Buffer) => number) & {
+  ofParts(parts: readonly Buffer[], cache?: Map<Buffer, unknown>): number;
+  combine(crcA: number, crcB: number, lengthB: number): number;
+};
 interface RecordInput {
   offsetDelta?: number;
   timestampDelta?: number;
@@ -105,6 +109,35 @@ describe('kafkajs record encoding (patched)', () => {
   });
 });
 
+describe('CRC-32C of shared parts (patched: combined, not read again)', () => {
+  it('combines the CRCs of two pieces into the CRC of both, at any lengths', () => {
+    for (let t = 0; t < 300; t++) {
+      const a = randomBytes((t * 131) % 3_000);
+      const b = randomBytes(t % 7 === 0 ? 0 : (t * 977) % 20_000);
+      expect(crc32C.combine(crc32C(a), crc32C(b), b.length)).toBe(
+        crc32cByBits(Buffer.concat([a, b])),
+      );
+    }
+  });
+
+  it('checksums parts that repeat one shared buffer as the joined bytes, with or without a cache', () => {
+    const shared = randomBytes(4_500);
+    const other = randomBytes(1_024);
+    for (let t = 0; t < 50; t++) {
+      const parts: Buffer[] = [];
+      for (let i = 0; i < 1 + (t % 7); i++) {
+        parts.push(randomBytes((t * 53 + i * 29) % 900), i % 3 === 2 ? other : shared);
+      }
+      const expected = crc32cByBits(Buffer.concat(parts));
+      expect(crc32C.ofParts(parts)).toBe(expected);
+      const cache = new Map<Buffer, unknown>();
+      expect(crc32C.ofParts(parts, cache)).toBe(expected);
+      // The same cache again (the next batch of one request): still the same.
+      expect(crc32C.ofParts(parts, cache)).toBe(expected);
+    }
+  });
+});
+
 describe('kafkajs record values in parts (patched)', () => {
   it('encodes a value given as parts exactly as the joined value, small and large parts alike', () => {
     for (let t = 0; t < 200; t++) {
@@ -169,6 +202,25 @@ describe('kafkajs produce requests (patched: large parts referenced, joined once
     for (const min of [1, 64, 1_024]) {
       expect((await encodeWith(min, topicData)).equals(copied)).toBe(true);
     }
+  });
+
+  it('writes the same bytes when records share a buffer across batches and topics', async () => {
+    const shared = randomBytes(4_800);
+    const delivery = (i: number) => ({
+      key: `m${i}`,
+      value: [randomBytes(40 + (i % 5)), shared, randomBytes(900)],
+      headers: noHeaders,
+      timestamp: 2_000 + i,
+    });
+    const perAgency = Array.from({ length: 12 }, (_, i) => delivery(i));
+    const topicData = ['hub.feed.de-bka.v1', 'hub.feed.nl-knp.v1', 'hub.feed.fr-ocrteh.v1'].map(
+      (topic, t) => ({
+        topic,
+        partitions: [{ partition: 0, firstSequence: t, messages: perAgency.slice(t) }],
+      }),
+    );
+    const copied = await encodeWith(Number.POSITIVE_INFINITY, topicData);
+    expect((await encodeWith(1_024, topicData)).equals(copied)).toBe(true);
   });
 
   it('checksums a batch over its referenced parts as over the joined body', async () => {
