@@ -46,10 +46,76 @@ export interface LedgerLeaf {
   readonly decidedAt: Date | string;
 }
 
+/** The last string normalised and its ISO form: a decision's rows share one decidedAt. */
+let lastIso: { readonly from: string; readonly to: string } | undefined;
+
 function isoOf(value: Date | string): string {
+  if (typeof value === 'string' && lastIso?.from === value) return lastIso.to;
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) throw new RangeError(`not a timestamp: ${String(value)}`);
-  return date.toISOString();
+  const iso = date.toISOString();
+  if (typeof value === 'string') lastIso = { from: value, to: iso };
+  return iso;
+}
+
+/**
+ * The leaf text around the members that differ between a message's rows, for
+ * the last message seen: strings and booleans only, compared by value (a
+ * decision's rows come one after another). `head` ends before the decision,
+ * `middle` before the presentation digest.
+ */
+interface MessageFrame {
+  readonly caseRef: string | null;
+  readonly custodial: boolean;
+  readonly decidedAt: string;
+  readonly kind: string;
+  readonly messageId: string;
+  readonly messageType: string;
+  readonly originatorAgency: string;
+  readonly originatorJurisdiction: string;
+  readonly policyVersion: string;
+  readonly head: string;
+  readonly middle: string;
+}
+let lastFrame: MessageFrame | undefined;
+
+function frameFor(leaf: LedgerLeaf, decidedAt: string): MessageFrame {
+  const f = lastFrame;
+  if (
+    f !== undefined &&
+    f.decidedAt === decidedAt &&
+    f.messageId === leaf.messageId &&
+    f.caseRef === leaf.caseRef &&
+    f.custodial === leaf.custodial &&
+    f.kind === leaf.kind &&
+    f.messageType === leaf.messageType &&
+    f.originatorAgency === leaf.originatorAgency &&
+    f.originatorJurisdiction === leaf.originatorJurisdiction &&
+    f.policyVersion === leaf.policyVersion
+  ) {
+    return f;
+  }
+  const frame: MessageFrame = {
+    caseRef: leaf.caseRef,
+    custodial: leaf.custodial,
+    decidedAt,
+    kind: leaf.kind,
+    messageId: leaf.messageId,
+    messageType: leaf.messageType,
+    originatorAgency: leaf.originatorAgency,
+    originatorJurisdiction: leaf.originatorJurisdiction,
+    policyVersion: leaf.policyVersion,
+    head:
+      `{"caseRef":${JSON.stringify(leaf.caseRef)},"custodial":${String(leaf.custodial)},` +
+      `"decidedAt":${JSON.stringify(decidedAt)},"decision":`,
+    middle:
+      `,"kind":${JSON.stringify(leaf.kind)},"messageId":${JSON.stringify(leaf.messageId.toLowerCase())},` +
+      `"messageType":${JSON.stringify(leaf.messageType)},"originatorAgency":${JSON.stringify(leaf.originatorAgency)},` +
+      `"originatorJurisdiction":${JSON.stringify(leaf.originatorJurisdiction)},` +
+      `"policyVersion":${JSON.stringify(leaf.policyVersion)},"presentationDigest":`,
+  };
+  lastFrame = frame;
+  return frame;
 }
 
 // Indexed loops, not every(): a sparse array's holes must fail the checks.
@@ -94,10 +160,11 @@ function isPlainLeaf(leaf: LedgerLeaf): boolean {
 
 /**
  * The exact bytes hashed for a leaf: canonicalJson of the leaf object. The
- * writer's path (once per ledger row) builds the members already in sorted
- * order and lets JSON.stringify write them, the same bytes as canonicalJson (a
- * property test holds them equal) at a fraction of the cost; anything unusual
- * takes the general path.
+ * writer's path (once per ledger row) writes the members in sorted order with
+ * JSON.stringify, the message's own ones once per message: the same bytes as
+ * canonicalJson (property tests hold them equal, for single leaves and for
+ * runs of a message's rows) at a fraction of the cost; anything unusual takes
+ * the general path.
  */
 export function ledgerLeafData(leaf: LedgerLeaf): Buffer {
   return Buffer.from(ledgerLeafText(leaf), 'utf8');
@@ -110,28 +177,31 @@ export function ledgerLeafText(leaf: LedgerLeaf): string {
   }
   const decidedAt = isoOf(leaf.decidedAt);
   if (isPlainLeaf(leaf)) {
-    // Keys in UTF-16 code-unit order, as canonicalJson sorts them.
-    const sorted = {
-      caseRef: leaf.caseRef,
-      custodial: leaf.custodial,
-      decidedAt,
-      decision: leaf.decision,
-      disclosedPaths: leaf.disclosedPaths,
-      kind: leaf.kind,
-      messageId: leaf.messageId.toLowerCase(),
-      messageType: leaf.messageType,
-      originatorAgency: leaf.originatorAgency,
-      originatorJurisdiction: leaf.originatorJurisdiction,
-      policyVersion: leaf.policyVersion,
-      presentationDigest: leaf.presentationDigest,
-      recipientAgency: leaf.recipientAgency,
-      recipientJurisdiction: leaf.recipientJurisdiction,
-      rules: leaf.rules,
-      seq: leaf.seq,
-      v: LEDGER_LEAF_VERSION,
-      withheld: leaf.withheld.map((w) => ({ path: w.path, ruleId: w.ruleId })),
-    };
-    return JSON.stringify(sorted);
+    // Members in UTF-16 code-unit order of their keys, as canonicalJson sorts
+    // them, each written by JSON.stringify; the message's own members come
+    // from its frame, written once for all its rows.
+    const frame = frameFor(leaf, decidedAt);
+    return (
+      frame.head +
+      JSON.stringify(leaf.decision) +
+      ',"disclosedPaths":' +
+      JSON.stringify(leaf.disclosedPaths) +
+      frame.middle +
+      JSON.stringify(leaf.presentationDigest) +
+      ',"recipientAgency":' +
+      JSON.stringify(leaf.recipientAgency) +
+      ',"recipientJurisdiction":' +
+      JSON.stringify(leaf.recipientJurisdiction) +
+      ',"rules":' +
+      JSON.stringify(leaf.rules) +
+      ',"seq":' +
+      String(leaf.seq) +
+      ',"v":' +
+      String(LEDGER_LEAF_VERSION) +
+      ',"withheld":' +
+      JSON.stringify(leaf.withheld.map((w) => ({ path: w.path, ruleId: w.ruleId }))) +
+      '}'
+    );
   }
   return canonicalLeafJson(leaf, decidedAt);
 }

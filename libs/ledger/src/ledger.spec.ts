@@ -117,10 +117,80 @@ describe('ledger leaf', () => {
     expect(() => ledgerLeafData({ ...leafAt(1), rules: holes })).toThrow(/not JSON/);
   });
 
+  it("writes canonicalJson for runs of one message's rows and for messages that differ in one member", () => {
+    const text = fc.string({ unit: 'binary', maxLength: 12 });
+    const message = fc.record({
+      messageId: fc.uuid(),
+      kind: text,
+      messageType: text,
+      caseRef: fc.option(text, { nil: null }),
+      originatorAgency: text,
+      originatorJurisdiction: text,
+      policyVersion: text,
+      custodial: fc.boolean(),
+      decidedAt: fc.date({ min: new Date(0), max: new Date(2 ** 42), noInvalidDate: true }),
+    });
+    const recipient = fc.record({
+      recipientAgency: text,
+      recipientJurisdiction: text,
+      decision: fc.constantFrom<LedgerDecision>('FULL', 'REDACTED', 'DENIED'),
+      rules: fc.array(text, { maxLength: 3 }),
+      disclosedPaths: fc.array(text, { maxLength: 4 }),
+      withheld: fc.array(fc.record({ path: text, ruleId: text }), { maxLength: 3 }),
+      presentationDigest: fc.option(text, { nil: null }),
+    });
+    const member = fc.constantFrom(
+      'messageId',
+      'kind',
+      'messageType',
+      'caseRef',
+      'originatorAgency',
+      'originatorJurisdiction',
+      'policyVersion',
+      'custodial',
+      'decidedAt',
+    );
+    fc.assert(
+      fc.property(
+        message,
+        fc.array(recipient, { minLength: 1, maxLength: 4 }),
+        member,
+        text,
+        (m, recipients, changed, value) => {
+          const iso = m.decidedAt.toISOString();
+          const other =
+            changed === 'custodial'
+              ? { custodial: !m.custodial }
+              : changed === 'decidedAt'
+                ? { decidedAt: new Date(m.decidedAt.getTime() + 1).toISOString() }
+                : changed === 'messageId'
+                  ? { messageId: '0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a01' }
+                  : { [changed]: value };
+          // The message's rows (decidedAt as the writer passes it, a string), then
+          // a message differing in one member, then the first message again.
+          const runs = [{ ...m, decidedAt: iso }, { ...m, decidedAt: iso, ...other }, m];
+          let seq = 1;
+          for (const run of runs) {
+            for (const r of recipients) {
+              const leaf = { ...run, ...r, seq: seq++ } as LedgerLeaf;
+              expect(ledgerLeafData(leaf).toString('utf8')).toBe(canonicalLeafJson(leaf));
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('normalises a Date and an ISO string to the same leaf', () => {
     expect(ledgerLeafHash(leafAt(3, { decidedAt: new Date('2025-01-15T12:00:00Z') }))).toBe(
       ledgerLeafHash(leafAt(3)),
     );
+    // Another spelling of the instant, twice in a row (the second from the memo).
+    for (let i = 0; i < 2; i++) {
+      const text = ledgerLeafData(leafAt(3, { decidedAt: '2025-01-15T13:00:00+01:00' })).toString();
+      expect(text).toContain('"decidedAt":"2025-01-15T12:00:00.000Z"');
+    }
   });
 });
 
