@@ -9,12 +9,16 @@
  * and law-enforcement log rows per decision), for context.
  */
 import type { Decision } from '@liaison/contracts';
-import { ledgerLeafHash, MerkleAccumulator } from '@liaison/ledger';
+import { MerkleAccumulator } from '@liaison/ledger';
 import { createDataSource } from '@liaison/persistence';
-import { ledgerRowDraft } from '../../apps/audit/src/decision-records';
+import {
+  appendLedgerRow,
+  ledgerRowDraft,
+  type NewLedgerRow,
+} from '../../apps/audit/src/decision-records';
 import { Pool } from 'pg';
 import { copyLedgerRows } from '../../apps/audit/src/ledger-copy';
-import { LedgerWriter, type NewLedgerRow } from '../../apps/audit/src/ledger-writer';
+import { LedgerWriter } from '../../apps/audit/src/ledger-writer';
 import { makeDecision, type OutcomeSpec } from '../../apps/audit/src/testing/decision-fixtures';
 
 export interface LedgerIngestResult {
@@ -82,18 +86,13 @@ export async function runLedgerIngestBenchmark(
     await ds.query('CREATE TABLE bench_warmup (LIKE share_ledger INCLUDING ALL)');
     const warm = MerkleAccumulator.empty();
     const warmRows: NewLedgerRow[] = (batches[0] ?? []).flatMap((d) =>
-      d.outcomes.map((o) => {
-        const draft = ledgerRowDraft(d, o);
-        const seq = warm.size + 1;
-        const leafHash = ledgerLeafHash({ ...draft, seq });
-        warm.appendHex(leafHash);
-        return { seq, leafHash, draft };
-      }),
+      d.outcomes.map((o) => appendLedgerRow(warm, ledgerRowDraft(d, o))),
     );
     await copyInTransaction(warmRows, 'bench_warmup');
     await ds.query('DROP TABLE bench_warmup');
 
-    // Writer path: seq, canonical leaf, hash, accumulator, COPY, per transaction.
+    // Writer path (the writer's own appendLedgerRow): seq, canonical leaf, hash,
+    // accumulator, COPY, per transaction.
     const accumulator = MerkleAccumulator.empty();
     const prepared: NewLedgerRow[][] = [];
     let started = process.hrtime.bigint();
@@ -101,11 +100,7 @@ export async function runLedgerIngestBenchmark(
       const newRows: NewLedgerRow[] = [];
       for (const decision of batch) {
         for (const outcome of decision.outcomes) {
-          const draft = ledgerRowDraft(decision, outcome);
-          const seq = accumulator.size + 1;
-          const leafHash = ledgerLeafHash({ ...draft, seq });
-          accumulator.appendHex(leafHash);
-          newRows.push({ seq, leafHash, draft });
+          newRows.push(appendLedgerRow(accumulator, ledgerRowDraft(decision, outcome)));
         }
       }
       await copyInTransaction(newRows, 'bench_merkle_ledger');

@@ -1,7 +1,14 @@
 import { presentationDigestOf } from '@liaison/crypto';
-import { presentationFromDisclosures, presentationFromToken } from '@liaison/ledger';
 import {
+  MerkleAccumulator,
+  ledgerLeafHash,
+  presentationFromDisclosures,
+  presentationFromToken,
+} from '@liaison/ledger';
+import {
+  appendLedgerRow,
   deliveryContentDraft,
+  ledgerRowDraft,
   messageContentDraft,
   type PresentationCache,
 } from './decision-records';
@@ -73,5 +80,29 @@ describe('deliveryContentDraft', () => {
     const ascending = [...outcome.disclosureIndices].sort((a, b) => a - b);
     expect(draft?.disclosureIndices).toEqual(ascending);
     expect(draft?.digestMatches).toBe(true);
+  });
+});
+
+describe('appendLedgerRow', () => {
+  it('gives each row the next seq and its leaf hash, and grows the tree by exactly those leaves', async () => {
+    const decision = await makeDecision({
+      originator: { agency: 'ro-diicot', jurisdiction: 'RO' },
+      outcomes: [
+        { agency: 'de-bka', jurisdiction: 'DE', decision: 'FULL' },
+        { agency: 'nl-knp', jurisdiction: 'NL', decision: 'REDACTED' },
+        { agency: 'th-dsi', jurisdiction: 'TH', decision: 'DENIED' },
+      ],
+    });
+    const tree = MerkleAccumulator.empty();
+    tree.appendHex(ledgerLeafHash({ ...ledgerRowDraft(decision, decision.outcomes[0]!), seq: 1 }));
+    const byHex = tree.clone();
+    const rows = decision.outcomes.map((o) => appendLedgerRow(tree, ledgerRowDraft(decision, o)));
+    expect(rows.map((r) => r.seq)).toEqual([2, 3, 4]);
+    for (const row of rows) {
+      expect(row.leafHash).toBe(ledgerLeafHash({ ...row.draft, seq: row.seq }));
+      byHex.appendHex(row.leafHash);
+    }
+    expect(tree.size).toBe(4);
+    expect(tree.rootHex()).toBe(byHex.rootHex());
   });
 });

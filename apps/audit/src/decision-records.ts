@@ -7,7 +7,13 @@
  */
 import type { Decision, RecipientOutcome } from '@liaison/contracts';
 import { presentationDigestOf } from '@liaison/crypto';
-import { presentationFromDisclosures, readSdJwtClaims, type LedgerLeaf } from '@liaison/ledger';
+import {
+  ledgerLeafHashBytes,
+  presentationFromDisclosures,
+  readSdJwtClaims,
+  type LedgerLeaf,
+  type MerkleAccumulator,
+} from '@liaison/ledger';
 import type { LeLogEntry } from '@liaison/persistence';
 
 const DAY_MS = 86_400_000;
@@ -78,6 +84,24 @@ export function ledgerRowDraft(decision: Decision, outcome: RecipientOutcome): L
     custodial: decision.custodial,
     decidedAt: decidedAtOf(decision),
   };
+}
+
+/** A ledger row about to be written: its place, its leaf hash and its fields. */
+export interface NewLedgerRow {
+  readonly seq: number;
+  readonly leafHash: string;
+  readonly draft: LedgerRowDraft;
+}
+
+/**
+ * The next row of the tree: the next seq, the leaf hash of the draft at it,
+ * appended to `tree` as bytes (the hex only for the row's column).
+ */
+export function appendLedgerRow(tree: MerkleAccumulator, draft: LedgerRowDraft): NewLedgerRow {
+  const seq = tree.size + 1;
+  const leaf = ledgerLeafHashBytes({ ...draft, seq });
+  tree.append(leaf);
+  return { seq, leafHash: leaf.toString('hex'), draft };
 }
 
 export function originatorSdJwt(decision: Decision): string {

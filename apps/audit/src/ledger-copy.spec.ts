@@ -5,7 +5,7 @@ import {
   deliveryContentCopyText,
   ledgerCopyText,
 } from './ledger-copy';
-import type { NewLedgerRow } from './ledger-writer';
+import type { NewLedgerRow } from './decision-records';
 
 /** COPY text format, read back: the inverse of copyText for one field. */
 function unescape(field: string): string | null {

@@ -9,8 +9,7 @@ import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { SHARE_LEDGER_WRITTEN_COLUMNS, type ShareLedgerDbRow } from '@liaison/ledger';
-import type { DeliveryContentDraft } from './decision-records';
-import type { NewLedgerRow } from './ledger-writer';
+import type { DeliveryContentDraft, NewLedgerRow } from './decision-records';
 
 type WrittenRow = Pick<ShareLedgerDbRow, (typeof SHARE_LEDGER_WRITTEN_COLUMNS)[number]>;
 

@@ -9,9 +9,10 @@
 import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Decision, RecipientOutcome } from '@liaison/contracts';
-import { ledgerLeafHash, MerkleAccumulator } from '@liaison/ledger';
+import { MerkleAccumulator } from '@liaison/ledger';
 import { appendLeLog, type LeLogEntry } from '@liaison/persistence';
 import {
+  appendLedgerRow,
   caseEventDraft,
   deliveryContentDraft,
   leLogEntriesFor,
@@ -21,6 +22,7 @@ import {
   type CaseEventDraft,
   type DeliveryContentDraft,
   type MessageContentDraft,
+  type NewLedgerRow,
   type PresentationCache,
 } from './decision-records';
 import { copyDeliveryContent, copyLedgerRows } from './ledger-copy';
@@ -36,11 +38,7 @@ export interface IngestResult {
   readonly treeSize: number;
 }
 
-export interface NewLedgerRow {
-  readonly seq: number;
-  readonly leafHash: string;
-  readonly draft: ReturnType<typeof ledgerRowDraft>;
-}
+export type { NewLedgerRow } from './decision-records';
 
 interface WriterSession {
   readonly runner: QueryRunner;
@@ -172,12 +170,9 @@ export class LedgerWriter {
       >();
       for (const [key, { decision, outcome }] of candidates) {
         if (existing.has(key)) continue;
-        const draft = ledgerRowDraft(decision, outcome);
-        const seq = next.size + 1;
-        const leafHash = ledgerLeafHash({ ...draft, seq });
-        next.appendHex(leafHash);
-        rows.push({ seq, leafHash, draft });
-        const id = draft.messageId;
+        const row = appendLedgerRow(next, ledgerRowDraft(decision, outcome));
+        rows.push(row);
+        const id = row.draft.messageId;
         const entry = recordedByMessage.get(id) ?? { decision, outcomes: [] };
         entry.outcomes.push(outcome);
         recordedByMessage.set(id, entry);
