@@ -12,20 +12,25 @@ import {
   messageContentDraft,
   type PresentationCache,
 } from './decision-records';
-import { makeDecision } from './testing/decision-fixtures';
+import { makeDecision, type OutcomeSpec } from './testing/decision-fixtures';
+
+const DE_FULL: OutcomeSpec = { agency: 'de-bka', jurisdiction: 'DE', decision: 'FULL' };
+const NL_REDACTED: OutcomeSpec = { agency: 'nl-knp', jurisdiction: 'NL', decision: 'REDACTED' };
+const TH_DENIED: OutcomeSpec = { agency: 'th-dsi', jurisdiction: 'TH', decision: 'DENIED' };
+
+/** A decision of ro-diicot's with these outcomes. */
+const decisionWith = (...outcomes: OutcomeSpec[]) =>
+  makeDecision({ originator: { agency: 'ro-diicot', jurisdiction: 'RO' }, outcomes });
 
 describe('deliveryContentDraft', () => {
   it('rebuilds each recipient presentation once per plan, and still checks every recipient digest', async () => {
-    const decision = await makeDecision({
-      originator: { agency: 'ro-diicot', jurisdiction: 'RO' },
-      outcomes: [
-        { agency: 'de-bka', jurisdiction: 'DE', decision: 'FULL' },
-        { agency: 'nl-knp', jurisdiction: 'NL', decision: 'REDACTED' },
-        { agency: 'fr-ocrteh', jurisdiction: 'FR', decision: 'FULL' },
-        { agency: 'th-dsi', jurisdiction: 'TH', decision: 'DENIED' },
-        { agency: 'be-fgp', jurisdiction: 'BE', decision: 'REDACTED' },
-      ],
-    });
+    const decision = await decisionWith(
+      DE_FULL,
+      NL_REDACTED,
+      { agency: 'fr-ocrteh', jurisdiction: 'FR', decision: 'FULL' },
+      TH_DENIED,
+      { agency: 'be-fgp', jurisdiction: 'BE', decision: 'REDACTED' },
+    );
     const [full, redacted, fullToo, denied, redactedToo] = decision.outcomes;
     // A recipient whose recorded digest does not match what its indices rebuild.
     const tampered = {
@@ -59,10 +64,7 @@ describe('deliveryContentDraft', () => {
   });
 
   it('gives null for indices that do not fit the token, for every recipient with them', async () => {
-    const decision = await makeDecision({
-      originator: { agency: 'ro-diicot', jurisdiction: 'RO' },
-      outcomes: [{ agency: 'de-bka', jurisdiction: 'DE', decision: 'FULL' }],
-    });
+    const decision = await decisionWith(DE_FULL);
     const bad = { ...decision.outcomes[0]!, disclosureIndices: [99] };
     const cache: PresentationCache = new Map();
     expect(deliveryContentDraft(decision, bad, cache)).toBeNull();
@@ -70,10 +72,7 @@ describe('deliveryContentDraft', () => {
   });
 
   it('keeps the indices in ascending order, as the presentation lists its disclosures', async () => {
-    const decision = await makeDecision({
-      originator: { agency: 'ro-diicot', jurisdiction: 'RO' },
-      outcomes: [{ agency: 'de-bka', jurisdiction: 'DE', decision: 'FULL' }],
-    });
+    const decision = await decisionWith(DE_FULL);
     const outcome = decision.outcomes[0]!;
     const reversed = { ...outcome, disclosureIndices: [...outcome.disclosureIndices].reverse() };
     const draft = deliveryContentDraft(decision, reversed);
@@ -85,14 +84,7 @@ describe('deliveryContentDraft', () => {
 
 describe('appendLedgerRow', () => {
   it('gives each row the next seq and its leaf hash, and grows the tree by exactly those leaves', async () => {
-    const decision = await makeDecision({
-      originator: { agency: 'ro-diicot', jurisdiction: 'RO' },
-      outcomes: [
-        { agency: 'de-bka', jurisdiction: 'DE', decision: 'FULL' },
-        { agency: 'nl-knp', jurisdiction: 'NL', decision: 'REDACTED' },
-        { agency: 'th-dsi', jurisdiction: 'TH', decision: 'DENIED' },
-      ],
-    });
+    const decision = await decisionWith(DE_FULL, NL_REDACTED, TH_DENIED);
     const tree = MerkleAccumulator.empty();
     tree.appendHex(ledgerLeafHash({ ...ledgerRowDraft(decision, decision.outcomes[0]!), seq: 1 }));
     const byHex = tree.clone();
