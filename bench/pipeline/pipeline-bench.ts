@@ -134,17 +134,19 @@ export interface PipelineResult {
   readonly notes: string[];
 }
 
-function largestRss(samples: readonly MetricSample[]): FanOutResult['workerRss']['atMax'] {
+/** The scrape with the largest RSS (scrapes without an RSS left out). */
+function largestRss(samples: readonly MetricSample[]): MetricSample | undefined {
   let max: MetricSample | undefined;
-  for (const x of samples) if (!max || x.rssBytes > max.rssBytes) max = x;
-  return max && Number.isFinite(max.rssBytes)
-    ? {
-        rssBytes: max.rssBytes,
-        heapTotalBytes: max.heapTotalBytes,
-        heapUsedBytes: max.heapUsedBytes,
-        externalBytes: max.externalBytes,
-      }
-    : undefined;
+  for (const x of samples) {
+    if (Number.isFinite(x.rssBytes) && (!max || x.rssBytes > max.rssBytes)) max = x;
+  }
+  return max;
+}
+
+function atMaxOf(sample: MetricSample | undefined): FanOutResult['workerRss']['atMax'] {
+  if (!sample) return undefined;
+  const { rssBytes, heapTotalBytes, heapUsedBytes, externalBytes } = sample;
+  return { rssBytes, heapTotalBytes, heapUsedBytes, externalBytes };
 }
 
 /** Backlog per fan-out: enough deliveries to see a steady rate, few enough to stay fast. */
@@ -732,8 +734,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           `F=${fanOut} E pass-through latency: p50 ${f1(baselineLatency.p50Ms)} ms, ` +
             `p99 ${f1(baselineLatency.p99Ms)} ms`,
         );
-        const maxRss = (s: readonly MetricSample[]): number =>
-          s.reduce((m, x) => (Number.isFinite(x.rssBytes) ? Math.max(m, x.rssBytes) : m), 0);
+        const maxRss = (s: readonly MetricSample[]): number => largestRss(s)?.rssBytes ?? 0;
         // Steady load: the second half of the paced phase. At its start the worker
         // still holds what the full-speed drain left (V8 and malloc give memory
         // back lazily), which is the max-load figure's, not the steady load's.
@@ -764,7 +765,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
             ),
             atSteadyLoadStartBytes: maxRss(dSamples.filter((x) => x.at < steadyFrom)),
             idleBytes: cSamples[0]?.rssBytes,
-            atMax: largestRss([...cSamples, ...dSamples]),
+            atMax: atMaxOf(largestRss([...cSamples, ...dSamples])),
           },
           auditApp: audit !== undefined,
         };

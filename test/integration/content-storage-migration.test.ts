@@ -4,13 +4,10 @@
  * the server has it, and undoing it brings the JSON back.
  */
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { codecFor, type Delivery } from '@liaison/contracts';
-import { MIGRATIONS, dataSourceOptions } from '@liaison/persistence';
+import { migrationDatabase, migrationIndex } from '../support/migration-database';
 
-const CONTENT_STORAGE = MIGRATIONS.findIndex((m) => m.name === 'ContentStorage1732340200000');
-import { testConfig, uniqueSuffix } from '../support/stack';
+const CONTENT_STORAGE = migrationIndex('ContentStorage1732340200000');
 
 jest.setTimeout(60_000);
 
@@ -33,32 +30,11 @@ const delivery = (recipientAgency: string, i: number): Delivery => ({
 });
 
 describe('content-storage migration', () => {
-  const base = new URL(testConfig().database.url);
-  const name = `liaison_migration_${uniqueSuffix()
-    .replace(/[^a-z0-9]/gi, '')
-    .toLowerCase()}`;
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const admin = new URL(base);
-  admin.pathname = '/postgres';
+  const db = migrationDatabase();
+  const migrated = db.migrated;
 
-  const withAdmin = async (sql: string): Promise<void> => {
-    const client = new Client({ connectionString: admin.toString() });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  const migrated = (count: number): DataSource =>
-    new DataSource({
-      ...dataSourceOptions({ url: url.toString(), asOwner: true, poolSize: 1 }),
-      migrations: MIGRATIONS.slice(0, count),
-    });
-
-  beforeAll(() => withAdmin(`CREATE DATABASE "${name}"`));
-  afterAll(() => withAdmin(`DROP DATABASE IF EXISTS "${name}"`));
+  beforeAll(() => db.create());
+  afterAll(() => db.drop());
 
   it('re-encodes JSON feed entries as Avro records, and back when undone', async () => {
     const before = migrated(CONTENT_STORAGE);

@@ -4,46 +4,20 @@
  * and undoing it rebuilds every text from the originator's token.
  */
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { presentationFromToken } from '@liaison/ledger';
-import { MIGRATIONS, dataSourceOptions } from '@liaison/persistence';
-import { testConfig, uniqueSuffix } from '../support/stack';
+import { migrationDatabase, migrationIndex } from '../support/migration-database';
 
 jest.setTimeout(60_000);
 
-const BY_REFERENCE = MIGRATIONS.findIndex(
-  (m) => m.name === 'DeliveryContentByReference1732340400000',
-);
+const BY_REFERENCE = migrationIndex('DeliveryContentByReference1732340400000');
 const TOKEN = 'aGVhZA.cGF5bG9hZA.c2ln~ZDA~ZDE~ZDI~ZDM~';
 
 describe('delivery-content by-reference migration', () => {
-  const base = new URL(testConfig().database.url);
-  const name = `liaison_migration_${uniqueSuffix()
-    .replace(/[^a-z0-9]/gi, '')
-    .toLowerCase()}`;
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const admin = new URL(base);
-  admin.pathname = '/postgres';
+  const db = migrationDatabase();
+  const migrated = db.migrated;
 
-  const withAdmin = async (sql: string): Promise<void> => {
-    const client = new Client({ connectionString: admin.toString() });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  const migrated = (count: number): DataSource =>
-    new DataSource({
-      ...dataSourceOptions({ url: url.toString(), asOwner: true, poolSize: 1 }),
-      migrations: MIGRATIONS.slice(0, count),
-    });
-
-  beforeAll(() => withAdmin(`CREATE DATABASE "${name}"`));
-  afterAll(() => withAdmin(`DROP DATABASE IF EXISTS "${name}"`));
+  beforeAll(() => db.create());
+  afterAll(() => db.drop());
 
   it('keeps old rows as text, new ones by reference, and rebuilds the text when undone', async () => {
     expect(BY_REFERENCE).toBeGreaterThan(0);

@@ -100,6 +100,12 @@ describe('replay store', () => {
     }
   });
 
+  it('answers one pair: new, the same place again, and from elsewhere', async () => {
+    expect(await store.remember('ro-diicot', 'g1', EXPIRES, 'request-1')).toBe(true);
+    expect(await store.remember('ro-diicot', 'g1', EXPIRES, 'request-1')).toBe(true);
+    expect(await store.remember('ro-diicot', 'g1', EXPIRES, 'request-2')).toBe(false);
+  });
+
   it('answers a slice of 500 in one call', async () => {
     const batch = Array.from({ length: 500 }, (_, i) => entry(`e${i}`, `p4:${i}`));
     expect(await store.rememberMany(batch)).toEqual(new Set());

@@ -139,7 +139,7 @@ export function deliveryContentDraft(
       const presentation = presentationFromDisclosures(
         decision.issuerJwt,
         decision.disclosures,
-        outcome.disclosureIndices,
+        indices,
       );
       built = { presentation, digest: presentationDigestOf(presentation) };
     } catch {

@@ -46,28 +46,23 @@ export interface LedgerLeaf {
   readonly decidedAt: Date | string;
 }
 
-/** The last string normalised and its ISO form: a decision's rows share one decidedAt. */
-let lastIso: { readonly from: string; readonly to: string } | undefined;
-
 function isoOf(value: Date | string): string {
-  if (typeof value === 'string' && lastIso?.from === value) return lastIso.to;
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) throw new RangeError(`not a timestamp: ${String(value)}`);
-  const iso = date.toISOString();
-  if (typeof value === 'string') lastIso = { from: value, to: iso };
-  return iso;
+  return date.toISOString();
 }
 
 /**
  * The leaf text around the members that differ between a message's rows, for
  * the last message seen: strings and booleans only, compared by value (a
- * decision's rows come one after another). `head` ends before the decision,
- * `middle` before the presentation digest.
+ * decision's rows come one after another, `decidedAt` as the same string).
+ * `head` ends before the decision, `middle` before the presentation digest.
  */
 interface MessageFrame {
+  /** `decidedAt` as given, when a string (a Date is normalised every time). */
+  readonly decidedAtGiven: string | undefined;
   readonly caseRef: string | null;
   readonly custodial: boolean;
-  readonly decidedAt: string;
   readonly kind: string;
   readonly messageId: string;
   readonly messageType: string;
@@ -79,11 +74,11 @@ interface MessageFrame {
 }
 let lastFrame: MessageFrame | undefined;
 
-function frameFor(leaf: LedgerLeaf, decidedAt: string): MessageFrame {
+function frameFor(leaf: LedgerLeaf): MessageFrame {
   const f = lastFrame;
   if (
     f !== undefined &&
-    f.decidedAt === decidedAt &&
+    f.decidedAtGiven === leaf.decidedAt &&
     f.messageId === leaf.messageId &&
     f.caseRef === leaf.caseRef &&
     f.custodial === leaf.custodial &&
@@ -95,10 +90,11 @@ function frameFor(leaf: LedgerLeaf, decidedAt: string): MessageFrame {
   ) {
     return f;
   }
+  const decidedAt = isoOf(leaf.decidedAt);
   const frame: MessageFrame = {
+    decidedAtGiven: typeof leaf.decidedAt === 'string' ? leaf.decidedAt : undefined,
     caseRef: leaf.caseRef,
     custodial: leaf.custodial,
-    decidedAt,
     kind: leaf.kind,
     messageId: leaf.messageId,
     messageType: leaf.messageType,
@@ -175,12 +171,11 @@ export function ledgerLeafText(leaf: LedgerLeaf): string {
   if (!Number.isSafeInteger(leaf.seq) || leaf.seq < 1) {
     throw new RangeError(`ledger seq must be a positive safe integer, got ${leaf.seq}`);
   }
-  const decidedAt = isoOf(leaf.decidedAt);
   if (isPlainLeaf(leaf)) {
     // Members in UTF-16 code-unit order of their keys, as canonicalJson sorts
     // them, each written by JSON.stringify; the message's own members come
     // from its frame, written once for all its rows.
-    const frame = frameFor(leaf, decidedAt);
+    const frame = frameFor(leaf);
     return (
       frame.head +
       JSON.stringify(leaf.decision) +
@@ -203,7 +198,7 @@ export function ledgerLeafText(leaf: LedgerLeaf): string {
       '}'
     );
   }
-  return canonicalLeafJson(leaf, decidedAt);
+  return canonicalLeafJson(leaf);
 }
 
 /** The general path (and the definition the fast path is tested against). */

@@ -84,26 +84,34 @@ describe('ledger leaf', () => {
     expect(ledgerLeafHash(leafAt(1))).toBe(expected);
   });
 
+  // A leaf's members, as arbitraries: the message's own, and the recipient's.
+  const text = fc.string({ unit: 'binary', maxLength: 24 });
+  const messageMembers = {
+    messageId: fc.uuid(),
+    kind: text,
+    messageType: text,
+    caseRef: fc.option(text, { nil: null }),
+    originatorAgency: text,
+    originatorJurisdiction: text,
+    policyVersion: text,
+    custodial: fc.boolean(),
+    decidedAt: fc.date({ min: new Date(0), max: new Date(2 ** 42), noInvalidDate: true }),
+  };
+  const recipientMembers = {
+    recipientAgency: text,
+    recipientJurisdiction: text,
+    decision: fc.constantFrom<LedgerDecision>('FULL', 'REDACTED', 'DENIED'),
+    rules: fc.array(text, { maxLength: 5 }),
+    disclosedPaths: fc.array(text, { maxLength: 8 }),
+    withheld: fc.array(fc.record({ path: text, ruleId: text }), { maxLength: 5 }),
+    presentationDigest: fc.option(text, { nil: null }),
+  };
+
   it('writes exactly canonicalJson of the leaf, on the fast path and off it', () => {
-    const text = fc.string({ unit: 'binary', maxLength: 24 });
     const leaf = fc.record({
       seq: fc.integer({ min: 1, max: 2 ** 40 }),
-      messageId: fc.uuid(),
-      kind: text,
-      messageType: text,
-      caseRef: fc.option(text, { nil: null }),
-      originatorAgency: text,
-      originatorJurisdiction: text,
-      recipientAgency: text,
-      recipientJurisdiction: text,
-      decision: fc.constantFrom<LedgerDecision>('FULL', 'REDACTED', 'DENIED'),
-      rules: fc.array(text, { maxLength: 5 }),
-      disclosedPaths: fc.array(text, { maxLength: 8 }),
-      withheld: fc.array(fc.record({ path: text, ruleId: text }), { maxLength: 5 }),
-      policyVersion: text,
-      presentationDigest: fc.option(text, { nil: null }),
-      custodial: fc.boolean(),
-      decidedAt: fc.date({ min: new Date(0), max: new Date(2 ** 42), noInvalidDate: true }),
+      ...messageMembers,
+      ...recipientMembers,
     });
     fc.assert(
       fc.property(leaf, (l: LedgerLeaf) => {
@@ -118,42 +126,13 @@ describe('ledger leaf', () => {
   });
 
   it("writes canonicalJson for runs of one message's rows and for messages that differ in one member", () => {
-    const text = fc.string({ unit: 'binary', maxLength: 12 });
-    const message = fc.record({
-      messageId: fc.uuid(),
-      kind: text,
-      messageType: text,
-      caseRef: fc.option(text, { nil: null }),
-      originatorAgency: text,
-      originatorJurisdiction: text,
-      policyVersion: text,
-      custodial: fc.boolean(),
-      decidedAt: fc.date({ min: new Date(0), max: new Date(2 ** 42), noInvalidDate: true }),
-    });
-    const recipient = fc.record({
-      recipientAgency: text,
-      recipientJurisdiction: text,
-      decision: fc.constantFrom<LedgerDecision>('FULL', 'REDACTED', 'DENIED'),
-      rules: fc.array(text, { maxLength: 3 }),
-      disclosedPaths: fc.array(text, { maxLength: 4 }),
-      withheld: fc.array(fc.record({ path: text, ruleId: text }), { maxLength: 3 }),
-      presentationDigest: fc.option(text, { nil: null }),
-    });
     const member = fc.constantFrom(
-      'messageId',
-      'kind',
-      'messageType',
-      'caseRef',
-      'originatorAgency',
-      'originatorJurisdiction',
-      'policyVersion',
-      'custodial',
-      'decidedAt',
+      ...(Object.keys(messageMembers) as (keyof typeof messageMembers)[]),
     );
     fc.assert(
       fc.property(
-        message,
-        fc.array(recipient, { minLength: 1, maxLength: 4 }),
+        fc.record(messageMembers),
+        fc.array(fc.record(recipientMembers), { minLength: 1, maxLength: 4 }),
         member,
         text,
         (m, recipients, changed, value) => {

@@ -15,20 +15,12 @@ export class ReplayStore {
    * `source` (a re-delivery after a crash); false when it is a replay.
    */
   async remember(issuer: string, jti: string, expiresAt: Date, source = ''): Promise<boolean> {
-    const rows: { source: string }[] = await this.ds.query(
-      `WITH ins AS (
-         INSERT INTO seen_token (issuer, jti, expires_at, source) VALUES ($1, $2, $3, $4)
-         ON CONFLICT DO NOTHING RETURNING source)
-       SELECT source FROM ins
-       UNION ALL SELECT source FROM seen_token WHERE issuer = $1 AND jti = $2
-       LIMIT 1`,
-      [issuer, jti, expiresAt, source],
-    );
-    return rows.length === 1 && rows[0]?.source === source;
+    const replays = await this.rememberMany([{ issuer, jti, expiresAt, source }]);
+    return replays.size === 0;
   }
 
   /**
-   * Batch form for the policy worker. Returns the entries that are replays, as
+   * Batch form (the policy worker checks a slice at once). Returns the entries that are replays, as
    * `issuer jti source` strings: an entry is a replay when the pair was first
    * recorded from another source, or appears earlier in the same batch from
    * another source. The first occurrence itself is never a replay.
