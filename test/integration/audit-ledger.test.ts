@@ -27,6 +27,7 @@ import {
 import { createDataSource } from '@liaison/persistence';
 import { CheckpointPublisher } from '../../apps/audit/src/checkpoint-publisher';
 import { FEED_CHANNEL, FeedProjector } from '../../apps/audit/src/feed-projector';
+import { LEDGER_COPY_CHUNK_ROWS } from '../../apps/audit/src/ledger-copy';
 import { LedgerWriter } from '../../apps/audit/src/ledger-writer';
 import { RetentionPurge } from '../../apps/audit/src/retention-purge';
 import { makeDecision, VICTIM_NAME } from '../../apps/audit/src/testing/decision-fixtures';
@@ -150,6 +151,40 @@ describe('audit ledger writer', () => {
     );
     const root = rootOf(stored.map((r) => Buffer.from(r.leaf_hash, 'hex'))).toString('hex');
     expect(writer.head()).toEqual({ treeSize: stored.length, rootHash: root });
+  });
+
+  it('streams a batch of many COPY chunks in order, and rolls all of it back when a later chunk fails', async () => {
+    const before = writer.head();
+    const template = await makeDecision({ originator: ORIGIN, outcomes: OUTCOMES });
+    // 60 decisions × 3 outcomes = 180 rows: three chunks of the writer's COPY stream.
+    const batch = Array.from({ length: 60 }, () => ({ ...template, messageId: randomUUID() }));
+    expect(batch.length * OUTCOMES.length).toBeGreaterThan(2 * LEDGER_COPY_CHUNK_ROWS);
+
+    // The last decision cannot become a row: the failure comes after chunks were sent.
+    const broken = [...batch.slice(0, -1), { ...template, decidedAt: 'not a timestamp' }];
+    await expect(writer.ingest(broken)).rejects.toThrow(/bad decidedAt/);
+    expect(writer.head()).toEqual(before);
+    expect(await rows()).toHaveLength(before.treeSize);
+
+    // The same session goes on: the whole batch, every row in place, the root equal to the rows.
+    expect(await writer.ingest(batch)).toMatchObject({
+      rowsWritten: 180,
+      treeSize: before.treeSize + 180,
+    });
+    const stored = await rows();
+    expect(stored.map((r) => Number(r.seq))).toEqual(
+      Array.from({ length: before.treeSize + 180 }, (_, i) => i + 1),
+    );
+    const written = stored.slice(before.treeSize);
+    expect(written.map((r) => `${r.message_id}|${r.recipient_agency}`)).toEqual(
+      batch.flatMap((d) => OUTCOMES.map((o) => `${d.messageId}|${o.agency}`)),
+    );
+    const root = rootOf(stored.map((r) => Buffer.from(r.leaf_hash, 'hex'))).toString('hex');
+    expect(writer.head()).toEqual({ treeSize: stored.length, rootHash: root });
+    const report = verifyLedger(stored.map(ledgerRowFromDb), [
+      { treeSize: stored.length, rootHash: root },
+    ]);
+    expect(report.findings).toEqual([]);
   });
 
   it('stores the originator token and each presentation by reference, rebuilt byte for byte', async () => {

@@ -82,6 +82,25 @@ describe('deliveryContentDraft', () => {
   });
 });
 
+describe('ledgerRowDraft', () => {
+  it('normalises decidedAt per decision, whichever decision came before, and refuses a bad one', async () => {
+    const decision = await decisionWith(DE_FULL, NL_REDACTED);
+    const at = (decidedAt: string) =>
+      decision.outcomes.map((o) => ledgerRowDraft({ ...decision, decidedAt }, o).decidedAt);
+    expect(at('2025-01-15T13:00:00+01:00')).toEqual([
+      '2025-01-15T12:00:00.000Z',
+      '2025-01-15T12:00:00.000Z',
+    ]);
+    expect(at('2025-03-01T00:00:00Z')).toEqual([
+      '2025-03-01T00:00:00.000Z',
+      '2025-03-01T00:00:00.000Z',
+    ]);
+    expect(at('2025-01-15T13:00:00+01:00')[0]).toBe('2025-01-15T12:00:00.000Z');
+    expect(() => at('2025-02-30T25:00:00Z')).toThrow(/bad decidedAt/);
+    expect(() => at('2025-02-30T25:00:00Z')).toThrow(/bad decidedAt/);
+  });
+});
+
 describe('appendLedgerRow', () => {
   it('gives each row the next seq and its leaf hash, and grows the tree by exactly those leaves', async () => {
     const decision = await decisionWith(DE_FULL, NL_REDACTED, TH_DENIED);

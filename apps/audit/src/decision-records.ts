@@ -8,7 +8,7 @@
 import type { Decision, RecipientOutcome } from '@liaison/contracts';
 import { presentationDigestOf } from '@liaison/crypto';
 import {
-  ledgerLeafHashBytes,
+  ledgerLeafHashBytesAt,
   presentationFromDisclosures,
   readSdJwtClaims,
   type LedgerLeaf,
@@ -59,10 +59,16 @@ function plusDays(iso: string, days: number): string {
   return new Date(new Date(iso).getTime() + Math.max(0, days) * DAY_MS).toISOString();
 }
 
+/** The last decidedAt normalised: a decision's rows and drafts ask for it once per recipient. */
+let lastDecidedAt: { readonly given: string; readonly iso: string } | undefined;
+
 export function decidedAtOf(decision: Decision): string {
-  const at = new Date(decision.decidedAt);
+  const given = decision.decidedAt;
+  if (lastDecidedAt?.given === given) return lastDecidedAt.iso;
+  const at = new Date(given);
   if (Number.isNaN(at.getTime())) throw new Error(`decision ${decision.messageId}: bad decidedAt`);
-  return at.toISOString();
+  lastDecidedAt = { given, iso: at.toISOString() };
+  return lastDecidedAt.iso;
 }
 
 export function ledgerRowDraft(decision: Decision, outcome: RecipientOutcome): LedgerRowDraft {
@@ -99,7 +105,7 @@ export interface NewLedgerRow {
  */
 export function appendLedgerRow(tree: MerkleAccumulator, draft: LedgerRowDraft): NewLedgerRow {
   const seq = tree.size + 1;
-  const leaf = ledgerLeafHashBytes({ ...draft, seq });
+  const leaf = ledgerLeafHashBytesAt(draft, seq);
   tree.append(leaf);
   return { seq, leafHash: leaf.toString('hex'), draft };
 }

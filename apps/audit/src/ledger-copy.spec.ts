@@ -3,6 +3,7 @@ import {
   copyText,
   DELIVERY_CONTENT_COLUMNS,
   deliveryContentCopyText,
+  ledgerCopyChunks,
   ledgerCopyText,
 } from './ledger-copy';
 import type { NewLedgerRow } from './decision-records';
@@ -67,6 +68,40 @@ describe('COPY text of ledger rows', () => {
     ]);
     expect(value('custodial')).toBe('f');
     expect(unescape((lines[1] ?? '').split('\t')[5] ?? '')).toBe('NL-2025-0142');
+  });
+});
+
+describe('COPY chunks of ledger rows', () => {
+  const rows = Array.from({ length: 7 }, (_, i) => row(i + 1, null, `v${i}`));
+
+  it('are the COPY text of the rows, in order, at most the given rows each', () => {
+    const chunks = [...ledgerCopyChunks(rows, 3)];
+    expect(chunks.map((c) => c.split('\n').length - 1)).toEqual([3, 3, 1]);
+    expect(chunks.join('')).toBe(ledgerCopyText(rows));
+    expect([...ledgerCopyChunks(rows, 7)]).toEqual([ledgerCopyText(rows)]);
+    expect([...ledgerCopyChunks([], 3)]).toEqual([]);
+  });
+
+  it('pull the rows one chunk at a time', () => {
+    let pulled = 0;
+    const source = function* () {
+      for (const r of rows) {
+        pulled += 1;
+        yield r;
+      }
+    };
+    const chunks = ledgerCopyChunks(source(), 3);
+    expect(pulled).toBe(0);
+    chunks.next();
+    expect(pulled).toBe(3);
+    chunks.next();
+    expect(pulled).toBe(6);
+  });
+
+  it('refuse a chunk size that is not a positive integer', () => {
+    for (const size of [0, -1, 1.5, Number.NaN]) {
+      expect(() => [...ledgerCopyChunks(rows, size)]).toThrow(/positive integer/);
+    }
   });
 });
 

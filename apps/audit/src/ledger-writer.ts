@@ -162,28 +162,35 @@ export class LedgerWriter {
     await runner.startTransaction('READ COMMITTED');
     try {
       const existing = await this.existingKeys([...candidates.values()]);
+      const pending: { decision: Decision; outcome: RecipientOutcome }[] = [];
+      for (const [key, candidate] of candidates) if (!existing.has(key)) pending.push(candidate);
       const next = this.accumulator.clone();
-      const rows: NewLedgerRow[] = [];
       const recordedByMessage = new Map<
         string,
         { decision: Decision; outcomes: RecipientOutcome[] }
       >();
-      for (const [key, { decision, outcome }] of candidates) {
-        if (existing.has(key)) continue;
-        const row = appendLedgerRow(next, ledgerRowDraft(decision, outcome));
-        rows.push(row);
-        const id = row.draft.messageId;
-        const entry = recordedByMessage.get(id) ?? { decision, outcomes: [] };
-        entry.outcomes.push(outcome);
-        recordedByMessage.set(id, entry);
-      }
+      // Seqs and leaves assigned as the COPY pulls them, so the server inserts
+      // one chunk while the next is hashed.
+      const newRows = function* (): Generator<NewLedgerRow> {
+        for (const { decision, outcome } of pending) {
+          const row = appendLedgerRow(next, ledgerRowDraft(decision, outcome));
+          const id = row.draft.messageId;
+          const entry = recordedByMessage.get(id) ?? { decision, outcomes: [] };
+          entry.outcomes.push(outcome);
+          recordedByMessage.set(id, entry);
+          yield row;
+        }
+      };
       let digestMismatches = 0;
-      if (rows.length > 0) {
-        // Seqs and leaves are assigned. Deliberately no conflict handling:
-        // redelivered rows were filtered out above, so a unique violation means a
-        // second writer without the lock, and it rolls the batch back rather than
-        // leaving a hole in the seqs.
-        await copyLedgerRows(this.session.connection, rows);
+      if (pending.length > 0) {
+        // Deliberately no conflict handling: redelivered rows were filtered out
+        // above, so a unique violation means a second writer without the lock,
+        // and it rolls the batch back rather than leaving a hole in the seqs.
+        // The server's count, against the rows hashed into the tree.
+        const written = await copyLedgerRows(this.session.connection, newRows());
+        if (written !== pending.length || next.size !== this.accumulator.size + written) {
+          throw new Error(`ledger COPY wrote ${written} of ${pending.length} rows`);
+        }
         const contents: MessageContentDraft[] = [];
         const deliveries: DeliveryContentDraft[] = [];
         const caseEvents: CaseEventDraft[] = [];
@@ -209,8 +216,8 @@ export class LedgerWriter {
       this.session = { ...this.session, accumulator: next };
       return {
         decisions: decisions.length,
-        rowsWritten: rows.length,
-        rowsSkipped: total - rows.length,
+        rowsWritten: pending.length,
+        rowsSkipped: total - pending.length,
         digestMismatches,
         treeSize: next.size,
       };

@@ -46,6 +46,9 @@ export interface LedgerLeaf {
   readonly decidedAt: Date | string;
 }
 
+/** A leaf's fields without its place in the ledger. */
+export type LedgerLeafFields = Omit<LedgerLeaf, 'seq'>;
+
 function isoOf(value: Date | string): string {
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) throw new RangeError(`not a timestamp: ${String(value)}`);
@@ -74,7 +77,7 @@ interface MessageFrame {
 }
 let lastFrame: MessageFrame | undefined;
 
-function frameFor(leaf: LedgerLeaf): MessageFrame {
+function frameFor(leaf: LedgerLeafFields): MessageFrame {
   const f = lastFrame;
   if (
     f !== undefined &&
@@ -128,22 +131,22 @@ function withheldPairs(withheld: readonly LedgerWithheld[]): boolean {
   return true;
 }
 
+const isString = (value: unknown): value is string => typeof value === 'string';
+
 /** Every member of a leaf's canonical object is a JSON string, a boolean, null or a safe integer. */
-function isPlainLeaf(leaf: LedgerLeaf): boolean {
+function isPlainLeaf(leaf: LedgerLeafFields): boolean {
   return (
-    allStrings([
-      leaf.messageId,
-      leaf.kind,
-      leaf.messageType,
-      leaf.originatorAgency,
-      leaf.originatorJurisdiction,
-      leaf.recipientAgency,
-      leaf.recipientJurisdiction,
-      leaf.decision,
-      leaf.policyVersion,
-    ]) &&
-    (leaf.caseRef === null || typeof leaf.caseRef === 'string') &&
-    (leaf.presentationDigest === null || typeof leaf.presentationDigest === 'string') &&
+    isString(leaf.messageId) &&
+    isString(leaf.kind) &&
+    isString(leaf.messageType) &&
+    isString(leaf.originatorAgency) &&
+    isString(leaf.originatorJurisdiction) &&
+    isString(leaf.recipientAgency) &&
+    isString(leaf.recipientJurisdiction) &&
+    isString(leaf.decision) &&
+    isString(leaf.policyVersion) &&
+    (leaf.caseRef === null || isString(leaf.caseRef)) &&
+    (leaf.presentationDigest === null || isString(leaf.presentationDigest)) &&
     typeof leaf.custodial === 'boolean' &&
     Array.isArray(leaf.rules) &&
     allStrings(leaf.rules) &&
@@ -168,8 +171,13 @@ export function ledgerLeafData(leaf: LedgerLeaf): Buffer {
 
 /** ledgerLeafData as text (what is hashed is its UTF-8 encoding). */
 export function ledgerLeafText(leaf: LedgerLeaf): string {
-  if (!Number.isSafeInteger(leaf.seq) || leaf.seq < 1) {
-    throw new RangeError(`ledger seq must be a positive safe integer, got ${leaf.seq}`);
+  return ledgerLeafTextAt(leaf, leaf.seq);
+}
+
+/** ledgerLeafText of the fields at `seq` (the writer's path: no copy of the fields per row). */
+export function ledgerLeafTextAt(leaf: LedgerLeafFields, seq: number): string {
+  if (!Number.isSafeInteger(seq) || seq < 1) {
+    throw new RangeError(`ledger seq must be a positive safe integer, got ${seq}`);
   }
   if (isPlainLeaf(leaf)) {
     // Members in UTF-16 code-unit order of their keys, as canonicalJson sorts
@@ -190,15 +198,17 @@ export function ledgerLeafText(leaf: LedgerLeaf): string {
       ',"rules":' +
       JSON.stringify(leaf.rules) +
       ',"seq":' +
-      String(leaf.seq) +
+      String(seq) +
       ',"v":' +
       String(LEDGER_LEAF_VERSION) +
       ',"withheld":' +
-      JSON.stringify(leaf.withheld.map((w) => ({ path: w.path, ruleId: w.ruleId }))) +
+      (leaf.withheld.length === 0
+        ? '[]'
+        : JSON.stringify(leaf.withheld.map((w) => ({ path: w.path, ruleId: w.ruleId })))) +
       '}'
     );
   }
-  return canonicalLeafJson(leaf);
+  return canonicalLeafJson({ ...leaf, seq });
 }
 
 /** The general path (and the definition the fast path is tested against). */
@@ -227,7 +237,12 @@ export function canonicalLeafJson(leaf: LedgerLeaf, decidedAt = isoOf(leaf.decid
 
 /** RFC 6962 leaf hash of the row, raw bytes. */
 export function ledgerLeafHashBytes(leaf: LedgerLeaf): Buffer {
-  return hashLeafText(ledgerLeafText(leaf));
+  return hashLeafText(ledgerLeafTextAt(leaf, leaf.seq));
+}
+
+/** RFC 6962 leaf hash of the fields at `seq`, raw bytes. */
+export function ledgerLeafHashBytesAt(leaf: LedgerLeafFields, seq: number): Buffer {
+  return hashLeafText(ledgerLeafTextAt(leaf, seq));
 }
 
 /** RFC 6962 leaf hash of the row, lowercase hex (the `leaf_hash` column). */

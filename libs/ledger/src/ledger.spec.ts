@@ -18,6 +18,8 @@ import {
 } from '@liaison/crypto';
 import {
   canonicalLeafJson,
+  ledgerLeafHashBytesAt,
+  ledgerLeafTextAt,
   ledgerLeafData,
   ledgerLeafHash,
   type LedgerDecision,
@@ -115,7 +117,12 @@ describe('ledger leaf', () => {
     });
     fc.assert(
       fc.property(leaf, (l: LedgerLeaf) => {
-        expect(ledgerLeafData(l).toString('utf8')).toBe(canonicalLeafJson(l));
+        const canonical = canonicalLeafJson(l);
+        expect(ledgerLeafData(l).toString('utf8')).toBe(canonical);
+        // The writer's form: the fields without seq, and the seq beside them.
+        const { seq, ...fields } = l;
+        expect(ledgerLeafTextAt(fields, seq)).toBe(canonical);
+        expect(ledgerLeafHashBytesAt(fields, seq).toString('hex')).toBe(ledgerLeafHash(l));
       }),
       { numRuns: 300 },
     );
