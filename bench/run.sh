@@ -3,7 +3,8 @@
 # PostgreSQL), migrations, then every benchmark in one process tree:
 # dist/bench/run-all.js writes bench/results/<date>.{json,md,svg}.
 # Environment knobs (see bench/run-all.ts): BENCH_FANOUTS, BENCH_SKIP_MICRO,
-# BENCH_SKIP_PIPELINE, BENCH_SSE, BENCH_RESULTS_DIR.
+# BENCH_SKIP_PIPELINE, BENCH_SSE, BENCH_RESULTS_DIR; BENCH_WORKER_NODE_ARGS (extra node
+# flags for the policy worker, for experiments such as V8 heap settings).
 set -euo pipefail
 source "$(dirname "$0")/../deploy/local/lib.sh"
 cd "$root"

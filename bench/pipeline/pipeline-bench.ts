@@ -433,7 +433,7 @@ function startWorker(
       KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
     },
     port,
-    nodeArgs,
+    [...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean), ...nodeArgs],
   );
 }
 

@@ -14,6 +14,7 @@ import type {
   Producer,
   ProducerConfig,
 } from 'kafkajs';
+import { hubPartitioner } from './partitioner';
 import { fetchStableOffset } from './stable-offset-fetch';
 import { headersOf } from './typed-consumer';
 
@@ -106,6 +107,7 @@ export function transactionalProducerConfig(
     transactionTimeout: transactionTimeoutMs,
     allowAutoTopicCreation: false,
     retry: TRANSACTIONAL_RETRY,
+    createPartitioner: hubPartitioner,
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Kafka, Producer } from 'kafkajs';
 import type { Codec } from './codec';
+import { hubPartitioner } from './partitioner';
 
 export interface OutgoingRecord<T> {
   readonly key: string;
@@ -23,6 +24,7 @@ export class TypedProducer<T> {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      createPartitioner: hubPartitioner,
     });
   }
 
