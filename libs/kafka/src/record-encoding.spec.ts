@@ -21,6 +21,8 @@ interface RecordInput {
 interface EncoderLike {
   readonly buffer: Buffer;
   readonly buf: Buffer;
+  bufferParts(): Buffer[];
+  size(): number;
 }
 interface DecodedRecord {
   key: Buffer | null;
@@ -168,20 +170,21 @@ describe('kafkajs produce requests (patched: large parts referenced, joined once
       headers: i % 2 ? { 'x-reason-code': 'r' } : noHeaders,
       timestamp: 1_000 + i,
     }));
-  const encodeWith = async (referenceMinBytes: number, topicData: unknown): Promise<Buffer> => {
+  const frameWith = async (referenceMinBytes: number, topicData: unknown) => {
     const before = Encoder.referenceMinBytes;
     Encoder.referenceMinBytes = referenceMinBytes;
     try {
-      const framed = await frameRequest({
+      return await frameRequest({
         correlationId: 7,
         clientId: 'liaison-test',
         request: produceRequest({ acks: -1, timeout: 3_000, transactionalId: 'tx-1', topicData }),
       });
-      return Buffer.from(framed.buffer);
     } finally {
       Encoder.referenceMinBytes = before;
     }
   };
+  const encodeWith = async (referenceMinBytes: number, topicData: unknown): Promise<Buffer> =>
+    Buffer.from((await frameWith(referenceMinBytes, topicData)).buffer);
 
   it('writes the same bytes as copying every part, for any mix of record sizes', async () => {
     const all = messages(60);
@@ -221,6 +224,23 @@ describe('kafkajs produce requests (patched: large parts referenced, joined once
     );
     const copied = await encodeWith(Number.POSITIVE_INFINITY, topicData);
     expect((await encodeWith(1_024, topicData)).equals(copied)).toBe(true);
+
+    // What the connection writes: the request's parts as they are. Joined, they
+    // are the same bytes; the shared buffer is in them by reference, once per
+    // record; a record's small bytes were copied once, into its own encoder, and
+    // its encoder's parts adopted by every level above.
+    const framed = await frameWith(1_024, topicData);
+    const parts = framed.bufferParts();
+    expect(Buffer.concat(parts).equals(copied)).toBe(true);
+    const records = topicData.reduce((n, t) => n + (t.partitions[0]?.messages.length ?? 0), 0);
+    expect(
+      parts.filter((p) => p.buffer === shared.buffer && p.length === shared.length),
+    ).toHaveLength(records);
+    // Three per record: its head with the small first part, the shared buffer, the
+    // rest. Fewer would mean small parts copied again and joined above the record.
+    expect(parts.length).toBeGreaterThanOrEqual(3 * records);
+    expect(parts.length).toBeLessThanOrEqual(3 * records + 8 * topicData.length + 4);
+    expect(framed.size()).toBe(copied.length);
   });
 
   it('checksums a batch over its referenced parts as over the joined body', async () => {
