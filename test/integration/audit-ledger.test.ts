@@ -185,6 +185,22 @@ describe('audit ledger writer', () => {
       { treeSize: stored.length, rootHash: root },
     ]);
     expect(report.findings).toEqual([]);
+
+    // Content and the log, written with the rows (the failed attempt left none):
+    // each message's COLLECTION then DISCLOSURE, in the batch's order.
+    const ids = batch.map((d) => d.messageId);
+    const logged = await ds.query<{ action: string; subject: string }[]>(
+      'SELECT action, subject FROM le_log WHERE subject = ANY($1) ORDER BY id',
+      [ids],
+    );
+    expect(logged.map((l) => `${l.subject} ${l.action}`)).toEqual(
+      ids.flatMap((id) => [`${id} COLLECTION`, `${id} DISCLOSURE`]),
+    );
+    const kept = await ds.query<{ n: string }[]>(
+      'SELECT count(*) AS n FROM message_content WHERE message_id = ANY($1::uuid[])',
+      [ids],
+    );
+    expect(Number(kept[0]?.n)).toBe(batch.length);
   });
 
   it('stores the originator token and each presentation by reference, rebuilt byte for byte', async () => {

@@ -10,7 +10,7 @@ import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Decision, RecipientOutcome } from '@liaison/contracts';
 import { MerkleAccumulator } from '@liaison/ledger';
-import { appendLeLog, type LeLogEntry } from '@liaison/persistence';
+import { leLogColumns, type LeLogEntry } from '@liaison/persistence';
 import {
   appendLedgerRow,
   caseEventDraft,
@@ -86,6 +86,10 @@ export class LedgerWriter {
     const connection = (await runner.connect()) as PoolClient;
     try {
       await runner.query('SELECT pg_advisory_lock($1)', [LEDGER_WRITER_LOCK.toString()]);
+      // Once per session rather than a SET TRANSACTION in every batch (a round trip each).
+      await runner.query(
+        'SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED',
+      );
       const accumulator = MerkleAccumulator.empty();
       let after = 0;
       for (;;) {
@@ -159,7 +163,7 @@ export class LedgerWriter {
     }
     const total = decisions.reduce((n, d) => n + d.outcomes.length, 0);
     const runner = this.runner;
-    await runner.startTransaction('READ COMMITTED');
+    await runner.startTransaction(); // READ COMMITTED: the session's characteristic
     try {
       const existing = await this.existingKeys([...candidates.values()]);
       const pending: { decision: Decision; outcome: RecipientOutcome }[] = [];
@@ -209,8 +213,8 @@ export class LedgerWriter {
           if (caseEvent) caseEvents.push(caseEvent);
           log.push(...leLogEntriesFor(decision, outcomes, content));
         }
-        await this.insertContent(contents, deliveries, caseEvents);
-        await appendLeLog(runner.manager, log);
+        await this.insertContentAndLog(contents, caseEvents, log);
+        await copyDeliveryContent(this.session.connection, deliveries);
       }
       await runner.commitTransaction();
       this.session = { ...this.session, accumulator: next };
@@ -243,40 +247,51 @@ export class LedgerWriter {
     return new Set(found.map((r) => ledgerRowKey(r.message_id, r.recipient_agency)));
   }
 
-  private async insertContent(
+  /**
+   * The originator's content, case events and the law-enforcement log entries
+   * of a batch in one statement (one round trip): data-modifying CTEs run
+   * whether or not the outer query reads them; the log rows go in the order
+   * given.
+   */
+  private async insertContentAndLog(
     contents: readonly MessageContentDraft[],
-    deliveries: readonly DeliveryContentDraft[],
     caseEvents: readonly CaseEventDraft[],
+    log: readonly LeLogEntry[],
   ): Promise<void> {
-    if (contents.length > 0) {
-      await this.runner.query(
-        `INSERT INTO message_content (message_id, sd_jwt, retain_until)
+    const entries = leLogColumns(log);
+    await this.runner.query(
+      `WITH content AS (
+         INSERT INTO message_content (message_id, sd_jwt, retain_until)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[])
-         ON CONFLICT (message_id) DO NOTHING`,
-        [
-          contents.map((c) => c.messageId),
-          contents.map((c) => c.sdJwt),
-          contents.map((c) => c.retainUntil),
-        ],
-      );
-    }
-    await copyDeliveryContent(this.session.connection, deliveries);
-    if (caseEvents.length > 0) {
-      await this.runner.query(
-        `INSERT INTO case_event (message_id, originator_agency, jurisdiction, case_ref, notice_type, outcome, occurred_at)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
-         ON CONFLICT (message_id) DO NOTHING`,
-        [
-          caseEvents.map((e) => e.messageId),
-          caseEvents.map((e) => e.originatorAgency),
-          caseEvents.map((e) => e.jurisdiction),
-          caseEvents.map((e) => e.caseRef),
-          caseEvents.map((e) => e.noticeType),
-          caseEvents.map((e) => e.outcome),
-          caseEvents.map((e) => e.occurredAt),
-        ],
-      );
-    }
+         ON CONFLICT (message_id) DO NOTHING
+       ), case_events AS (
+         INSERT INTO case_event (message_id, originator_agency, jurisdiction, case_ref, notice_type, outcome, occurred_at)
+         SELECT * FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[])
+         ON CONFLICT (message_id) DO NOTHING
+       )
+       INSERT INTO le_log (actor, action, subject, justification, details)
+       SELECT actor, action, subject, justification, details
+         FROM unnest($11::text[], $12::text[], $13::text[], $14::text[], $15::jsonb[])
+              WITH ORDINALITY AS e(actor, action, subject, justification, details, n)
+        ORDER BY n`,
+      [
+        contents.map((c) => c.messageId),
+        contents.map((c) => c.sdJwt),
+        contents.map((c) => c.retainUntil),
+        caseEvents.map((e) => e.messageId),
+        caseEvents.map((e) => e.originatorAgency),
+        caseEvents.map((e) => e.jurisdiction),
+        caseEvents.map((e) => e.caseRef),
+        caseEvents.map((e) => e.noticeType),
+        caseEvents.map((e) => e.outcome),
+        caseEvents.map((e) => e.occurredAt),
+        entries.actors,
+        entries.actions,
+        entries.subjects,
+        entries.justifications,
+        entries.details,
+      ],
+    );
   }
 
   /** Releases the lock (by ending the session). */

@@ -26,3 +26,23 @@ export async function appendLeLog(
     values,
   );
 }
+
+/**
+ * Entries as parallel column arrays (details as JSON text), for a statement
+ * that inserts them with unnest, in this order, alongside other writes.
+ */
+export function leLogColumns(entries: readonly LeLogEntry[]): {
+  readonly actors: string[];
+  readonly actions: LeLogAction[];
+  readonly subjects: string[];
+  readonly justifications: string[];
+  readonly details: string[];
+} {
+  return {
+    actors: entries.map((e) => e.actor),
+    actions: entries.map((e) => e.action),
+    subjects: entries.map((e) => e.subject),
+    justifications: entries.map((e) => e.justification),
+    details: entries.map((e) => JSON.stringify(e.details ?? {})),
+  };
+}
