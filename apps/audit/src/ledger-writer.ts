@@ -190,8 +190,8 @@ export class LedgerWriter {
         // Deliberately no conflict handling: redelivered rows were filtered out
         // above, so a unique violation means a second writer without the lock,
         // and it rolls the batch back rather than leaving a hole in the seqs.
-        // The server's count, against the rows hashed into the tree.
         const written = await copyLedgerRows(this.session.connection, newRows());
+        // The server's count of rows copied, against the rows hashed into the tree.
         if (written !== pending.length || next.size !== this.accumulator.size + written) {
           throw new Error(`ledger COPY wrote ${written} of ${pending.length} rows`);
         }
