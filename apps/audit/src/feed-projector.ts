@@ -10,7 +10,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { codecFor, type Delivery } from '@liaison/contracts';
+import { projectionFor, type Delivery } from '@liaison/contracts';
 import {
   TypedConsumer,
   ensureTopics,
@@ -31,12 +31,22 @@ export interface FeedProjectorOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** What the projector reads of a delivery; the record is stored as it arrived. */
+export type ProjectedDelivery = Pick<Delivery, 'messageId' | 'recipientAgency'>;
+
+/**
+ * Each delivery is checked whole (header, schema, structure) but only its
+ * message id and recipient are built: the presentation, paths and receipt,
+ * most of its bytes, are skipped.
+ */
+const deliveryHeader = projectionFor('Delivery', ['messageId', 'recipientAgency']);
+
 export function agencyOfFeedTopic(topic: string): string | null {
   return FEED_TOPIC.exec(topic)?.[1] ?? null;
 }
 
 export class FeedProjector {
-  private consumer: TypedConsumer<Delivery> | undefined;
+  private consumer: TypedConsumer<ProjectedDelivery> | undefined;
   private agencies: string[] = [];
   private changing: Promise<void> = Promise.resolve();
 
@@ -71,10 +81,10 @@ export class FeedProjector {
         agencies.map((a) => feedTopicSpec(a, this.options.layout)),
         this.options.layout.replicationFactor,
       );
-      const consumer = new TypedConsumer<Delivery>(this.kafka, {
+      const consumer = new TypedConsumer<ProjectedDelivery>(this.kafka, {
         groupId: this.options.groupId,
         topics: agencies.map(feedTopic),
-        codec: codecFor('Delivery'),
+        codec: deliveryHeader,
         fromBeginning: true,
         // One fetch covers every agency's topic: wait for 256 KiB or 20 ms
         // rather than fetching over all of them for every few deliveries.
@@ -97,8 +107,8 @@ export class FeedProjector {
    * One statement per batch, however many agencies it spans: one INSERT for
    * every delivery and one NOTIFY per agency that got a new entry.
    */
-  async project(batch: readonly ConsumedRecord<Delivery>[]): Promise<number> {
-    const records: ConsumedRecord<Delivery>[] = [];
+  async project(batch: readonly ConsumedRecord<ProjectedDelivery>[]): Promise<number> {
+    const records: ConsumedRecord<ProjectedDelivery>[] = [];
     for (const record of batch) {
       // The recipient named in the delivery must be the owner of the topic it came from.
       const agency = record.value.recipientAgency;

@@ -1,8 +1,8 @@
 import * as fc from 'fast-check';
 import { DomainError } from '@liaison/errors';
-import { codecFor, singleObjectHeader } from './codec';
+import { codecFor, projectionFor, singleObjectHeader } from './codec';
 import { CodecErrorCode } from './errors';
-import type { Checkpoint, DeadLetter, Submission } from './generated/types';
+import type { Checkpoint, DeadLetter, Delivery, Submission } from './generated/types';
 import { parseMessage } from './json-form';
 import { schemaVersions } from './registry';
 import { avroLong, avroString, loadExamples } from './testing/examples';
@@ -243,18 +243,21 @@ describe('single-object codec', () => {
 
   it('has at least 15 hostile inputs', () => expect(cases.length).toBeGreaterThanOrEqual(15));
 
+  /** The schema a hostile case is written against. */
+  const schemaOf = (caseName: string, code: string) =>
+    code === CodecErrorCode.badEnumIndex ||
+    code === CodecErrorCode.badUnionIndex ||
+    code === CodecErrorCode.badBoolean ||
+    caseName.startsWith('timestamp') ||
+    caseName.startsWith('messageId') ||
+    caseName.startsWith('submission')
+      ? 'Submission'
+      : caseName.startsWith('int partition')
+        ? 'DeadLetter'
+        : 'Checkpoint';
+
   it.each(cases)('%s -> typed error, fast, bounded memory', (_name, make, code) => {
-    const name =
-      code === CodecErrorCode.badEnumIndex ||
-      code === CodecErrorCode.badUnionIndex ||
-      code === CodecErrorCode.badBoolean ||
-      _name.startsWith('timestamp') ||
-      _name.startsWith('messageId') ||
-      _name.startsWith('submission')
-        ? 'Submission'
-        : _name.startsWith('int partition')
-          ? 'DeadLetter'
-          : 'Checkpoint';
+    const name = schemaOf(_name, code);
     const input = make();
     const heapBefore = process.memoryUsage().heapUsed;
     const started = process.hrtime.bigint();
@@ -270,6 +273,15 @@ describe('single-object codec', () => {
     expect((caught as DomainError).code).toBe(code);
     expect(elapsedMs).toBeLessThan(50);
     expect(heapDelta).toBeLessThan(8 * 1024 * 1024);
+  });
+
+  it.each(cases)('%s -> the same typed error from a decoder of one field', (_name, make, code) => {
+    const name = schemaOf(_name, code);
+    // The record is checked whole, whichever fields are built.
+    const first =
+      name === 'Submission' ? 'messageId' : name === 'DeadLetter' ? 'sourceTopic' : 'treeSize';
+    const decoder = projectionFor(name, [first as never]);
+    expect(errorOf(() => decoder.decode(make()))).toMatchObject({ code });
   });
 
   it('rejects an array block count of 2^50 in Decision without looping', () => {
@@ -316,6 +328,73 @@ describe('single-object codec', () => {
           }
         },
       ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('decoder of some fields (projectionFor)', () => {
+  const delivery: Delivery = {
+    messageId: '5b0c2f4e-8a51-4c3e-9d7a-2f1e6b8c4a01',
+    kind: 'ALERT',
+    messageType: 'VICTIM_AT_RISK',
+    originatorAgency: 'nl-knp',
+    recipientAgency: 'de-bka',
+    caseRef: 'NL-2025-0142',
+    presentation: `eyJhbGciOiJFZERTQSJ9.${'x'.repeat(3000)}.c2ln~`,
+    encrypted: false,
+    disclosedPaths: ['headline', 'subjects[0]'],
+    withheld: [{ path: 'subjects[0].identity', ruleId: 'NL-DE-01' }],
+    policyVersion: 'ab'.repeat(32),
+    receipt: 'h.p.s',
+    receiptProof: {
+      leafIndex: 3,
+      treeSize: 8,
+      path: ['cd'.repeat(32), 'ef'.repeat(32), '01'.repeat(32)],
+    },
+    deliveredAt: '2025-03-14T06:40:02.000Z',
+    custodial: false,
+  } as Delivery;
+  const header = projectionFor('Delivery', ['messageId', 'recipientAgency']);
+
+  it('builds only the fields asked for, equal to the full decode', () => {
+    const bytes = codecFor('Delivery').encode(delivery);
+    expect(header.decode(bytes)).toEqual({
+      messageId: delivery.messageId,
+      recipientAgency: delivery.recipientAgency,
+    });
+    expect(projectionFor('Delivery', ['messageId', 'recipientAgency'])).toBe(header);
+    expect(() => projectionFor('Delivery', ['noSuchField' as never])).toThrow(/no field/);
+  });
+
+  it("on mutated records: the full decode's fields when it succeeds, a codec error otherwise", () => {
+    const bytes = codecFor('Delivery').encode(delivery);
+    fc.assert(
+      fc.property(fc.nat(), fc.integer({ min: 0, max: 255 }), (at, byte) => {
+        const mutated = Buffer.from(bytes);
+        mutated[10 + (at % (bytes.length - 10))] = byte;
+        let full: Delivery | undefined;
+        try {
+          full = codecFor('Delivery').decode(mutated);
+        } catch {
+          full = undefined;
+        }
+        let projected: unknown;
+        try {
+          projected = header.decode(mutated);
+        } catch (error) {
+          if (!(error instanceof DomainError) || !error.code.startsWith('codec.')) throw error;
+          // Checked whole: what the full decode's structure check refuses, this refuses too.
+          expect(full).toBeUndefined();
+          return;
+        }
+        if (full !== undefined) {
+          expect(projected).toEqual({
+            messageId: full.messageId,
+            recipientAgency: full.recipientAgency,
+          });
+        }
+      }),
       { numRuns: 500 },
     );
   });

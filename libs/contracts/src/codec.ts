@@ -5,7 +5,7 @@
  * and every released version (schemas/history), resolved with avsc resolvers.
  * Hostile input fails with a typed DomainError (see CodecErrorCode), never a crash.
  */
-import type { Type } from 'avsc';
+import { Type } from 'avsc';
 import { DomainError } from '@liaison/errors';
 import { compileScan } from './binary-guard';
 import { CodecErrorCode } from './errors';
@@ -18,6 +18,11 @@ import { avroType, schemaVersions } from './registry';
 /** Structurally identical to `Codec<T>` in libs/kafka. */
 export interface Codec<T> {
   encode(value: T): Buffer;
+  decode(bytes: Buffer): T;
+}
+
+/** Structurally identical to `RecordDecoder<T>` in libs/kafka: what a consumer needs. */
+export interface RecordDecoder<T> {
   decode(bytes: Buffer): T;
 }
 
@@ -81,69 +86,31 @@ export function invalidPaths(type: Type, value: unknown): string[] {
   return errors;
 }
 
-class SingleObjectCodec<T> implements Codec<T> {
-  private readonly header: Buffer;
-  /** Header + body of the record being encoded; grows to the largest record seen. */
-  private scratch: Buffer;
-  private readonly slab = new RecordSlab();
+/**
+ * Decodes single-object records of one schema, from any released writer version,
+ * into `reader`: the current schema, or a record of some of its fields (the
+ * resolver skips the others without building their values). Every record is
+ * checked whole first (header, fingerprint, the binary guard's scan to its end).
+ */
+class SingleObjectDecoder<T> implements RecordDecoder<T> {
   private readonly writers = new Map<bigint, WriterEntry>();
 
   constructor(
-    private readonly name: SchemaName,
-    private readonly maxBytes: number,
+    protected readonly name: SchemaName,
+    protected readonly maxBytes: number,
+    private readonly reader: Type = avroType(name),
   ) {
-    const reader = avroType(name);
-    const versions = schemaVersions(name);
-    this.header = singleObjectHeader(versions[0]?.fingerprint ?? 0n);
-    this.scratch = Buffer.allocUnsafe(64 * 1024);
-    this.header.copy(this.scratch, 0);
-    for (const v of versions) {
+    const current = avroType(name);
+    for (const v of schemaVersions(name)) {
       if (this.writers.has(v.fingerprint)) continue; // a release identical to current
-      const type = v.version === 'current' ? reader : avroTypeFor(v.json);
+      const type = v.version === 'current' ? current : avroTypeFor(v.json);
       this.writers.set(v.fingerprint, {
         version: v.version,
         type,
         scan: compileScan(type, maxBytes),
-        resolver: v.version === 'current' ? undefined : reader.createResolver(type),
+        resolver: reader === type ? undefined : reader.createResolver(type),
       });
     }
-  }
-
-  encode(value: T): Buffer {
-    const type = avroType(this.name);
-    let end: number;
-    try {
-      // One pass into a reused scratch buffer behind the header: avsc's toBuffer
-      // encodes anything over 1 KiB twice (once to learn the size), and a
-      // delivery or decision is several KiB.
-      end = type.encode(value, this.scratch, SINGLE_OBJECT_HEADER_BYTES);
-      if (end < 0 && this.scratch.length - end <= this.maxBytes) {
-        this.scratch = Buffer.allocUnsafe(
-          Math.max(this.scratch.length * 2, this.scratch.length - end),
-        );
-        this.header.copy(this.scratch, 0);
-        end = type.encode(value, this.scratch, SINGLE_OBJECT_HEADER_BYTES);
-      }
-    } catch (error) {
-      const errors = invalidPaths(type, value);
-      throw codecError(
-        CodecErrorCode.invalidValue,
-        `cannot encode ${this.name}: ${errors.join('; ') || (error instanceof Error ? error.message : String(error))}`,
-        { schema: this.name, errors },
-      );
-    }
-    if (end < 0 || end > this.maxBytes) {
-      const size = end < 0 ? this.scratch.length - end : end;
-      throw codecError(
-        CodecErrorCode.tooLarge,
-        `${this.name} of ${size} bytes exceeds ${this.maxBytes}`,
-        {
-          size,
-          maxBytes: this.maxBytes,
-        },
-      );
-    }
-    return this.slab.copyOut(this.scratch, end);
   }
 
   decode(bytes: Buffer): T {
@@ -190,8 +157,7 @@ class SingleObjectCodec<T> implements Codec<T> {
       );
     }
     try {
-      const reader = avroType(this.name);
-      const decoded = reader.decode(bytes, SINGLE_OBJECT_HEADER_BYTES, writer.resolver);
+      const decoded = this.reader.decode(bytes, SINGLE_OBJECT_HEADER_BYTES, writer.resolver);
       const value: unknown = decoded.value;
       const offset = decoded.offset;
       if (offset !== bytes.length) throw new Error(`decoder stopped at ${offset}`);
@@ -203,6 +169,57 @@ class SingleObjectCodec<T> implements Codec<T> {
         { schema: this.name, writerVersion: writer.version },
       );
     }
+  }
+}
+
+class SingleObjectCodec<T> extends SingleObjectDecoder<T> implements Codec<T> {
+  private readonly header: Buffer;
+  /** Header + body of the record being encoded; grows to the largest record seen. */
+  private scratch: Buffer;
+  private readonly slab = new RecordSlab();
+
+  constructor(name: SchemaName, maxBytes: number) {
+    super(name, maxBytes);
+    this.header = singleObjectHeader(schemaVersions(name)[0]?.fingerprint ?? 0n);
+    this.scratch = Buffer.allocUnsafe(64 * 1024);
+    this.header.copy(this.scratch, 0);
+  }
+
+  encode(value: T): Buffer {
+    const type = avroType(this.name);
+    let end: number;
+    try {
+      // One pass into a reused scratch buffer behind the header: avsc's toBuffer
+      // encodes anything over 1 KiB twice (once to learn the size), and a
+      // delivery or decision is several KiB.
+      end = type.encode(value, this.scratch, SINGLE_OBJECT_HEADER_BYTES);
+      if (end < 0 && this.scratch.length - end <= this.maxBytes) {
+        this.scratch = Buffer.allocUnsafe(
+          Math.max(this.scratch.length * 2, this.scratch.length - end),
+        );
+        this.header.copy(this.scratch, 0);
+        end = type.encode(value, this.scratch, SINGLE_OBJECT_HEADER_BYTES);
+      }
+    } catch (error) {
+      const errors = invalidPaths(type, value);
+      throw codecError(
+        CodecErrorCode.invalidValue,
+        `cannot encode ${this.name}: ${errors.join('; ') || (error instanceof Error ? error.message : String(error))}`,
+        { schema: this.name, errors },
+      );
+    }
+    if (end < 0 || end > this.maxBytes) {
+      const size = end < 0 ? this.scratch.length - end : end;
+      throw codecError(
+        CodecErrorCode.tooLarge,
+        `${this.name} of ${size} bytes exceeds ${this.maxBytes}`,
+        {
+          size,
+          maxBytes: this.maxBytes,
+        },
+      );
+    }
+    return this.slab.copyOut(this.scratch, end);
   }
 }
 
@@ -221,4 +238,46 @@ export function codecFor<N extends SchemaName>(
     codecs.set(key, codec);
   }
   return codec as Codec<SchemaTypeMap[N]>;
+}
+
+interface AvroRecordType {
+  readonly name: string;
+  readonly fields: readonly { readonly name: string; readonly type: Type }[];
+}
+
+const projections = new Map<string, RecordDecoder<unknown>>();
+
+/**
+ * A decoder of only some fields of a top-level schema's records, for consumers
+ * that read a few fields of large records (the feed projector: the recipient
+ * and message id of each delivery). Records are checked whole, as by
+ * `codecFor(name)`, and refused with the same errors; the other fields are
+ * skipped, not built. Cached per (name, fields, maxBytes).
+ */
+export function projectionFor<N extends SchemaName, K extends keyof SchemaTypeMap[N] & string>(
+  name: N,
+  fields: readonly K[],
+  options: CodecOptions = {},
+): RecordDecoder<Pick<SchemaTypeMap[N], K>> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  const key = `${name}:${fields.join(',')}:${maxBytes}`;
+  let decoder = projections.get(key);
+  if (decoder === undefined) {
+    const current = avroType(name) as unknown as AvroRecordType;
+    const reader = Type.forSchema(
+      {
+        type: 'record',
+        name: current.name,
+        fields: fields.map((f) => {
+          const field = current.fields.find((c) => c.name === f);
+          if (field === undefined) throw new Error(`${name} has no field ${f}`);
+          return { name: f, type: field.type };
+        }),
+      } as unknown as Parameters<typeof Type.forSchema>[0],
+      { registry: {} },
+    );
+    decoder = new SingleObjectDecoder<unknown>(name, maxBytes, reader);
+    projections.set(key, decoder);
+  }
+  return decoder as RecordDecoder<Pick<SchemaTypeMap[N], K>>;
 }

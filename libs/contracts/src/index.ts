@@ -11,11 +11,13 @@ export { SCHEMA_NAMES, type SchemaName } from './generated/schemas';
 export { CodecErrorCode, ContractErrorCode } from './errors';
 export {
   codecFor,
+  projectionFor,
   singleObjectHeader,
   DEFAULT_MAX_RECORD_BYTES,
   SINGLE_OBJECT_HEADER_BYTES,
   type Codec,
   type CodecOptions,
+  type RecordDecoder,
 } from './codec';
 export { recordSplicer, type RecordSplicer, type RecordTemplate } from './record-splice';
 export { crc64Avro, parsingCanonicalForm, schemaFingerprint } from './fingerprint';

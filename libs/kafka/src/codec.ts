@@ -3,3 +3,8 @@ export interface Codec<T> {
   encode(value: T): Buffer;
   decode(bytes: Buffer): T;
 }
+
+/** What a consumer needs of a codec: a codec, or a decoder of some fields only. */
+export interface RecordDecoder<T> {
+  decode(bytes: Buffer): T;
+}

@@ -1,9 +1,10 @@
 /**
- * A read_committed consumer that decodes each record with its codec. A record that
+ * A read_committed consumer that decodes each record with its codec (or a decoder
+ * of the fields it reads). A record that
  * does not decode is handed to `onUndecodable` (never silently dropped, never fatal).
  */
 import type { Consumer, Kafka } from 'kafkajs';
-import type { Codec } from './codec';
+import type { RecordDecoder } from './codec';
 
 export interface ConsumedRecord<T> {
   readonly topic: string;
@@ -20,7 +21,7 @@ export interface ConsumedRecord<T> {
 export interface TypedConsumerOptions<T> {
   readonly groupId: string;
   readonly topics: readonly (string | RegExp)[];
-  readonly codec: Codec<T>;
+  readonly codec: RecordDecoder<T>;
   readonly fromBeginning?: boolean;
   readonly sessionTimeoutMs?: number;
   /**
