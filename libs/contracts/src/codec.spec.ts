@@ -354,7 +354,7 @@ describe('decoder of some fields (projectionFor)', () => {
     },
     deliveredAt: '2025-03-14T06:40:02.000Z',
     custodial: false,
-  } as Delivery;
+  };
   const header = projectionFor('Delivery', ['messageId', 'recipientAgency']);
 
   it('builds only the fields asked for, equal to the full decode', () => {
