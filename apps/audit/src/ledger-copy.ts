@@ -30,43 +30,40 @@ export function copyText(value: CopyValue): string {
   );
 }
 
-type WrittenColumn = (typeof SHARE_LEDGER_WRITTEN_COLUMNS)[number];
+type WrittenRow = Pick<ShareLedgerDbRow, (typeof SHARE_LEDGER_WRITTEN_COLUMNS)[number]>;
 
-/** Each written column's value of a new row (typed as the column it fills). */
-const WRITTEN_VALUE: {
-  readonly [C in WrittenColumn]: (row: NewLedgerRow) => ShareLedgerDbRow[C] & CopyValue;
-} = {
-  seq: (r) => r.seq,
-  leaf_hash: (r) => r.leafHash,
-  message_id: (r) => r.draft.messageId,
-  kind: (r) => r.draft.kind,
-  message_type: (r) => r.draft.messageType,
-  case_ref: (r) => r.draft.caseRef,
-  originator_agency: (r) => r.draft.originatorAgency,
-  originator_jurisdiction: (r) => r.draft.originatorJurisdiction,
-  recipient_agency: (r) => r.draft.recipientAgency,
-  recipient_jurisdiction: (r) => r.draft.recipientJurisdiction,
-  decision: (r) => r.draft.decision,
-  rules: (r) => r.draft.rules,
-  disclosed_paths: (r) => r.draft.disclosedPaths,
-  withheld: (r) => r.draft.withheld,
-  policy_version: (r) => r.draft.policyVersion,
-  presentation_digest: (r) => r.draft.presentationDigest,
-  custodial: (r) => r.draft.custodial,
-  decided_at: (r) => r.draft.decidedAt,
-};
-
-/** The value readers in SHARE_LEDGER_WRITTEN_COLUMNS order. */
-const WRITTEN_VALUES = SHARE_LEDGER_WRITTEN_COLUMNS.map((c) => WRITTEN_VALUE[c]);
+function writtenRow({ seq, leafHash, draft: d }: NewLedgerRow): WrittenRow {
+  return {
+    seq,
+    leaf_hash: leafHash,
+    message_id: d.messageId,
+    kind: d.kind,
+    message_type: d.messageType,
+    case_ref: d.caseRef,
+    originator_agency: d.originatorAgency,
+    originator_jurisdiction: d.originatorJurisdiction,
+    recipient_agency: d.recipientAgency,
+    recipient_jurisdiction: d.recipientJurisdiction,
+    decision: d.decision,
+    rules: d.rules,
+    disclosed_paths: d.disclosedPaths,
+    withheld: d.withheld,
+    policy_version: d.policyVersion,
+    presentation_digest: d.presentationDigest,
+    custodial: d.custodial,
+    decided_at: d.decidedAt,
+  };
+}
 
 /** The COPY text of ledger rows, one line each, in SHARE_LEDGER_WRITTEN_COLUMNS order. */
 export function ledgerCopyText(rows: readonly NewLedgerRow[]): string {
   let out = '';
   for (const row of rows) {
-    for (let i = 0; i < WRITTEN_VALUES.length; i++) {
-      out +=
-        (i === 0 ? '' : '\t') +
-        copyText((WRITTEN_VALUES[i] as (r: NewLedgerRow) => CopyValue)(row));
+    const written = writtenRow(row);
+    let separator = '';
+    for (const column of SHARE_LEDGER_WRITTEN_COLUMNS) {
+      out += separator + copyText(written[column]);
+      separator = '\t';
     }
     out += '\n';
   }
@@ -102,7 +99,7 @@ export function* ledgerCopyChunks(
 /**
  * COPY of ledger rows on a connection (inside the caller's transaction),
  * streamed in chunks as `rows` yields them. Returns the number of rows the
- * server reports copied; no COPY is sent for none.
+ * server reports copied.
  */
 export async function copyLedgerRows(
   client: PoolClient,
@@ -146,6 +143,7 @@ export async function copyDeliveryContent(
   client: PoolClient,
   deliveries: readonly DeliveryContentDraft[],
 ): Promise<void> {
+  if (deliveries.length === 0) return;
   const copied = await copyInto(client, 'delivery_content', DELIVERY_CONTENT_COLUMNS, [
     deliveryContentCopyText(deliveries),
   ]);
@@ -154,10 +152,7 @@ export async function copyDeliveryContent(
   }
 }
 
-/**
- * COPY FROM STDIN of the chunks' text, unless there is none (the first chunk is
- * read first). Returns the row count from the server's CommandComplete.
- */
+/** COPY FROM STDIN of the chunks' text; the row count from the server's CommandComplete. */
 async function copyInto(
   client: PoolClient,
   table: string,
@@ -165,18 +160,7 @@ async function copyInto(
   chunks: Iterable<string>,
 ): Promise<number> {
   if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
-  const iterator = chunks[Symbol.iterator]();
-  let first = iterator.next();
-  while (first.done !== true && first.value.length === 0) first = iterator.next();
-  if (first.done === true) return 0;
-  const head = first.value;
-  const rest = function* (): Generator<string> {
-    yield head;
-    for (let next = iterator.next(); next.done !== true; next = iterator.next()) {
-      if (next.value.length > 0) yield next.value;
-    }
-  };
   const sink = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
-  await pipeline(Readable.from(rest(), { objectMode: false }), sink);
+  await pipeline(Readable.from(chunks, { objectMode: false }), sink);
   return sink.rowCount;
 }

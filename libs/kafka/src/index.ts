@@ -1,7 +1,6 @@
 export * from './codec';
 export * from './consumer-group-lag';
 export * from './kafka-client.factory';
-export * from './partitioner';
 export * from './topic-admin';
 export * from './topics';
 export * from './transactional-processor';

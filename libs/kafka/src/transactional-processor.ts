@@ -14,7 +14,6 @@ import type {
   Producer,
   ProducerConfig,
 } from 'kafkajs';
-import { hubPartitioner } from './partitioner';
 import { fetchStableOffset } from './stable-offset-fetch';
 import { headersOf } from './typed-consumer';
 
@@ -107,7 +106,6 @@ export function transactionalProducerConfig(
     transactionTimeout: transactionTimeoutMs,
     allowAutoTopicCreation: false,
     retry: TRANSACTIONAL_RETRY,
-    createPartitioner: hubPartitioner,
   };
 }
 

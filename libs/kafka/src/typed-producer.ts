@@ -4,7 +4,6 @@
  */
 import type { Kafka, Producer } from 'kafkajs';
 import type { Codec } from './codec';
-import { hubPartitioner } from './partitioner';
 
 export interface OutgoingRecord<T> {
   readonly key: string;
@@ -24,7 +23,6 @@ export class TypedProducer<T> {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      createPartitioner: hubPartitioner,
     });
   }
 

@@ -10,39 +10,36 @@ export interface LeLogEntry {
   readonly details?: Record<string, unknown>;
 }
 
+/**
+ * The INSERT of log entries given as five array parameters, from `$first` on
+ * (actors, actions, subjects, justifications, details as JSON text; see
+ * leLogParams), in the order given. A statement of its own, or the last part
+ * of one that writes other tables in CTEs before it.
+ */
+export function leLogInsertSql(first = 1): string {
+  const p = (i: number) => `$${first + i}`;
+  return `INSERT INTO le_log (actor, action, subject, justification, details)
+    SELECT actor, action, subject, justification, details
+      FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::jsonb[])
+           WITH ORDINALITY AS e(actor, action, subject, justification, details, n)
+     ORDER BY n`;
+}
+
+/** The five array parameters of leLogInsertSql for these entries. */
+export function leLogParams(entries: readonly LeLogEntry[]): unknown[] {
+  return [
+    entries.map((e) => e.actor),
+    entries.map((e) => e.action),
+    entries.map((e) => e.subject),
+    entries.map((e) => e.justification),
+    entries.map((e) => JSON.stringify(e.details ?? {})),
+  ];
+}
+
 export async function appendLeLog(
   db: DataSource | EntityManager,
   entries: readonly LeLogEntry[],
 ): Promise<void> {
   if (entries.length === 0) return;
-  const values: unknown[] = [];
-  const rows = entries.map((e, i) => {
-    values.push(e.actor, e.action, e.subject, e.justification, JSON.stringify(e.details ?? {}));
-    const b = i * 5;
-    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb)`;
-  });
-  await db.query(
-    `INSERT INTO le_log (actor, action, subject, justification, details) VALUES ${rows.join(', ')}`,
-    values,
-  );
-}
-
-/**
- * Entries as parallel column arrays (details as JSON text), for a statement
- * that inserts them with unnest, in this order, alongside other writes.
- */
-export function leLogColumns(entries: readonly LeLogEntry[]): {
-  readonly actors: string[];
-  readonly actions: LeLogAction[];
-  readonly subjects: string[];
-  readonly justifications: string[];
-  readonly details: string[];
-} {
-  return {
-    actors: entries.map((e) => e.actor),
-    actions: entries.map((e) => e.action),
-    subjects: entries.map((e) => e.subject),
-    justifications: entries.map((e) => e.justification),
-    details: entries.map((e) => JSON.stringify(e.details ?? {})),
-  };
+  await db.query(leLogInsertSql(), leLogParams(entries));
 }
