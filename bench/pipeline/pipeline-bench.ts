@@ -63,7 +63,10 @@ import { measureGatewaySse, type GatewaySseResult } from './gateway-sse';
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 export const PARTITIONS = 4;
-const TOTAL_MESSAGES = 3000;
+/** The largest backlog a phase sends. */
+const BACKLOG_MAX = 3000;
+/** Pre-signed messages: the backlogs, then the warm-up messages after them. */
+const TOTAL_MESSAGES = BACKLOG_MAX + BACKLOG_MAX / 5;
 const LATENCY_SECONDS = 5;
 export interface PipelineOptions {
   readonly brokers: string[];
@@ -151,7 +154,18 @@ function atMaxOf(sample: MetricSample | undefined): FanOutResult['workerRss']['a
 
 /** Backlog per fan-out: enough deliveries to see a steady rate, few enough to stay fast. */
 export function backlogSize(fanOut: number): number {
-  return Math.min(TOTAL_MESSAGES, Math.max(300, Math.round(16_000 / fanOut)));
+  return Math.min(BACKLOG_MAX, Math.max(300, Math.round(16_000 / fanOut)));
+}
+
+/**
+ * Untimed warm-up before each measured drain, for the pass-throughs and the hub
+ * alike: a fifth of the backlog, of messages the backlog does not hold (indices
+ * [n, n + warm-up)), so that V8 has compiled the hot paths and the clients have
+ * their connections before the clock starts, and the audit app sees no message
+ * twice.
+ */
+export function warmUpSize(fanOut: number): number {
+  return Math.round(backlogSize(fanOut) / 5);
 }
 
 async function presignAll(keys: BenchKeys, log: (l: string) => void) {
@@ -387,11 +401,13 @@ interface RateReply {
 /** CPU seconds per message over the whole drain of the backlog. */
 function cpuPerMessage(samples: readonly MetricSample[], total: number) {
   // From the scrape before the backlog was sent (worker idle, in its group) to the
-  // first scrape after every message was committed: all the work, attributed to
-  // all the messages. (A window on the processed counter misattributes CPU when
-  // partitions processed concurrently commit in bursts.)
+  // first scrape after every message of the backlog was committed: all the work,
+  // attributed to all the messages. (A window on the processed counter
+  // misattributes CPU when partitions processed concurrently commit in bursts.)
   const a = samples[0];
-  const b = samples.find((s) => s.processed >= total) ?? samples[samples.length - 1];
+  const b =
+    samples.find((s) => a !== undefined && s.processed - a.processed >= total) ??
+    samples[samples.length - 1];
   if (!a || !b || b.processed <= a.processed) return { us: Number.NaN, samples: samples.length };
   return {
     us: ((b.cpuSeconds - a.cpuSeconds) * 1e6) / (b.processed - a.processed),
@@ -571,6 +587,21 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         );
       }
 
+      const warm = warmUpSize(fanOut);
+      /**
+       * Sends the warm-up messages [n, n + warm) to `topic` and waits until the
+       * reader's `set` holds `target` records; returns the count it reached.
+       */
+      const warmUp = async (topic: string, set: string, target: number): Promise<number> => {
+        await loader.call('backlog', { brokers, topic, from: n, to: n + warm });
+        const reached = await reader.call<{ count: number }>('waitFor', { set, target });
+        if (reached.count !== target) {
+          throw new Error(
+            `F=${fanOut}: warm-up on ${topic}: ${reached.count} of ${target} records`,
+          );
+        }
+        return reached.count;
+      };
       const reader = new Helper('feed-reader.js');
       let txPass: Helper | undefined;
       let worker: AppProcess | undefined;
@@ -595,15 +626,19 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           decisions: bl.decisions,
         });
         await waitForStableGroup(admin, `${blNs}-tx`);
+        // Records on the baseline's feeds so far (warm-ups and measured phases).
+        let blCount = await warmUp(bl.submissions, 'bl', warm * fanOut);
+        const aFrom = blCount;
         const aCpu = cpuSnapshot();
         const aSince = wallMs();
         await loader.call('backlog', { brokers, topic: bl.submissions, from: 0, to: n });
-        await reader.call('waitFor', { set: 'bl', target: n * fanOut });
+        blCount += n * fanOut;
+        await reader.call('waitFor', { set: 'bl', target: blCount });
         const baselineCpu = cpuBetween(aCpu, cpuSnapshot());
         const a = await reader.call<RateReply>('rate', {
           set: 'bl',
-          from: 0,
-          to: n * fanOut,
+          from: aFrom,
+          to: blCount,
           since: aSince,
         });
         const baselineTx = throughput(n, a.records, a.perSec, a.windowMs ?? 0, fanOut);
@@ -613,6 +648,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         // its own (the transactional pass-through keeps running for phase E).
         const plain = new Helper('passthrough.js');
         let bSince = 0;
+        let bFrom = 0;
         try {
           await plain.call('start', {
             brokers,
@@ -623,17 +659,20 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
             decisions: bl.decisions,
           });
           await waitForStableGroup(admin, `${blNs}-plain`);
+          blCount = await warmUp(plainInput(bl), 'bl', blCount + warm * fanOut);
+          bFrom = blCount;
           bSince = wallMs();
           await loader.call('backlog', { brokers, topic: plainInput(bl), from: 0, to: n });
-          await reader.call('waitFor', { set: 'bl', target: 2 * n * fanOut });
+          blCount += n * fanOut;
+          await reader.call('waitFor', { set: 'bl', target: blCount });
         } finally {
           await plain.call('stop').catch(() => undefined);
           await plain.stop();
         }
         const b = await reader.call<RateReply>('rate', {
           set: 'bl',
-          from: n * fanOut,
-          to: 2 * n * fanOut,
+          from: bFrom,
+          to: blCount,
           since: bSince,
         });
         const baselineNonTx = throughput(n, b.records, b.perSec, b.windowMs ?? 0, fanOut);
@@ -646,25 +685,30 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         await waitReady(worker);
         if (audit) await waitReady(audit);
         await waitForStableGroup(admin, `${hubNs}.liaison-policy`);
+        const cFrom = await warmUp(hub.submissions, 'hub', expected(n, n + warm));
+        // The audit app done with the warm-up too, as the pass-through's readers are.
+        if (audit) {
+          await waitForAuditCatchUp(admin, hubNs, hub.decisions, recipients.map(hub.feed));
+        }
         const scraper = new Scraper(worker.port, 200);
         const cCpu = cpuSnapshot();
         const cSince = wallMs();
         await loader.call('backlog', { brokers, topic: hub.submissions, from: 0, to: n });
         const cWait = await reader.call<{ count: number }>('waitFor', {
           set: 'hub',
-          target: hubExpected,
+          target: cFrom + hubExpected,
         });
         const hubCpu = cpuBetween(cCpu, cpuSnapshot());
         const cSamples = await scraper.stop();
-        if (cWait.count < hubExpected) {
+        if (cWait.count - cFrom < hubExpected) {
           notes.push(
-            `F=${fanOut}: hub delivered ${cWait.count} of ${hubExpected} expected records`,
+            `F=${fanOut}: hub delivered ${cWait.count - cFrom} of ${hubExpected} expected records`,
           );
           log(worker.output.join('').slice(-2000));
         }
         const c = await reader.call<RateReply>('rate', {
           set: 'hub',
-          from: 0,
+          from: cFrom,
           to: cWait.count,
           since: cSince,
         });
@@ -682,7 +726,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           : 0;
         log(`F=${fanOut} audit app caught up ${auditCatchUpMs} ms after the drain`);
         const offered = Math.max(5, hubT.messagesPerSec * 0.5);
-        const count = Math.min(TOTAL_MESSAGES, Math.max(50, Math.round(offered * LATENCY_SECONDS)));
+        const count = Math.min(BACKLOG_MAX, Math.max(50, Math.round(offered * LATENCY_SECONDS)));
         await world.forgetReplays();
         await sleep(300);
         const dScraper = new Scraper(worker.port, 250);
@@ -713,7 +757,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         );
 
         // E. pass-through (transactional) at the same offered load.
-        const eBase = 2 * n * fanOut;
+        const eBase = blCount;
         const eSent = await loader.call<{ sentAt: [string, number][] }>('paced', {
           brokers,
           topic: bl.submissions,
