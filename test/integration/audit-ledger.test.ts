@@ -443,100 +443,15 @@ describe('audit ledger writer', () => {
     }
   });
 
-  it.each([
-    ['one INSERT', undefined],
-    ['COPY', 0],
-  ] as const)(
-    'projects a batch spanning agencies by %s: offset order per agency, one NOTIFY each, a misrouted record refused',
-    async (_path, copyFromBytes) => {
-      const a = await feedAgency('a');
-      const b = await feedAgency('b');
-      const { notified, end: endListener } = await listenForFeeds();
-      const codec = codecFor('Delivery');
-      const record = (
-        agency: string,
-        topicOf: string,
-        offset: number,
-      ): ConsumedRecord<Delivery> => {
-        const value = deliveryTo(agency, { presentation: `eyJ~${offset}` });
-        return {
-          topic: feedTopic(topicOf),
-          partition: 0,
-          offset: String(offset),
-          key: value.messageId,
-          value,
-          bytes: codec.encode(value),
-          headers: {},
-          timestamp: String(Date.now()),
-        };
-      };
-      // Interleaved as a fetch over both topics returns them; offsets 9 and 10
-      // on purpose (text order would put 10 first).
-      const batch = [
-        record(a, a, 9),
-        record(b, b, 3),
-        record(a, a, 10),
-        record(b, a, 11),
-        record(b, b, 4),
-      ];
-      const refused: string[] = [];
-      const projected = new Map<string, number>();
-      const projector = new FeedProjector(
-        createKafkaClient({ brokers: config.kafka.brokers, clientId: 'test' }, 'audit-feed'),
-        ds,
-        {
-          groupId: `g-${uniqueSuffix()}`,
-          layout: { partitions: 1, replicationFactor: 1 },
-          onUndecodable: (topic, offset) => refused.push(`${topic}@${offset}`),
-          onProjected: (agency, n) => projected.set(agency, n),
-          copyFromBytes,
-        },
-      );
-      try {
-        expect(await projector.project(batch)).toBe(4);
-        expect(refused).toEqual([`${feedTopic(a)}@11`]);
-        expect(projected).toEqual(
-          new Map([
-            [a, 2],
-            [b, 2],
-          ]),
-        );
-        for (const [agency, offsets] of [
-          [a, ['9', '10']],
-          [b, ['3', '4']],
-        ] as const) {
-          const rows = await ds.query<{ kafka_offset: string; record: Buffer }[]>(
-            'SELECT kafka_offset, record FROM feed_entry WHERE agency_id = $1 ORDER BY id',
-            [agency],
-          );
-          expect(rows.map((r) => r.kafka_offset)).toEqual(offsets);
-          expect(rows.map((r) => codec.decode(r.record).presentation)).toEqual(
-            offsets.map((o) => `eyJ~${o}`),
-          );
-        }
-        await waitFor(() =>
-          Promise.resolve(notified.includes(a) && notified.includes(b) ? true : undefined),
-        );
-        await new Promise((r) => setTimeout(r, 200));
-        expect(notified.filter((n) => n === a || n === b).sort()).toEqual([a, b].sort());
-        // The same batch again: nothing new, no NOTIFY.
-        const before = notified.length;
-        expect(await projector.project(batch)).toBe(0);
-        await new Promise((r) => setTimeout(r, 200));
-        expect(notified.length).toBe(before);
-      } finally {
-        await endListener();
-      }
-    },
-  );
-  it('projects by COPY until an entry is already there, then inserts only the new ones, in order', async () => {
+  it('projects a batch spanning agencies in one statement: offset order per agency, one NOTIFY each, a misrouted record refused', async () => {
     const a = await feedAgency('a');
     const b = await feedAgency('b');
+    const { notified, end: endListener } = await listenForFeeds();
     const codec = codecFor('Delivery');
-    const record = (agency: string, offset: number): ConsumedRecord<Delivery> => {
+    const record = (agency: string, topicOf: string, offset: number): ConsumedRecord<Delivery> => {
       const value = deliveryTo(agency, { presentation: `eyJ~${offset}` });
       return {
-        topic: feedTopic(agency),
+        topic: feedTopic(topicOf),
         partition: 0,
         offset: String(offset),
         key: value.messageId,
@@ -546,28 +461,61 @@ describe('audit ledger writer', () => {
         timestamp: String(Date.now()),
       };
     };
+    // Interleaved as a fetch over both topics returns them; offsets 9 and 10
+    // on purpose (text order would put 10 first).
+    const batch = [
+      record(a, a, 9),
+      record(b, b, 3),
+      record(a, a, 10),
+      record(b, a, 11),
+      record(b, b, 4),
+    ];
+    const refused: string[] = [];
+    const projected = new Map<string, number>();
     const projector = new FeedProjector(
       createKafkaClient({ brokers: config.kafka.brokers, clientId: 'test' }, 'audit-feed'),
       ds,
       {
         groupId: `g-${uniqueSuffix()}`,
         layout: { partitions: 1, replicationFactor: 1 },
-        copyFromBytes: 0,
+        onUndecodable: (topic, offset) => refused.push(`${topic}@${offset}`),
+        onProjected: (agency, n) => projected.set(agency, n),
       },
     );
-    const a10 = record(a, 10);
-    expect(await projector.project([a10])).toBe(1);
-    // Consumed again with what followed it: a10 is a duplicate, the rest is new.
-    expect(await projector.project([record(b, 4), record(a, 11), a10, record(b, 3)])).toBe(3);
-    const rows = await ds.query<{ agency_id: string; kafka_offset: string }[]>(
-      'SELECT agency_id, kafka_offset FROM feed_entry WHERE agency_id = ANY($1) ORDER BY id',
-      [[a, b]],
-    );
-    expect(rows.map((r) => `${r.agency_id === a ? 'a' : 'b'}${r.kafka_offset}`)).toEqual([
-      'a10',
-      'a11',
-      'b3',
-      'b4',
-    ]);
+    try {
+      expect(await projector.project(batch)).toBe(4);
+      expect(refused).toEqual([`${feedTopic(a)}@11`]);
+      expect(projected).toEqual(
+        new Map([
+          [a, 2],
+          [b, 2],
+        ]),
+      );
+      for (const [agency, offsets] of [
+        [a, ['9', '10']],
+        [b, ['3', '4']],
+      ] as const) {
+        const rows = await ds.query<{ kafka_offset: string; record: Buffer }[]>(
+          'SELECT kafka_offset, record FROM feed_entry WHERE agency_id = $1 ORDER BY id',
+          [agency],
+        );
+        expect(rows.map((r) => r.kafka_offset)).toEqual(offsets);
+        expect(rows.map((r) => codec.decode(r.record).presentation)).toEqual(
+          offsets.map((o) => `eyJ~${o}`),
+        );
+      }
+      await waitFor(() =>
+        Promise.resolve(notified.includes(a) && notified.includes(b) ? true : undefined),
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      expect(notified.filter((n) => n === a || n === b).sort()).toEqual([a, b].sort());
+      // The same batch again: nothing new, no NOTIFY.
+      const before = notified.length;
+      expect(await projector.project(batch)).toBe(0);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(notified.length).toBe(before);
+    } finally {
+      await endListener();
+    }
   });
 });

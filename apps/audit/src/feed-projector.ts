@@ -9,7 +9,6 @@
  * only change subscriptions on a fresh consumer).
  */
 import type { Kafka } from 'kafkajs';
-import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { projectionFor, type Delivery } from '@liaison/contracts';
 import {
@@ -20,12 +19,8 @@ import {
   type ConsumedRecord,
   type TopicLayout,
 } from '@liaison/kafka';
-import { compareOffsets, copyFeedEntries } from './feed-entry-copy';
 
 export const FEED_CHANNEL = 'liaison_feed';
-/** Batches of at least this many bytes of records go in by COPY. */
-export const FEED_COPY_FROM_BYTES = 64 * 1024;
-const UNIQUE_VIOLATION = '23505';
 const FEED_TOPIC = /^hub\.feed\.([a-z0-9][a-z0-9-]{1,62})\.v1$/;
 
 export interface FeedProjectorOptions {
@@ -34,8 +29,6 @@ export interface FeedProjectorOptions {
   readonly onProjected?: (agencyId: string, inserted: number) => void;
   readonly onUndecodable?: (topic: string, offset: string, error: unknown) => void;
   readonly onError?: (error: unknown) => void;
-  /** Bytes of records from which a batch goes in by COPY (default FEED_COPY_FROM_BYTES). */
-  readonly copyFromBytes?: number;
 }
 
 /** What the projector reads of a delivery; the record is stored as it arrived. */
@@ -111,17 +104,11 @@ export class FeedProjector {
   }
 
   /**
-   * Stores a batch, however many agencies it spans, in one transaction: the
-   * entries (in Kafka offset order per agency, so the cursor follows the topic)
-   * and one NOTIFY per agency that got a new entry (delivered when the
-   * transaction commits, never for a rolled-back insert). A small batch is one
-   * INSERT; a large one (at least `copyFromBytes` of records) goes in by COPY,
-   * and if any of its entries is already there (a batch consumed again after a
-   * restart) by the INSERT, which skips those.
+   * One statement per batch, however many agencies it spans: one INSERT for
+   * every delivery and one NOTIFY per agency that got a new entry.
    */
   async project(batch: readonly ConsumedRecord<ProjectedDelivery>[]): Promise<number> {
     const records: ConsumedRecord<ProjectedDelivery>[] = [];
-    let bytes = 0;
     for (const record of batch) {
       // The recipient named in the delivery must be the owner of the topic it came from.
       const agency = record.value.recipientAgency;
@@ -134,36 +121,19 @@ export class FeedProjector {
         continue;
       }
       records.push(record);
-      bytes += record.bytes.length;
     }
     if (records.length === 0) return 0;
-    const copied =
-      bytes >= (this.options.copyFromBytes ?? FEED_COPY_FROM_BYTES)
-        ? await this.copyBatch(records)
-        : undefined;
-    const inserted = copied ?? (await this.insertBatch(records));
-    let total = 0;
-    for (const [agency, count] of inserted) {
-      this.options.onProjected?.(agency, count);
-      total += count;
-    }
-    return total;
-  }
-
-  /**
-   * One statement, so one round trip and its own transaction. Every record's
-   * bytes in one binary parameter, cut apart by the server: no JSON and no
-   * array literal of several KiB per delivery on either side.
-   */
-  private async insertBatch(
-    records: readonly ConsumedRecord<ProjectedDelivery>[],
-  ): Promise<Map<string, number>> {
+    // Every record's bytes in one binary parameter, cut apart by the server: no
+    // JSON and no array literal of several KiB per delivery on either side.
     const starts: number[] = [];
     let at = 1;
     for (const r of records) {
       starts.push(at);
       at += r.bytes.length;
     }
+    // One statement, so one round trip and its own transaction: the entries go
+    // in, and each agency that got a new one is notified (NOTIFY is delivered
+    // when the statement's transaction commits, never for a rolled-back insert).
     const rows = await this.ds.query<{ agency_id: string; entries: number }[]>(
       `WITH inserted AS (
          INSERT INTO feed_entry (agency_id, message_id, kafka_offset, record)
@@ -187,56 +157,13 @@ export class FeedProjector {
         FEED_CHANNEL,
       ],
     );
-    return new Map(rows.map((r) => [r.agency_id, r.entries]));
-  }
-
-  /**
-   * BEGIN, COPY, NOTIFY, COMMIT on one connection. Undefined when an entry of
-   * the batch already exists (nothing of the batch is kept): the caller then
-   * inserts it with ON CONFLICT.
-   */
-  private async copyBatch(
-    records: readonly ConsumedRecord<ProjectedDelivery>[],
-  ): Promise<Map<string, number> | undefined> {
-    const rows = records
-      .map((r) => ({
-        agencyId: r.value.recipientAgency,
-        messageId: r.value.messageId,
-        kafkaOffset: r.offset,
-        record: r.bytes,
-      }))
-      .sort((x, y) =>
-        x.agencyId !== y.agencyId
-          ? x.agencyId < y.agencyId
-            ? -1
-            : 1
-          : compareOffsets(x.kafkaOffset, y.kafkaOffset),
-      );
-    const counts = new Map<string, number>();
-    for (const row of rows) counts.set(row.agencyId, (counts.get(row.agencyId) ?? 0) + 1);
-    const runner = this.ds.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
-    try {
-      await client.query('BEGIN');
-      try {
-        const copied = await copyFeedEntries(client, rows);
-        if (copied !== rows.length) {
-          throw new Error(`feed COPY wrote ${copied} of ${rows.length} entries`);
-        }
-        await client.query('SELECT pg_notify($1, a) FROM unnest($2::text[]) AS a', [
-          FEED_CHANNEL,
-          [...counts.keys()],
-        ]);
-        await client.query('COMMIT');
-        return counts;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        if ((error as { code?: string }).code === UNIQUE_VIOLATION) return undefined;
-        throw error;
-      }
-    } finally {
-      await runner.release();
+    const inserted = new Map(rows.map((r) => [r.agency_id, r.entries]));
+    let total = 0;
+    for (const [agency, count] of inserted) {
+      this.options.onProjected?.(agency, count);
+      total += count;
     }
+    return total;
   }
 
   async stop(): Promise<void> {
