@@ -148,7 +148,7 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
     line();
     line(
       `From the worker's own \`process_cpu_seconds_total\` and \`liaison_submissions_processed_total\` ` +
-        `(/metrics, scraped every 200 ms) over the whole backlog drain (idle worker to last commit), minus one Ed25519 ` +
+        `(/metrics, scraped every 200 ms) over the whole backlog drain (from the worker idle after its warm-up to the last commit), minus one Ed25519 ` +
         `verification measured in this run (${n1(p.verifyEd25519Us)} µs, node:crypto, cached KeyObject).`,
     );
     line();
@@ -238,11 +238,11 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
       line(
         "What the worker's largest RSS sample held (prom-client's `nodejs_heap_size_*` and " +
           '`nodejs_external_memory_bytes`): the rest of RSS is code, V8 and the native libraries ' +
-          '(OpenSSL, the allocator), about what the idle worker already holds.',
+          '(OpenSSL, the allocator), about what the worker already holds when idle after its warm-up.',
       );
       line();
       line(
-        '| F | idle RSS | largest RSS | V8 heap reserved | of it in use | outside the heap (Buffers) |',
+        '| F | idle RSS (after the warm-up) | largest RSS | V8 heap reserved | of it in use | outside the heap (Buffers) |',
       );
       line('|---|---|---|---|---|---|');
       for (const r of breakdown) {
