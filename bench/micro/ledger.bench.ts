@@ -13,6 +13,7 @@ import { MerkleAccumulator } from '@liaison/ledger';
 import { createDataSource } from '@liaison/persistence';
 import {
   appendLedgerRow,
+  decidedAtOf,
   ledgerRowDraft,
   type NewLedgerRow,
 } from '../../apps/audit/src/decision-records';
@@ -43,8 +44,9 @@ function* hashedRows(
   into: NewLedgerRow[],
 ): Generator<NewLedgerRow> {
   for (const decision of batch) {
+    const decidedAt = decidedAtOf(decision);
     for (const outcome of decision.outcomes) {
-      const row = appendLedgerRow(tree, ledgerRowDraft(decision, outcome));
+      const row = appendLedgerRow(tree, ledgerRowDraft(decision, outcome, decidedAt));
       into.push(row);
       yield row;
     }

@@ -587,22 +587,29 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         );
       }
 
+      const reader = new Helper('feed-reader.js');
       const warm = warmUpSize(fanOut);
       /**
        * Sends the warm-up messages [n, n + warm) to `topic` and waits until the
-       * reader's `set` holds `target` records; returns the count it reached.
+       * reader's `set`, which held `from` records, holds their `records` too;
+       * returns the set's new count.
        */
-      const warmUp = async (topic: string, set: string, target: number): Promise<number> => {
+      const warmUp = async (
+        topic: string,
+        set: string,
+        from: number,
+        records: number,
+      ): Promise<number> => {
         await loader.call('backlog', { brokers, topic, from: n, to: n + warm });
+        const target = from + records;
         const reached = await reader.call<{ count: number }>('waitFor', { set, target });
         if (reached.count !== target) {
           throw new Error(
-            `F=${fanOut}: warm-up on ${topic}: ${reached.count} of ${target} records`,
+            `F=${fanOut}: warm-up on ${topic}: ${reached.count - from} of ${records} records`,
           );
         }
-        return reached.count;
+        return target;
       };
-      const reader = new Helper('feed-reader.js');
       let txPass: Helper | undefined;
       let worker: AppProcess | undefined;
       let audit: AppProcess | undefined;
@@ -627,7 +634,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         });
         await waitForStableGroup(admin, `${blNs}-tx`);
         // Records on the baseline's feeds so far (warm-ups and measured phases).
-        let blCount = await warmUp(bl.submissions, 'bl', warm * fanOut);
+        let blCount = await warmUp(bl.submissions, 'bl', 0, warm * fanOut);
         const aFrom = blCount;
         const aCpu = cpuSnapshot();
         const aSince = wallMs();
@@ -659,7 +666,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
             decisions: bl.decisions,
           });
           await waitForStableGroup(admin, `${blNs}-plain`);
-          blCount = await warmUp(plainInput(bl), 'bl', blCount + warm * fanOut);
+          blCount = await warmUp(plainInput(bl), 'bl', blCount, warm * fanOut);
           bFrom = blCount;
           bSince = wallMs();
           await loader.call('backlog', { brokers, topic: plainInput(bl), from: 0, to: n });
@@ -685,7 +692,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         await waitReady(worker);
         if (audit) await waitReady(audit);
         await waitForStableGroup(admin, `${hubNs}.liaison-policy`);
-        const cFrom = await warmUp(hub.submissions, 'hub', expected(n, n + warm));
+        const cFrom = await warmUp(hub.submissions, 'hub', 0, expected(n, n + warm));
         // The audit app done with the warm-up too, as the pass-through's readers are.
         if (audit) {
           await waitForAuditCatchUp(admin, hubNs, hub.decisions, recipients.map(hub.feed));

@@ -59,19 +59,21 @@ function plusDays(iso: string, days: number): string {
   return new Date(new Date(iso).getTime() + Math.max(0, days) * DAY_MS).toISOString();
 }
 
-/** The last decidedAt normalised: a decision's rows and drafts ask for it once per recipient. */
-let lastDecidedAt: { readonly given: string; readonly iso: string } | undefined;
-
 export function decidedAtOf(decision: Decision): string {
-  const given = decision.decidedAt;
-  if (lastDecidedAt?.given === given) return lastDecidedAt.iso;
-  const at = new Date(given);
+  const at = new Date(decision.decidedAt);
   if (Number.isNaN(at.getTime())) throw new Error(`decision ${decision.messageId}: bad decidedAt`);
-  lastDecidedAt = { given, iso: at.toISOString() };
-  return lastDecidedAt.iso;
+  return at.toISOString();
 }
 
-export function ledgerRowDraft(decision: Decision, outcome: RecipientOutcome): LedgerRowDraft {
+/**
+ * The ledger row of one outcome. `decidedAt` is the decision's, normalised: a
+ * caller drafting every outcome of a decision passes it, computed once.
+ */
+export function ledgerRowDraft(
+  decision: Decision,
+  outcome: RecipientOutcome,
+  decidedAt: string = decidedAtOf(decision),
+): LedgerRowDraft {
   return {
     messageId: decision.messageId.toLowerCase(),
     kind: decision.kind,
@@ -88,7 +90,7 @@ export function ledgerRowDraft(decision: Decision, outcome: RecipientOutcome): L
     policyVersion: decision.policyVersion,
     presentationDigest: outcome.presentationDigest,
     custodial: decision.custodial,
-    decidedAt: decidedAtOf(decision),
+    decidedAt,
   };
 }
 

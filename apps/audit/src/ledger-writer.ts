@@ -14,6 +14,7 @@ import { leLogInsertSql, leLogParams, type LeLogEntry } from '@liaison/persisten
 import {
   appendLedgerRow,
   caseEventDraft,
+  decidedAtOf,
   deliveryContentDraft,
   leLogEntriesFor,
   ledgerRowDraft,
@@ -26,6 +27,12 @@ import {
   type PresentationCache,
 } from './decision-records';
 import { copyDeliveryContent, copyLedgerRows } from './ledger-copy';
+
+/** An outcome to record, with its decision. */
+interface Candidate {
+  readonly decision: Decision;
+  readonly outcome: RecipientOutcome;
+}
 
 /** Key of the advisory lock only the ledger writer takes ("LIAISON1" as an int8). */
 export const LEDGER_WRITER_LOCK = 0x4c494149534f4e31n;
@@ -154,7 +161,7 @@ export class LedgerWriter {
 
   private async ingestNow(decisions: readonly Decision[]): Promise<IngestResult> {
     // Unique (message, recipient) candidates, first occurrence wins.
-    const candidates = new Map<string, { decision: Decision; outcome: RecipientOutcome }>();
+    const candidates = new Map<string, Candidate>();
     for (const decision of decisions) {
       for (const outcome of decision.outcomes) {
         const key = ledgerRowKey(decision.messageId, outcome.recipientAgency);
@@ -166,7 +173,7 @@ export class LedgerWriter {
     await runner.startTransaction(); // READ COMMITTED: the session's characteristic
     try {
       const existing = await this.existingKeys([...candidates.values()]);
-      const pending: { decision: Decision; outcome: RecipientOutcome }[] = [];
+      const pending: Candidate[] = [];
       for (const [key, candidate] of candidates) if (!existing.has(key)) pending.push(candidate);
       const next = this.accumulator.clone();
       const recordedByMessage = new Map<
@@ -176,8 +183,15 @@ export class LedgerWriter {
       // Seqs and leaves assigned as the COPY pulls them, so the server inserts
       // one chunk while the next is hashed.
       const newRows = function* (): Generator<NewLedgerRow> {
+        // A decision's rows are consecutive: its decidedAt is normalised once.
+        let drafted: Decision | undefined;
+        let decidedAt = '';
         for (const { decision, outcome } of pending) {
-          const row = appendLedgerRow(next, ledgerRowDraft(decision, outcome));
+          if (decision !== drafted) {
+            decidedAt = decidedAtOf(decision);
+            drafted = decision;
+          }
+          const row = appendLedgerRow(next, ledgerRowDraft(decision, outcome, decidedAt));
           const id = row.draft.messageId;
           const entry = recordedByMessage.get(id) ?? { decision, outcomes: [] };
           entry.outcomes.push(outcome);
@@ -231,9 +245,7 @@ export class LedgerWriter {
     }
   }
 
-  private async existingKeys(
-    candidates: readonly { decision: Decision; outcome: RecipientOutcome }[],
-  ): Promise<Set<string>> {
+  private async existingKeys(candidates: readonly Candidate[]): Promise<Set<string>> {
     if (candidates.length === 0) return new Set();
     const found = (await this.runner.query(
       `SELECT l.message_id, l.recipient_agency FROM share_ledger l

@@ -15,15 +15,14 @@ import { avroTypeFor } from './logical-types';
 import { RecordSlab } from './record-slab';
 import { avroType, schemaVersions } from './registry';
 
-/** Structurally identical to `Codec<T>` in libs/kafka. */
-export interface Codec<T> {
-  encode(value: T): Buffer;
-  decode(bytes: Buffer): T;
-}
-
 /** Structurally identical to `RecordDecoder<T>` in libs/kafka: what a consumer needs. */
 export interface RecordDecoder<T> {
   decode(bytes: Buffer): T;
+}
+
+/** Structurally identical to `Codec<T>` in libs/kafka. */
+export interface Codec<T> extends RecordDecoder<T> {
+  encode(value: T): Buffer;
 }
 
 export interface CodecOptions {
@@ -98,7 +97,7 @@ class SingleObjectDecoder<T> implements RecordDecoder<T> {
   constructor(
     protected readonly name: SchemaName,
     protected readonly maxBytes: number,
-    private readonly reader: Type = avroType(name),
+    protected readonly reader: Type = avroType(name),
   ) {
     const current = avroType(name);
     for (const v of schemaVersions(name)) {
@@ -186,7 +185,7 @@ class SingleObjectCodec<T> extends SingleObjectDecoder<T> implements Codec<T> {
   }
 
   encode(value: T): Buffer {
-    const type = avroType(this.name);
+    const type = this.reader; // the current schema, as for decoding
     let end: number;
     try {
       // One pass into a reused scratch buffer behind the header: avsc's toBuffer
