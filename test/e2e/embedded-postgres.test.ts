@@ -96,10 +96,15 @@ describe('the embedded PostgreSQL fallback, forced', () => {
     expect(url.hostname).toBe('127.0.0.1');
     expect(url.port).toBe(String(port));
     expect(url.pathname).toBe(`/liaison_${NAMESPACE}`);
-    const [settings] = await query<{ port: string; data: string }>(
-      "SELECT current_setting('port') AS port, current_setting('data_directory') AS data",
+    const [settings] = await query<{ port: string; data: string; listen: string; sockets: string }>(
+      `SELECT current_setting('port') AS port, current_setting('data_directory') AS data,
+              current_setting('listen_addresses') AS listen,
+              current_setting('unix_socket_directories') AS sockets`,
     );
     expect(settings?.port).toBe(String(port));
+    // Loopback only, no Unix socket (nothing shared in /tmp with other servers).
+    expect(settings?.listen).toBe('127.0.0.1');
+    expect(settings?.sockets).toBe('');
     expect(settings?.data).toMatch(new RegExp(`embedded-pg[^/]*/${port}/data$`));
     // As root, PostgreSQL refuses to run: the cluster belongs to an unprivileged account.
     if (process.getuid?.() === 0) expect(statSync(settings!.data).uid).not.toBe(0);
