@@ -323,6 +323,50 @@ async function stop(base, pkg, paths, account) {
   log(`stopped (data kept in ${paths.data})`);
 }
 
+function holderAlive(lock) {
+  let text;
+  try {
+    text = fs.readFileSync(lock, 'utf8');
+  } catch {
+    return false;
+  }
+  const pid = Number(text);
+  // Just created, pid not yet written: give its writer a moment.
+  if (text === '') return Date.now() - fs.statSync(lock).mtimeMs < 5000;
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/** One start/stop/destroy at a time per port (a hub and a test run may start together). */
+async function withPortLock(base, port, fn) {
+  const lock = path.join(base, `.${port}.lock`);
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      if (!holderAlive(lock)) {
+        fs.rmSync(lock, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Refusal(`another process holds ${lock}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}
+
 async function main() {
   const [cmd, portArg = process.env.LIAISON_EMBEDDED_PG_PORT || '55432'] = process.argv.slice(2);
   const port = Number(portArg);
@@ -339,25 +383,20 @@ async function main() {
   const account = serverAccount();
   const base = baseDir(account);
   const paths = clusterPaths(base, port);
-  switch (cmd) {
-    case 'start':
-      await start(base, pkg, paths, port, account);
-      return 0;
-    case 'stop':
-      await stop(base, pkg, paths, account);
-      return 0;
-    case 'status': {
-      const running = await isRunning(base, pkg, paths, account);
-      log(running ? `running on 127.0.0.1:${port}` : `not running on port ${port}`);
-      return running ? 0 : STATUS_NOT_RUNNING;
-    }
-    case 'destroy':
-      await stop(base, pkg, paths, account);
+  if (cmd === 'status') {
+    const running = await isRunning(base, pkg, paths, account);
+    log(running ? `running on 127.0.0.1:${port}` : `not running on port ${port}`);
+    return running ? 0 : STATUS_NOT_RUNNING;
+  }
+  await withPortLock(base, port, async () => {
+    if (cmd === 'start') await start(base, pkg, paths, port, account);
+    else await stop(base, pkg, paths, account);
+    if (cmd === 'destroy') {
       fs.rmSync(paths.dir, { recursive: true, force: true });
       log(`deleted ${paths.dir}`);
-      return 0;
-  }
-  return 2;
+    }
+  });
+  return 0;
 }
 
 main().then(
