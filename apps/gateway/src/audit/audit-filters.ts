@@ -3,7 +3,7 @@
  * refused; each refusal names its field. Values only ever reach SQL as
  * parameters.
  */
-import { DomainError } from '@liaison/errors';
+import { QueryParams, parseInteger, refusalWith, type RawQuery } from '../http/query-params';
 
 export type Direction = 'sent' | 'received' | 'all';
 
@@ -21,26 +21,22 @@ export interface RecordFilter {
   readonly limit: number;
 }
 
-export type RawQuery = Readonly<Record<string, unknown>>;
+export type { RawQuery };
 
 export const MAX_LIMIT = 500;
 
-function invalid(field: string, message: string): DomainError {
-  return new DomainError('audit.invalid-query', `${field}: ${message}`, 'invalid-input', { field });
+const refuseAudit = refusalWith('audit.invalid-query');
+
+function params(query: RawQuery): QueryParams {
+  return new QueryParams(query, refuseAudit);
 }
 
 export function onlyKnown(query: RawQuery, known: readonly string[]): void {
-  for (const key of Object.keys(query)) {
-    if (!known.includes(key)) throw invalid(key, 'unknown parameter');
-  }
+  params(query).onlyKnown(known);
 }
 
 function text(query: RawQuery, field: string, pattern: RegExp, hint: string): string | undefined {
-  const value = query[field];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw invalid(field, 'give it once, as text');
-  if (!pattern.test(value)) throw invalid(field, hint);
-  return value;
+  return params(query).text(field, pattern, hint);
 }
 
 export function integer(
@@ -49,24 +45,11 @@ export function integer(
   min: number,
   max: number,
 ): number | undefined {
-  const value = text(query, field, /^\d{1,15}$/, 'a whole number');
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (n < min || n > max) throw invalid(field, `between ${min} and ${max}`);
-  return n;
+  return params(query).integer(field, { min, max });
 }
 
 export function timestamp(query: RawQuery, field: string): Date | undefined {
-  const value = text(
-    query,
-    field,
-    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$/,
-    'an ISO 8601 date or timestamp',
-  );
-  if (value === undefined) return undefined;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw invalid(field, 'not a real date');
-  return date;
+  return params(query).date(field);
 }
 
 export const RECORD_PARAMS = [
@@ -95,7 +78,7 @@ export function parseRecordFilter(query: RawQuery): RecordFilter {
   ) as RecordFilter['decision'] | undefined;
   const from = timestamp(query, 'from');
   const to = timestamp(query, 'to');
-  if (from && to && from > to) throw invalid('from', 'must not be after to');
+  if (from && to && from > to) throw refuseAudit('from', 'must not be after to');
   return {
     caseRef: text(query, 'caseRef', /^[A-Za-z0-9][A-Za-z0-9._\-/:]{0,99}$/, 'a case reference'),
     counterpart: text(query, 'counterpart', /^[a-z0-9][a-z0-9-]{1,62}$/, 'an agency id'),
@@ -117,6 +100,5 @@ export function parseRecordFilter(query: RawQuery): RecordFilter {
 }
 
 export function parseSeq(value: string): number {
-  if (!/^\d{1,15}$/.test(value) || Number(value) < 1) throw invalid('seq', 'a positive ledger seq');
-  return Number(value);
+  return parseInteger(value, 'seq', { min: 1, max: Number.MAX_SAFE_INTEGER }, refuseAudit);
 }

@@ -9,29 +9,29 @@ import type { DataSource } from 'typeorm';
 import { codecFor, type Delivery } from '@liaison/contracts';
 import { DomainError } from '@liaison/errors';
 import type { Logger } from '@liaison/observability';
+import { PG_BIGINT_MAX, parseBigInteger, parseInteger, refusalWith } from '../http/query-params';
 
 export interface FeedPage {
   readonly entries: readonly { cursor: string; delivery: Delivery }[];
   readonly nextCursor: string;
 }
 
-export function parseCursor(raw: unknown): string {
+const refuseFeed = refusalWith((field) =>
+  field === 'limit' ? 'feed.bad-limit' : 'feed.bad-cursor',
+);
+
+/**
+ * The cursor: the last entry id the reader saw (a bigint, so at most
+ * PG_BIGINT_MAX), from `?after=` or the SSE `Last-Event-ID` header.
+ */
+export function parseCursor(raw: unknown, field = 'after'): string {
   if (raw === undefined || raw === null || raw === '') return '0';
-  if (typeof raw !== 'string' || !/^\d{1,19}$/.test(raw)) {
-    throw new DomainError(
-      'feed.bad-cursor',
-      'cursor must be a non-negative integer (the last entry id you saw)',
-    );
-  }
-  return raw;
+  return parseBigInteger(raw, field, { min: 0n, max: PG_BIGINT_MAX }, refuseFeed).toString();
 }
 
 export function parseLimit(raw: unknown, fallback = 100, max = 1000): number {
   if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw new DomainError('feed.bad-limit', `limit must be an integer in [1, ${max}]`);
-  return n;
+  return parseInteger(raw, 'limit', { min: 1, max }, refuseFeed);
 }
 
 type Waker = () => void;
