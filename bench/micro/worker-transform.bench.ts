@@ -9,6 +9,7 @@
  */
 import { codecFor } from '@liaison/contracts';
 import {
+  DEFAULT_MAX_MESSAGE_LIFETIME_SEC,
   KeyDirectory,
   createJwsSigner,
   generateAgencyKeys,
@@ -151,6 +152,7 @@ export const benchmarks: MicroBenchmark[] = FANOUTS.map((fanout) => ({
       replays: () => Promise.resolve(new Set<string>()),
       clockSkewSec: 60,
       maxTokenBytes: 256 * 1024,
+      maxLifetimeSec: DEFAULT_MAX_MESSAGE_LIFETIME_SEC,
     });
     const decoded = records.map((r) => submissionCodec.decode(r.value as Buffer));
     const perSlice = sliceSize(DEFAULT_SLICE_BUDGET, fanout + 1);

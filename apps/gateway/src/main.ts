@@ -66,6 +66,7 @@ async function main(): Promise<void> {
   const submissions = new SubmissionService(ds, directory, producer, hubKeys, {
     maxTokenBytes: config.gateway.maxBodyBytes,
     clockSkewSec: config.clockSkewSeconds,
+    maxLifetimeSec: config.messageMaxLifetimeSeconds,
   });
   const sessions = new ConsoleSessions(ds);
   const authenticator = new TokenAuthenticator(

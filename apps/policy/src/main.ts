@@ -96,6 +96,7 @@ async function main(): Promise<void> {
     },
     clockSkewSec: config.clockSkewSeconds,
     maxTokenBytes: config.gateway.maxBodyBytes,
+    maxLifetimeSec: config.messageMaxLifetimeSeconds,
     onDeadLetter: (reason) => deadLetters.inc({ reason }),
   });
 

@@ -58,6 +58,8 @@ export interface ProcessorDeps {
   readonly replays: ReplayCheck;
   readonly clockSkewSec: number;
   readonly maxTokenBytes: number;
+  /** Longest exp - iat a message may claim (MESSAGE_MAX_LIFETIME_SECONDS). */
+  readonly maxLifetimeSec: number;
   readonly now?: () => number;
   readonly onDeadLetter?: (reasonCode: string) => void;
 }
@@ -151,6 +153,7 @@ export class SubmissionProcessor {
         now: () => receivedAtMs,
         maxTokenBytes: this.deps.maxTokenBytes,
         clockSkewSec: this.deps.clockSkewSec,
+        maxLifetimeSec: this.deps.maxLifetimeSec,
       });
       if (verified.issuer !== submission.originatorAgency) {
         throw new Rejection(

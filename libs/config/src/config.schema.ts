@@ -2,6 +2,7 @@
  * The hub's configuration, read from the environment once at boot and validated
  * as a whole: every missing or malformed variable is reported in one error.
  */
+import { DEFAULT_MAX_MESSAGE_LIFETIME_SEC } from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
 
 export interface HubConfig {
@@ -29,6 +30,8 @@ export interface HubConfig {
   readonly hubKeysDir: string;
   readonly hubAudience: string;
   readonly clockSkewSeconds: number;
+  /** Longest lifetime (exp - iat) a message may claim; longer ones are refused. */
+  readonly messageMaxLifetimeSeconds: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -138,6 +141,12 @@ export function loadConfig(env: Env = process.env): HubConfig {
     hubKeysDir: r.string('HUB_KEYS_DIR', '.local/hub-keys'),
     hubAudience: r.string('HUB_AUDIENCE', 'liaison-hub'),
     clockSkewSeconds: r.int('CLOCK_SKEW_SECONDS', 60, 0, 600),
+    messageMaxLifetimeSeconds: r.int(
+      'MESSAGE_MAX_LIFETIME_SECONDS',
+      DEFAULT_MAX_MESSAGE_LIFETIME_SEC,
+      60,
+      10 * 366 * 86_400,
+    ),
   };
   if (r.problems.length > 0) {
     throw new DomainError(

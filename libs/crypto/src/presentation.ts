@@ -10,7 +10,7 @@
 import { cryptoError } from './crypto-error';
 import { type SignatureKeyResolver } from './key-directory';
 import { verifySdJwtStructure, type VerifiedSdJwt, type WithheldSlot } from './sd-jwt-verifier';
-import { checkTimeClaims, type Clock } from './time-claims';
+import { DEFAULT_MAX_MESSAGE_LIFETIME_SEC, checkTimeClaims, type Clock } from './time-claims';
 
 export interface PresentationPlan {
   /** Indices actually presented, ascending. */
@@ -86,6 +86,11 @@ export interface PresentationVerifyOptions {
    * default: a recipient reading its feed late must still be able to verify.
    */
   readonly rejectExpired?: boolean;
+  /**
+   * Longest exp - iat accepted (seconds); DEFAULT_MAX_MESSAGE_LIFETIME_SEC if
+   * unset, the hub's own default: a recipient whose hub allows longer passes it.
+   */
+  readonly maxLifetimeSec?: number;
 }
 
 export interface VerifiedPresentation {
@@ -115,8 +120,14 @@ export function verifyPresentation(
   });
   const clockSkewSec = options.clockSkewSec ?? 60;
   checkTimeClaims(
-    options.rejectExpired === true ? verified.payload : { ...verified.payload, exp: undefined },
-    { now: options.now, clockSkewSec, requireExp: false },
+    verified.payload,
+    {
+      now: options.now,
+      clockSkewSec,
+      requireExp: false,
+      rejectExpired: options.rejectExpired === true,
+      maxLifetimeSec: options.maxLifetimeSec ?? DEFAULT_MAX_MESSAGE_LIFETIME_SEC,
+    },
     'sdjwt',
   );
   return {

@@ -23,7 +23,7 @@ import {
 } from './compact-jws';
 import { cryptoError, jwsRefused } from './crypto-error';
 import { type SignatureKeyResolver } from './key-directory';
-import { checkTimeClaims, type Clock } from './time-claims';
+import { DEFAULT_MAX_MESSAGE_LIFETIME_SEC, checkTimeClaims, type Clock } from './time-claims';
 import { SD_HASH_ALG, SD_JWT_TYP } from './sd-jwt-issuer';
 
 export interface VerifiedDisclosure {
@@ -67,6 +67,8 @@ export interface SdJwtVerifyOptions {
   readonly maxTokenBytes: number;
   readonly clockSkewSec: number;
   readonly maxAgeSec?: number;
+  /** Longest exp - iat accepted (seconds); DEFAULT_MAX_MESSAGE_LIFETIME_SEC if unset. */
+  readonly maxLifetimeSec?: number;
 }
 
 interface DecodedDisclosure {
@@ -370,6 +372,7 @@ export function verifySdJwt(compact: string, options: SdJwtVerifyOptions): Verif
       now: options.now,
       clockSkewSec: options.clockSkewSec,
       requireExp: true,
+      maxLifetimeSec: options.maxLifetimeSec ?? DEFAULT_MAX_MESSAGE_LIFETIME_SEC,
       ...(options.maxAgeSec === undefined ? {} : { maxAgeSec: options.maxAgeSec }),
     },
     'sdjwt',

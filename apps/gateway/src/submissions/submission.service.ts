@@ -30,7 +30,11 @@ export class SubmissionService {
     private readonly directory: DirectoryCache,
     private readonly producer: TypedProducer<Submission>,
     private readonly hubKeys: HubKeyFiles,
-    private readonly limits: { maxTokenBytes: number; clockSkewSec: number },
+    private readonly limits: {
+      maxTokenBytes: number;
+      clockSkewSec: number;
+      maxLifetimeSec: number;
+    },
   ) {}
 
   /** Signs a plain JSON message for an agency that delegated signing to the hub. */
@@ -88,6 +92,7 @@ export class SubmissionService {
       now: Date.now,
       maxTokenBytes: this.limits.maxTokenBytes,
       clockSkewSec: this.limits.clockSkewSec,
+      maxLifetimeSec: this.limits.maxLifetimeSec,
     });
     if (verified.issuer !== auth.agencyId) {
       throw new DomainError(
