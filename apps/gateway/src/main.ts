@@ -27,6 +27,7 @@ import { TokenAuthenticator } from './auth/token-authenticator';
 import { DirectoryCache } from './directory-cache';
 import { FeedService } from './feed/feed.service';
 import { GatewayModule } from './gateway.module';
+import { TimedExpressAdapter, requestTimeoutsFor } from './http/request-timeouts';
 import { PolicyAdmin } from './policy/policy-admin.service';
 import { SubmissionService } from './submissions/submission.service';
 import {
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
       metrics,
       audit: { dataSource: ds, hubPublicJwk: hubKeys.hubSigningKey().publicJwk },
     }),
+    new TimedExpressAdapter(requestTimeoutsFor(config.gateway.requestTimeoutMs)),
     { bodyParser: false, logger: ['error', 'warn'] },
   );
   app.disable('x-powered-by');
@@ -130,10 +132,8 @@ async function main(): Promise<void> {
   );
   SwaggerModule.setup('docs', app, openApi, { jsonDocumentUrl: 'docs/openapi.json' });
 
-  const server = await app.listen(config.gateway.port, config.gateway.host);
-  // Slow clients (slow-loris) are cut off instead of holding sockets forever.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 15_000;
+  // Slow clients (slow-loris) are cut off at GATEWAY_REQUEST_TIMEOUT_MS: see TimedExpressAdapter.
+  await app.listen(config.gateway.port, config.gateway.host);
   log.info({ port: config.gateway.port }, 'gateway listening');
 
   onShutdown(log, async () => {

@@ -32,4 +32,24 @@ describe('loadConfig', () => {
       'b:9093',
     ]);
   });
+
+  it('reads the input limits: request timeout, streams per agency, message lifetime', () => {
+    const defaults = loadConfig({});
+    expect(defaults.gateway.requestTimeoutMs).toBe(15_000);
+    expect(defaults.gateway.maxStreamsPerAgency).toBe(10);
+    expect(defaults.messageMaxLifetimeSeconds).toBe(90 * 86_400);
+    const set = loadConfig({
+      GATEWAY_REQUEST_TIMEOUT_MS: '3000',
+      GATEWAY_MAX_STREAMS_PER_AGENCY: '2',
+      MESSAGE_MAX_LIFETIME_SECONDS: '3600',
+    });
+    expect([
+      set.gateway.requestTimeoutMs,
+      set.gateway.maxStreamsPerAgency,
+      set.messageMaxLifetimeSeconds,
+    ]).toEqual([3000, 2, 3600]);
+    expect(() =>
+      loadConfig({ GATEWAY_REQUEST_TIMEOUT_MS: '0', MESSAGE_MAX_LIFETIME_SECONDS: '1e300' }),
+    ).toThrow(/GATEWAY_REQUEST_TIMEOUT_MS must be[\s\S]*MESSAGE_MAX_LIFETIME_SECONDS must be/);
+  });
 });

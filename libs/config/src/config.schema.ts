@@ -20,6 +20,10 @@ export interface HubConfig {
     readonly host: string;
     readonly maxBodyBytes: number;
     readonly rateLimitPerMinute: number;
+    /** A request (headers and body) must have arrived within this; headers within min(10 s, it). */
+    readonly requestTimeoutMs: number;
+    /** Open SSE feed streams one agency may hold at once; beyond it 429. */
+    readonly maxStreamsPerAgency: number;
   };
   readonly policy: { readonly metricsPort: number; readonly workerId: string };
   readonly audit: {
@@ -128,6 +132,8 @@ export function loadConfig(env: Env = process.env): HubConfig {
       host: r.string('GATEWAY_HOST', '127.0.0.1'),
       maxBodyBytes: r.int('GATEWAY_MAX_BODY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
       rateLimitPerMinute: r.int('GATEWAY_RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
+      requestTimeoutMs: r.int('GATEWAY_REQUEST_TIMEOUT_MS', 15_000, 1000, 600_000),
+      maxStreamsPerAgency: r.int('GATEWAY_MAX_STREAMS_PER_AGENCY', 10, 1, 10_000),
     },
     policy: {
       metricsPort: r.int('POLICY_METRICS_PORT', 9101, 0, 65535),
