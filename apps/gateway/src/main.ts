@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   await directory.refresh();
   const hubKeys = new HubKeyFiles(config.hubKeysDir);
   hubKeys.hubSigningKey();
-  const feed = new FeedService(ds, config.database.url, log);
+  const feed = new FeedService(ds, config.database.url, log, config.gateway.maxStreamsPerAgency);
   await feed.start();
   const submissions = new SubmissionService(ds, directory, producer, hubKeys, {
     maxTokenBytes: config.gateway.maxBodyBytes,

@@ -39,14 +39,9 @@ export class FeedController {
     @Query('after') after?: string,
   ): Promise<void> {
     const agencyId = req.auth.agencyId;
-    let cursor = parseCursor(req.headers['last-event-id'] ?? after);
-    res.status(200);
-    res.setHeader('Content-Type', 'text/event-stream');
-    res.setHeader('Cache-Control', 'no-cache, no-transform');
-    res.setHeader('Connection', 'keep-alive');
-    res.setHeader('X-Accel-Buffering', 'no');
-    res.flushHeaders();
-    res.write('retry: 2000\n\n');
+    const lastEventId = req.headers['last-event-id'];
+    let cursor =
+      lastEventId === undefined ? parseCursor(after) : parseCursor(lastEventId, 'Last-Event-ID');
     let closed = false;
     let draining = false;
     let again = false;
@@ -77,13 +72,22 @@ export class FeedController {
         draining = false;
       }
     };
-    const unsubscribe = this.feed.subscribe(agencyId, () => void drain());
+    // Taken before any byte is written, so a refusal is an ordinary 429; given
+    // back when the response closes (the client went away or the server stops).
+    const release = this.feed.openStream(agencyId, () => void drain());
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15000);
-    req.on('close', () => {
+    res.on('close', () => {
       closed = true;
       clearInterval(heartbeat);
-      unsubscribe();
+      release();
     });
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream');
+    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('Connection', 'keep-alive');
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    res.write('retry: 2000\n\n');
     await drain();
   }
 }

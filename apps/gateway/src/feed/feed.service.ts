@@ -62,6 +62,8 @@ export class FeedService {
     private readonly ds: DataSource,
     private readonly databaseUrl: string,
     private readonly log: Logger,
+    /** Open streams one agency may hold; each costs a page query on every wake-up. */
+    private readonly maxStreamsPerAgency: number,
   ) {}
 
   async page(agencyId: string, after: string, limit: number): Promise<FeedPage> {
@@ -75,9 +77,21 @@ export class FeedService {
     };
   }
 
-  /** Calls `wake` whenever the agency's feed may have grown; returns the unsubscribe. */
-  subscribe(agencyId: string, wake: Waker): () => void {
+  /**
+   * Opens a live stream: calls `wake` whenever the agency's feed may have grown;
+   * returns the release. Beyond the agency's cap the stream is refused (429), so
+   * one agency's readers cannot starve the database pool that publishing shares.
+   */
+  openStream(agencyId: string, wake: Waker): () => void {
     let set = this.wakers.get(agencyId);
+    if ((set?.size ?? 0) >= this.maxStreamsPerAgency) {
+      throw new DomainError(
+        'feed.too-many-streams',
+        `agency ${agencyId} already holds ${this.maxStreamsPerAgency} open feed streams; close one or read pages`,
+        'rate-limited',
+        { limit: this.maxStreamsPerAgency },
+      );
+    }
     if (!set) this.wakers.set(agencyId, (set = new Set()));
     set.add(wake);
     return () => {
