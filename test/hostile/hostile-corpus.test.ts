@@ -13,7 +13,12 @@ import { existsSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { Admin, Producer } from 'kafkajs';
-import { agencySigner, readAgencyKeyFile } from '@liaison/runtime';
+import {
+  agencySigner,
+  officerSigner,
+  readAgencyKeyFile,
+  readOfficerKeyFile,
+} from '@liaison/runtime';
 import { signAgencyToken, signOfficerToken } from '@liaison/crypto';
 import { readMessages } from '../../apps/cli/src/commands/publish.command';
 import {
@@ -77,18 +82,25 @@ function tokenOf(
   );
 }
 
-function officerTokenOf(agency: string, roles: string[]): string {
-  const keys = readAgencyKeyFile(DEMO_KEYS_DIR, agency);
+/** A token of the demo's enrolled officer anna (nl-knp), or one the agency key signs in her name. */
+function officerTokenOf(
+  agency: string,
+  roles: string[],
+  signedBy: 'officer' | 'agency' = 'officer',
+  officerId = 'anna',
+): string {
   return signOfficerToken(
     {
       agencyId: agency,
-      officerId: 'officer-7',
+      officerId,
       roles: roles as never,
       audience: AUDIENCE,
       jti: randomUUID(),
       now: Date.now,
     },
-    agencySigner(keys),
+    signedBy === 'officer'
+      ? officerSigner(readOfficerKeyFile(DEMO_KEYS_DIR, agency, 'anna'))
+      : agencySigner(readAgencyKeyFile(DEMO_KEYS_DIR, agency)),
   );
 }
 
@@ -303,10 +315,22 @@ describe('hostile input corpus', () => {
         'auth.role-required',
       ],
       [
-        'officer claims a role its agency cannot grant (admin)',
+        'officer claims a role beyond their enrolment (admin)',
         () => feed({ token: officerTokenOf('nl-knp', ['admin']) }),
         403,
-        'auth.role-not-grantable',
+        'token.role-not-enrolled',
+      ],
+      [
+        'officer token signed by the agency key (a name the agency wrote in)',
+        () => feed({ token: officerTokenOf('nl-knp', ['subscriber'], 'agency') }),
+        401,
+        'token.officer-key-required',
+      ],
+      [
+        "officer token naming another officer than the key's",
+        () => feed({ token: officerTokenOf('nl-knp', ['subscriber'], 'officer', 'pia') }),
+        401,
+        'token.officer-mismatch',
       ],
       [
         'officer token without the subscriber role reads a feed',

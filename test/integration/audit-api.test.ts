@@ -111,6 +111,7 @@ describe('audit HTTP API', () => {
           agencyId: agency,
           jurisdiction: JURISDICTION[agency] ?? 'XX',
           officerId: 'officer-1',
+          officerKid: 'officer-1-key',
           roles: new Set((req.header('x-test-roles') ?? '').split(',') as Role[]),
           kind: 'officer',
         };

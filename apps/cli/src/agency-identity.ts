@@ -1,7 +1,10 @@
 /**
- * The CLI acts as one agency (or one of its officers): it holds the agency's
- * private keys in a local folder (`--keys`, default .local/demo-agencies for the
- * demo world) and mints a fresh short-lived token for every request.
+ * The CLI acts as one agency (a machine) or one of its officers (a person): it
+ * holds the agency's private keys, and each officer's own enrolled key, in a
+ * local folder (`--keys`, default .local/demo-agencies for the demo world) and
+ * mints a fresh short-lived token for every request. An officer token is signed
+ * with the officer's key (`<agency>.officer.<officer>.keys.json`), never the
+ * agency's: the hub refuses anything else.
  */
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
@@ -11,7 +14,16 @@ import {
   signOfficerToken,
   type OfficerRole,
 } from '@liaison/crypto';
-import { agencySigner, readAgencyKeyFile, type AgencyKeyFile } from '@liaison/runtime';
+import {
+  agencySigner,
+  officerKeyFilePath,
+  officerSigner,
+  readAgencyKeyFile,
+  readOfficerKeyFile,
+  type AgencyKeyFile,
+  type OfficerKeyFile,
+} from '@liaison/runtime';
+import { existsSync } from 'node:fs';
 
 export const DEFAULT_KEYS_DIR = path.resolve(__dirname, '../../../../.local/demo-agencies');
 export const DEFAULT_AUDIENCE = 'liaison-hub';
@@ -44,9 +56,23 @@ export class AgencyIdentity {
     return roles as OfficerRole[];
   }
 
+  /** The officer's own key file (when --officer is given). */
+  officerKeys(): OfficerKeyFile {
+    const officer = this.options.officer;
+    if (!officer) throw new Error('no --officer given');
+    const dir = this.options.keys ?? DEFAULT_KEYS_DIR;
+    if (!existsSync(officerKeyFilePath(dir, this.agencyId, officer))) {
+      throw new Error(
+        `officer ${officer} of ${this.agencyId} has no enrolled key in ${dir} ` +
+          `(expected ${path.basename(officerKeyFilePath(dir, this.agencyId, officer))}); ` +
+          'officers sign with their own key: ask your officer administrator to enrol you',
+      );
+    }
+    return readOfficerKeyFile(dir, this.agencyId, officer);
+  }
+
   /** An officer token when --officer is given, else the agency's own (system) token. */
   token(): string {
-    const signer = agencySigner(this.keys);
     const base = {
       agencyId: this.agencyId,
       audience: this.options.audience ?? DEFAULT_AUDIENCE,
@@ -54,7 +80,10 @@ export class AgencyIdentity {
       now: Date.now,
     };
     return this.options.officer
-      ? signOfficerToken({ ...base, officerId: this.options.officer, roles: this.roles() }, signer)
-      : signAgencyToken(base, signer);
+      ? signOfficerToken(
+          { ...base, officerId: this.options.officer, roles: this.roles() },
+          officerSigner(this.officerKeys()),
+        )
+      : signAgencyToken(base, agencySigner(this.keys));
   }
 }

@@ -10,6 +10,8 @@ import { SessionController } from './auth/session.controller';
 import { TokenAuthenticator } from './auth/token-authenticator';
 import { DirectoryAdmin } from './directory/directory-admin.service';
 import { DirectoryController } from './directory/directory.controller';
+import { OfficerController } from './directory/officer.controller';
+import { OfficerEnrolment } from './directory/officer-enrolment.service';
 import { FeedController } from './feed/feed.controller';
 import { PolicyAdmin } from './policy/policy-admin.service';
 import { PolicyController } from './policy/policy.controller';
@@ -39,6 +41,7 @@ export class GatewayModule {
         SubmissionsController,
         FeedController,
         DirectoryController,
+        OfficerController,
         PolicyController,
       ],
       providers: [
@@ -49,6 +52,7 @@ export class GatewayModule {
         { provide: HEALTH_CHECKS, useValue: values.checks },
         { provide: METRICS, useValue: values.metrics },
         DirectoryAdmin,
+        OfficerEnrolment,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
       exports: shared,

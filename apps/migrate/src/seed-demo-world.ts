@@ -1,5 +1,6 @@
 /**
  * Loads the demo world from deploy/seed/: agencies, groups, operator agencies,
+ * enrolled officers (a key each),
  * each agency's public keys (the private halves stay in the agency's own key
  * folder), the approved policy of every jurisdiction, and the Kafka topics.
  * Idempotent: re-running changes nothing that is already in place.
@@ -26,7 +27,12 @@ import {
   policyDocumentVersion,
   type PolicyDocument,
 } from '@liaison/policy';
-import { ALL_KNOWN_PATHS, HubKeyFiles, readOrCreateAgencyKeyFile } from '@liaison/runtime';
+import {
+  ALL_KNOWN_PATHS,
+  HubKeyFiles,
+  readOrCreateAgencyKeyFile,
+  readOrCreateOfficerKeyFile,
+} from '@liaison/runtime';
 
 interface OperatorSeed {
   readonly operators: readonly {
@@ -37,6 +43,10 @@ interface OperatorSeed {
   }[];
   readonly encryptedFeeds: readonly string[];
   readonly custodial: readonly string[];
+}
+
+interface OfficerSeed {
+  readonly officers: readonly { agency: string; officer: string; roles: string[] }[];
 }
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
@@ -57,6 +67,7 @@ export async function seedDemoWorld(
     readJson(path.join(options.seedDir, 'groups.json')),
   );
   const operators = readJson(path.join(options.seedDir, 'operators.json')) as OperatorSeed;
+  const officers = readJson(path.join(options.seedDir, 'officers.json')) as OfficerSeed;
   const documents: PolicyDocument[] = readdirSync(path.join(options.seedDir, 'policies'))
     .filter((f) => f.endsWith('.json'))
     .sort()
@@ -126,6 +137,24 @@ export async function seedDemoWorld(
           ],
         );
       }
+    }
+    // The demo's officers, each with a key of their own (the private half in the
+    // agency's key folder, as the officer's own machine would hold it).
+    for (const o of officers.officers) {
+      const keys = readOrCreateOfficerKeyFile(options.agencyKeysDir, o.agency, o.officer);
+      const k = keys.signing;
+      await tx.query(
+        `UPDATE officer_key SET status = 'revoked', revoked_at = now(), revoked_by = 'seed'
+          WHERE agency_id = $1 AND officer_id = $2 AND status = 'active' AND kid <> $3`,
+        [o.agency, o.officer, k.kid],
+      );
+      await tx.query(
+        `INSERT INTO officer_key (agency_id, kid, officer_id, alg, public_jwk, roles, enrolled_by)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, 'seed')
+         ON CONFLICT (agency_id, kid) DO UPDATE SET roles = EXCLUDED.roles
+           WHERE officer_key.status = 'active'`,
+        [o.agency, k.kid, o.officer, k.alg, JSON.stringify(k.publicJwk), JSON.stringify(o.roles)],
+      );
     }
     for (const doc of documents) {
       const version = policyDocumentVersion(doc);

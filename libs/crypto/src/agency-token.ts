@@ -1,8 +1,10 @@
 /**
- * Short-lived tokens: an agency authenticates to the hub with a JWT signed by
- * its own registered key (iss = agency id, aud = the hub, exp - iat <= 300 s,
- * jti checked against replay); an officer is vouched for by a token the agency
- * key signs, naming the officer (`sub`) and roles.
+ * Short-lived tokens: an agency (a machine: publisher, subscriber) authenticates
+ * to the hub with a JWT signed by its own registered key (iss = agency id, aud =
+ * the hub, exp - iat <= 300 s, jti checked against replay). An officer (a
+ * person) authenticates with a token signed by their OWN enrolled key (iss =
+ * agency, sub = officer, roles within the enrolment); an agency key never
+ * vouches for an officer, and an agency token naming an officer is refused.
  * Explicit `typ` values keep one kind of token from being accepted as another
  * (RFC 8725 §3.11): an officer token is not an agency token, neither is a message.
  */
@@ -15,7 +17,8 @@ import {
   type JwsSigner,
 } from './compact-jws';
 import { cryptoError, jwsRefused } from './crypto-error';
-import { type SignatureKeyResolver } from './key-directory';
+import { type SignatureKeyResolver, type VerificationKey } from './key-directory';
+import { type OfficerDirectory } from './officer-directory';
 import { assertNotReplayed, assertWellFormedJti, type JtiSeen } from './replay';
 import { checkTimeClaims, nowSeconds, type Clock } from './time-claims';
 
@@ -28,6 +31,7 @@ export const OFFICER_ROLES = [
   'liaison',
   'policy-author',
   'policy-approver',
+  'officer-admin',
   'oversight',
   'admin',
 ] as const;
@@ -35,6 +39,8 @@ export type OfficerRole = (typeof OFFICER_ROLES)[number];
 
 export interface TokenVerifyOptions {
   readonly directory: SignatureKeyResolver;
+  /** Enrolled officer keys; without them every officer token is refused. */
+  readonly officers?: OfficerDirectory;
   /** The hub's audience identifier. */
   readonly audience: string;
   readonly now: Clock;
@@ -55,14 +61,26 @@ export interface VerifiedAgencyToken {
 
 export interface VerifiedOfficerToken extends VerifiedAgencyToken {
   readonly officerId: string;
+  /** The officer's enrolled key the token was signed with. */
+  readonly kid: string;
   readonly roles: readonly OfficerRole[];
 }
+
+type KeyChoice = (agencyId: string, kid: unknown, iat: number) => VerificationKey;
 
 async function verifyToken(
   jwt: string,
   typ: string,
   options: TokenVerifyOptions,
-): Promise<{ payload: Record<string, unknown>; agencyId: string; jti: string; exp: number }> {
+  chooseKey: KeyChoice = (agencyId, kid, iat) =>
+    options.directory.resolveSignatureKey(agencyId, kid, iat, 'token'),
+): Promise<{
+  payload: Record<string, unknown>;
+  agencyId: string;
+  jti: string;
+  exp: number;
+  key: VerificationKey;
+}> {
   const maxBytes = options.maxTokenBytes ?? 8192;
   if (typeof jwt !== 'string') throw jwsRefused('token', 'malformed', 'token is not a string');
   if (jwt.length > maxBytes) {
@@ -76,11 +94,8 @@ async function verifyToken(
   if (typeof agencyId !== 'string' || typeof iat !== 'number') {
     throw jwsRefused('token', 'malformed', 'token needs iss and iat');
   }
-  verifyParsedJws(
-    parsed,
-    options.directory.resolveSignatureKey(agencyId, parsed.header.kid, iat, 'token'),
-    'token',
-  );
+  const key = chooseKey(agencyId, parsed.header.kid, iat);
+  verifyParsedJws(parsed, key, 'token');
   const payload = jsonPayloadOf(parsed, 'token');
   const aud = payload.aud;
   const audiences = Array.isArray(aud) ? aud : [aud];
@@ -105,14 +120,23 @@ async function verifyToken(
   assertWellFormedJti(jti, 'token');
   // Scope the replay key by issuer: jtis are only unique per agency.
   await assertNotReplayed(`${agencyId}:${jti}`, exp, options.seenJti, 'token');
-  return { payload, agencyId, jti, exp };
+  return { payload, agencyId, jti, exp, key };
 }
 
 export async function verifyAgencyToken(
   jwt: string,
   options: TokenVerifyOptions,
 ): Promise<VerifiedAgencyToken> {
-  const { agencyId, jti, exp } = await verifyToken(jwt, AGENCY_TOKEN_TYP, options);
+  const { payload, agencyId, jti, exp } = await verifyToken(jwt, AGENCY_TOKEN_TYP, options);
+  // Default deny: an agency (machine) token that names a person or claims roles is not
+  // an officer credential and is refused rather than read as the agency alone.
+  if (payload.sub !== undefined || payload.roles !== undefined) {
+    throw cryptoError(
+      'token.officer-claim-in-agency-token',
+      'an agency token cannot name an officer or roles; officers sign with their own enrolled key',
+      'unauthenticated',
+    );
+  }
   return { agencyId, jti, exp };
 }
 
@@ -124,7 +148,30 @@ export async function verifyOfficerToken(
   jwt: string,
   options: TokenVerifyOptions,
 ): Promise<VerifiedOfficerToken> {
-  const { payload, agencyId, jti, exp } = await verifyToken(jwt, OFFICER_TOKEN_TYP, options);
+  const officers = options.officers;
+  const { payload, agencyId, jti, exp, key } = await verifyToken(
+    jwt,
+    OFFICER_TOKEN_TYP,
+    options,
+    (issuer, kid, iat) => {
+      // Default deny: only a key enrolled for an officer signs an officer token; an agency
+      // key (or anything else) naming an officer is refused before the signature is checked.
+      if (
+        officers === undefined ||
+        typeof kid !== 'string' ||
+        officers.enrolmentByKid(issuer, kid) === undefined
+      ) {
+        throw cryptoError(
+          'token.officer-key-required',
+          "an officer token must be signed by the officer's own enrolled key",
+          'unauthenticated',
+          { agencyId: issuer },
+        );
+      }
+      return officers.resolveOfficerKey(issuer, kid, iat, 'token');
+    },
+  );
+  const enrolment = officers?.enrolmentByKid(agencyId, key.kid);
   const officerId = payload.sub;
   if (typeof officerId !== 'string' || officerId.length === 0 || officerId.length > 128) {
     throw cryptoError(
@@ -148,7 +195,31 @@ export async function verifyOfficerToken(
       });
     }
   }
-  return { agencyId, jti, exp, officerId, roles: [...new Set(roles as OfficerRole[])] };
+  if (enrolment === undefined || enrolment.officerId !== officerId) {
+    throw cryptoError(
+      'token.officer-mismatch',
+      `key ${key.kid} is enrolled for another officer than ${officerId}`,
+      'unauthenticated',
+      { agencyId, kid: key.kid },
+    );
+  }
+  const beyond = roles.filter((role) => !enrolment.roles.includes(role as string));
+  if (beyond.length > 0) {
+    throw cryptoError(
+      'token.role-not-enrolled',
+      `officer ${officerId} is not enrolled for role(s) ${beyond.join(', ')}`,
+      'forbidden',
+      { agencyId, officerId, roles: beyond },
+    );
+  }
+  return {
+    agencyId,
+    jti,
+    exp,
+    officerId,
+    kid: key.kid,
+    roles: [...new Set(roles as OfficerRole[])],
+  };
 }
 
 export interface AgencyTokenRequest {

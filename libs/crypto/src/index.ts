@@ -14,6 +14,7 @@ export * from './jwe';
 export * from './jwk';
 export * from './key-directory';
 export * from './merkle';
+export * from './officer-directory';
 export * from './presentation';
 export * from './receipt-batch';
 export * from './replay';

@@ -111,25 +111,30 @@ export class KeyDirectory implements SignatureKeyResolver {
   /**
    * A directory holding one agency's published JWKS, for recipients that fetched
    * it from the hub. Each key must carry kid and alg; all count as active.
+   * Officer keys (members naming an `officer`) sign tokens and statements,
+   * never messages, so they are left out.
    */
   static fromJwks(agencyId: string, jwks: Jwks): KeyDirectory {
-    return new KeyDirectory(
-      jwks.keys.map((jwk): AgencyKey => {
-        const alg = jwk.alg;
-        if (alg !== 'EdDSA' && alg !== 'ES256' && alg !== 'ECDH-ES+A256KW') {
-          throw cryptoError('key.invalid-jwk', 'JWKS key without a supported alg', 'invalid-input');
-        }
-        return {
-          agencyId,
-          kid: String(jwk.kid),
-          use: useOf(alg),
-          alg,
-          publicJwk: jwk,
-          notBefore: 0,
-          status: 'active',
-        };
-      }),
-    );
+    const records = jwks.keys.map((jwk): AgencyKey => {
+      const alg = jwk.alg;
+      if (alg !== 'EdDSA' && alg !== 'ES256' && alg !== 'ECDH-ES+A256KW') {
+        throw cryptoError('key.invalid-jwk', 'JWKS key without a supported alg', 'invalid-input');
+      }
+      return {
+        agencyId,
+        kid: String(jwk.kid),
+        use: useOf(alg),
+        alg,
+        publicJwk: jwk,
+        notBefore: 0,
+        status: 'active',
+      };
+    });
+    // Every key is validated (and kids are unique across both kinds); officer keys are then left out.
+    const all = new KeyDirectory(records);
+    return records.some((r) => r.publicJwk.officer !== undefined)
+      ? new KeyDirectory(records.filter((r) => r.publicJwk.officer === undefined))
+      : all;
   }
 
   /** The record, if registered (no validity checks: for display and JWKS). */

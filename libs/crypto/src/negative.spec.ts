@@ -29,8 +29,10 @@ import {
   alertClaims,
   clock,
   directoryOf,
+  enrolOfficer,
   makeAgency,
 } from './spec-support/fixtures';
+import { OfficerDirectory } from './officer-directory';
 
 const publisher = makeAgency('NL-KLPD', 'EdDSA');
 const attacker = makeAgency('NL-KLPD', 'EdDSA');
@@ -64,8 +66,30 @@ const options = {
   clockSkewSec: 60,
   maxAgeSec: 600,
 };
+const anna = enrolOfficer('NL-KLPD', 'anna', ['liaison', 'publisher']);
+const rita = enrolOfficer('NL-KLPD', 'rita', ['liaison'], {
+  status: 'revoked',
+  revokedAt: NOW_SEC - 60,
+});
+const officers = new OfficerDirectory([anna.enrolment, rita.enrolment]);
+const officerToken = (
+  signer: JwsSigner,
+  patch: { officerId?: string; roles?: OfficerRole[]; agencyId?: string } = {},
+): string =>
+  signOfficerToken(
+    {
+      agencyId: patch.agencyId ?? 'NL-KLPD',
+      audience: 'liaison-hub',
+      jti: `o-${Math.random()}`,
+      now: clock,
+      officerId: patch.officerId ?? 'anna',
+      roles: patch.roles ?? ['liaison'],
+    },
+    signer,
+  );
 const tokenOptions = (seen: Set<string> = new Set()) => ({
   directory,
+  officers,
   audience: 'liaison-hub',
   now: clock,
   maxLifetimeSec: 300,
@@ -479,16 +503,78 @@ const cases: Case[] = [
     'token.unknown-role',
     () =>
       verifyOfficerToken(
-        signOfficerToken(
+        officerToken(anna.signer, { roles: ['publisher', 'superuser' as OfficerRole] }),
+        tokenOptions(),
+      ),
+  ],
+  [
+    'officer token signed by the agency key (a name the agency wrote)',
+    'token.officer-key-required',
+    () => verifyOfficerToken(officerToken(publisher.signer), tokenOptions()),
+  ],
+  [
+    'officer token signed by an unknown key',
+    'token.officer-key-required',
+    () => verifyOfficerToken(officerToken(attacker.signer), tokenOptions()),
+  ],
+  [
+    "officer token naming another officer than the key's",
+    'token.officer-mismatch',
+    () => verifyOfficerToken(officerToken(anna.signer, { officerId: 'bert' }), tokenOptions()),
+  ],
+  [
+    'officer token claiming a role beyond the enrolment',
+    'token.role-not-enrolled',
+    () =>
+      verifyOfficerToken(
+        officerToken(anna.signer, { roles: ['liaison', 'policy-approver'] }),
+        tokenOptions(),
+      ),
+  ],
+  [
+    'officer token of a revoked officer',
+    'token.revoked-key',
+    () => verifyOfficerToken(officerToken(rita.signer, { officerId: 'rita' }), tokenOptions()),
+  ],
+  [
+    "officer token under another agency's name",
+    'token.officer-key-required',
+    () => verifyOfficerToken(officerToken(anna.signer, { agencyId: 'DE-BKA' }), tokenOptions()),
+  ],
+  [
+    'officer token when the verifier knows no officers (default deny)',
+    'token.officer-key-required',
+    () => verifyOfficerToken(officerToken(anna.signer), { ...tokenOptions(), officers: undefined }),
+  ],
+  [
+    'agency token naming an officer',
+    'token.officer-claim-in-agency-token',
+    () =>
+      verifyAgencyToken(
+        forge(
+          { typ: 'liaison-agency+jwt', alg: 'EdDSA', kid: publisher.keys.kid },
           {
-            agencyId: 'NL-KLPD',
-            audience: 'liaison-hub',
-            jti: 't7',
-            now: clock,
-            officerId: 'o-1',
-            roles: ['publisher', 'superuser' as OfficerRole],
+            iss: 'NL-KLPD',
+            sub: 'anna',
+            roles: ['liaison'],
+            aud: 'liaison-hub',
+            iat: NOW_SEC,
+            exp: NOW_SEC + 60,
+            jti: 'agency-with-sub',
           },
-          publisher.signer,
+          publisher.signer.sign,
+        ),
+        tokenOptions(),
+      ),
+  ],
+  [
+    "agency token signed by an officer's key",
+    'token.unknown-kid',
+    () =>
+      verifyAgencyToken(
+        signAgencyToken(
+          { agencyId: 'NL-KLPD', audience: 'liaison-hub', jti: 'by-officer', now: clock },
+          anna.signer,
         ),
         tokenOptions(),
       ),

@@ -25,7 +25,15 @@ import { issueSdJwt } from './sd-jwt-issuer';
 import { verifySdJwt } from './sd-jwt-verifier';
 import { presentFor, verifyPresentation } from './presentation';
 import { rootOf } from './merkle';
-import { ALERT_PATHS, NOW_SEC, alertClaims, clock, makeAgency } from './spec-support/fixtures';
+import {
+  ALERT_PATHS,
+  NOW_SEC,
+  alertClaims,
+  clock,
+  enrolOfficer,
+  makeAgency,
+} from './spec-support/fixtures';
+import { OfficerDirectory } from './officer-directory';
 
 const hub = makeAgency('HUB', 'EdDSA');
 
@@ -162,7 +170,8 @@ describe('tokens', () => {
     });
   });
 
-  it('verifies an officer token vouched for by the agency key', async () => {
+  it("verifies an officer token signed by the officer's own enrolled key", async () => {
+    const officer = enrolOfficer('NL-KLPD', 'officer-7', ['liaison', 'publisher', 'oversight']);
     const jwt = signOfficerToken(
       {
         agencyId: 'NL-KLPD',
@@ -172,13 +181,32 @@ describe('tokens', () => {
         officerId: 'officer-7',
         roles: ['liaison', 'publisher'],
       },
-      publisher.signer,
+      officer.signer,
     );
-    await expect(verifyOfficerToken(jwt, options)).resolves.toMatchObject({
+    await expect(
+      verifyOfficerToken(jwt, {
+        ...options,
+        officers: new OfficerDirectory([officer.enrolment]),
+      }),
+    ).resolves.toMatchObject({
       agencyId: 'NL-KLPD',
       officerId: 'officer-7',
+      kid: officer.keys.kid,
       roles: ['liaison', 'publisher'],
     });
+  });
+
+  it('lists officer keys with their officer in JWKS members, and recipients never verify messages with them', () => {
+    const officer = enrolOfficer('NL-KLPD', 'officer-7', ['liaison']);
+    const members = new OfficerDirectory([officer.enrolment]).jwksMembersOf('NL-KLPD');
+    expect(members).toEqual([
+      expect.objectContaining({ kid: officer.keys.kid, officer: 'officer-7' }),
+    ]);
+    const recipientView = KeyDirectory.fromJwks('NL-KLPD', {
+      keys: [publisher.keys.publicJwk, ...members],
+    });
+    expect(recipientView.recordOf('NL-KLPD', officer.keys.kid)).toBeUndefined();
+    expect(recipientView.recordOf('NL-KLPD', publisher.keys.kid)).toBeDefined();
   });
 });
 

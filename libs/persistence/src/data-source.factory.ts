@@ -10,6 +10,7 @@ import { ConsoleSession1732340100000 } from './migrations/1732340100000-console-
 import { ContentStorage1732340200000 } from './migrations/1732340200000-content-storage';
 import { FeedEntryDeliveryKey1732340300000 } from './migrations/1732340300000-feed-entry-delivery-key';
 import { DeliveryContentByReference1732340400000 } from './migrations/1732340400000-delivery-content-by-reference';
+import { OfficerEnrolment1732340900000 } from './migrations/1732340900000-officer-enrolment';
 
 export const MIGRATIONS = [
   InitialSchema1732340000000,
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   ContentStorage1732340200000,
   FeedEntryDeliveryKey1732340300000,
   DeliveryContentByReference1732340400000,
+  OfficerEnrolment1732340900000,
 ];
 
 export interface DataSourceSettings {

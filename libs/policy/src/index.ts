@@ -33,9 +33,11 @@ export {
 } from './dry-run';
 export {
   POLICY_APPROVER_ROLE,
+  POLICY_AUTHOR_ROLE,
   approveChange,
   draftPolicyChange,
   rejectChange,
+  type OfficerEnrolmentView,
   type PolicyApproval,
   type PolicyApprover,
   type PolicyChange,

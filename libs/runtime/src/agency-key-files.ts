@@ -49,3 +49,52 @@ export function agencySigner(keys: AgencyKeyFile): JwsSigner {
   const alg = keys.signing.alg === 'ES256' ? 'ES256' : 'EdDSA';
   return createJwsSigner({ privateJwk: keys.signing.privateJwk, kid: keys.signing.kid, alg });
 }
+
+/**
+ * An officer's own key on their own machine: the private half of the key their
+ * agency enrolled for them. Officer tokens and signed statements use it; the
+ * agency key never signs for an officer.
+ */
+export interface OfficerKeyFile {
+  readonly agencyId: string;
+  readonly officerId: string;
+  readonly signing: GeneratedAgencyKeys;
+}
+
+export function officerKeyFilePath(dir: string, agencyId: string, officerId: string): string {
+  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(officerId) || officerId.includes('..'))
+    throw new Error(`not an officer id: ${officerId}`);
+  return agencyKeyFilePath(dir, agencyId).replace(
+    /\.keys\.json$/,
+    `.officer.${officerId}.keys.json`,
+  );
+}
+
+export function readOfficerKeyFile(
+  dir: string,
+  agencyId: string,
+  officerId: string,
+): OfficerKeyFile {
+  return JSON.parse(
+    readFileSync(officerKeyFilePath(dir, agencyId, officerId), 'utf8'),
+  ) as OfficerKeyFile;
+}
+
+export function readOrCreateOfficerKeyFile(
+  dir: string,
+  agencyId: string,
+  officerId: string,
+): OfficerKeyFile {
+  const file = officerKeyFilePath(dir, agencyId, officerId);
+  if (existsSync(file)) return readOfficerKeyFile(dir, agencyId, officerId);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const keys: OfficerKeyFile = { agencyId, officerId, signing: generateAgencyKeys('EdDSA') };
+  writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return keys;
+}
+
+export function officerSigner(keys: OfficerKeyFile): JwsSigner {
+  const alg = keys.signing.alg === 'ES256' ? 'ES256' : 'EdDSA';
+  return createJwsSigner({ privateJwk: keys.signing.privateJwk, kid: keys.signing.kid, alg });
+}

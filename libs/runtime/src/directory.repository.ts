@@ -4,11 +4,20 @@
  * libs/crypto work with.
  */
 import type { DataSource } from 'typeorm';
-import { KeyDirectory, type AgencyKey, type KeyAlg, type PublicJwk } from '@liaison/crypto';
+import {
+  KeyDirectory,
+  OfficerDirectory,
+  type AgencyKey,
+  type KeyAlg,
+  type OfficerEnrolment,
+  type PublicJwk,
+  type SignatureAlg,
+} from '@liaison/crypto';
 import {
   AgencyEntity,
   AgencyKeyEntity,
   JurisdictionGroupEntity,
+  OfficerKeyEntity,
   PolicyVersionEntity,
 } from '@liaison/persistence';
 import type { Agency, Directory, PolicyDocument } from '@liaison/policy';
@@ -25,6 +34,20 @@ export function toAgencyKey(row: AgencyKeyEntity): AgencyKey {
     notBefore: seconds(row.notBefore),
     ...(row.notAfter ? { notAfter: seconds(row.notAfter) } : {}),
     status: row.status,
+    ...(row.revokedAt ? { revokedAt: seconds(row.revokedAt) } : {}),
+  };
+}
+
+export function toOfficerEnrolment(row: OfficerKeyEntity): OfficerEnrolment {
+  return {
+    agencyId: row.agencyId,
+    officerId: row.officerId,
+    kid: row.kid,
+    alg: row.alg as SignatureAlg,
+    publicJwk: row.publicJwk as unknown as PublicJwk,
+    roles: row.roles,
+    status: row.status,
+    enrolledAt: seconds(row.enrolledAt),
     ...(row.revokedAt ? { revokedAt: seconds(row.revokedAt) } : {}),
   };
 }
@@ -50,6 +73,8 @@ export interface DirectorySnapshot {
   readonly policyDirectory: Directory;
   readonly keys: KeyDirectory;
   readonly keyRows: readonly AgencyKeyEntity[];
+  /** Enrolled officer keys (active and revoked): officer tokens and statements verify here. */
+  readonly officers: OfficerDirectory;
   readonly policies: readonly PolicyDocument[];
 }
 
@@ -57,13 +82,16 @@ export class DirectoryRepository {
   constructor(private readonly ds: DataSource) {}
 
   async snapshot(): Promise<DirectorySnapshot> {
-    const [agencies, groups, keyRows, policies] = await Promise.all([
+    const [agencies, groups, keyRows, policies, officerRows] = await Promise.all([
       this.ds.getRepository(AgencyEntity).find({ order: { id: 'ASC' } }),
       this.ds.getRepository(JurisdictionGroupEntity).find({ order: { id: 'ASC' } }),
       this.ds.getRepository(AgencyKeyEntity).find({ order: { agencyId: 'ASC', kid: 'ASC' } }),
       this.ds
         .getRepository(PolicyVersionEntity)
         .find({ where: { status: 'approved' }, order: { jurisdiction: 'ASC' } }),
+      this.ds
+        .getRepository(OfficerKeyEntity)
+        .find({ order: { agencyId: 'ASC', officerId: 'ASC', kid: 'ASC' } }),
     ]);
     return {
       agencies,
@@ -74,6 +102,7 @@ export class DirectoryRepository {
       },
       keys: new KeyDirectory(keyRows.map(toAgencyKey)),
       keyRows,
+      officers: new OfficerDirectory(officerRows.map(toOfficerEnrolment)),
       policies: policies.map((p) => p.document as unknown as PolicyDocument),
     };
   }

@@ -10,6 +10,8 @@ export interface AuthContext {
   readonly jurisdiction: string;
   /** Null for an agency (system) token. */
   readonly officerId: string | null;
+  /** The officer's enrolled key the token (or the session's token) was signed with. */
+  readonly officerKid: string | null;
   readonly roles: ReadonlySet<Role>;
   readonly kind: 'agency' | 'officer';
 }

@@ -1,8 +1,10 @@
 /**
- * Console sessions. A browser cannot sign officer tokens (the agency key stays
- * with the agency), and officer tokens are single-use; so the console exchanges
- * one freshly minted officer token for a 30-minute session token. Only the
- * token's SHA-256 is stored; the session carries exactly the officer's roles.
+ * Console sessions. A browser cannot sign officer tokens (the officer's key
+ * stays with the officer's CLI), and officer tokens are single-use; so the
+ * console exchanges one freshly minted officer token for a 30-minute session
+ * token. Only the token's SHA-256 is stored; the session carries exactly the
+ * officer's roles and the enrolled key that signed the token, and the
+ * authenticator ends it as soon as that enrolment is revoked.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -28,8 +30,15 @@ export class ConsoleSessions {
     const token = `${SESSION_PREFIX}${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(Date.now() + SESSION_MINUTES * 60_000);
     await this.ds.query(
-      `INSERT INTO console_session (token_hash, agency_id, officer_id, roles, expires_at) VALUES ($1, $2, $3, $4::jsonb, $5)`,
-      [hashOf(token), auth.agencyId, auth.officerId, JSON.stringify([...auth.roles]), expiresAt],
+      `INSERT INTO console_session (token_hash, agency_id, officer_id, officer_kid, roles, expires_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
+      [
+        hashOf(token),
+        auth.agencyId,
+        auth.officerId,
+        auth.officerKid,
+        JSON.stringify([...auth.roles]),
+        expiresAt,
+      ],
     );
     await this.ds.query(`DELETE FROM console_session WHERE expires_at < now()`);
     return { sessionToken: token, expiresAt: expiresAt.toISOString() };
@@ -39,11 +48,16 @@ export class ConsoleSessions {
     token: string,
     jurisdictionOf: (agencyId: string) => string | undefined,
   ): Promise<AuthContext> {
-    const rows: { agency_id: string; officer_id: string; roles: Role[]; expires_at: Date }[] =
-      await this.ds.query(
-        `SELECT agency_id, officer_id, roles, expires_at FROM console_session WHERE token_hash = $1`,
-        [hashOf(token)],
-      );
+    const rows: {
+      agency_id: string;
+      officer_id: string;
+      officer_kid: string | null;
+      roles: Role[];
+      expires_at: Date;
+    }[] = await this.ds.query(
+      `SELECT agency_id, officer_id, officer_kid, roles, expires_at FROM console_session WHERE token_hash = $1`,
+      [hashOf(token)],
+    );
     const row = rows[0];
     if (!row || row.expires_at.getTime() < Date.now()) {
       throw new DomainError(
@@ -63,6 +77,7 @@ export class ConsoleSessions {
       agencyId: row.agency_id,
       jurisdiction,
       officerId: row.officer_id,
+      officerKid: row.officer_kid,
       roles: new Set(row.roles),
       kind: 'officer',
     };

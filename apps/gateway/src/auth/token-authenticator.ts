@@ -1,8 +1,10 @@
 /**
- * Turns a bearer token into an AuthContext: an agency (system) token or an
- * officer token vouched for by the agency's key. Keys come from the directory;
- * jti replay is checked in PostgreSQL; officers' roles must be grantable by their
- * agency (oversight and admin only where the directory grants them).
+ * Turns a bearer token into an AuthContext: an agency (machine) token signed by
+ * the agency's key (publisher/subscriber), or an officer token signed by the
+ * officer's OWN enrolled key (roles within the enrolment and grantable by the
+ * agency). Keys and enrolments come from the directory; jti replay is checked in
+ * PostgreSQL. A console session stands for the officer key that opened it and
+ * ends as soon as that enrolment is revoked.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -15,6 +17,7 @@ import {
 import { DomainError } from '@liaison/errors';
 import type { ReplayStore } from '@liaison/persistence';
 import type { AuthContext, Role } from './auth-context';
+import type { GatewayDirectory } from '../directory-cache';
 import type { DirectoryCache } from '../directory-cache';
 import { SESSION_PREFIX, type ConsoleSessions } from './console-session';
 
@@ -63,13 +66,15 @@ export class TokenAuthenticator {
       throw new DomainError('token.too-large', 'token exceeds 8 KiB', 'unauthenticated');
     const dir = await this.directory.get();
     if (token.startsWith(SESSION_PREFIX)) {
-      return this.sessions.resolve(token, (id) => {
+      const session = await this.sessions.resolve(token, (id) => {
         const agency = dir.byId.get(id);
         return agency?.status === 'ACTIVE' ? agency.jurisdiction : undefined;
       });
+      return sessionStillEnrolled(session, dir);
     }
     const options: TokenVerifyOptions = {
       directory: dir.keys,
+      officers: dir.officers,
       audience: this.audience,
       now: Date.now,
       maxLifetimeSec: 300,
@@ -109,6 +114,7 @@ export class TokenAuthenticator {
         agencyId: agency.id,
         jurisdiction: agency.jurisdiction,
         officerId: verified.officerId,
+        officerKid: verified.kid,
         roles: new Set(verified.roles),
         kind: 'officer',
       };
@@ -133,8 +139,26 @@ export class TokenAuthenticator {
       agencyId: agency.id,
       jurisdiction: agency.jurisdiction,
       officerId: null,
+      officerKid: null,
       roles: new Set(agency.receivesFeed ? AGENCY_TOKEN_ROLES : []),
       kind: 'agency',
     };
   }
+}
+
+/** A session lives only as long as the enrolment of the key that opened it. */
+function sessionStillEnrolled(session: AuthContext, dir: GatewayDirectory): AuthContext {
+  const enrolment =
+    session.officerId === null
+      ? undefined
+      : dir.officers.enrolmentOf(session.agencyId, session.officerId);
+  if (enrolment === undefined || enrolment.kid !== session.officerKid) {
+    throw new DomainError(
+      'session.officer-revoked',
+      'the officer enrolment that opened this session is revoked: log in again',
+      'unauthenticated',
+    );
+  }
+  const roles = new Set([...session.roles].filter((r) => enrolment.roles.includes(r)));
+  return { ...session, roles };
 }

@@ -49,18 +49,20 @@ export class DirectoryController {
   @Get('v1/directory/agencies/:id/jwks')
   @Public()
   @ApiOperation({
-    summary: "An agency's registered public keys (active and retired; revoked ones are withdrawn)",
+    summary:
+      "An agency's registered public keys (active and retired; revoked ones are withdrawn), then its officers' enrolled keys, each naming its `officer`",
   })
   async agencyJwks(@Param('id') id: string): Promise<Jwks> {
     const dir = await this.directory.get();
     const agencyId = agencyIdParam(id);
     if (!dir.byId.has(agencyId))
       throw new DomainError('directory.unknown-agency', `no agency ${agencyId}`, 'not-found');
-    return renderJwks(
+    const agencyKeys = renderJwks(
       dir.keyRows
         .filter((k) => k.agencyId === agencyId && k.status !== 'revoked')
         .map((k) => ({ kid: k.kid, alg: k.alg as 'EdDSA', publicJwk: k.publicJwk as never })),
     );
+    return { keys: [...agencyKeys.keys, ...dir.officers.jwksMembersOf(agencyId)] };
   }
 
   @Get('v1/directory/agencies')

@@ -16,12 +16,14 @@ import {
   approveChange,
   compilePolicies,
   diffDryRun,
+  draftPolicyChange,
   dryRun,
   parsePolicyDocument,
   policyDocumentVersion,
   rejectChange,
   type DryRunDiff,
   type DryRunReport,
+  type PolicyApprover,
   type PolicyChange,
   type PolicyDocument,
 } from '@liaison/policy';
@@ -32,13 +34,27 @@ import {
   type AnalysedMessage,
 } from '@liaison/runtime';
 import type { AuthContext } from '../auth/auth-context';
-import type { DirectoryCache } from '../directory-cache';
+import type { DirectoryCache, GatewayDirectory } from '../directory-cache';
 
 const policyCodec = codecFor('PolicyEvent');
 const DRAFT_SIGNER = generateAgencyKeys('EdDSA');
 
 function actor(auth: AuthContext): string {
   return `${auth.agencyId}/${auth.officerId ?? '-'}`;
+}
+
+/** The acting officer with their current enrolment, for the four-eyes rule. */
+function officerOf(auth: AuthContext, dir: GatewayDirectory): PolicyApprover {
+  const officerId = auth.officerId ?? '-';
+  const enrolment = dir.officers.enrolmentOf(auth.agencyId, officerId);
+  return {
+    agencyId: auth.agencyId,
+    officerId,
+    kid: auth.officerKid ?? '-',
+    agencyJurisdiction: auth.jurisdiction,
+    roles: [...auth.roles],
+    enrolment: enrolment && { ...enrolment, status: enrolment.status },
+  };
 }
 
 function toChange(row: PolicyVersionEntity): PolicyChange {
@@ -48,6 +64,7 @@ function toChange(row: PolicyVersionEntity): PolicyChange {
     document: row.document as unknown as PolicyDocument,
     authorOfficer: row.authorOfficer,
     authorAgency: row.authorAgency,
+    authorKid: row.authorKid,
     status: row.status === 'draft' ? 'draft' : row.status === 'rejected' ? 'rejected' : 'approved',
     approvals: [],
   };
@@ -140,7 +157,9 @@ export class PolicyAdmin {
       version: r.version,
       status: r.status,
       author: `${r.authorAgency}/${r.authorOfficer}`,
-      approver: r.approverOfficer,
+      approver: r.status === 'rejected' ? null : r.approverOfficer,
+      rejectedBy: r.status === 'rejected' ? `${r.authorAgency}/${r.deciderOfficer ?? '-'}` : null,
+      rejectionReason: r.status === 'rejected' ? r.decisionReason : null,
       createdAt: r.createdAt.toISOString(),
       decidedAt: r.decidedAt?.toISOString() ?? null,
       document: r.document,
@@ -152,21 +171,16 @@ export class PolicyAdmin {
     body: unknown,
   ): Promise<{ id: string; version: string; status: 'draft' }> {
     const document = parsePolicyDocument((body as { document?: unknown } | null)?.document ?? body);
-    if (document.jurisdiction !== auth.jurisdiction) {
-      throw new DomainError(
-        'policy.wrong-jurisdiction',
-        `an officer of ${auth.jurisdiction} cannot draft ${document.jurisdiction} policy`,
-        'forbidden',
-      );
-    }
     const dir = await this.directory.get();
+    const id = randomUUID();
+    // An enrolled author of this jurisdiction, with the author role in the enrolment.
+    const change = draftPolicyChange({ id, document, author: officerOf(auth, dir) });
     // Validate against the rest of the world as it is now: unknown paths, agencies, contradictions.
     compilePolicies(
       [...dir.policies.filter((p) => p.jurisdiction !== document.jurisdiction), document],
       dir.policyDirectory,
       ALL_KNOWN_PATHS,
     );
-    const id = randomUUID();
     const version = policyDocumentVersion(document);
     await this.ds.transaction(async (tx) => {
       await tx.getRepository(PolicyVersionEntity).insert({
@@ -175,8 +189,9 @@ export class PolicyAdmin {
         version,
         document: document as never,
         status: 'draft',
-        authorOfficer: auth.officerId ?? '-',
-        authorAgency: auth.agencyId,
+        authorOfficer: change.authorOfficer,
+        authorAgency: change.authorAgency,
+        authorKid: change.authorKid,
         approverOfficer: null,
         decidedAt: null,
       });
@@ -201,20 +216,17 @@ export class PolicyAdmin {
   ): Promise<{ id: string; status: string; version: string }> {
     if (!/^[0-9a-f-]{36}$/i.test(id))
       throw new DomainError('policy.bad-id', 'policy change id must be a UUID');
+    const dir = await this.directory.get();
+    const reviewer = officerOf(auth, dir);
     const result = await this.ds.transaction(async (tx) => {
       const repo = tx.getRepository(PolicyVersionEntity);
       const row = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!row)
         throw new DomainError('policy.unknown-change', `no policy change ${id}`, 'not-found');
-      const reviewer = {
-        officerId: auth.officerId ?? '-',
-        agencyJurisdiction: auth.jurisdiction,
-        roles: [...auth.roles],
-      };
       const decided =
         decision === 'approve'
           ? approveChange(toChange(row), reviewer)
-          : rejectChange(toChange(row), reviewer, reason ?? 'rejected');
+          : rejectChange(toChange(row), reviewer, reason ?? '');
       if (decided.status === 'approved') {
         await repo.update(
           { jurisdiction: row.jurisdiction, status: 'approved' },
@@ -223,7 +235,15 @@ export class PolicyAdmin {
       }
       await repo.update(
         { id },
-        { status: decided.status, approverOfficer: auth.officerId, decidedAt: new Date() },
+        {
+          status: decided.status,
+          // Only an approval names an approver; a rejection keeps its rejecter and reason apart.
+          approverOfficer: decided.status === 'approved' ? reviewer.officerId : null,
+          deciderOfficer: reviewer.officerId,
+          deciderKid: reviewer.kid,
+          decisionReason: decided.status === 'rejected' ? (reason ?? null) : null,
+          decidedAt: new Date(),
+        },
       );
       await appendLeLog(tx, [
         {

@@ -6,6 +6,7 @@
 import { createJwsSigner, type JwsSigner, type SignerKey } from '../compact-jws';
 import { generateAgencyKeys, type GeneratedAgencyKeys, type SignatureAlg } from '../jwk';
 import { KeyDirectory, type AgencyKey } from '../key-directory';
+import { type OfficerEnrolment } from '../officer-directory';
 
 export const NOW_MS = Date.UTC(2025, 0, 15, 12, 0, 0);
 export const NOW_SEC = NOW_MS / 1000;
@@ -91,4 +92,31 @@ export function alertClaims(issuer: string, jti = 'msg-0001'): Record<string, un
       { country: 'BE', place: 'Antwerp' },
     ],
   };
+}
+
+/** An officer of `agencyId` with a key of their own, enrolled with `roles`. */
+export interface TestOfficer extends TestAgency {
+  readonly officerId: string;
+  readonly enrolment: OfficerEnrolment;
+}
+
+export function enrolOfficer(
+  agencyId: string,
+  officerId: string,
+  roles: readonly string[],
+  overrides: Partial<OfficerEnrolment> = {},
+): TestOfficer {
+  const base = makeAgency(agencyId, 'EdDSA');
+  const enrolment: OfficerEnrolment = {
+    agencyId,
+    officerId,
+    kid: base.keys.kid,
+    alg: 'EdDSA',
+    publicJwk: base.keys.publicJwk,
+    roles,
+    status: 'active',
+    enrolledAt: NOW_SEC - 3600,
+    ...overrides,
+  };
+  return { ...base, officerId, enrolment };
 }

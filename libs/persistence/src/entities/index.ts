@@ -6,6 +6,7 @@ import { FeedEntryEntity } from './feed-entry.entity';
 import { JurisdictionGroupEntity } from './jurisdiction-group.entity';
 import { LeLogEntity } from './le-log.entity';
 import { LedgerCheckpointEntity } from './ledger-checkpoint.entity';
+import { OfficerKeyEntity } from './officer-key.entity';
 import { PolicyVersionEntity } from './policy-version.entity';
 import { SeenTokenEntity } from './seen-token.entity';
 import { ShareLedgerEntity } from './share-ledger.entity';
@@ -21,6 +22,7 @@ export {
   LeLogEntity,
   LedgerCheckpointEntity,
   MessageContentEntity,
+  OfficerKeyEntity,
   PolicyVersionEntity,
   SeenTokenEntity,
   ShareLedgerEntity,
@@ -38,6 +40,7 @@ export const ENTITIES = [
   LeLogEntity,
   LedgerCheckpointEntity,
   MessageContentEntity,
+  OfficerKeyEntity,
   PolicyVersionEntity,
   SeenTokenEntity,
   ShareLedgerEntity,
