@@ -4,10 +4,10 @@
  * agency's machine; every call to the hub carries a fresh short-lived token.
  * Exit codes: 0 success, 1 refused or failed verification, 2 usage error.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { AgencyIdentity, DEFAULT_KEYS_DIR } from './agency-identity';
 import { HubClient, HubError } from './hub-client';
+import { readJsonInput } from './input-file';
 import { demoCommand } from './commands/demo.command';
 import { feedCommand } from './commands/feed.command';
 import { keysGenerateCommand } from './commands/keys.command';
@@ -95,10 +95,7 @@ agency
     'register an agency from a JSON file {id,name,jurisdiction,kind,acceptedPurposes,retentionDays,jwks}',
   )
   .action(async (file: string) => {
-    const result = await client().post(
-      '/v1/admin/agencies',
-      JSON.parse(readFileSync(file, 'utf8')),
-    );
+    const result = await client().post('/v1/admin/agencies', readJsonInput(file));
     print(globals(), result);
   });
 
@@ -133,13 +130,22 @@ program
   )
   .option('--originator-jwks <file>', "the originator's JWKS (else fetched from --hub)")
   .option('--hub-jwks <file>', "the hub's JWKS for receipts (else fetched from --hub)")
-  .action(async (input: string, o: { originatorJwks?: string; hubJwks?: string }) => {
-    const g = globals();
-    exitCode = await verifyCommand(new HubClient(g.hub, undefined), identity(false), input, {
-      ...g,
-      ...o,
-    });
-  });
+  .option(
+    '--max-lifetime <seconds>',
+    "longest message lifetime (exp - iat) to accept: your hub's MESSAGE_MAX_LIFETIME_SECONDS (default 90 days)",
+  )
+  .action(
+    async (
+      input: string,
+      o: { originatorJwks?: string; hubJwks?: string; maxLifetime?: string },
+    ) => {
+      const g = globals();
+      exitCode = await verifyCommand(new HubClient(g.hub, undefined), identity(false), input, {
+        ...g,
+        ...o,
+      });
+    },
+  );
 
 const policy = program.command('policy').description('sharing policy');
 policy
@@ -147,7 +153,7 @@ policy
   .description('who would get what, field by field, for a draft message (JSON file)')
   .option('--draft-policy <file>', 'compare against a draft policy document')
   .action(async (file: string, o: { draftPolicy?: string }) => {
-    const message = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const message = readJsonInput(file) as Record<string, unknown>;
     const kind =
       String(message.messageType).startsWith('CASE_') ||
       ['ASSISTANCE_REQUEST', 'JIT_PROPOSED', 'VICTIM_REFERRED'].includes(
@@ -158,9 +164,7 @@ policy
     const body = {
       kind,
       message,
-      ...(o.draftPolicy
-        ? { draftPolicy: JSON.parse(readFileSync(o.draftPolicy, 'utf8')) as unknown }
-        : {}),
+      ...(o.draftPolicy ? { draftPolicy: readJsonInput(o.draftPolicy) } : {}),
     };
     const report = await client().post<{
       recipients?: {

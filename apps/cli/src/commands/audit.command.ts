@@ -6,11 +6,12 @@
  * and a saved checkpoint; `audit verify --proof <seq>` fetches one inclusion
  * proof and checks it against the saved checkpoint.
  */
-import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { CommanderError, Option, type Command } from 'commander';
 import type { Jwks } from '@liaison/crypto';
 import { csvHeader, csvLine, type AuditRecord, type TrustedCheckpoint } from '@liaison/ledger';
 import { HubClient } from '../hub-client';
+import { readInputText, readJsonInput } from '../input-file';
 import { print, type OutputOptions } from '../output';
 import {
   MAX_PAGE,
@@ -76,9 +77,9 @@ function usage(error: unknown): never {
 
 function readJson<T>(file: string, what: string): T {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
+    return readJsonInput(file) as T;
   } catch (error) {
-    throw new Error(`${what} ${file}: ${(error as Error).message}`);
+    throw new Error(`${what}: ${(error as Error).message}`);
   }
 }
 
@@ -346,7 +347,7 @@ Exit code 0: valid; 1: invalid (the first mismatching seq is named); 2: usage.`,
         const saved: TrustedCheckpoint[] = [];
         for (const file of o.checkpoint) {
           try {
-            saved.push(trustCheckpointWith(checkpointJwsOf(readFileSync(file, 'utf8')), hubJwks));
+            saved.push(trustCheckpointWith(checkpointJwsOf(readInputText(file)), hubJwks));
           } catch (error) {
             print(
               globals(),
@@ -357,7 +358,7 @@ Exit code 0: valid; 1: invalid (the first mismatching seq is named); 2: usage.`,
             return;
           }
         }
-        const records = o.records ? exportedRecords(readFileSync(o.records, 'utf8')) : undefined;
+        const records = o.records ? exportedRecords(readInputText(o.records)) : undefined;
 
         if (o.proof === undefined) {
           const report = verifyExport(records ?? [], saved);

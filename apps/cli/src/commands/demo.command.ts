@@ -5,10 +5,11 @@
  * console populate. Runs until stopped, or for --count messages.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { AgencyIdentity, DEFAULT_KEYS_DIR } from '../agency-identity';
 import { HubClient } from '../hub-client';
+import { readJsonInput } from '../input-file';
 import { publishOne } from './publish.command';
 
 export const EXAMPLES_DIR = path.resolve(__dirname, '../../../../../schemas/examples');
@@ -49,10 +50,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
   const examples = readdirSync(EXAMPLES_DIR)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map(
-      (f) =>
-        JSON.parse(readFileSync(path.join(EXAMPLES_DIR, f), 'utf8')) as Record<string, unknown>,
-    );
+    .map((f) => readJsonInput(path.join(EXAMPLES_DIR, f)) as Record<string, unknown>);
   const total = options.count ?? Number.POSITIVE_INFINITY;
   let failures = 0;
   for (let n = 0; n < total; n++) {

@@ -3,10 +3,18 @@
  * (one message per line). Each is signed as the agency and sent; a summary counts
  * accepted and refused ones, and the exit code is 1 if any was refused.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { AgencyIdentity } from '../agency-identity';
 import { HubError, type HubClient } from '../hub-client';
+import {
+  InputError,
+  MAX_INPUT_BYTES,
+  parseJsonInput,
+  readInputFile,
+  readInputText,
+  readStdin,
+} from '../input-file';
 import { publishPath, signMessage, kindOfJson } from '../message-signing';
 import { print, progress, type OutputOptions } from '../output';
 
@@ -22,39 +30,49 @@ export interface PublishResult {
   readonly error?: string;
 }
 
-/** Refuses anything that is not a plain file or folder name (no traversal tricks, no devices). */
-export function readMessages(
-  input: string,
-  stdin: () => string,
-): { source: string; json: Record<string, unknown> }[] {
-  const parse = (
-    text: string,
-    source: string,
-  ): { source: string; json: Record<string, unknown> }[] => {
-    const trimmed = text.trim();
-    if (trimmed.startsWith('{') && !trimmed.includes('\n{'))
-      return [{ source, json: JSON.parse(trimmed) as Record<string, unknown> }];
-    return trimmed
-      .split('\n')
-      .filter((l) => l.trim().length > 0)
-      .map((line, i) => ({
-        source: `${source}:${i + 1}`,
-        json: JSON.parse(line) as Record<string, unknown>,
-      }));
-  };
-  if (input === '-') return parse(stdin(), 'stdin');
-  if (input.includes('\0')) throw new Error('file name contains a NUL byte');
+type ReadMessage = { source: string; json: Record<string, unknown> };
+
+function messageOf(text: string, source: string): ReadMessage {
+  const json = parseJsonInput(text, source);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new InputError(`${source}: not a JSON object`);
+  return { source, json: json as Record<string, unknown> };
+}
+
+/** One JSON message, or NDJSON (one message per line). */
+function parseMessages(text: string, source: string): ReadMessage[] {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{') && !trimmed.includes('\n{')) return [messageOf(trimmed, source)];
+  return trimmed
+    .split('\n')
+    .map((line, i) => ({ line, source: `${source}:${i + 1}` }))
+    .filter(({ line }) => line.trim().length > 0)
+    .map(({ line, source: at }) => messageOf(line, at));
+}
+
+/**
+ * The messages of a file, of each .json/.ndjson file in a folder, or of stdin
+ * (`-`). Every one is read through input-file.ts: regular files only (a
+ * symlink to a device in a folder included), at most MAX_INPUT_BYTES each and
+ * in all, no content in errors.
+ */
+export function readMessages(input: string, stdin: () => string): ReadMessage[] {
+  if (input === '-') return parseMessages(stdin(), 'stdin');
+  if (input.includes('\0')) throw new InputError('file name contains a NUL byte');
   const resolved = path.resolve(input);
-  const stat = statSync(resolved);
-  if (stat.isDirectory()) {
-    return readdirSync(resolved)
-      .filter((f) => f.endsWith('.json') || f.endsWith('.ndjson'))
-      .sort()
-      .flatMap((f) => parse(readFileSync(path.join(resolved, f), 'utf8'), f));
-  }
-  if (!stat.isFile()) throw new Error(`${input} is not a regular file`);
-  if (stat.size > 64 * 1024 * 1024) throw new Error(`${input} is larger than 64 MiB`);
-  return parse(readFileSync(resolved, 'utf8'), path.basename(resolved));
+  if (!statSync(resolved).isDirectory())
+    return parseMessages(readInputText(input), path.basename(resolved));
+  // Every file is read (and checked) before any is parsed.
+  let budget = MAX_INPUT_BYTES;
+  const files = readdirSync(resolved)
+    .filter((f) => f.endsWith('.json') || f.endsWith('.ndjson'))
+    .sort()
+    .map((f) => {
+      const bytes = readInputFile(path.join(resolved, f), { maxBytes: budget });
+      budget -= bytes.length;
+      return { f, text: bytes.toString('utf8') };
+    });
+  return files.flatMap(({ f, text }) => parseMessages(text, f));
 }
 
 export async function publishOne(
@@ -80,7 +98,7 @@ export async function publishCommand(
   input: string,
   options: PublishOptions,
 ): Promise<number> {
-  const messages = readMessages(input, () => readFileSync(0, 'utf8'));
+  const messages = readMessages(input, () => readStdin().toString('utf8'));
   const results: PublishResult[] = [];
   for (const [i, m] of messages.entries()) {
     try {

@@ -6,7 +6,6 @@
  * Keys come from files (--originator-jwks, --hub-jwks) or, if not given, are
  * fetched once from the hub's public directory.
  */
-import { readFileSync } from 'node:fs';
 import {
   KeyDirectory,
   decryptPresentation,
@@ -19,11 +18,14 @@ import {
 } from '@liaison/crypto';
 import type { AgencyIdentity } from '../agency-identity';
 import type { HubClient } from '../hub-client';
+import { parseJsonInput, readInputText, readJsonInput } from '../input-file';
 import { print, type OutputOptions } from '../output';
 
 export interface VerifyOptions extends OutputOptions {
   readonly originatorJwks?: string;
   readonly hubJwks?: string;
+  /** Longest exp - iat accepted (seconds); the hub's default (90 days) if unset. */
+  readonly maxLifetime?: string;
 }
 
 interface DeliveryJson {
@@ -41,15 +43,21 @@ interface DeliveryJson {
 }
 
 function readInput(input: string): string {
-  if (input === '-') return readFileSync(0, 'utf8');
   if (/^[A-Za-z0-9_\-.]+~/.test(input)) return input;
-  return readFileSync(input, 'utf8');
+  return readInputText(input);
+}
+
+function maxLifetimeOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d{1,10}$/.test(text) || Number(text) < 1)
+    throw new Error('--max-lifetime: a whole number of seconds');
+  return Number(text);
 }
 
 function issuerOf(presentation: string): string {
   const payload = presentation.split('~')[0]?.split('.')[1] ?? '';
-  const iss = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: unknown })
-    .iss;
+  const decoded = Buffer.from(payload, 'base64url').toString('utf8');
+  const iss = (parseJsonInput(decoded, 'presentation payload') as { iss?: unknown } | null)?.iss;
   if (typeof iss !== 'string') throw new Error('presentation has no iss');
   return iss;
 }
@@ -62,7 +70,8 @@ export async function verifyCommand(
 ): Promise<number> {
   const text = readInput(input).trim();
   let parsed: { delivery?: DeliveryJson } & Partial<DeliveryJson> = {};
-  if (text.startsWith('{')) parsed = JSON.parse(text) as typeof parsed;
+  if (text.startsWith('{'))
+    parsed = parseJsonInput(text, input === '-' ? 'stdin' : input) as typeof parsed;
   const delivery: DeliveryJson | undefined =
     parsed.delivery ?? (parsed.presentation ? (parsed as DeliveryJson) : undefined);
   let presentation = delivery ? delivery.presentation : text;
@@ -73,18 +82,19 @@ export async function verifyCommand(
   }
   const issuer = issuerOf(presentation);
   const originatorJwks: Jwks = options.originatorJwks
-    ? (JSON.parse(readFileSync(options.originatorJwks, 'utf8')) as Jwks)
+    ? (readJsonInput(options.originatorJwks) as Jwks)
     : await (client ?? fail('--hub or --originator-jwks is needed')).get<Jwks>(
         `/v1/directory/agencies/${issuer}/jwks`,
       );
   const verified = verifyPresentation(presentation, {
     directory: KeyDirectory.fromJwks(issuer, originatorJwks),
     now: Date.now,
+    maxLifetimeSec: maxLifetimeOf(options.maxLifetime),
   });
   let receipt: { valid: boolean; batchRoot?: string; error?: string } | undefined;
   if (delivery) {
     const hubJwks: Jwks = options.hubJwks
-      ? (JSON.parse(readFileSync(options.hubJwks, 'utf8')) as Jwks)
+      ? (readJsonInput(options.hubJwks) as Jwks)
       : await (client ?? fail('--hub or --hub-jwks is needed')).get<Jwks>('/.well-known/jwks.json');
     const hubKey: PublicJwk | undefined = hubJwks.keys[0];
     try {

@@ -22,6 +22,7 @@ import {
   type TrustedCheckpoint,
 } from '@liaison/ledger';
 import type { AuditRecord } from '@liaison/ledger';
+import { parseJsonInput } from '../../input-file';
 
 export class VerificationInputError extends Error {}
 
@@ -29,7 +30,10 @@ export class VerificationInputError extends Error {}
 export function checkpointJwsOf(text: string): string {
   const trimmed = text.trim();
   if (trimmed.startsWith('{')) {
-    const parsed = JSON.parse(trimmed) as { jws?: unknown; checkpoint?: { jws?: unknown } };
+    const parsed = parseJsonInput(trimmed, 'checkpoint') as {
+      jws?: unknown;
+      checkpoint?: { jws?: unknown };
+    };
     const jws = parsed.jws ?? parsed.checkpoint?.jws;
     if (typeof jws !== 'string') throw new VerificationInputError('checkpoint JSON has no "jws"');
     return jws.trim();
@@ -76,7 +80,7 @@ export function trustCheckpointWith(jws: string, hubJwks: Jwks): TrustedCheckpoi
 
 /** The records of an export file: `{records: [...]}` or a bare JSON array. */
 export function exportedRecords(text: string): AuditRecord[] {
-  const parsed = JSON.parse(text) as unknown;
+  const parsed = parseJsonInput(text, 'export');
   const records = Array.isArray(parsed)
     ? parsed
     : (parsed as { records?: unknown } | null)?.records;
