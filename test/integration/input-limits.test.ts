@@ -42,12 +42,15 @@ const LIMITS = {
   MESSAGE_MAX_LIFETIME_SECONDS: String(MAX_LIFETIME_SEC),
 };
 
-const identity = (agency: string, roles?: string): AgencyIdentity =>
-  new AgencyIdentity({
-    agency,
-    keys: DEMO_KEYS_DIR,
-    ...(roles ? { officer: `${agency}-officer`, roles } : {}),
-  });
+const identity = (agency: string): AgencyIdentity =>
+  new AgencyIdentity({ agency, keys: DEMO_KEYS_DIR });
+/** nl-knp's enrolled liaison officer in the demo world (deploy/seed/officers.json). */
+const liaisonOfficer = new AgencyIdentity({
+  agency: 'nl-knp',
+  keys: DEMO_KEYS_DIR,
+  officer: 'anna',
+  roles: 'liaison',
+});
 
 interface Answer {
   readonly status: number;
@@ -94,7 +97,7 @@ describe('input limits at the hub', () => {
     const audit = (path: string): Promise<Response> =>
       fetch(`${base}${path}`, {
         headers: {
-          authorization: `Bearer ${identity('nl-knp', 'liaison').token()}`,
+          authorization: `Bearer ${liaisonOfficer.token()}`,
           'x-justification': 'input limits test',
         },
       });
