@@ -2,7 +2,8 @@
  * apps/audit: the share ledger's writer and keeper. Consumes hub.decisions.v1
  * into the append-only ledger (one row per delivery and denial, Merkle leaves),
  * projects every agency feed topic into feed_entry, signs and publishes
- * checkpoints when the ledger grew, and purges content past its retention.
+ * checkpoints when the ledger grew, purges content past its retention, and
+ * records every dead letter in the law-enforcement log.
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
@@ -21,6 +22,7 @@ import {
   topicLayoutOf,
 } from '@liaison/runtime';
 import { CheckpointPublisher } from './checkpoint-publisher';
+import { DeadLetterLog } from './dead-letter-log';
 import { DecisionIngest } from './decision-ingest';
 import { FeedProjector } from './feed-projector';
 import { AuditHealthModule } from './health.module';
@@ -43,6 +45,10 @@ async function main(): Promise<void> {
   const feedRows = metrics.counter('liaison_feed_entries_total', 'Feed entries projected');
   const checkpoints = metrics.counter('liaison_checkpoints_total', 'Checkpoints signed');
   const erased = metrics.counter('liaison_content_erased_total', 'Content rows purged', ['table']);
+  const deadLettersLogged = metrics.counter(
+    'liaison_dead_letters_logged_total',
+    'Dead letters recorded in the law-enforcement log (redeliveries not counted)',
+  );
 
   const ds = createDataSource({
     url: config.database.url,
@@ -95,8 +101,13 @@ async function main(): Promise<void> {
   );
   const purge = new RetentionPurge(ds);
 
+  const deadLetters = new DeadLetterLog(kafka, ds, {
+    onRecorded: (written) => deadLettersLogged.inc(written),
+  });
+
   await ingest.start();
   await feed.start();
+  await deadLetters.start();
   const directoryWatch = kafka.consumer({
     groupId: groupId(`liaison-audit-directory-${process.pid}-${Date.now()}`),
     readUncommitted: false,
@@ -141,6 +152,7 @@ async function main(): Promise<void> {
     clearInterval(purgeTimer);
     await directoryWatch.disconnect().catch(() => undefined);
     await ingest.stop().catch(() => undefined);
+    await deadLetters.stop().catch(() => undefined);
     await feed.stop();
     await producer.disconnect().catch(() => undefined);
     await writer.close();

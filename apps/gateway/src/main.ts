@@ -23,6 +23,7 @@ import {
 } from '@liaison/runtime';
 import { ConsoleSessions } from './auth/console-session';
 import { RateLimiter } from './auth/rate-limiter';
+import { RefusalRecorder } from './refusals/refusal-recorder';
 import { TokenAuthenticator } from './auth/token-authenticator';
 import { DirectoryCache } from './directory-cache';
 import { FeedService } from './feed/feed.service';
@@ -47,6 +48,11 @@ async function main(): Promise<void> {
   const log = createLogger('gateway', config.logLevel);
   const metrics = new HubMetrics('gateway');
   const requests = metrics.counter('liaison_http_requests_total', 'HTTP requests', ['status']);
+  const refusals = metrics.counter(
+    'liaison_refusals_total',
+    'Requests refused (4xx), each also in the law-enforcement log',
+    ['reason'],
+  );
 
   const ds = createDataSource({
     url: config.database.url,
@@ -69,6 +75,15 @@ async function main(): Promise<void> {
     clockSkewSec: config.clockSkewSeconds,
     maxLifetimeSec: config.messageMaxLifetimeSeconds,
   });
+  const refusalRecorder = new RefusalRecorder({
+    ds,
+    log,
+    agencies: async () => (await directory.get()).byId.keys(),
+    limitPerWindow: config.gateway.refusalLogLimit,
+    windowMs: config.gateway.refusalLogWindowMs,
+    refusals,
+  });
+  await refusalRecorder.start();
   const sessions = new ConsoleSessions(ds);
   const authenticator = new TokenAuthenticator(
     directory,
@@ -117,7 +132,7 @@ async function main(): Promise<void> {
       index: 'index.html',
     }),
   );
-  app.useGlobalFilters(new DomainErrorFilter(log));
+  app.useGlobalFilters(new DomainErrorFilter(log, refusalRecorder.observe));
 
   const openApi = SwaggerModule.createDocument(
     app,
@@ -138,6 +153,7 @@ async function main(): Promise<void> {
 
   onShutdown(log, async () => {
     await app.close();
+    await refusalRecorder.stop();
     await feed.stop();
     await producer.disconnect();
     await ds.destroy();

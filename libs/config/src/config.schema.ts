@@ -24,6 +24,9 @@ export interface HubConfig {
     readonly requestTimeoutMs: number;
     /** Open SSE feed streams one agency may hold at once; beyond it 429. */
     readonly maxStreamsPerAgency: number;
+    /** Refusals logged one entry each per agency per window; the rest are counted. */
+    readonly refusalLogLimit: number;
+    readonly refusalLogWindowMs: number;
   };
   readonly policy: { readonly metricsPort: number; readonly workerId: string };
   readonly audit: {
@@ -134,6 +137,8 @@ export function loadConfig(env: Env = process.env): HubConfig {
       rateLimitPerMinute: r.int('GATEWAY_RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
       requestTimeoutMs: r.int('GATEWAY_REQUEST_TIMEOUT_MS', 15_000, 1000, 600_000),
       maxStreamsPerAgency: r.int('GATEWAY_MAX_STREAMS_PER_AGENCY', 10, 1, 10_000),
+      refusalLogLimit: r.int('GATEWAY_REFUSAL_LOG_LIMIT', 60, 0, 100_000),
+      refusalLogWindowMs: r.int('GATEWAY_REFUSAL_LOG_WINDOW_MS', 60_000, 1000, 3_600_000),
     },
     policy: {
       metricsPort: r.int('POLICY_METRICS_PORT', 9101, 0, 65535),

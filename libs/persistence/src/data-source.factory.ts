@@ -11,6 +11,7 @@ import { ContentStorage1732340200000 } from './migrations/1732340200000-content-
 import { FeedEntryDeliveryKey1732340300000 } from './migrations/1732340300000-feed-entry-delivery-key';
 import { DeliveryContentByReference1732340400000 } from './migrations/1732340400000-delivery-content-by-reference';
 import { OfficerEnrolment1732340900000 } from './migrations/1732340900000-officer-enrolment';
+import { LeLogRefusals1732341000000 } from './migrations/1732341000000-le-log-refusals';
 
 export const MIGRATIONS = [
   InitialSchema1732340000000,
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   FeedEntryDeliveryKey1732340300000,
   DeliveryContentByReference1732340400000,
   OfficerEnrolment1732340900000,
+  LeLogRefusals1732341000000,
 ];
 
 export interface DataSourceSettings {

@@ -1,4 +1,5 @@
 export * from './data-source.factory';
 export * from './entities';
 export * from './le-log.repository';
+export * from './refusal-log';
 export * from './replay-store';

@@ -8,6 +8,8 @@ export interface LeLogEntry {
   readonly subject: string;
   readonly justification: string;
   readonly details?: Record<string, unknown>;
+  /** Set only by writers that append once per event (see appendLeLogOnce). */
+  readonly eventKey?: string;
 }
 
 /**

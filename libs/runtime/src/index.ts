@@ -9,3 +9,4 @@ export * from './agency-key-files';
 export * from './public-route';
 export * from './avro-event.deserializer';
 export * from './hub-kafka';
+export * from './unverified-token';

@@ -1,7 +1,7 @@
 /**
- * `liaison audit search|export|checkpoint|verify`: the share ledger for liaison
- * officers (own agency, sent and received) and oversight (every agency,
- * metadata only). Every read sends the officer's --justification as
+ * `liaison audit search|export|checkpoint|verify|refusals`: the share ledger for
+ * liaison officers (own agency, sent and received) and oversight (every agency,
+ * metadata only), and the refusals in the law-enforcement log. Every read sends the officer's --justification as
  * X-Justification; the hub logs it. `audit verify` works offline from an export
  * and a saved checkpoint; `audit verify --proof <seq>` fetches one inclusion
  * proof and checks it against the saved checkpoint.
@@ -33,6 +33,13 @@ import {
   verifyProofOffline,
   type ProofDocument,
 } from './audit/ledger-offline';
+import {
+  refusalPagePath,
+  refusalQuery,
+  refusalTable,
+  type RefusalFilterOptions,
+  type RefusalPage,
+} from './audit/refusal-query';
 
 interface ReadOptions extends AuditFilterOptions {
   readonly justification?: string;
@@ -165,6 +172,83 @@ Example:
             }`,
       );
     });
+
+  audit
+    .command('refusals')
+    .description(
+      'refused requests and dead letters recorded in the law-enforcement log (metadata only), oldest first',
+    )
+    .option('--refused-agency <agency>', 'only refusals naming this agency (or unknown)')
+    .option('--reason <code>', 'only this reason code, or a family ending in a dot (sdjwt.)')
+    .addOption(new Option('--stage <stage>', 'where it was refused').choices(['gateway', 'worker']))
+    .addOption(
+      new Option('--attribution <how>', 'how the agency was established').choices([
+        'verified',
+        'claimed',
+        'unknown',
+      ]),
+    )
+    .option('--from <iso>', 'logged at or after (ISO 8601)')
+    .option('--to <iso>', 'logged at or before (ISO 8601)')
+    .option('--limit <n>', `page size per request (1-${MAX_PAGE})`, '100')
+    .option('--max <n>', 'stop after this many entries', '1000')
+    .option('--justification <text>', 'why you are reading the audit (required; it is logged)')
+    .addHelpText(
+      'after',
+      `
+Each entry: when, where (gateway or worker), the agency (verified by the hub, only
+claimed by the request, or unknown), reason code, HTTP status, key id, message id.
+Beyond the hub's per-agency limit a window's refusals are one entry with their count.
+Oversight sees every agency's refusals; a liaison officer those naming their own agency.
+
+Example:
+  liaison --agency eu-dpo --officer olga --roles oversight audit refusals \\
+    --reason sdjwt. --justification "weekly review of refused submissions"`,
+    )
+    .action(
+      async (
+        o: RefusalFilterOptions & {
+          limit: string;
+          max: string;
+          justification?: string;
+        },
+      ) => {
+        let filters: URLSearchParams;
+        let justification: string;
+        let limit: number;
+        let max: number;
+        try {
+          filters = refusalQuery(o);
+          justification = justificationOf(o.justification);
+          limit = wholeNumber('--limit', o.limit, 1, MAX_PAGE) ?? 100;
+          max = wholeNumber('--max', o.max, 1, Number.MAX_SAFE_INTEGER) ?? 1000;
+        } catch (error) {
+          usage(error);
+        }
+        const hub = client();
+        const refusals: RefusalPage['refusals'] = [];
+        let cursor = '0';
+        let nextCursor: string | null = null;
+        for (;;) {
+          const page = await hub.get<RefusalPage>(
+            refusalPagePath(filters, cursor, Math.min(limit, max - refusals.length)),
+            { 'x-justification': justification },
+          );
+          refusals.push(...page.refusals);
+          nextCursor = page.nextCursor;
+          if (nextCursor === null || refusals.length >= max) break;
+          cursor = nextCursor;
+        }
+        const counted = refusals.reduce((n, r) => n + r.count, 0);
+        print(globals(), { refusals, nextCursor }, () =>
+          refusals.length === 0
+            ? 'no refusals'
+            : `${refusalTable(refusals)}\n${refusals.length} entr${refusals.length === 1 ? 'y' : 'ies'}, ${counted} refusal(s)${
+                nextCursor ? `; more after id ${nextCursor} (raise --max)` : ''
+              }`,
+        );
+      },
+    );
 
   withFilters(
     audit

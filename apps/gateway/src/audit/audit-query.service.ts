@@ -25,10 +25,11 @@ import {
   type ShareLedgerDbRow,
   type TrustedCheckpoint,
 } from '@liaison/ledger';
-import { appendLeLog } from '@liaison/persistence';
+import { appendLeLog, refusalRecordOf, type RefusalRecord } from '@liaison/persistence';
 import { DATA_SOURCE } from '../tokens';
 import type { AuditReader } from './audit-access';
 import type { RecordFilter } from './audit-filters';
+import type { RefusalFilter } from './refusal-filters';
 
 export const AUDIT_HUB_KEY = Symbol('AUDIT_HUB_KEY');
 
@@ -185,6 +186,47 @@ export class AuditQueryService {
     return {
       records: page,
       nextCursor: rows.length > filter.limit && last ? String(last.seq) : null,
+    };
+  }
+
+  /**
+   * Refusals in the law-enforcement log (gateway 4xx and dead letters), oldest
+   * first: oversight sees every agency's, a liaison officer those naming their
+   * own agency (verified or claimed). Metadata only: content is never logged.
+   */
+  async refusals(
+    reader: AuditReader,
+    filter: RefusalFilter,
+  ): Promise<{ refusals: RefusalRecord[]; nextCursor: string | null }> {
+    const c = new Conditions();
+    c.add(`action = 'REFUSAL'`);
+    c.add(`id > ${c.param(filter.cursor)}`);
+    if (reader.mode !== 'oversight') c.add(`details->>'agency' = ${c.param(reader.agencyId)}`);
+    if (filter.agency) c.add(`details->>'agency' = ${c.param(filter.agency)}`);
+    if (filter.stage) c.add(`details->>'stage' = ${c.param(filter.stage)}`);
+    if (filter.attribution) c.add(`details->>'attribution' = ${c.param(filter.attribution)}`);
+    if (filter.reason) {
+      const p = c.param(filter.reason);
+      c.add(
+        filter.reason.endsWith('.')
+          ? `(starts_with(details->>'reasonCode', ${p}) OR EXISTS (
+               SELECT 1 FROM jsonb_object_keys(CASE jsonb_typeof(details->'reasonCodes')
+                 WHEN 'object' THEN details->'reasonCodes' ELSE '{}'::jsonb END) AS k
+               WHERE starts_with(k, ${p})))`
+          : `(details->>'reasonCode' = ${p} OR coalesce(details->'reasonCodes' ? ${p}, false))`,
+      );
+    }
+    if (filter.from) c.add(`at >= ${c.param(filter.from.toISOString())}`);
+    if (filter.to) c.add(`at <= ${c.param(filter.to.toISOString())}`);
+    const rows = await this.ds.query<{ id: string; at: Date; details: Record<string, unknown> }[]>(
+      `SELECT id, at, details FROM le_log ${c.where()} ORDER BY id LIMIT ${c.param(filter.limit + 1)}`,
+      c.params,
+    );
+    const page = rows.slice(0, filter.limit).map(refusalRecordOf);
+    const last = page[page.length - 1];
+    return {
+      refusals: page,
+      nextCursor: rows.length > filter.limit && last ? String(last.id) : null,
     };
   }
 

@@ -1,7 +1,8 @@
 /**
  * The audit HTTP API (/v1/audit): ledger search as JSON and streamed CSV,
  * record detail with what was sent next to what was received, inclusion and
- * consistency proofs, checkpoints, the chain status and chart aggregates.
+ * consistency proofs, checkpoints, the chain status, chart aggregates and the
+ * refusals recorded in the law-enforcement log.
  * Authentication is the gateway's guard (req.auth); authorisation and the
  * CONSULTATION log entry happen here, for every read.
  */
@@ -21,6 +22,7 @@ import {
   type RawQuery,
 } from './audit-filters';
 import { AuditQueryService } from './audit-query.service';
+import { parseRefusalFilter } from './refusal-filters';
 import { Roles } from '../auth/roles.decorator';
 
 const DAY_MS = 86_400_000;
@@ -69,6 +71,18 @@ export class AuditController {
       cursor = Number(page.nextCursor);
     }
     res.end();
+  }
+
+  @Get('refusals')
+  async refusals(@Req() req: AuthenticatedRequest, @Query() query: RawQuery) {
+    const reader = readerOf(req);
+    const filter = parseRefusalFilter(query);
+    const page = await this.audit.refusals(reader, filter);
+    await this.audit.logConsultation(reader, 'audit:refusals', {
+      query,
+      returned: page.refusals.length,
+    });
+    return page;
   }
 
   @Get('records/:seq')

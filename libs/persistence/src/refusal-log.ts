@@ -1,0 +1,254 @@
+/**
+ * Refusals in the law-enforcement log: what the hub refused (a gateway 4xx, a
+ * worker dead letter), from whom as far as it is known, and why, as metadata
+ * only. Every field is checked against a narrow pattern here, the last step
+ * before the database, so nothing a caller sent (content, free text, a claimed
+ * value of the wrong shape) can reach the log: what does not fit is dropped.
+ */
+import type { DataSource, EntityManager } from 'typeorm';
+import type { LeLogEntry } from './le-log.repository';
+
+export type RefusalStage = 'gateway' | 'worker';
+
+/**
+ * How the agency was established: `verified` by the hub in this request (a
+ * token it verified), `claimed` by the request but not proven (an unverified
+ * token's issuer, a submission envelope), `unknown` when nothing usable was
+ * named.
+ */
+export type AgencyAttribution = 'verified' | 'claimed' | 'unknown';
+
+export interface Refusal {
+  readonly stage: RefusalStage;
+  /** The error code the caller was given (any code: `sdjwt.*`, `token.*`, ...). */
+  readonly reasonCode: string;
+  /** The HTTP status answered (gateway), null for a dead letter. */
+  readonly status: number | null;
+  readonly agency: string | null;
+  readonly attribution: AgencyAttribution;
+  /** The `kid` of the bearer token (gateway). */
+  readonly keyId: string | null;
+  /** The `kid` of the signed message, where one was sent. */
+  readonly messageKeyId: string | null;
+  readonly messageId: string | null;
+  readonly correlationId: string | null;
+  /** `METHOD /route/:pattern` (gateway), or `topic/partition/offset` (dead letter). */
+  readonly source: string | null;
+  /** When the hub refused it (ISO 8601). */
+  readonly refusedAt: string;
+}
+
+/** Refusals beyond the per-window limit for one agency (and attribution), counted. */
+export interface RefusalAggregate {
+  readonly stage: RefusalStage;
+  readonly agency: string | null;
+  readonly attribution: AgencyAttribution;
+  readonly count: number;
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  /** How many of the counted refusals had each reason code. */
+  readonly reasonCodes: Readonly<Record<string, number>>;
+}
+
+export const UNKNOWN_AGENCY = 'unknown';
+const REFUSAL_ACTOR = 'hub';
+const MAX_AGGREGATE_CODES = 32;
+
+const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
+const REASON_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
+const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CORRELATION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const SOURCE = /^[A-Za-z0-9 /:._-]{1,200}$/;
+
+function fits(value: unknown, pattern: RegExp): string | null {
+  return typeof value === 'string' && pattern.test(value) ? value : null;
+}
+
+export const refusalField = {
+  agency: (v: unknown): string | null => fits(v, AGENCY_ID),
+  reasonCode: (v: unknown): string => fits(v, REASON_CODE) ?? 'unreadable-code',
+  keyId: (v: unknown): string | null => fits(v, KEY_ID),
+  messageId: (v: unknown): string | null => fits(v, UUID)?.toLowerCase() ?? null,
+  correlationId: (v: unknown): string | null => fits(v, CORRELATION_ID),
+  source: (v: unknown): string | null => fits(v, SOURCE),
+};
+
+function isoOf(value: string): string {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? new Date().toISOString() : date.toISOString();
+}
+
+/** A refusal's fields as written in the entry's `details`, each checked. */
+export interface RefusalDetails {
+  readonly stage: RefusalStage;
+  readonly reasonCode: string;
+  readonly status: number | null;
+  /** A registered-looking agency id, or `unknown`. */
+  readonly agency: string;
+  readonly attribution: AgencyAttribution;
+  readonly keyId: string | null;
+  readonly messageKeyId: string | null;
+  readonly messageId: string | null;
+  readonly correlationId: string | null;
+  readonly source: string | null;
+  readonly refusedAt: string;
+  readonly count: 1;
+}
+
+export function refusalDetails(r: Refusal): RefusalDetails {
+  const agency = refusalField.agency(r.agency);
+  return {
+    stage: r.stage,
+    reasonCode: refusalField.reasonCode(r.reasonCode),
+    status: typeof r.status === 'number' && Number.isInteger(r.status) ? r.status : null,
+    agency: agency ?? UNKNOWN_AGENCY,
+    attribution: agency === null ? 'unknown' : r.attribution,
+    keyId: refusalField.keyId(r.keyId),
+    messageKeyId: refusalField.keyId(r.messageKeyId),
+    messageId: refusalField.messageId(r.messageId),
+    correlationId: refusalField.correlationId(r.correlationId),
+    source: refusalField.source(r.source),
+    refusedAt: isoOf(r.refusedAt),
+    count: 1,
+  };
+}
+
+function where(stage: RefusalStage): string {
+  return stage === 'gateway' ? 'refused at the gateway' : 'dead-lettered by the policy worker';
+}
+
+/** One REFUSAL entry; `eventKey` makes it once-only (a redelivered dead letter). */
+export function refusalLogEntry(r: Refusal, eventKey?: string): LeLogEntry {
+  const d = refusalDetails(r);
+  const status = d.status === null ? '' : `${d.status} `;
+  return {
+    actor: REFUSAL_ACTOR,
+    action: 'REFUSAL',
+    subject: d.messageId ?? `agency:${d.agency}`,
+    justification: `${where(r.stage)} (${status}${d.reasonCode})`,
+    details: { ...d },
+    ...(eventKey === undefined ? {} : { eventKey }),
+  };
+}
+
+/** One REFUSAL entry standing for `count` refusals of one agency in one window. */
+export function refusalAggregateEntry(a: RefusalAggregate): LeLogEntry {
+  const agency = refusalField.agency(a.agency);
+  const codes: Record<string, number> = Object.create(null) as Record<string, number>;
+  let other = 0;
+  for (const [code, n] of Object.entries(a.reasonCodes)) {
+    const safe = refusalField.reasonCode(code);
+    if (Object.keys(codes).length < MAX_AGGREGATE_CODES || safe in codes)
+      codes[safe] = (codes[safe] ?? 0) + n;
+    else other += n;
+  }
+  if (other > 0) codes.other = (codes.other ?? 0) + other;
+  return {
+    actor: REFUSAL_ACTOR,
+    action: 'REFUSAL',
+    subject: `agency:${agency ?? UNKNOWN_AGENCY}`,
+    justification: `${where(a.stage)}: ${a.count} more refusal(s) in this window, counted, not listed`,
+    details: {
+      stage: a.stage,
+      aggregate: true,
+      agency: agency ?? UNKNOWN_AGENCY,
+      attribution: agency === null ? 'unknown' : a.attribution,
+      count: a.count,
+      windowStart: isoOf(a.windowStart),
+      windowEnd: isoOf(a.windowEnd),
+      reasonCodes: { ...codes },
+    },
+  };
+}
+
+/**
+ * Appends entries that carry an event key, skipping any whose key is already
+ * in the log (the partial unique index `le_log_event_key`).
+ */
+export async function appendLeLogOnce(
+  db: DataSource | EntityManager,
+  entries: readonly (LeLogEntry & { readonly eventKey: string })[],
+): Promise<number> {
+  if (entries.length === 0) return 0;
+  const rows: unknown[] = await db.query(
+    `INSERT INTO le_log (actor, action, subject, justification, details, event_key)
+     SELECT actor, action, subject, justification, details, event_key
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[])
+            WITH ORDINALITY AS e(actor, action, subject, justification, details, event_key, n)
+      ORDER BY n
+     ON CONFLICT (event_key) WHERE event_key IS NOT NULL DO NOTHING
+     RETURNING id`,
+    [
+      entries.map((e) => e.actor),
+      entries.map((e) => e.action),
+      entries.map((e) => e.subject),
+      entries.map((e) => e.justification),
+      entries.map((e) => JSON.stringify(e.details ?? {})),
+      entries.map((e) => e.eventKey),
+    ],
+  );
+  return rows.length;
+}
+
+/** A REFUSAL entry as the audit API answers it (one refusal, or an aggregate of `count`). */
+export interface RefusalRecord {
+  readonly id: number;
+  readonly at: string;
+  readonly stage: RefusalStage;
+  readonly aggregate: boolean;
+  readonly count: number;
+  readonly agency: string;
+  readonly attribution: AgencyAttribution;
+  readonly reasonCode: string | null;
+  readonly reasonCodes: Readonly<Record<string, number>> | null;
+  readonly status: number | null;
+  readonly keyId: string | null;
+  readonly messageKeyId: string | null;
+  readonly messageId: string | null;
+  readonly correlationId: string | null;
+  readonly source: string | null;
+  readonly refusedAt: string | null;
+  readonly windowStart: string | null;
+  readonly windowEnd: string | null;
+}
+
+/** Reads a stored REFUSAL entry back (the fields written by the builders above). */
+export function refusalRecordOf(row: {
+  id: string | number;
+  at: Date | string;
+  details: Record<string, unknown>;
+}): RefusalRecord {
+  const d = row.details;
+  const str = (name: string): string | null => {
+    const v = Object.hasOwn(d, name) ? d[name] : undefined;
+    return typeof v === 'string' ? v : null;
+  };
+  const aggregate = d.aggregate === true;
+  const codes = d.reasonCodes;
+  return {
+    id: Number(row.id),
+    at: new Date(row.at).toISOString(),
+    stage: str('stage') === 'worker' ? 'worker' : 'gateway',
+    aggregate,
+    count: typeof d.count === 'number' ? d.count : 1,
+    agency: str('agency') ?? UNKNOWN_AGENCY,
+    attribution: (['verified', 'claimed'].includes(str('attribution') ?? '')
+      ? str('attribution')
+      : 'unknown') as AgencyAttribution,
+    reasonCode: str('reasonCode'),
+    reasonCodes:
+      aggregate && typeof codes === 'object' && codes !== null
+        ? (codes as Record<string, number>)
+        : null,
+    status: typeof d.status === 'number' ? d.status : null,
+    keyId: str('keyId'),
+    messageKeyId: str('messageKeyId'),
+    messageId: str('messageId'),
+    correlationId: str('correlationId'),
+    source: str('source'),
+    refusedAt: str('refusedAt'),
+    windowStart: str('windowStart'),
+    windowEnd: str('windowEnd'),
+  };
+}
