@@ -190,4 +190,8 @@ export class HubApi {
   metrics(params) {
     return this.json('/v1/audit/metrics', params);
   }
+
+  refusals(params) {
+    return this.json('/v1/audit/refusals', params);
+  }
 }

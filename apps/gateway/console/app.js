@@ -2,13 +2,15 @@
  * The Liaison audit console: log in (officer token → console session), state a
  * justification, then search the share ledger, open one delivery (what was sent
  * next to what the recipient saw, withheld fields with their rule), watch the
- * ledger's integrity, and read the dashboard. Plain ES modules, no build step.
+ * ledger's integrity, read the dashboard and the refusals the hub recorded.
+ * Plain ES modules, no build step.
  */
 import { ApiError, HubApi, justificationProblem } from './api.js';
 import { horizontalBars, stackedBars } from './charts.js';
 import { compare, comparisonTable } from './comparison.js';
 import { byId, fill, h, plural, showValue, timeEl, when } from './dom.js';
 import { checkProof } from './merkle.js';
+import { loadRefusals } from './refusals.js';
 
 const api = new HubApi('');
 const PAGE_SIZE = 50;
@@ -223,7 +225,7 @@ async function loadAgencies() {
 }
 
 // ---------------------------------------------------------------------------
-// Routing: #/records, #/records/<seq>, #/dashboard, #/integrity
+// Routing: #/records, #/records/<seq>, #/dashboard, #/integrity, #/refusals
 
 function route() {
   if (!session()) return showLogin();
@@ -231,10 +233,10 @@ function route() {
   const hash = location.hash || '#/records';
   const detail = /^#\/records\/(\d+)$/.exec(hash);
   const page = detail ? 'detail' : hash.replace(/^#\//, '').split('/')[0];
-  const known = ['records', 'detail', 'dashboard', 'integrity'];
+  const known = ['records', 'detail', 'dashboard', 'integrity', 'refusals'];
   const current = known.includes(page) ? page : 'records';
   for (const name of known) byId(`page-${name}`).hidden = name !== current;
-  for (const tab of ['records', 'dashboard', 'integrity']) {
+  for (const tab of ['records', 'dashboard', 'integrity', 'refusals']) {
     const active = tab === current || (tab === 'records' && current === 'detail');
     const el = byId(`tab-${tab}`);
     if (active) el.setAttribute('aria-current', 'page');
@@ -247,6 +249,8 @@ function route() {
       return loadDashboard();
     case 'integrity':
       return loadIntegrity();
+    case 'refusals':
+      return loadRefusals(api, byId('refusals-body'), errorText);
     default:
       if (!state.searched) return search();
   }
