@@ -19,7 +19,6 @@ import {
   generateAgencyKeys,
   issueSdJwt,
   signAgencyToken,
-  signOfficerToken,
   createJwsSigner,
   type GeneratedAgencyKeys,
 } from '@liaison/crypto';
@@ -35,6 +34,7 @@ import {
   type RunningHub,
 } from '../support/hub-processes';
 import { DeadLetterLog } from '../../apps/audit/src/dead-letter-log';
+import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
 import {
   deadLetterCodec,
   kafkaClient,
@@ -75,18 +75,14 @@ function tokenOf(agency: string, keys?: GeneratedAgencyKeys, issuer = agency): s
   );
 }
 
+/** Oversight's officer token, minted by the CLI's identity with olga's own enrolled key. */
 function oversightToken(): string {
-  return signOfficerToken(
-    {
-      agencyId: 'eu-dpo',
-      officerId: 'olga',
-      roles: ['oversight'],
-      audience: AUDIENCE,
-      jti: randomUUID(),
-      now: Date.now,
-    },
-    agencySigner(readAgencyKeyFile(DEMO_KEYS_DIR, 'eu-dpo')),
-  );
+  return new AgencyIdentity({
+    agency: 'eu-dpo',
+    keys: DEMO_KEYS_DIR,
+    officer: 'olga',
+    roles: 'oversight',
+  }).token();
 }
 
 /** Signs `json` as `issuer` with a key of the test's choosing (not one from the key files). */

@@ -39,6 +39,11 @@ describe('refusal log entries', () => {
     });
   });
 
+  it('keeps a kid that is a base64url thumbprint starting with - or _', () => {
+    for (const kid of ['-HiB0aGnl_WPaYWTIKBaLbAUDbGCQQpmCdmApmVp1_0', '_x9'])
+      expect(refusalLogEntry({ ...base, keyId: kid }).details).toMatchObject({ keyId: kid });
+  });
+
   it.each([
     [
       'agency',

@@ -56,7 +56,9 @@ const MAX_AGGREGATE_CODES = 32;
 
 const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const REASON_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
-const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+// JWK thumbprints (base64url) may start with '-' or '_'.
+// JWK thumbprints (base64url) may start with '-' or '_'.
+const KEY_ID = /^[A-Za-z0-9_-][A-Za-z0-9._:-]{0,127}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CORRELATION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const SOURCE = /^[A-Za-z0-9 /:._-]{1,200}$/;
