@@ -25,8 +25,9 @@ import {
   readInputFile,
   readInputText,
   readJsonInput,
+  readAgencyKeyFile,
   readStdin,
-} from './input-file';
+} from '@liaison/runtime';
 
 const SECRET = 'SECRET-Maria-Example-2009';
 /** What a JSON error may say: where, never what. */
@@ -148,6 +149,13 @@ describe('CLI input', () => {
         }),
         { seed: 18, numRuns: 1000 },
       );
+    });
+
+    it('a broken key file is named, its private key never quoted', () => {
+      writeFileSync(at('nl-knp.keys.json'), `{"signing": {"privateJwk": {"d": "${SECRET}"`);
+      const message = messageOf(() => readAgencyKeyFile(dir, 'nl-knp'));
+      expect(message).toMatch(NO_ECHO);
+      expect(message).not.toContain('SECRET');
     });
 
     it('a JSON file, a checkpoint and an export are read without echo', () => {

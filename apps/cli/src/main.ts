@@ -7,7 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { AgencyIdentity, DEFAULT_KEYS_DIR } from './agency-identity';
 import { HubClient, HubError } from './hub-client';
-import { readJsonInput } from './input-file';
+import { readJsonInput } from '@liaison/runtime';
 import { demoCommand } from './commands/demo.command';
 import { feedCommand } from './commands/feed.command';
 import { keysGenerateCommand } from './commands/keys.command';

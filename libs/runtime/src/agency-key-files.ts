@@ -3,7 +3,7 @@
  * private signing and encryption keys. The hub never reads these; the demo and
  * the tests play the agencies and keep theirs under .local/demo-agencies/.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   createJwsSigner,
@@ -11,6 +11,10 @@ import {
   type GeneratedAgencyKeys,
   type JwsSigner,
 } from '@liaison/crypto';
+import { readJsonInput } from './input-file';
+
+/** A key file is a few KiB; a parse error must never quote its private key. */
+const KEY_FILE_LIMITS = { maxBytes: 1024 * 1024 };
 
 export interface AgencyKeyFile {
   readonly agencyId: string;
@@ -24,7 +28,7 @@ export function agencyKeyFilePath(dir: string, agencyId: string): string {
 }
 
 export function readAgencyKeyFile(dir: string, agencyId: string): AgencyKeyFile {
-  return JSON.parse(readFileSync(agencyKeyFilePath(dir, agencyId), 'utf8')) as AgencyKeyFile;
+  return readJsonInput(agencyKeyFilePath(dir, agencyId), KEY_FILE_LIMITS) as AgencyKeyFile;
 }
 
 export function readOrCreateAgencyKeyFile(
@@ -75,8 +79,9 @@ export function readOfficerKeyFile(
   agencyId: string,
   officerId: string,
 ): OfficerKeyFile {
-  return JSON.parse(
-    readFileSync(officerKeyFilePath(dir, agencyId, officerId), 'utf8'),
+  return readJsonInput(
+    officerKeyFilePath(dir, agencyId, officerId),
+    KEY_FILE_LIMITS,
   ) as OfficerKeyFile;
 }
 

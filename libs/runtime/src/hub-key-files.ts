@@ -3,7 +3,7 @@
  * generated on first use; only its public part is ever published (JWKS).
  * Custodial keys of agencies that let the hub sign on their behalf live beside it.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   createJwsSigner,
@@ -13,6 +13,7 @@ import {
   type PrivateJwk,
   type PublicJwk,
 } from '@liaison/crypto';
+import { readJsonInput } from './input-file';
 
 export interface StoredKeyPair {
   readonly kid: string;
@@ -21,8 +22,13 @@ export interface StoredKeyPair {
   readonly publicJwk: PublicJwk;
 }
 
+/** A parse error names the file, never the private key in it. */
+function readKeyPair(file: string): StoredKeyPair {
+  return readJsonInput(file, { maxBytes: 1024 * 1024 }) as StoredKeyPair;
+}
+
 function readOrCreate(file: string): StoredKeyPair {
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as StoredKeyPair;
+  if (existsSync(file)) return readKeyPair(file);
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const keys: GeneratedAgencyKeys = generateAgencyKeys('EdDSA');
   const stored: StoredKeyPair = {
@@ -51,7 +57,7 @@ export class HubKeyFiles {
   /** Custodial key of an agency that delegated signing to the hub, or undefined. */
   custodialKey(agencyId: string): StoredKeyPair | undefined {
     const file = path.join(this.dir, 'custodial', `${agencyId}.json`);
-    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StoredKeyPair) : undefined;
+    return existsSync(file) ? readKeyPair(file) : undefined;
   }
 
   createCustodialKey(agencyId: string): StoredKeyPair {

@@ -10,3 +10,4 @@ export * from './public-route';
 export * from './avro-event.deserializer';
 export * from './hub-kafka';
 export * from './unverified-token';
+export * from './input-file';

@@ -11,7 +11,7 @@ import { CommanderError, Option, type Command } from 'commander';
 import type { Jwks } from '@liaison/crypto';
 import { csvHeader, csvLine, type AuditRecord, type TrustedCheckpoint } from '@liaison/ledger';
 import { HubClient } from '../hub-client';
-import { readInputText, readJsonInput } from '../input-file';
+import { readInputText, readJsonInput } from '@liaison/runtime';
 import { print, type OutputOptions } from '../output';
 import {
   MAX_PAGE,

@@ -14,7 +14,7 @@ import {
   readInputFile,
   readInputText,
   readStdin,
-} from '../input-file';
+} from '@liaison/runtime';
 import { publishPath, signMessage, kindOfJson } from '../message-signing';
 import { print, progress, type OutputOptions } from '../output';
 

@@ -18,7 +18,7 @@ import {
 } from '@liaison/crypto';
 import type { AgencyIdentity } from '../agency-identity';
 import type { HubClient } from '../hub-client';
-import { parseJsonInput, readInputText, readJsonInput } from '../input-file';
+import { parseJsonInput, readInputText, readJsonInput } from '@liaison/runtime';
 import { print, type OutputOptions } from '../output';
 
 export interface VerifyOptions extends OutputOptions {

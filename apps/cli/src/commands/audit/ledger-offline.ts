@@ -22,7 +22,7 @@ import {
   type TrustedCheckpoint,
 } from '@liaison/ledger';
 import type { AuditRecord } from '@liaison/ledger';
-import { parseJsonInput } from '../../input-file';
+import { parseJsonInput } from '@liaison/runtime';
 
 export class VerificationInputError extends Error {}
 

@@ -1,7 +1,8 @@
 /**
  * Every file and stdin the CLI reads goes through here: messages to publish
  * (one file, each file of a folder, or stdin), agency registrations, policy
- * drafts, JWKS, deliveries to verify, saved checkpoints and audit exports.
+ * drafts, JWKS, deliveries to verify, saved checkpoints and audit exports,
+ * and the key files (agencies', officers', the hub's).
  * Only regular files are read (a device, FIFO or socket is refused before a
  * byte is read, a symlink to /dev/zero included), never more than a cap, stdin
  * included; a JSON error names the source and position, never the content.
