@@ -1,15 +1,31 @@
 /**
  * Readiness: each dependency check runs with a deadline, so a dead broker or
- * database is reported within seconds instead of hanging the probe.
+ * database is reported within seconds instead of hanging the probe. A check may
+ * also answer "degraded" with a reason: the app still serves traffic (ready),
+ * but visibly not as it should (e.g. it serves the last world that compiled
+ * because the stored one does not).
  */
+export interface HealthDegradation {
+  readonly degraded: string;
+}
+
 export interface HealthCheck {
   readonly name: string;
-  readonly check: () => Promise<void>;
+  /** Resolves (up), resolves with a degradation (degraded, still ready) or rejects (down). */
+  readonly check: () => Promise<void | HealthDegradation>;
+}
+
+export interface CheckResult {
+  readonly status: 'up' | 'degraded' | 'down';
+  readonly error?: string;
+  readonly reason?: string;
+  readonly ms: number;
 }
 
 export interface HealthReport {
-  readonly status: 'ok' | 'unavailable';
-  readonly checks: Record<string, { status: 'up' | 'down'; error?: string; ms: number }>;
+  /** ok and degraded are ready for traffic; unavailable is not. */
+  readonly status: 'ok' | 'degraded' | 'unavailable';
+  readonly checks: Record<string, CheckResult>;
 }
 
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -25,23 +41,28 @@ export async function runHealthChecks(
   deadlineMs = 3000,
 ): Promise<HealthReport> {
   const results = await Promise.all(
-    checks.map(async (c) => {
+    checks.map(async (c): Promise<readonly [string, CheckResult]> => {
       const start = Date.now();
       try {
-        await withDeadline(c.check(), deadlineMs);
-        return [c.name, { status: 'up' as const, ms: Date.now() - start }] as const;
+        const outcome = await withDeadline(c.check(), deadlineMs);
+        if (outcome && typeof outcome.degraded === 'string') {
+          return [c.name, { status: 'degraded', reason: outcome.degraded, ms: Date.now() - start }];
+        }
+        return [c.name, { status: 'up', ms: Date.now() - start }];
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        return [
-          c.name,
-          { status: 'down' as const, error: message, ms: Date.now() - start },
-        ] as const;
+        return [c.name, { status: 'down', error: message, ms: Date.now() - start }];
       }
     }),
   );
-  const report: HealthReport['checks'] = Object.fromEntries(results) as HealthReport['checks'];
+  const report: HealthReport['checks'] = Object.fromEntries(results);
+  const statuses = results.map(([, r]) => r.status);
   return {
-    status: results.every(([, r]) => r.status === 'up') ? 'ok' : 'unavailable',
+    status: statuses.includes('down')
+      ? 'unavailable'
+      : statuses.includes('degraded')
+        ? 'degraded'
+        : 'ok',
     checks: report,
   };
 }

@@ -1,5 +1,5 @@
 /** Prometheus metrics: one registry per process with default Node metrics. */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export class HubMetrics {
   readonly registry = new Registry();
@@ -11,6 +11,10 @@ export class HubMetrics {
 
   counter(name: string, help: string, labelNames: readonly string[] = []): Counter<string> {
     return new Counter({ name, help, labelNames: [...labelNames], registers: [this.registry] });
+  }
+
+  gauge(name: string, help: string, labelNames: readonly string[] = []): Gauge<string> {
+    return new Gauge({ name, help, labelNames: [...labelNames], registers: [this.registry] });
   }
 
   histogram(

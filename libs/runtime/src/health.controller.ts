@@ -25,7 +25,8 @@ export class HealthController {
   @Get('health/ready')
   async ready(@Res() res: Response): Promise<void> {
     const report = await runHealthChecks(this.checks);
-    res.status(report.status === 'ok' ? 200 : 503).json(report);
+    // Degraded is still ready for traffic; the body says what is degraded and why.
+    res.status(report.status === 'unavailable' ? 503 : 200).json(report);
   }
 
   @Get('metrics')
