@@ -4,8 +4,9 @@
  * whose bigserial id is the agency's feed cursor. Idempotent through
  * UNIQUE(agency_id, message_id); after each committed batch it NOTIFYs
  * `liaison_feed` with the agency id so gateways streaming SSE wake up.
- * The set of topics follows the agency table (receives_feed); a directory event
- * makes it re-read the table and, if the set changed, re-subscribe (kafkajs can
+ * The set of topics follows the agency table (receives_feed), as the app's last
+ * world that compiled has it when `feedAgencies` is given; a directory event
+ * makes it re-read the list and, if the set changed, re-subscribe (kafkajs can
  * only change subscriptions on a fresh consumer).
  */
 import type { Kafka } from 'kafkajs';
@@ -29,6 +30,8 @@ export interface FeedProjectorOptions {
   readonly onProjected?: (agencyId: string, inserted: number) => void;
   readonly onUndecodable?: (topic: string, offset: string, error: unknown) => void;
   readonly onError?: (error: unknown) => void;
+  /** The agencies whose feeds to project; defaults to reading the agency table. */
+  readonly feedAgencies?: () => Promise<readonly string[]>;
 }
 
 /** What the projector reads of a delivery; the record is stored as it arrived. */
@@ -64,13 +67,18 @@ export class FeedProjector {
     await this.refresh(true);
   }
 
+  private async feedAgencies(): Promise<readonly string[]> {
+    if (this.options.feedAgencies) return this.options.feedAgencies();
+    const rows = await this.ds.query<{ id: string }[]>(
+      'SELECT id FROM agency WHERE receives_feed ORDER BY id',
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Re-reads the agency list; re-subscribes only if it changed. */
   refresh(force = false): Promise<void> {
     const run = this.changing.then(async () => {
-      const rows = await this.ds.query<{ id: string }[]>(
-        'SELECT id FROM agency WHERE receives_feed ORDER BY id',
-      );
-      const agencies = rows.map((r) => r.id);
+      const agencies = [...(await this.feedAgencies())];
       if (!force && agencies.join(',') === this.agencies.join(',')) return;
       await this.consumer?.stop().catch(() => undefined);
       this.consumer = undefined;

@@ -13,8 +13,12 @@ import { Topic, TypedProducer, groupId } from '@liaison/kafka';
 import { HubMetrics, createLogger } from '@liaison/observability';
 import { createDataSource } from '@liaison/persistence';
 import {
+  DirectoryRepository,
   DomainErrorFilter,
   HubKeyFiles,
+  LastGoodWorld,
+  WORLD_RETRY_MS,
+  compileWorld,
   databaseCheck,
   kafkaCheck,
   onShutdown,
@@ -59,8 +63,21 @@ async function main(): Promise<void> {
   const kafka = await connectHubKafka(config, log, 'audit');
   const layout = topicLayoutOf(config);
 
+  // Which agencies' feeds to project, from the last world that compiled: a row
+  // written around the API that does not compile never stops the others' feeds.
+  const world = new LastGoodWorld<readonly string[]>({
+    read: async () => {
+      const rows = await new DirectoryRepository(ds).rows();
+      return () => compileWorld(rows).policyDirectory.agencies.map((a) => a.id);
+    },
+    log,
+    metrics,
+  });
+  await world.reload('boot');
+  world.retryWhileStale(WORLD_RETRY_MS);
+
   const app = await NestFactory.create(
-    AuditHealthModule.with([databaseCheck(ds), kafkaCheck(kafka)], metrics),
+    AuditHealthModule.with([databaseCheck(ds), kafkaCheck(kafka), world.healthCheck()], metrics),
     { logger: false },
   );
   app.useGlobalFilters(new DomainErrorFilter(log));
@@ -90,6 +107,10 @@ async function main(): Promise<void> {
     onUndecodable: (topic, offset, error) =>
       log.error({ err: error, topic, offset }, 'undecodable delivery'),
     onError: (error) => log.error({ err: error }, 'feed projector re-subscription failed'),
+    feedAgencies: async () => {
+      await world.reload('directory event');
+      return world.require();
+    },
   });
   const producer = new TypedProducer(kafka, Topic.checkpoints, codecFor('Checkpoint'));
   await producer.connect();
@@ -106,7 +127,12 @@ async function main(): Promise<void> {
   });
 
   await ingest.start();
-  await feed.start();
+  // With no world that compiles yet, the ledger goes on; feeds wait for one (not ready).
+  const feedStarted = (async () => {
+    while (world.current === undefined) await new Promise((r) => setTimeout(r, 500));
+    await feed.start();
+  })();
+  feedStarted.catch((error: unknown) => log.error({ err: error }, 'feed projector did not start'));
   await deadLetters.start();
   const directoryWatch = kafka.consumer({
     groupId: groupId(`liaison-audit-directory-${process.pid}-${Date.now()}`),
@@ -114,7 +140,10 @@ async function main(): Promise<void> {
   });
   await directoryWatch.connect();
   await directoryWatch.subscribe({ topic: Topic.directory, fromBeginning: false });
-  await directoryWatch.run({ eachMessage: () => feed.refresh() });
+  await directoryWatch.run({
+    // A failed refresh is logged by the projector (onError); the event is not retried.
+    eachMessage: () => feed.refresh().catch(() => undefined),
+  });
 
   let busy = false;
   const checkpointTimer = setInterval(() => {
@@ -150,6 +179,7 @@ async function main(): Promise<void> {
   onShutdown(log, async () => {
     clearInterval(checkpointTimer);
     clearInterval(purgeTimer);
+    world.stop();
     await directoryWatch.disconnect().catch(() => undefined);
     await ingest.stop().catch(() => undefined);
     await deadLetters.stop().catch(() => undefined);

@@ -1,47 +1,47 @@
 /**
- * The gateway's view of the directory (agencies, keys, policies), re-read from
+ * The gateway's view of the world (agencies, keys, policies), re-read from
  * PostgreSQL at most every `ttlMs`, and at once after the gateway itself changes
- * it, so a revoked key stops verifying within a second everywhere.
+ * it, so a revoked key stops verifying within a second everywhere. If the stored
+ * world stops compiling, the last one that compiled keeps being served
+ * (LastGoodWorld: degraded on /health/ready, logged, counted); with none at all
+ * every request that needs it gets 503 `world.unavailable`.
  */
 import type { DataSource } from 'typeorm';
-import { compilePolicies, type CompiledPolicySet } from '@liaison/policy';
-import { ALL_KNOWN_PATHS, DirectoryRepository, type DirectorySnapshot } from '@liaison/runtime';
+import type { HealthCheck, HubMetrics, Logger } from '@liaison/observability';
+import { DirectoryRepository, LastGoodWorld, compileWorld, type World } from '@liaison/runtime';
 
-export interface GatewayDirectory extends DirectorySnapshot {
-  readonly compiled: CompiledPolicySet;
-}
+export type GatewayDirectory = World;
 
 export class DirectoryCache {
-  private current: GatewayDirectory | undefined;
-  private loadedAt = 0;
-  private loading: Promise<GatewayDirectory> | undefined;
+  private readonly world: LastGoodWorld<GatewayDirectory>;
 
   constructor(
-    private readonly ds: DataSource,
+    ds: DataSource,
+    observe: { log: Logger; metrics: HubMetrics },
     private readonly ttlMs = 1000,
-  ) {}
-
-  async get(): Promise<GatewayDirectory> {
-    if (this.current && Date.now() - this.loadedAt < this.ttlMs) return this.current;
-    return this.refresh();
+  ) {
+    this.world = new LastGoodWorld({
+      read: async () => {
+        const rows = await new DirectoryRepository(ds).rows();
+        return () => compileWorld(rows);
+      },
+      log: observe.log,
+      metrics: observe.metrics,
+      describe: (w) => ({ policyVersion: w.compiled.version }),
+    });
   }
 
-  refresh(): Promise<GatewayDirectory> {
-    this.loading ??= (async () => {
-      try {
-        const snapshot = await new DirectoryRepository(this.ds).snapshot();
-        const compiled = compilePolicies(
-          snapshot.policies,
-          snapshot.policyDirectory,
-          ALL_KNOWN_PATHS,
-        );
-        this.current = { ...snapshot, compiled };
-        this.loadedAt = Date.now();
-        return this.current;
-      } finally {
-        this.loading = undefined;
-      }
-    })();
-    return this.loading;
+  async get(): Promise<GatewayDirectory> {
+    if (Date.now() - this.world.lastAttemptAt >= this.ttlMs) await this.world.reload('ttl');
+    return this.world.require();
+  }
+
+  async refresh(): Promise<GatewayDirectory> {
+    await this.world.reload('refresh');
+    return this.world.require();
+  }
+
+  healthCheck(): HealthCheck {
+    return this.world.healthCheck(() => this.get());
   }
 }

@@ -64,8 +64,10 @@ async function main(): Promise<void> {
   const producer = new TypedProducer(kafka, Topic.submissions, codecFor('Submission'));
   await producer.connect();
 
-  const directory = new DirectoryCache(ds);
-  await directory.refresh();
+  const directory = new DirectoryCache(ds, { log, metrics });
+  // No world that compiles at boot: listen anyway, not ready (with the reason), and
+  // answer 503 world.unavailable until one does (the reason is logged by the cache).
+  await directory.refresh().catch(() => undefined);
   const hubKeys = new HubKeyFiles(config.hubKeysDir);
   hubKeys.hubSigningKey();
   const feed = new FeedService(ds, config.database.url, log, config.gateway.maxStreamsPerAgency);
@@ -109,7 +111,7 @@ async function main(): Promise<void> {
       authenticator,
       sessions,
       policyAdmin: new PolicyAdmin(ds, kafka, directory),
-      checks: [databaseCheck(ds), kafkaCheck(kafka)],
+      checks: [databaseCheck(ds), kafkaCheck(kafka), directory.healthCheck()],
       metrics,
       audit: { dataSource: ds, hubPublicJwk: hubKeys.hubSigningKey().publicJwk },
     }),

@@ -32,6 +32,7 @@ import {
   HubKeyFiles,
   readOrCreateAgencyKeyFile,
   readOrCreateOfficerKeyFile,
+  withWorldChange,
 } from '@liaison/runtime';
 
 interface OperatorSeed {
@@ -75,7 +76,8 @@ export async function seedDemoWorld(
   // Refuse an invalid world before writing anything.
   compilePolicies(documents, directory, ALL_KNOWN_PATHS);
 
-  await ds.transaction(async (tx) => {
+  // Through the same check as every admin change: the whole stored world, compiled in the transaction.
+  await withWorldChange(ds, async (tx) => {
     for (const [id, jurisdictions] of Object.entries(directory.groups)) {
       await tx.query(
         `INSERT INTO jurisdiction_group (id, jurisdictions) VALUES ($1, $2::jsonb)

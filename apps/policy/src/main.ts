@@ -16,6 +16,7 @@ import {
   AvroEventDeserializer,
   DomainErrorFilter,
   HubKeyFiles,
+  WORLD_RETRY_MS,
   databaseCheck,
   kafkaCheck,
   onShutdown,
@@ -23,7 +24,7 @@ import {
 } from '@liaison/runtime';
 import { WorkerHealthModule } from './health.module';
 import type { SnapshotReloader } from './policy-reload.controller';
-import { loadPolicySnapshot, type PolicySnapshot } from './policy-snapshot';
+import { worldOfWorker } from './policy-snapshot';
 import { SubmissionProcessor } from './submission.processor';
 
 async function main(): Promise<void> {
@@ -77,14 +78,19 @@ async function main(): Promise<void> {
   await ds.initialize();
   const kafka = await connectHubKafka(config, log, 'policy');
 
-  let snapshot: PolicySnapshot = await loadPolicySnapshot(ds);
-  log.info(
-    { policyVersion: snapshot.policies.version, agencies: snapshot.policies.agencies.length },
-    'policies loaded',
-  );
+  // The last world that compiled; none at boot means not ready (with the reason)
+  // and nothing consumed until one does (retried every few seconds).
+  const world = worldOfWorker(ds, { log, metrics });
+  const first = await world.reload('boot');
+  if (first)
+    log.info(
+      { policyVersion: first.policies.version, agencies: first.policies.agencies.length },
+      'policies loaded',
+    );
+  world.retryWhileStale(WORLD_RETRY_MS);
   const replays = new ReplayStore(ds);
   const processor = new SubmissionProcessor({
-    snapshot: () => snapshot,
+    snapshot: () => world.require(),
     hubSigner: new HubKeyFiles(config.hubKeysDir).hubSigner(),
     replays: async (entries) => {
       const timer = replaySeconds.startTimer();
@@ -132,18 +138,20 @@ async function main(): Promise<void> {
 
   const reloader: SnapshotReloader = {
     reload: async (reason) => {
-      try {
-        snapshot = await loadPolicySnapshot(ds);
-        log.info({ reason, policyVersion: snapshot.policies.version }, 'policies reloaded');
-      } catch (error) {
-        log.error({ err: error, reason }, 'policy reload failed; keeping the previous version');
-      }
+      // Never throws: a world that does not compile keeps the previous one (logged, degraded).
+      const now = await world.reload(reason);
+      if (now && world.staleReason === undefined)
+        log.info({ reason, policyVersion: now.policies.version }, 'policies reloaded');
     },
     undecodable: (topic, error) => log.warn({ topic, error }, 'undecodable reload event ignored'),
   };
 
   const app = await NestFactory.create(
-    WorkerHealthModule.with([databaseCheck(ds), kafkaCheck(kafka)], metrics, reloader),
+    WorkerHealthModule.with(
+      [databaseCheck(ds), kafkaCheck(kafka), world.healthCheck()],
+      metrics,
+      reloader,
+    ),
     { logger: ['error', 'warn'] },
   );
   app.useGlobalFilters(new DomainErrorFilter(log));
@@ -175,14 +183,22 @@ async function main(): Promise<void> {
   await app.startAllMicroservices();
   await app.listen(config.policy.metricsPort, '127.0.0.1');
 
-  await worker.start();
-  log.info({ port: config.policy.metricsPort }, 'policy worker running');
-
+  let started = false;
+  let stopping = false;
   onShutdown(log, async () => {
-    await worker.stop();
+    stopping = true;
+    world.stop();
+    if (started) await worker.stop();
     await app.close();
     await ds.destroy();
   });
+  while (world.current === undefined && !stopping) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  if (stopping) return;
+  await worker.start();
+  started = true;
+  log.info({ port: config.policy.metricsPort }, 'policy worker running');
 }
 
 main().catch((error: unknown) => {

@@ -1,12 +1,21 @@
 /**
  * What the worker decides with: the compiled policy set, the key directory and
- * each recipient's jurisdiction and encryption key, loaded from PostgreSQL and
- * swapped atomically when a policy or directory event arrives (hot reload).
+ * each recipient's jurisdiction and encryption key, built from the world loaded
+ * from PostgreSQL and swapped atomically when a policy or directory event
+ * arrives (hot reload). The last snapshot that compiled is kept if the stored
+ * world does not compile (see worldOfWorker and LastGoodWorld).
  */
 import type { DataSource } from 'typeorm';
 import type { KeyDirectory, PublicJwk } from '@liaison/crypto';
-import { compilePolicies, type CompiledPolicySet } from '@liaison/policy';
-import { ALL_KNOWN_PATHS, DirectoryRepository } from '@liaison/runtime';
+import type { HubMetrics, Logger } from '@liaison/observability';
+import type { CompiledPolicySet } from '@liaison/policy';
+import {
+  DirectoryRepository,
+  LastGoodWorld,
+  compileWorld,
+  loadWorld,
+  type World,
+} from '@liaison/runtime';
 
 export interface RecipientProfile {
   readonly jurisdiction: string;
@@ -22,20 +31,19 @@ export interface PolicySnapshot {
   readonly loadedAt: Date;
 }
 
-export async function loadPolicySnapshot(ds: DataSource): Promise<PolicySnapshot> {
-  const snap = await new DirectoryRepository(ds).snapshot();
-  const policies = compilePolicies(snap.policies, snap.policyDirectory, ALL_KNOWN_PATHS);
+/** Pure: the worker's view of a compiled world. */
+export function policySnapshotOf(world: World): PolicySnapshot {
   const encKeys = new Map<string, PublicJwk>();
-  for (const k of snap.keyRows) {
+  for (const k of world.keyRows) {
     if (k.use === 'enc' && k.status === 'active')
       encKeys.set(k.agencyId, k.publicJwk as unknown as PublicJwk);
   }
   return {
-    policies,
-    keys: snap.keys,
-    jurisdictionOf: new Map(snap.agencies.map((a) => [a.id, a.jurisdiction])),
+    policies: world.compiled,
+    keys: world.keys,
+    jurisdictionOf: new Map(world.agencies.map((a) => [a.id, a.jurisdiction])),
     recipients: new Map(
-      snap.agencies.map((a) => [
+      world.agencies.map((a) => [
         a.id,
         {
           jurisdiction: a.jurisdiction,
@@ -46,4 +54,25 @@ export async function loadPolicySnapshot(ds: DataSource): Promise<PolicySnapshot
     ),
     loadedAt: new Date(),
   };
+}
+
+/** Loads once, refusing a world that does not compile (benchmarks, tools). */
+export async function loadPolicySnapshot(ds: DataSource): Promise<PolicySnapshot> {
+  return policySnapshotOf(await loadWorld(ds));
+}
+
+/** The worker's loader: the last snapshot that compiled, reloaded on events. */
+export function worldOfWorker(
+  ds: DataSource,
+  observe: { log: Logger; metrics: HubMetrics },
+): LastGoodWorld<PolicySnapshot> {
+  return new LastGoodWorld<PolicySnapshot>({
+    read: async () => {
+      const rows = await new DirectoryRepository(ds).rows();
+      return () => policySnapshotOf(compileWorld(rows));
+    },
+    log: observe.log,
+    metrics: observe.metrics,
+    describe: (s) => ({ policyVersion: s.policies.version }),
+  });
 }

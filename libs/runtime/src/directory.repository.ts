@@ -1,9 +1,11 @@
 /**
  * Reads the directory (agencies, groups, registered public keys) and the approved
- * policies from PostgreSQL and turns them into the pure values libs/policy and
- * libs/crypto work with.
+ * policies from PostgreSQL, inside a transaction or not, and turns them into the
+ * pure values libs/policy and libs/crypto work with. Reading (I/O) and building
+ * (pure, may refuse a malformed row) are apart, so a loader can tell "the
+ * database did not answer" from "the stored world does not compile".
  */
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import {
   KeyDirectory,
   OfficerDirectory,
@@ -13,6 +15,7 @@ import {
   type PublicJwk,
   type SignatureAlg,
 } from '@liaison/crypto';
+import { DomainError } from '@liaison/errors';
 import {
   AgencyEntity,
   AgencyKeyEntity,
@@ -45,25 +48,74 @@ export function toOfficerEnrolment(row: OfficerKeyEntity): OfficerEnrolment {
     kid: row.kid,
     alg: row.alg as SignatureAlg,
     publicJwk: row.publicJwk as unknown as PublicJwk,
-    roles: row.roles,
+    roles: stringList(row.roles, `officer ${row.agencyId}/${row.officerId}`, 'roles'),
     status: row.status,
     enrolledAt: seconds(row.enrolledAt),
     ...(row.revokedAt ? { revokedAt: seconds(row.revokedAt) } : {}),
   };
 }
 
+/** A jsonb column that must hold a list of strings; anything else names the row. */
+function stringList(value: unknown, where: string, field: string): string[] {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    throw new DomainError(
+      'directory.invalid-row',
+      `${where}: ${field} must be a list of strings`,
+      'invalid-input',
+      { row: where, field },
+    );
+  }
+  return value as string[];
+}
+
 export function toPolicyAgency(row: AgencyEntity): Agency {
+  const where = `agency ${row.id}`;
   return {
     id: row.id,
     name: row.name,
     jurisdiction: row.jurisdiction,
     kind: row.kind as Agency['kind'],
-    groups: row.groups,
-    accreditations: row.accreditations as Agency['accreditations'],
-    acceptedPurposes: row.acceptedPurposes as Agency['acceptedPurposes'],
+    groups: stringList(row.groups, where, 'groups'),
+    accreditations: stringList(
+      row.accreditations,
+      where,
+      'accreditations',
+    ) as Agency['accreditations'],
+    acceptedPurposes: stringList(
+      row.acceptedPurposes,
+      where,
+      'acceptedPurposes',
+    ) as Agency['acceptedPurposes'],
     retentionDays: row.retentionDays,
     suspended: row.status !== 'ACTIVE',
   };
+}
+
+function toPolicyDocument(row: PolicyVersionEntity): PolicyDocument {
+  const doc = row.document as unknown as PolicyDocument | null;
+  if (
+    typeof doc !== 'object' ||
+    doc === null ||
+    !Array.isArray(doc.outbound) ||
+    doc.jurisdiction !== row.jurisdiction
+  ) {
+    throw new DomainError(
+      'directory.invalid-row',
+      `policy ${row.id} (${row.jurisdiction}): document must be that jurisdiction's, with a list of outbound rules`,
+      'invalid-input',
+      { row: `policy ${row.id}`, field: 'document' },
+    );
+  }
+  return doc;
+}
+
+/** The stored rows the world is built from, as read. */
+export interface DirectoryRows {
+  readonly agencies: readonly AgencyEntity[];
+  readonly groups: readonly JurisdictionGroupEntity[];
+  readonly keyRows: readonly AgencyKeyEntity[];
+  readonly policies: readonly PolicyVersionEntity[];
+  readonly officerRows: readonly OfficerKeyEntity[];
 }
 
 export interface DirectorySnapshot {
@@ -78,32 +130,50 @@ export interface DirectorySnapshot {
   readonly policies: readonly PolicyDocument[];
 }
 
+/** Pure: rows to values. Throws a DomainError naming the first malformed row. */
+export function directorySnapshotOf(rows: DirectoryRows): DirectorySnapshot {
+  return {
+    agencies: rows.agencies,
+    byId: new Map(rows.agencies.map((a) => [a.id, a])),
+    policyDirectory: {
+      agencies: rows.agencies.filter((a) => a.receivesFeed).map(toPolicyAgency),
+      groups: Object.fromEntries(
+        rows.groups.map((g) => [
+          g.id,
+          stringList(g.jurisdictions, `group ${g.id}`, 'jurisdictions'),
+        ]),
+      ),
+    },
+    keys: new KeyDirectory(rows.keyRows.map(toAgencyKey)),
+    keyRows: rows.keyRows,
+    officers: new OfficerDirectory(rows.officerRows.map(toOfficerEnrolment)),
+    policies: rows.policies.map(toPolicyDocument),
+  };
+}
+
 export class DirectoryRepository {
-  constructor(private readonly ds: DataSource) {}
+  /** `db` is the DataSource, or a transaction's EntityManager to read what it wrote. */
+  constructor(private readonly db: DataSource | EntityManager) {}
+
+  /** One query after another: inside a transaction they share its one connection. */
+  async rows(): Promise<DirectoryRows> {
+    const agencies = await this.db.getRepository(AgencyEntity).find({ order: { id: 'ASC' } });
+    const groups = await this.db
+      .getRepository(JurisdictionGroupEntity)
+      .find({ order: { id: 'ASC' } });
+    const keyRows = await this.db
+      .getRepository(AgencyKeyEntity)
+      .find({ order: { agencyId: 'ASC', kid: 'ASC' } });
+    const policies = await this.db
+      .getRepository(PolicyVersionEntity)
+      .find({ where: { status: 'approved' }, order: { jurisdiction: 'ASC' } });
+    const officerRows = await this.db
+      .getRepository(OfficerKeyEntity)
+      .find({ order: { agencyId: 'ASC', officerId: 'ASC', kid: 'ASC' } });
+    return { agencies, groups, keyRows, policies, officerRows };
+  }
 
   async snapshot(): Promise<DirectorySnapshot> {
-    const [agencies, groups, keyRows, policies, officerRows] = await Promise.all([
-      this.ds.getRepository(AgencyEntity).find({ order: { id: 'ASC' } }),
-      this.ds.getRepository(JurisdictionGroupEntity).find({ order: { id: 'ASC' } }),
-      this.ds.getRepository(AgencyKeyEntity).find({ order: { agencyId: 'ASC', kid: 'ASC' } }),
-      this.ds
-        .getRepository(PolicyVersionEntity)
-        .find({ where: { status: 'approved' }, order: { jurisdiction: 'ASC' } }),
-      this.ds
-        .getRepository(OfficerKeyEntity)
-        .find({ order: { agencyId: 'ASC', officerId: 'ASC', kid: 'ASC' } }),
-    ]);
-    return {
-      agencies,
-      byId: new Map(agencies.map((a) => [a.id, a])),
-      policyDirectory: {
-        agencies: agencies.filter((a) => a.receivesFeed).map(toPolicyAgency),
-        groups: Object.fromEntries(groups.map((g) => [g.id, g.jurisdictions])),
-      },
-      keys: new KeyDirectory(keyRows.map(toAgencyKey)),
-      keyRows,
-      officers: new OfficerDirectory(officerRows.map(toOfficerEnrolment)),
-      policies: policies.map((p) => p.document as unknown as PolicyDocument),
-    };
+    return directorySnapshotOf(await this.rows());
   }
 }

@@ -11,3 +11,5 @@ export * from './avro-event.deserializer';
 export * from './hub-kafka';
 export * from './unverified-token';
 export * from './input-file';
+export * from './world';
+export * from './last-good-world';

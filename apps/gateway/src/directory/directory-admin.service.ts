@@ -1,7 +1,9 @@
 /**
  * Directory changes: register an agency (with its public keys and its own feed
- * topic), add a key, revoke a key. Each change is logged (ALTERATION) and
- * announced on hub.directory.v1 so workers reload.
+ * topic), add a key, revoke a key. Each change runs through withWorldChange (the
+ * whole world compiled with the change, in its transaction: refused with the
+ * reason and nothing stored if it does not compile), is logged (ALTERATION) in
+ * that transaction and announced on hub.directory.v1 so workers reload.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
@@ -13,7 +15,7 @@ import { Topic, ensureTopics, feedTopic, feedTopicSpec } from '@liaison/kafka';
 import { appendLeLog } from '@liaison/persistence';
 import { ACCREDITATIONS, AGENCY_KINDS, PURPOSES } from '@liaison/policy';
 import type { HubConfig } from '@liaison/config';
-import { topicLayoutOf } from '@liaison/runtime';
+import { topicLayoutOf, withWorldChange, type World } from '@liaison/runtime';
 import type { AuthContext } from '../auth/auth-context';
 import type { DirectoryCache } from '../directory-cache';
 import { CONFIG, DATA_SOURCE, DIRECTORY_CACHE, KAFKA } from '../tokens';
@@ -72,9 +74,10 @@ export class DirectoryAdmin {
     @Inject(DIRECTORY_CACHE) private readonly directory: DirectoryCache,
   ) {}
 
-  private async announce(agencyId: string): Promise<void> {
-    const dir = await this.directory.refresh();
-    const agency = dir.byId.get(agencyId);
+  /** Announces the agency as the committed change left it (`world`, compiled in its transaction). */
+  private async announce(agencyId: string, world: World): Promise<void> {
+    await this.directory.refresh().catch(() => undefined);
+    const agency = world.byId.get(agencyId);
     if (!agency) return;
     const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
@@ -98,7 +101,7 @@ export class DirectoryAdmin {
                 : 'INTERNATIONAL_HUB') as 'LAW_ENFORCEMENT',
               jwks: JSON.stringify(
                 renderJwks(
-                  dir.keyRows
+                  world.keyRows
                     .filter((k) => k.agencyId === agencyId && k.status !== 'revoked')
                     .map((k) => ({
                       kid: k.kid,
@@ -152,8 +155,11 @@ export class DirectoryAdmin {
     ) {
       throw invalid('retentionDays', 'an integer in [1, 36500]');
     }
+    const groups = b.groups ?? [];
+    if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string'))
+      throw invalid('groups', 'a list of group names');
     const jwks = checkKeys(b.id, b.jwks);
-    await this.ds.transaction(async (tx) => {
+    const { world } = await withWorldChange(this.ds, async (tx) => {
       const exists: unknown[] = await tx.query(`SELECT 1 FROM agency WHERE id = $1`, [b.id]);
       if (exists.length > 0)
         throw new DomainError(
@@ -172,7 +178,7 @@ export class DirectoryAdmin {
           JSON.stringify(accreditations),
           JSON.stringify(b.acceptedPurposes),
           b.retentionDays,
-          JSON.stringify(b.groups ?? []),
+          JSON.stringify(groups),
         ],
       );
       for (const k of jwks.keys) {
@@ -193,7 +199,7 @@ export class DirectoryAdmin {
     });
     const layout = topicLayoutOf(this.config);
     await ensureTopics(this.kafka, [feedTopicSpec(b.id, layout)], layout.replicationFactor);
-    await this.announce(b.id);
+    await this.announce(b.id, world);
     return { id: b.id, feedTopic: feedTopic(b.id) };
   }
 
@@ -205,13 +211,22 @@ export class DirectoryAdmin {
     const jwks = checkKeys(agencyId, { keys: [body?.jwk] });
     const key = jwks.keys[0];
     if (!key) throw invalid('jwk', 'required');
-    const rows: unknown[] = await this.ds.query(`SELECT 1 FROM agency WHERE id = $1`, [agencyId]);
-    if (rows.length === 0)
-      throw new DomainError('directory.unknown-agency', `no agency ${agencyId}`, 'not-found');
-    await this.ds.transaction(async (tx) => {
+    const { world } = await withWorldChange(this.ds, async (tx) => {
+      const agency: unknown[] = await tx.query(`SELECT 1 FROM agency WHERE id = $1`, [agencyId]);
+      if (agency.length === 0)
+        throw new DomainError('directory.unknown-agency', `no agency ${agencyId}`, 'not-found');
+      const taken: unknown[] = await tx.query(
+        `SELECT 1 FROM agency_key WHERE agency_id = $1 AND kid = $2`,
+        [agencyId, key.kid],
+      );
+      if (taken.length > 0)
+        throw new DomainError(
+          'key.duplicate-kid',
+          `kid ${String(key.kid)} is already registered for ${agencyId}`,
+          'conflict',
+        );
       await tx.query(
-        `INSERT INTO agency_key (agency_id, kid, use, alg, public_jwk, status) VALUES ($1, $2, $3, $4, $5::jsonb, 'active')
-         ON CONFLICT DO NOTHING`,
+        `INSERT INTO agency_key (agency_id, kid, use, alg, public_jwk, status) VALUES ($1, $2, $3, $4, $5::jsonb, 'active')`,
         [
           agencyId,
           key.kid,
@@ -230,7 +245,7 @@ export class DirectoryAdmin {
         },
       ]);
     });
-    await this.announce(agencyId);
+    await this.announce(agencyId, world);
     return { kid: String(key.kid) };
   }
 
@@ -242,22 +257,28 @@ export class DirectoryAdmin {
     if (!KID_PATTERN.test(kid))
       throw new DomainError('key.bad-kid', 'kid must match [A-Za-z0-9._-]{1,64}');
     const revokedAt = new Date();
-    const result: [unknown[], number] = await this.ds.query(
-      `UPDATE agency_key SET status = 'revoked', revoked_at = $3 WHERE agency_id = $1 AND kid = $2 AND status <> 'revoked'`,
-      [agencyId, kid, revokedAt],
-    );
-    if (result[1] === 0)
-      throw new DomainError('key.unknown-kid', `no active key ${kid} for ${agencyId}`, 'not-found');
-    await appendLeLog(this.ds, [
-      {
-        actor: `${auth.agencyId}/${auth.officerId ?? '-'}`,
-        action: 'ALTERATION',
-        subject: `agency:${agencyId}`,
-        justification: 'key revoked',
-        details: { kid },
-      },
-    ]);
-    await this.announce(agencyId);
+    const { world } = await withWorldChange(this.ds, async (tx) => {
+      const result: [unknown[], number] = await tx.query(
+        `UPDATE agency_key SET status = 'revoked', revoked_at = $3 WHERE agency_id = $1 AND kid = $2 AND status <> 'revoked'`,
+        [agencyId, kid, revokedAt],
+      );
+      if (result[1] === 0)
+        throw new DomainError(
+          'key.unknown-kid',
+          `no active key ${kid} for ${agencyId}`,
+          'not-found',
+        );
+      await appendLeLog(tx, [
+        {
+          actor: `${auth.agencyId}/${auth.officerId ?? '-'}`,
+          action: 'ALTERATION',
+          subject: `agency:${agencyId}`,
+          justification: 'key revoked',
+          details: { kid },
+        },
+      ]);
+    });
+    await this.announce(agencyId, world);
     return { kid, revokedAt: revokedAt.toISOString() };
   }
 }

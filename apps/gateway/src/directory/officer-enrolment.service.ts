@@ -2,9 +2,10 @@
  * Officer enrolment: an agency's officer administrator (role officer-admin, own
  * agency only) or the hub's directory administrator (role admin, any agency)
  * registers one officer's public signing key with the roles the enrolment
- * grants, and revokes it at once. Each change is logged (ALTERATION) and the
- * gateway's directory is refreshed before the answer, so a revoked officer's
- * next request (token or console session) is refused.
+ * grants, and revokes it at once. Each change runs through withWorldChange (the
+ * whole world, officer keys included, compiled in its transaction), is logged
+ * (ALTERATION) and the gateway's directory is refreshed before the answer, so a
+ * revoked officer's next request (token or console session) is refused.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
@@ -17,6 +18,7 @@ import {
 } from '@liaison/crypto';
 import { DomainError, isDomainError } from '@liaison/errors';
 import { appendLeLog } from '@liaison/persistence';
+import { withWorldChange } from '@liaison/runtime';
 import type { AuthContext } from '../auth/auth-context';
 import type { DirectoryCache } from '../directory-cache';
 import { DATA_SOURCE, DIRECTORY_CACHE } from '../tokens';
@@ -138,7 +140,7 @@ export class OfficerEnrolment {
     }
     const jwk = checkSigningJwk(agencyId, b.jwk);
     const officerId = b.officerId;
-    const row = await this.ds.transaction(async (tx) => {
+    const { result: row } = await withWorldChange(this.ds, async (tx) => {
       const agencies: { status: string; grantable_roles: string[] }[] = await tx.query(
         `SELECT status, grantable_roles FROM agency WHERE id = $1 FOR SHARE`,
         [agencyId],
@@ -215,7 +217,7 @@ export class OfficerEnrolment {
     checkAdministers(auth, agencyId);
     if (!isOfficerId(officerId))
       throw invalid('officerId', 'must match ^[a-z0-9][a-z0-9._-]{0,63}$');
-    const row = await this.ds.transaction(async (tx) => {
+    const { result: row } = await withWorldChange(this.ds, async (tx) => {
       const updated: [OfficerKeyRow[], number] = await tx.query(
         `UPDATE officer_key SET status = 'revoked', revoked_at = now(), revoked_by = $3
           WHERE agency_id = $1 AND officer_id = $2 AND status = 'active'

@@ -1,7 +1,9 @@
 /**
  * Policies as data with four eyes: an author's new version is a draft until a
  * second officer of the same jurisdiction with the approver role approves it.
- * Both acts go to the law-enforcement log; approval is announced on
+ * Both acts go to the law-enforcement log; a decision runs through
+ * withWorldChange (an approval that leaves a world that does not compile is
+ * refused with the reason, nothing stored); approval is announced on
  * hub.policies.v1 so workers hot-reload. Dry-run answers "who would get what".
  */
 import { randomUUID } from 'node:crypto';
@@ -31,6 +33,7 @@ import {
   ALL_KNOWN_PATHS,
   analyseMessage,
   disclosablePathsOf,
+  withWorldChange,
   type AnalysedMessage,
 } from '@liaison/runtime';
 import type { AuthContext } from '../auth/auth-context';
@@ -218,7 +221,7 @@ export class PolicyAdmin {
       throw new DomainError('policy.bad-id', 'policy change id must be a UUID');
     const dir = await this.directory.get();
     const reviewer = officerOf(auth, dir);
-    const result = await this.ds.transaction(async (tx) => {
+    const { result } = await withWorldChange(this.ds, async (tx) => {
       const repo = tx.getRepository(PolicyVersionEntity);
       const row = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!row)
@@ -257,7 +260,7 @@ export class PolicyAdmin {
       return { row, status: decided.status };
     });
     if (result.status === 'approved') {
-      await this.directory.refresh();
+      await this.directory.refresh().catch(() => undefined);
       const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await producer.connect();
       try {
