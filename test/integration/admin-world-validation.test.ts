@@ -43,7 +43,7 @@ import { testConfig } from '../support/stack';
 
 const token = (agency: string, officer?: string, roles?: string): string =>
   new AgencyIdentity({ agency, keys: DEMO_KEYS_DIR, officer, roles }).token();
-const ADMIN = (): string => token('hub-ops', 'ada', 'admin');
+const ADMIN = (): string => token('hub-ops', 'ops-1', 'admin');
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -250,8 +250,9 @@ describe('admin changes are validated against the whole world; loaders keep the 
       // A draft that was valid when drafted can be invalid when approved; stored here directly.
       const id = randomUUID();
       await db.query(
-        `INSERT INTO policy_version (id, jurisdiction, version, document, status, author_officer, author_agency)
-         VALUES ($1, 'NL', $2, $3::jsonb, 'draft', 'pia', 'nl-knp')`,
+        `INSERT INTO policy_version (id, jurisdiction, version, document, status, author_officer, author_agency, author_kid)
+         VALUES ($1, 'NL', $2, $3::jsonb, 'draft', 'pia', 'nl-knp',
+           (SELECT kid FROM officer_key WHERE agency_id = 'nl-knp' AND officer_id = 'pia' AND status = 'active'))`,
         [id, `bad-${id}`, JSON.stringify(nlPolicyWith(rule))],
       );
       const approvedBefore = await approvedNl();
@@ -371,6 +372,26 @@ describe('admin changes are validated against the whole world; loaders keep the 
     }
     await othersStillWork();
   }, 180_000);
+
+  it('officer enrolment goes through the same check: a world that does not compile refuses it', async () => {
+    await db.query(BAD_ROW);
+    try {
+      const key = generateAgencyKeys('EdDSA');
+      const body = await refused(
+        await call('POST', '/v1/admin/agencies/nl-knp/officers', ADMIN(), {
+          officerId: 'zoe',
+          roles: ['liaison'],
+          jwk: renderJwks([{ kid: key.kid, alg: key.alg, publicJwk: key.publicJwk }]).keys[0],
+        }),
+        400,
+        'policy.unknown-group',
+      );
+      expect(body.error.message).toContain('nothing saved');
+      expect(await count(`SELECT 1 FROM officer_key WHERE kid = $1`, [key.kid])).toBe(0);
+    } finally {
+      await db.query(`DELETE FROM agency WHERE id = 'zz-direct'`);
+    }
+  }, 60_000);
 
   it('an app that boots with no world that compiles is not ready, says why and refuses with 503 until fixed', async () => {
     await db.query(BAD_ROW);
