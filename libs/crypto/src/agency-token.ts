@@ -88,7 +88,7 @@ async function verifyToken(
   }
   const parsed = parseCompactJws(jwt, 'token');
   if (parsed.header.typ !== typ) throw jwsRefused('token', 'bad-typ', `typ must be ${typ}`);
-  const unverified = peekJsonPayload(parsed.payloadBytes);
+  const unverified = peekJsonPayload(parsed.payloadBytes, 'token');
   const agencyId = unverified?.iss;
   const iat = unverified?.iat;
   if (typeof agencyId !== 'string' || typeof iat !== 'number') {

@@ -14,6 +14,7 @@ import { decodeBase64UrlStrict, encodeBase64Url } from './base64url';
 import { jwsRefused, type VerificationScope } from './crypto-error';
 import { importPrivateJwk, isSignatureAlg, type PrivateJwk, type SignatureAlg } from './jwk';
 import { type VerificationKey } from './key-directory';
+import { asJsonObject, isDuplicateMemberError, parseStrictJsonBytes } from './strict-json';
 
 export type JoseHeader = Readonly<Record<string, unknown>> & { readonly alg: SignatureAlg };
 
@@ -26,13 +27,27 @@ export interface ParsedJws {
 
 const SIGNATURE_BYTES: Record<SignatureAlg, number> = { EdDSA: 64, ES256: 64 };
 
-function parseJsonObject(bytes: Buffer): Record<string, unknown> | undefined {
+/**
+ * A header or payload as a null-prototype JSON object, or undefined when it is
+ * not one. Duplicate member names are refused outright (`<scope>.duplicate-member`):
+ * JSON.parse keeps the last `iss`, another reader may keep the first.
+ */
+function parseJsonObject(
+  bytes: Buffer,
+  scope: VerificationScope,
+  part: 'header' | 'payload',
+): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(bytes.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
+    return asJsonObject(parseStrictJsonBytes(bytes));
+  } catch (error) {
+    if (isDuplicateMemberError(error)) {
+      throw jwsRefused(
+        scope,
+        'duplicate-member',
+        `JWS ${part} has a duplicate member name`,
+        (error as { details?: Readonly<Record<string, unknown>> }).details,
+      );
+    }
     return undefined;
   }
 }
@@ -52,7 +67,7 @@ export function parseCompactJws(compact: string, scope: VerificationScope): Pars
     throw jwsRefused(scope, 'malformed', 'JWS part is not canonical base64url');
   }
   if (payloadBytes.length === 0) throw jwsRefused(scope, 'malformed', 'empty JWS payload');
-  const header = parseJsonObject(headerBytes);
+  const header = parseJsonObject(headerBytes, scope, 'header');
   if (header === undefined) throw jwsRefused(scope, 'malformed', 'JWS header is not a JSON object');
   const alg = header.alg;
   if (typeof alg !== 'string') throw jwsRefused(scope, 'malformed', 'JWS header has no alg');
@@ -183,13 +198,19 @@ export function jsonPayloadOf(
   parsed: ParsedJws,
   scope: VerificationScope,
 ): Record<string, unknown> {
-  const payload = parseJsonObject(parsed.payloadBytes);
+  const payload = parseJsonObject(parsed.payloadBytes, scope, 'payload');
   if (payload === undefined)
     throw jwsRefused(scope, 'malformed', 'JWS payload is not a JSON object');
   return payload;
 }
 
-/** The payload as a JSON object before verification (to find iss/iat), or undefined. */
-export function peekJsonPayload(payloadBytes: Buffer): Record<string, unknown> | undefined {
-  return parseJsonObject(payloadBytes);
+/**
+ * The payload as a JSON object before verification (to find iss/iat), or
+ * undefined; a duplicate member name is refused here, before any key is chosen.
+ */
+export function peekJsonPayload(
+  payloadBytes: Buffer,
+  scope: VerificationScope,
+): Record<string, unknown> | undefined {
+  return parseJsonObject(payloadBytes, scope, 'payload');
 }

@@ -12,6 +12,7 @@ export type VerificationScope = 'sdjwt' | 'token' | 'receipt' | 'checkpoint' | '
 /** Reasons a compact JWS (or its key) is refused, shared by every scope. */
 export type JwsRefusal =
   | 'malformed'
+  | 'duplicate-member'
   | 'too-large'
   | 'bad-typ'
   | 'alg-none'
@@ -26,6 +27,7 @@ export type JwsRefusal =
 
 const categoryOf: Record<JwsRefusal, ErrorCategory> = {
   malformed: 'invalid-input',
+  'duplicate-member': 'invalid-input',
   'too-large': 'too-large',
   'bad-typ': 'invalid-input',
   'alg-none': 'unauthenticated',
