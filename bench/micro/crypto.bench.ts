@@ -30,6 +30,7 @@ import {
   type ReceiptBody,
   type SignatureAlg,
 } from '@liaison/crypto';
+import { shapeOfClaims } from '../../libs/crypto/src/spec-support/fixtures';
 import { measure, type Measurement, type MicroBenchmark } from '../harness';
 
 const NOW_SEC = 1_736_942_400;
@@ -136,7 +137,8 @@ function sdJwtGroup(): MicroBenchmark {
         disclosablePaths: ALERT_PATHS,
         signer: signerKey,
       });
-      const options = { directory, now, maxTokenBytes: 65536, clockSkewSec: 60 };
+      const shape = shapeOfClaims(alert(), ALERT_PATHS);
+      const options = { directory, shape, now, maxTokenBytes: 65536, clockSkewSec: 60 };
       const verified = verifySdJwt(token, options);
       if (verified.disclosures.length !== 20) throw new Error('fixture must have 20 disclosures');
       const publicKey = createPublicKey({

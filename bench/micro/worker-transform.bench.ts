@@ -7,7 +7,7 @@
  * the hub's own CPU per message is (transform − verify) ≤ 50 µs + 2 µs × F; the
  * pipeline's worker CPU adds the Kafka client, which the pass-through pays too.
  */
-import { codecFor } from '@liaison/contracts';
+import { codecFor, messageClaimShape } from '@liaison/contracts';
 import {
   DEFAULT_MAX_MESSAGE_LIFETIME_SEC,
   KeyDirectory,
@@ -186,6 +186,7 @@ export const benchmarks: MicroBenchmark[] = FANOUTS.map((fanout) => ({
               const at = Date.parse(s.receivedAt);
               verifySdJwt(s.sdJwt, {
                 directory: snapshot.keys,
+                shape: messageClaimShape(s.kind),
                 now: () => at,
                 maxTokenBytes: 256 * 1024,
                 clockSkewSec: 60,

@@ -17,7 +17,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { codecFor } from '@liaison/contracts';
+import { codecFor, messageClaimShape } from '@liaison/contracts';
 import { verifySdJwt } from '@liaison/crypto';
 import { consumerGroupLag } from '@liaison/kafka';
 import { createDataSource } from '@liaison/persistence';
@@ -248,6 +248,7 @@ async function deliveriesPerMessage(world: BenchWorld, sample: readonly SignedMe
     return sample.map((m) => {
       const verified = verifySdJwt(m.sdJwt, {
         directory: snapshot.keys,
+        shape: messageClaimShape(m.kind),
         now: () => Date.parse(m.signedAt),
         maxTokenBytes: 1024 * 1024,
         clockSkewSec: 60,
@@ -280,6 +281,7 @@ async function measurePolicy(
     const snapshot = await loadPolicySnapshot(ds);
     const verified = verifySdJwt(message.sdJwt, {
       directory: snapshot.keys,
+      shape: messageClaimShape(message.kind),
       now: () => Date.parse(message.signedAt),
       maxTokenBytes: 1024 * 1024,
       clockSkewSec: 60,

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   codecFor,
+  messageClaimShape,
   recordSplicer,
   type DeadLetter,
   type Decision,
@@ -150,6 +151,7 @@ export class SubmissionProcessor {
       // never turns a valid submission into an expired one.
       const verified = verifySdJwt(submission.sdJwt, {
         directory: snapshot.keys,
+        shape: messageClaimShape(submission.kind),
         now: () => receivedAtMs,
         maxTokenBytes: this.deps.maxTokenBytes,
         clockSkewSec: this.deps.clockSkewSec,

@@ -10,7 +10,7 @@ import {
   type DisclosableField,
 } from './disclosure-paths';
 import { ContractErrorCode } from './errors';
-import type { MessageKind } from './generated/types';
+import { AlertTypeValues, type MessageKind } from './generated/types';
 import { MESSAGE_SCHEMA } from './json-form';
 import { schemaModel } from './registry';
 
@@ -41,6 +41,58 @@ export const KNOWN_PATHS: Readonly<Record<MessageKind, ReadonlySet<string>>> = {
   ALERT: pathSet('ALERT'),
   CASE_NOTICE: pathSet('CASE_NOTICE'),
 };
+
+/**
+ * The JWT claims around a message inside its SD-JWT (RFC 7519 and Liaison's
+ * own): allowed at the root beside the message fields, always in clear.
+ */
+export const SD_JWT_ENVELOPE_CLAIMS: ReadonlySet<string> = new Set([
+  'jti',
+  'iss',
+  'iat',
+  'exp',
+  'nbf',
+  'liaison_type',
+  'liaison_kind',
+]);
+
+/**
+ * What the claims of a message kind's SD-JWT must look like (libs/crypto
+ * ClaimShape, structurally): every name a schema field or an envelope claim,
+ * and the disclosable fields exactly the disclosures.
+ */
+export interface MessageClaimShape {
+  readonly envelopeClaims: ReadonlySet<string>;
+  readonly knownPaths: ReadonlySet<string>;
+  readonly disclosablePaths: ReadonlySet<string>;
+}
+
+const shapeCache = new Map<MessageKind, MessageClaimShape>();
+
+export function messageClaimShape(kind: MessageKind): MessageClaimShape {
+  let shape = shapeCache.get(kind);
+  if (shape === undefined) {
+    shape = Object.freeze({
+      envelopeClaims: SD_JWT_ENVELOPE_CLAIMS,
+      knownPaths: KNOWN_PATHS[kind],
+      disclosablePaths: new Set(disclosableFields(kind).map((f) => f.path)),
+    });
+    shapeCache.set(kind, shape);
+  }
+  return shape;
+}
+
+/**
+ * The kind a signed payload says it is, for a recipient that has only the
+ * token: `liaison_kind` when it names a kind, else from `messageType`.
+ */
+export function messageKindOfClaims(payload: Readonly<Record<string, unknown>>): MessageKind {
+  const claimed = payload.liaison_kind;
+  if (claimed === 'ALERT' || claimed === 'CASE_NOTICE') return claimed;
+  return (AlertTypeValues as readonly unknown[]).includes(payload.messageType)
+    ? 'ALERT'
+    : 'CASE_NOTICE';
+}
 
 /** True when the path (schema form `subjects[].x` or concrete `subjects[0].x`) exists. */
 export function isKnownPath(kind: MessageKind, path: string): boolean {

@@ -48,8 +48,12 @@ export {
   isKnownPath,
   KNOWN_PATHS,
   MESSAGE_KINDS,
+  SD_JWT_ENVELOPE_CLAIMS,
+  messageClaimShape,
+  messageKindOfClaims,
   schemaPathOf,
   type DisclosableField,
+  type MessageClaimShape,
 } from './disclosure';
 export { SENSITIVITIES, type Sensitivity } from './schema-model';
 export { compatibilityErrors } from './compatibility';

@@ -24,6 +24,7 @@ import { issueSdJwt } from './sd-jwt-issuer';
 import { verifySdJwt } from './sd-jwt-verifier';
 import {
   ALERT_PATHS,
+  ALERT_SHAPE,
   NOW_MS,
   NOW_SEC,
   alertClaims,
@@ -31,6 +32,7 @@ import {
   directoryOf,
   enrolOfficer,
   makeAgency,
+  shapeOfClaims,
 } from './spec-support/fixtures';
 import { OfficerDirectory } from './officer-directory';
 
@@ -61,6 +63,7 @@ const directory = new KeyDirectory([
 const hub = makeAgency('HUB', 'EdDSA');
 const options = {
   directory,
+  shape: ALERT_SHAPE,
   now: clock,
   maxTokenBytes: 64 * 1024,
   clockSkewSec: 60,
@@ -101,6 +104,7 @@ const tokenOptions = (seen: Set<string> = new Set()) => ({
 });
 
 const b64json = (value: unknown): string => encodeBase64Url(Buffer.from(JSON.stringify(value)));
+const b64raw = (text: string): string => encodeBase64Url(Buffer.from(text));
 
 /** A compact JWS with any header, signed by `signer` (or an arbitrary signature function). */
 function forge(
@@ -375,7 +379,8 @@ const cases: Case[] = [
           publisher.signer.sign,
           (p) => (p.narrative = 'plain'),
         ),
-        options,
+        // narrative not disclosable here, so the plain claim alone is allowed
+        { ...options, shape: shapeOfClaims(alertClaims('NL-KLPD'), ALERT_PATHS.slice(1)) },
       );
     },
   ],
@@ -579,6 +584,38 @@ const cases: Case[] = [
         tokenOptions(),
       ),
   ],
+  ...(
+    [
+      ['duplicate iss in its payload', 'payload', '{"iss":"XX-OTHER",'],
+      ['duplicate roles in its payload, one name escaped', 'payload', '{"\\u0072oles":["admin"],'],
+      ['duplicate typ in its header', 'header', '{"typ":"liaison-agency+jwt",'],
+    ] as const
+  ).map(([label, part, member], i): Case => [
+    `officer token with a ${label}`,
+    'token.duplicate-member',
+    () => {
+      const jwt = signOfficerToken(
+        {
+          agencyId: 'NL-KLPD',
+          audience: 'liaison-hub',
+          jti: `dup-${i}`,
+          now: clock,
+          officerId: 'o-1',
+          roles: ['publisher'],
+        },
+        publisher.signer,
+      );
+      const [h = '', p = ''] = jwt.split('.');
+      // The extra member goes first; the token's own member of that name stays after it.
+      const doubled = (b64: string): string =>
+        b64raw(`${member}${Buffer.from(b64, 'base64url').toString('utf8').slice(1)}`);
+      const input = part === 'header' ? `${doubled(h)}.${p}` : `${h}.${doubled(p)}`;
+      return verifyOfficerToken(
+        `${input}.${encodeBase64Url(publisher.signer.sign(input))}`,
+        tokenOptions(),
+      );
+    },
+  ]),
   [
     'officer token used as an agency token',
     'token.bad-typ',

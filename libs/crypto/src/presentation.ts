@@ -9,7 +9,12 @@
  */
 import { cryptoError } from './crypto-error';
 import { type SignatureKeyResolver } from './key-directory';
-import { verifySdJwtStructure, type VerifiedSdJwt, type WithheldSlot } from './sd-jwt-verifier';
+import {
+  verifySdJwtStructure,
+  type ClaimShapeSource,
+  type VerifiedSdJwt,
+  type WithheldSlot,
+} from './sd-jwt-verifier';
 import { DEFAULT_MAX_MESSAGE_LIFETIME_SEC, checkTimeClaims, type Clock } from './time-claims';
 
 export interface PresentationPlan {
@@ -78,6 +83,11 @@ export function withheldPathsOf(
 export interface PresentationVerifyOptions {
   /** Keys of the originator: the hub's directory, or `KeyDirectory.fromJwks`. */
   readonly directory: SignatureKeyResolver;
+  /**
+   * The shape the claims must have, as at the hub: libs/contracts
+   * `messageClaimShape(kind)`, or `(payload) => messageClaimShape(messageKindOfClaims(payload))`.
+   */
+  readonly shape: ClaimShapeSource;
   readonly now: Clock;
   readonly clockSkewSec?: number;
   readonly maxTokenBytes?: number;
@@ -116,6 +126,7 @@ export function verifyPresentation(
 ): VerifiedPresentation {
   const verified = verifySdJwtStructure(presentation, {
     directory: options.directory,
+    shape: options.shape,
     maxTokenBytes: options.maxTokenBytes ?? 1_048_576,
   });
   const clockSkewSec = options.clockSkewSec ?? 60;

@@ -27,6 +27,7 @@ import { presentFor, verifyPresentation } from './presentation';
 import { rootOf } from './merkle';
 import {
   ALERT_PATHS,
+  ALERT_SHAPE,
   NOW_SEC,
   alertClaims,
   clock,
@@ -126,6 +127,7 @@ describe('JWE to a recipient', () => {
     const directory = new KeyDirectory([publisher.record]);
     const verified = verifySdJwt(token, {
       directory,
+      shape: ALERT_SHAPE,
       now: clock,
       maxTokenBytes: 65536,
       clockSkewSec: 60,
@@ -142,7 +144,9 @@ describe('JWE to a recipient', () => {
     expect(header).toMatchObject({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: recipient.kid });
     const plain = await decryptPresentation(jwe, recipient.privateJwk);
     expect(plain).toBe(presentation);
-    expect(verifyPresentation(plain, { directory, now: clock }).disclosedPaths).toHaveLength(2);
+    expect(
+      verifyPresentation(plain, { directory, shape: ALERT_SHAPE, now: clock }).disclosedPaths,
+    ).toHaveLength(2);
     await expect(
       decryptPresentation(jwe, generateAgencyKeys('ECDH-ES+A256KW').privateJwk),
     ).rejects.toMatchObject({ code: 'jwe.decrypt-failed' });

@@ -10,19 +10,21 @@
  * (iss, kid) from the directory valid at iat; header alg = key alg; signature;
  * `_sd_alg` = sha-256; every disclosure well formed, distinct, and referenced
  * exactly once by an `_sd` entry or `{"...": digest}` array element reachable
- * from the payload; no disclosed name colliding with a plain claim; time claims.
+ * from the payload; no disclosed name colliding with a plain claim; no name
+ * `__proto__`, `constructor` or `prototype` anywhere; the claims match the
+ * expected ClaimShape (claim-shape.ts); time claims.
+ *
+ * All JSON goes through the strict parser (strict-json.ts: duplicate member
+ * names refused, null-prototype objects) and the claims are rebuilt into
+ * null-prototype objects, so no name in a token can reach Object.prototype.
  */
 import { hash } from 'node:crypto';
 import { decodeBase64UrlStrict, isBase64UrlText } from './base64url';
-import {
-  jsonPayloadOf,
-  parseCompactJws,
-  peekJsonPayload,
-  verifyParsedJws,
-  type JoseHeader,
-} from './compact-jws';
+import { parseCompactJws, peekJsonPayload, verifyParsedJws, type JoseHeader } from './compact-jws';
+import { FORBIDDEN_CLAIM_NAMES, type ClaimShape } from './claim-shape';
 import { cryptoError, jwsRefused } from './crypto-error';
 import { type SignatureKeyResolver } from './key-directory';
+import { isDuplicateMemberError, parseStrictJsonBytes } from './strict-json';
 import { DEFAULT_MAX_MESSAGE_LIFETIME_SEC, checkTimeClaims, type Clock } from './time-claims';
 import { SD_HASH_ALG, SD_JWT_TYP } from './sd-jwt-issuer';
 
@@ -61,8 +63,17 @@ export interface VerifiedSdJwt {
   readonly withheld: readonly WithheldSlot[];
 }
 
+/**
+ * The shape the claims must have: fixed, or chosen from the verified payload
+ * (a recipient learns the message kind from the signed claims).
+ */
+export type ClaimShapeSource =
+  ClaimShape | ((payload: Readonly<Record<string, unknown>>) => ClaimShape);
+
 export interface SdJwtVerifyOptions {
   readonly directory: SignatureKeyResolver;
+  /** The message kind's shape (libs/contracts `messageClaimShape`). */
+  readonly shape: ClaimShapeSource;
   readonly now: Clock;
   readonly maxTokenBytes: number;
   readonly clockSkewSec: number;
@@ -109,8 +120,16 @@ function decodeDisclosure(encoded: string, index: number): DecodedDisclosure {
   if (bytes === undefined) throw malformedDisclosure(index, 'not canonical base64url');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(bytes.toString('utf8'));
-  } catch {
+    parsed = parseStrictJsonBytes(bytes);
+  } catch (error) {
+    if (isDuplicateMemberError(error)) {
+      throw cryptoError(
+        'sdjwt.duplicate-member',
+        `disclosure ${index}: a JSON object in it has a duplicate member name`,
+        'invalid-input',
+        { index },
+      );
+    }
     throw malformedDisclosure(index, 'not JSON');
   }
   if (!Array.isArray(parsed) || typeof parsed[0] !== 'string') {
@@ -159,7 +178,10 @@ class DisclosureWalk {
   readonly withheld: WithheldSlot[] = [];
   private readonly byDigest = new Map<string, number>();
 
-  constructor(private readonly disclosures: readonly DecodedDisclosure[]) {
+  constructor(
+    private readonly disclosures: readonly DecodedDisclosure[],
+    private readonly shape: ShapeCheck,
+  ) {
     this.placements = new Array<Placement | undefined>(disclosures.length);
     disclosures.forEach((d, index) => {
       if (this.byDigest.has(d.digest)) {
@@ -213,12 +235,17 @@ class DisclosureWalk {
     return index;
   }
 
+  /**
+   * Rebuilds the claims under `value` into null-prototype objects. `shaped`:
+   * whether the shape applies here (not inside an envelope claim, not without a shape).
+   */
   walk(
     value: unknown,
     concrete: string,
     schema: string,
     parentIndex: number | null,
     atRoot: boolean,
+    shaped: boolean,
   ): unknown {
     if (Array.isArray(value)) {
       const result: unknown[] = [];
@@ -240,26 +267,35 @@ class DisclosureWalk {
           };
           const index = this.claim(element['...'], placement, false, elementConcrete);
           if (index === undefined) return;
+          if (shaped) this.shape.disclosed(elementSchema, elementConcrete, index);
           const disclosed = this.disclosures[index]?.value;
-          result.push(this.walk(disclosed, elementConcrete, elementSchema, index, false));
+          result.push(this.walk(disclosed, elementConcrete, elementSchema, index, false, shaped));
           return;
         }
-        result.push(this.walk(element, elementConcrete, elementSchema, parentIndex, false));
+        if (shaped) this.shape.plain(elementSchema, elementConcrete, element);
+        result.push(this.walk(element, elementConcrete, elementSchema, parentIndex, false, shaped));
       });
       return result;
     }
     if (!isPlainObject(value)) return value;
-    const result: Record<string, unknown> = {};
+    const result = Object.create(null) as Record<string, unknown>;
     for (const key of Object.keys(value)) {
       if (key === '_sd' || (atRoot && key === '_sd_alg')) continue;
       if (key === '...')
         throw cryptoError('sdjwt.malformed', `${concrete}: stray "..."`, 'invalid-input');
+      const memberConcrete = joinPath(concrete, key);
+      const memberSchema = joinPath(schema, key);
+      refuseForbiddenName(key, memberConcrete, undefined);
+      const envelope = atRoot && this.shape.isEnvelope(key);
+      const member = value[key];
+      if (shaped && !envelope) this.shape.plain(memberSchema, memberConcrete, member);
       result[key] = this.walk(
-        value[key],
-        joinPath(concrete, key),
-        joinPath(schema, key),
+        member,
+        memberConcrete,
+        memberSchema,
         parentIndex,
         false,
+        shaped && !envelope,
       );
     }
     const sd = value._sd;
@@ -272,33 +308,114 @@ class DisclosureWalk {
       if (index === undefined) continue;
       const disclosure = this.disclosures[index] as DecodedDisclosure;
       const name = disclosure.name as string;
+      placement.concretePath = joinPath(concrete, name);
+      placement.schemaPath = joinPath(schema, name);
+      refuseForbiddenName(name, placement.concretePath, index);
       if (Object.prototype.hasOwnProperty.call(result, name)) {
         throw cryptoError(
           'sdjwt.claim-name-collision',
-          `${joinPath(concrete, name)} is disclosed twice`,
+          `${placement.concretePath} is disclosed twice`,
           'invalid-input',
           {
             index,
           },
         );
       }
-      placement.concretePath = joinPath(concrete, name);
-      placement.schemaPath = joinPath(schema, name);
+      if (shaped) {
+        if (atRoot && this.shape.isEnvelope(name)) {
+          throw cryptoError(
+            'sdjwt.not-disclosable',
+            `${name} must be a plain claim: every recipient sees it`,
+            'invalid-input',
+            { index, path: name },
+          );
+        }
+        this.shape.disclosed(placement.schemaPath, placement.concretePath, index);
+      }
       result[name] = this.walk(
         disclosure.value,
         placement.concretePath,
         placement.schemaPath,
         index,
         false,
+        shaped,
       );
     }
     return result;
   }
 }
 
+function refuseForbiddenName(name: string, path: string, index: number | undefined): void {
+  if (FORBIDDEN_CLAIM_NAMES.has(name)) {
+    throw cryptoError(
+      'sdjwt.forbidden-claim-name',
+      `${path}: the name ${name} is never accepted`,
+      'invalid-input',
+      index === undefined ? { path } : { path, index },
+    );
+  }
+}
+
+/** The checks of a ClaimShape at one path (see claim-shape.ts). */
+class ShapeCheck {
+  constructor(private readonly shape: ClaimShape | undefined) {}
+
+  get active(): boolean {
+    return this.shape !== undefined;
+  }
+
+  isEnvelope(name: string): boolean {
+    return this.shape?.envelopeClaims.has(name) ?? false;
+  }
+
+  private known(schemaPath: string, concretePath: string, index: number | undefined): ClaimShape {
+    const shape = this.shape as ClaimShape;
+    if (!shape.knownPaths.has(schemaPath)) {
+      throw cryptoError(
+        'sdjwt.unknown-claim',
+        `${concretePath} is not a field of the message`,
+        'invalid-input',
+        index === undefined ? { path: concretePath } : { path: concretePath, index },
+      );
+    }
+    return shape;
+  }
+
+  /** A member or element signed in clear. */
+  plain(schemaPath: string, concretePath: string, value: unknown): void {
+    const shape = this.known(schemaPath, concretePath, undefined);
+    if (value !== null && shape.disclosablePaths.has(schemaPath)) {
+      throw cryptoError(
+        'sdjwt.disclosable-in-clear',
+        `${concretePath} is disclosable but signed in clear: the hub could not withhold it`,
+        'invalid-input',
+        { path: concretePath },
+      );
+    }
+  }
+
+  /** A member or element carried by disclosure `index`. */
+  disclosed(schemaPath: string, concretePath: string, index: number): void {
+    const shape = this.known(schemaPath, concretePath, index);
+    if (!shape.disclosablePaths.has(schemaPath)) {
+      throw cryptoError(
+        'sdjwt.not-disclosable',
+        `${concretePath} is sent as a disclosure but the schema does not mark it disclosable`,
+        'invalid-input',
+        { path: concretePath, index },
+      );
+    }
+  }
+}
+
 export interface SdJwtVerifyCoreOptions {
   readonly directory: SignatureKeyResolver;
   readonly maxTokenBytes: number;
+  /**
+   * The shape the claims must have. Without one only the structural checks and
+   * the forbidden names apply: the hub and recipients always pass one.
+   */
+  readonly shape?: ClaimShapeSource;
 }
 
 /**
@@ -321,23 +438,25 @@ export function verifySdJwtStructure(
   if (parsed.header.typ !== SD_JWT_TYP) {
     throw jwsRefused('sdjwt', 'bad-typ', `typ must be ${SD_JWT_TYP}`, { typ: parsed.header.typ });
   }
-  const unverified = peekJsonPayload(parsed.payloadBytes);
-  const issuer = unverified?.iss;
-  const iat = unverified?.iat;
-  if (typeof issuer !== 'string' || typeof iat !== 'number') {
+  // Parsed once, strictly; it is the signed payload once the signature verifies.
+  const payload = peekJsonPayload(parsed.payloadBytes, 'sdjwt');
+  const issuer = payload?.iss;
+  const iat = payload?.iat;
+  if (payload === undefined || typeof issuer !== 'string' || typeof iat !== 'number') {
     throw cryptoError('sdjwt.missing-claims', 'payload needs iss and iat', 'invalid-input');
   }
   const key = options.directory.resolveSignatureKey(issuer, parsed.header.kid, iat, 'sdjwt');
   verifyParsedJws(parsed, key, 'sdjwt');
-  const payload = jsonPayloadOf(parsed, 'sdjwt');
   if (payload._sd_alg !== undefined && payload._sd_alg !== SD_HASH_ALG) {
     throw cryptoError('sdjwt.bad-sd-alg', `_sd_alg must be ${SD_HASH_ALG}`, 'invalid-input', {
       sdAlg: payload._sd_alg,
     });
   }
+  const shape = typeof options.shape === 'function' ? options.shape(payload) : options.shape;
   const decoded = encoded.map((text, index) => decodeDisclosure(text, index));
-  const walk = new DisclosureWalk(decoded);
-  const claims = walk.walk(payload, '', '', null, true) as Record<string, unknown>;
+  const check = new ShapeCheck(shape);
+  const walk = new DisclosureWalk(decoded, check);
+  const claims = walk.walk(payload, '', '', null, true, check.active) as Record<string, unknown>;
   const disclosures = decoded.map((d, index): VerifiedDisclosure => {
     const placement = walk.placements[index];
     if (placement === undefined) {

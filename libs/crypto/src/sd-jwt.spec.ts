@@ -13,16 +13,20 @@ import { planPresentation, presentFor, verifyPresentation, withheldPathsOf } fro
 import { KeyDirectory } from './key-directory';
 import {
   ALERT_PATHS,
+  ALERT_SHAPE,
   NOW_SEC,
   alertClaims,
   clock,
   directoryOf,
   makeAgency,
+  shapeOfClaims,
   type TestAgency,
 } from './spec-support/fixtures';
+import { type ClaimShape } from './claim-shape';
 
-const verifyOptions = (directory: KeyDirectory) => ({
+const verifyOptions = (directory: KeyDirectory, shape: ClaimShape = ALERT_SHAPE) => ({
   directory,
+  shape,
   now: clock,
   maxTokenBytes: 256 * 1024,
   clockSkewSec: 60,
@@ -118,7 +122,7 @@ describe.each(['EdDSA', 'ES256'] as const)('SD-JWT with %s', (alg) => {
       verified,
       victimsOut.map((d) => d.index),
     );
-    const seen = verifyPresentation(presentation, { directory, now: clock });
+    const seen = verifyPresentation(presentation, { directory, shape: ALERT_SHAPE, now: clock });
     expect(seen.issuer).toBe('NL-KLPD');
     expect(seen.withheldCount).toBe(2); // the two victim elements; their children are invisible
     expect(seen.claims.subjects).toEqual([(alertClaims('NL-KLPD').subjects as unknown[])[2]]);
@@ -146,14 +150,22 @@ describe.each(['EdDSA', 'ES256'] as const)('SD-JWT with %s', (alg) => {
     const plan = planPresentation(verified, wanted);
     expect(plan.presented).toEqual([byPath.get('narrative')]);
     expect(plan.droppedOrphans).toEqual([byPath.get('subjects[1].identity.fullName')]);
-    const seen = verifyPresentation(presentFor(verified, wanted), { directory, now: clock });
+    const seen = verifyPresentation(presentFor(verified, wanted), {
+      directory,
+      shape: ALERT_SHAPE,
+      now: clock,
+    });
     expect(seen.disclosedPaths).toEqual(['narrative']);
     expect(seen.claims).not.toHaveProperty('subjects.1');
   });
 
   it('a recipient can verify with the JWKS alone', () => {
     const jwksOnly = KeyDirectory.fromJwks('NL-KLPD', directory.jwksOf('NL-KLPD'));
-    const seen = verifyPresentation(presentFor(verified, []), { directory: jwksOnly, now: clock });
+    const seen = verifyPresentation(presentFor(verified, []), {
+      directory: jwksOnly,
+      shape: ALERT_SHAPE,
+      now: clock,
+    });
     expect(seen.disclosedPaths).toEqual([]);
     expect(seen.claims).toMatchObject({ jti: 'msg-0001', handling: { code: 'H2' } });
     expect(seen.claims).not.toHaveProperty('narrative');
@@ -229,7 +241,8 @@ describe('fast verifier vs @sd-jwt/core on random claims', () => {
             if ((error as { code?: string }).code === 'sdjwt.bad-path') return fc.pre(false);
             throw error;
           }
-          const verified = verifySdJwt(token, verifyOptions(directory));
+          const shape = shapeOfClaims(claims, paths);
+          const verified = verifySdJwt(token, verifyOptions(directory, shape));
           expect(verified.claims).toEqual(claims);
           const fromLibrary = await library.verify(token, { currentDate: NOW_SEC });
           expect(fromLibrary.payload).toEqual(verified.claims);
@@ -241,7 +254,7 @@ describe('fast verifier vs @sd-jwt/core on random claims', () => {
           const count = verified.disclosures.length;
           const chosen = count === 0 ? [] : [...new Set(pick.map((n) => n % count))];
           const presentation = presentFor(verified, chosen);
-          const seen = verifyPresentation(presentation, { directory, now: clock });
+          const seen = verifyPresentation(presentation, { directory, shape, now: clock });
           const libraryView = await library.verify(presentation, { currentDate: NOW_SEC });
           expect(libraryView.payload).toEqual(seen.claims);
           const plan = planPresentation(verified, chosen);

@@ -17,6 +17,7 @@ import {
 } from './time-claims';
 import {
   ALERT_PATHS,
+  ALERT_SHAPE,
   NOW_SEC,
   alertClaims,
   clock,
@@ -131,6 +132,7 @@ describe('message lifetime at the hub and at the recipient', () => {
     try {
       verifySdJwt(token, {
         directory,
+        shape: ALERT_SHAPE,
         now: clock,
         maxTokenBytes: 1 << 20,
         clockSkewSec: 60,
@@ -143,7 +145,7 @@ describe('message lifetime at the hub and at the recipient', () => {
   };
   const atRecipient = (token: string): string => {
     try {
-      verifyPresentation(token, { directory, now: clock });
+      verifyPresentation(token, { directory, shape: ALERT_SHAPE, now: clock });
       return 'accepted';
     } catch (error) {
       return (error as DomainError).code;

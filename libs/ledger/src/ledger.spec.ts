@@ -37,6 +37,7 @@ import {
   presentationFromToken,
   readSdJwtClaims,
 } from './sd-jwt-claims';
+import { shapeOfClaims } from '../../crypto/src/spec-support/fixtures';
 
 function leafAt(seq: number, overrides: Partial<LedgerLeaf> = {}): LedgerLeaf {
   return {
@@ -277,16 +278,18 @@ describe('readSdJwtClaims', () => {
   it('shows what the verifier shows, for the whole token and for a presentation', async () => {
     const keys = generateAgencyKeys('EdDSA');
     const now = Date.now();
+    const claims = {
+      iss: 'ro-diicot',
+      jti: 'm-1',
+      iat: Math.floor(now / 1000),
+      exp: Math.floor(now / 1000) + 600,
+      narrative: 'seen at the border',
+      subjects: [{ role: 'VICTIM', identity: { fullName: 'A B' } }, { role: 'SUSPECT' }],
+    };
+    const disclosablePaths = ['narrative', 'subjects[]', 'subjects[].identity'];
     const token = await issueSdJwt({
-      claims: {
-        iss: 'ro-diicot',
-        jti: 'm-1',
-        iat: Math.floor(now / 1000),
-        exp: Math.floor(now / 1000) + 600,
-        narrative: 'seen at the border',
-        subjects: [{ role: 'VICTIM', identity: { fullName: 'A B' } }, { role: 'SUSPECT' }],
-      },
-      disclosablePaths: ['narrative', 'subjects[]', 'subjects[].identity'],
+      claims,
+      disclosablePaths,
       signer: { privateJwk: keys.privateJwk, kid: keys.kid, alg: 'EdDSA' },
     });
     const directory = new KeyDirectory([
@@ -302,6 +305,7 @@ describe('readSdJwtClaims', () => {
     ]);
     const verified = verifySdJwt(token, {
       directory,
+      shape: shapeOfClaims(claims, disclosablePaths),
       now: () => now,
       maxTokenBytes: 65536,
       clockSkewSec: 60,

@@ -7,6 +7,7 @@
 import { DomainError } from '@liaison/errors';
 import {
   KNOWN_PATHS,
+  SD_JWT_ENVELOPE_CLAIMS,
   disclosableFields,
   parseMessage,
   type Message,
@@ -16,17 +17,6 @@ import {
 import type { VerifiedSdJwt } from '@liaison/crypto';
 import type { DisclosureSlot, MessageFacts, Tlp } from '@liaison/policy';
 
-/** JWT and hub claims around the message; everything else must be the message itself. */
-const ENVELOPE_CLAIMS = new Set([
-  'jti',
-  'iss',
-  'iat',
-  'exp',
-  'nbf',
-  'liaison_type',
-  'liaison_kind',
-]);
-
 export interface AnalysedMessage {
   readonly kind: MessageKind;
   readonly message: Message;
@@ -34,10 +24,11 @@ export interface AnalysedMessage {
   readonly catalogue: readonly DisclosureSlot[];
 }
 
+/** The message inside the claims: everything but the JWT claims around it (null prototype). */
 export function messageJsonOf(claims: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = Object.create(null) as Record<string, unknown>;
   for (const [name, value] of Object.entries(claims))
-    if (!ENVELOPE_CLAIMS.has(name)) out[name] = value;
+    if (!SD_JWT_ENVELOPE_CLAIMS.has(name)) out[name] = value;
   return out;
 }
 

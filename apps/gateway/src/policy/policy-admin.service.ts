@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Kafka } from 'kafkajs';
-import { codecFor, type MessageKind } from '@liaison/contracts';
+import { codecFor, messageClaimShape, type MessageKind } from '@liaison/contracts';
 import { KeyDirectory, generateAgencyKeys, issueSdJwt, verifySdJwt } from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
 import { Topic } from '@liaison/kafka';
@@ -116,6 +116,7 @@ export class PolicyAdmin {
     ]);
     const verified = verifySdJwt(sdJwt, {
       directory: keys,
+      shape: messageClaimShape(kind),
       now: Date.now,
       maxTokenBytes: 1 << 20,
       clockSkewSec: 60,

@@ -6,7 +6,7 @@
  * hub signs with the key they entrusted to it; such records say so.
  */
 import type { DataSource } from 'typeorm';
-import { codecFor, type MessageKind, type Submission } from '@liaison/contracts';
+import { codecFor, messageClaimShape, type MessageKind, type Submission } from '@liaison/contracts';
 import { issueSdJwt, verifySdJwt } from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
 import type { TypedProducer } from '@liaison/kafka';
@@ -89,6 +89,7 @@ export class SubmissionService {
     const dir = await this.directory.get();
     const verified = verifySdJwt(sdJwt, {
       directory: dir.keys,
+      shape: messageClaimShape(kind),
       now: Date.now,
       maxTokenBytes: this.limits.maxTokenBytes,
       clockSkewSec: this.limits.clockSkewSec,

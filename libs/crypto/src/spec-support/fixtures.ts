@@ -3,6 +3,7 @@
  * directory, an Alert-like message with 20 disclosures, a fixed clock.
  * Not exported from the library.
  */
+import { type ClaimShape } from '../claim-shape';
 import { createJwsSigner, type JwsSigner, type SignerKey } from '../compact-jws';
 import { generateAgencyKeys, type GeneratedAgencyKeys, type SignatureAlg } from '../jwk';
 import { KeyDirectory, type AgencyKey } from '../key-directory';
@@ -120,3 +121,41 @@ export function enrolOfficer(
   };
   return { ...base, officerId, enrolment };
 }
+
+const FIXTURE_ENVELOPE = new Set([
+  'jti',
+  'iss',
+  'iat',
+  'exp',
+  'nbf',
+  'liaison_type',
+  'liaison_kind',
+]);
+
+/** Every path of a claims object in the `[]` convention (`subjects[].identity.fullName`). */
+export function pathsOfClaims(value: unknown, prefix = '', out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) {
+    out.add(`${prefix}[]`);
+    for (const element of value) pathsOfClaims(element, `${prefix}[]`, out);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, member] of Object.entries(value)) {
+      const path = prefix === '' ? key : `${prefix}.${key}`;
+      out.add(path);
+      pathsOfClaims(member, path, out);
+    }
+  }
+  return out;
+}
+
+/** The ClaimShape of test claims: their own paths are the schema, `disclosable` the disclosures. */
+export function shapeOfClaims(
+  claims: Readonly<Record<string, unknown>>,
+  disclosable: readonly string[],
+): ClaimShape {
+  const knownPaths = pathsOfClaims(claims);
+  for (const name of FIXTURE_ENVELOPE) knownPaths.delete(name);
+  return { envelopeClaims: FIXTURE_ENVELOPE, knownPaths, disclosablePaths: new Set(disclosable) };
+}
+
+/** The shape of alertClaims with ALERT_PATHS disclosable. */
+export const ALERT_SHAPE: ClaimShape = shapeOfClaims(alertClaims('NL-KLPD'), ALERT_PATHS);
