@@ -1,4 +1,9 @@
-/** A small HTTP client for the hub API; every call carries a fresh token. */
+/**
+ * A small HTTP client for the hub API; every call carries a fresh token.
+ * Answers are read with the strict JSON parser (null-prototype objects, no
+ * duplicate member names): what comes over the network is untrusted JSON.
+ */
+import { parseStrictJson } from '@liaison/crypto';
 import type { AgencyIdentity } from './agency-identity';
 
 export class HubError extends Error {
@@ -29,9 +34,10 @@ export class HubClient {
     const text = await res.text();
     let parsed: unknown = text;
     try {
-      parsed = text.length > 0 ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON (CSV export, for instance)
+      parsed = text.length > 0 ? parseStrictJson(text) : undefined;
+    } catch (error) {
+      // Not JSON at all (a CSV export, for instance) stays text; ambiguous JSON is refused.
+      if ((error as { code?: unknown }).code !== 'json.malformed') throw error;
     }
     if (!res.ok) {
       const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
