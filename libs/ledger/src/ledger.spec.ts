@@ -38,6 +38,7 @@ import {
   readSdJwtClaims,
 } from './sd-jwt-claims';
 import { shapeOfClaims } from '../../crypto/src/spec-support/fixtures';
+import { craftDisclosure, digestOf } from '../../crypto/src/testing/sd-jwt-crafting';
 
 function leafAt(seq: number, overrides: Partial<LedgerLeaf> = {}): LedgerLeaf {
   return {
@@ -319,6 +320,30 @@ describe('readSdJwtClaims', () => {
     expect(seen.hiddenSlots).toBe(1);
     expect(JSON.stringify(seen.claims)).not.toContain('A B');
     expect(seen.claims.narrative).toBe('seen at the border');
+  });
+
+  it('never lets a stored name reach the prototype: __proto__ and constructor are not shown', () => {
+    const payload = { iss: 'ro-diicot', jti: 'm-2', _sd: [] as string[], constructor: { x: 1 } };
+    const proto = craftDisclosure('__proto__', { narrative: 'through the prototype' });
+    payload._sd.push(digestOf(proto));
+    const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const token = `${b64({ alg: 'EdDSA', typ: 'sd+jwt' })}.${b64(payload)}.c2ln~${proto}~`;
+    const { claims } = readSdJwtClaims(token);
+    expect(Object.getPrototypeOf(claims)).toBeNull();
+    expect(claims.narrative).toBeUndefined();
+    expect(Object.keys(claims)).toEqual(['iss', 'jti']);
+  });
+
+  it('refuses a stored token with a duplicate member name', () => {
+    const b64 = (text: string): string => Buffer.from(text).toString('base64url');
+    const token = `${b64('{"alg":"EdDSA"}')}.${b64('{"iss":"a","iss":"b"}')}.c2ln~`;
+    let code: unknown;
+    try {
+      readSdJwtClaims(token);
+    } catch (error) {
+      code = (error as { code?: unknown }).code;
+    }
+    expect(code).toBe('json.duplicate-member');
   });
 });
 

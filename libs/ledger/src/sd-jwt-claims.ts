@@ -4,8 +4,11 @@
  * verify the signature: the hub verified the token before deciding, and the
  * ledger's presentation digest binds what was stored. Disclosures whose digest
  * is not referenced are ignored; digests with no disclosure stay hidden.
+ * JSON is read with the strict parser and the claims are rebuilt into
+ * null-prototype objects, so no stored name can reach Object.prototype.
  */
 import { hash } from 'node:crypto';
+import { FORBIDDEN_CLAIM_NAMES, parseStrictJson } from '@liaison/crypto';
 
 export interface SdJwtClaimsView {
   /** Plain JSON as the holder of this token sees it (`_sd`, `_sd_alg`, `...` removed). */
@@ -15,7 +18,7 @@ export interface SdJwtClaimsView {
 }
 
 function base64UrlJson(text: string): unknown {
-  return JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
+  return parseStrictJson(Buffer.from(text, 'base64url').toString('utf8'));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -53,15 +56,20 @@ export function readSdJwtClaims(compact: string): SdJwtClaimsView {
       return out;
     }
     if (!isRecord(value)) return value;
-    const out: Record<string, unknown> = {};
+    const out = Object.create(null) as Record<string, unknown>;
     for (const [key, member] of Object.entries(value)) {
-      if (key === '_sd' || key === '_sd_alg') continue;
+      if (key === '_sd' || key === '_sd_alg' || FORBIDDEN_CLAIM_NAMES.has(key)) continue;
       out[key] = walk(member, depth + 1);
     }
     const digests = Array.isArray(value._sd) ? value._sd : [];
     for (const digest of digests) {
       const disclosure = typeof digest === 'string' ? byDigest.get(digest) : undefined;
-      if (disclosure && disclosure.length === 3 && typeof disclosure[1] === 'string') {
+      if (
+        disclosure &&
+        disclosure.length === 3 &&
+        typeof disclosure[1] === 'string' &&
+        !FORBIDDEN_CLAIM_NAMES.has(disclosure[1])
+      ) {
         out[disclosure[1]] = walk(disclosure[2], depth + 1);
       } else {
         hiddenSlots += 1;

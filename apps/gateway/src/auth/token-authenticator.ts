@@ -10,6 +10,8 @@ import { randomUUID } from 'node:crypto';
 import {
   AGENCY_TOKEN_TYP,
   OFFICER_TOKEN_TYP,
+  asJsonObject,
+  parseStrictJson,
   verifyAgencyToken,
   verifyOfficerToken,
   type TokenVerifyOptions,
@@ -28,10 +30,10 @@ function typOf(token: string): unknown {
   const dot = token.indexOf('.');
   if (dot <= 0 || dot > 2048) return undefined;
   try {
-    const header = JSON.parse(
-      Buffer.from(token.slice(0, dot), 'base64url').toString('utf8'),
-    ) as Record<string, unknown>;
-    return header.typ;
+    const header = asJsonObject(
+      parseStrictJson(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8')),
+    );
+    return header?.typ;
   } catch {
     return undefined;
   }
