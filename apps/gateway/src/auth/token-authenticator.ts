@@ -11,6 +11,8 @@ import {
   AGENCY_TOKEN_TYP,
   OFFICER_TOKEN_TYP,
   asJsonObject,
+  isDuplicateMemberError,
+  jwsRefused,
   parseStrictJson,
   verifyAgencyToken,
   verifyOfficerToken,
@@ -34,7 +36,10 @@ function typOf(token: string): unknown {
       parseStrictJson(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8')),
     );
     return header?.typ;
-  } catch {
+  } catch (error) {
+    // Two typ members could make one kind of token pass for another: refused by name.
+    if (isDuplicateMemberError(error))
+      throw jwsRefused('token', 'duplicate-member', 'token header has a duplicate member name');
     return undefined;
   }
 }
