@@ -6,6 +6,8 @@
  * logs it with the consultation.
  */
 
+import { readJson } from './safe-json.js';
+
 const SESSION_KEY = 'liaison.console.session';
 const JUSTIFICATION_KEY = 'liaison.console.justification';
 
@@ -22,7 +24,7 @@ async function errorOf(res) {
   let code = `http.${res.status}`;
   let message = `${res.status} ${res.statusText || 'request failed'}`;
   try {
-    const body = await res.json();
+    const body = await readJson(res);
     if (body && typeof body === 'object' && body.error) {
       if (typeof body.error.code === 'string') code = body.error.code;
       if (typeof body.error.message === 'string') message = body.error.message;
@@ -103,7 +105,7 @@ export class HubApi {
       headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
     });
     if (!res.ok) throw await errorOf(res);
-    const session = await res.json();
+    const session = await readJson(res);
     if (typeof session.sessionToken !== 'string')
       throw new ApiError(res.status, 'console.bad-session', 'The hub did not return a session.');
     sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
@@ -156,7 +158,7 @@ export class HubApi {
   }
 
   async json(path, params) {
-    return (await this.request(path, params)).json();
+    return readJson(await this.request(path, params));
   }
 
   agencies() {
