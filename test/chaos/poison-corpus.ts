@@ -79,7 +79,11 @@ export async function poisonCorpus(): Promise<{
     enc(submissionOf(await fresh(), { messageId: '00000000-0000-4000-8000-000000000001' })),
     'submission.id-mismatch',
   );
-  add('wrong-kind', enc(submissionOf(await fresh(), { kind: 'CASE_NOTICE' })), 'contract.invalid');
+  add(
+    'wrong-kind',
+    enc(submissionOf(await fresh(), { kind: 'CASE_NOTICE' })),
+    'submission.wrong-kind',
+  );
 
   // Signature level
   {

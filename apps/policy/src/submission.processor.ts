@@ -10,7 +10,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   codecFor,
-  messageClaimShape,
   recordSplicer,
   type DeadLetter,
   type Decision,
@@ -36,7 +35,7 @@ import {
   prepareCatalogue,
   type SlotRedactionPlan,
 } from '@liaison/policy';
-import { analyseMessage } from '@liaison/runtime';
+import { analyseMessage, submissionClaimShape } from '@liaison/runtime';
 import type { PolicySnapshot } from './policy-snapshot';
 
 const submissionCodec = codecFor('Submission');
@@ -151,7 +150,7 @@ export class SubmissionProcessor {
       // never turns a valid submission into an expired one.
       const verified = verifySdJwt(submission.sdJwt, {
         directory: snapshot.keys,
-        shape: messageClaimShape(submission.kind),
+        shape: submissionClaimShape(submission.kind),
         now: () => receivedAtMs,
         maxTokenBytes: this.deps.maxTokenBytes,
         clockSkewSec: this.deps.clockSkewSec,

@@ -9,9 +9,11 @@ import {
   KNOWN_PATHS,
   SD_JWT_ENVELOPE_CLAIMS,
   disclosableFields,
+  messageClaimShape,
   parseMessage,
   type Message,
   type MessageByKind,
+  type MessageClaimShape,
   type MessageKind,
 } from '@liaison/contracts';
 import type { VerifiedSdJwt } from '@liaison/crypto';
@@ -114,6 +116,27 @@ export function analyseMessage(
     hasMinor: message.subjects.some((s) => s.minor),
   };
   return { kind, message, facts, catalogue: catalogueOf(verified, message, kind) };
+}
+
+/**
+ * What the hub verifies a submission's claims against: the kind's shape
+ * (libs/contracts messageClaimShape), once the signed `liaison_kind`, when
+ * present, is checked to name that kind (`submission.wrong-kind`), so a case
+ * notice sent as an alert is named as such rather than as unknown fields.
+ */
+export function submissionClaimShape(
+  kind: MessageKind,
+): (payload: Readonly<Record<string, unknown>>) => MessageClaimShape {
+  return (payload) => {
+    const claimed = payload.liaison_kind;
+    if (claimed !== undefined && claimed !== kind) {
+      throw new DomainError(
+        'submission.wrong-kind',
+        `token says ${JSON.stringify(claimed)}, the submission is ${kind}`,
+      );
+    }
+    return messageClaimShape(kind);
+  };
 }
 
 /** The disclosable paths of a kind, as the issuer and the policy validator use them. */

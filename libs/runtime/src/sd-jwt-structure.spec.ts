@@ -22,7 +22,12 @@ import {
   resignSdJwt,
   type OpenedSdJwt,
 } from '../../crypto/src/testing/sd-jwt-crafting';
-import { analyseMessage, disclosablePathsOf, messageJsonOf } from './message-analysis';
+import {
+  analyseMessage,
+  disclosablePathsOf,
+  messageJsonOf,
+  submissionClaimShape,
+} from './message-analysis';
 import {
   claimsOf,
   exampleSigners,
@@ -277,6 +282,16 @@ describe('SD-JWT structure at the hub and at the recipient (issue 18)', () => {
     const token = await make();
     expect(codeOf(() => verifySdJwt(token, hub))).toBe(expected);
     expect(codeOf(() => verifyPresentation(token, recipient))).toBe(expected);
+  });
+
+  it('a token whose signed liaison_kind is another kind → submission.wrong-kind at the hub', async () => {
+    const token = await honest();
+    expect(
+      codeOf(() => verifySdJwt(token, { ...hub, shape: submissionClaimShape('CASE_NOTICE') })),
+    ).toBe('submission.wrong-kind');
+    expect(codeOf(() => verifySdJwt(token, { ...hub, shape: submissionClaimShape('ALERT') }))).toBe(
+      'ACCEPTED',
+    );
   });
 
   it('a null disclosable field may stay in clear: it reveals nothing', async () => {

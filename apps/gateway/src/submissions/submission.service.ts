@@ -6,12 +6,17 @@
  * hub signs with the key they entrusted to it; such records say so.
  */
 import type { DataSource } from 'typeorm';
-import { codecFor, messageClaimShape, type MessageKind, type Submission } from '@liaison/contracts';
+import { codecFor, type MessageKind, type Submission } from '@liaison/contracts';
 import { issueSdJwt, verifySdJwt } from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
 import type { TypedProducer } from '@liaison/kafka';
 import { SubmissionEntity } from '@liaison/persistence';
-import { analyseMessage, disclosablePathsOf, type HubKeyFiles } from '@liaison/runtime';
+import {
+  analyseMessage,
+  disclosablePathsOf,
+  submissionClaimShape,
+  type HubKeyFiles,
+} from '@liaison/runtime';
 import type { AuthContext } from '../auth/auth-context';
 import type { DirectoryCache } from '../directory-cache';
 
@@ -89,7 +94,7 @@ export class SubmissionService {
     const dir = await this.directory.get();
     const verified = verifySdJwt(sdJwt, {
       directory: dir.keys,
-      shape: messageClaimShape(kind),
+      shape: submissionClaimShape(kind),
       now: Date.now,
       maxTokenBytes: this.limits.maxTokenBytes,
       clockSkewSec: this.limits.clockSkewSec,
