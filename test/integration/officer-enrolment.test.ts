@@ -4,19 +4,28 @@
  * an approval by another works; the same officer approving their own draft, a
  * token naming an officer but signed by the agency key, and an officer of
  * another agency of the same jurisdiction are refused; a revocation takes
- * effect at once, for tokens and console sessions alike.
+ * effect at once, for tokens and console sessions alike; every draft and
+ * decision is the officer's signed statement, kept in the statement log, which
+ * verifies.
  */
 import '../support/isolated-namespace';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
+  OfficerDirectory,
+  canonicalDigest,
   createJwsSigner,
   generateAgencyKeys,
+  newStatement,
+  signOfficerStatement,
   signOfficerToken,
+  verifyOfficerStatement,
   type GeneratedAgencyKeys,
   type JwsSigner,
   type OfficerRole,
+  type StatementAct,
+  type StatementClaims,
 } from '@liaison/crypto';
 import { agencySigner, readAgencyKeyFile } from '@liaison/runtime';
 import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
@@ -31,6 +40,8 @@ import {
 } from '../support/hub-processes';
 
 const AUDIENCE = 'liaison-hub';
+// A loaded machine answers slowly; each test makes a handful of requests.
+jest.setTimeout(60_000);
 
 interface Officer {
   readonly agency: string;
@@ -61,6 +72,26 @@ function tokenOf(officer: Officer, roles: OfficerRole[], signer = officer.signer
       now: Date.now,
     },
     signer,
+  );
+}
+
+function statementBy(
+  officer: Officer,
+  act: StatementAct,
+  subject: string,
+  claims: StatementClaims,
+): string {
+  return signOfficerStatement(
+    newStatement({
+      iss: officer.agency,
+      sub: officer.id,
+      act,
+      subject,
+      claims,
+      jti: randomUUID(),
+      now: Date.now,
+    }),
+    officer.signer,
   );
 }
 
@@ -131,12 +162,30 @@ describe('officer enrolment: four eyes are two enrolled people', () => {
     };
   }
 
+  const versions = new Map<string, string>();
+
   async function draftBy(officer: Officer, ruleId: string): Promise<string> {
+    const document = nlDraft(ruleId);
     const drafted = await call('POST', '/v1/policies/drafts', tokenOf(officer, ['policy-author']), {
-      document: nlDraft(ruleId),
+      document,
+      statement: statementBy(officer, 'policy.draft', 'policy:NL', {
+        documentDigest: canonicalDigest(document),
+      }),
     });
     expect(drafted.status).toBe(201);
+    const receipt = drafted.body.statement as { seq: unknown; hash: unknown };
+    expect([typeof receipt.seq, typeof receipt.hash]).toEqual(['number', 'string']);
+    versions.set(drafted.body.id as string, drafted.body.version as string);
     return drafted.body.id as string;
+  }
+
+  /** `by` approves change `id` with their token and their own signed statement. */
+  function approveAs(by: Officer, id: string, token = tokenOf(by, ['policy-approver'])) {
+    return call('POST', `/v1/policies/drafts/${id}/approve`, token, {
+      statement: statementBy(by, 'policy.approve', `policy-change:${id}`, {
+        version: versions.get(id) ?? null,
+      }),
+    });
   }
 
   it("enrols officers with their own keys (the agency's officer-admin or the hub admin), listed in the agency's JWKS", async () => {
@@ -183,22 +232,80 @@ describe('officer enrolment: four eyes are two enrolled people', () => {
 
   it('a draft by one enrolled officer is approved by another', async () => {
     const id = await draftBy(alice, 'NL-TH-PAUSE-A');
-    const approved = await call(
+    const approved = await approveAs(bob, id);
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ id, status: 'approved' });
+    expect(typeof (approved.body.statement as { seq: unknown }).seq).toBe('number');
+    const listed = await call('GET', '/v1/policies', tokenOf(alice, ['policy-author']));
+    expect(
+      (listed.body as unknown as { id: string; approver: string }[]).find((p) => p.id === id),
+    ).toMatchObject({ approver: bob.id });
+  });
+
+  it("refuses a draft or decision without the officer's own signed statement, or a statement for another act", async () => {
+    const document = nlDraft('NL-TH-PAUSE-S');
+    const unsigned = await call('POST', '/v1/policies/drafts', tokenOf(alice, ['policy-author']), {
+      document,
+    });
+    expect([unsigned.status, codeOf(unsigned)]).toEqual([400, 'statement.required']);
+    const otherDocument = await call(
+      'POST',
+      '/v1/policies/drafts',
+      tokenOf(alice, ['policy-author']),
+      {
+        document,
+        statement: statementBy(alice, 'policy.draft', 'policy:NL', {
+          documentDigest: canonicalDigest(nlDraft('SOMETHING-ELSE')),
+        }),
+      },
+    );
+    expect([otherDocument.status, codeOf(otherDocument)]).toEqual([400, 'statement.mismatch']);
+    const id = await draftBy(alice, 'NL-TH-PAUSE-T');
+    // bob's token carrying alice's signed approval: not his statement.
+    const borrowed = await call(
       'POST',
       `/v1/policies/drafts/${id}/approve`,
       tokenOf(bob, ['policy-approver']),
+      {
+        statement: statementBy(alice, 'policy.approve', `policy-change:${id}`, {
+          version: versions.get(id) ?? null,
+        }),
+      },
     );
-    expect(approved.status).toBe(200);
-    expect(approved.body).toMatchObject({ id, status: 'approved' });
+    expect([borrowed.status, codeOf(borrowed)]).toEqual([403, 'statement.not-yours']);
+  });
+
+  it('a rejection carries a signed reason and names a rejecter, not an approver', async () => {
+    const id = await draftBy(alice, 'NL-TH-PAUSE-R');
+    const reason = 'pausing th-dsi needs the liaison board';
+    const rejected = await call(
+      'POST',
+      `/v1/policies/drafts/${id}/reject`,
+      tokenOf(bob, ['policy-approver']),
+      {
+        reason,
+        statement: statementBy(bob, 'policy.reject', `policy-change:${id}`, {
+          version: versions.get(id) ?? null,
+          reason,
+        }),
+      },
+    );
+    expect(rejected.status).toBe(200);
+    expect(rejected.body).toMatchObject({ id, status: 'rejected' });
+    const listed = await call('GET', '/v1/policies', tokenOf(alice, ['policy-author']));
+    expect(
+      (listed.body as unknown as Record<string, unknown>[]).find((p) => p.id === id),
+    ).toMatchObject({
+      status: 'rejected',
+      approver: null,
+      rejectedBy: `nl-knp/${bob.id}`,
+      rejectionReason: reason,
+    });
   });
 
   it('refuses the author approving their own draft', async () => {
     const id = await draftBy(alice, 'NL-TH-PAUSE-B');
-    const self = await call(
-      'POST',
-      `/v1/policies/drafts/${id}/approve`,
-      tokenOf(alice, ['policy-approver']),
-    );
+    const self = await approveAs(alice, id);
     expect([self.status, codeOf(self)]).toEqual([403, 'policy.self-approval']);
   });
 
@@ -207,22 +314,14 @@ describe('officer enrolment: four eyes are two enrolled people', () => {
     const agencyKey = agencySigner(readAgencyKeyFile(DEMO_KEYS_DIR, 'nl-knp'));
     // Two names the agency writes in: neither is a person the hub knows.
     for (const name of [bob, { ...bob, id: 'somebody-else' }]) {
-      const forged = await call(
-        'POST',
-        `/v1/policies/drafts/${id}/approve`,
-        tokenOf(name, ['policy-approver'], agencyKey),
-      );
+      const forged = await approveAs(bob, id, tokenOf(name, ['policy-approver'], agencyKey));
       expect([forged.status, codeOf(forged)]).toEqual([401, 'token.officer-key-required']);
     }
   });
 
   it('refuses an officer of another agency of the same jurisdiction', async () => {
     const id = await draftBy(alice, 'NL-TH-PAUSE-D');
-    const other = await call(
-      'POST',
-      `/v1/policies/drafts/${id}/approve`,
-      tokenOf(mara, ['policy-approver']),
-    );
+    const other = await approveAs(mara, id);
     expect([other.status, codeOf(other)]).toEqual([403, 'policy.other-agency']);
   });
 
@@ -242,16 +341,64 @@ describe('officer enrolment: four eyes are two enrolled people', () => {
     expect(revoked.status).toBe(200);
     expect(revoked.body).toMatchObject({ officerId: bob.id, status: 'revoked' });
 
-    const approve = await call(
-      'POST',
-      `/v1/policies/drafts/${id}/approve`,
-      tokenOf(bob, ['policy-approver']),
-    );
+    const approve = await approveAs(bob, id);
     expect([approve.status, codeOf(approve)]).toEqual([401, 'token.revoked-key']);
     const afterSession = await call('GET', '/v1/policies', sessionToken);
     expect(afterSession.status).toBe(401);
     const jwks = await fetch(`http://127.0.0.1:${gateway!.port}/v1/directory/agencies/nl-knp/jwks`);
     const kids = ((await jwks.json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
     expect(kids).not.toContain(bob.keys.kid);
+  });
+
+  it('keeps every draft and decision as a signed statement in the statement log, which verifies (revocation does not undo history)', async () => {
+    const oversight = (): string => demo('eu-dpo', 'olga', 'oversight');
+    const read = async (url: string) => {
+      const response = await fetch(`http://127.0.0.1:${gateway!.port}${url}`, {
+        headers: { authorization: `Bearer ${oversight()}`, 'x-justification': 'issue 18 check' },
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const verified = await read('/v1/audit/statements/verify');
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({ ok: true, findings: [] });
+    expect(verified.body.rows).toBeGreaterThanOrEqual(8);
+
+    const all = await read('/v1/audit/statements');
+    const statements = all.body.statements as {
+      seq: number;
+      officerId: string;
+      act: string;
+      subject: string;
+      jws: string;
+      hash: string;
+    }[];
+    const acts = new Set(statements.map((r) => `${r.officerId}:${r.act}`));
+    expect(acts).toEqual(
+      new Set([`${alice.id}:policy.draft`, `${bob.id}:policy.approve`, `${bob.id}:policy.reject`]),
+    );
+    // Each statement is the officer's own: it verifies offline with the key their agency
+    // enrolled for them, and with no other officer's.
+    const bobs = statements.find((r) => r.act === 'policy.approve');
+    const enrolment = {
+      agencyId: 'nl-knp',
+      kid: bob.keys.kid,
+      alg: 'EdDSA' as const,
+      publicJwk: bob.keys.publicJwk,
+      roles: ['policy-approver'],
+      status: 'active' as const,
+      enrolledAt: 0,
+    };
+    expect(
+      verifyOfficerStatement(bobs!.jws, {
+        officers: new OfficerDirectory([{ ...enrolment, officerId: bob.id }]),
+        mode: 'history',
+      }).statement,
+    ).toMatchObject({ iss: 'nl-knp', sub: bob.id, act: 'policy.approve' });
+    expect(() =>
+      verifyOfficerStatement(bobs!.jws, {
+        officers: new OfficerDirectory([{ ...enrolment, officerId: alice.id }]),
+        mode: 'history',
+      }),
+    ).toThrow('is enrolled for another officer');
   });
 });

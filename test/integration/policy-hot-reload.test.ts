@@ -1,7 +1,8 @@
 /**
  * Policies as data with four eyes, hot-reloaded: an NL officer drafts a policy
- * version through the API; self-approval and an officer of another jurisdiction
- * are refused; a second NL approver approves; the running worker (NestJS Kafka
+ * version through the API (with her signed statement); self-approval and an
+ * officer of another jurisdiction are refused; a second enrolled NL approver
+ * approves; the running worker (NestJS Kafka
  * microservice on hub.policies.v1) reloads without a restart and the next message
  * is decided by the new version.
  */
@@ -9,6 +10,7 @@ import '../support/isolated-namespace';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { codecFor, type Decision } from '@liaison/contracts';
+import { canonicalDigest } from '@liaison/crypto';
 import { Topic, createKafkaClient } from '@liaison/kafka';
 import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
 import {
@@ -24,8 +26,18 @@ import { freshMessage, handling, signedSubmission } from '../support/submissions
 import { readTopics } from '../support/topic-reader';
 import { testConfig } from '../support/stack';
 
+const identity = (agency: string, name: string, roles: string): AgencyIdentity =>
+  new AgencyIdentity({ agency, keys: DEMO_KEYS_DIR, officer: name, roles });
 const officer = (agency: string, name: string, roles: string): string =>
-  new AgencyIdentity({ agency, keys: DEMO_KEYS_DIR, officer: name, roles }).token();
+  identity(agency, name, roles).token();
+/** The officer's signed statement approving change `id` at `version`. */
+const approval = (agency: string, name: string, id: string, version: string) => ({
+  statement: identity(agency, name, 'policy-approver').statement(
+    'policy.approve',
+    `policy-change:${id}`,
+    { version },
+  ),
+});
 
 describe('four-eyes policy change, hot-reloaded by the worker', () => {
   let worker: StartedApp | undefined;
@@ -101,14 +113,22 @@ describe('four-eyes policy change, hot-reloaded by the worker', () => {
     const drafted = await post(
       '/v1/policies/drafts',
       officer('nl-knp', 'pia', 'policy-author,policy-approver'),
-      { document },
+      {
+        document,
+        statement: identity('nl-knp', 'pia', 'policy-author').statement(
+          'policy.draft',
+          'policy:NL',
+          { documentDigest: canonicalDigest(document) },
+        ),
+      },
     );
     expect(drafted.status).toBe(201);
-    const { id } = (await drafted.json()) as { id: string };
+    const { id, version } = (await drafted.json()) as { id: string; version: string };
 
     const self = await post(
       `/v1/policies/drafts/${id}/approve`,
       officer('nl-knp', 'pia', 'policy-author,policy-approver'),
+      approval('nl-knp', 'pia', id, version),
     );
     expect(self.status).toBe(403);
     expect(((await self.json()) as { error: { code: string } }).error.code).toBe(
@@ -118,6 +138,7 @@ describe('four-eyes policy change, hot-reloaded by the worker', () => {
     const foreign = await post(
       `/v1/policies/drafts/${id}/approve`,
       officer('de-bka', 'dieter', 'policy-approver'),
+      approval('de-bka', 'dieter', id, version),
     );
     expect(foreign.status).toBe(403);
     expect(((await foreign.json()) as { error: { code: string } }).error.code).toBe(
@@ -139,6 +160,7 @@ describe('four-eyes policy change, hot-reloaded by the worker', () => {
     const approved = await post(
       `/v1/policies/drafts/${id}/approve`,
       officer('nl-knp', 'quinn', 'policy-approver'),
+      approval('nl-knp', 'quinn', id, version),
     );
     expect(approved.status).toBe(200);
     expect(await approved.json()).toMatchObject({ id, status: 'approved' });

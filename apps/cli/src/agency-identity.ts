@@ -10,9 +10,13 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import {
   OFFICER_ROLES,
+  newStatement,
   signAgencyToken,
+  signOfficerStatement,
   signOfficerToken,
   type OfficerRole,
+  type StatementAct,
+  type StatementClaims,
 } from '@liaison/crypto';
 import {
   agencySigner,
@@ -85,5 +89,23 @@ export class AgencyIdentity {
           officerSigner(this.officerKeys()),
         )
       : signAgencyToken(base, agencySigner(this.keys));
+  }
+
+  /** The officer's signed statement of an act (policy draft, approval, rejection, audit read). */
+  statement(act: StatementAct, subject: string, claims: StatementClaims): string {
+    const officer = this.options.officer;
+    if (!officer) throw new Error(`${act} is an officer's act: give --officer`);
+    return signOfficerStatement(
+      newStatement({
+        iss: this.agencyId,
+        sub: officer,
+        act,
+        subject,
+        claims,
+        jti: randomUUID(),
+        now: Date.now,
+      }),
+      officerSigner(this.officerKeys()),
+    );
   }
 }

@@ -5,6 +5,7 @@
  * Exit codes: 0 success, 1 refused or failed verification, 2 usage error.
  */
 import { Command, CommanderError } from 'commander';
+import { canonicalDigest } from '@liaison/crypto';
 import { AgencyIdentity, DEFAULT_KEYS_DIR } from './agency-identity';
 import { HubClient, HubError } from './hub-client';
 import { readJsonInput } from '@liaison/runtime';
@@ -187,6 +188,52 @@ policy
         .join('\n'),
     );
   });
+
+policy
+  .command('draft <document>')
+  .description('propose a new policy version (JSON file), signed as your policy.draft statement')
+  .action(async (file: string) => {
+    const document = JSON.parse(readFileSync(file, 'utf8')) as { jurisdiction?: unknown };
+    const id = identity() as AgencyIdentity;
+    const statement = id.statement('policy.draft', `policy:${String(document.jurisdiction)}`, {
+      documentDigest: canonicalDigest(document),
+    });
+    const answer = await client().post<Record<string, unknown>>('/v1/policies/drafts', {
+      document,
+      statement,
+    });
+    print(globals(), answer, () => `draft ${String(answer.id)} (${String(answer.version)})`);
+  });
+
+async function decidePolicy(changeId: string, act: 'approve' | 'reject', reason?: string) {
+  const versions = await client().get<{ id: string; version: string }[]>('/v1/policies');
+  const change = versions.find((v) => v.id === changeId);
+  if (!change)
+    throw new CommanderError(1, 'liaison.unknown-change', `no policy change ${changeId}`);
+  const statement = (identity() as AgencyIdentity).statement(
+    act === 'approve' ? 'policy.approve' : 'policy.reject',
+    `policy-change:${changeId}`,
+    act === 'approve'
+      ? { version: change.version }
+      : { version: change.version, reason: reason ?? null },
+  );
+  const answer = await client().post<Record<string, unknown>>(
+    `/v1/policies/drafts/${changeId}/${act}`,
+    act === 'approve' ? { statement } : { statement, reason },
+  );
+  print(globals(), answer, () => `${changeId} ${String(answer.status)}`);
+}
+
+policy
+  .command('approve <changeId>')
+  .description("approve another officer's draft, signed as your policy.approve statement")
+  .action((changeId: string) => decidePolicy(changeId, 'approve'));
+
+policy
+  .command('reject <changeId>')
+  .description('reject a draft with a reason, signed as your policy.reject statement')
+  .requiredOption('--reason <text>', 'why (kept with your signed statement)')
+  .action((changeId: string, o: { reason: string }) => decidePolicy(changeId, 'reject', o.reason));
 
 registerAuditCommands(
   program,

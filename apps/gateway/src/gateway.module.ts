@@ -15,6 +15,7 @@ import { OfficerEnrolment } from './directory/officer-enrolment.service';
 import { FeedController } from './feed/feed.controller';
 import { PolicyAdmin } from './policy/policy-admin.service';
 import { PolicyController } from './policy/policy.controller';
+import { StatementsController } from './statements/statements.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
 
 export interface GatewayValues {
@@ -43,6 +44,7 @@ export class GatewayModule {
         DirectoryController,
         OfficerController,
         PolicyController,
+        StatementsController,
       ],
       providers: [
         ...shared,

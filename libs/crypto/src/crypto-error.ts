@@ -7,7 +7,7 @@
 import { DomainError, type ErrorCategory } from '@liaison/errors';
 
 /** What a compact JWS was being verified as; prefixes the error code. */
-export type VerificationScope = 'sdjwt' | 'token' | 'receipt' | 'checkpoint' | 'jws';
+export type VerificationScope = 'sdjwt' | 'token' | 'receipt' | 'checkpoint' | 'jws' | 'statement';
 
 /** Reasons a compact JWS (or its key) is refused, shared by every scope. */
 export type JwsRefusal =

@@ -16,6 +16,7 @@ export * from './jwk';
 export * from './key-directory';
 export * from './merkle';
 export * from './officer-directory';
+export * from './officer-statement';
 export * from './presentation';
 export * from './receipt-batch';
 export * from './replay';

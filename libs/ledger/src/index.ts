@@ -9,3 +9,4 @@ export * from './ledger-row';
 export * from './ledger-verification';
 export * from './merkle-accumulator';
 export * from './sd-jwt-claims';
+export * from './statement-log';

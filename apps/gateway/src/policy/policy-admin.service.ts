@@ -1,16 +1,25 @@
 /**
  * Policies as data with four eyes: an author's new version is a draft until a
- * second officer of the same jurisdiction with the approver role approves it.
- * Both acts go to the law-enforcement log; a decision runs through
- * withWorldChange (an approval that leaves a world that does not compile is
- * refused with the reason, nothing stored); approval is announced on
+ * second enrolled officer of the author's agency and jurisdiction, enrolled with
+ * the approver role, approves it. Draft, approval and rejection (with its
+ * reason) are each the officer's signed statement, kept in the officer
+ * statement log in the same transaction; both acts also go to the
+ * law-enforcement log; a decision runs through withWorldChange (an approval
+ * that leaves a world that does not compile is refused with the reason,
+ * nothing stored); approval is announced on
  * hub.policies.v1 so workers hot-reload. Dry-run answers "who would get what".
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Kafka } from 'kafkajs';
 import { codecFor, messageClaimShape, type MessageKind } from '@liaison/contracts';
-import { KeyDirectory, generateAgencyKeys, issueSdJwt, verifySdJwt } from '@liaison/crypto';
+import {
+  KeyDirectory,
+  canonicalDigest,
+  generateAgencyKeys,
+  issueSdJwt,
+  verifySdJwt,
+} from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
 import { Topic } from '@liaison/kafka';
 import { appendLeLog, PolicyVersionEntity } from '@liaison/persistence';
@@ -38,6 +47,11 @@ import {
 } from '@liaison/runtime';
 import type { AuthContext } from '../auth/auth-context';
 import type { DirectoryCache, GatewayDirectory } from '../directory-cache';
+import {
+  checkStatement,
+  recordStatement,
+  type StatementReceipt,
+} from '../statements/statement-recorder';
 
 const policyCodec = codecFor('PolicyEvent');
 const DRAFT_SIGNER = generateAgencyKeys('EdDSA');
@@ -173,8 +187,10 @@ export class PolicyAdmin {
   async draft(
     auth: AuthContext,
     body: unknown,
-  ): Promise<{ id: string; version: string; status: 'draft' }> {
-    const document = parsePolicyDocument((body as { document?: unknown } | null)?.document ?? body);
+  ): Promise<{ id: string; version: string; status: 'draft'; statement: StatementReceipt }> {
+    const b = (body ?? {}) as { document?: unknown; statement?: unknown };
+    const raw = b.document ?? body;
+    const document = parsePolicyDocument(raw);
     const dir = await this.directory.get();
     const id = randomUUID();
     // An enrolled author of this jurisdiction, with the author role in the enrolment.
@@ -186,7 +202,15 @@ export class PolicyAdmin {
       ALL_KNOWN_PATHS,
     );
     const version = policyDocumentVersion(document);
-    await this.ds.transaction(async (tx) => {
+    // The author's own signed statement over exactly this document (as submitted).
+    const expected = {
+      act: 'policy.draft' as const,
+      subject: `policy:${document.jurisdiction}`,
+      claims: { documentDigest: canonicalDigest(raw) },
+    };
+    checkStatement(b.statement, auth, dir, expected);
+    const statement = await this.ds.transaction(async (tx) => {
+      const receipt = await recordStatement(tx, b.statement, auth, dir, expected);
       await tx.getRepository(PolicyVersionEntity).insert({
         id,
         jurisdiction: document.jurisdiction,
@@ -198,6 +222,7 @@ export class PolicyAdmin {
         authorKid: change.authorKid,
         approverOfficer: null,
         decidedAt: null,
+        draftStatement: String(receipt.seq),
       });
       await appendLeLog(tx, [
         {
@@ -205,19 +230,21 @@ export class PolicyAdmin {
           action: 'ALTERATION',
           subject: `policy:${document.jurisdiction}:${id}`,
           justification: 'policy draft',
-          details: { version },
+          details: { version, statement: receipt },
         },
       ]);
+      return receipt;
     });
-    return { id, version, status: 'draft' };
+    return { id, version, status: 'draft', statement };
   }
 
   async decide(
     auth: AuthContext,
     id: string,
     decision: 'approve' | 'reject',
-    reason?: string,
-  ): Promise<{ id: string; status: string; version: string }> {
+    body: { statement?: unknown; reason?: unknown },
+  ): Promise<{ id: string; status: string; version: string; statement: StatementReceipt }> {
+    const reason = typeof body?.reason === 'string' ? body.reason : undefined;
     if (!/^[0-9a-f-]{36}$/i.test(id))
       throw new DomainError('policy.bad-id', 'policy change id must be a UUID');
     const dir = await this.directory.get();
@@ -231,6 +258,15 @@ export class PolicyAdmin {
         decision === 'approve'
           ? approveChange(toChange(row), reviewer)
           : rejectChange(toChange(row), reviewer, reason ?? '');
+      // The reviewer's own signed statement: this act, on this change, at this version.
+      const statement = await recordStatement(tx, body?.statement, auth, dir, {
+        act: decision === 'approve' ? 'policy.approve' : 'policy.reject',
+        subject: `policy-change:${id}`,
+        claims:
+          decision === 'approve'
+            ? { version: row.version }
+            : { version: row.version, reason: reason ?? null },
+      });
       if (decided.status === 'approved') {
         await repo.update(
           { jurisdiction: row.jurisdiction, status: 'approved' },
@@ -247,6 +283,7 @@ export class PolicyAdmin {
           deciderKid: reviewer.kid,
           decisionReason: decided.status === 'rejected' ? (reason ?? null) : null,
           decidedAt: new Date(),
+          decisionStatement: String(statement.seq),
         },
       );
       await appendLeLog(tx, [
@@ -255,10 +292,10 @@ export class PolicyAdmin {
           action: 'ALTERATION',
           subject: `policy:${row.jurisdiction}:${id}`,
           justification: `policy ${decided.status}`,
-          details: { version: row.version, reason: reason ?? null },
+          details: { version: row.version, reason: reason ?? null, statement },
         },
       ]);
-      return { row, status: decided.status };
+      return { row, status: decided.status, statement };
     });
     if (result.status === 'approved') {
       await this.directory.refresh().catch(() => undefined);
@@ -284,6 +321,6 @@ export class PolicyAdmin {
         await producer.disconnect();
       }
     }
-    return { id, status: result.status, version: result.row.version };
+    return { id, status: result.status, version: result.row.version, statement: result.statement };
   }
 }

@@ -36,7 +36,8 @@ export class PolicyController {
   @HttpCode(201)
   @Roles('policy-author')
   @ApiOperation({
-    summary: 'Propose a new policy version (a draft until a second officer approves)',
+    summary:
+      'Propose a new policy version (body { document, statement }; a draft until a second officer approves)',
   })
   draft(@Req() req: AuthenticatedRequest, @Body() body: unknown): Promise<unknown> {
     return this.policies.draft(req.auth, body);
@@ -45,25 +46,30 @@ export class PolicyController {
   @Post('drafts/:id/approve')
   @HttpCode(200)
   @Roles('policy-approver')
-  @ApiOperation({ summary: 'Approve a draft (not your own; same jurisdiction)' })
-  approve(@Req() req: AuthenticatedRequest, @Param('id') id: string): Promise<unknown> {
-    return this.policies.decide(req.auth, id, 'approve');
+  @ApiOperation({
+    summary:
+      'Approve a draft (another enrolled officer of the same agency; body { statement }: your signed policy.approve statement)',
+  })
+  approve(
+    @Req() req: AuthenticatedRequest,
+    @Param('id') id: string,
+    @Body() body: { statement?: unknown },
+  ): Promise<unknown> {
+    return this.policies.decide(req.auth, id, 'approve', { statement: body?.statement });
   }
 
   @Post('drafts/:id/reject')
   @HttpCode(200)
   @Roles('policy-approver')
-  @ApiOperation({ summary: 'Reject a draft' })
+  @ApiOperation({ summary: 'Reject a draft, with a reason (signed in the statement)' })
   reject(
     @Req() req: AuthenticatedRequest,
     @Param('id') id: string,
-    @Body() body: { reason?: string },
+    @Body() body: { reason?: unknown; statement?: unknown },
   ): Promise<unknown> {
-    return this.policies.decide(
-      req.auth,
-      id,
-      'reject',
-      typeof body?.reason === 'string' ? body.reason.slice(0, 500) : undefined,
-    );
+    return this.policies.decide(req.auth, id, 'reject', {
+      reason: body?.reason,
+      statement: body?.statement,
+    });
   }
 }

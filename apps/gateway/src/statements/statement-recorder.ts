@@ -1,0 +1,114 @@
+/**
+ * Records an officer's signed statement in the officer statement log, inside
+ * the caller's transaction (so the act and its statement commit together or not
+ * at all). The statement must be the caller's own (same agency, officer and
+ * enrolled key as the token), fresh, never seen before, and name exactly the act,
+ * subject and claims of the request. Appends are serialised by a transaction
+ * advisory lock: the chain has one order.
+ */
+import type { EntityManager } from 'typeorm';
+import {
+  verifyOfficerStatement,
+  type OfficerStatement,
+  type StatementAct,
+  type StatementClaims,
+} from '@liaison/crypto';
+import { DomainError } from '@liaison/errors';
+import { STATEMENT_GENESIS_HASH, statementChainHash } from '@liaison/ledger';
+import type { AuthContext } from '../auth/auth-context';
+import type { GatewayDirectory } from '../directory-cache';
+
+/** pg_advisory_xact_lock key of the statement log ("LSTM"). */
+const STATEMENT_LOG_LOCK = 0x4c53544d;
+
+export interface ExpectedStatement {
+  readonly act: StatementAct;
+  readonly subject: string;
+  readonly claims: StatementClaims;
+}
+
+export interface StatementReceipt {
+  /** Position in the officer statement log. */
+  readonly seq: number;
+  /** Chain hash at that position: keep it to check the log later. */
+  readonly hash: string;
+}
+
+function mismatch(field: string, message: string): DomainError {
+  return new DomainError('statement.mismatch', message, 'invalid-input', { field });
+}
+
+/** Checks the statement against the request; throws a specific 4xx. */
+export function checkStatement(
+  jws: unknown,
+  auth: AuthContext,
+  dir: GatewayDirectory,
+  expected: ExpectedStatement,
+): OfficerStatement {
+  if (typeof jws !== 'string' || jws.length === 0) {
+    throw new DomainError(
+      'statement.required',
+      `this act needs "statement": a compact JWS by your enrolled key over the ${expected.act} statement`,
+      'invalid-input',
+      { field: 'statement', act: expected.act, subject: expected.subject },
+    );
+  }
+  const verified = verifyOfficerStatement(jws, { officers: dir.officers, mode: 'live' });
+  const s = verified.statement;
+  if (
+    auth.kind !== 'officer' ||
+    s.iss !== auth.agencyId ||
+    s.sub !== auth.officerId ||
+    verified.kid !== auth.officerKid
+  ) {
+    throw new DomainError(
+      'statement.not-yours',
+      'the statement must be signed by the same enrolled officer key as the request',
+      'forbidden',
+    );
+  }
+  if (s.act !== expected.act) throw mismatch('act', `statement act must be ${expected.act}`);
+  if (s.subject !== expected.subject)
+    throw mismatch('subject', `statement subject must be ${expected.subject}`);
+  const names = new Set([...Object.keys(s.claims), ...Object.keys(expected.claims)]);
+  for (const name of names) {
+    if (s.claims[name] !== expected.claims[name]) {
+      throw mismatch(`claims.${name}`, `statement claim ${name} does not match the request`);
+    }
+  }
+  return s;
+}
+
+export async function recordStatement(
+  tx: EntityManager,
+  jws: unknown,
+  auth: AuthContext,
+  dir: GatewayDirectory,
+  expected: ExpectedStatement,
+): Promise<StatementReceipt> {
+  const s = checkStatement(jws, auth, dir, expected);
+  await tx.query(`SELECT pg_advisory_xact_lock($1)`, [STATEMENT_LOG_LOCK]);
+  const seen: unknown[] = await tx.query(
+    `SELECT 1 FROM officer_statement WHERE agency_id = $1 AND jti = $2`,
+    [s.iss, s.jti],
+  );
+  if (seen.length > 0) {
+    throw new DomainError(
+      'statement.replayed',
+      `statement ${s.jti} was already recorded`,
+      'conflict',
+    );
+  }
+  const last: { seq: string; hash: string }[] = await tx.query(
+    `SELECT seq, hash FROM officer_statement ORDER BY seq DESC LIMIT 1`,
+  );
+  const seq = last[0] ? Number(last[0].seq) + 1 : 1;
+  const prevHash = last[0]?.hash ?? STATEMENT_GENESIS_HASH;
+  const hash = statementChainHash(prevHash, seq, jws as string);
+  await tx.query(
+    `INSERT INTO officer_statement (seq, agency_id, officer_id, kid, act, subject, jti, jws, prev_hash, hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [seq, s.iss, s.sub, auth.officerKid, s.act, s.subject, s.jti, jws, prevHash, hash],
+  );
+  return { seq, hash };
+}
