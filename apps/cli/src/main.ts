@@ -193,7 +193,7 @@ policy
   .command('draft <document>')
   .description('propose a new policy version (JSON file), signed as your policy.draft statement')
   .action(async (file: string) => {
-    const document = JSON.parse(readFileSync(file, 'utf8')) as { jurisdiction?: unknown };
+    const document = readJsonInput(file) as { jurisdiction?: unknown };
     const id = identity() as AgencyIdentity;
     const statement = id.statement('policy.draft', `policy:${String(document.jurisdiction)}`, {
       documentDigest: canonicalDigest(document),
