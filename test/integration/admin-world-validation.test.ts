@@ -261,6 +261,14 @@ describe('admin changes are validated against the whole world; loaders keep the 
           'POST',
           `/v1/policies/drafts/${id}/approve`,
           token('nl-knp', 'quinn', 'policy-approver'),
+          {
+            // quinn's signed approval statement (ADR 0009): the world check is what refuses.
+            statement: new AgencyIdentity({
+              agency: 'nl-knp',
+              keys: DEMO_KEYS_DIR,
+              officer: 'quinn',
+            }).statement('policy.approve', `policy-change:${id}`, { version: `bad-${id}` }),
+          },
         ),
         400,
         code,
