@@ -306,7 +306,7 @@ describe('refusal trace: every refusal in the law-enforcement log', () => {
 
   it('a contract error: 400 contract.*, logged without the offending values', async () => {
     const m = await signedMessage('alert-victim-at-risk.json');
-    const json = { ...m.json, priority: 'NOT-A-PRIORITY', handling: 'not an object' };
+    const json = { ...m.json, urgency: 'NOT-A-PRIORITY' };
     const keys = readAgencyKeyFile(DEMO_KEYS_DIR, m.originator).signing;
     const iat = Math.floor(Date.now() / 1000);
     const sdJwt = await issueSdJwt({
