@@ -37,6 +37,24 @@ export function wholeNumber(flag: string, value: string | undefined, min: number
 }
 
 /** The /v1/audit/records query for these filters (without cursor and limit). */
+/** `--from` / `--to`: ISO 8601 dates or timestamps, checked before the hub is asked. */
+export function checkPeriod(from: string | undefined, to: string | undefined): void {
+  for (const [flag, value] of [
+    ['--from', from],
+    ['--to', to],
+  ] as const) {
+    if (value !== undefined && (!ISO.test(value) || Number.isNaN(Date.parse(value))))
+      throw new UsageError(`${flag}: an ISO 8601 date or timestamp, e.g. 2026-11-01T00:00:00Z`);
+  }
+}
+
+/** Sets a query parameter only when the option was given and is not empty. */
+export function setter(q: URLSearchParams): (key: string, value: string | undefined) => void {
+  return (key, value) => {
+    if (value !== undefined && value !== '') q.set(key, value);
+  };
+}
+
 export function auditQuery(o: AuditFilterOptions): URLSearchParams {
   const q = new URLSearchParams();
   const direction = o.direction ?? 'all';
@@ -44,16 +62,8 @@ export function auditQuery(o: AuditFilterOptions): URLSearchParams {
     throw new UsageError('--direction: sent, received or all');
   if (o.decision !== undefined && !['FULL', 'REDACTED', 'DENIED'].includes(o.decision))
     throw new UsageError('--decision: FULL, REDACTED or DENIED');
-  for (const [flag, value] of [
-    ['--from', o.from],
-    ['--to', o.to],
-  ] as const) {
-    if (value !== undefined && (!ISO.test(value) || Number.isNaN(Date.parse(value))))
-      throw new UsageError(`${flag}: an ISO 8601 date or timestamp, e.g. 2026-11-01T00:00:00Z`);
-  }
-  const set = (key: string, value: string | undefined): void => {
-    if (value !== undefined && value !== '') q.set(key, value);
-  };
+  checkPeriod(o.from, o.to);
+  const set = setter(q);
   set('caseRef', o.caseRef);
   set('counterpart', o.counterpart);
   set('counterpartJurisdiction', o.counterpartJurisdiction);

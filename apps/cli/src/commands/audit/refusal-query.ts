@@ -4,7 +4,7 @@
  * any request), and the table of refusals the hub answers with.
  */
 import type { RefusalRecord } from '@liaison/persistence';
-import { UsageError } from './audit-query';
+import { checkPeriod, setter, UsageError } from './audit-query';
 
 export interface RefusalFilterOptions {
   readonly refusedAgency?: string;
@@ -19,8 +19,6 @@ export interface RefusalPage {
   readonly refusals: RefusalRecord[];
   readonly nextCursor: string | null;
 }
-
-const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
 /** The /v1/audit/refusals query for these filters (without cursor and limit). */
 export function refusalQuery(o: RefusalFilterOptions): URLSearchParams {
@@ -47,16 +45,8 @@ export function refusalQuery(o: RefusalFilterOptions): URLSearchParams {
     /^(verified|claimed|unknown)$/,
     'verified, claimed or unknown',
   );
-  for (const [flag, value] of [
-    ['--from', o.from],
-    ['--to', o.to],
-  ] as const) {
-    if (value !== undefined && (!ISO.test(value) || Number.isNaN(Date.parse(value))))
-      throw new UsageError(`${flag}: an ISO 8601 date or timestamp, e.g. 2026-11-01T00:00:00Z`);
-  }
-  const set = (key: string, value: string | undefined): void => {
-    if (value !== undefined && value !== '') q.set(key, value);
-  };
+  checkPeriod(o.from, o.to);
+  const set = setter(q);
   set('agency', o.refusedAgency);
   set('reason', o.reason);
   set('stage', o.stage);
