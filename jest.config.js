@@ -4,11 +4,20 @@ const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
 const moduleNameMapper = pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' });
-const transform = { '^.+\\.ts$': ['ts-jest', {}] };
+// any-ascii ships as an ES module only: compile it to CommonJS like our own code.
+const ESM_ONLY_PACKAGES = ['any-ascii'];
+const transform = {
+  '^.+\\.ts$': ['ts-jest', {}],
+  [`/node_modules/(${ESM_ONLY_PACKAGES.join('|')})/.+\\.js$`]: [
+    'ts-jest',
+    { tsconfig: { allowJs: true, module: 'commonjs' } },
+  ],
+};
 const base = {
   rootDir: __dirname,
   moduleNameMapper,
   transform,
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_PACKAGES.join('|')})/)`],
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
 };

@@ -1,0 +1,16 @@
+/**
+ * @liaison/links: selectors canonicalised from messages, keyed pseudonyms, link
+ * matching and the reveal question (pure, no I/O). Model and privacy argument:
+ * docs/threat-model.md (Links) and docs/adr/0010-link-pseudonyms-hmac-vs-oprf.md.
+ */
+export * from './selector';
+export { isoCountry, regionOfJurisdiction, vehicleCountry } from './country';
+export { canonicalPhone } from './phone';
+export { canonicalDocument } from './identity-document';
+export { canonicalPlate, canonicalVin, vinCheckDigit } from './vehicle';
+export { canonicalIban } from './iban';
+export { canonicalEmail } from './email';
+export { canonicalHandle, platformOf, PHONE_PLATFORMS } from './online-handle';
+export { canonicalWallet, chainOf, type WalletChain } from './wallet';
+export { canonicalPersonKey, foldedName } from './person-key';
+export { extractSelectors, type ExtractedSelectors } from './extract-selectors';
