@@ -6,6 +6,9 @@
  *   BENCH_FANOUTS=5,20,200   fan-outs to run
  *   BENCH_SKIP_MICRO=1       pipeline only
  *   BENCH_SKIP_PIPELINE=1    micro-benchmarks only
+ *   BENCH_FANOUTS=           no fan-out phase (with BENCH_LOW_LOAD: the low-load phase alone)
+ *   BENCH_LOW_LOAD=0         skip the low-load latency phase (2 and 20 messages/s, hub → SSE)
+ *   BENCH_PROFILE=0          skip the worker's CPU profile
  *   BENCH_SSE=500            open SSE feeds for the gateway memory figure (0: skip)
  *   BENCH_RESULTS_DIR        where the report goes (default bench/results)
  *   BENCH_AUDIT_PROFILE_DIR  also write CPU profiles of the audit app there
@@ -170,8 +173,10 @@ async function main(): Promise<void> {
         runId,
         fanOuts,
         log,
-        profileFanOut: fanOuts.includes(20) ? 20 : fanOuts[0],
+        profileFanOut:
+          process.env.BENCH_PROFILE === '0' ? undefined : fanOuts.includes(20) ? 20 : fanOuts[0],
         gatewaySse: Number(process.env.BENCH_SSE ?? 500),
+        lowLoad: process.env.BENCH_LOW_LOAD !== '0',
       });
     } catch (error) {
       log(`pipeline benchmark failed: ${(error as Error).stack ?? String(error)}`);

@@ -5,10 +5,9 @@
  * the stream stays open; every bench recipient receives a feed by then), and reads
  * the gateway's RSS before and after.
  */
-import { randomUUID } from 'node:crypto';
-import * as http from 'node:http';
-import { createJwsSigner, signAgencyToken } from '@liaison/crypto';
+import type * as http from 'node:http';
 import { sleep } from './common';
+import { feedStreamRequest } from './sse-feed-reader';
 import { rssOf, startNodeApp, stopApp, waitReady } from './processes';
 import { recipientId, type BenchKeys } from './world';
 
@@ -46,7 +45,6 @@ export async function measureGatewaySse(options: {
     await sleep(1000);
     const pid = gateway.child.pid ?? 0;
     const idleRssBytes = rssOf(pid);
-    const signers = new Map<string, ReturnType<typeof createJwsSigner>>();
     const agencies = Object.keys(options.keys.recipients).length;
     const started = Date.now();
     let opened = 0;
@@ -57,24 +55,8 @@ export async function measureGatewaySse(options: {
     const open = (i: number): Promise<void> =>
       new Promise((resolve) => {
         const agencyId = recipientId(i % Math.min(agencies, 200));
-        let signer = signers.get(agencyId);
-        if (!signer) {
-          const k = options.keys.recipients[agencyId];
-          if (!k) return resolve();
-          signer = createJwsSigner({ privateJwk: k.privateJwk, kid: k.kid, alg: 'EdDSA' });
-          signers.set(agencyId, signer);
-        }
-        const token = signAgencyToken(
-          { agencyId, audience: 'liaison-hub', jti: randomUUID(), now: Date.now },
-          signer,
-        );
-        const req = http.request({
-          host: '127.0.0.1',
-          port: options.port,
-          path: '/v1/feed/stream',
-          agent: false,
-          headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
-        });
+        if (!options.keys.recipients[agencyId]) return resolve();
+        const req = feedStreamRequest(options.port, options.keys, agencyId);
         requests.push(req);
         const timer = setTimeout(() => {
           note('timeout');

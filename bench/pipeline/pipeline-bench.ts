@@ -27,7 +27,6 @@ import { loadPolicySnapshot } from '../../apps/policy/src/policy-snapshot';
 import { measure } from '../harness';
 import {
   Helper,
-  ROOT,
   namesFor,
   sleep,
   wallMs,
@@ -41,7 +40,6 @@ import {
   Scraper,
   rssOf,
   sliceProfile,
-  startNodeApp,
   stopApp,
   waitReady,
   type AppProcess,
@@ -59,10 +57,20 @@ import {
   type BenchKeys,
 } from './world';
 import { measureGatewaySse, type GatewaySseResult } from './gateway-sse';
+import { runLowLoad, type LowLoadResult } from './low-load';
+import {
+  PARTITIONS,
+  createTopics,
+  deleteTopics,
+  latencyOf,
+  startAudit,
+  startWorker,
+  takePort,
+  waitForStableGroup,
+} from './stage';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
-export const PARTITIONS = 4;
 /** The largest backlog a phase sends. */
 const BACKLOG_MAX = 3000;
 /** Pre-signed messages: the backlogs, then the warm-up messages after them. */
@@ -76,6 +84,8 @@ export interface PipelineOptions {
   readonly log: (line: string) => void;
   readonly profileFanOut?: number;
   readonly gatewaySse?: number;
+  /** Run the low-load latency phase (low-load.ts). */
+  readonly lowLoad?: boolean;
 }
 
 export interface ThroughputResult {
@@ -134,6 +144,7 @@ export interface PipelineResult {
   readonly policyDecision?: PolicyDecisionCost;
   readonly profile?: { readonly fanOut: number; readonly summary: ProfileSummary };
   readonly gatewaySse?: GatewaySseResult | { readonly error: string };
+  readonly lowLoad?: LowLoadResult | { readonly error: string };
   readonly notes: string[];
 }
 
@@ -306,45 +317,8 @@ async function measurePolicy(
   }
 }
 
-async function createTopics(admin: Admin, specs: { topic: string; partitions: number }[]) {
-  const topics = specs.map((s) => ({
-    topic: s.topic,
-    numPartitions: s.partitions,
-    replicationFactor: 1,
-    configEntries: [{ name: 'min.insync.replicas', value: '1' }],
-  }));
-  // waitForLeaders can fail on a busy broker while metadata propagates: poll instead.
-  await admin.createTopics({ waitForLeaders: false, topics });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const meta = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
-      const ready = meta.topics.every(
-        (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
-      );
-      if (ready) return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    if (Date.now() > deadline) throw new Error('bench topics have no leaders after 60 s');
-    await sleep(250);
-  }
-}
-
 /** Input topic of the non-transactional pass-through. */
 const plainInput = (names: { submissions: string }): string => `${names.submissions}.plain`;
-
-/** Waits until a consumer group has joined (Stable, with members), so a backlog sent now is timed from its first record. */
-async function waitForStableGroup(admin: Admin, group: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const { groups } = await admin.describeGroups([group]);
-    const g = groups[0];
-    if (g && g.state === 'Stable' && g.members.length > 0) return;
-    if (Date.now() > deadline) throw new Error(`consumer group ${group} did not become stable`);
-    await sleep(100);
-  }
-}
 
 /**
  * Waits until the audit app has read everything the hub phase wrote (its ledger
@@ -365,16 +339,6 @@ async function waitForAuditCatchUp(
       (await consumerGroupLag(admin, `${namespace}.liaison-audit-feed`, feeds));
     if (lag === 0n || Date.now() > deadline) return Date.now() - started;
     await sleep(250);
-  }
-}
-
-async function deleteTopics(admin: Admin, prefixes: string[]) {
-  const all = await admin.listTopics();
-  const mine = all.filter((t) => prefixes.some((p) => t.startsWith(`${p}.`)));
-  for (let i = 0; i < mine.length; i += 100) {
-    await admin
-      .deleteTopics({ topics: mine.slice(i, i + 100), timeout: 30000 })
-      .catch(() => undefined);
   }
 }
 
@@ -417,67 +381,7 @@ function cpuPerMessage(samples: readonly MetricSample[], total: number) {
   };
 }
 
-/** NaN travels through IPC as null; turn it back. */
-function latencyOf(l: LatencySummary): LatencySummary {
-  const num = (x: number | null): number => (typeof x === 'number' ? x : Number.NaN);
-  return {
-    samples: l.samples,
-    p50Ms: num(l.p50Ms),
-    p99Ms: num(l.p99Ms),
-    p999Ms: num(l.p999Ms),
-    maxMs: num(l.maxMs),
-  };
-}
-
 const f1 = (x: number | null | undefined): string => (typeof x === 'number' ? x.toFixed(1) : '—');
-
-let nextPort = 19400 + (process.pid % 40) * 10;
-
-function startWorker(
-  world: BenchWorld,
-  brokers: string[],
-  namespace: string,
-  nodeArgs: string[] = [],
-) {
-  const port = nextPort++;
-  return startNodeApp(
-    'dist/apps/policy/src/main.js',
-    {
-      KAFKA_BROKERS: brokers.join(','),
-      DATABASE_URL: world.url,
-      POLICY_METRICS_PORT: String(port),
-      POLICY_WORKER_ID: `${namespace}-w0`,
-      KAFKA_NAMESPACE: namespace,
-      KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
-    },
-    port,
-    [...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean), ...nodeArgs],
-  );
-}
-
-function startAudit(
-  world: BenchWorld,
-  brokers: string[],
-  namespace: string,
-): AppProcess | undefined {
-  if (!existsSync(path.join(ROOT, 'dist/apps/audit/src/main.js'))) return undefined;
-  const port = nextPort++;
-  return startNodeApp(
-    'dist/apps/audit/src/main.js',
-    {
-      KAFKA_BROKERS: brokers.join(','),
-      DATABASE_URL: world.url,
-      AUDIT_METRICS_PORT: String(port),
-      KAFKA_NAMESPACE: namespace,
-      KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
-    },
-    port,
-    // BENCH_AUDIT_PROFILE_DIR: a CPU profile of the audit app over the hub phases.
-    process.env.BENCH_AUDIT_PROFILE_DIR
-      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_AUDIT_PROFILE_DIR}`]
-      : [],
-  );
-}
 
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const { brokers, log } = options;
@@ -506,7 +410,27 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     for (const fanOut of options.fanOuts) {
       fanOuts.push(await runFanOut(fanOut));
     }
-    const maxFanOut = Math.max(...options.fanOuts);
+    let lowLoad: PipelineResult['lowLoad'];
+    if (options.lowLoad) {
+      log('low-load latency phase (hub → SSE, pass-through → feed topic)...');
+      try {
+        lowLoad = await runLowLoad({
+          admin,
+          world,
+          keys,
+          brokers,
+          runId: options.runId,
+          loader,
+          deliveriesOf: (w) => deliveriesPerMessage(w, presigned.messages.slice(0, 28)),
+          warmUpFrom: BACKLOG_MAX,
+          log,
+        });
+      } catch (error) {
+        log(`low-load phase failed: ${(error as Error).stack ?? String(error)}`);
+        lowLoad = { error: (error as Error).message.slice(0, 500) };
+      }
+    }
+    const maxFanOut = Math.max(1, ...options.fanOuts);
     await world.setFanOut(maxFanOut);
     const policyDecision = await measurePolicy(world, presigned.messages[0] as SignedMessage);
     log(
@@ -535,7 +459,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           brokers,
           keys,
           connections: options.gatewaySse,
-          port: nextPort++,
+          port: takePort(),
           namespace: `bench${options.runId}gw`,
         });
       } catch (error) {
@@ -549,6 +473,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       policyDecision,
       profile,
       gatewaySse,
+      lowLoad,
       notes,
     };
 

@@ -2,7 +2,8 @@
 import type { BenchResults } from '../run-all';
 import { checkTargets, pipelineOf, ratio } from './targets';
 import { CPU_ROLES, type CpuRole, type CpuUse } from '../pipeline/cpu-accounting';
-import type { ThroughputResult } from '../pipeline/pipeline-bench';
+import type { PipelineResult, ThroughputResult } from '../pipeline/pipeline-bench';
+import { LOW_LOAD_TARGET } from '../pipeline/low-load';
 
 const MB = 1024 * 1024;
 const n0 = (x: number): string =>
@@ -144,6 +145,7 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
       }
     }
     line();
+    renderLowLoad(p.lowLoad, line);
     line('## Worker CPU per message');
     line();
     line(
@@ -328,4 +330,42 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
     line();
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The low-load phase: what a partner feels, split into the worker's hop and the feed store's. */
+function renderLowLoad(low: PipelineResult['lowLoad'], line: (s?: string) => void): void {
+  if (!low) return;
+  line("## Latency at low load (publish → partner's SSE stream)");
+  line();
+  if ('error' in low) {
+    line(`**The low-load phase failed:** ${low.error}`);
+    line();
+    return;
+  }
+  line(
+    `F = ${low.fanOut}, one SSE stream per recipient on the real gateway. Hub → SSE: from the send ` +
+      "call to the event on the partner's stream (worker, feed topic, audit app's feed projector, " +
+      'PostgreSQL NOTIFY, gateway page query, SSE write). Hub → feed topic: the same deliveries read ' +
+      "from the hub's feed topics (read_committed): the worker's hop. Pass-through: publish → its " +
+      'feed topics (read_committed), the transactional pass-through at the same load. ' +
+      `Target at ${LOW_LOAD_TARGET.perSec}/s: hub → SSE p50 ≤ ${LOW_LOAD_TARGET.p50Ms} ms, ` +
+      `p99 ≤ ${LOW_LOAD_TARGET.p99Ms} ms, p50 within ${LOW_LOAD_TARGET.ofPassThroughP50}× the pass-through's.`,
+  );
+  line();
+  line(
+    '| load (msg/s) | hub → SSE p50 / p99 | hub → feed topic p50 / p99 | feed topic → SSE (p50 difference) | pass-through p50 / p99 | hub p50 ÷ pass-through p50 | worker slice: transform / commit |',
+  );
+  line('|---|---|---|---|---|---|---|');
+  for (const r of low.runs) {
+    const pair = (l: { p50Ms: number; p99Ms: number }): string =>
+      `${n1(l.p50Ms)} / ${n1(l.p99Ms)} ms`;
+    const s = r.hubSlices;
+    line(
+      `| ${r.perSec} | ${pair(r.hubSse)} | ${pair(r.hubFeedTopic)} | ${n1(r.hubSse.p50Ms - r.hubFeedTopic.p50Ms)} ms | ` +
+        `${pair(r.passThrough)} | ${r2(ratio(r.hubSse.p50Ms, r.passThrough.p50Ms))} | ` +
+        `${s ? `${n1(s.transformMs)} / ${n1(s.commitMs)} ms` : '—'} |`,
+    );
+  }
+  for (const note of low.notes) line(`\n> ${note}`);
+  line();
 }

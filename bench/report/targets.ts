@@ -2,6 +2,7 @@
  * The targets of issue #8, judged against one run's figures. Every verdict is
  * PASS, MISS or NOT MEASURED (when the figure is absent from the run).
  */
+import { LOW_LOAD_TARGET } from '../pipeline/low-load';
 import type { BenchResults } from '../run-all';
 import type { FanOutResult, PipelineResult } from '../pipeline/pipeline-bench';
 
@@ -105,6 +106,23 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       target: `F=${r.fanOut}: p99 publish→feed at 50% of max ≤ pass-through p99 + 10 ms`,
       measured: `${r.hubLatency.p99Ms.toFixed(1)} ms vs ${r.baselineLatency.p99Ms.toFixed(1)} ms (+${d.toFixed(1)} ms)`,
       verdict: verdict(Number.isFinite(d) ? d <= 10 : undefined),
+    });
+  }
+  const low = pipeline?.lowLoad && 'runs' in pipeline.lowLoad ? pipeline.lowLoad : undefined;
+  const atTarget = low?.runs.find((r) => r.perSec === LOW_LOAD_TARGET.perSec);
+  if (low) {
+    const t = LOW_LOAD_TARGET;
+    const sse = atTarget?.hubSse;
+    checks.push({
+      target: `Low load, ${t.perSec} alerts/s: publish → partner's SSE p50 ≤ ${t.p50Ms} ms, p99 ≤ ${t.p99Ms} ms`,
+      measured: sse ? `p50 ${sse.p50Ms.toFixed(1)} ms, p99 ${sse.p99Ms.toFixed(1)} ms` : '—',
+      verdict: verdict(sse ? sse.p50Ms <= t.p50Ms && sse.p99Ms <= t.p99Ms : undefined),
+    });
+    const x = atTarget ? ratio(atTarget.hubSse.p50Ms, atTarget.passThrough.p50Ms) : undefined;
+    checks.push({
+      target: `Low load, ${t.perSec} alerts/s: hub → SSE p50 ≤ ${t.ofPassThroughP50}× pass-through p50`,
+      measured: x === undefined ? '—' : `${x.toFixed(2)}×`,
+      verdict: verdict(x === undefined ? undefined : x <= t.ofPassThroughP50),
     });
   }
   const policy = pipeline?.policyDecision;
