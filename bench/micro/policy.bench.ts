@@ -89,7 +89,7 @@ function document(jurisdiction: string): PolicyDocument {
       id: `${jurisdiction}-EU-01`,
       effect: 'share',
       to: { groups: ['EU'], kinds: ['LAW_ENFORCEMENT', 'BORDER_GUARD'] },
-      maxTlp: 'RED',
+      maxTlp: 'AMBER+STRICT',
       maxHandlingCode: 'H3',
       purposes: ['INVESTIGATION', 'BORDER_CONTROL', 'VICTIM_SUPPORT'],
       releaseVictimIdentity: true,
@@ -215,6 +215,7 @@ const facts: MessageFacts = {
   purposes: ['INVESTIGATION', 'VICTIM_SUPPORT'],
   releasableTo: [],
   namedRecipients: [],
+  addressedTo: [],
   hasVictim: true,
   hasMinor: true,
 };

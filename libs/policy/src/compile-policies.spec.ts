@@ -1,5 +1,6 @@
 import {
   compilePolicies,
+  parsePolicyDocument,
   policyDocumentVersion,
   validatePolicies,
   type OutboundRule,
@@ -136,6 +137,61 @@ describe('compilePolicies validation', () => {
       KNOWN_PATHS,
     );
     expect(problems.map((p) => p.code)).toEqual(['policy.unknown-agency', 'policy.unknown-path']);
+  });
+
+  it('accepts addressed share rules up to RED; refuses RED on broadcast rules and addressed denies', () => {
+    expect(() => compileNl({ ...base, addressed: true, maxTlp: 'RED' })).not.toThrow();
+    expectError(
+      () => compileNl({ ...base, maxTlp: 'RED' }),
+      'policy.invalid-rule',
+      'NL-T-01',
+      'RED is shared by naming',
+    );
+    expectError(
+      () => compileNl({ ...base, addressed: false, maxTlp: 'RED' }),
+      'policy.invalid-rule',
+      'broadcast',
+    );
+    expectError(
+      () => compileNl({ id: 'D', effect: 'deny', to: { groups: ['EU'] }, addressed: true }),
+      'policy.invalid-rule',
+      'addressed',
+    );
+  });
+
+  it('reads the addressed flag and refuses what the policy language does not know', () => {
+    const rule = { ...base, addressed: true, maxTlp: 'RED' };
+    expect(parsePolicyDocument({ jurisdiction: 'NL', outbound: [rule] }).outbound[0]).toEqual(rule);
+    expectError(
+      () => parsePolicyDocument({ jurisdiction: 'NL', outbound: [{ ...base, addressed: 'yes' }] }),
+      'policy.invalid-document',
+      'NL.outbound[0].addressed',
+      'a boolean',
+    );
+    // A misspelt flag would otherwise silently turn an addressed rule into a broadcast one.
+    expectError(
+      () => parsePolicyDocument({ jurisdiction: 'NL', outbound: [{ ...base, adressed: true }] }),
+      'policy.invalid-document',
+      'NL.outbound[0].adressed',
+    );
+    expectError(
+      () =>
+        parsePolicyDocument({
+          jurisdiction: 'NL',
+          outbound: [{ ...base, to: { groups: ['EU'], named: true } }],
+        }),
+      'policy.invalid-document',
+      'NL.outbound[0].to.named',
+    );
+    expectError(
+      () => parsePolicyDocument({ jurisdiction: 'NL', outbound: [], inbound: [] }),
+      'policy.invalid-document',
+      'document.inbound',
+    );
+    expect(parsePolicyDocument({ jurisdiction: 'NL', version: 'sha256:x', outbound: [] })).toEqual({
+      jurisdiction: 'NL',
+      outbound: [],
+    });
   });
 
   it('rejects an invalid directory', () => {

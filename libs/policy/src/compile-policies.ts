@@ -77,6 +77,8 @@ export interface CompiledShareRule {
   readonly onwardSharing: boolean;
   /** The rule names this recipient in to.agencies. */
   readonly direct: boolean;
+  /** An addressed rule: applies only when the message names the recipient. */
+  readonly addressed: boolean;
 }
 
 /** The rules of one originator jurisdiction that can address one recipient. */
@@ -386,6 +388,14 @@ export function validatePolicies(
             at('shares for no purpose (purposes is empty)'),
             details(rule.purposes),
           );
+        if (rule.maxTlp === 'RED' && rule.addressed !== true)
+          problem(
+            'policy.invalid-rule',
+            at(
+              'carries TLP:RED but is a broadcast rule (RED is shared by naming: addressed: true)',
+            ),
+            details(rule.maxTlp),
+          );
         const releases = rule.releaseVictimIdentity === true || rule.releaseMinorIdentity === true;
         if (releases) {
           for (const path of rule.withhold ?? []) {
@@ -408,6 +418,7 @@ export function validatePolicies(
             'releaseVictimIdentity',
             'releaseMinorIdentity',
             'onwardSharing',
+            'addressed',
           ] as const
         ).filter((key) => rule[key] !== undefined);
         if (extras.length > 0)
@@ -524,6 +535,7 @@ export function compilePolicies(
           releasesMinor: rule.releaseMinorIdentity === true && recipient.minorProtectionAccredited,
           onwardSharing: rule.onwardSharing === true,
           direct: (rule.to.agencies ?? []).includes(recipient.id),
+          addressed: rule.addressed === true,
         });
       }
       cells.push({ deny, share, combos: new Map() });

@@ -116,9 +116,9 @@ describe('decide (seed world, NL originator)', () => {
   it('TLP:RED goes only to named recipients', () => {
     const red = facts({ tlp: 'RED', namedRecipients: ['de-bka'] });
     const d = byRecipient(decideAll(set, red));
-    expect(d['de-bka']?.outcome).toBe('FULL');
+    expect(d['de-bka']).toMatchObject({ outcome: 'FULL', rules: ['NL-EU-ADDR-01'] });
     expect(d['fr-ocriest']).toMatchObject({ outcome: 'DENIED', rules: [BUILTIN.tlpRed] });
-    // Named but no rule reaches up to RED: still default deny.
+    // Named but no addressed agreement reaches up to RED: still default deny.
     expect(decide(set, facts({ tlp: 'RED', namedRecipients: ['uk-nca'] }), 'uk-nca').rules).toEqual(
       [BUILTIN.defaultDeny],
     );
@@ -134,7 +134,7 @@ describe('decide (seed world, NL originator)', () => {
         id: 'HUB',
         effect: 'share',
         to: { agencies: ['int-hub', 'de-bka'] },
-        maxTlp: 'RED',
+        maxTlp: 'AMBER+STRICT',
         maxHandlingCode: 'H3',
         purposes: ['INVESTIGATION'],
       },
@@ -245,5 +245,133 @@ describe('decide (seed world, NL originator)', () => {
     expect(thrownCode(() => decide(set, facts({ tlp: 'PURPLE' as never }), 'de-bka'))).toBe(
       'policy.invalid-facts',
     );
+  });
+});
+
+describe('addressed messages (seed world)', () => {
+  const notice = (overrides: Parameters<typeof facts>[0]): ReturnType<typeof facts> =>
+    facts({ kind: 'CASE_NOTICE', ...overrides });
+  const fromRo = { originatorAgency: 'ro-diicot', originatorJurisdiction: 'RO' };
+  const broadcastOnly = withNl(
+    seed.documents
+      .find((d) => d.jurisdiction === 'NL')!
+      .outbound.filter((rule) => rule.addressed !== true),
+  );
+
+  it.each<[string, ReturnType<typeof facts>, Record<string, readonly unknown[]>]>([
+    [
+      'CASE_CLOSED from NL naming DE, which assisted: DE only, by the addressed agreement',
+      notice({ messageType: 'CASE_CLOSED', addressedTo: ['de-bka'] }),
+      {
+        'de-bka': ['FULL', 'NL-EU-ADDR-01'],
+        'nl-kmar': ['DENIED', BUILTIN.notAddressed],
+        'fr-ocriest': ['DENIED', BUILTIN.notAddressed],
+        'int-hub': ['DENIED', BUILTIN.notAddressed],
+        'uk-nca': ['DENIED', BUILTIN.notAddressed],
+      },
+    ],
+    [
+      'CASE_CLOSED naming nobody: broadcast as before',
+      notice({ messageType: 'CASE_CLOSED' }),
+      { 'de-bka': ['FULL', 'NL-EU-01'], 'int-hub': ['REDACTED', 'NL-HUB-01'] },
+    ],
+    [
+      'ASSISTANCE_REQUEST from RO to named agencies only (one unknown to the hub)',
+      notice({
+        ...fromRo,
+        messageType: 'ASSISTANCE_REQUEST',
+        addressedTo: ['fr-ocriest', 'hu-nni'],
+      }),
+      {
+        'fr-ocriest': ['FULL', 'RO-EU-ADDR-01'],
+        'nl-knp': ['DENIED', BUILTIN.notAddressed],
+        'de-bka': ['DENIED', BUILTIN.notAddressed],
+        'uk-nca': ['DENIED', BUILTIN.notAddressed],
+        'ro-diicot': ['DENIED', BUILTIN.originator],
+      },
+    ],
+    [
+      'ASSISTANCE_REQUEST naming an agency with only a broadcast agreement: default deny',
+      notice({ messageType: 'ASSISTANCE_REQUEST', addressedTo: ['uk-nca'] }),
+      { 'uk-nca': ['DENIED', BUILTIN.defaultDeny], 'de-bka': ['DENIED', BUILTIN.notAddressed] },
+    ],
+    [
+      'JIT_PROPOSED from RO: the partner agency and the partner hub (narrative withheld)',
+      notice({ ...fromRo, messageType: 'JIT_PROPOSED', addressedTo: ['fr-ocriest', 'int-hub'] }),
+      {
+        'fr-ocriest': ['FULL', 'RO-EU-ADDR-01'],
+        'int-hub': ['REDACTED', 'RO-HUB-ADDR-01'],
+        'nl-knp': ['DENIED', BUILTIN.notAddressed],
+      },
+    ],
+    [
+      'deny still wins: a victim referral naming the hub',
+      notice({
+        messageType: 'VICTIM_REFERRED',
+        purposes: ['VICTIM_SUPPORT'],
+        addressedTo: ['int-hub', 'de-bka'],
+      }),
+      { 'int-hub': ['DENIED', 'NL-HUB-DENY-01'], 'de-bka': ['FULL', 'NL-EU-ADDR-01'] },
+    ],
+    [
+      'TLP:RED alert naming only DE-BKA: DE-BKA by the addressed agreement, nobody else',
+      facts({ tlp: 'RED', namedRecipients: ['de-bka'] }),
+      {
+        'de-bka': ['FULL', 'NL-EU-ADDR-01'],
+        'fr-ocriest': ['DENIED', BUILTIN.tlpRed],
+        'ro-diicot': ['DENIED', BUILTIN.tlpRed],
+      },
+    ],
+    [
+      'TLP:RED victim referral from FR naming the NGO and RO: both, by addressed agreements',
+      notice({
+        originatorAgency: 'fr-ocriest',
+        originatorJurisdiction: 'FR',
+        messageType: 'VICTIM_REFERRED',
+        tlp: 'RED',
+        handlingCode: 'H2',
+        purposes: ['VICTIM_SUPPORT'],
+        namedRecipients: ['ngo-safehaven', 'ro-diicot'],
+        hasVictim: true,
+      }),
+      {
+        'ngo-safehaven': ['REDACTED', 'FR-NGO-ADDR-01'],
+        'ro-diicot': ['REDACTED', 'FR-EU-ADDR-01'],
+        'de-bka': ['DENIED', BUILTIN.tlpRed],
+      },
+    ],
+    [
+      'an AMBER alert naming DE-BKA stays broadcast; DE-BKA also matches the addressed rule',
+      facts({ namedRecipients: ['de-bka'] }),
+      { 'de-bka': ['FULL', 'NL-EU-01', 'NL-EU-ADDR-01'], 'fr-ocriest': ['FULL', 'NL-EU-01'] },
+    ],
+  ])('%s', (_name, message, want) => {
+    const d = byRecipient(decideAll(set, message));
+    for (const [agency, [outcome, ...rules]] of Object.entries(want)) {
+      expect({ agency, outcome: d[agency]?.outcome, rules: d[agency]?.rules }).toEqual({
+        agency,
+        outcome,
+        rules,
+      });
+    }
+  });
+
+  it('without an addressed agreement the same messages are denied by default', () => {
+    const red = facts({ tlp: 'RED', namedRecipients: ['de-bka'] });
+    expect(decide(broadcastOnly, red, 'de-bka').rules).toEqual([BUILTIN.defaultDeny]);
+    const closed = notice({ messageType: 'CASE_CLOSED', addressedTo: ['de-bka'] });
+    expect(decide(broadcastOnly, closed, 'de-bka').rules).toEqual([BUILTIN.defaultDeny]);
+  });
+
+  it('a named agency counts as directly targeted for AMBER+STRICT', () => {
+    const strict = notice({
+      messageType: 'ASSISTANCE_REQUEST',
+      tlp: 'AMBER+STRICT',
+      addressedTo: ['de-bka'],
+    });
+    expect(decide(set, strict, 'de-bka')).toMatchObject({
+      outcome: 'FULL',
+      rules: ['NL-EU-ADDR-01'],
+    });
   });
 });

@@ -16,6 +16,7 @@ import {
 import {
   BUILTIN,
   IDENTITY_RELEASE_PURPOSES,
+  isAddressedNotice,
   type MessageFacts,
   type RecipientDecision,
   type WithheldPath,
@@ -42,6 +43,8 @@ export interface PreparedFacts {
   readonly handlingRank: number;
   readonly purposeMask: number;
   readonly row: number | undefined;
+  /** A case notice naming agencies: only they receive it, only through addressed rules. */
+  readonly addressedNotice: boolean;
 }
 
 export function prepareFacts(set: CompiledPolicySet, facts: MessageFacts): PreparedFacts {
@@ -63,6 +66,7 @@ export function prepareFacts(set: CompiledPolicySet, facts: MessageFacts): Prepa
     handlingRank,
     purposeMask,
     row: set.jurisdictionIndex.get(facts.originatorJurisdiction),
+    addressedNotice: isAddressedNotice(facts),
   };
 }
 
@@ -159,6 +163,10 @@ export function decideForAgency(
   if (releasable.length > 0 && !releasable.includes(id)) {
     return denied(set, id, builtinOnly(BUILTIN.releasability));
   }
+  const named = facts.addressedTo.includes(id);
+  if (prepared.addressedNotice && !named) {
+    return denied(set, id, builtinOnly(BUILTIN.notAddressed));
+  }
   const cell =
     prepared.row === undefined
       ? EMPTY_CELL
@@ -187,6 +195,8 @@ export function decideForAgency(
   let minorReleased = false;
   for (let i = 0; i < share.length; i++) {
     const rule = share[i]!;
+    // Addressed rules reach named recipients only; broadcast rules never carry addressed notices.
+    if (rule.addressed ? !named : prepared.addressedNotice) continue;
     if (
       (rule.allTypes || rule.types.has(messageType)) &&
       prepared.tlpRank <= rule.maxTlpRank &&
@@ -206,7 +216,10 @@ export function decideForAgency(
   }
   if (matched.length === 0) return denied(set, id, builtinOnly(BUILTIN.defaultDeny));
   if (prepared.tlpRank === TLP_AMBER_STRICT) {
-    if (agency.kind === 'INTERNATIONAL_HUB' || (!direct && !facts.namedRecipients.includes(id))) {
+    if (
+      agency.kind === 'INTERNATIONAL_HUB' ||
+      (!direct && !named && !facts.namedRecipients.includes(id))
+    ) {
       return denied(set, id, builtinOnly(BUILTIN.amberStrict));
     }
   }

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import {
   AGENCY_KINDS,
+  BUILTIN,
   HANDLING_CODES,
   PURPOSES,
   SUBJECT_ROLES,
@@ -103,12 +104,15 @@ function ruleArb(
       releaseVictimIdentity: fc.boolean(),
       releaseMinorIdentity: fc.boolean(),
       onwardSharing: fc.boolean(),
+      addressed: fc.boolean(),
     })
-    // Keep rules free of the contradictions validation rejects (withholding what they release).
+    // Keep rules free of the contradictions validation rejects (withholding what they
+    // release; a broadcast rule carrying TLP:RED).
     .map((rule) => {
       const releases = rule.releaseVictimIdentity || rule.releaseMinorIdentity;
       return {
         ...rule,
+        addressed: rule.addressed || rule.maxTlp === 'RED',
         withhold: releases
           ? rule.withhold.filter((p) => !['subjects[]', 'subjects[].identity'].includes(p))
           : rule.withhold,
@@ -152,8 +156,8 @@ const worldArb = directoryArb.chain((directory) =>
 
 function factsArb(directory: Directory): fc.Arbitrary<MessageFacts> {
   const ids = directory.agencies.map((a) => a.id);
-  return fc.record({
-    kind: fc.constant('ALERT' as const),
+  const record = fc.record({
+    kind: fc.constantFrom('ALERT' as const, 'CASE_NOTICE' as const),
     messageType: fc.constantFrom(...TYPES),
     originatorAgency: fc.constantFrom(...ids, 'zz-outsider'),
     originatorJurisdiction: fc.constantFrom(...JURISDICTIONS),
@@ -162,14 +166,29 @@ function factsArb(directory: Directory): fc.Arbitrary<MessageFacts> {
     purposes: sub(PURPOSES),
     releasableTo: fc.oneof(fc.constant([]), sub(ids)),
     namedRecipients: sub(ids),
+    // Agencies a case notice asks for or proposes as partners (an unknown id included).
+    alsoAddressed: sub([...ids, 'zz-outsider']),
     hasVictim: fc.boolean(),
     hasMinor: fc.boolean(),
   });
+  return record.map(({ alsoAddressed, ...facts }) => ({
+    ...facts,
+    // As the app derives it: named recipients, then requested agencies and partners.
+    addressedTo: [...new Set([...facts.namedRecipients, ...alsoAddressed])],
+  }));
 }
 
 const scenarioArb = worldArb.chain((world) =>
   fc.record({ world: fc.constant(world), facts: factsArb(world.directory) }),
 );
+
+const EARLIER_OR_NOT_ADDRESSED: readonly string[] = [
+  BUILTIN.originator,
+  BUILTIN.suspended,
+  BUILTIN.tlpRed,
+  BUILTIN.releasability,
+  BUILTIN.notAddressed,
+];
 
 const RUNS = { numRuns: Number(process.env.POLICY_PROPERTY_RUNS ?? 300) };
 
@@ -245,6 +264,58 @@ describe('evaluator properties', () => {
         for (const d of decideAll(set, facts)) {
           if (d.outcome !== 'DENIED' && facts.releasableTo.length > 0)
             expect(facts.releasableTo).toContain(d.recipient);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('a case notice naming agencies reaches only them, and only through addressed rules', () => {
+    fc.assert(
+      fc.property(scenarioArb, ({ world, facts }) => {
+        const set = compilePolicies(world.documents, world.directory, KNOWN_PATHS);
+        const notice = { ...facts, kind: 'CASE_NOTICE' as const };
+        fc.pre(notice.addressedTo.length > 0);
+        const addressedIds = new Set(
+          (
+            world.documents.find((d) => d.jurisdiction === facts.originatorJurisdiction)
+              ?.outbound ?? []
+          )
+            .filter((r) => r.effect === 'share' && r.addressed === true)
+            .map((r) => r.id),
+        );
+        for (const d of decideAll(set, notice)) {
+          if (!notice.addressedTo.includes(d.recipient)) {
+            expect(d.outcome).toBe('DENIED');
+            // Only the checks before it (originator, suspension, RED, releasability) can pre-empt it.
+            expect(EARLIER_OR_NOT_ADDRESSED).toContain(d.rules[0]);
+          }
+          if (d.outcome === 'DENIED') continue;
+          expect(notice.addressedTo).toContain(d.recipient);
+          const shareRules = d.rules.filter((id) => !id.startsWith('builtin:'));
+          expect(shareRules.length).toBeGreaterThan(0);
+          for (const id of shareRules) expect(addressedIds.has(id)).toBe(true);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('addressed rules reach no recipient the message does not name', () => {
+    fc.assert(
+      fc.property(scenarioArb, ({ world, facts }) => {
+        const set = compilePolicies(world.documents, world.directory, KNOWN_PATHS);
+        const addressedIds = new Set(
+          (
+            world.documents.find((d) => d.jurisdiction === facts.originatorJurisdiction)
+              ?.outbound ?? []
+          )
+            .filter((r) => r.effect === 'share' && r.addressed === true)
+            .map((r) => r.id),
+        );
+        for (const d of decideAll(set, facts)) {
+          if (d.rules.some((id) => addressedIds.has(id)))
+            expect(facts.addressedTo).toContain(d.recipient);
         }
       }),
       RUNS,

@@ -49,9 +49,50 @@ function optionalBoolean(value: unknown, where: string): boolean | undefined {
   return fail(where, 'a boolean');
 }
 
+const DOCUMENT_FIELDS: ReadonlySet<string> = new Set(['jurisdiction', 'version', 'outbound']);
+const RULE_FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'effect',
+  'to',
+  'messageTypes',
+  'maxTlp',
+  'maxHandlingCode',
+  'purposes',
+  'withhold',
+  'withholdSubjects',
+  'releaseVictimIdentity',
+  'releaseMinorIdentity',
+  'onwardSharing',
+  'addressed',
+  'description',
+]);
+const SELECTOR_FIELDS: ReadonlySet<string> = new Set([
+  'agencies',
+  'jurisdictions',
+  'groups',
+  'kinds',
+]);
+
+/**
+ * Default deny for the policy language itself: a member this version does not know
+ * (a misspelt `adressed`, a flag from a newer version) is refused, never ignored,
+ * since ignoring it could turn a narrow rule into a broad one.
+ */
+function onlyKnownFields(
+  value: Record<string, unknown>,
+  known: ReadonlySet<string>,
+  where: string,
+): void {
+  for (const key of Object.keys(value)) {
+    if (!known.has(key)) fail(`${where}.${key}`, `no such field (known: ${[...known].join(', ')})`);
+  }
+}
+
 function rule(value: unknown, where: string): OutboundRule {
   const r = record(value, where);
+  onlyKnownFields(r, RULE_FIELDS, where);
   const to = record(r.to, `${where}.to`);
+  onlyKnownFields(to, SELECTOR_FIELDS, `${where}.to`);
   const messageTypes =
     r.messageTypes === '*' ? '*' : optionalTexts(r.messageTypes, `${where}.messageTypes`);
   const out: Record<string, unknown> = {
@@ -81,6 +122,7 @@ function rule(value: unknown, where: string): OutboundRule {
     ),
     releaseMinorIdentity: optionalBoolean(r.releaseMinorIdentity, `${where}.releaseMinorIdentity`),
     onwardSharing: optionalBoolean(r.onwardSharing, `${where}.onwardSharing`),
+    addressed: optionalBoolean(r.addressed, `${where}.addressed`),
     description:
       r.description === undefined ? undefined : text(r.description, `${where}.description`),
   };
@@ -97,6 +139,7 @@ function rule(value: unknown, where: string): OutboundRule {
 export function parsePolicyDocument(value: unknown): PolicyDocument {
   const doc = record(value, 'document');
   const jurisdiction = text(doc.jurisdiction, 'document.jurisdiction');
+  onlyKnownFields(doc, DOCUMENT_FIELDS, 'document');
   if (!Array.isArray(doc.outbound)) fail(`${jurisdiction}.outbound`, 'an array of rules');
   return {
     jurisdiction,

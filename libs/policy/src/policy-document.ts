@@ -122,6 +122,13 @@ export interface OutboundRule {
   readonly releaseMinorIdentity?: boolean;
   /** Lets an H2 message reach an INTERNATIONAL_HUB the originator listed in releasableTo. */
   readonly onwardSharing?: boolean;
+  /**
+   * Share rules only. An addressed rule (an agreement for addressed sharing) applies
+   * only to recipients the message names (MessageFacts.addressedTo) and is the only
+   * kind of rule that may carry TLP:RED. A rule without it is a broadcast rule, which
+   * never carries a case notice that names agencies.
+   */
+  readonly addressed?: boolean;
   readonly description?: string;
 }
 
@@ -145,8 +152,22 @@ export interface MessageFacts {
   readonly releasableTo: readonly string[];
   /** Agency ids allowed to receive a TLP:RED message. */
   readonly namedRecipients: readonly string[];
+  /**
+   * Every agency id the message names: its namedRecipients, and for a case notice
+   * its requestedAgencies and JIT partnerAgencies. Addressed rules reach only these;
+   * a case notice naming anyone reaches no one else.
+   */
+  readonly addressedTo: readonly string[];
   readonly hasVictim: boolean;
   readonly hasMinor: boolean;
+}
+
+/**
+ * A case notice that names agencies is addressed: it reaches only the agencies it
+ * names (builtin:not-addressed for the rest), and only through addressed rules.
+ */
+export function isAddressedNotice(facts: MessageFacts): boolean {
+  return facts.kind === 'CASE_NOTICE' && facts.addressedTo.length > 0;
 }
 
 export const SUBJECT_ROLES = ['VICTIM', 'SUSPECT', 'WITNESS'] as const;
@@ -204,6 +225,7 @@ export const BUILTIN = {
   suspended: 'builtin:recipient-suspended',
   tlpRed: 'builtin:tlp-red',
   releasability: 'builtin:releasability',
+  notAddressed: 'builtin:not-addressed',
   defaultDeny: 'builtin:default-deny',
   amberStrict: 'builtin:amber-strict',
   h2Onward: 'builtin:h2-onward',

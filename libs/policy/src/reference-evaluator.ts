@@ -10,6 +10,7 @@ import {
   IDENTITY_RELEASE_PURPOSES,
   TLP_LEVELS,
   HANDLING_CODES,
+  isAddressedNotice,
   type Directory,
   type DisclosureSlot,
   type MessageFacts,
@@ -57,6 +58,9 @@ export function referenceDecide(
   if (facts.releasableTo.length > 0 && !facts.releasableTo.includes(agency.id)) {
     return deny([BUILTIN.releasability]);
   }
+  const named = facts.addressedTo.includes(agency.id);
+  const addressedNotice = isAddressedNotice(facts);
+  if (addressedNotice && !named) return deny([BUILTIN.notAddressed]);
   const groups = agencyGroups(agency, directory.groups);
   const rules =
     documents.find((d) => d.jurisdiction === facts.originatorJurisdiction)?.outbound ?? [];
@@ -80,6 +84,7 @@ export function referenceDecide(
   const matching = addressed.filter(
     (rule) =>
       rule.effect === 'share' &&
+      (rule.addressed === true ? named : !addressedNotice) &&
       rank(TLP_LEVELS, facts.tlp) <= rank(TLP_LEVELS, rule.maxTlp) &&
       rank(HANDLING_CODES, facts.handlingCode) <= rank(HANDLING_CODES, rule.maxHandlingCode) &&
       fitting(rule).length > 0,
@@ -89,6 +94,7 @@ export function referenceDecide(
   if (facts.tlp === 'AMBER+STRICT') {
     const directlyTargeted =
       facts.namedRecipients.includes(agency.id) ||
+      named ||
       matching.some((rule) => (rule.to.agencies ?? []).includes(agency.id));
     if (agency.kind === 'INTERNATIONAL_HUB' || !directlyTargeted)
       return deny([BUILTIN.amberStrict]);

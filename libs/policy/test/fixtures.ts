@@ -73,6 +73,8 @@ export function facts(overrides: Partial<MessageFacts> = {}): MessageFacts {
     purposes: ['INVESTIGATION'],
     releasableTo: [],
     namedRecipients: [],
+    // As the app derives it: every named recipient is addressed.
+    addressedTo: [...(overrides.namedRecipients ?? [])],
     hasVictim: false,
     hasMinor: false,
     ...overrides,

@@ -82,6 +82,19 @@ export function catalogueOf(
 }
 
 /**
+ * Every agency a message names, once each: its named recipients, and for a case
+ * notice the agencies asked for assistance and the proposed JIT partners. These are
+ * header fields (never withheld), so every recipient can see whom a notice addresses.
+ */
+export function addressedAgenciesOf(message: Message): string[] {
+  const named = [...message.handling.namedRecipients];
+  if ('requestedAgencies' in message) {
+    named.push(...message.requestedAgencies, ...(message.jitProposal?.partnerAgencies ?? []));
+  }
+  return [...new Set(named)];
+}
+
+/**
  * Validates the claims as the message contract and checks the envelope agrees
  * with the message (jti = messageId, iss = originatorAgency, kind = messageType).
  */
@@ -112,6 +125,7 @@ export function analyseMessage(
     purposes: handling.purposes,
     releasableTo: handling.releasableTo,
     namedRecipients: handling.namedRecipients,
+    addressedTo: addressedAgenciesOf(message),
     hasVictim: message.subjects.some((s) => s.role === 'VICTIM'),
     hasMinor: message.subjects.some((s) => s.minor),
   };
