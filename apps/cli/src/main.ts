@@ -148,6 +148,13 @@ program
     },
   );
 
+/** Dry-run header: whom the draft message names, and whether only they can receive it. */
+function addressedLine(addressedTo: readonly string[], addressedOnly: boolean): string[] {
+  if (addressedTo.length === 0) return [];
+  const only = addressedOnly ? ' (an addressed notice: no one else receives it)' : '';
+  return [`addressed to ${addressedTo.join(', ')}${only}`];
+}
+
 const policy = program.command('policy').description('sharing policy');
 policy
   .command('dry-run <message>')
@@ -168,6 +175,8 @@ policy
       ...(o.draftPolicy ? { draftPolicy: readJsonInput(o.draftPolicy) } : {}),
     };
     const report = await client().post<{
+      addressedTo?: string[];
+      addressedOnly?: boolean;
       recipients?: {
         recipient: string;
         outcome: string;
@@ -176,16 +185,17 @@ policy
       }[];
     }>('/v1/policies/dry-run', body);
     print(globals(), report, () =>
-      (report.recipients ?? [])
-        .map((r) => {
+      [
+        ...addressedLine(report.addressedTo ?? [], report.addressedOnly === true),
+        ...(report.recipients ?? []).map((r) => {
           const withheld = r.fields.filter((f) => !f.disclosed);
           return `${r.recipient.padEnd(16)} ${r.outcome.padEnd(9)} rules=${r.rules.join(',')}${
             r.outcome === 'REDACTED'
               ? `\n${withheld.map((f) => `    - ${f.path} (${f.ruleId ?? ''})`).join('\n')}`
               : ''
           }`;
-        })
-        .join('\n'),
+        }),
+      ].join('\n'),
     );
   });
 

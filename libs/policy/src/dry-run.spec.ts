@@ -29,6 +29,26 @@ describe('dryRun', () => {
     expect(hub.fields.every((f) => !f.disclosed && f.ruleId === 'NL-HUB-DENY-01')).toBe(true);
   });
 
+  it('shows whom an addressed notice names and why everyone else is left out', () => {
+    const request = facts({
+      kind: 'CASE_NOTICE',
+      messageType: 'ASSISTANCE_REQUEST',
+      addressedTo: ['de-bka'],
+    });
+    const report = dryRun(current, request, catalogue);
+    expect(report).toMatchObject({ addressedTo: ['de-bka'], addressedOnly: true });
+    const byId = new Map(report.recipients.map((r) => [r.recipient, r]));
+    // The catalogue holds a minor victim; de-bka is not MINOR_PROTECTION accredited.
+    expect(byId.get('de-bka')).toMatchObject({ outcome: 'REDACTED', rules: ['NL-EU-ADDR-01'] });
+    const fr = byId.get('fr-ocriest')!;
+    expect(fr.rules).toEqual([BUILTIN.notAddressed]);
+    expect(fr.fields.every((f) => !f.disclosed && f.ruleId === BUILTIN.notAddressed)).toBe(true);
+    expect(dryRun(current, victimFacts, catalogue)).toMatchObject({
+      addressedTo: [],
+      addressedOnly: false,
+    });
+  });
+
   it('diffs a draft policy against the current one', () => {
     const draftDocs = seed.documents.map((d) =>
       d.jurisdiction === 'NL'

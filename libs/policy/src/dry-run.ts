@@ -5,7 +5,12 @@
  */
 import { decideAll } from './decide';
 import type { CompiledPolicySet } from './compile-policies';
-import type { DecisionOutcome, DisclosureSlot, MessageFacts } from './policy-document';
+import {
+  isAddressedNotice,
+  type DecisionOutcome,
+  type DisclosureSlot,
+  type MessageFacts,
+} from './policy-document';
 import { planRedaction, prepareCatalogue } from './redaction-plan';
 
 export type FieldDisposition =
@@ -27,6 +32,10 @@ export interface DryRunRecipient {
 
 export interface DryRunReport {
   readonly policyVersion: string;
+  /** The agencies the message names: addressed rules reach only these. */
+  readonly addressedTo: readonly string[];
+  /** A case notice naming agencies: no one else receives it, and only through addressed rules. */
+  readonly addressedOnly: boolean;
   readonly recipients: readonly DryRunRecipient[];
 }
 
@@ -48,7 +57,12 @@ export function dryRun(
     });
     return { recipient: decision.recipient, outcome: plan.outcome, rules: decision.rules, fields };
   });
-  return { policyVersion: set.version, recipients };
+  return {
+    policyVersion: set.version,
+    addressedTo: facts.addressedTo,
+    addressedOnly: isAddressedNotice(facts),
+    recipients,
+  };
 }
 
 export interface DryRunChange {
