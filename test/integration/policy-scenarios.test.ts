@@ -87,7 +87,7 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    name: '3 TLP:RED reaches only the named recipient',
+    name: '3 TLP:RED naming only DE-BKA reaches DE-BKA by the addressed agreement, nobody else',
     example: 'alert-victim-at-risk',
     originator: 'nl-knp',
     overrides: (m) => {
@@ -96,7 +96,7 @@ const scenarios: Scenario[] = [
       handling(m).namedRecipients = ['de-bka'];
     },
     expect: {
-      'de-bka': { outcome: 'REDACTED', rules: ['NL-EU-01'] },
+      'de-bka': { outcome: 'REDACTED', rules: ['NL-EU-ADDR-01'] },
       'ro-diicot': { outcome: 'DENIED', rules: ['builtin:tlp-red'] },
       'fr-ocriest': { outcome: 'DENIED', rules: ['builtin:tlp-red'] },
       'ngo-safehaven': { outcome: 'DENIED', rules: ['builtin:tlp-red'] },
@@ -362,12 +362,18 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    name: '19 victim referral (TLP:RED) from France to the named NGO and Romania',
+    name: '19 victim referral (TLP:RED) from France to the named NGO and Romania, by addressed agreements',
     example: 'case-notice-victim-referred',
     originator: 'fr-ocriest',
     expect: {
-      'ro-diicot': { outcome: 'REDACTED', rules: ['FR-EU-01'] },
-      'ngo-safehaven': { outcome: 'DENIED', rules: ['builtin:default-deny'] },
+      'ro-diicot': { outcome: 'REDACTED', rules: ['FR-EU-ADDR-01'] },
+      // France never releases a minor's identity, not even to the NGO it names.
+      'ngo-safehaven': {
+        outcome: 'REDACTED',
+        rules: ['FR-NGO-ADDR-01', 'builtin:minor-identity'],
+        withheld: [[VICTIM_ID, 'builtin:minor-identity']],
+        disclosed: ['title'],
+      },
       'de-bka': { outcome: 'DENIED', rules: ['builtin:tlp-red'] },
     },
   },
@@ -405,6 +411,66 @@ const scenarios: Scenario[] = [
         ],
         disclosed: [VICTIM_ID],
       },
+    },
+  },
+  {
+    name: '22 CASE_CLOSED (conviction) from NL naming DE, which assisted: DE only',
+    example: 'case-notice-case-closed',
+    originator: 'nl-knp',
+    overrides: (m) => {
+      m.requestedAgencies = ['de-bka'];
+    },
+    expect: {
+      'de-bka': { outcome: 'FULL', rules: ['NL-EU-ADDR-01'], disclosed: ['narrative'] },
+      'nl-kmar': { outcome: 'DENIED', rules: ['builtin:not-addressed'] },
+      'fr-ocriest': { outcome: 'DENIED', rules: ['builtin:not-addressed'] },
+      'int-hub': { outcome: 'DENIED', rules: ['builtin:not-addressed'] },
+      'uk-nca': { outcome: 'DENIED', rules: ['builtin:not-addressed'] },
+    },
+  },
+  {
+    name: '23 ASSISTANCE_REQUEST from Romania reaches the named agencies only',
+    example: 'case-notice-assistance-request',
+    originator: 'ro-diicot',
+    expect: {
+      'fr-ocriest': {
+        outcome: 'FULL',
+        rules: ['RO-EU-ADDR-01'],
+        disclosed: ['assistanceRequested'],
+      },
+      'nl-knp': { outcome: 'DENIED', rules: ['builtin:not-addressed'] },
+      'de-bka': { outcome: 'DENIED', rules: ['builtin:not-addressed'] },
+      'uk-nca': { outcome: 'DENIED', rules: ['builtin:not-addressed'] },
+      'int-hub': { outcome: 'DENIED', rules: ['builtin:not-addressed'] },
+    },
+  },
+  {
+    name: '24 ASSISTANCE_REQUEST naming an agency with only a broadcast agreement: default deny',
+    example: 'case-notice-assistance-request',
+    originator: 'nl-knp',
+    overrides: (m) => {
+      m.requestedAgencies = ['uk-nca'];
+    },
+    expect: {
+      'uk-nca': { outcome: 'DENIED', rules: ['builtin:default-deny'] },
+      'de-bka': { outcome: 'DENIED', rules: ['builtin:not-addressed'] },
+    },
+  },
+  {
+    name: '25 JIT proposal from Romania to its partner agency and the partner hub',
+    example: 'case-notice-jit-proposed',
+    originator: 'ro-diicot',
+    overrides: (m) => {
+      m.narrative = 'Joint team on the Lyon labour exploitation network.';
+    },
+    expect: {
+      'fr-ocriest': { outcome: 'FULL', rules: ['RO-EU-ADDR-01'], disclosed: ['narrative'] },
+      'int-hub': {
+        outcome: 'REDACTED',
+        rules: ['RO-HUB-ADDR-01'],
+        withheld: [['narrative', 'RO-HUB-ADDR-01']],
+      },
+      'nl-knp': { outcome: 'DENIED', rules: ['builtin:not-addressed'] },
     },
   },
 ];

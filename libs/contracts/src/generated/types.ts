@@ -81,7 +81,7 @@ export interface HandlingMarks {
   readonly releasableTo: readonly string[];
   /** Maximum days a recipient may keep the content, as requested by the originator; the stricter of this and the recipient jurisdiction's retention applies. */
   readonly retentionDays: number | null;
-  /** For TLP:RED: the agency ids of the only recipients allowed to see the content. Ignored for other colours. */
+  /** Agency ids the originator names as recipients. For TLP:RED: the only recipients allowed to see the content. Any colour: named agencies can receive the message through addressed sharing agreements, and a case notice naming agencies reaches only them (see docs/policy.md). */
   readonly namedRecipients: readonly string[];
 }
 
@@ -413,7 +413,7 @@ export interface CaseNoticeCommon {
   readonly exploitationTypes: readonly ExploitationType[];
   /** Jurisdictions involved in the case (ISO 3166-1 alpha-2). */
   readonly jurisdictions: readonly string[];
-  /** ASSISTANCE_REQUEST: the agency ids assistance is requested from. Required (non-empty) for ASSISTANCE_REQUEST. */
+  /** The agency ids assistance is requested from (ASSISTANCE_REQUEST) or the notice is addressed to (e.g. the agencies that assisted, on CASE_CLOSED). A notice naming agencies reaches only them, through addressed sharing agreements. Required (non-empty) for ASSISTANCE_REQUEST. */
   readonly requestedAgencies: readonly string[];
   /** ASSISTANCE_REQUEST: what is asked for (e.g. subscriber data, a witness hearing). Disclosable (operational). */
   readonly assistanceRequested: string | null;
