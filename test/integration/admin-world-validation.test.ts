@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { codecFor } from '@liaison/contracts';
-import { generateAgencyKeys, renderJwks, type Jwks } from '@liaison/crypto';
+import { canonicalDigest, generateAgencyKeys, renderJwks, type Jwks } from '@liaison/crypto';
 import { Topic, createKafkaClient } from '@liaison/kafka';
 import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
 import { signMessage } from '../../apps/cli/src/message-signing';
@@ -211,6 +211,64 @@ describe('admin changes are validated against the whole world; loaders keep the 
     );
     expect(await count(`SELECT 1 FROM policy_version WHERE jurisdiction = 'NL'`)).toBe(before);
     await othersStillWork();
+  }, 60_000);
+
+  const EU = { groups: ['EU'] };
+  it.each([
+    [
+      'a misspelt addressed flag',
+      { to: EU, adressed: true },
+      'policy.invalid-document',
+      'adressed',
+    ],
+    [
+      'a non-boolean addressed flag',
+      { to: EU, addressed: 'yes' },
+      'policy.invalid-document',
+      'addressed',
+    ],
+    [
+      'a broadcast rule carrying TLP:RED',
+      { to: EU, maxTlp: 'RED' },
+      'policy.invalid-rule',
+      'TLP:RED',
+    ],
+  ])(
+    'policy draft: %s is refused and nothing is stored',
+    async (_what, rule, code, reason) => {
+      const before = await count(`SELECT 1 FROM policy_version WHERE jurisdiction = 'NL'`);
+      const body = await refused(
+        await call('POST', '/v1/policies/drafts', token('nl-knp', 'pia', 'policy-author'), {
+          document: nlPolicyWith(rule),
+        }),
+        400,
+        code,
+      );
+      expect(body.error.message).toContain(reason);
+      expect(await count(`SELECT 1 FROM policy_version WHERE jurisdiction = 'NL'`)).toBe(before);
+    },
+    60_000,
+  );
+
+  it('policy draft: an addressed agreement up to TLP:RED is accepted', async () => {
+    const document = nlPolicyWith({ to: EU, addressed: true, maxTlp: 'RED' });
+    const res = await call('POST', '/v1/policies/drafts', token('nl-knp', 'pia', 'policy-author'), {
+      document,
+      statement: new AgencyIdentity({
+        agency: 'nl-knp',
+        keys: DEMO_KEYS_DIR,
+        officer: 'pia',
+        roles: 'policy-author',
+      }).statement('policy.draft', 'policy:NL', { documentDigest: canonicalDigest(document) }),
+    });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const stored = await db.query<{
+      document: { outbound: { id: string; addressed?: boolean }[] };
+    }>(`SELECT document FROM policy_version WHERE id = $1`, [id]);
+    expect(stored.rows[0]?.document.outbound.find((r) => r.id === 'NL-BAD-01')).toMatchObject({
+      addressed: true,
+    });
   }, 60_000);
 
   /** The seeded NL policy with one more share rule. */

@@ -84,7 +84,13 @@ function onlyKnownFields(
   where: string,
 ): void {
   for (const key of Object.keys(value)) {
-    if (!known.has(key)) fail(`${where}.${key}`, `no such field (known: ${[...known].join(', ')})`);
+    if (known.has(key)) continue;
+    throw new DomainError(
+      'policy.invalid-document',
+      `${where}.${key}: unknown field (known here: ${[...known].join(', ')})`,
+      'invalid-input',
+      { where: `${where}.${key}` },
+    );
   }
 }
 
