@@ -53,7 +53,12 @@ export default tseslint.config(
   },
   {
     // Domain libs do no I/O and know nothing of Nest, Kafka or SQL.
-    files: ['libs/policy/src/**/*.ts', 'libs/crypto/src/**/*.ts', 'libs/links/src/**/*.ts'],
+    files: [
+      'libs/policy/src/**/*.ts',
+      'libs/crypto/src/**/*.ts',
+      'libs/links/src/**/*.ts',
+      'libs/fanout/src/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -8,6 +8,7 @@
 import type { DataSource } from 'typeorm';
 import type { KeyDirectory, PublicJwk } from '@liaison/crypto';
 import type { HubMetrics, Logger } from '@liaison/observability';
+import type { RecipientProfile } from '@liaison/fanout';
 import type { CompiledPolicySet } from '@liaison/policy';
 import {
   DirectoryRepository,
@@ -17,11 +18,7 @@ import {
   type World,
 } from '@liaison/runtime';
 
-export interface RecipientProfile {
-  readonly jurisdiction: string;
-  readonly retentionDays: number;
-  readonly encryptionKey: PublicJwk | undefined;
-}
+export type { RecipientProfile };
 
 export interface PolicySnapshot {
   readonly policies: CompiledPolicySet;

@@ -1,0 +1,209 @@
+/**
+ * The worker's transform on a slice, without Kafka or PostgreSQL: the seed world
+ * compiled in memory, example messages signed by their originators, and a replay
+ * check that is a plain in-memory set. What goes out: a Delivery per entitled
+ * recipient on its feed topic with a receipt that verifies, one Decision per
+ * message, a dead letter with its reason for every input it cannot process.
+ */
+import { codecFor, type Submission } from '@liaison/contracts';
+import {
+  createJwsSigner,
+  decryptPresentation,
+  generateAgencyKeys,
+  presentationDigestOf,
+  verifyReceipt,
+} from '@liaison/crypto';
+import type { RecipientProfile } from '@liaison/fanout';
+import { Topic, feedTopic, type InputRecord, type OutputRecord } from '@liaison/kafka';
+import { compilePolicies } from '@liaison/policy';
+import { ALL_KNOWN_PATHS } from '@liaison/runtime';
+import { loadSeed } from '../../../libs/policy/test/fixtures';
+import {
+  NOW_MS,
+  claimsOf,
+  exampleSigners,
+  loadExamples,
+  signClaims,
+} from '../../../libs/runtime/src/testing/signed-examples';
+import type { PolicySnapshot } from './policy-snapshot';
+import { SubmissionProcessor, type ReplayCheck } from './submission.processor';
+
+const submissionCodec = codecFor('Submission');
+const deliveryCodec = codecFor('Delivery');
+const decisionCodec = codecFor('Decision');
+const deadLetterCodec = codecFor('DeadLetter');
+
+const seed = loadSeed();
+const examples = loadExamples();
+const signers = exampleSigners([...new Set(examples.map((e) => String(e.json.originatorAgency)))]);
+const hubKey = generateAgencyKeys('EdDSA');
+const encKey = generateAgencyKeys('ECDH-ES+A256KW');
+/** One recipient takes its presentations encrypted. */
+const ENCRYPTED_RECIPIENT = 'de-bka';
+
+const snapshot: PolicySnapshot = {
+  policies: compilePolicies(seed.documents, seed.directory, ALL_KNOWN_PATHS),
+  keys: signers.directory,
+  jurisdictionOf: new Map(seed.directory.agencies.map((a) => [a.id, a.jurisdiction])),
+  recipients: new Map(
+    seed.directory.agencies.map((a): [string, RecipientProfile] => [
+      a.id,
+      {
+        jurisdiction: a.jurisdiction,
+        retentionDays: a.retentionDays,
+        encryptionKey: a.id === ENCRYPTED_RECIPIENT ? encKey.publicJwk : undefined,
+      },
+    ]),
+  ),
+  loadedAt: new Date(NOW_MS),
+};
+
+function bytesOf(value: OutputRecord['value']): Buffer {
+  return Buffer.isBuffer(value) ? value : Buffer.concat([...value]);
+}
+
+function record(offset: number, value: Buffer | null): InputRecord {
+  return {
+    topic: Topic.submissions,
+    partition: 0,
+    offset: String(offset),
+    key: null,
+    value,
+    headers: {},
+    timestamp: String(NOW_MS),
+  };
+}
+
+async function submissionOf(file: string, overrides: Partial<Submission> = {}): Promise<Buffer> {
+  const example = examples.find((e) => e.file === file);
+  if (!example) throw new Error(`no example ${file}`);
+  const sdJwt = await signClaims(signers, example.kind, claimsOf(example.json, example.kind));
+  return submissionCodec.encode({
+    messageId: String(example.json.messageId),
+    kind: example.kind,
+    originatorAgency: String(example.json.originatorAgency),
+    sdJwt,
+    custodial: false,
+    receivedAt: new Date(NOW_MS).toISOString(),
+    idempotencyKey: null,
+    caseRef: null,
+    correlationId: 'corr-1',
+    ...overrides,
+  });
+}
+
+/** A replay store in memory: the first source of a message id wins. */
+function memoryReplays(): ReplayCheck {
+  const firstSource = new Map<string, string>();
+  return (entries) => {
+    const replayed = new Set<string>();
+    for (const e of entries) {
+      const id = `${e.issuer} ${e.jti}`;
+      const first = firstSource.get(id) ?? e.source;
+      firstSource.set(id, first);
+      if (first !== e.source) replayed.add(`${id} ${e.source}`);
+    }
+    return Promise.resolve(replayed);
+  };
+}
+
+function processor(deadLetters: string[] = []): SubmissionProcessor {
+  return new SubmissionProcessor({
+    snapshot: () => snapshot,
+    hubSigner: createJwsSigner({ privateJwk: hubKey.privateJwk, kid: hubKey.kid, alg: 'EdDSA' }),
+    replays: memoryReplays(),
+    clockSkewSec: 60,
+    maxTokenBytes: 1 << 20,
+    maxLifetimeSec: 24 * 3600,
+    now: () => NOW_MS,
+    onDeadLetter: (code) => deadLetters.push(code),
+  });
+}
+
+const FILE = 'alert-victim-at-risk.json';
+
+describe('SubmissionProcessor.transform', () => {
+  it('fans a message out to its recipients with receipts that verify, then its decision', async () => {
+    const outputs = await processor().transform([record(0, await submissionOf(FILE))]);
+    const last = outputs[outputs.length - 1];
+    expect(last?.topic).toBe(Topic.decisions);
+    const decision = decisionCodec.decode(bytesOf(last?.value ?? Buffer.alloc(0)));
+    const deliveries = outputs.slice(0, -1);
+    const entitled = decision.outcomes.filter((o) => o.decision !== 'DENIED');
+    expect(entitled.map((o) => o.recipientAgency)).toContain(ENCRYPTED_RECIPIENT);
+    expect(deliveries.map((o) => o.topic)).toEqual(
+      entitled.map((o) => feedTopic(o.recipientAgency)),
+    );
+    expect(decision.outcomes.map((o) => o.recipientAgency)).not.toContain(
+      decision.originatorAgency,
+    );
+    expect(decision.receiptBatch).not.toBeNull();
+    for (const output of deliveries) {
+      const delivery = deliveryCodec.decode(bytesOf(output.value));
+      expect(output.key).toBe(decision.messageId);
+      const outcome = entitled.find((o) => o.recipientAgency === delivery.recipientAgency);
+      const presentation = delivery.encrypted
+        ? await decryptPresentation(delivery.presentation, encKey.privateJwk)
+        : delivery.presentation;
+      expect(delivery.encrypted).toBe(delivery.recipientAgency === ENCRYPTED_RECIPIENT);
+      expect(presentationDigestOf(presentation)).toBe(outcome?.presentationDigest);
+      expect(delivery.receipt).toBe(decision.receiptBatch);
+      expect(() =>
+        verifyReceipt(
+          {
+            messageId: delivery.messageId,
+            recipientAgency: delivery.recipientAgency,
+            disclosedPaths: delivery.disclosedPaths,
+            withheld: delivery.withheld,
+            policyVersion: delivery.policyVersion,
+            presentationDigest: presentationDigestOf(presentation),
+            issuedAt: Math.floor(NOW_MS / 1000),
+          },
+          delivery.receipt,
+          delivery.receiptProof,
+          hubKey.publicJwk,
+        ),
+      ).not.toThrow();
+    }
+  });
+
+  it('dead-letters poison input with its reason and processes the rest of the slice', async () => {
+    const deadLetters: string[] = [];
+    const outputs = await processor(deadLetters).transform([
+      record(0, null),
+      record(1, Buffer.from('not avro')),
+      record(2, await submissionOf(FILE, { originatorAgency: 'xx-nobody' })),
+      record(3, await submissionOf(FILE, { originatorAgency: 'de-bka' })),
+      record(4, await submissionOf('alert-suspect-movement.json')),
+    ]);
+    const letters = outputs
+      .filter((o) => o.topic === Topic.deadLetters)
+      .map((o) => deadLetterCodec.decode(bytesOf(o.value)));
+    expect(letters.map((l) => [l.sourceOffset, l.reasonCode])).toEqual([
+      ['0', 'submission.empty'],
+      ['1', expect.stringMatching(/^codec\./) as unknown as string],
+      ['2', 'submission.unknown-agency'],
+      ['3', 'submission.originator-mismatch'],
+    ]);
+    expect(deadLetters).toEqual(letters.map((l) => l.reasonCode));
+    expect(outputs.filter((o) => o.topic === Topic.deadLetters).map((o) => o.key)).toEqual(
+      ['0', '1', '2', '3'].map((offset) => `${Topic.submissions}:0:${offset}`),
+    );
+    expect(outputs.filter((o) => o.topic === Topic.decisions)).toHaveLength(1);
+  });
+
+  it('refuses a message id seen before from another position, not a re-delivery', async () => {
+    const worker = processor();
+    const value = await submissionOf(FILE);
+    const first = await worker.transform([record(7, value)]);
+    const again = await worker.transform([record(7, value)]);
+    expect(again.map((o) => o.topic)).toEqual(first.map((o) => o.topic));
+    const replay = await worker.transform([record(8, value)]);
+    expect(replay).toHaveLength(1);
+    const letter = deadLetterCodec.decode(bytesOf(replay[0]?.value ?? Buffer.alloc(0)));
+    expect([letter.reasonCode, letter.messageId]).toEqual([
+      'submission.replayed',
+      examples.find((e) => e.file === FILE)?.json.messageId,
+    ]);
+  });
+});
