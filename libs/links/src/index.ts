@@ -14,3 +14,18 @@ export { canonicalHandle, platformOf, PHONE_PLATFORMS } from './online-handle';
 export { canonicalWallet, chainOf, type WalletChain } from './wallet';
 export { canonicalPersonKey, foldedName } from './person-key';
 export { extractSelectors, type ExtractedSelectors } from './extract-selectors';
+export { pseudonymOf, pseudonymsOf, type LinkKey, type Pseudonym } from './pseudonym';
+export {
+  LINK_KEY_BYTES,
+  LINK_KEY_FILE_FORMAT,
+  LinkKeyErrorCode,
+  linkKeyRing,
+  newLinkKeyFile,
+  parseLinkKeyFile,
+  rotateLinkKeyFile,
+  serialiseLinkKeyFile,
+  validateLinkKeyFile,
+  type LinkKeyEntry,
+  type LinkKeyFile,
+  type LinkKeyRing,
+} from './link-key-file';
