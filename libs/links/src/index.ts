@@ -29,3 +29,22 @@ export {
   type LinkKeyFile,
   type LinkKeyRing,
 } from './link-key-file';
+export {
+  matchLinks,
+  type LinkedMessage,
+  type LinkIndexRow,
+  type LinkPair,
+  type MessageLinkFacts,
+} from './link-match';
+export {
+  addresses,
+  LINK_BUILTIN,
+  revealLink,
+  type HeldMessageMarks,
+  type LinkBuiltinRuleId,
+  type LinkParty,
+  type LinkRecipientSelector,
+  type LinksRule,
+  type RevealDecision,
+  type RevealQuestion,
+} from './link-reveal';

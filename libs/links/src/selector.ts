@@ -25,6 +25,12 @@ export function strengthOf(kind: SelectorKind): LinkStrength {
   return kind === 'PERSON' ? 'POSSIBLE' : 'EXACT';
 }
 
+/** Strength of a set of shared kinds: the strongest of them. */
+export function strengthOfKinds(kinds: Iterable<SelectorKind>): LinkStrength {
+  for (const kind of kinds) if (strengthOf(kind) === 'EXACT') return 'EXACT';
+  return 'POSSIBLE';
+}
+
 export interface Selector {
   readonly kind: SelectorKind;
   /** Canonical value; never logged, never stored: only its pseudonym leaves the worker. */
