@@ -58,6 +58,7 @@ export default tseslint.config(
       'libs/crypto/src/**/*.ts',
       'libs/links/src/**/*.ts',
       'libs/fanout/src/**/*.ts',
+      'libs/cases/src/**/*.ts',
     ],
     rules: {
       'no-restricted-imports': [
