@@ -265,6 +265,20 @@ describe('case lifecycle', () => {
         'REQUEST_EXISTS',
       ],
       [
+        open,
+        ev(
+          'REQUEST_SENT',
+          { by: NL, at: later },
+          {
+            requestId: 'r9',
+            requestKind: 'ASSISTANCE',
+            to: [to(DE, 'XX')],
+            instrument: { kind: 'EIO' },
+          },
+        ),
+        'NO_CALENDAR',
+      ],
+      [
         withRequest,
         ev('REQUEST_ACKNOWLEDGED', { by: DE, at: later }, { requestId: 'r2' }),
         'UNKNOWN_REQUEST',

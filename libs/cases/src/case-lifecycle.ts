@@ -19,6 +19,7 @@ import { CaseOutcomeValues } from '@liaison/contracts';
 import type { CaseEvent, CaseRefusalCode } from './case-event';
 import type { CaseRequest, CaseState, LegStatus, RequestLeg } from './case-state';
 import { NO_CASE } from './case-state';
+import { calendarFor } from './jurisdiction-calendar';
 import { instrumentProblem } from './legal-instrument';
 
 export type CaseTransition =
@@ -163,6 +164,10 @@ function transition(state: CaseState, event: CaseEvent): CaseTransition {
         }
         const problem = instrumentProblem(event.instrument, event.at);
         if (problem !== null) return refuse('INVALID_EVENT', problem);
+        const uncounted = event.to.find((a) => calendarFor(a.jurisdiction) === null);
+        if (uncounted !== undefined) {
+          return refuse('NO_CALENDAR', `no legal calendar is known for ${uncounted.jurisdiction}`);
+        }
       } else if (event.instrument !== null) {
         return refuse('INSTRUMENT_NOT_ALLOWED', 'a JIT proposal runs on no legal clock');
       }

@@ -8,3 +8,5 @@ export * from './case-event';
 export * from './case-state';
 export * from './case-lifecycle';
 export * from './legal-instrument';
+export * from './jurisdiction-calendar';
+export * from './request-clock';
