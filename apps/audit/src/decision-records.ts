@@ -11,15 +11,13 @@ import {
   ledgerLeafHashBytesAt,
   presentationFromDisclosures,
   readSdJwtClaims,
-  type LedgerLeaf,
+  type LedgerLeafFields,
   type MerkleAccumulator,
 } from '@liaison/ledger';
 import type { LeLogEntry } from '@liaison/persistence';
 
 const DAY_MS = 86_400_000;
 const CASE_OUTCOMES = new Set(['CONVICTION', 'PROSECUTION', 'DISMISSED', 'TRANSFERRED']);
-
-export type LedgerRowDraft = Omit<LedgerLeaf, 'seq' | 'decidedAt'> & { readonly decidedAt: string };
 
 export interface DeliveryContentDraft {
   readonly messageId: string;
@@ -73,7 +71,7 @@ export function ledgerRowDraft(
   decision: Decision,
   outcome: RecipientOutcome,
   decidedAt: string = decidedAtOf(decision),
-): LedgerRowDraft {
+): LedgerLeafFields {
   return {
     messageId: decision.messageId.toLowerCase(),
     kind: decision.kind,
@@ -98,14 +96,14 @@ export function ledgerRowDraft(
 export interface NewLedgerRow {
   readonly seq: number;
   readonly leafHash: string;
-  readonly draft: LedgerRowDraft;
+  readonly draft: LedgerLeafFields;
 }
 
 /**
  * The next row of the tree: the next seq, the leaf hash of the draft at it,
  * appended to `tree` as bytes (the hex only for the row's column).
  */
-export function appendLedgerRow(tree: MerkleAccumulator, draft: LedgerRowDraft): NewLedgerRow {
+export function appendLedgerRow(tree: MerkleAccumulator, draft: LedgerLeafFields): NewLedgerRow {
   const seq = tree.size + 1;
   const leaf = ledgerLeafHashBytesAt(draft, seq);
   tree.append(leaf);

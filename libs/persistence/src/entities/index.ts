@@ -9,7 +9,6 @@ import { LedgerCheckpointEntity } from './ledger-checkpoint.entity';
 import { OfficerKeyEntity } from './officer-key.entity';
 import { PolicyVersionEntity } from './policy-version.entity';
 import { SeenTokenEntity } from './seen-token.entity';
-import { ShareLedgerEntity } from './share-ledger.entity';
 import { SubmissionEntity } from './submission.entity';
 
 export {
@@ -25,7 +24,6 @@ export {
   OfficerKeyEntity,
   PolicyVersionEntity,
   SeenTokenEntity,
-  ShareLedgerEntity,
   SubmissionEntity,
 };
 export type { LeLogAction } from './le-log.entity';
@@ -43,6 +41,5 @@ export const ENTITIES = [
   OfficerKeyEntity,
   PolicyVersionEntity,
   SeenTokenEntity,
-  ShareLedgerEntity,
   SubmissionEntity,
 ];
