@@ -3,7 +3,7 @@
  * type with its fields, types, defaults, docs and disclosure marks, plus the
  * disclosable paths of each message kind and the released versions.
  */
-import { disclosableFieldsOf } from '../src/disclosure-paths';
+import { disclosableFieldsOf } from '../src/disclosable-fields';
 import { schemaFingerprint } from '../src/fingerprint';
 import {
   Attr,

@@ -1,9 +1,10 @@
 /**
- * Disclosure paths read from the schema marks. Path convention (fixed; policy,
- * crypto and the console depend on it): dot-separated field names from the message
- * root, `[]` after an array field for "each element", e.g. `narrative`,
- * `subjects[]`, `subjects[].identity.fullName`, `vehicles[].plate`.
- * Concrete paths use indices instead (`subjects[0].identity`).
+ * The disclosable fields of a message schema, read from its `liaison.disclosable`
+ * and `liaison.sensitivity` marks, and every path of the schema with its marks.
+ * Paths follow the one disclosure path convention (`narrative`, `subjects[]`,
+ * `subjects[].identity.fullName`; concrete paths use indices,
+ * `subjects[0].identity`), defined with its parser in libs/crypto
+ * `disclosure-paths.ts`; policy, crypto and the console depend on it.
  */
 import {
   Attr,

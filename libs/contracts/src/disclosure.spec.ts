@@ -5,7 +5,7 @@ import {
   isKnownPath,
   KNOWN_PATHS,
 } from './disclosure';
-import { disclosableFieldsOf } from './disclosure-paths';
+import { disclosableFieldsOf } from './disclosable-fields';
 import { SCHEMA_NAMES } from './generated/schemas';
 import { schemaModel } from './registry';
 import { buildSchemaModel, nullableInner, type RecordNode } from './schema-model';

@@ -8,13 +8,13 @@ import {
   schemaPathOf,
   schemaPaths,
   type DisclosableField,
-} from './disclosure-paths';
+} from './disclosable-fields';
 import { ContractErrorCode } from './errors';
 import { AlertTypeValues, type MessageKind } from './generated/types';
 import { MESSAGE_SCHEMA } from './json-form';
 import { schemaModel } from './registry';
 
-export type { DisclosableField } from './disclosure-paths';
+export type { DisclosableField } from './disclosable-fields';
 
 const MESSAGE_KINDS: readonly MessageKind[] = ['ALERT', 'CASE_NOTICE'];
 
