@@ -4,9 +4,9 @@
  */
 import type { DataSource } from 'typeorm';
 import { codecFor } from '@liaison/contracts';
-import { DomainError } from '@liaison/errors';
 import type { Logger } from '@liaison/observability';
 import { SAMPLE_DELIVERY } from '../../../../libs/contracts/src/testing/deliveries';
+import { errorOf as refusal } from '../../../../libs/contracts/src/testing/domain-error';
 import { FeedService, parseCursor, parseLimit } from './feed.service';
 
 const deliveryCodec = codecFor('Delivery');
@@ -27,16 +27,6 @@ function storeWith(rows: readonly { id: string; record: Buffer }[], queries: Que
 }
 
 const log = { warn: () => undefined } as unknown as Logger;
-
-function refusal(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('FeedService.page', () => {
   it('decodes the stored deliveries and moves the cursor to the last entry', async () => {
