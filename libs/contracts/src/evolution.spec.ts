@@ -42,6 +42,23 @@ describe('schema evolution', () => {
     }
   });
 
+  it('decodes case notices written with CaseNotice v1 (before instruments and transitions)', () => {
+    const v1 = schemaVersions('CaseNotice').find((v) => v.version === 1)!;
+    const writer = avroTypeFor(v1.json);
+    const examples = loadExamples().filter((e) => e.kind === 'CASE_NOTICE');
+    expect(examples.length).toBeGreaterThan(0);
+    for (const example of examples) {
+      const notice = parseMessage('CASE_NOTICE', example.json);
+      const { instrument: _i, transition: _t, ...old } = notice;
+      const bytes = Buffer.concat([singleObjectHeader(v1.fingerprint), writer.toBuffer(old)]);
+      expect(codecFor('CaseNotice').decode(bytes)).toEqual({
+        ...old,
+        instrument: null,
+        transition: null,
+      });
+    }
+  });
+
   describe('catches breaking changes, naming the field', () => {
     const alert = schemaJson('Alert') as Json;
     const withFields = (fields: FieldJson[]): Json => ({ ...alert, fields });

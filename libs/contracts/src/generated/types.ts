@@ -413,16 +413,20 @@ export interface CaseNoticeCommon {
   readonly exploitationTypes: readonly ExploitationType[];
   /** Jurisdictions involved in the case (ISO 3166-1 alpha-2). */
   readonly jurisdictions: readonly string[];
-  /** The agency ids assistance is requested from (ASSISTANCE_REQUEST) or the notice is addressed to (e.g. the agencies that assisted, on CASE_CLOSED). A notice naming agencies reaches only them, through addressed sharing agreements. Required (non-empty) for ASSISTANCE_REQUEST. */
+  /** The agency ids assistance is requested from (ASSISTANCE_REQUEST), the agency invited or answered (CASE_UPDATE with a transition), or the notice is addressed to (e.g. the agencies that assisted, on CASE_CLOSED). A notice naming agencies reaches only them, through addressed sharing agreements. Required (non-empty) for ASSISTANCE_REQUEST. */
   readonly requestedAgencies: readonly string[];
   /** ASSISTANCE_REQUEST: what is asked for (e.g. subscriber data, a witness hearing). Disclosable (operational). */
   readonly assistanceRequested: string | null;
+  /** ASSISTANCE_REQUEST: the legal instrument the request is made under, which sets its clocks. A request without one is ledgered but not taken into the case. */
+  readonly instrument: RequestInstrument | null;
   /** JIT_PROPOSED: the proposed joint investigation team. Required for JIT_PROPOSED. */
   readonly jitProposal: JitProposal | null;
   /** VICTIM_REFERRED: the referral. Required for VICTIM_REFERRED. */
   readonly referral: VictimReferral | null;
   /** CASE_CLOSED: the outcome. Required for CASE_CLOSED. */
   readonly outcome: CaseOutcome | null;
+  /** CASE_UPDATE: the membership or request step this notice records, if it records one. */
+  readonly transition: CaseTransition | null;
   /** Ids of earlier alerts and notices this notice refers to. */
   readonly relatedMessageIds: readonly Uuid[];
   /** Persons in the case. Each element disclosable (subject-identity). */
@@ -490,7 +494,7 @@ export const CaseNoticeTypeValues = [
   'CASE_CLOSED',
 ] as const;
 
-/** Kind of case notice. ASSISTANCE_REQUEST: to named agencies (requestedAgencies). JIT_PROPOSED: a joint investigation team is proposed. VICTIM_REFERRED: victims handed to support services. CASE_CLOSED: with an outcome. */
+/** Kind of case notice. ASSISTANCE_REQUEST: to named agencies (requestedAgencies), under an instrument. JIT_PROPOSED: a joint investigation team is proposed. CASE_UPDATE: news on the case, or (with a transition) a step in the case's membership or in one of its requests. VICTIM_REFERRED: victims handed to support services. CASE_CLOSED: with an outcome. */
 export type CaseNoticeType =
   | 'CASE_OPENED'
   | 'ASSISTANCE_REQUEST'
@@ -521,6 +525,35 @@ export type ExploitationType =
   | 'FORCED_MARRIAGE'
   | 'ORGAN_REMOVAL'
   | 'OTHER';
+
+/** The legal instrument a request is made under; it sets the request's clocks (docs/cases.md). */
+export interface RequestInstrument {
+  /** The instrument. */
+  readonly kind: InstrumentKind;
+  /** BILATERAL: the stated deadline as an instant (give this or deadlineWorkingDays). */
+  readonly deadlineAt: IsoTimestamp | null;
+  /** BILATERAL: the stated deadline in working days of the executing jurisdiction (1 to 500). */
+  readonly deadlineWorkingDays: number | null;
+}
+
+/** Symbols of InstrumentKind, in schema order. */
+export const InstrumentKindValues = [
+  'EIO',
+  'IED_URGENT_DIRECT',
+  'IED_URGENT_INDIRECT',
+  'IED_NON_URGENT',
+  'PRUM_FOLLOW_UP',
+  'BILATERAL',
+] as const;
+
+/** EIO: European Investigation Order (recognise within 30 days, execute within 90). IED_URGENT_DIRECT / IED_URGENT_INDIRECT / IED_NON_URGENT: Information Exchange Directive 2023/977 (8 hours, 3 days, 7 days). PRUM_FOLLOW_UP: Pruem II follow-up after a confirmed match (48 hours). BILATERAL: the request states its own deadline. */
+export type InstrumentKind =
+  | 'EIO'
+  | 'IED_URGENT_DIRECT'
+  | 'IED_URGENT_INDIRECT'
+  | 'IED_NON_URGENT'
+  | 'PRUM_FOLLOW_UP'
+  | 'BILATERAL';
 
 /** A proposed joint investigation team. */
 export interface JitProposal {
@@ -572,6 +605,47 @@ export const CaseOutcomeValues = ['CONVICTION', 'PROSECUTION', 'DISMISSED', 'TRA
 
 /** How a case ended. TRANSFERRED: handed to another jurisdiction. */
 export type CaseOutcome = 'CONVICTION' | 'PROSECUTION' | 'DISMISSED' | 'TRANSFERRED';
+
+/** A step in a case's membership or in one of its requests, signed by the acting agency and addressed (requestedAgencies) to its counterpart. */
+export interface CaseTransition {
+  /** What the acting agency does. */
+  readonly action: CaseAction;
+  /** The messageId of the ASSISTANCE_REQUEST or JIT_PROPOSED acted on. Required for request actions. */
+  readonly requestMessageId: Uuid | null;
+  /** Why (required for REFUSE). Stated for the counterpart and for oversight: no personal data. */
+  readonly reason: string | null;
+}
+
+/** Symbols of CaseAction, in schema order. */
+export const CaseActionValues = [
+  'INVITE',
+  'ACCEPT_INVITATION',
+  'DECLINE_INVITATION',
+  'LEAVE',
+  'ACKNOWLEDGE',
+  'ACCEPT',
+  'REFUSE',
+  'ANSWER_PARTIAL',
+  'ANSWER_COMPLETE',
+  'SUSPEND',
+  'RESUME',
+  'CLOSE_REQUEST',
+] as const;
+
+/** INVITE (the lead invites the agency in requestedAgencies), ACCEPT_INVITATION, DECLINE_INVITATION, LEAVE: membership. ACKNOWLEDGE, ACCEPT, REFUSE (with a reason), ANSWER_PARTIAL, ANSWER_COMPLETE: a requested agency on a request. SUSPEND, RESUME, CLOSE_REQUEST: the requester on its request. */
+export type CaseAction =
+  | 'INVITE'
+  | 'ACCEPT_INVITATION'
+  | 'DECLINE_INVITATION'
+  | 'LEAVE'
+  | 'ACKNOWLEDGE'
+  | 'ACCEPT'
+  | 'REFUSE'
+  | 'ANSWER_PARTIAL'
+  | 'ANSWER_COMPLETE'
+  | 'SUSPEND'
+  | 'RESUME'
+  | 'CLOSE_REQUEST';
 
 /** A hub-signed checkpoint of the share ledger, on hub.checkpoints.v1. */
 export interface Checkpoint {
