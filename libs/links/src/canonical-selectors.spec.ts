@@ -234,6 +234,12 @@ describe('crypto wallets, per chain', () => {
       'EVM:0x52908400098527886e0f7030069857d2e4169ee7',
     ],
     ['LaMT348PWRnrqeeWArpwQPbuanpXDZGEUz', 'Litecoin', 'LTC:LaMT348PWRnrqeeWArpwQPbuanpXDZGEUz'],
+    ['1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa', 'Coinbase', 'BTC:1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa'],
+    [
+      '0x52908400098527886e0f7030069857d2e4169ee7',
+      'Base',
+      'EVM:0x52908400098527886e0f7030069857d2e4169ee7',
+    ],
   ])('%s on %s is %s', (raw, chain, value) => {
     expect(canonicalWallet(raw, chain)).toEqual(ok(value));
   });

@@ -82,12 +82,15 @@ export function segwitAddress(text: string, hrp: string): string | undefined {
 
 const CHAIN_NAMES: ReadonlyArray<readonly [RegExp, WalletChain]> = [
   [/trc20|tron|trx/, 'TRON'],
-  [/erc20|bep20|ethereum|^eth|bsc|bnb|polygon|matic|arbitrum|optimism|base|evm/, 'EVM'],
+  [/erc20|bep20|ethereum|^eth|^bsc|^bnb|polygon|matic|arbitrum|optimism|^base$|^evm/, 'EVM'],
   [/litecoin|^ltc/, 'LTC'],
   [/bitcoin|^btc|^xbt/, 'BTC'],
 ];
 
-/** The chain an institution names, if it names one we know. */
+/**
+ * The chain an institution names, if it names one we know. Patterns are anchored
+ * where a short name could hide in an exchange's name ("Coinbase" is no chain).
+ */
 export function chainOf(institution: string | null | undefined): WalletChain | undefined {
   if (institution == null) return undefined;
   const key = institution.toLowerCase().replace(/[^a-z0-9]/g, '');
