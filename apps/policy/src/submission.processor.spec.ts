@@ -148,16 +148,21 @@ describe('SubmissionProcessor.transform', () => {
       expect(delivery.encrypted).toBe(delivery.recipientAgency === ENCRYPTED_RECIPIENT);
       expect(presentationDigestOf(presentation)).toBe(outcome?.presentationDigest);
       expect(delivery.receipt).toBe(decision.receiptBatch);
+      expect([delivery.disclosedPaths, delivery.withheld]).toEqual([
+        outcome?.disclosedPaths,
+        outcome?.withheld,
+      ]);
       expect(() =>
         verifyReceipt(
+          // What the ledger records for this recipient is what the receipt signs.
           {
-            messageId: delivery.messageId,
-            recipientAgency: delivery.recipientAgency,
-            disclosedPaths: delivery.disclosedPaths,
-            withheld: delivery.withheld,
-            policyVersion: delivery.policyVersion,
-            presentationDigest: presentationDigestOf(presentation),
-            issuedAt: Math.floor(NOW_MS / 1000),
+            messageId: decision.messageId,
+            recipientAgency: outcome?.recipientAgency ?? '',
+            disclosedPaths: outcome?.disclosedPaths ?? [],
+            withheld: outcome?.withheld ?? [],
+            policyVersion: decision.policyVersion,
+            presentationDigest: outcome?.presentationDigest ?? '',
+            issuedAt: Math.floor(Date.parse(decision.decidedAt) / 1000),
           },
           delivery.receipt,
           delivery.receiptProof,
