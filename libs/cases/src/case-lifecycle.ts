@@ -403,3 +403,14 @@ function invalidField(event: CaseEvent): string | null {
       return null;
   }
 }
+
+/** Rebuild every case in a stream of events of many cases, each in its own order. */
+export function replayCases(events: Iterable<CaseEvent>): Map<string, CaseReplay> {
+  const byCase = new Map<string, CaseEvent[]>();
+  for (const event of events) {
+    const list = byCase.get(event.caseRef) ?? [];
+    list.push(event);
+    byCase.set(event.caseRef, list);
+  }
+  return new Map([...byCase].map(([caseRef, list]) => [caseRef, replayCase(list)]));
+}

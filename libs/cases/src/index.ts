@@ -10,3 +10,5 @@ export * from './case-lifecycle';
 export * from './legal-instrument';
 export * from './jurisdiction-calendar';
 export * from './request-clock';
+export * from './small-count-suppression';
+export * from './case-metrics';
