@@ -22,7 +22,7 @@ import { NO_CASE } from './case-state';
 import { calendarFor } from './jurisdiction-calendar';
 import { instrumentProblem } from './legal-instrument';
 
-export type CaseTransition =
+export type CaseEventResult =
   | { readonly ok: true; readonly state: CaseState }
   | { readonly ok: false; readonly code: CaseRefusalCode; readonly reason: string };
 
@@ -42,7 +42,7 @@ const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const JURISDICTION = /^[A-Z]{2,3}$/;
 const MAX_REASON = 2000;
 
-function refuse(code: CaseRefusalCode, reason: string): CaseTransition {
+function refuse(code: CaseRefusalCode, reason: string): CaseEventResult {
   return { ok: false, code, reason };
 }
 
@@ -59,7 +59,7 @@ export function replayCase(events: Iterable<CaseEvent>, from: CaseState = NO_CAS
 }
 
 /** Apply one event to a case, or say precisely why it may not be applied. */
-export function applyCaseEvent(state: CaseState, event: CaseEvent): CaseTransition {
+export function applyCaseEvent(state: CaseState, event: CaseEvent): CaseEventResult {
   if (state.appliedEventIds.includes(event.eventId)) {
     return refuse('ALREADY_APPLIED', `event ${event.eventId} is already part of the case`);
   }
@@ -83,7 +83,7 @@ export function applyCaseEvent(state: CaseState, event: CaseEvent): CaseTransiti
   };
 }
 
-function transition(state: CaseState, event: CaseEvent): CaseTransition {
+function transition(state: CaseState, event: CaseEvent): CaseEventResult {
   if (event.kind === 'CASE_OPENED') {
     if (state.status !== 'NONE') return refuse('CASE_ALREADY_OPEN', 'the case is already open');
     return {
@@ -241,7 +241,7 @@ const LEG_MOVES: Readonly<Record<LegEvent['kind'], readonly LegStatus[]>> = {
   REQUEST_ANSWERED: ['ACCEPTED', 'ANSWERED_PARTIAL'],
 };
 
-function legTransition(state: CaseState, event: LegEvent): CaseTransition {
+function legTransition(state: CaseState, event: LegEvent): CaseEventResult {
   const request = state.requests.find((r) => r.requestId === event.requestId);
   if (request === undefined) return refuse('UNKNOWN_REQUEST', `no request ${event.requestId}`);
   const leg = request.legs.find((l) => l.agency === event.by);
@@ -292,7 +292,7 @@ type RequesterEvent = Extract<
   { kind: 'REQUEST_SUSPENDED' | 'REQUEST_RESUMED' | 'REQUEST_CLOSED' }
 >;
 
-function requesterTransition(state: CaseState, event: RequesterEvent): CaseTransition {
+function requesterTransition(state: CaseState, event: RequesterEvent): CaseEventResult {
   const request = state.requests.find((r) => r.requestId === event.requestId);
   if (request === undefined) return refuse('UNKNOWN_REQUEST', `no request ${event.requestId}`);
   if (event.by !== request.requester) {
@@ -333,7 +333,7 @@ function endSuspension(request: CaseRequest, at: number): CaseRequest['suspensio
   return request.suspensions.map((s) => (s.to === null ? { from: s.from, to: at } : s));
 }
 
-function replaceRequest(state: CaseState, request: CaseRequest): CaseTransition {
+function replaceRequest(state: CaseState, request: CaseRequest): CaseEventResult {
   return {
     ok: true,
     state: {

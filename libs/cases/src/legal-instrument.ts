@@ -2,8 +2,13 @@
  * The legal instruments a request can be made under, and the clocks each sets.
  * Sources and the reading taken of each are in docs/cases.md.
  */
+import type { InstrumentKind } from '@liaison/contracts';
 import type { Instant } from './case-event';
 
+/**
+ * One instrument per `InstrumentKind` of the CaseNotice contract (its `instrument`
+ * field); a bilateral request carries its stated deadline.
+ */
 export type Instrument =
   /** European Investigation Order, Directive 2014/41/EU Art. 12: recognise 30 days, execute 90. */
   | { readonly kind: 'EIO' }
@@ -22,16 +27,14 @@ export type BilateralDeadline =
   | { readonly kind: 'AT'; readonly at: Instant }
   | { readonly kind: 'WORKING_DAYS'; readonly days: number };
 
-export type InstrumentKind = Instrument['kind'];
-
-export const INSTRUMENT_KINDS: readonly InstrumentKind[] = [
-  'EIO',
-  'IED_URGENT_DIRECT',
-  'IED_URGENT_INDIRECT',
-  'IED_NON_URGENT',
-  'PRUM_FOLLOW_UP',
-  'BILATERAL',
-];
+/** Checked when compiling: the union has exactly the contract's instrument kinds. */
+type SameKinds = [
+  Exclude<InstrumentKind, Instrument['kind']>,
+  Exclude<Instrument['kind'], InstrumentKind>,
+] extends [never, never]
+  ? true
+  : never;
+export const INSTRUMENTS_MATCH_CONTRACT: SameKinds = true;
 
 /** Longest bilateral deadline the hub accepts in working days (about two years). */
 export const MAX_BILATERAL_WORKING_DAYS = 500;

@@ -15,7 +15,8 @@ import {
   startOfLocalDay,
   type JurisdictionCalendar,
 } from './jurisdiction-calendar';
-import type { Instrument, InstrumentKind } from './legal-instrument';
+import type { InstrumentKind } from '@liaison/contracts';
+import type { Instrument } from './legal-instrument';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
