@@ -9,7 +9,7 @@
  * makes it re-read the list and, if the set changed, re-subscribe (kafkajs can
  * only change subscriptions on a fresh consumer).
  */
-import type { Kafka } from 'kafkajs';
+import type { Kafka } from '@liaison/kafka';
 import type { DataSource } from 'typeorm';
 import { projectionFor, type Delivery } from '@liaison/contracts';
 import {
@@ -94,9 +94,12 @@ export class FeedProjector {
         topics: agencies.map(feedTopic),
         codec: deliveryHeader,
         fromBeginning: true,
-        // One fetch covers every agency's topic: wait for 256 KiB or 20 ms
-        // rather than fetching over all of them for every few deliveries.
-        fetch: { minBytes: 256 * 1024, maxWaitTimeInMs: 20 },
+        // A delivery is fetched as soon as it is committed: a partner's SSE
+        // stream waits on this hop. Under load the batches grow by themselves
+        // (the next fetch is sent once the previous batch is stored), so no
+        // minimum size is needed to keep fetches few; waiting for one cost
+        // every delivery at low load up to the whole wait.
+        fetch: { minBytes: 1, maxWaitTimeInMs: 500 },
         onUndecodable: ({ topic, offset, error }) => {
           this.options.onUndecodable?.(topic, offset, error);
           return Promise.resolve();
