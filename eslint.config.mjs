@@ -37,6 +37,12 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [
+            {
+              name: 'kafkajs',
+              message: 'Kafka is reached through @liaison/kafka only (ADR 0007).',
+            },
+          ],
           patterns: [
             {
               group: ['@liaison/*/*'],
@@ -83,6 +89,21 @@ export default tseslint.config(
               group: ['@liaison/persistence', '@liaison/kafka'],
               message: 'Domain libs do no I/O.',
             },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The door to Kafka, and the @nestjs/microservices transport's client options.
+    files: ['libs/kafka/src/**/*.ts', 'apps/policy/src/main.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@liaison/*/*'], message: 'Import a lib through its public index.' },
+            { group: ['**/libs/*/src/**'], message: 'Import libs through @liaison/<lib>.' },
           ],
         },
       ],

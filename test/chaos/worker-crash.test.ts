@@ -18,7 +18,7 @@ import '../support/isolated-namespace';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Admin, Producer } from 'kafkajs';
+import type { Admin, Producer } from '@liaison/kafka';
 import type { Decision } from '@liaison/contracts';
 import { poisonCorpus } from './poison-corpus';
 import {

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import type { Admin, Producer } from 'kafkajs';
+import type { Admin, Producer } from '@liaison/kafka';
 import {
   agencySigner,
   officerSigner,

@@ -11,7 +11,7 @@
  */
 import '../support/isolated-namespace';
 import { randomUUID } from 'node:crypto';
-import type { Admin, Producer } from 'kafkajs';
+import type { Admin, Producer } from '@liaison/kafka';
 import { issueSdJwt, signAgencyToken } from '@liaison/crypto';
 import { agencySigner, disclosablePathsOf, readAgencyKeyFile } from '@liaison/runtime';
 import {

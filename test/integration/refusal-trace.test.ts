@@ -12,7 +12,7 @@
  */
 import { DATABASE_URL, NAMESPACE } from '../support/isolated-namespace';
 import { randomUUID } from 'node:crypto';
-import type { Producer } from 'kafkajs';
+import type { Producer } from '@liaison/kafka';
 import { Client } from 'pg';
 import { codecFor, type Submission } from '@liaison/contracts';
 import {

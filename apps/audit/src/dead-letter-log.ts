@@ -11,7 +11,7 @@
  * database insert, and each entry carries an event key naming its source
  * record (unique in le_log): a redelivered letter is skipped by the insert.
  */
-import type { Kafka } from 'kafkajs';
+import type { Kafka } from '@liaison/kafka';
 import type { DataSource } from 'typeorm';
 import { codecFor, type DeadLetter, type Submission } from '@liaison/contracts';
 import { Topic, TypedConsumer, groupId, type ConsumedRecord } from '@liaison/kafka';

@@ -5,7 +5,7 @@
  * delivery plus idempotent rows = each row once. A batch that fails is retried
  * one decision at a time so one bad decision cannot block its partition.
  */
-import type { Kafka } from 'kafkajs';
+import type { Kafka } from '@liaison/kafka';
 import { codecFor, type Decision } from '@liaison/contracts';
 import { Topic, TypedConsumer, groupId, type ConsumedRecord } from '@liaison/kafka';
 import { isConnectionLost, type IngestResult, type LedgerWriter } from './ledger-writer';

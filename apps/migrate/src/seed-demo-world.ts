@@ -19,7 +19,7 @@ import {
   whileTopicsSettle,
   type TopicLayout,
 } from '@liaison/kafka';
-import type { Kafka } from 'kafkajs';
+import type { Kafka } from '@liaison/kafka';
 import {
   compilePolicies,
   parseDirectory,

@@ -7,3 +7,5 @@ export * from './transactional-processor';
 export * from './typed-consumer';
 export * from './typed-producer';
 export * from './stable-offset-fetch';
+// The client's types, so that nothing outside this lib imports kafkajs (ADR 0007).
+export type { Admin, Kafka, Producer } from 'kafkajs';

@@ -1,5 +1,5 @@
 /** Readiness checks for the hub's two dependencies. */
-import type { Kafka } from 'kafkajs';
+import type { Kafka } from '@liaison/kafka';
 import type { DataSource } from 'typeorm';
 import type { HealthCheck } from '@liaison/observability';
 

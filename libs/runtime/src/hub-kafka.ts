@@ -2,7 +2,7 @@
  * What every hub app does first with Kafka: a client named after its role, with
  * kafkajs logs in the app's own log, and the fixed topics created if missing.
  */
-import type { Kafka } from 'kafkajs';
+import type { Kafka } from '@liaison/kafka';
 import type { HubConfig } from '@liaison/config';
 import { createKafkaClient, ensureTopics, fixedTopicSpecs, type TopicLayout } from '@liaison/kafka';
 import type { Logger } from '@liaison/observability';

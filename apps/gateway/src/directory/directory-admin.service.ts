@@ -7,7 +7,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import type { Kafka } from 'kafkajs';
+import type { Kafka } from '@liaison/kafka';
 import { codecFor } from '@liaison/contracts';
 import { KID_PATTERN, KeyDirectory, renderJwks, type Jwks } from '@liaison/crypto';
 import { DomainError, isDomainError } from '@liaison/errors';

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { Kafka } from 'kafkajs';
+import type { Kafka } from '@liaison/kafka';
 import { codecFor, messageClaimShape, type MessageKind } from '@liaison/contracts';
 import {
   KeyDirectory,
