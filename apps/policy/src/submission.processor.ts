@@ -226,12 +226,14 @@ export class SubmissionProcessor {
         return {
           topic: feedTopic(delivery.recipientAgency),
           key: delivery.shared.messageId,
-          // In parts: the presentation and the rest of what the template's
-          // recipients share is one buffer for all of them, not a copy each.
-          value: template.encodeParts({
-            recipientAgency: delivery.recipientAgency,
-            receiptProof: receipt.proof,
-          }),
+          // The template encodes what its recipients share once; each record
+          // is joined from those parts and its own (kafkajs takes whole values).
+          value: Buffer.concat(
+            template.encodeParts({
+              recipientAgency: delivery.recipientAgency,
+              receiptProof: receipt.proof,
+            }),
+          ),
         };
       }
       case 'decision':

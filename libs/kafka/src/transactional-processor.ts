@@ -30,21 +30,8 @@ export interface InputRecord {
 export interface OutputRecord {
   readonly topic: string;
   readonly key: string;
-  /**
-   * The record's bytes, or its bytes as parts in order: kafkajs (as patched,
-   * ADR 0007) writes the parts into the produce request without joining them
-   * first, so many records can share one large part (a presentation).
-   */
-  readonly value: Buffer | readonly Buffer[];
+  readonly value: Buffer;
   readonly headers?: Readonly<Record<string, string>>;
-}
-
-/** Bytes of a record's value, whole or in parts. */
-export function valueBytes(value: Buffer | readonly Buffer[]): number {
-  if (Buffer.isBuffer(value)) return value.length;
-  let total = 0;
-  for (const part of value) total += part.length;
-  return total;
 }
 
 /** What one committed transaction held and how long its two phases took. */
@@ -174,7 +161,7 @@ export function splitIntoSends(
   /** The send each topic's latest record went to: later records never go earlier. */
   const nextFor = new Map<string, number>();
   for (const o of outputs) {
-    const size = valueBytes(o.value) + o.key.length + 64;
+    const size = o.value.length + o.key.length + 64;
     let index = nextFor.get(o.topic) ?? 0;
     for (; ; index++) {
       let send = sends[index];
@@ -187,8 +174,7 @@ export function splitIntoSends(
       if (!entry) send.topics.set(o.topic, (entry = { bytes: 0, messages: [] }));
       entry.messages.push({
         key: o.key,
-        // Parts travel as they are: kafkajs' typings know only whole values.
-        value: o.value as Buffer,
+        value: o.value,
         headers: o.headers ? { ...o.headers } : undefined,
       });
       entry.bytes += size;
