@@ -32,6 +32,13 @@ async function tokenOf(args: string[]): Promise<string> {
   return out.stdout.trim();
 }
 
+/** The officer's signed justification for a console session (`liaison ... justify`). */
+async function signedJustification(args: string[]): Promise<string> {
+  const out = await runCli([...args, 'justify', JUSTIFICATION]);
+  if (out.code !== 0) throw new Error(`liaison justify failed (${out.code}): ${out.stderr}`);
+  return out.stdout.trim();
+}
+
 beforeAll(async () => {
   browser = await launchChromium();
   await seedNamespace();
@@ -63,7 +70,9 @@ it('oversight sees a refused request: agency verified, status, reason, no conten
     .getByTestId('login-token')
     .fill(await tokenOf(['--agency', 'eu-dpo', '--officer', 'olga', '--roles', 'oversight']));
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('justification-input').fill(JUSTIFICATION);
+  await page
+    .getByTestId('justification-input')
+    .fill(await signedJustification(['--agency', 'eu-dpo', '--officer', 'olga']));
   await page.getByTestId('justification-submit').click();
   await page.getByTestId('filters').waitFor();
 

@@ -28,7 +28,9 @@ async function logIn(page: Page, agency: string, officer: string, roles: string)
   await page.goto(`${stub.url}/console/`);
   await page.getByTestId('login-token').fill(stub.officerToken(agency, officer, roles));
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('justification-input').fill('case NL-2025-0142 review');
+  await page
+    .getByTestId('justification-input')
+    .fill(stub.signedJustification('case NL-2025-0142 review'));
   await page.getByTestId('justification-submit').click();
   await page.getByTestId('record-row').first().waitFor();
 }

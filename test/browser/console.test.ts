@@ -2,7 +2,8 @@
  * The console in headless Debian Chromium against the real hub (gateway, policy
  * worker and audit writer on the real Kafka and PostgreSQL): nl-knp publishes
  * alerts through the CLI, a liaison officer logs in with a minted officer token,
- * states a justification, searches by the case reference, opens a redacted
+ * attaches a justification signed with their own key (`liaison justify`),
+ * searches by the case reference, opens a redacted
  * delivery and sees the withheld fields with their rules and the ledger's
  * verified badge; an oversight officer sees the rows but no content.
  * Screenshots: test-artifacts/browser/*.png.
@@ -48,6 +49,13 @@ async function officerToken(agency: string, officer: string, roles: string): Pro
   return out.stdout.trim();
 }
 
+/** The officer's signed justification for a console session (`liaison ... justify`). */
+async function signedJustification(agency: string, officer: string): Promise<string> {
+  const out = await runCli(['--agency', agency, '--officer', officer, 'justify', JUSTIFICATION]);
+  if (out.code !== 0) throw new Error(`liaison justify failed (${out.code}): ${out.stderr}`);
+  return out.stdout.trim();
+}
+
 /** A fresh copy of a schema example as nl-knp's: new messageId, times now, this run's case ref. */
 function freshAlert(example: string): string {
   const message = JSON.parse(
@@ -75,9 +83,16 @@ async function ledgerRowsForCase(): Promise<LedgerRow[]> {
   if (session.status !== 201)
     throw new Error(`console session: ${session.status} ${await session.text()}`);
   const { sessionToken } = (await session.json()) as { sessionToken: string };
+  const justified = await fetch(`${hub.url}/v1/console/session/justification`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${sessionToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ statement: await signedJustification('nl-knp', 'anna') }),
+  });
+  if (justified.status !== 201)
+    throw new Error(`session justification: ${justified.status} ${await justified.text()}`);
   const res = await fetch(
     `${hub.url}/v1/audit/records?caseRef=${encodeURIComponent(CASE_REF)}&limit=100`,
-    { headers: { authorization: `Bearer ${sessionToken}`, 'x-justification': JUSTIFICATION } },
+    { headers: { authorization: `Bearer ${sessionToken}` } },
   );
   if (res.status !== 200)
     throw new Error(
@@ -88,11 +103,11 @@ async function ledgerRowsForCase(): Promise<LedgerRow[]> {
   return page.records ?? page.items ?? [];
 }
 
-async function logIn(page: Page, token: string): Promise<void> {
+async function logIn(page: Page, agency: string, officer: string, roles: string): Promise<void> {
   await page.goto(`${hub.url}/console/`);
-  await page.getByTestId('login-token').fill(token);
+  await page.getByTestId('login-token').fill(await officerToken(agency, officer, roles));
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('justification-input').fill(JUSTIFICATION);
+  await page.getByTestId('justification-input').fill(await signedJustification(agency, officer));
   await page.getByTestId('justification-submit').click();
   await page.getByTestId('filters').waitFor();
 }
@@ -148,7 +163,7 @@ describe('console on the real hub', () => {
   it('a liaison officer logs in, searches by case, opens a redacted delivery and sees what was withheld, by which rule, and a verified ledger', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = collectPageErrors(page);
-    await logIn(page, await officerToken('nl-knp', 'anna', 'liaison'));
+    await logIn(page, 'nl-knp', 'anna', 'liaison');
 
     await expectText(page.getByTestId('who'), 'anna');
     await expectText(page.getByTestId('who'), 'nl-knp');
@@ -221,7 +236,7 @@ describe('console on the real hub', () => {
 
   it('an oversight officer sees the rows of every agency but no content', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await logIn(page, await officerToken('eu-dpo', 'olga', 'oversight'));
+    await logIn(page, 'eu-dpo', 'olga', 'oversight');
     await expectText(page.getByTestId('who'), 'olga');
     await expectText(page.getByTestId('who'), 'oversight');
     await searchCase(page);

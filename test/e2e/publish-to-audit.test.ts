@@ -43,6 +43,17 @@ function token(agency: string, officer?: string, roles?: string): string {
   return new AgencyIdentity({ agency, keys: DEMO_KEYS_DIR, officer, roles }).token();
 }
 
+/** An officer's audit read: fresh token and the justification signed for this request. */
+function auditRead(hub: RunningHub, target: string, agency: string, officer: string) {
+  const id = new AgencyIdentity({ agency, keys: DEMO_KEYS_DIR, officer, roles: 'liaison' });
+  return fetch(`${hub.url}${target}`, {
+    headers: {
+      authorization: `Bearer ${id.token()}`,
+      'x-justification': id.auditJustification('GET', target, 'e2e: review of case sharing'),
+    },
+  });
+}
+
 async function feedOf(
   hub: RunningHub,
   agency: string,
@@ -246,14 +257,11 @@ describe('publish → feeds → offline verification → audit', () => {
   it("shows the originator's liaison officer every decision, with rules and withheld fields", async () => {
     const rows = await eventually(
       async () => {
-        const res = await fetch(
-          `${hub.url}/v1/audit/records?caseRef=${encodeURIComponent(String(alert.caseRef))}&direction=sent&limit=100`,
-          {
-            headers: {
-              authorization: `Bearer ${token('nl-knp', 'anna', 'liaison')}`,
-              'x-justification': 'e2e: review of case sharing',
-            },
-          },
+        const res = await auditRead(
+          hub,
+          `/v1/audit/records?caseRef=${encodeURIComponent(String(alert.caseRef))}&direction=sent&limit=100`,
+          'nl-knp',
+          'anna',
         );
         expect(res.status).toBe(200);
         const page = (await res.json()) as {
@@ -281,14 +289,11 @@ describe('publish → feeds → offline verification → audit', () => {
     expect(by.has('nl-knp')).toBe(false);
 
     // Another agency's liaison officer sees only records its own agency is party to.
-    const other = await fetch(
-      `${hub.url}/v1/audit/records?caseRef=${encodeURIComponent(String(alert.caseRef))}&limit=100`,
-      {
-        headers: {
-          authorization: `Bearer ${token('fr-ocriest', 'felix', 'liaison')}`,
-          'x-justification': 'e2e',
-        },
-      },
+    const other = await auditRead(
+      hub,
+      `/v1/audit/records?caseRef=${encodeURIComponent(String(alert.caseRef))}&limit=100`,
+      'fr-ocriest',
+      'felix',
     );
     expect(other.status).toBe(200);
     const visible = (

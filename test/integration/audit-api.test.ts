@@ -3,7 +3,9 @@
  * authorisation matrix (every role x every endpoint x own/other agency; only
  * liaison on own rows and oversight answer 200), input bounds, the side-by-side
  * detail, proofs that verify offline, and a CONSULTATION entry for every read.
- * The gateway's auth guard is stood in for by a middleware reading test headers.
+ * The gateway's auth guard is stood in for by a middleware reading test headers
+ * (including the justification it would have verified and recorded; the signed
+ * justification itself is tested on the real gateway in officer-enrolment.test.ts).
  */
 import type { INestApplication } from '@nestjs/common';
 import { Module } from '@nestjs/common';
@@ -30,7 +32,11 @@ import {
   createThrowawayDatabase,
   type ThrowawayDatabase,
 } from '../../apps/audit/src/testing/throwaway-database';
-import type { AuthContext, Role } from '../../apps/gateway/src/auth/auth-context';
+import type {
+  AuthContext,
+  Role,
+  SignedJustification,
+} from '../../apps/gateway/src/auth/auth-context';
 import { AuditQueryModule } from '../../apps/gateway/src/audit';
 import { testConfig } from '../support/stack';
 
@@ -116,6 +122,14 @@ describe('audit HTTP API', () => {
           kind: 'officer',
         };
         (req as Request & { auth: AuthContext }).auth = auth;
+      }
+      const justification = req.header('x-justification');
+      if (justification) {
+        (req as Request & { justification: SignedJustification }).justification = {
+          text: justification,
+          seq: 1,
+          hash: '0'.repeat(64),
+        };
       }
       next();
     });

@@ -98,7 +98,7 @@ describe('input limits at the hub', () => {
       fetch(`${base}${path}`, {
         headers: {
           authorization: `Bearer ${liaisonOfficer.token()}`,
-          'x-justification': 'input limits test',
+          'x-justification': liaisonOfficer.auditJustification('GET', path, 'input limits test'),
         },
       });
 

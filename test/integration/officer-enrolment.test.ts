@@ -6,7 +6,9 @@
  * another agency of the same jurisdiction are refused; a revocation takes
  * effect at once, for tokens and console sessions alike; every draft and
  * decision is the officer's signed statement, kept in the statement log, which
- * verifies.
+ * verifies; every audit read rests on the reading officer's signed
+ * justification bound to that request (or attached to their console session),
+ * refused with its own reason code otherwise.
  */
 import '../support/isolated-namespace';
 import { randomUUID } from 'node:crypto';
@@ -14,7 +16,9 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   OfficerDirectory,
+  auditReadStatement,
   canonicalDigest,
+  consoleJustificationStatement,
   createJwsSigner,
   generateAgencyKeys,
   newStatement,
@@ -27,7 +31,12 @@ import {
   type StatementAct,
   type StatementClaims,
 } from '@liaison/crypto';
-import { agencySigner, readAgencyKeyFile } from '@liaison/runtime';
+import {
+  agencySigner,
+  officerSigner,
+  readAgencyKeyFile,
+  readOfficerKeyFile,
+} from '@liaison/runtime';
 import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
 import {
   DEMO_KEYS_DIR,
@@ -351,10 +360,18 @@ describe('officer enrolment: four eyes are two enrolled people', () => {
   });
 
   it('keeps every draft and decision as a signed statement in the statement log, which verifies (revocation does not undo history)', async () => {
-    const oversight = (): string => demo('eu-dpo', 'olga', 'oversight');
+    const olga = new AgencyIdentity({
+      agency: 'eu-dpo',
+      keys: DEMO_KEYS_DIR,
+      officer: 'olga',
+      roles: 'oversight',
+    });
     const read = async (url: string) => {
       const response = await fetch(`http://127.0.0.1:${gateway!.port}${url}`, {
-        headers: { authorization: `Bearer ${oversight()}`, 'x-justification': 'issue 18 check' },
+        headers: {
+          authorization: `Bearer ${olga.token()}`,
+          'x-justification': olga.auditJustification('GET', url, 'statement log check'),
+        },
       });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     };
@@ -374,7 +391,13 @@ describe('officer enrolment: four eyes are two enrolled people', () => {
     }[];
     const acts = new Set(statements.map((r) => `${r.officerId}:${r.act}`));
     expect(acts).toEqual(
-      new Set([`${alice.id}:policy.draft`, `${bob.id}:policy.approve`, `${bob.id}:policy.reject`]),
+      new Set([
+        `${alice.id}:policy.draft`,
+        `${bob.id}:policy.approve`,
+        `${bob.id}:policy.reject`,
+        // the two reads above: each is olga's own signed justification
+        'olga:audit.read',
+      ]),
     );
     // Each statement is the officer's own: it verifies offline with the key their agency
     // enrolled for them, and with no other officer's.
@@ -400,5 +423,189 @@ describe('officer enrolment: four eyes are two enrolled people', () => {
         mode: 'history',
       }),
     ).toThrow('is enrolled for another officer');
+  });
+
+  describe("audit reads rest on the reading officer's signed justification", () => {
+    const anna = new AgencyIdentity({
+      agency: 'nl-knp',
+      keys: DEMO_KEYS_DIR,
+      officer: 'anna',
+      roles: 'liaison',
+    });
+    const annaSigner = (): JwsSigner =>
+      officerSigner(readOfficerKeyFile(DEMO_KEYS_DIR, 'nl-knp', 'anna'));
+    const TARGET = '/v1/audit/records?direction=sent&limit=5';
+
+    /** An audit.read statement for `target`, with the parts a test wants wrong. */
+    function readStatement(
+      target: string,
+      o: { signer?: JwsSigner; sub?: string; iat?: number; justification?: string } = {},
+    ): string {
+      const expected = auditReadStatement('GET', target, o.justification ?? 'case NL-7 review');
+      return signOfficerStatement(
+        {
+          iss: 'nl-knp',
+          sub: o.sub ?? 'anna',
+          ...expected,
+          iat: o.iat ?? Math.floor(Date.now() / 1000),
+          jti: randomUUID(),
+        },
+        o.signer ?? annaSigner(),
+      );
+    }
+
+    async function auditRead(target: string, justification: string | undefined, bearer?: string) {
+      const response = await fetch(`http://127.0.0.1:${gateway!.port}${target}`, {
+        headers: {
+          authorization: `Bearer ${bearer ?? anna.token()}`,
+          ...(justification === undefined ? {} : { 'x-justification': justification }),
+        },
+      });
+      const body = (await response.json()) as Record<string, unknown>;
+      const error = body.error as { code?: string; details?: { field?: string } } | undefined;
+      return { status: response.status, code: error?.code, field: error?.details?.field, body };
+    }
+
+    it('refuses every read whose justification is missing, unsigned, not yours, stale, replayed or for another request, each with its own code', async () => {
+      const tamper = (jws: string): string => {
+        const [h, p, sig] = jws.split('.') as [string, string, string];
+        const flipped = sig[0] === 'A' ? `B${sig.slice(1)}` : `A${sig.slice(1)}`;
+        return `${h}.${p}.${flipped}`;
+      };
+      const replayed = readStatement(TARGET);
+      expect((await auditRead(TARGET, replayed)).status).toBe(200);
+      const cases: [string, () => string | undefined, number, string, string?][] = [
+        ['missing', () => undefined, 400, 'audit.justification-required', 'X-Justification'],
+        ['plain text', () => 'case NL-7 review', 400, 'audit.justification-unsigned'],
+        ['bad signature', () => tamper(readStatement(TARGET)), 401, 'statement.bad-signature'],
+        [
+          "another officer's statement",
+          () => readStatement(TARGET, { signer: alice.signer, sub: alice.id }),
+          403,
+          'statement.not-yours',
+        ],
+        [
+          "anna's name, another officer's key",
+          () => readStatement(TARGET, { signer: alice.signer }),
+          401,
+          'statement.officer-mismatch',
+        ],
+        [
+          'stale',
+          () => readStatement(TARGET, { iat: Math.floor(Date.now() / 1000) - 900 }),
+          401,
+          'statement.stale',
+        ],
+        ['replayed', () => replayed, 409, 'statement.replayed'],
+        [
+          'another query',
+          () => readStatement('/v1/audit/records?direction=all&limit=5'),
+          400,
+          'statement.mismatch',
+          'claims.request',
+        ],
+        [
+          'another path',
+          () => readStatement('/v1/audit/refusals?direction=sent&limit=5'),
+          400,
+          'statement.mismatch',
+          'subject',
+        ],
+        [
+          'empty justification',
+          () => readStatement(TARGET, { justification: '' }),
+          400,
+          'statement.mismatch',
+          'claims.justification',
+        ],
+        [
+          'another act',
+          () =>
+            anna.statement('policy.draft', 'audit:GET /v1/audit/records', {
+              justification: 'case NL-7 review',
+            }),
+          400,
+          'statement.mismatch',
+          'act',
+        ],
+      ];
+      const answers = [];
+      for (const [name, header, , , field] of cases) {
+        const answer = await auditRead(TARGET, header());
+        answers.push([name, answer.status, answer.code, ...(field ? [answer.field] : [])]);
+      }
+      expect(answers).toEqual(
+        cases.map(([name, , status, code, field]) => [
+          name,
+          status,
+          code,
+          ...(field ? [field] : []),
+        ]),
+      );
+    });
+
+    it('records an accepted justification in the statement log, where it verifies', async () => {
+      const justification = readStatement(TARGET, { justification: 'case NL-8 review' });
+      expect((await auditRead(TARGET, justification)).status).toBe(200);
+      const listTarget = '/v1/audit/statements?subject=audit%3AGET%20%2Fv1%2Faudit%2Frecords';
+      const listed = await auditRead(
+        listTarget,
+        anna.auditJustification('GET', listTarget, 'check my reads'),
+      );
+      expect(listed.status).toBe(200);
+      const rows = listed.body.statements as { officerId: string; act: string; jws: string }[];
+      expect(rows.find((r) => r.jws === justification)).toMatchObject({
+        officerId: 'anna',
+        act: 'audit.read',
+      });
+      const verify = '/v1/audit/statements/verify';
+      const verified = await auditRead(verify, anna.auditJustification('GET', verify, 'check'));
+      expect([verified.status, verified.body.ok]).toEqual([200, true]);
+    });
+
+    it('lets a console session read only once the officer attaches a signed justification', async () => {
+      const opened = await call('POST', '/v1/console/session', anna.token());
+      expect(opened.status).toBe(201);
+      const session = opened.body.sessionToken as string;
+      expect(await auditRead(TARGET, undefined, session)).toMatchObject({
+        status: 400,
+        code: 'audit.justification-required',
+      });
+      const attach = (statement: string) =>
+        call('POST', '/v1/console/session/justification', session, { statement });
+      const { act, subject, claims } = consoleJustificationStatement('case NL-9 review');
+      const signed = anna.statement(act, subject, claims);
+      const refusals = [
+        await attach('case NL-9 review'),
+        await attach(readStatement(TARGET)),
+        await attach(
+          signOfficerStatement(
+            {
+              iss: alice.agency,
+              sub: alice.id,
+              act,
+              subject,
+              claims,
+              iat: Math.floor(Date.now() / 1000),
+              jti: randomUUID(),
+            },
+            alice.signer,
+          ),
+        ),
+      ];
+      expect(refusals.map((r) => [r.status, codeOf(r)])).toEqual([
+        [400, 'statement.malformed'],
+        [400, 'statement.mismatch'],
+        [403, 'statement.not-yours'],
+      ]);
+      const attached = await attach(signed);
+      expect(attached.status).toBe(201);
+      expect(attached.body.justification).toBe('case NL-9 review');
+      expect(await auditRead(TARGET, undefined, session)).toMatchObject({ status: 200 });
+      expect([(await attach(signed)).status, codeOf(await attach(signed))]).toEqual([
+        409,
+        'statement.replayed',
+      ]);
+    });
   });
 });

@@ -75,15 +75,14 @@ function tokenOf(agency: string, keys?: GeneratedAgencyKeys, issuer = agency): s
   );
 }
 
-/** Oversight's officer token, minted by the CLI's identity with olga's own enrolled key. */
-function oversightToken(): string {
-  return new AgencyIdentity({
+/** Oversight, as the CLI's identity with olga's own enrolled key. */
+const oversight = (): AgencyIdentity =>
+  new AgencyIdentity({
     agency: 'eu-dpo',
     keys: DEMO_KEYS_DIR,
     officer: 'olga',
     roles: 'oversight',
-  }).token();
-}
+  });
 
 /** Signs `json` as `issuer` with a key of the test's choosing (not one from the key files). */
 async function signWith(
@@ -163,10 +162,11 @@ describe('refusal trace: every refusal in the law-enforcement log', () => {
   }
 
   async function oversightRefusals(query: string): Promise<RefusalRecord[]> {
-    const res = await fetch(`${hub.url}/v1/audit/refusals?${query}`, {
+    const target = `/v1/audit/refusals?${query}`;
+    const res = await fetch(`${hub.url}${target}`, {
       headers: {
-        authorization: `Bearer ${oversightToken()}`,
-        'x-justification': 'refusal trace test',
+        authorization: `Bearer ${oversight().token()}`,
+        'x-justification': oversight().auditJustification('GET', target, 'refusal trace test'),
       },
     });
     expect(res.status).toBe(200);

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import {
   OFFICER_ROLES,
+  auditReadStatement,
   newStatement,
   signAgencyToken,
   signOfficerStatement,
@@ -89,6 +90,15 @@ export class AgencyIdentity {
           officerSigner(this.officerKeys()),
         )
       : signAgencyToken(base, agencySigner(this.keys));
+  }
+
+  /**
+   * The X-Justification of one audit read: the officer's audit.read statement
+   * binding `justification` to this method and target (path and query as sent).
+   */
+  auditJustification(method: string, target: string, justification: string): string {
+    const { act, subject, claims } = auditReadStatement(method, target, justification);
+    return this.statement(act, subject, claims);
   }
 
   /** The officer's signed statement of an act (policy draft, approval, rejection, audit read). */

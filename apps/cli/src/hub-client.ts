@@ -1,5 +1,7 @@
 /**
- * A small HTTP client for the hub API; every call carries a fresh token.
+ * A small HTTP client for the hub API; every call carries a fresh token, and
+ * every audit read an audit.read statement signed with the officer's own key
+ * that binds the justification to that very request (method, path and query).
  * Answers are read with the strict JSON parser (null-prototype objects, no
  * duplicate member names): what comes over the network is untrusted JSON.
  */
@@ -25,12 +27,26 @@ export class HubClient {
   async request<T>(
     method: string,
     path: string,
-    options: { body?: string; contentType?: string; headers?: Record<string, string> } = {},
+    options: {
+      body?: string;
+      contentType?: string;
+      headers?: Record<string, string>;
+      justification?: string;
+    } = {},
   ): Promise<T> {
+    const url = new URL(path, this.baseUrl);
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (this.identity) headers.authorization = `Bearer ${this.identity.token()}`;
     if (options.contentType) headers['content-type'] = options.contentType;
-    const res = await fetch(new URL(path, this.baseUrl), { method, headers, body: options.body });
+    if (options.justification !== undefined) {
+      if (!this.identity) throw new Error("an audit read is an officer's act: give --officer");
+      headers['x-justification'] = this.identity.auditJustification(
+        method,
+        url.pathname + url.search,
+        options.justification,
+      );
+    }
+    const res = await fetch(url, { method, headers, body: options.body });
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -52,6 +68,11 @@ export class HubClient {
 
   get<T>(path: string, headers?: Record<string, string>): Promise<T> {
     return this.request<T>('GET', path, { headers });
+  }
+
+  /** An audit read: the justification travels as the officer's signed statement. */
+  auditGet<T>(path: string, justification: string): Promise<T> {
+    return this.request<T>('GET', path, { justification });
   }
 
   post<T>(path: string, body: unknown, headers?: Record<string, string>): Promise<T> {

@@ -5,7 +5,7 @@
  * Exit codes: 0 success, 1 refused or failed verification, 2 usage error.
  */
 import { Command, CommanderError } from 'commander';
-import { canonicalDigest } from '@liaison/crypto';
+import { canonicalDigest, consoleJustificationStatement } from '@liaison/crypto';
 import { AgencyIdentity, DEFAULT_KEYS_DIR } from './agency-identity';
 import { HubClient, HubError } from './hub-client';
 import { readJsonInput } from '@liaison/runtime';
@@ -15,6 +15,7 @@ import { keysGenerateCommand } from './commands/keys.command';
 import { publishCommand } from './commands/publish.command';
 import { verifyCommand } from './commands/verify.command';
 import { registerAuditCommands } from './commands/audit.command';
+import { justificationOf } from './commands/audit/audit-query';
 import { print } from './output';
 
 interface GlobalOptions {
@@ -87,6 +88,23 @@ program
   .action(() => {
     const id = identity();
     process.stdout.write(`${id?.token() ?? ''}\n`);
+  });
+
+program
+  .command('justify <text>')
+  .description(
+    'print your signed justification (audit.read statement) for a console session; paste it in the console',
+  )
+  .action((text: string) => {
+    const id = identity() as AgencyIdentity;
+    let justification: string;
+    try {
+      justification = justificationOf(text);
+    } catch (error) {
+      throw new CommanderError(2, 'liaison.usage', (error as Error).message);
+    }
+    const { act, subject, claims } = consoleJustificationStatement(justification);
+    process.stdout.write(`${id.statement(act, subject, claims)}\n`);
   });
 
 const agency = program.command('agency').description('directory administration (admin role)');

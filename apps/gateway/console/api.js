@@ -1,9 +1,13 @@
 /**
  * The console's client for the hub API. Login exchanges one freshly minted,
  * single-use officer token for a 30-minute opaque console session token
- * (`lsess_...`), kept in sessionStorage only (gone when the tab closes). Every
- * audit read carries the officer's justification in `X-Justification`: the hub
- * logs it with the consultation.
+ * (`lsess_...`), kept in sessionStorage only (gone when the tab closes). The
+ * session's audit reads rest on the officer's signed justification: an
+ * audit.read statement printed by `liaison ... justify "<reason>"` with the
+ * officer's own key, which the console attaches to the session once
+ * (POST /v1/console/session/justification). The browser never holds the key;
+ * the hub verifies the statement, keeps it in the officer statement log and
+ * logs every read with it.
  */
 
 import { readJson } from './safe-json.js';
@@ -47,17 +51,15 @@ function query(params) {
   return text ? `?${text}` : '';
 }
 
-/**
- * HTTP header values must be ISO-8859-1; fetch() refuses anything else. We say so
- * up front instead of failing on the first call.
- */
+const SIGNED_STATEMENT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** A signed justification is a compact JWS; plain text is refused before it reaches the hub. */
 export function justificationProblem(text) {
   const value = text.trim();
-  if (value.length < 5) return 'Please state why you need these records (at least 5 characters).';
-  if (value.length > 300) return 'Please keep the justification under 300 characters.';
-  // eslint-disable-next-line no-control-regex
-  if (/[^\x20-\x7e\u00a0-\u00ff]/.test(value))
-    return 'Please use Latin letters, digits and punctuation only (the justification travels in an HTTP header).';
+  if (!value) return 'Paste the signed justification printed by: liaison ... justify "<reason>".';
+  if (value.length > 8192) return 'That is too long for a signed justification.';
+  if (!SIGNED_STATEMENT.test(value))
+    return 'That is not a signed justification. Run liaison --agency <agency> --officer <you> justify "<reason>" and paste what it prints.';
   return null;
 }
 
@@ -82,12 +84,35 @@ export class HubApi {
     }
   }
 
+  /** The text of the justification the hub accepted for this session ('' before). */
   get justification() {
     return sessionStorage.getItem(JUSTIFICATION_KEY) ?? '';
   }
 
-  set justification(text) {
-    sessionStorage.setItem(JUSTIFICATION_KEY, text.trim());
+  /** Attaches the officer's signed justification to the session; the hub answers with its text. */
+  async justify(signed) {
+    const res = await fetch(`${this.base}/v1/console/session/justification`, {
+      method: 'POST',
+      headers: { ...this.headers('application/json'), 'content-type': 'application/json' },
+      body: JSON.stringify({ statement: signed.trim() }),
+    });
+    if (!res.ok) {
+      const error = await errorOf(res);
+      if (res.status === 401) {
+        sessionStorage.removeItem(SESSION_KEY);
+        this.onSessionLost(error.message);
+      }
+      throw error;
+    }
+    const answer = await readJson(res);
+    if (typeof answer?.justification !== 'string')
+      throw new ApiError(
+        res.status,
+        'console.bad-answer',
+        'The hub did not confirm the justification.',
+      );
+    sessionStorage.setItem(JUSTIFICATION_KEY, answer.justification);
+    return answer;
   }
 
   /** Exchanges an officer token (from `liaison ... token`) for a console session. */
@@ -137,9 +162,7 @@ export class HubApi {
         'Your console session has ended. Log in again.',
       );
     }
-    const headers = { authorization: `Bearer ${session.sessionToken}`, accept };
-    if (this.justification) headers['x-justification'] = this.justification;
-    return headers;
+    return { authorization: `Bearer ${session.sessionToken}`, accept };
   }
 
   async request(path, params, accept = 'application/json') {

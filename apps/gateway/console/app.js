@@ -176,7 +176,7 @@ function showJustification(message) {
   renderWho();
   byId('justify-error').textContent = message ?? '';
   const input = byId('justification');
-  input.value = api.justification;
+  input.value = '';
   input.focus();
 }
 
@@ -1069,7 +1069,7 @@ function wire() {
     }
   });
 
-  byId('justify-form').addEventListener('submit', (e) => {
+  byId('justify-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const text = byId('justification').value;
     const problem = justificationProblem(text);
@@ -1077,7 +1077,18 @@ function wire() {
       byId('justify-error').textContent = problem;
       return;
     }
-    api.justification = text;
+    const button = e.submitter ?? byId('justify-form').querySelector('button');
+    button.disabled = true;
+    try {
+      await api.justify(text);
+    } catch (err) {
+      if (!session()) return showLogin(errorText(err));
+      byId('justify-error').textContent = errorText(err);
+      return;
+    } finally {
+      button.disabled = false;
+    }
+    byId('justification').value = '';
     state.searched = false;
     enterConsole().then(() => byId('f-caseRef').focus());
   });

@@ -15,6 +15,7 @@ import { OfficerEnrolment } from './directory/officer-enrolment.service';
 import { FeedController } from './feed/feed.controller';
 import { PolicyAdmin } from './policy/policy-admin.service';
 import { PolicyController } from './policy/policy.controller';
+import { AuditJustifications } from './statements/audit-justification';
 import { StatementsController } from './statements/statements.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
 
@@ -55,6 +56,7 @@ export class GatewayModule {
         { provide: METRICS, useValue: values.metrics },
         DirectoryAdmin,
         OfficerEnrolment,
+        AuditJustifications,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
       exports: shared,

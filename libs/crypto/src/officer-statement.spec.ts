@@ -5,6 +5,8 @@ import { signCompactJws } from './compact-jws';
 import { OfficerDirectory } from './officer-directory';
 import {
   STATEMENT_TYP,
+  auditReadStatement,
+  isJustification,
   newStatement,
   signOfficerStatement,
   verifyOfficerStatement,
@@ -164,5 +166,37 @@ describe('officer statements', () => {
       ),
       { seed: 18, numRuns: 200 },
     );
+  });
+});
+
+describe('auditReadStatement: one statement reads one request', () => {
+  const base = auditReadStatement('GET', '/v1/audit/records?caseRef=NL-1&limit=5', 'case NL-1');
+
+  it('names the method and path in the subject, the justification and the request digest in the claims', () => {
+    expect(base.act).toBe('audit.read');
+    expect(base.subject).toBe('audit:GET /v1/audit/records');
+    expect(base.claims.justification).toBe('case NL-1');
+    expect(base.claims.request).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it.each([
+    ['another query value', 'GET', '/v1/audit/records?caseRef=NL-2&limit=5'],
+    ['another query order', 'GET', '/v1/audit/records?limit=5&caseRef=NL-1'],
+    ['no query', 'GET', '/v1/audit/records'],
+    ['another method', 'POST', '/v1/audit/records?caseRef=NL-1&limit=5'],
+  ])('binds %s to another request digest', (_name, method, target) => {
+    expect(auditReadStatement(method, target, 'case NL-1').claims.request).not.toBe(
+      base.claims.request,
+    );
+  });
+
+  it.each([
+    ['', false],
+    [' padded ', false],
+    ['x'.repeat(501), false],
+    ['case NL-1', true],
+    [42, false],
+  ])('isJustification(%j) is %s', (value, ok) => {
+    expect(isJustification(value)).toBe(ok);
   });
 });

@@ -203,3 +203,58 @@ export function verifyOfficerStatement(
   }
   return { statement, kid, enrolment };
 }
+
+/** The longest justification an officer may give for an audit read. */
+export const MAX_JUSTIFICATION = 500;
+
+/** The subject of a console session's justification (it covers that session's reads). */
+export const CONSOLE_SESSION_SUBJECT = 'console-session';
+
+/** What an officer's statement must say: act, subject and claims. */
+export interface StatementExpectation {
+  readonly act: StatementAct;
+  readonly subject: string;
+  readonly claims: StatementClaims;
+}
+
+/** A justification as the hub keeps it: trimmed, 1 to MAX_JUSTIFICATION characters. */
+export function isJustification(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    value.trim() === value &&
+    value.length > 0 &&
+    value.length <= MAX_JUSTIFICATION
+  );
+}
+
+/**
+ * SHA-256 (lowercase hex) of `METHOD SP request-target`, the target being the
+ * path and query exactly as sent (`/v1/audit/records?caseRef=X&limit=10`).
+ */
+export function auditRequestDigest(method: string, target: string): string {
+  return createHash('sha256').update(`${method.toUpperCase()} ${target}`, 'utf8').digest('hex');
+}
+
+/**
+ * The audit.read statement for one request: subject `audit:GET /v1/audit/...`
+ * (method and path, readable in the log), claims the justification and the
+ * digest of method, path and query (so a statement reads exactly one request).
+ */
+export function auditReadStatement(
+  method: string,
+  target: string,
+  justification: string,
+): StatementExpectation {
+  const query = target.indexOf('?');
+  const path = query < 0 ? target : target.slice(0, query);
+  return {
+    act: 'audit.read',
+    subject: `audit:${method.toUpperCase()} ${path}`,
+    claims: { justification, request: auditRequestDigest(method, target) },
+  };
+}
+
+/** The audit.read statement a console session holds: its justification covers the session's reads. */
+export function consoleJustificationStatement(justification: string): StatementExpectation {
+  return { act: 'audit.read', subject: CONSOLE_SESSION_SUBJECT, claims: { justification } };
+}

@@ -12,6 +12,7 @@ import { FeedEntryDeliveryKey1732340300000 } from './migrations/1732340300000-fe
 import { DeliveryContentByReference1732340400000 } from './migrations/1732340400000-delivery-content-by-reference';
 import { OfficerEnrolment1732340900000 } from './migrations/1732340900000-officer-enrolment';
 import { LeLogRefusals1732341000000 } from './migrations/1732341000000-le-log-refusals';
+import { ConsoleSessionJustification1732341100000 } from './migrations/1732341100000-console-session-justification';
 
 export const MIGRATIONS = [
   InitialSchema1732340000000,
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   DeliveryContentByReference1732340400000,
   OfficerEnrolment1732340900000,
   LeLogRefusals1732341000000,
+  ConsoleSessionJustification1732341100000,
 ];
 
 export interface DataSourceSettings {

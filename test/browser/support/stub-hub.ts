@@ -23,16 +23,23 @@ export interface StubSession {
   agencyId: string;
   officerId: string;
   roles: string[];
+  /** The text of the signed justification attached to the session. */
+  justification?: string;
 }
 
 export interface StubHub {
   readonly url: string;
   /** verified | tampered | none */
   chain: 'verified' | 'tampered' | 'none';
-  /** Justifications received with audit reads, in order. */
+  /** The justifications audit reads rested on, in order. */
   readonly justifications: string[];
   /** Officer token the stub accepts: `stub-officer.<agency>.<officer>.<roles>`. */
   officerToken(agency: string, officer: string, roles: string): string;
+  /**
+   * A stand-in for `liaison ... justify <text>` (compact-JWS shaped; the stub
+   * reads the text back without a signature check, the real hub verifies it).
+   */
+  signedJustification(text: string): string;
   close(): Promise<void>;
 }
 
@@ -261,17 +268,32 @@ export async function startStubHub(): Promise<StubHub> {
       res.writeHead(204).end();
       return;
     }
+    if (p === '/v1/console/session/justification' && req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { statement?: string };
+        const m = /^stub-justification\.([A-Za-z0-9_-]+)\.sig$/.exec(body.statement ?? '');
+        if (!m)
+          return fail(res, 401, 'statement.bad-signature', 'statement signature does not verify');
+        session.justification = Buffer.from(m[1]!, 'base64url').toString('utf8');
+        return send(res, 201, {
+          justification: session.justification,
+          statement: { seq: justifications.length + 1, hash: sha(body.statement ?? '') },
+        });
+      });
+      return;
+    }
     if (p === '/v1/directory/agencies') return send(res, 200, agencies);
     if (!p.startsWith('/v1/audit/')) return fail(res, 404, 'not-found', 'no such route');
-    const justification = req.headers['x-justification'];
-    if (typeof justification !== 'string' || !justification.trim())
+    if (!session.justification)
       return fail(
         res,
         400,
         'audit.justification-required',
-        'X-Justification header is required for audit reads',
+        'attach a signed justification to this console session first',
       );
-    justifications.push(justification);
+    justifications.push(session.justification);
     const oversight = session.roles.includes('oversight');
     const visible = ledger.filter(
       (r) =>
@@ -452,6 +474,8 @@ export async function startStubHub(): Promise<StubHub> {
     justifications,
     officerToken: (agency: string, officer: string, roles: string) =>
       `stub-officer.${agency}.${officer}.${roles}`,
+    signedJustification: (text: string) =>
+      `stub-justification.${Buffer.from(text, 'utf8').toString('base64url')}.sig`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   });
   return hub;

@@ -1,8 +1,9 @@
 /**
  * `liaison audit search|export|checkpoint|verify|refusals`: the share ledger for
  * liaison officers (own agency, sent and received) and oversight (every agency,
- * metadata only), and the refusals in the law-enforcement log. Every read sends the officer's --justification as
- * X-Justification; the hub logs it. `audit verify` works offline from an export
+ * metadata only), and the refusals in the law-enforcement log. Every read carries the officer's
+ * --justification as an audit.read statement signed with the officer's own key and bound to that
+ * request (X-Justification); the hub verifies it, keeps it in the officer statement log and logs it. `audit verify` works offline from an export
  * and a saved checkpoint; `audit verify --proof <seq>` fetches one inclusion
  * proof and checks it against the saved checkpoint.
  */
@@ -121,9 +122,7 @@ export function registerAuditCommands(
     let total = 0;
     for (;;) {
       const size = Math.min(limit, max - total);
-      const page = await hub.get<AuditPage>(pagePath(filters, cursor, size), {
-        'x-justification': justification,
-      });
+      const page = await hub.auditGet<AuditPage>(pagePath(filters, cursor, size), justification);
       total += page.records.length;
       onPage(page.records, total);
       if (page.nextCursor === null) return { total, nextCursor: null };
@@ -230,9 +229,9 @@ Example:
         let cursor = '0';
         let nextCursor: string | null = null;
         for (;;) {
-          const page = await hub.get<RefusalPage>(
+          const page = await hub.auditGet<RefusalPage>(
             refusalPagePath(filters, cursor, Math.min(limit, max - refusals.length)),
-            { 'x-justification': justification },
+            justification,
           );
           refusals.push(...page.refusals);
           nextCursor = page.nextCursor;
@@ -359,9 +358,9 @@ extends exactly what the hub signed then.`,
         }
         if (!o.force && existsSync(out))
           throw new CommanderError(2, 'liaison.usage', `${out} exists; add --force to overwrite`);
-        const { checkpoints } = await client().get<{
+        const { checkpoints } = await client().auditGet<{
           checkpoints: { treeSize: number; rootHash: string; jws: string; issuedAt: string }[];
-        }>('/v1/audit/checkpoints?limit=1', { 'x-justification': justification });
+        }>('/v1/audit/checkpoints?limit=1', justification);
         const latest = checkpoints[0];
         if (!latest) throw new Error('the hub has not signed a checkpoint yet; try again shortly');
         const trusted = trustCheckpointWith(latest.jws, await hubJwksOf(o.hubJwks));
@@ -473,14 +472,13 @@ Exit code 0: valid; 1: invalid (the first mismatching seq is named); 2: usage.`,
           usage(error);
         }
         const hub = client();
-        const headers = { 'x-justification': justification };
         const anchor = saved.reduce((a, b) => (b.treeSize > a.treeSize ? b : a));
-        const proof = await hub.get<ProofDocument>(`/v1/audit/proof/${seq}`, headers);
+        const proof = await hub.auditGet<ProofDocument>(`/v1/audit/proof/${seq}`, justification);
         let record = records?.find((r) => r.seq === seq);
         if (!record) {
-          const page = await hub.get<AuditPage>(
+          const page = await hub.auditGet<AuditPage>(
             `/v1/audit/records?cursor=${seq - 1}&limit=1`,
-            headers,
+            justification,
           );
           record = page.records.find((r) => r.seq === seq);
           if (!record) throw new Error(`record ${seq} is not visible to you`);
@@ -488,9 +486,9 @@ Exit code 0: valid; 1: invalid (the first mismatching seq is named); 2: usage.`,
         let consistencyProof: string[] | undefined;
         if (proof.treeSize > anchor.treeSize && anchor.treeSize > 0) {
           consistencyProof = (
-            await hub.get<{ proof: string[] }>(
+            await hub.auditGet<{ proof: string[] }>(
               `/v1/audit/consistency?from=${anchor.treeSize}&to=${proof.treeSize}`,
-              headers,
+              justification,
             )
           ).proof;
         }

@@ -2,10 +2,12 @@
  * Who may read the audit, and how much: default deny. A liaison officer reads
  * their own agency's rows (sent, and received unless denied) with content;
  * oversight reads every agency's metadata, never content. Every read needs a
- * justification (X-Justification), which goes into the CONSULTATION log entry.
+ * justification signed by the reading officer and verified by the gateway's
+ * guard (statements/audit-justification.ts); it goes into the CONSULTATION log
+ * entry with its statement receipt.
  */
 import { DomainError } from '@liaison/errors';
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext, SignedJustification } from '../auth/auth-context';
 
 export type AuditMode = 'liaison' | 'oversight';
 
@@ -15,13 +17,13 @@ export interface AuditReader {
   /** `agency/officer` as written in the law-enforcement log. */
   readonly actor: string;
   readonly justification: string;
+  /** The justification's receipt in the officer statement log. */
+  readonly statement: { readonly seq: number; readonly hash: string };
 }
-
-const MAX_JUSTIFICATION = 500;
 
 export function auditReaderOf(
   auth: AuthContext | undefined,
-  justificationHeader: string | string[] | undefined,
+  justification: SignedJustification | undefined,
 ): AuditReader {
   if (!auth) throw new DomainError('audit.unauthenticated', 'sign in first', 'unauthenticated');
   const mode: AuditMode | null = auth.roles.has('liaison')
@@ -36,11 +38,11 @@ export function auditReaderOf(
       'forbidden',
     );
   }
-  const justification = typeof justificationHeader === 'string' ? justificationHeader.trim() : '';
-  if (justification.length === 0 || justification.length > MAX_JUSTIFICATION) {
+  // Default deny: no verified, recorded justification, no read.
+  if (justification === undefined) {
     throw new DomainError(
       'audit.justification-required',
-      `every audit read needs an X-Justification header of 1 to ${MAX_JUSTIFICATION} characters`,
+      'every audit read needs X-Justification: an audit.read statement signed by your enrolled key',
       'invalid-input',
       { field: 'X-Justification' },
     );
@@ -49,6 +51,7 @@ export function auditReaderOf(
     agencyId: auth.agencyId,
     mode,
     actor: `${auth.agencyId}/${auth.officerId ?? 'agency'}`,
-    justification,
+    justification: justification.text,
+    statement: { seq: justification.seq, hash: justification.hash },
   };
 }

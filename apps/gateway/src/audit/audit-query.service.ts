@@ -166,7 +166,7 @@ export class AuditQueryService {
         action: 'CONSULTATION',
         subject,
         justification: reader.justification,
-        details: { role: reader.mode, ...details },
+        details: { role: reader.mode, ...details, statement: reader.statement },
       },
     ]);
   }

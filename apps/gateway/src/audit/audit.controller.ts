@@ -23,17 +23,19 @@ import {
 } from './audit-filters';
 import { AuditQueryService } from './audit-query.service';
 import { parseRefusalFilter } from './refusal-filters';
-import { Roles } from '../auth/roles.decorator';
+import { AuditRead, Roles } from '../auth/roles.decorator';
 
 const DAY_MS = 86_400_000;
 const MAX_METRICS_DAYS = 366;
 
 function readerOf(req: AuthenticatedRequest): AuditReader {
-  return auditReaderOf((req as Partial<AuthenticatedRequest>).auth, req.headers['x-justification']);
+  return auditReaderOf((req as Partial<AuthenticatedRequest>).auth, req.justification);
 }
 
-// The gateway guard admits liaison and oversight officers; auditReaderOf scopes them.
+// The gateway guard admits liaison and oversight officers and verifies the signed
+// justification of every read; auditReaderOf scopes them.
 @Roles('liaison', 'oversight')
+@AuditRead()
 @Controller('v1/audit')
 export class AuditController {
   constructor(private readonly audit: AuditQueryService) {}

@@ -14,8 +14,23 @@ export interface AuthContext {
   readonly officerKid: string | null;
   readonly roles: ReadonlySet<Role>;
   readonly kind: 'agency' | 'officer';
+  /**
+   * A console session only: the signed justification attached to it (null
+   * until the officer attaches one). Absent for a token.
+   */
+  readonly consoleJustification?: SignedJustification | null;
+}
+
+/** An audit read's justification: the officer's words, verified and kept in the statement log. */
+export interface SignedJustification {
+  readonly text: string;
+  /** The statement's receipt in the officer statement log. */
+  readonly seq: number;
+  readonly hash: string;
 }
 
 export interface AuthenticatedRequest extends Request {
   auth: AuthContext;
+  /** Set by the auth guard on audit reads (@AuditRead) once the justification is verified. */
+  justification?: SignedJustification;
 }

@@ -1,9 +1,13 @@
-/** Global guard: authenticate every request, then allow only declared roles. */
+/**
+ * Global guard: authenticate every request, then allow only declared roles; on
+ * an audit read (@AuditRead), verify and record the signed justification.
+ */
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '@liaison/errors';
 import type { AuthenticatedRequest, Role } from './auth-context';
-import { PUBLIC_ROUTE, ROUTE_ROLES } from './roles.decorator';
+import { AuditJustifications } from '../statements/audit-justification';
+import { AUDIT_READ, PUBLIC_ROUTE, ROUTE_ROLES } from './roles.decorator';
 import { TokenAuthenticator } from './token-authenticator';
 
 @Injectable()
@@ -11,6 +15,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: TokenAuthenticator,
+    private readonly justifications: AuditJustifications,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -29,6 +34,14 @@ export class AuthGuard implements CanActivate {
         `this route needs one of the roles: ${allowed.join(', ')}`,
         'forbidden',
         { required: allowed },
+      );
+    }
+    if (this.reflector.getAllAndOverride<boolean>(AUDIT_READ, targets)) {
+      request.justification = await this.justifications.ofRead(
+        auth,
+        request.method,
+        request.originalUrl,
+        request.headers['x-justification'],
       );
     }
     return true;

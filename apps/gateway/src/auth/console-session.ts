@@ -4,12 +4,15 @@
  * console exchanges one freshly minted officer token for a 30-minute session
  * token. Only the token's SHA-256 is stored; the session carries exactly the
  * officer's roles and the enrolled key that signed the token, and the
- * authenticator ends it as soon as that enrolment is revoked.
+ * authenticator ends it as soon as that enrolment is revoked. Its audit reads
+ * rest on the officer's signed justification attached to it (an audit.read
+ * statement, recorded in the officer statement log): the browser never holds
+ * the officer's key.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '@liaison/errors';
-import type { AuthContext, Role } from './auth-context';
+import type { AuthContext, Role, SignedJustification } from './auth-context';
 
 export const SESSION_PREFIX = 'lsess_';
 const SESSION_MINUTES = 30;
@@ -54,8 +57,13 @@ export class ConsoleSessions {
       officer_kid: string | null;
       roles: Role[];
       expires_at: Date;
+      justification: string | null;
+      justification_seq: string | null;
+      justification_hash: string | null;
     }[] = await this.ds.query(
-      `SELECT agency_id, officer_id, officer_kid, roles, expires_at FROM console_session WHERE token_hash = $1`,
+      `SELECT agency_id, officer_id, officer_kid, roles, expires_at,
+              justification, justification_seq, justification_hash
+         FROM console_session WHERE token_hash = $1`,
       [hashOf(token)],
     );
     const row = rows[0];
@@ -80,7 +88,28 @@ export class ConsoleSessions {
       officerKid: row.officer_kid,
       roles: new Set(row.roles),
       kind: 'officer',
+      consoleJustification:
+        row.justification !== null && row.justification_seq !== null && row.justification_hash
+          ? {
+              text: row.justification,
+              seq: Number(row.justification_seq),
+              hash: row.justification_hash,
+            }
+          : null,
     };
+  }
+
+  /** Attaches a recorded justification to the session (inside the statement's transaction). */
+  async attachJustification(
+    tx: EntityManager,
+    token: string,
+    justification: SignedJustification,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE console_session SET justification = $2, justification_seq = $3, justification_hash = $4
+        WHERE token_hash = $1`,
+      [hashOf(token), justification.text, justification.seq, justification.hash],
+    );
   }
 
   async close(token: string): Promise<void> {

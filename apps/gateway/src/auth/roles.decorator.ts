@@ -10,3 +10,7 @@ export { PUBLIC_ROUTE, Public } from '@liaison/runtime';
 export const ROUTE_ROLES = 'liaison:roles';
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
   SetMetadata(ROUTE_ROLES, roles);
+
+/** An audit read: the guard verifies and records the officer's signed justification. */
+export const AUDIT_READ = 'liaison:audit-read';
+export const AuditRead = (): MethodDecorator & ClassDecorator => SetMetadata(AUDIT_READ, true);

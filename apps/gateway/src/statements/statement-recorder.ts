@@ -10,8 +10,7 @@ import type { EntityManager } from 'typeorm';
 import {
   verifyOfficerStatement,
   type OfficerStatement,
-  type StatementAct,
-  type StatementClaims,
+  type StatementExpectation,
 } from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
 import { STATEMENT_GENESIS_HASH, statementChainHash } from '@liaison/ledger';
@@ -21,11 +20,12 @@ import type { GatewayDirectory } from '../directory-cache';
 /** pg_advisory_xact_lock key of the statement log ("LSTM"). */
 const STATEMENT_LOG_LOCK = 0x4c53544d;
 
-export interface ExpectedStatement {
-  readonly act: StatementAct;
-  readonly subject: string;
-  readonly claims: StatementClaims;
-}
+/**
+ * What the statement must say, or how to derive it from the (verified)
+ * statement when one claim is the officer's own words (a justification).
+ */
+export type ExpectedStatement =
+  StatementExpectation | ((statement: OfficerStatement) => StatementExpectation);
 
 export interface StatementReceipt {
   /** Position in the officer statement log. */
@@ -43,14 +43,19 @@ export function checkStatement(
   jws: unknown,
   auth: AuthContext,
   dir: GatewayDirectory,
-  expected: ExpectedStatement,
+  expectation: ExpectedStatement,
 ): OfficerStatement {
   if (typeof jws !== 'string' || jws.length === 0) {
+    const act = typeof expectation === 'function' ? 'audit.read' : expectation.act;
     throw new DomainError(
       'statement.required',
-      `this act needs "statement": a compact JWS by your enrolled key over the ${expected.act} statement`,
+      `this act needs "statement": a compact JWS by your enrolled key over the ${act} statement`,
       'invalid-input',
-      { field: 'statement', act: expected.act, subject: expected.subject },
+      {
+        field: 'statement',
+        act,
+        ...(typeof expectation === 'function' ? {} : { subject: expectation.subject }),
+      },
     );
   }
   const verified = verifyOfficerStatement(jws, { officers: dir.officers, mode: 'live' });
@@ -67,6 +72,7 @@ export function checkStatement(
       'forbidden',
     );
   }
+  const expected = typeof expectation === 'function' ? expectation(s) : expectation;
   if (s.act !== expected.act) throw mismatch('act', `statement act must be ${expected.act}`);
   if (s.subject !== expected.subject)
     throw mismatch('subject', `statement subject must be ${expected.subject}`);
@@ -87,6 +93,16 @@ export async function recordStatement(
   expected: ExpectedStatement,
 ): Promise<StatementReceipt> {
   const s = checkStatement(jws, auth, dir, expected);
+  return appendStatement(tx, s, jws as string, auth.officerKid);
+}
+
+/** Appends a checked statement to the chain; a jti seen before is refused (409). */
+export async function appendStatement(
+  tx: EntityManager,
+  s: OfficerStatement,
+  jws: string,
+  kid: string | null,
+): Promise<StatementReceipt> {
   await tx.query(`SELECT pg_advisory_xact_lock($1)`, [STATEMENT_LOG_LOCK]);
   const seen: unknown[] = await tx.query(
     `SELECT 1 FROM officer_statement WHERE agency_id = $1 AND jti = $2`,
@@ -104,11 +120,11 @@ export async function recordStatement(
   );
   const seq = last[0] ? Number(last[0].seq) + 1 : 1;
   const prevHash = last[0]?.hash ?? STATEMENT_GENESIS_HASH;
-  const hash = statementChainHash(prevHash, seq, jws as string);
+  const hash = statementChainHash(prevHash, seq, jws);
   await tx.query(
     `INSERT INTO officer_statement (seq, agency_id, officer_id, kid, act, subject, jti, jws, prev_hash, hash)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [seq, s.iss, s.sub, auth.officerKid, s.act, s.subject, s.jti, jws, prevHash, hash],
+    [seq, s.iss, s.sub, kid, s.act, s.subject, s.jti, jws, prevHash, hash],
   );
   return { seq, hash };
 }

@@ -1,6 +1,6 @@
 /**
- * The officer statement log, read like the rest of the audit (justification,
- * CONSULTATION entry): GET /v1/audit/statements lists signed statements (a
+ * The officer statement log, read like the rest of the audit (signed
+ * justification, itself a statement in this log; CONSULTATION entry): GET /v1/audit/statements lists signed statements (a
  * liaison officer their own agency's, oversight every agency's), optionally for
  * one subject; GET /v1/audit/statements/verify re-checks the whole chain and
  * every signature against the enrolled officer keys.
@@ -12,7 +12,7 @@ import { DomainError } from '@liaison/errors';
 import { verifyStatementLog, type StatementLogReport, type StatementLogRow } from '@liaison/ledger';
 import { appendLeLog } from '@liaison/persistence';
 import type { AuthenticatedRequest } from '../auth/auth-context';
-import { Roles } from '../auth/roles.decorator';
+import { AuditRead, Roles } from '../auth/roles.decorator';
 import { auditReaderOf, type AuditReader } from '../audit/audit-access';
 import type { DirectoryCache } from '../directory-cache';
 import { DATA_SOURCE, DIRECTORY_CACHE } from '../tokens';
@@ -54,6 +54,7 @@ function toRow(r: StatementDbRow): StatementLogRow & { recordedAt: string } {
 @ApiTags('audit')
 @ApiBearerAuth()
 @Roles('liaison', 'oversight')
+@AuditRead()
 @Controller('v1/audit/statements')
 export class StatementsController {
   constructor(
@@ -68,7 +69,7 @@ export class StatementsController {
         action: 'CONSULTATION',
         subject,
         justification: reader.justification,
-        details: { role: reader.mode, ...details },
+        details: { role: reader.mode, ...details, statement: reader.statement },
       },
     ]);
   }
@@ -79,7 +80,7 @@ export class StatementsController {
     @Req() req: AuthenticatedRequest,
     @Query() query: Record<string, unknown>,
   ): Promise<{ statements: (StatementLogRow & { recordedAt: string })[] }> {
-    const reader = auditReaderOf(req.auth, req.headers['x-justification']);
+    const reader = auditReaderOf(req.auth, req.justification);
     for (const name of Object.keys(query)) {
       if (name !== 'subject')
         throw new DomainError(
@@ -121,7 +122,7 @@ export class StatementsController {
   @Get('verify')
   @ApiOperation({ summary: 'Re-check the statement chain and every officer signature' })
   async verify(@Req() req: AuthenticatedRequest): Promise<StatementLogReport> {
-    const reader = auditReaderOf(req.auth, req.headers['x-justification']);
+    const reader = auditReaderOf(req.auth, req.justification);
     const rows: StatementDbRow[] = await this.ds.query(
       `SELECT ${COLUMNS} FROM officer_statement ORDER BY seq`,
     );
