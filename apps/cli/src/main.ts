@@ -16,6 +16,7 @@ import { publishCommand } from './commands/publish.command';
 import { verifyCommand } from './commands/verify.command';
 import { registerAuditCommands } from './commands/audit.command';
 import { justificationOf } from './commands/audit/audit-query';
+import { registerOfficerCommands } from './commands/officer.command';
 import { print } from './output';
 
 interface GlobalOptions {
@@ -262,6 +263,8 @@ policy
   .description('reject a draft with a reason, signed as your policy.reject statement')
   .requiredOption('--reason <text>', 'why (kept with your signed statement)')
   .action((changeId: string, o: { reason: string }) => decidePolicy(changeId, 'reject', o.reason));
+
+registerOfficerCommands(program, () => client(), globals);
 
 registerAuditCommands(
   program,
