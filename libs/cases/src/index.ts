@@ -12,3 +12,4 @@ export * from './jurisdiction-calendar';
 export * from './request-clock';
 export * from './small-count-suppression';
 export * from './case-metrics';
+export * from './case-notice-event';
