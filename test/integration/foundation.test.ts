@@ -4,7 +4,8 @@
  * one is not), and a row goes through TypeORM into the real PostgreSQL.
  */
 import { randomUUID } from 'node:crypto';
-import { createKafkaClient, ensureTopics, type Codec } from '@liaison/kafka';
+import type { Codec } from '@liaison/contracts';
+import { createKafkaClient, ensureTopics } from '@liaison/kafka';
 import { createDataSource, SubmissionEntity } from '@liaison/persistence';
 import { testConfig, uniqueSuffix } from '../support/stack';
 

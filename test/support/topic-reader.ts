@@ -1,5 +1,6 @@
 /** Reads whole topics (read_committed) into memory, decoded, for assertions. */
-import { createKafkaClient, type Codec } from '@liaison/kafka';
+import type { Codec } from '@liaison/contracts';
+import { createKafkaClient } from '@liaison/kafka';
 import { testConfig, uniqueSuffix } from './stack';
 
 export async function readTopics<T>(

@@ -7,9 +7,9 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { logLevel } from 'kafkajs';
-import { codecFor } from '@liaison/contracts';
+import { codecFor, type Codec } from '@liaison/contracts';
 import { loadConfig } from '@liaison/config';
-import { Topic, TransactionalProcessor, groupId, type Codec } from '@liaison/kafka';
+import { Topic, TransactionalProcessor, groupId } from '@liaison/kafka';
 import { HubMetrics, createLogger } from '@liaison/observability';
 import { ReplayStore, createDataSource } from '@liaison/persistence';
 import {

@@ -15,12 +15,12 @@ import { avroTypeFor } from './logical-types';
 import { RecordSlab } from './record-slab';
 import { avroType, schemaVersions } from './registry';
 
-/** Structurally identical to `RecordDecoder<T>` in libs/kafka: what a consumer needs. */
+/** What a consumer needs of a codec: a codec, or a decoder of some fields only. */
 export interface RecordDecoder<T> {
   decode(bytes: Buffer): T;
 }
 
-/** Structurally identical to `Codec<T>` in libs/kafka. */
+/** The bytes on a topic and the typed value they carry. */
 export interface Codec<T> extends RecordDecoder<T> {
   encode(value: T): Buffer;
 }

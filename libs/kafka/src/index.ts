@@ -1,4 +1,3 @@
-export * from './codec';
 export * from './consumer-group-lag';
 export * from './kafka-client.factory';
 export * from './topic-admin';

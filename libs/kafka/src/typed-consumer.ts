@@ -4,7 +4,7 @@
  * does not decode is handed to `onUndecodable` (never silently dropped, never fatal).
  */
 import type { Consumer, Kafka } from 'kafkajs';
-import type { RecordDecoder } from './codec';
+import type { RecordDecoder } from '@liaison/contracts';
 
 export interface ConsumedRecord<T> {
   readonly topic: string;

@@ -3,7 +3,7 @@
  * was given, so apps never touch bytes. Idempotent by default.
  */
 import type { Kafka, Producer } from 'kafkajs';
-import type { Codec } from './codec';
+import type { Codec } from '@liaison/contracts';
 
 export interface OutgoingRecord<T> {
   readonly key: string;

@@ -5,7 +5,7 @@
  * with `data: null` and its error, never thrown into the transport.
  */
 import type { ConsumerDeserializer, IncomingEvent } from '@nestjs/microservices';
-import type { Codec } from '@liaison/kafka';
+import type { Codec } from '@liaison/contracts';
 
 export interface AvroEvent<T> {
   readonly value: T | null;
