@@ -709,6 +709,8 @@ export interface Decision {
   readonly outcomes: readonly RecipientOutcome[];
   /** Id of the receipt batch (Merkle tree) the deliveries' receipts belong to. */
   readonly receiptBatch: string | null;
+  /** The message's link pseudonyms and marks, for the link index; null when the hub holds no link key. */
+  readonly links: LinkFacts | null;
 }
 
 /** Symbols of MessageKind, in schema order. */
@@ -751,6 +753,30 @@ export interface WithheldField {
   readonly path: string;
   /** Identifier of the policy rule that withheld the field. */
   readonly ruleId: string;
+}
+
+/** What the link index needs of a verified message: the keyed pseudonyms of its canonical selectors (never a selector in clear) and the marks that decide who may learn of a link to it. */
+export interface LinkFacts {
+  /** The message's TLP, as a HandlingMarks Tlp symbol (CLEAR, GREEN, AMBER, AMBER_STRICT, RED). */
+  readonly tlp: string;
+  /** The message's handling code, as a HandlingMarks HandlingCode symbol (H0 to H3). */
+  readonly handlingCode: string;
+  /** The originator's releasability list (agency ids; empty: no restriction). */
+  readonly releasableTo: readonly string[];
+  /** Agencies the message names (TLP:RED and AMBER+STRICT recipients). */
+  readonly namedRecipients: readonly string[];
+  /** One per canonical selector and key epoch in force. */
+  readonly pseudonyms: readonly LinkPseudonym[];
+}
+
+/** HMAC-SHA-256 of one canonical selector under one epoch of the hub link key. */
+export interface LinkPseudonym {
+  /** Epoch of the link key the pseudonym was made under. */
+  readonly epoch: number;
+  /** Selector kind: PHONE, DOCUMENT, PLATE, VIN, IBAN, EMAIL, HANDLE, WALLET or PERSON. */
+  readonly kind: string;
+  /** base64url of the HMAC (43 characters). */
+  readonly pseudonym: string;
 }
 
 /** What one recipient agency receives, on hub.feed.<agency>.v1. */
@@ -833,6 +859,32 @@ export const AgencyStatusValues = ['ACTIVE', 'SUSPENDED'] as const;
 /** Whether the agency may publish and receive. */
 export type AgencyStatus = 'ACTIVE' | 'SUSPENDED';
 
+/** Tells an agency that a message of another agency shares a selector with one of its own: which of its messages, the counterpart agency and case handle, the selector kinds and strength, the counterpart's TLP. Never a selector value, never the other side's content. Signed by the hub; stored in the agency's feed. */
+export interface LinkNotice {
+  /** Derived from the recipient and the two messages, so a redelivery never makes a second notice. */
+  readonly noticeId: Uuid;
+  /** The agency told of the link. */
+  readonly recipientAgency: string;
+  /** The recipient's own message that links. */
+  readonly messageId: Uuid;
+  /** The agency holding the linked message. */
+  readonly counterpartAgency: string;
+  /** The counterpart's case reference for its message, to ask it about the link; null when it gave none. */
+  readonly counterpartCaseHandle: string | null;
+  /** Selector kinds the two messages share (e.g. PHONE), never their values. */
+  readonly kinds: readonly string[];
+  /** EXACT (the same identifier) or POSSIBLE (the same name and date of birth). */
+  readonly strength: string;
+  /** The TLP of the counterpart's message, as a HandlingMarks Tlp symbol. */
+  readonly counterpartTlp: string;
+  /** The links rules of the counterpart's jurisdiction that reveal the link. */
+  readonly rules: readonly string[];
+  /** When the hub found the link (the later message's decision time). */
+  readonly foundAt: IsoTimestamp;
+  /** Compact JWS by the hub's signing key over the notice's other fields as canonical JSON. */
+  readonly hubSignature: string;
+}
+
 /** An approved policy set of one jurisdiction, on hub.policies.v1 (compacted, key: jurisdiction). */
 export interface PolicyEvent {
   /** Jurisdiction the policy belongs to. */
@@ -906,6 +958,7 @@ export interface SchemaTypeMap {
   Decision: Decision;
   Delivery: Delivery;
   DirectoryEvent: DirectoryEvent;
+  LinkNotice: LinkNotice;
   PolicyEvent: PolicyEvent;
   ShareRecord: ShareRecord;
   Submission: Submission;
