@@ -4,6 +4,7 @@
  * Meaning (known agencies, paths, contradictions) is checked by compilePolicies.
  */
 import { DomainError } from '@liaison/errors';
+import { SELECTOR_KINDS, type LinksRule, type SelectorKind } from '@liaison/links';
 import type {
   Agency,
   Directory,
@@ -49,7 +50,19 @@ function optionalBoolean(value: unknown, where: string): boolean | undefined {
   return fail(where, 'a boolean');
 }
 
-const DOCUMENT_FIELDS: ReadonlySet<string> = new Set(['jurisdiction', 'version', 'outbound']);
+const DOCUMENT_FIELDS: ReadonlySet<string> = new Set([
+  'jurisdiction',
+  'version',
+  'outbound',
+  'links',
+]);
+const LINKS_RULE_FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'to',
+  'kinds',
+  'possible',
+  'description',
+]);
 const RULE_FIELDS: ReadonlySet<string> = new Set([
   'id',
   'effect',
@@ -142,15 +155,64 @@ function rule(value: unknown, where: string): OutboundRule {
   return out as unknown as OutboundRule;
 }
 
+function selectorKinds(value: unknown, where: string): '*' | SelectorKind[] | undefined {
+  if (value === undefined || value === '*') return value;
+  return texts(value, where).map((kind, i) =>
+    (SELECTOR_KINDS as readonly string[]).includes(kind)
+      ? (kind as SelectorKind)
+      : fail(`${where}[${i}]`, `a selector kind (${SELECTOR_KINDS.join(', ')})`),
+  );
+}
+
+/** A `links` rule: who may learn of this jurisdiction's link hits (see @liaison/links). */
+function linksRule(value: unknown, where: string): LinksRule {
+  const r = record(value, where);
+  onlyKnownFields(r, LINKS_RULE_FIELDS, where);
+  const to = record(r.to, `${where}.to`);
+  onlyKnownFields(to, SELECTOR_FIELDS, `${where}.to`);
+  const out: Record<string, unknown> = {
+    id: text(r.id, `${where}.id`),
+    to: {
+      agencies: optionalTexts(to.agencies, `${where}.to.agencies`),
+      jurisdictions: optionalTexts(to.jurisdictions, `${where}.to.jurisdictions`),
+      groups: optionalTexts(to.groups, `${where}.to.groups`),
+      kinds: optionalTexts(to.kinds, `${where}.to.kinds`),
+    },
+    kinds: selectorKinds(r.kinds, `${where}.kinds`),
+    possible: optionalBoolean(r.possible, `${where}.possible`),
+    description:
+      r.description === undefined ? undefined : text(r.description, `${where}.description`),
+  };
+  const strip = (o: Record<string, unknown>): void => {
+    for (const key of Object.keys(o)) if (o[key] === undefined) delete o[key];
+  };
+  strip(out.to as Record<string, unknown>);
+  strip(out);
+  if (Object.keys(out.to as object).length === 0) {
+    fail(`${where}.to`, 'at least one of agencies, jurisdictions, groups, kinds');
+  }
+  return out as unknown as LinksRule;
+}
+
 export function parsePolicyDocument(value: unknown): PolicyDocument {
   const doc = record(value, 'document');
   const jurisdiction = text(doc.jurisdiction, 'document.jurisdiction');
   onlyKnownFields(doc, DOCUMENT_FIELDS, 'document');
   if (!Array.isArray(doc.outbound)) fail(`${jurisdiction}.outbound`, 'an array of rules');
-  return {
+  const parsed: PolicyDocument = {
     jurisdiction,
     outbound: doc.outbound.map((r, i) => rule(r, `${jurisdiction}.outbound[${i}]`)),
   };
+  if (doc.links === undefined) return parsed;
+  if (!Array.isArray(doc.links)) fail(`${jurisdiction}.links`, 'an array of links rules');
+  const links = doc.links.map((r, i) => linksRule(r, `${jurisdiction}.links[${i}]`));
+  const ids = new Set<string>();
+  for (const [i, r] of links.entries()) {
+    if (ids.has(r.id))
+      fail(`${jurisdiction}.links[${i}].id`, `a rule id not used before (${r.id})`);
+    ids.add(r.id);
+  }
+  return { ...parsed, links };
 }
 
 export function parseGroups(value: unknown): GroupMembership {

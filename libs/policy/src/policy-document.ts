@@ -3,6 +3,7 @@
  * message facts the evaluator reads and the decisions it produces. Plain data only;
  * everything here can be stored as JSON (deploy/seed) and compiled by compilePolicies.
  */
+import type { LinksRule } from '@liaison/links';
 
 export const PURPOSES = ['INVESTIGATION', 'VICTIM_SUPPORT', 'BORDER_CONTROL', 'RESEARCH'] as const;
 export type Purpose = (typeof PURPOSES)[number];
@@ -137,6 +138,12 @@ export interface PolicyDocument {
   /** Content hash, computed (policyDocumentVersion); ignored when hashing. */
   readonly version?: string;
   readonly outbound: readonly OutboundRule[];
+  /**
+   * Which agencies may learn that this jurisdiction's agencies hold a message
+   * linked to one of theirs (@liaison/links revealLink); absent or empty: nobody
+   * (default deny).
+   */
+  readonly links?: readonly LinksRule[];
 }
 
 /** What the evaluator knows of a message: extracted by the app from a verified message. */

@@ -25,7 +25,11 @@ function sha256Hex(text: string): string {
 }
 
 function withoutVersion(document: PolicyDocument): Omit<PolicyDocument, 'version'> {
-  return { jurisdiction: document.jurisdiction, outbound: document.outbound };
+  return {
+    jurisdiction: document.jurisdiction,
+    outbound: document.outbound,
+    links: document.links,
+  };
 }
 
 /** `sha256:<hex>` of one document (its own `version` member excluded). */
