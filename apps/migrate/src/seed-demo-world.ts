@@ -119,6 +119,9 @@ export async function seedDemoWorld(
         [id, key.kid, key.alg, JSON.stringify(key.publicJwk)],
       );
     }
+    // The hub link key (file, never the database): created here for the demo world
+    // so the worker finds it; the worker also creates it on first use.
+    new HubKeyFiles(options.hubKeysDir).linkKeyRing();
     const all = [...directory.agencies.map((a) => a.id), ...operators.operators.map((o) => o.id)];
     for (const id of all) {
       const keys = readOrCreateAgencyKeyFile(options.agencyKeysDir, id);

@@ -89,9 +89,11 @@ async function main(): Promise<void> {
     );
   world.retryWhileStale(WORLD_RETRY_MS);
   const replays = new ReplayStore(ds);
+  const hubKeys = new HubKeyFiles(config.hubKeysDir);
   const processor = new SubmissionProcessor({
     snapshot: () => world.require(),
-    hubSigner: new HubKeyFiles(config.hubKeysDir).hubSigner(),
+    hubSigner: hubKeys.hubSigner(),
+    linkKeys: hubKeys.linkKeyRing(),
     replays: async (entries) => {
       const timer = replaySeconds.startTimer();
       try {

@@ -1,7 +1,7 @@
 /**
  * The policy worker's transform, one call per slice of consumed submissions:
  * decode (Avro) → verify the originator's SD-JWT once → decide for every agency →
- * plan the fan-out (@liaison/fanout) → encrypt where a recipient asks for it →
+ * pseudonymise its selectors for the link index (@liaison/links) → plan the fan-out (@liaison/fanout) → encrypt where a recipient asks for it →
  * replay check → sign one receipt batch for the slice → encode: a Delivery per
  * recipient feed, one Decision per message, and a DeadLetter (with its reason
  * code) for every input that cannot be processed. Never throws for bad input;
@@ -21,6 +21,7 @@ import {
   type SliceOutput,
 } from '@liaison/fanout';
 import { Topic, feedTopic, type InputRecord, type OutputRecord } from '@liaison/kafka';
+import { linkFactsOf, type LinkKeyRing } from '@liaison/links';
 import { decideAll, prepareCatalogue } from '@liaison/policy';
 import { analyseMessage, submissionClaimShape } from '@liaison/runtime';
 import type { PolicySnapshot } from './policy-snapshot';
@@ -49,6 +50,8 @@ export interface ProcessorDeps {
   /** Longest exp - iat a message may claim (MESSAGE_MAX_LIFETIME_SECONDS). */
   readonly maxLifetimeSec: number;
   readonly now?: () => number;
+  /** The hub link keys: each decision carries its message's selector pseudonyms. */
+  readonly linkKeys?: LinkKeyRing;
   readonly onDeadLetter?: (reasonCode: string) => void;
 }
 
@@ -125,6 +128,10 @@ export class SubmissionProcessor {
         recipients: snapshot.recipients,
         policyVersion: snapshot.policies.version,
         decidedAtMs: this.now(),
+        links:
+          this.deps.linkKeys === undefined
+            ? null
+            : linkFactsOf(analysed.message, originatorJurisdiction, this.deps.linkKeys.matching),
       });
       return { record, submission, plan: await this.encrypted(plan) };
     } catch (error) {

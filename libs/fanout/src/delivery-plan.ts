@@ -7,7 +7,14 @@
  * the caller passes the decision time, encrypts presentations where a recipient
  * asks for it and signs the slice's receipts.
  */
-import type { Decision, Delivery, Message, RecipientOutcome, Submission } from '@liaison/contracts';
+import type {
+  Decision,
+  Delivery,
+  LinkFacts,
+  Message,
+  RecipientOutcome,
+  Submission,
+} from '@liaison/contracts';
 import {
   planPresentation,
   presentationDigestOf,
@@ -69,6 +76,8 @@ export interface FanoutInput {
   readonly policyVersion: string;
   /** Epoch milliseconds: the decision and delivery time. */
   readonly decidedAtMs: number;
+  /** The message's link pseudonyms and marks for the link index; null without a link key. */
+  readonly links?: LinkFacts | null;
 }
 
 /** One redaction plan's presentation, built once however many recipients share it. */
@@ -188,6 +197,7 @@ export function planDeliveries(input: FanoutInput): DeliveryPlan {
       custodial: submission.custodial,
       outcomes,
       receiptBatch: null,
+      links: input.links ?? null,
     },
     deliveries,
   };

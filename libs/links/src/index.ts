@@ -14,6 +14,7 @@ export { canonicalHandle, platformOf, PHONE_PLATFORMS } from './online-handle';
 export { canonicalWallet, chainOf, type WalletChain } from './wallet';
 export { canonicalPersonKey, foldedName } from './person-key';
 export { extractSelectors, type ExtractedSelectors } from './extract-selectors';
+export { linkFactsOf } from './link-facts';
 export { pseudonymOf, pseudonymsOf, type LinkKey, type Pseudonym } from './pseudonym';
 export {
   LINK_KEY_BYTES,

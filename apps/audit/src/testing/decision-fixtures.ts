@@ -118,5 +118,6 @@ export async function makeDecision(spec: DecisionSpec): Promise<Decision> {
     custodial: false,
     outcomes,
     receiptBatch: null,
+    links: null,
   };
 }
