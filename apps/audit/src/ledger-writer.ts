@@ -5,12 +5,22 @@
  * loaded once at start. Each batch of decisions is one transaction: rows that
  * already exist are skipped BEFORE seqs are assigned, so a redelivered decision
  * never consumes a seq and the tree always equals the table.
+ * With link notices on, the same transaction indexes each newly recorded
+ * message's selector pseudonyms, matches them against other agencies' messages
+ * and writes the revealed link notices into the feeds (link-notices.ts), so
+ * links are found exactly once however often a decision is delivered.
  */
 import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Decision, RecipientOutcome } from '@liaison/contracts';
+import type { JwsSigner } from '@liaison/crypto';
 import { MerkleAccumulator } from '@liaison/ledger';
-import { leLogInsertSql, leLogParams, type LeLogEntry } from '@liaison/persistence';
+import {
+  appendLeLogOnce,
+  leLogInsertSql,
+  leLogParams,
+  type LeLogEntry,
+} from '@liaison/persistence';
 import {
   appendLedgerRow,
   caseEventDraft,
@@ -27,6 +37,15 @@ import {
   type PresentationCache,
 } from './decision-records';
 import { copyDeliveryContent, copyLedgerRows } from './ledger-copy';
+import { insertLinkNotices, insertLinkRows, rowsSharing } from './link-index';
+import { planLinkNotices, type LinkWorld } from './link-notices';
+
+/** What the writer needs to find links: the world's links rules and the hub's signer. */
+export interface LinkNoticeContext {
+  /** The last world that compiled; undefined while there is none (links wait, rows do not). */
+  readonly world: () => LinkWorld | undefined;
+  readonly signer: JwsSigner;
+}
 
 /** An outcome to record, with its decision. */
 interface Candidate {
@@ -43,6 +62,8 @@ export interface IngestResult {
   readonly rowsSkipped: number;
   readonly digestMismatches: number;
   readonly treeSize: number;
+  /** Link notices written into feeds. */
+  readonly linkNotices: number;
 }
 
 export type { NewLedgerRow } from './decision-records';
@@ -73,6 +94,7 @@ export class LedgerWriter {
     private readonly ds: DataSource,
     private readonly pageSize: number,
     private session: WriterSession,
+    private readonly links: LinkNoticeContext | undefined,
   ) {}
 
   private get runner(): QueryRunner {
@@ -84,8 +106,12 @@ export class LedgerWriter {
   }
 
   /** Takes the writer lock (waits for it) and loads the tree from the table, once. */
-  static async open(ds: DataSource, pageSize = 50_000): Promise<LedgerWriter> {
-    return new LedgerWriter(ds, pageSize, await LedgerWriter.openSession(ds, pageSize));
+  static async open(
+    ds: DataSource,
+    pageSize = 50_000,
+    links?: LinkNoticeContext,
+  ): Promise<LedgerWriter> {
+    return new LedgerWriter(ds, pageSize, await LedgerWriter.openSession(ds, pageSize), links);
   }
 
   private static async openSession(ds: DataSource, pageSize: number): Promise<WriterSession> {
@@ -200,6 +226,7 @@ export class LedgerWriter {
         }
       };
       let digestMismatches = 0;
+      let linkNotices = 0;
       if (pending.length > 0) {
         // Deliberately no conflict handling: redelivered rows were filtered out
         // above, so a unique violation means a second writer without the lock,
@@ -229,6 +256,7 @@ export class LedgerWriter {
         }
         await this.insertContentAndLog(contents, caseEvents, log);
         await copyDeliveryContent(this.session.connection, deliveries);
+        linkNotices = await this.recordLinks(contents, recordedByMessage);
       }
       await runner.commitTransaction();
       this.session = { ...this.session, accumulator: next };
@@ -238,11 +266,46 @@ export class LedgerWriter {
         rowsSkipped: total - pending.length,
         digestMismatches,
         treeSize: next.size,
+        linkNotices,
       };
     } catch (error) {
       await runner.rollbackTransaction().catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * In batch order, so a message links to one earlier in the same batch: match
+   * against the index, then add the message's own rows.
+   */
+  private async recordLinks(
+    contents: readonly MessageContentDraft[],
+    recorded: ReadonlyMap<string, { decision: Decision }>,
+  ): Promise<number> {
+    const world = this.links?.world();
+    if (this.links === undefined || world === undefined) return 0;
+    const retainUntil = new Map(contents.map((c) => [c.messageId, c.retainUntil]));
+    let written = 0;
+    for (const [messageId, { decision }] of recorded) {
+      const links = decision.links;
+      if (links === null || links.pseudonyms.length === 0) continue;
+      const plan = planLinkNotices({
+        decision,
+        links,
+        matched: await rowsSharing(this.runner, links.pseudonyms),
+        world,
+        signer: this.links.signer,
+        retainUntil: retainUntil.get(messageId) ?? decidedAtOf(decision),
+        decidedAt: decidedAtOf(decision),
+      });
+      await insertLinkRows(this.runner, plan.rows);
+      written += await insertLinkNotices(this.runner, plan.notices);
+      await appendLeLogOnce(
+        this.runner.manager,
+        plan.log.map((e) => ({ ...e, eventKey: e.eventKey ?? '' })),
+      );
+    }
+    return written;
   }
 
   private async existingKeys(candidates: readonly Candidate[]): Promise<Set<string>> {

@@ -31,6 +31,8 @@ import { DecisionIngest } from './decision-ingest';
 import { FeedProjector } from './feed-projector';
 import { AuditHealthModule } from './health.module';
 import { LedgerWriter } from './ledger-writer';
+import { purgeLinkRows } from './link-index';
+import { linkWorldOf, type LinkWorld } from './link-notices';
 import { RetentionPurge } from './retention-purge';
 
 async function main(): Promise<void> {
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
     'Decisions that could not be recorded',
   );
   const feedRows = metrics.counter('liaison_feed_entries_total', 'Feed entries projected');
+  const linkNotices = metrics.counter('liaison_link_notices_total', 'Link notices written');
   const checkpoints = metrics.counter('liaison_checkpoints_total', 'Checkpoints signed');
   const erased = metrics.counter('liaison_content_erased_total', 'Content rows purged', ['table']);
   const deadLettersLogged = metrics.counter(
@@ -63,12 +66,19 @@ async function main(): Promise<void> {
   const kafka = await connectHubKafka(config, log, 'audit');
   const layout = topicLayoutOf(config);
 
-  // Which agencies' feeds to project, from the last world that compiled: a row
-  // written around the API that does not compile never stops the others' feeds.
-  const world = new LastGoodWorld<readonly string[]>({
+  // Which agencies' feeds to project and who may learn of links, from the last
+  // world that compiled: a row written around the API that does not compile
+  // never stops the others' feeds.
+  const world = new LastGoodWorld<{ feedAgencies: readonly string[]; links: LinkWorld }>({
     read: async () => {
       const rows = await new DirectoryRepository(ds).rows();
-      return () => compileWorld(rows).policyDirectory.agencies.map((a) => a.id);
+      return () => {
+        const compiled = compileWorld(rows);
+        return {
+          feedAgencies: compiled.policyDirectory.agencies.map((a) => a.id),
+          links: linkWorldOf(compiled),
+        };
+      };
     },
     log,
     metrics,
@@ -84,13 +94,18 @@ async function main(): Promise<void> {
   await app.listen(config.audit.metricsPort, '127.0.0.1');
 
   log.info('waiting for the ledger writer lock');
-  const writer = await LedgerWriter.open(ds);
+  const hubKeys = new HubKeyFiles(config.hubKeysDir);
+  const writer = await LedgerWriter.open(ds, undefined, {
+    world: () => world.current?.links,
+    signer: hubKeys.hubSigner(),
+  });
   log.info({ treeSize: writer.treeSize }, 'ledger writer lock held; tree loaded');
 
   const ingest = new DecisionIngest(kafka, writer, {
     onIngested: (r) => {
       rowsWritten.inc(r.rowsWritten);
       rowsSkipped.inc(r.rowsSkipped);
+      linkNotices.inc(r.linkNotices);
       if (r.digestMismatches > 0) {
         log.warn({ count: r.digestMismatches }, 'rebuilt presentations differ from their digest');
       }
@@ -109,17 +124,12 @@ async function main(): Promise<void> {
     onError: (error) => log.error({ err: error }, 'feed projector re-subscription failed'),
     feedAgencies: async () => {
       await world.reload('directory event');
-      return world.require();
+      return world.require().feedAgencies;
     },
   });
   const producer = new TypedProducer(kafka, Topic.checkpoints, codecFor('Checkpoint'));
   await producer.connect();
-  const publisher = new CheckpointPublisher(
-    ds,
-    writer,
-    new HubKeyFiles(config.hubKeysDir).hubSigner(),
-    producer,
-  );
+  const publisher = new CheckpointPublisher(ds, writer, hubKeys.hubSigner(), producer);
   const purge = new RetentionPurge(ds);
 
   const deadLetters = new DeadLetterLog(kafka, ds, {
@@ -171,7 +181,9 @@ async function main(): Promise<void> {
         erased.inc({ table: 'message_content' }, r.messages);
         if (r.deliveries + r.feedEntries + r.messages > 0)
           log.info(r, 'content past retention erased');
+        return purgeLinkRows(ds);
       })
+      .then((linkRows) => erased.inc({ table: 'link_index' }, linkRows))
       .catch((error: unknown) => log.error({ err: error }, 'retention purge failed'));
   }, config.audit.purgeIntervalMs);
 

@@ -13,6 +13,7 @@ import { DeliveryContentByReference1732340400000 } from './migrations/1732340400
 import { OfficerEnrolment1732340900000 } from './migrations/1732340900000-officer-enrolment';
 import { LeLogRefusals1732341000000 } from './migrations/1732341000000-le-log-refusals';
 import { ConsoleSessionJustification1732341100000 } from './migrations/1732341100000-console-session-justification';
+import { LinkIndex1732341200000 } from './migrations/1732341200000-link-index';
 
 export const MIGRATIONS = [
   InitialSchema1732340000000,
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   OfficerEnrolment1732340900000,
   LeLogRefusals1732341000000,
   ConsoleSessionJustification1732341100000,
+  LinkIndex1732341200000,
 ];
 
 export interface DataSourceSettings {

@@ -6,6 +6,7 @@ export * from './policy-document';
 export { SUBJECT_IDENTITY_PATH, SUBJECTS_PATH, pathAndAncestors } from './field-paths';
 export { canonicalJson, policyDocumentVersion, policySetVersion } from './policy-version';
 export {
+  agencyGroups,
   compilePolicies,
   validatePolicies,
   type CompileOptions,

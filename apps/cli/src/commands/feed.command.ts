@@ -1,9 +1,16 @@
-/** `liaison feed [--after N] [--follow]`: print your agency's deliveries, oldest first. */
+/**
+ * `liaison feed [--after N] [--follow]`: print your agency's deliveries and link
+ * notices, oldest first.
+ */
 import type { HubClient } from '../hub-client';
 import type { OutputOptions } from '../output';
 
+type FeedEntry =
+  | { cursor: string; delivery: Record<string, unknown> }
+  | { cursor: string; linkNotice: Record<string, unknown> };
+
 interface FeedPage {
-  entries: { cursor: string; delivery: Record<string, unknown> }[];
+  entries: FeedEntry[];
   nextCursor: string;
 }
 
@@ -14,7 +21,18 @@ export interface FeedOptions extends OutputOptions {
   readonly intervalMs?: number;
 }
 
-function line(entry: { cursor: string; delivery: Record<string, unknown> }): string {
+/** A link notice says which selector kinds link, never their values. */
+function linkLine(cursor: string, n: Record<string, unknown>): string {
+  const kinds = Array.isArray(n.kinds) ? n.kinds.map(String).join('+') : '';
+  const handle =
+    typeof n.counterpartCaseHandle === 'string' ? ` case ${n.counterpartCaseHandle}` : '';
+  return `#${cursor} LINK ${String(n.strength)} ${kinds}: your msg=${String(n.messageId)} links to ${String(
+    n.counterpartAgency,
+  )}${handle} (TLP:${String(n.counterpartTlp).replace('_', '+')})`;
+}
+
+function line(entry: FeedEntry): string {
+  if (!('delivery' in entry)) return linkLine(entry.cursor, entry.linkNotice);
   const d = entry.delivery;
   const withheld = Array.isArray(d.withheld) ? d.withheld.length : 0;
   return `#${entry.cursor} ${String(d.messageType)} from ${String(d.originatorAgency)} msg=${String(d.messageId)} disclosed=${

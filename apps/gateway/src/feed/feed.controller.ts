@@ -15,7 +15,9 @@ export class FeedController {
 
   @Get()
   @Roles('subscriber')
-  @ApiOperation({ summary: "Your agency's deliveries after a cursor (oldest first)" })
+  @ApiOperation({
+    summary: "Your agency's deliveries and link notices after a cursor (oldest first)",
+  })
   @ApiQuery({
     name: 'after',
     required: false,
@@ -59,7 +61,9 @@ export class FeedController {
             const page = await this.feed.page(agencyId, cursor, 200);
             for (const entry of page.entries) {
               res.write(
-                `id: ${entry.cursor}\nevent: delivery\ndata: ${JSON.stringify(entry.delivery)}\n\n`,
+                'delivery' in entry
+                  ? `id: ${entry.cursor}\nevent: delivery\ndata: ${JSON.stringify(entry.delivery)}\n\n`
+                  : `id: ${entry.cursor}\nevent: link-notice\ndata: ${JSON.stringify(entry.linkNotice)}\n\n`,
               );
             }
             cursor = page.nextCursor;

@@ -46,7 +46,7 @@ describe('FeedService.page', () => {
     );
     const page = await feed.page('de-bka', '40', 2);
     expect(page.entries.map((e) => e.cursor)).toEqual(['41', '42']);
-    expect(page.entries[0]?.delivery).toEqual(SAMPLE_DELIVERY);
+    expect(page.entries[0]).toEqual({ cursor: '41', delivery: SAMPLE_DELIVERY });
     expect(page.nextCursor).toBe('42');
     expect(queries[0]?.params).toEqual(['de-bka', '40', 2]);
   });

@@ -6,13 +6,18 @@
  */
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { codecFor, type Delivery } from '@liaison/contracts';
+import { codecFor, type Delivery, type LinkNotice } from '@liaison/contracts';
 import { DomainError } from '@liaison/errors';
 import type { Logger } from '@liaison/observability';
 import { PG_BIGINT_MAX, parseBigInteger, parseInteger, refusalWith } from '../http/query-params';
 
+/** A feed entry: a delivery of a partner's message, or a link notice from the hub. */
+export type FeedEntry =
+  | { readonly cursor: string; readonly delivery: Delivery }
+  | { readonly cursor: string; readonly linkNotice: LinkNotice };
+
 export interface FeedPage {
-  readonly entries: readonly { cursor: string; delivery: Delivery }[];
+  readonly entries: readonly FeedEntry[];
   readonly nextCursor: string;
 }
 
@@ -37,14 +42,18 @@ export function parseLimit(raw: unknown, fallback = 100, max = 1000): number {
 type Waker = () => void;
 
 const deliveryCodec = codecFor('Delivery');
+const linkNoticeCodec = codecFor('LinkNotice');
 
 /**
  * A stored record, decoded. The audit app decoded it before storing it, so this
  * fails only if the store was altered.
  */
-function deliveryOf(id: string, record: Buffer): Delivery {
+function entryOf(id: string, record: Buffer, kind: string): FeedEntry {
   try {
-    return deliveryCodec.decode(record);
+    const cursor = String(id);
+    return kind === 'LINK_NOTICE'
+      ? { cursor, linkNotice: linkNoticeCodec.decode(record) }
+      : { cursor, delivery: deliveryCodec.decode(record) };
   } catch (error) {
     // A server fault, not the reader's: answered as a 500 with an error id and logged.
     throw new Error(
@@ -67,12 +76,12 @@ export class FeedService {
   ) {}
 
   async page(agencyId: string, after: string, limit: number): Promise<FeedPage> {
-    const rows: { id: string; record: Buffer }[] = await this.ds.query(
-      `SELECT id, record FROM feed_entry WHERE agency_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+    const rows: { id: string; record: Buffer; entry_kind: string }[] = await this.ds.query(
+      `SELECT id, record, entry_kind FROM feed_entry WHERE agency_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
       [agencyId, after, limit],
     );
     return {
-      entries: rows.map((r) => ({ cursor: String(r.id), delivery: deliveryOf(r.id, r.record) })),
+      entries: rows.map((r) => entryOf(r.id, r.record, r.entry_kind)),
       nextCursor: rows.length > 0 ? String(rows[rows.length - 1]?.id) : after,
     };
   }

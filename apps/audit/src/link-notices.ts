@@ -1,0 +1,229 @@
+/**
+ * Link notices of a decision (pure): given a new message's link facts and the
+ * index rows of OTHER agencies that share a pseudonym with it, which links are
+ * revealed to whom (@liaison/links revealLink, the holder's `links` rules), the
+ * signed LinkNotice for each revealed side and a law-enforcement log entry for
+ * every hit, revealed or denied. Nothing here carries a selector value.
+ */
+import { createHash } from 'node:crypto';
+import { codecFor, type Decision, type LinkFacts, type LinkNotice } from '@liaison/contracts';
+import { canonicalJson, signCompactJws, type JwsSigner } from '@liaison/crypto';
+import {
+  LINK_BUILTIN,
+  SELECTOR_KINDS,
+  matchLinks,
+  revealLink,
+  type HeldMessageMarks,
+  type LinkIndexRow,
+  type LinkParty,
+  type LinkedMessage,
+  type LinksRule,
+  type SelectorKind,
+} from '@liaison/links';
+import type { LeLogEntry } from '@liaison/persistence';
+import { agencyGroups } from '@liaison/policy';
+import type { World } from '@liaison/runtime';
+import type { HandlingCode, Tlp } from '@liaison/contracts';
+import { HUB_ACTOR } from './decision-records';
+
+const linkNoticeCodec = codecFor('LinkNotice');
+
+/** Who is who for the reveal question, and each jurisdiction's links rules. */
+export interface LinkWorld {
+  readonly parties: ReadonlyMap<string, LinkParty>;
+  readonly rules: ReadonlyMap<string, readonly LinksRule[]>;
+}
+
+export function linkWorldOf(world: World): LinkWorld {
+  const groups = world.policyDirectory.groups;
+  return {
+    parties: new Map(
+      world.policyDirectory.agencies.map((a) => [
+        a.id,
+        {
+          id: a.id,
+          jurisdiction: a.jurisdiction,
+          groups: [...agencyGroups(a, groups)],
+          kind: a.kind,
+          suspended: a.suspended,
+        },
+      ]),
+    ),
+    rules: new Map(world.policies.map((d) => [d.jurisdiction, d.links ?? []])),
+  };
+}
+
+/** An index row as stored: the link-index row plus the held message's marks. */
+export interface StoredLinkRow extends LinkIndexRow {
+  readonly releasableTo: readonly string[];
+  readonly namedRecipients: readonly string[];
+}
+
+/** A row to add to the index for the new message. */
+export interface NewLinkRow extends StoredLinkRow {
+  readonly indexedAt: string;
+  readonly retainUntil: string;
+}
+
+export interface PlannedLinkNotice {
+  readonly recipientAgency: string;
+  readonly noticeId: string;
+  /** The LinkNotice record, Avro single-object encoded. */
+  readonly record: Buffer;
+}
+
+export interface LinkNoticePlan {
+  readonly rows: readonly NewLinkRow[];
+  readonly notices: readonly PlannedLinkNotice[];
+  readonly log: readonly LeLogEntry[];
+}
+
+/** A deterministic UUID (SHA-256 based, version 8) of the notice's recipient and messages. */
+export function linkNoticeId(recipient: string, own: string, counterpart: string): string {
+  const h = createHash('sha256')
+    .update(`liaison/link-notice/v1\u0000${recipient}\u0000${own}\u0000${counterpart}`, 'utf8')
+    .digest('hex');
+  const variant = ((parseInt(h.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function isKind(kind: string): kind is SelectorKind {
+  return (SELECTOR_KINDS as readonly string[]).includes(kind);
+}
+
+function marksOf(links: LinkFacts): HeldMessageMarks {
+  return {
+    tlp: links.tlp as Tlp,
+    handlingCode: links.handlingCode as HandlingCode,
+    releasableTo: links.releasableTo,
+    namedRecipients: links.namedRecipients,
+  };
+}
+
+interface Side {
+  readonly message: LinkedMessage;
+  readonly marks: HeldMessageMarks;
+}
+
+export function planLinkNotices(input: {
+  readonly decision: Decision;
+  readonly links: LinkFacts;
+  /** Index rows sharing a pseudonym with the message (any agency; filtered here). */
+  readonly matched: readonly StoredLinkRow[];
+  readonly world: LinkWorld;
+  readonly signer: JwsSigner;
+  readonly retainUntil: string;
+  readonly decidedAt: string;
+}): LinkNoticePlan {
+  const { decision, links, world } = input;
+  const self: Side = {
+    message: {
+      agency: decision.originatorAgency,
+      messageId: decision.messageId.toLowerCase(),
+      caseHandle: decision.caseRef,
+      tlp: links.tlp as Tlp,
+      handlingCode: links.handlingCode as HandlingCode,
+    },
+    marks: marksOf(links),
+  };
+  const pseudonyms = links.pseudonyms.filter((p): p is typeof p & { kind: SelectorKind } =>
+    isKind(p.kind),
+  );
+  const rows: NewLinkRow[] = pseudonyms.map((p) => ({
+    ...self.message,
+    epoch: p.epoch,
+    kind: p.kind,
+    pseudonym: p.pseudonym,
+    releasableTo: links.releasableTo,
+    namedRecipients: links.namedRecipients,
+    indexedAt: input.decidedAt,
+    retainUntil: input.retainUntil,
+  }));
+  const marksByMessage = new Map(
+    input.matched.map((r) => [
+      r.messageId,
+      {
+        tlp: r.tlp,
+        handlingCode: r.handlingCode,
+        releasableTo: r.releasableTo,
+        namedRecipients: r.namedRecipients,
+      },
+    ]),
+  );
+  const pairs = matchLinks({ ...self.message, pseudonyms }, input.matched);
+  const notices: PlannedLinkNotice[] = [];
+  const log: LeLogEntry[] = [];
+  for (const pair of pairs) {
+    const counterpart: Side = {
+      message: pair.counterpart,
+      marks: marksByMessage.get(pair.counterpart.messageId) as HeldMessageMarks,
+    };
+    // Each side learns of the other's message only as the other's holder allows.
+    for (const [learner, holder] of [
+      [self, counterpart],
+      [counterpart, self],
+    ] as const) {
+      const learnerParty = world.parties.get(learner.message.agency);
+      const holderParty = world.parties.get(holder.message.agency);
+      const reveal =
+        learnerParty === undefined || holderParty === undefined
+          ? ({ reveal: false, rule: LINK_BUILTIN.defaultDeny } as const)
+          : revealLink({
+              holder: holderParty,
+              learner: learnerParty,
+              marks: holder.marks,
+              kinds: pair.kinds,
+              rules: world.rules.get(holderParty.jurisdiction) ?? [],
+            });
+      const noticeId = linkNoticeId(
+        learner.message.agency,
+        learner.message.messageId,
+        holder.message.messageId,
+      );
+      log.push({
+        actor: HUB_ACTOR,
+        action: 'COMBINATION',
+        subject: learner.message.messageId,
+        justification: reveal.reveal
+          ? `link to a message of ${holder.message.agency} notified under ${reveal.rules.join(', ')}`
+          : `link to a message of ${holder.message.agency} not notified (${reveal.rule})`,
+        details: {
+          learnerAgency: learner.message.agency,
+          holderAgency: holder.message.agency,
+          holderMessageId: holder.message.messageId,
+          kinds: pair.kinds,
+          strength: pair.strength,
+          outcome: reveal.reveal ? 'NOTIFIED' : 'DENIED',
+          rules: reveal.reveal ? reveal.rules : [reveal.rule],
+          noticeId: reveal.reveal ? noticeId : null,
+        },
+        eventKey: `link:${noticeId}`,
+      });
+      if (!reveal.reveal) continue;
+      const body = {
+        noticeId,
+        recipientAgency: learner.message.agency,
+        messageId: learner.message.messageId,
+        counterpartAgency: holder.message.agency,
+        counterpartCaseHandle: holder.message.caseHandle,
+        kinds: [...reveal.kinds],
+        strength: reveal.strength,
+        counterpartTlp: holder.message.tlp,
+        rules: [...reveal.rules],
+        foundAt: input.decidedAt,
+      };
+      const notice: LinkNotice = {
+        ...body,
+        hubSignature: signCompactJws(JSON.parse(canonicalJson(body)) as unknown, input.signer, {
+          typ: 'liaison-link-notice+jws',
+        }),
+      };
+      notices.push({
+        recipientAgency: learner.message.agency,
+        noticeId,
+        record: linkNoticeCodec.encode(notice),
+      });
+    }
+  }
+  return { rows, notices, log };
+}
