@@ -12,6 +12,7 @@
  */
 import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
+import type { CaseState } from '@liaison/cases';
 import type { Decision, RecipientOutcome } from '@liaison/contracts';
 import type { JwsSigner } from '@liaison/crypto';
 import { MerkleAccumulator } from '@liaison/ledger';
@@ -36,6 +37,7 @@ import {
   type NewLedgerRow,
   type PresentationCache,
 } from './decision-records';
+import { caseNoticeDecisions, caseRefusalLogEntry, foldCaseNotices } from './case-fold';
 import { copyDeliveryContent, copyLedgerRows } from './ledger-copy';
 import { insertLinkNotices, insertLinkRows, rowsSharing } from './link-index';
 import { planLinkNotices, type LinkWorld } from './link-notices';
@@ -254,6 +256,10 @@ export class LedgerWriter {
           if (caseEvent) caseEvents.push(caseEvent);
           log.push(...leLogEntriesFor(decision, outcomes, content));
         }
+        const refusals = await this.foldCases(
+          caseNoticeDecisions([...recordedByMessage.values()].map((r) => r.decision)),
+        );
+        log.push(...refusals);
         await this.insertContentAndLog(contents, caseEvents, log);
         await copyDeliveryContent(this.session.connection, deliveries);
         linkNotices = await this.recordLinks(contents, recordedByMessage);
@@ -320,6 +326,45 @@ export class LedgerWriter {
       ],
     )) as { message_id: string; recipient_agency: string }[];
     return new Set(found.map((r) => ledgerRowKey(r.message_id, r.recipient_agency)));
+  }
+
+  /**
+   * Folds the batch's case notices into the stored cases (locked for the
+   * transaction), writes the changed states and the refused notices, and
+   * returns the REFUSAL log entries for the refused ones.
+   */
+  private async foldCases(decisions: readonly Decision[]): Promise<LeLogEntry[]> {
+    if (decisions.length === 0) return [];
+    const refs = [...new Set(decisions.map((d) => d.caseRef ?? ''))];
+    const rows = (await this.runner.query(
+      'SELECT case_ref, state FROM case_state WHERE case_ref = ANY($1::text[]) FOR UPDATE',
+      [refs],
+    )) as { case_ref: string; state: CaseState }[];
+    const fold = foldCaseNotices(decisions, new Map(rows.map((r) => [r.case_ref, r.state])));
+    const changed = [...fold.changed.entries()];
+    await this.runner.query(
+      `WITH states AS (
+         INSERT INTO case_state (case_ref, state, participants, updated_at)
+         SELECT c.case_ref, c.state, ARRAY(SELECT jsonb_array_elements_text(c.state->'participants')), now()
+           FROM unnest($1::text[], $2::jsonb[]) AS c(case_ref, state)
+         ON CONFLICT (case_ref) DO UPDATE
+           SET state = EXCLUDED.state, participants = EXCLUDED.participants, updated_at = now()
+       )
+       INSERT INTO case_event_refusal (message_id, case_ref, agency, code, reason, occurred_at)
+       SELECT * FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+       ON CONFLICT (message_id) DO NOTHING`,
+      [
+        changed.map(([ref]) => ref),
+        changed.map(([, state]) => JSON.stringify(state)),
+        fold.refusals.map((r) => r.messageId),
+        fold.refusals.map((r) => r.caseRef),
+        fold.refusals.map((r) => r.agency),
+        fold.refusals.map((r) => r.code),
+        fold.refusals.map((r) => r.reason),
+        fold.refusals.map((r) => r.occurredAt),
+      ],
+    );
+    return fold.refusals.map(caseRefusalLogEntry);
   }
 
   /**

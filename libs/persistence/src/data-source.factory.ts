@@ -14,6 +14,7 @@ import { OfficerEnrolment1732340900000 } from './migrations/1732340900000-office
 import { LeLogRefusals1732341000000 } from './migrations/1732341000000-le-log-refusals';
 import { ConsoleSessionJustification1732341100000 } from './migrations/1732341100000-console-session-justification';
 import { LinkIndex1732341200000 } from './migrations/1732341200000-link-index';
+import { CaseState1732341500000 } from './migrations/1732341500000-case-state';
 
 export const MIGRATIONS = [
   InitialSchema1732340000000,
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   LeLogRefusals1732341000000,
   ConsoleSessionJustification1732341100000,
   LinkIndex1732341200000,
+  CaseState1732341500000,
 ];
 
 export interface DataSourceSettings {

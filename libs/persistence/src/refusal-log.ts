@@ -8,7 +8,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { LeLogEntry } from './le-log.repository';
 
-export type RefusalStage = 'gateway' | 'worker';
+/** Where the hub refused: the gateway, the policy worker, or the case fold (an illegal step). */
+export type RefusalStage = 'gateway' | 'worker' | 'case';
 
 /**
  * How the agency was established: `verified` by the hub in this request (a
@@ -117,8 +118,17 @@ export function refusalDetails(r: Refusal): RefusalDetails {
 }
 
 function where(stage: RefusalStage): string {
-  return stage === 'gateway' ? 'refused at the gateway' : 'dead-lettered by the policy worker';
+  switch (stage) {
+    case 'gateway':
+      return 'refused at the gateway';
+    case 'worker':
+      return 'dead-lettered by the policy worker';
+    case 'case':
+      return 'not taken into its case (the case state machine refused the step)';
+  }
 }
+
+const STAGES: readonly RefusalStage[] = ['gateway', 'worker', 'case'];
 
 /** One REFUSAL entry; `eventKey` makes it once-only (a redelivered dead letter). */
 export function refusalLogEntry(r: Refusal, eventKey?: string): LeLogEntry {
@@ -231,7 +241,7 @@ export function refusalRecordOf(row: {
   return {
     id: Number(row.id),
     at: new Date(row.at).toISOString(),
-    stage: str('stage') === 'worker' ? 'worker' : 'gateway',
+    stage: STAGES.find((stage) => stage === str('stage')) ?? 'gateway',
     aggregate,
     count: typeof d.count === 'number' ? d.count : 1,
     agency: str('agency') ?? UNKNOWN_AGENCY,

@@ -10,7 +10,7 @@ export interface RefusalFilter {
   readonly agency?: string;
   /** An exact code (`sdjwt.revoked-key`), or a family ending in a dot (`sdjwt.`). */
   readonly reason?: string;
-  readonly stage?: 'gateway' | 'worker';
+  readonly stage?: 'gateway' | 'worker' | 'case';
   readonly attribution?: 'verified' | 'claimed' | 'unknown';
   readonly from?: Date;
   readonly to?: Date;
@@ -53,7 +53,7 @@ export function parseRefusalFilter(query: RawQuery): RefusalFilter {
       /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/,
       'a reason code (e.g. sdjwt.revoked-key) or a family ending in a dot (sdjwt.)',
     ),
-    stage: text(query, 'stage', /^(gateway|worker)$/, 'gateway or worker') as
+    stage: text(query, 'stage', /^(gateway|worker|case)$/, 'gateway, worker or case') as
       RefusalFilter['stage'] | undefined,
     attribution: text(
       query,
