@@ -2,7 +2,9 @@
  * `liaison demo`: plays several agencies of the demo world publishing a realistic
  * stream of alerts and case notices (from schemas/examples, with fresh ids and
  * times), so a newcomer sees feeds fill, redactions differ per recipient and the
- * console populate. Runs until stopped, or for --count messages.
+ * console populate. It opens with two agencies' alerts that share a phone number
+ * written differently, so both see a link notice in their feeds within seconds.
+ * Runs until stopped, or for --count messages.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
@@ -45,16 +47,46 @@ export function freshMessage(
   return json;
 }
 
+/** One phone, as a Dutch and a Romanian officer would write it. */
+const LINKED_PHONE = { 'nl-knp': '+40 721 555 014', 'ro-diicot': '0721 555 014' } as const;
+
+/**
+ * Two alerts from the suspect-movement example, by NL-KNP and RO-DIICOT, each
+ * holding the same phone written its own way (AMBER, no releasability list), so
+ * the demo world's links rules reveal the link to both.
+ */
+export function linkedPair(example: Record<string, unknown>): Record<string, unknown>[] {
+  return Object.entries(LINKED_PHONE).map(([agency, phone], i) => {
+    const json = structuredClone(example);
+    json.originatorAgency = agency;
+    json.caseRef = `${agency.toUpperCase()}-DEMO-LINK-${i + 1}`;
+    const handling = json.handling as Record<string, unknown>;
+    handling.tlp = 'AMBER';
+    handling.releasableTo = [];
+    handling.namedRecipients = [];
+    const subjects = json.subjects as { identity: Record<string, unknown> | null }[];
+    const identity = subjects[0]?.identity;
+    if (identity) {
+      identity.documents = [];
+      identity.dateOfBirth = null;
+      identity.contactHandles = [{ handleType: 'PHONE', value: phone, platform: null }];
+    }
+    return json;
+  });
+}
+
 export async function demoCommand(options: DemoOptions): Promise<number> {
   const keysDir = options.keys ?? DEFAULT_KEYS_DIR;
   const examples = readdirSync(EXAMPLES_DIR)
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((f) => readJsonInput(path.join(EXAMPLES_DIR, f)) as Record<string, unknown>);
+  const movement = examples.find((e) => e.messageType === 'SUSPECT_MOVEMENT');
+  const opening = movement ? linkedPair(movement) : [];
   const total = options.count ?? Number.POSITIVE_INFINITY;
   let failures = 0;
   for (let n = 0; n < total; n++) {
-    const example = examples[n % examples.length];
+    const example = opening[n] ?? examples[(n - opening.length) % examples.length];
     if (!example) break;
     const json = freshMessage(example, keysDir, n);
     const identity = new AgencyIdentity({ agency: String(json.originatorAgency), keys: keysDir });
