@@ -7,6 +7,8 @@ import { AuditQueryModule, type AuditQueryDeps } from './audit/audit-query.modul
 import { AuthGuard } from './auth/auth.guard';
 import { ConsoleSessions } from './auth/console-session';
 import { SessionController } from './auth/session.controller';
+import { CaseViewController } from './cases/case-view.controller';
+import { CaseViewService } from './cases/case-view.service';
 import { TokenAuthenticator } from './auth/token-authenticator';
 import { DirectoryAdmin } from './directory/directory-admin.service';
 import { DirectoryController } from './directory/directory.controller';
@@ -46,6 +48,7 @@ export class GatewayModule {
         OfficerController,
         PolicyController,
         StatementsController,
+        CaseViewController,
       ],
       providers: [
         ...shared,
@@ -57,6 +60,7 @@ export class GatewayModule {
         DirectoryAdmin,
         OfficerEnrolment,
         AuditJustifications,
+        CaseViewService,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
       exports: shared,

@@ -13,3 +13,4 @@ export * from './request-clock';
 export * from './small-count-suppression';
 export * from './case-metrics';
 export * from './case-notice-event';
+export * from './case-view';

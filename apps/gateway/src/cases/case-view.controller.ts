@@ -1,0 +1,40 @@
+/** GET /v1/cases and GET /v1/cases/{caseRef}: the cases the caller's agency takes part in. */
+import { Controller, Get, Param, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { CaseSummary } from '@liaison/cases';
+import type { AuthenticatedRequest } from '../auth/auth-context';
+import { Roles } from '../auth/roles.decorator';
+import { parseInteger, refusalWith } from '../http/query-params';
+import { CaseViewService, type CaseDetail } from './case-view.service';
+
+const refuseCases = refusalWith('cases.bad-limit');
+
+@ApiTags('cases')
+@ApiBearerAuth()
+@Controller('v1/cases')
+export class CaseViewController {
+  constructor(private readonly cases: CaseViewService) {}
+
+  @Get()
+  @Roles('subscriber', 'publisher', 'liaison')
+  @ApiOperation({ summary: "Your agency's cases, with counts of approaching and overdue requests" })
+  @ApiQuery({ name: 'limit', required: false })
+  async list(
+    @Req() req: AuthenticatedRequest,
+    @Query('limit') limit?: string,
+  ): Promise<{ cases: CaseSummary[] }> {
+    const n =
+      limit === undefined ? 100 : parseInteger(limit, 'limit', { min: 1, max: 1000 }, refuseCases);
+    return { cases: await this.cases.list(req.auth.agencyId, n) };
+  }
+
+  @Get(':caseRef')
+  @Roles('subscriber', 'publisher', 'liaison')
+  @ApiOperation({
+    summary:
+      'A case you take part in: participants, your requests with their clocks read now, and the notices you sent or received',
+  })
+  show(@Req() req: AuthenticatedRequest, @Param('caseRef') caseRef: string): Promise<CaseDetail> {
+    return this.cases.show(req.auth.agencyId, caseRef);
+  }
+}

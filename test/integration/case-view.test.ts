@@ -1,0 +1,224 @@
+/**
+ * Reading a case on the real hub: NL opens a case, invites DE, DE accepts; NL
+ * sends an EIO request and an urgent Information Exchange request (8 hours) that
+ * DE answers ten hours after receipt. Each participant reads the case through
+ * GET /v1/cases/{caseRef} (an agency token, an officer of it): participants,
+ * requests with their instrument and clocks read now (the late answer marked
+ * overdue for both), and a timeline of only the notices it sent or received. An
+ * agency outside the case gets 404, as for a case that does not exist.
+ */
+import '../support/isolated-namespace';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
+import { signMessage } from '../../apps/cli/src/message-signing';
+import {
+  DEMO_KEYS_DIR,
+  dropNamespaceDatabase,
+  eventually,
+  seedNamespace,
+  startHub,
+  type RunningHub,
+} from '../support/hub-processes';
+import { freshMessage, handling } from '../support/submissions';
+
+const NL = 'nl-knp';
+const DE = 'de-bka';
+const FR = 'fr-ocriest';
+const HOUR = 3_600_000;
+
+function token(agency: string, officer?: string, roles?: string): string {
+  return new AgencyIdentity({ agency, keys: DEMO_KEYS_DIR, officer, roles }).token();
+}
+
+interface Clock {
+  clock: string;
+  agency: string;
+  dueAt: string;
+  status: string;
+  deadline: string;
+}
+interface Request {
+  requestId: string;
+  requester: string;
+  instrument: { kind: string } | null;
+  status: string;
+  legs: { agency: string; status: string }[];
+  clocks: Clock[];
+  deadline: string;
+}
+interface CaseDetail {
+  caseRef: string;
+  status: string;
+  lead: string;
+  participants: string[];
+  requests: Request[];
+  timeline: { messageId: string; from: string; direction: string; decision: string | null }[];
+}
+
+describe('reading a case', () => {
+  let hub: RunningHub;
+  let db: Client;
+  const caseRef = `NL-KNP-CASE-${randomUUID().slice(0, 8)}`;
+  const start = Date.now() - 12 * HOUR;
+  let step = 0;
+  const sent: { id: string; by: string }[] = [];
+  let eio = '';
+  let urgent = '';
+
+  /** Publishes a signed notice dated `at` and waits until the audit app has ledgered it. */
+  async function publish(
+    example: string,
+    by: string,
+    at: number,
+    change: (m: Record<string, unknown>) => void,
+  ): Promise<string> {
+    const notice = freshMessage(example, by, (m) => {
+      m.caseRef = caseRef;
+      m.jurisdictions = ['NL', 'DE'];
+      m.issuedAt = new Date(at).toISOString();
+      handling(m).releasableTo = [];
+      change(m);
+    });
+    const { sdJwt } = await signMessage(
+      new AgencyIdentity({ agency: by, keys: DEMO_KEYS_DIR }),
+      notice,
+    );
+    const res = await fetch(`${hub.url}/v1/case-notices`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token(by)}`,
+        'content-type': 'application/sd+jwt',
+        'idempotency-key': `case-${String(notice.messageId)}`,
+      },
+      body: sdJwt,
+    });
+    expect(res.status).toBe(202);
+    const id = String(notice.messageId);
+    await eventually(
+      async () => {
+        const r = await db.query('SELECT 1 FROM case_event WHERE message_id = $1', [id]);
+        return r.rowCount === 1 ? true : undefined;
+      },
+      30_000,
+      `${example} ledgered`,
+    );
+    sent.push({ id, by });
+    return id;
+  }
+
+  const transition = (
+    by: string,
+    to: string,
+    at: number,
+    action: string,
+    requestMessageId: string | null = null,
+  ): Promise<string> =>
+    publish('case-notice-request-refused', by, at, (m) => {
+      m.requestedAgencies = [to];
+      m.transition = { action, requestMessageId, reason: null };
+      m.relatedMessageIds = requestMessageId === null ? [] : [requestMessageId];
+    });
+
+  const request = (instrument: string, at: number): Promise<string> =>
+    publish('case-notice-assistance-request', NL, at, (m) => {
+      m.requestedAgencies = [DE];
+      m.instrument = { kind: instrument, deadlineAt: null, deadlineWorkingDays: null };
+    });
+
+  async function read(path: string, bearer: string): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(`${hub.url}${path}`, {
+      headers: { authorization: `Bearer ${bearer}` },
+    });
+    return { status: res.status, body: await res.json() };
+  }
+
+  beforeAll(async () => {
+    await seedNamespace();
+    hub = await startHub();
+    db = new Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+    const at = (): number => start + ++step * 60_000;
+    await publish('case-notice-case-opened', NL, at(), () => undefined);
+    await transition(NL, DE, at(), 'INVITE');
+    await transition(DE, NL, at(), 'ACCEPT_INVITATION');
+    eio = await request('EIO', at());
+    urgent = await request('IED_URGENT_DIRECT', at());
+    await transition(DE, NL, at(), 'ACKNOWLEDGE', urgent);
+    await transition(DE, NL, at(), 'ACCEPT', urgent);
+    // Answered ten hours after receipt: two hours past the 8-hour deadline.
+    await transition(DE, NL, start + 5 * 60_000 + 10 * HOUR, 'ANSWER_COMPLETE', urgent);
+  }, 240_000);
+
+  afterAll(async () => {
+    await db?.end();
+    await hub?.stop();
+    await dropNamespaceDatabase();
+  }, 60_000);
+
+  it("shows the lead the case, both requests' clocks and the late answer as overdue", async () => {
+    const { status, body } = await read(`/v1/cases/${caseRef}`, token(NL));
+    expect(status).toBe(200);
+    const view = body as CaseDetail;
+    expect(view).toMatchObject({ caseRef, status: 'OPEN', lead: NL, participants: [NL, DE] });
+    const byId = new Map(view.requests.map((r) => [r.requestId, r]));
+    expect(byId.get(eio)).toMatchObject({
+      requester: NL,
+      instrument: { kind: 'EIO' },
+      legs: [{ agency: DE, status: 'SENT' }],
+      clocks: [{ clock: 'RECOGNITION', agency: DE, status: 'RUNNING', deadline: 'ok' }],
+      deadline: 'ok',
+    });
+    const late = byId.get(urgent);
+    expect(late).toMatchObject({
+      instrument: { kind: 'IED_URGENT_DIRECT' },
+      legs: [{ agency: DE, status: 'ANSWERED_COMPLETE' }],
+      clocks: [{ clock: 'RESPONSE', agency: DE, status: 'MET_LATE', deadline: 'overdue' }],
+      deadline: 'overdue',
+    });
+    // Due 8 hours after receipt (the request was sent five minutes after the start).
+    expect(late?.clocks[0]?.dueAt).toBe(new Date(start + 5 * 60_000 + 8 * HOUR).toISOString());
+    expect(view.timeline.map((e) => e.messageId).sort()).toEqual(sent.map((s) => s.id).sort());
+    for (const entry of view.timeline) {
+      const own = sent.find((s) => s.id === entry.messageId)?.by === NL;
+      expect(entry.direction).toBe(own ? 'SENT' : 'RECEIVED');
+    }
+  }, 60_000);
+
+  it('shows the requested agency (and its officer) the same overdue mark on its own leg', async () => {
+    for (const bearer of [token(DE), token(DE, 'dieter', 'liaison')]) {
+      const { status, body } = await read(`/v1/cases/${caseRef}`, bearer);
+      expect(status).toBe(200);
+      const view = body as CaseDetail;
+      expect(view.participants).toEqual([NL, DE]);
+      const late = view.requests.find((r) => r.requestId === urgent);
+      expect(late?.deadline).toBe('overdue');
+      expect(late?.clocks.map((c) => c.agency)).toEqual([DE]);
+      // Only notices DE sent or that were delivered to it, never a denied one.
+      for (const entry of view.timeline) {
+        if (entry.direction === 'SENT') expect(entry.from).toBe(DE);
+        else expect(['FULL', 'REDACTED']).toContain(entry.decision);
+      }
+      expect(view.timeline.filter((e) => e.direction === 'SENT')).toHaveLength(4);
+    }
+    const list = await read('/v1/cases', token(DE));
+    expect(list.status).toBe(200);
+    expect((list.body as { cases: unknown[] }).cases).toContainEqual(
+      expect.objectContaining({ caseRef, overdue: 1, openRequests: 2 }),
+    );
+  }, 60_000);
+
+  it('answers an agency outside the case as for a case that does not exist', async () => {
+    const outside = await read(`/v1/cases/${caseRef}`, token(FR));
+    const absent = await read(`/v1/cases/NO-SUCH-${randomUUID()}`, token(FR));
+    expect(outside.status).toBe(404);
+    expect(absent.status).toBe(404);
+    expect((outside.body as { error: { code: string } }).error.code).toBe('cases.not-found');
+    expect((absent.body as { error: { code: string } }).error.code).toBe('cases.not-found');
+    const list = await read('/v1/cases', token(FR));
+    expect(list.status).toBe(200);
+    expect(
+      (list.body as { cases: { caseRef: string }[] }).cases.map((c) => c.caseRef),
+    ).not.toContain(caseRef);
+  }, 60_000);
+});
