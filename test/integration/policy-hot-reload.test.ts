@@ -4,11 +4,13 @@
  * officer of another jurisdiction are refused; a second enrolled NL approver
  * approves; the running worker (NestJS Kafka
  * microservice on hub.policies.v1) reloads without a restart and the next message
- * is decided by the new version.
+ * is decided by the new version; the running audit app reloads too, so a links
+ * rule the change adds reveals the next hit at once.
  */
 import '../support/isolated-namespace';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { Client } from 'pg';
 import { codecFor, type Decision } from '@liaison/contracts';
 import { canonicalDigest } from '@liaison/crypto';
 import { Topic, createKafkaClient } from '@liaison/kafka';
@@ -22,6 +24,7 @@ import {
   stopApp,
   type StartedApp,
 } from '../support/hub-processes';
+import { DATABASE_URL } from '../support/isolated-namespace';
 import { freshMessage, handling, signedSubmission } from '../support/submissions';
 import { readTopics } from '../support/topic-reader';
 import { testConfig } from '../support/stack';
@@ -42,23 +45,34 @@ const approval = (agency: string, name: string, id: string, version: string) => 
 describe('four-eyes policy change, hot-reloaded by the worker', () => {
   let worker: StartedApp | undefined;
   let gateway: StartedApp | undefined;
+  let audit: StartedApp | undefined;
   const decisions = codecFor('Decision');
+  const linkNotices = codecFor('LinkNotice');
 
   beforeAll(async () => {
     await seedNamespace();
     worker = await startApp('policy', { POLICY_WORKER_ID: `reload-${process.pid}` });
     gateway = await startApp('gateway');
+    audit = await startApp('audit');
   }, 120_000);
 
   afterAll(async () => {
+    await stopApp(audit);
     await stopApp(gateway);
     await stopApp(worker);
     await dropNamespaceDatabase();
   }, 30_000);
 
-  async function decide(): Promise<Decision> {
-    const message = freshMessage('alert-suspect-movement', 'nl-knp', (m) => {
+  /** Publishes an AMBER alert of `agency` (whose only phone is `phone`, if given) and returns its decision. */
+  async function decide(agency = 'nl-knp', phone?: string): Promise<Decision> {
+    const message = freshMessage('alert-suspect-movement', agency, (m) => {
       handling(m).tlp = 'AMBER';
+      if (phone === undefined) return;
+      const subject = (m.subjects as Record<string, unknown>[])[0] as Record<string, unknown>;
+      const identity = subject.identity as Record<string, unknown>;
+      identity.documents = [];
+      identity.dateOfBirth = null;
+      identity.contactHandles = [{ handleType: 'PHONE', value: phone, platform: null }];
     });
     const { bytes, submission } = await signedSubmission(message);
     const kafka = createKafkaClient(
@@ -96,9 +110,18 @@ describe('four-eyes policy change, hot-reloaded by the worker', () => {
 
     const current = JSON.parse(
       readFileSync(path.join(ROOT, 'deploy/seed/policies/NL.json'), 'utf8'),
-    ) as { jurisdiction: string; outbound: unknown[] };
+    ) as { jurisdiction: string; outbound: unknown[]; links?: unknown[] };
     const document = {
       ...current,
+      links: [
+        ...(current.links ?? []),
+        {
+          id: 'NL-LINKS-UK-01',
+          to: { agencies: ['uk-nca'] },
+          kinds: '*',
+          description: 'uk-nca learns that a NL agency holds a message sharing a selector.',
+        },
+      ],
       outbound: [
         ...current.outbound,
         {
@@ -181,5 +204,28 @@ describe('four-eyes policy change, hot-reloaded by the worker', () => {
       rules: ['NL-TH-PAUSE-01'],
     });
     expect(worker!.process.exitCode).toBeNull();
+
+    // The audit app took the new links rule without a restart: the UK learns of NL's hit.
+    await decide('nl-knp', '+44 7911 123456');
+    const uk = await decide('uk-nca', '07911 123456');
+    let notices: { messageId: string; counterpartAgency: string }[] = [];
+    for (let attempt = 0; attempt < 40 && notices.length === 0; attempt++) {
+      const client = new Client({ connectionString: DATABASE_URL });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ record: Buffer }>(
+          `SELECT record FROM feed_entry WHERE agency_id = 'uk-nca' AND entry_kind = 'LINK_NOTICE'`,
+        );
+        notices = rows.map((r) => {
+          const { messageId, counterpartAgency } = linkNotices.decode(r.record);
+          return { messageId, counterpartAgency };
+        });
+      } finally {
+        await client.end();
+      }
+      if (notices.length === 0) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(notices).toEqual([{ messageId: uk.messageId, counterpartAgency: 'nl-knp' }]);
+    expect(audit!.process.exitCode).toBeNull();
   }, 180_000);
 });

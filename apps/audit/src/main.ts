@@ -144,15 +144,23 @@ async function main(): Promise<void> {
   })();
   feedStarted.catch((error: unknown) => log.error({ err: error }, 'feed projector did not start'));
   await deadLetters.start();
-  const directoryWatch = kafka.consumer({
-    groupId: groupId(`liaison-audit-directory-${process.pid}-${Date.now()}`),
+  // The directory decides which feeds to project; policies (and the directory) who
+  // may learn of a link. Either change reloads the world at once, without a restart.
+  const worldWatch = kafka.consumer({
+    groupId: groupId(`liaison-audit-world-${process.pid}-${Date.now()}`),
     readUncommitted: false,
   });
-  await directoryWatch.connect();
-  await directoryWatch.subscribe({ topic: Topic.directory, fromBeginning: false });
-  await directoryWatch.run({
-    // A failed refresh is logged by the projector (onError); the event is not retried.
-    eachMessage: () => feed.refresh().catch(() => undefined),
+  await worldWatch.connect();
+  await worldWatch.subscribe({ topics: [Topic.directory, Topic.policies], fromBeginning: false });
+  await worldWatch.run({
+    // A failed reload keeps the last good world (logged, degraded); the event is not retried.
+    eachMessage: ({ topic }) =>
+      topic === Topic.directory
+        ? feed.refresh().catch(() => undefined)
+        : world.reload('policy event').then(
+            () => undefined,
+            () => undefined,
+          ),
   });
 
   let busy = false;
@@ -192,7 +200,7 @@ async function main(): Promise<void> {
     clearInterval(checkpointTimer);
     clearInterval(purgeTimer);
     world.stop();
-    await directoryWatch.disconnect().catch(() => undefined);
+    await worldWatch.disconnect().catch(() => undefined);
     await ingest.stop().catch(() => undefined);
     await deadLetters.stop().catch(() => undefined);
     await feed.stop();
