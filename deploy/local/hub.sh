@@ -57,6 +57,8 @@ cat >&2 <<INFO
 [liaison] the hub is running (Ctrl-C stops everything).
   console   $gw/console/   log in with an officer token:
             node -r ./deploy/runtime/register.js dist/apps/cli/src/main.js --agency nl-knp --officer anna --roles liaison token
+            then paste the officer's signed justification:
+            node -r ./deploy/runtime/register.js dist/apps/cli/src/main.js --agency nl-knp --officer anna justify "demo review"
   API docs  $gw/docs
   a feed    node -r ./deploy/runtime/register.js dist/apps/cli/src/main.js --agency de-bka feed --follow
 
