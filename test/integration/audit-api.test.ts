@@ -13,6 +13,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { replayCase, type CaseEvent } from '@liaison/cases';
 import { createJwsSigner, generateAgencyKeys } from '@liaison/crypto';
 import {
   checkCheckpointConsistency,
@@ -385,5 +386,57 @@ describe('audit HTTP API', () => {
       justification: 'JIT follow-up',
     });
     expect(Number(before[0]?.n)).toBeGreaterThan(50);
+  });
+  it("shows an agency its own case figures in full and others' suppressed", async () => {
+    // Cases folded as the audit app folds them: nl-knp leads two (one convicted),
+    // de-bka one; each stored once in case_state.
+    const now = Date.now();
+    const opened = (caseRef: string, by: string, jurisdiction: string): CaseEvent => ({
+      kind: 'CASE_OPENED',
+      eventId: `${caseRef}-open`,
+      caseRef,
+      by,
+      at: now - 60_000,
+      jurisdiction,
+    });
+    const cases = [
+      [opened('NL-M-1', 'nl-knp', 'NL')],
+      [
+        opened('NL-M-2', 'nl-knp', 'NL'),
+        {
+          kind: 'CASE_CLOSED',
+          eventId: 'NL-M-2-close',
+          caseRef: 'NL-M-2',
+          by: 'nl-knp',
+          at: now - 30_000,
+          outcome: 'CONVICTION',
+        } as CaseEvent,
+      ],
+      [opened('DE-M-1', 'de-bka', 'DE')],
+    ];
+    for (const events of cases) {
+      const { state } = replayCase(events);
+      await ds.query(
+        'INSERT INTO case_state (case_ref, state, participants, updated_at) VALUES ($1, $2, $3, now())',
+        [state.caseRef, JSON.stringify(state), [...state.participants]],
+      );
+    }
+    type Figures = {
+      caseFigures: {
+        perAgency: { agency: string; own: boolean; casesOpened: unknown; casesResolved: unknown }[];
+      };
+    };
+    const nl = (await (await get('/v1/audit/metrics', 'nl-knp', ['liaison'])).json()) as Figures;
+    expect(nl.caseFigures.perAgency).toEqual([
+      expect.objectContaining({ agency: 'de-bka', own: false, casesOpened: 'suppressed' }),
+      expect.objectContaining({ agency: 'nl-knp', own: true, casesOpened: 2, casesResolved: 1 }),
+    ]);
+    const oversight = (await (
+      await get('/v1/audit/metrics', 'fr-ocrteh', ['oversight'])
+    ).json()) as Figures;
+    expect(oversight.caseFigures.perAgency.map((a) => a.casesOpened)).toEqual([
+      'suppressed',
+      'suppressed',
+    ]);
   });
 });

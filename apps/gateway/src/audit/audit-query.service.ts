@@ -4,6 +4,7 @@
  * chain check and the charts' aggregates. All SQL is parameterised; the
  * reader's scope is applied here, once, for every query.
  */
+import { calendarFor, caseMetrics, type CaseState } from '@liaison/cases';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import {
@@ -485,6 +486,19 @@ export class AuditQueryService {
         GROUP BY jurisdiction ORDER BY jurisdiction`,
       range,
     );
+    // Cases opened in the period, from their folded states: each case once, the
+    // reader's own figures in full, others' with complementary suppression.
+    const states = await this.ds.query<{ state: CaseState }[]>(
+      `SELECT state FROM case_state
+        WHERE (state->>'openedAt')::bigint >= $1 AND (state->>'openedAt')::bigint <= $2`,
+      [from.getTime(), to.getTime()],
+    );
+    const caseFigures = caseMetrics({
+      cases: states.map((r) => r.state),
+      viewer: own ? reader.agencyId : null,
+      now: Date.now(),
+      calendarOf: calendarFor,
+    });
     const count = (v: string): number | '<5' => (own ? Number(v) : suppressed(Number(v)));
     const rate = (numerator: number, denominator: number): number | null =>
       denominator < SMALL_COUNT || (numerator > 0 && numerator < SMALL_COUNT)
@@ -514,6 +528,7 @@ export class AuditQueryService {
           victimReferralRate: rate(referred, opened),
         };
       }),
+      caseFigures,
     };
   }
 }
