@@ -6,6 +6,7 @@
  * requests with their instrument and clocks read now (the late answer marked
  * overdue for both), and a timeline of only the notices it sent or received. An
  * agency outside the case gets 404, as for a case that does not exist.
+ * `liaison case show` and `liaison case list` print the same, OVERDUE marked.
  */
 import '../support/isolated-namespace';
 import { randomUUID } from 'node:crypto';
@@ -16,6 +17,7 @@ import {
   DEMO_KEYS_DIR,
   dropNamespaceDatabase,
   eventually,
+  runCli,
   seedNamespace,
   startHub,
   type RunningHub,
@@ -206,6 +208,35 @@ describe('reading a case', () => {
     expect((list.body as { cases: unknown[] }).cases).toContainEqual(
       expect.objectContaining({ caseRef, overdue: 1, openRequests: 2 }),
     );
+  }, 60_000);
+
+  it('prints the case with `liaison case show` and lists it with `liaison case list`', async () => {
+    const cli = (...args: string[]) =>
+      runCli(['--hub', hub.url, '--keys', DEMO_KEYS_DIR, '--agency', DE, 'case', ...args]);
+    const show = await cli('show', caseRef);
+    expect(show.stderr).toBe('');
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain(`Case ${caseRef}: OPEN lead ${NL} (NL)`);
+    expect(show.stdout).toContain(
+      `ASSISTANCE ${urgent} by ${NL} under IED_URGENT_DIRECT: OPEN OVERDUE`,
+    );
+    expect(show.stdout).toContain('answered late: OVERDUE');
+    const list = await cli('list');
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`^${caseRef} OPEN lead ${NL} .* OVERDUE 1`, 'm'));
+    const outside = await runCli([
+      '--hub',
+      hub.url,
+      '--keys',
+      DEMO_KEYS_DIR,
+      '--agency',
+      FR,
+      'case',
+      'show',
+      caseRef,
+    ]);
+    expect(outside.code).toBe(1);
+    expect(outside.stderr).toContain('404 cases.not-found');
   }, 60_000);
 
   it('answers an agency outside the case as for a case that does not exist', async () => {

@@ -15,6 +15,7 @@ import { keysGenerateCommand } from './commands/keys.command';
 import { publishCommand } from './commands/publish.command';
 import { verifyCommand } from './commands/verify.command';
 import { registerAuditCommands } from './commands/audit.command';
+import { registerCaseCommands } from './commands/case.command';
 import { justificationOf } from './commands/audit/audit-query';
 import { registerOfficerCommands } from './commands/officer.command';
 import { print } from './output';
@@ -272,6 +273,8 @@ registerAuditCommands(
   globals,
   (code) => (exitCode = code),
 );
+
+registerCaseCommands(program, () => client(), globals);
 
 program
   .command('demo')

@@ -1,0 +1,125 @@
+/** The readable forms of `liaison case show` and `liaison case list`. */
+import { caseListText, caseText, relativeTo, type CaseDetail } from './case.command';
+
+const NOW = Date.parse('2026-12-02T10:00:00.000Z');
+
+const detail: CaseDetail = {
+  caseRef: 'NL-KNP-1',
+  status: 'OPEN',
+  lead: 'nl-knp',
+  jurisdiction: 'NL',
+  openedAt: '2026-12-02T00:00:00.000Z',
+  closedAt: null,
+  outcome: null,
+  participants: ['nl-knp', 'de-bka'],
+  invited: ['ro-diicot'],
+  readAt: '2026-12-02T10:00:00.000Z',
+  requests: [
+    {
+      requestId: 'r-urgent',
+      kind: 'ASSISTANCE',
+      requester: 'nl-knp',
+      instrument: { kind: 'IED_URGENT_DIRECT' },
+      status: 'OPEN',
+      sentAt: '2026-12-02T06:30:00.000Z',
+      closedAt: null,
+      agreedAt: null,
+      legs: [
+        {
+          agency: 'de-bka',
+          jurisdiction: 'DE',
+          status: 'ACKNOWLEDGED',
+          acknowledgedAt: '2026-12-02T06:40:00.000Z',
+          decidedAt: null,
+          refusalReason: null,
+          completedAt: null,
+        },
+      ],
+      clocks: [
+        {
+          clock: 'RESPONSE',
+          agency: 'de-bka',
+          jurisdiction: 'DE',
+          startedAt: '2026-12-02T06:30:00.000Z',
+          dueAt: '2026-12-02T14:30:00.000Z',
+          approachingAt: '2026-12-02T12:30:00.000Z',
+          stoppedAt: null,
+          status: 'RUNNING',
+          deadline: 'ok',
+        },
+      ],
+      deadline: 'ok',
+    },
+  ],
+  timeline: [
+    {
+      seq: '7',
+      messageId: 'm-1',
+      messageType: 'CASE_UPDATE',
+      from: 'de-bka',
+      at: '2026-12-02T06:40:00.000Z',
+      direction: 'RECEIVED',
+      decision: 'FULL',
+    },
+  ],
+};
+
+describe('case command text', () => {
+  it('shows a running clock with its due time and how long is left', () => {
+    const text = caseText(detail, NOW);
+    expect(text).toContain('Case NL-KNP-1: OPEN lead nl-knp (NL), opened 2026-12-02 00:00 UTC');
+    expect(text).toContain('Invited: ro-diicot');
+    expect(text).toContain('ASSISTANCE r-urgent by nl-knp under IED_URGENT_DIRECT: OPEN\n');
+    expect(text).toContain(
+      'RESPONSE clock for de-bka: due 2026-12-02 14:30 UTC (in 4h 30m) RUNNING\n',
+    );
+    expect(text).toContain('received CASE_UPDATE from de-bka (FULL) msg=m-1');
+  });
+
+  it('marks an overdue clock and its request', () => {
+    const request = detail.requests[0];
+    const clock = request?.clocks[0];
+    if (request === undefined || clock === undefined) throw new Error('fixture');
+    const late: CaseDetail = {
+      ...detail,
+      requests: [
+        {
+          ...request,
+          deadline: 'overdue',
+          clocks: [
+            { ...clock, status: 'OVERDUE', deadline: 'overdue', dueAt: '2026-12-02T08:00:00.000Z' },
+          ],
+        },
+      ],
+    };
+    const text = caseText(late, NOW);
+    expect(text).toContain('IED_URGENT_DIRECT: OPEN OVERDUE');
+    expect(text).toContain('(2h 0m ago) OVERDUE');
+  });
+
+  it('lists cases with their overdue and approaching counts', () => {
+    expect(
+      caseListText([
+        {
+          caseRef: 'NL-KNP-1',
+          status: 'OPEN',
+          lead: 'nl-knp',
+          participants: ['nl-knp', 'de-bka'],
+          openedAt: null,
+          lastEventAt: null,
+          openRequests: 2,
+          approaching: 1,
+          overdue: 1,
+        },
+      ]),
+    ).toBe(
+      'NL-KNP-1 OPEN lead nl-knp participants nl-knp,de-bka open requests 2 OVERDUE 1 approaching 1',
+    );
+    expect(caseListText([])).toBe('no cases');
+  });
+
+  it('reads due times relative to now', () => {
+    expect(relativeTo('2026-12-04T13:00:00.000Z', NOW)).toBe('in 2d 3h');
+    expect(relativeTo('2026-12-02T09:55:00.000Z', NOW)).toBe('5m ago');
+  });
+});
