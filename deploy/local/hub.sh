@@ -61,6 +61,8 @@ cat >&2 <<INFO
             node -r ./deploy/runtime/register.js dist/apps/cli/src/main.js --agency nl-knp --officer anna justify "demo review"
   API docs  $gw/docs
   a feed    node -r ./deploy/runtime/register.js dist/apps/cli/src/main.js --agency de-bka feed --follow
+  a case    node -r ./deploy/runtime/register.js dist/apps/cli/src/main.js --agency nl-knp case list
+            (then: ... case show <caseRef>: the demo case's urgent 8-hour request and its clock)
 
 INFO
 if [[ "${LIAISON_DEMO:-1}" != 0 ]]; then

@@ -6,7 +6,8 @@
  * requests with their instrument and clocks read now (the late answer marked
  * overdue for both), and a timeline of only the notices it sent or received. An
  * agency outside the case gets 404, as for a case that does not exist.
- * `liaison case show` and `liaison case list` print the same, OVERDUE marked.
+ * `liaison case show` and `liaison case list` print the same, OVERDUE marked;
+ * `liaison demo` plays a case whose urgent request's clock runs.
  */
 import '../support/isolated-namespace';
 import { randomUUID } from 'node:crypto';
@@ -238,6 +239,39 @@ describe('reading a case', () => {
     expect(outside.code).toBe(1);
     expect(outside.stderr).toContain('404 cases.not-found');
   }, 60_000);
+
+  it("plays the demo stream's case, whose urgent request shows a running 8-hour clock", async () => {
+    const demo = await runCli([
+      '--hub',
+      hub.url,
+      '--keys',
+      DEMO_KEYS_DIR,
+      'demo',
+      '--count',
+      '7',
+      '--interval-ms',
+      '100',
+    ]);
+    expect(demo.code).toBe(0);
+    const demoRef = /demo: case (\S+) /.exec(demo.stdout)?.[1];
+    if (demoRef === undefined) throw new Error(`no demo case in: ${demo.stdout}`);
+    const view = await eventually(
+      async () => {
+        const { status, body } = await read(`/v1/cases/${demoRef}`, token(NL));
+        const detail = body as CaseDetail;
+        return status === 200 && detail.requests[0]?.legs[0]?.status === 'ACKNOWLEDGED'
+          ? detail
+          : undefined;
+      },
+      30_000,
+      'demo case folded',
+    );
+    expect(view.participants).toEqual([NL, DE]);
+    expect(view.requests[0]).toMatchObject({
+      instrument: { kind: 'IED_URGENT_DIRECT' },
+      clocks: [{ clock: 'RESPONSE', agency: DE, status: 'RUNNING', deadline: 'ok' }],
+    });
+  }, 90_000);
 
   it('answers an agency outside the case as for a case that does not exist', async () => {
     const outside = await read(`/v1/cases/${caseRef}`, token(FR));

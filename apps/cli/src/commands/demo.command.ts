@@ -3,8 +3,11 @@
  * stream of alerts and case notices (from schemas/examples, with fresh ids and
  * times), so a newcomer sees feeds fill, redactions differ per recipient and the
  * console populate. It opens with two agencies' alerts that share a phone number
- * written differently, so both see a link notice in their feeds within seconds.
- * Runs until stopped, or for --count messages.
+ * written differently, so both see a link notice in their feeds within seconds,
+ * then plays a case: NL-KNP opens it, invites DE-BKA, which accepts and
+ * acknowledges an urgent Information Exchange request (8 hours), so
+ * `liaison case show` shows a live clock. Runs until stopped, or for --count
+ * messages.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
@@ -75,6 +78,74 @@ export function linkedPair(example: Record<string, unknown>): Record<string, unk
   });
 }
 
+/** A message of the opening script: sent as it is, only dated when it is sent. */
+interface Scripted {
+  readonly scripted: Record<string, unknown>;
+}
+
+function isScripted(item: Record<string, unknown> | Scripted): item is Scripted {
+  return typeof item.scripted === 'object' && item.scripted !== null && !('messageType' in item);
+}
+
+/** The demo case's reference: one per run, so a second run opens a new case. */
+export function demoCaseRef(at: Date): string {
+  return `NL-KNP-DEMO-${at.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-')}`;
+}
+
+/**
+ * The demo case, step by step, from the case-notice examples: NL-KNP opens it,
+ * invites DE-BKA, DE-BKA accepts; NL-KNP asks DE-BKA under the Information
+ * Exchange Directive's urgent 8-hour rule and DE-BKA acknowledges, leaving the
+ * clock running.
+ */
+export function demoCase(
+  examples: readonly Record<string, unknown>[],
+  caseRef: string,
+): Record<string, unknown>[] {
+  const byType = (type: string): Record<string, unknown> | undefined =>
+    examples.find((e) => e.messageType === type);
+  const opened = byType('CASE_OPENED');
+  const request = byType('ASSISTANCE_REQUEST');
+  const update = byType('CASE_UPDATE');
+  if (!opened || !request || !update) return [];
+  const notice = (
+    base: Record<string, unknown>,
+    by: string,
+    change: (m: Record<string, unknown>) => void,
+  ): Record<string, unknown> => {
+    const json = structuredClone(base);
+    json.messageId = randomUUID();
+    json.originatorAgency = by;
+    json.caseRef = caseRef;
+    json.jurisdictions = ['NL', 'DE'];
+    json.requestedAgencies = [];
+    json.relatedMessageIds = [];
+    json.transition = null;
+    json.instrument = null;
+    (json.handling as Record<string, unknown>).releasableTo = [];
+    change(json);
+    return json;
+  };
+  const step = (by: string, to: string, action: string, requestMessageId: string | null) =>
+    notice(update, by, (m) => {
+      m.requestedAgencies = [to];
+      m.transition = { action, requestMessageId, reason: null };
+      m.relatedMessageIds = requestMessageId === null ? [] : [requestMessageId];
+    });
+  const urgent = notice(request, 'nl-knp', (m) => {
+    m.requestedAgencies = ['de-bka'];
+    m.instrument = { kind: 'IED_URGENT_DIRECT', deadlineAt: null, deadlineWorkingDays: null };
+  });
+  const urgentId = String(urgent.messageId);
+  return [
+    notice(opened, 'nl-knp', () => undefined),
+    step('nl-knp', 'de-bka', 'INVITE', null),
+    step('de-bka', 'nl-knp', 'ACCEPT_INVITATION', null),
+    urgent,
+    step('de-bka', 'nl-knp', 'ACKNOWLEDGE', urgentId),
+  ];
+}
+
 export async function demoCommand(options: DemoOptions): Promise<number> {
   const keysDir = options.keys ?? DEFAULT_KEYS_DIR;
   const examples = readdirSync(EXAMPLES_DIR)
@@ -82,13 +153,23 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     .sort()
     .map((f) => readJsonInput(path.join(EXAMPLES_DIR, f)) as Record<string, unknown>);
   const movement = examples.find((e) => e.messageType === 'SUSPECT_MOVEMENT');
-  const opening = movement ? linkedPair(movement) : [];
+  const caseRef = demoCaseRef(new Date());
+  const opening: (Record<string, unknown> | Scripted)[] = [
+    ...(movement ? linkedPair(movement) : []),
+    ...demoCase(examples, caseRef).map((scripted) => ({ scripted })),
+  ];
+  if (opening.some(isScripted))
+    process.stdout.write(
+      `demo: case ${caseRef} (NL-KNP with DE-BKA, an urgent 8-hour request): liaison --agency nl-knp case show ${caseRef}\n`,
+    );
   const total = options.count ?? Number.POSITIVE_INFINITY;
   let failures = 0;
   for (let n = 0; n < total; n++) {
     const example = opening[n] ?? examples[(n - opening.length) % examples.length];
     if (!example) break;
-    const json = freshMessage(example, keysDir, n);
+    const json = isScripted(example)
+      ? { ...example.scripted, issuedAt: new Date().toISOString() }
+      : freshMessage(example, keysDir, n);
     const identity = new AgencyIdentity({ agency: String(json.originatorAgency), keys: keysDir });
     const client = new HubClient(options.hub, identity);
     try {
