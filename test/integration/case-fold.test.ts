@@ -11,23 +11,17 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { CaseState } from '@liaison/cases';
 import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
-import { signMessage } from '../../apps/cli/src/message-signing';
 import {
   DEMO_KEYS_DIR,
   dropNamespaceDatabase,
-  eventually,
   seedNamespace,
   startHub,
   type RunningHub,
 } from '../support/hub-processes';
-import { freshMessage, handling } from '../support/submissions';
+import { publishCaseNotice } from '../support/case-notices';
 
 const NL = 'nl-knp';
 const DE = 'de-bka';
-
-function token(agency: string, officer?: string, roles?: string): string {
-  return new AgencyIdentity({ agency, keys: DEMO_KEYS_DIR, officer, roles }).token();
-}
 
 describe('case notices folded into the case', () => {
   let hub: RunningHub;
@@ -48,42 +42,11 @@ describe('case notices folded into the case', () => {
   }, 60_000);
 
   /** Publishes a signed notice and waits until the audit app has ledgered it. */
-  async function publish(
+  const publish = (
     example: string,
     by: string,
     change: (m: Record<string, unknown>) => void,
-  ): Promise<string> {
-    const notice = freshMessage(example, by, (m) => {
-      m.caseRef = caseRef;
-      m.jurisdictions = ['NL', 'DE'];
-      handling(m).releasableTo = [];
-      change(m);
-    });
-    const { sdJwt } = await signMessage(
-      new AgencyIdentity({ agency: by, keys: DEMO_KEYS_DIR }),
-      notice,
-    );
-    const res = await fetch(`${hub.url}/v1/case-notices`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token(by)}`,
-        'content-type': 'application/sd+jwt',
-        'idempotency-key': `case-${String(notice.messageId)}`,
-      },
-      body: sdJwt,
-    });
-    expect(res.status).toBe(202);
-    const id = String(notice.messageId);
-    await eventually(
-      async () => {
-        const r = await db.query('SELECT 1 FROM case_event WHERE message_id = $1', [id]);
-        return r.rowCount === 1 ? true : undefined;
-      },
-      30_000,
-      `${example} ledgered`,
-    );
-    return id;
-  }
+  ): Promise<string> => publishCaseNotice({ hub, db, caseRef }, example, by, change);
 
   const transition = (
     by: string,

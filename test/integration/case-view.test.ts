@@ -12,8 +12,6 @@
 import '../support/isolated-namespace';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
-import { signMessage } from '../../apps/cli/src/message-signing';
 import {
   DEMO_KEYS_DIR,
   dropNamespaceDatabase,
@@ -23,16 +21,14 @@ import {
   startHub,
   type RunningHub,
 } from '../support/hub-processes';
-import { freshMessage, handling } from '../support/submissions';
+import { agencyToken, publishCaseNotice } from '../support/case-notices';
 
 const NL = 'nl-knp';
 const DE = 'de-bka';
 const FR = 'fr-ocriest';
 const HOUR = 3_600_000;
 
-function token(agency: string, officer?: string, roles?: string): string {
-  return new AgencyIdentity({ agency, keys: DEMO_KEYS_DIR, officer, roles }).token();
-}
+const token = agencyToken;
 
 interface Clock {
   clock: string;
@@ -76,36 +72,10 @@ describe('reading a case', () => {
     at: number,
     change: (m: Record<string, unknown>) => void,
   ): Promise<string> {
-    const notice = freshMessage(example, by, (m) => {
-      m.caseRef = caseRef;
-      m.jurisdictions = ['NL', 'DE'];
+    const id = await publishCaseNotice({ hub, db, caseRef }, example, by, (m) => {
       m.issuedAt = new Date(at).toISOString();
-      handling(m).releasableTo = [];
       change(m);
     });
-    const { sdJwt } = await signMessage(
-      new AgencyIdentity({ agency: by, keys: DEMO_KEYS_DIR }),
-      notice,
-    );
-    const res = await fetch(`${hub.url}/v1/case-notices`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token(by)}`,
-        'content-type': 'application/sd+jwt',
-        'idempotency-key': `case-${String(notice.messageId)}`,
-      },
-      body: sdJwt,
-    });
-    expect(res.status).toBe(202);
-    const id = String(notice.messageId);
-    await eventually(
-      async () => {
-        const r = await db.query('SELECT 1 FROM case_event WHERE message_id = $1', [id]);
-        return r.rowCount === 1 ? true : undefined;
-      },
-      30_000,
-      `${example} ledgered`,
-    );
     sent.push({ id, by });
     return id;
   }
