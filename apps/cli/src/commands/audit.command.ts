@@ -35,7 +35,6 @@ import {
   type ProofDocument,
 } from './audit/ledger-offline';
 import {
-  refusalPagePath,
   refusalQuery,
   refusalTable,
   type RefusalFilterOptions,
@@ -179,7 +178,9 @@ Example:
     )
     .option('--refused-agency <agency>', 'only refusals naming this agency (or unknown)')
     .option('--reason <code>', 'only this reason code, or a family ending in a dot (sdjwt.)')
-    .addOption(new Option('--stage <stage>', 'where it was refused').choices(['gateway', 'worker']))
+    .addOption(
+      new Option('--stage <stage>', 'where it was refused').choices(['gateway', 'worker', 'case']),
+    )
     .addOption(
       new Option('--attribution <how>', 'how the agency was established').choices([
         'verified',
@@ -195,7 +196,7 @@ Example:
     .addHelpText(
       'after',
       `
-Each entry: when, where (gateway or worker), the agency (verified by the hub, only
+Each entry: when, where (gateway, worker or case), the agency (verified by the hub, only
 claimed by the request, or unknown), reason code, HTTP status, key id, message id.
 Beyond the hub's per-agency limit a window's refusals are one entry with their count.
 Oversight sees every agency's refusals; a liaison officer those naming their own agency.
@@ -230,7 +231,7 @@ Example:
         let nextCursor: string | null = null;
         for (;;) {
           const page = await hub.auditGet<RefusalPage>(
-            refusalPagePath(filters, cursor, Math.min(limit, max - refusals.length)),
+            pagePath(filters, cursor, Math.min(limit, max - refusals.length), 'refusals'),
             justification,
           );
           refusals.push(...page.refusals);

@@ -76,11 +76,17 @@ export function auditQuery(o: AuditFilterOptions): URLSearchParams {
   return q;
 }
 
-export function pagePath(filters: URLSearchParams, cursor: string, limit: number): string {
+/** One page of an audit listing (`records`, `refusals`): the filters, the cursor past 0, the size. */
+export function pagePath(
+  filters: URLSearchParams,
+  cursor: string,
+  limit: number,
+  listing: 'records' | 'refusals' = 'records',
+): string {
   const q = new URLSearchParams(filters);
   if (cursor !== '0') q.set('cursor', cursor);
   q.set('limit', String(limit));
-  return `/v1/audit/records?${q.toString()}`;
+  return `/v1/audit/${listing}?${q.toString()}`;
 }
 
 export function justificationOf(value: string | undefined): string {

@@ -27,6 +27,7 @@ import {
   pagePath,
   recordTable,
 } from './audit-query';
+import { refusalQuery } from './refusal-query';
 import {
   checkpointJwsOf,
   exportedRecords,
@@ -122,6 +123,15 @@ describe('audit query options', () => {
     expect(() => checkOutPath('a\nb')).toThrow(UsageError);
     expect(() => checkOutPath('')).toThrow(/--out/);
     expect(checkOutPath('out/ledger.json')).toBe('out/ledger.json');
+  });
+
+  it('pages refusals like records, case steps among the stages', () => {
+    const q = refusalQuery({ stage: 'case' });
+    expect(q.get('stage')).toBe('case');
+    expect(pagePath(q, '7', 50, 'refusals')).toBe(
+      '/v1/audit/refusals?stage=case&cursor=7&limit=50',
+    );
+    expect(() => refusalQuery({ stage: 'kafka' })).toThrow(/--stage/);
   });
 });
 

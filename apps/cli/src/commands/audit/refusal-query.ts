@@ -38,7 +38,7 @@ export function refusalQuery(o: RefusalFilterOptions): URLSearchParams {
     /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/,
     'a reason code (sdjwt.revoked-key) or a family ending in a dot (sdjwt.)',
   );
-  check('--stage', o.stage, /^(gateway|worker)$/, 'gateway or worker');
+  check('--stage', o.stage, /^(gateway|worker|case)$/, 'gateway, worker or case');
   check(
     '--attribution',
     o.attribution,
@@ -54,13 +54,6 @@ export function refusalQuery(o: RefusalFilterOptions): URLSearchParams {
   set('from', o.from);
   set('to', o.to);
   return q;
-}
-
-export function refusalPagePath(filters: URLSearchParams, cursor: string, limit: number): string {
-  const q = new URLSearchParams(filters);
-  if (cursor !== '0') q.set('cursor', cursor);
-  q.set('limit', String(limit));
-  return `/v1/audit/refusals?${q.toString()}`;
 }
 
 function reasonOf(r: RefusalRecord): string {
