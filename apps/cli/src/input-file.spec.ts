@@ -31,7 +31,8 @@ import {
 
 const SECRET = 'SECRET-Maria-Example-2009';
 /** What a JSON error may say: where, never what. */
-const NO_ECHO = /^[^\n]*: not valid JSON( at position \d+| \(ends too early\))?$/;
+const NO_ECHO =
+  /^[^\n]*: not valid JSON( at position \d+| \(ends too early\)| \(a member name appears twice\)| \(nested too deeply\))?$/;
 
 function messageOf(run: () => unknown): string {
   try {
@@ -149,6 +150,22 @@ describe('CLI input', () => {
         }),
         { seed: 18, numRuns: 1000 },
       );
+    });
+
+    it('a member name given twice is refused, not silently the last one kept', () => {
+      const message = messageOf(() => parseJsonInput(`{"tlp":"RED","tlp":"CLEAR"}`, 'alert.json'));
+      expect(message).toBe('alert.json: not valid JSON (a member name appears twice)');
+    });
+
+    it('objects have no prototype a "__proto__" member could reach', () => {
+      const value = parseJsonInput(
+        '{"__proto__":{"polluted":true},"a":{}}',
+        'alert.json',
+      ) as Record<string, unknown>;
+      expect(Object.getPrototypeOf(value)).toBeNull();
+      expect(Object.getPrototypeOf(value.a)).toBeNull();
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(Object.hasOwn(value, '__proto__')).toBe(true);
     });
 
     it('a broken key file is named, its private key never quoted', () => {

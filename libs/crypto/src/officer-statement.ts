@@ -18,6 +18,7 @@ import { parseCompactJws, signCompactJws, verifyParsedJws, type JwsSigner } from
 import { cryptoError, jwsRefused } from './crypto-error';
 import { type OfficerDirectory, type OfficerEnrolment } from './officer-directory';
 import { nowSeconds, type Clock } from './time-claims';
+import { parseStrictJson } from './strict-json';
 
 export const STATEMENT_TYP = 'liaison-statement+jws';
 
@@ -151,9 +152,9 @@ export function verifyOfficerStatement(
   const text = parsed.payloadBytes.toString('utf8');
   let payload: unknown;
   try {
-    payload = JSON.parse(text);
+    payload = parseStrictJson(text);
   } catch {
-    throw malformed('payload is not JSON');
+    throw malformed('payload is not strict JSON');
   }
   const statement = statementOf(payload);
   if (canonicalJson(statement) !== text) throw malformed('payload is not in canonical form');

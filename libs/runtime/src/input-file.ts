@@ -9,6 +9,8 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import * as path from 'node:path';
+import { parseStrictJson } from '@liaison/crypto';
+import { DomainError } from '@liaison/errors';
 
 /** Largest input read by default: a big NDJSON batch of messages. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -87,21 +89,26 @@ export function readInputText(source: string, limits: InputLimits = {}): string 
 }
 
 /**
- * JSON.parse that says where, never what: V8's message quotes the text
- * around the error, which may be a secret or someone else's data.
+ * The strict parser (null-prototype objects, duplicate members refused) with a
+ * message that says where, never what: the text around an error may be a
+ * secret or someone else's data.
  */
 export function parseJsonInput(text: string, source: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return parseStrictJson(text);
   } catch (error) {
-    const message = error instanceof Error ? error.message : '';
-    const position = /position (\d+)/.exec(message)?.[1];
+    const code = error instanceof DomainError ? error.code : '';
+    const offset = error instanceof DomainError ? error.details?.offset : undefined;
     const where =
-      position !== undefined
-        ? ` at position ${position}`
-        : /end of JSON input/.test(message)
-          ? ' (ends too early)'
-          : '';
+      code === 'json.duplicate-member'
+        ? ' (a member name appears twice)'
+        : code === 'json.too-deep'
+          ? ' (nested too deeply)'
+          : typeof offset === 'number'
+            ? offset >= text.length
+              ? ' (ends too early)'
+              : ` at position ${offset}`
+            : '';
     throw new InputError(`${source}: not valid JSON${where}`);
   }
 }

@@ -4,6 +4,7 @@
  * message id. Only for attributing a refusal; never for a decision. Reads own
  * string members only, from bounded input, and never throws.
  */
+import { parseStrictJsonBytes } from '@liaison/crypto';
 const MAX_HEADER_CHARS = 2048;
 const MAX_PAYLOAD_CHARS = 1024 * 1024;
 
@@ -21,7 +22,7 @@ function jsonObject(segment: string, maxChars: number): Record<string, unknown> 
   if (segment.length === 0 || segment.length > maxChars || !/^[A-Za-z0-9_-]+$/.test(segment))
     return null;
   try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    const value: unknown = parseStrictJsonBytes(Buffer.from(segment, 'base64url'));
     return typeof value === 'object' && value !== null && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : null;

@@ -23,6 +23,7 @@ import {
 } from '@liaison/ledger';
 import type { AuditRecord } from '@liaison/ledger';
 import { parseJsonInput } from '@liaison/runtime';
+import { asJsonObject, parseStrictJsonBytes } from '@liaison/crypto';
 
 export class VerificationInputError extends Error {}
 
@@ -45,10 +46,10 @@ export function checkpointJwsOf(text: string): string {
 
 function kidOf(jws: string): string | undefined {
   try {
-    const header = JSON.parse(
-      Buffer.from(jws.split('.')[0] ?? '', 'base64url').toString('utf8'),
-    ) as { kid?: unknown };
-    return typeof header.kid === 'string' ? header.kid : undefined;
+    const header = asJsonObject(
+      parseStrictJsonBytes(Buffer.from(jws.split('.')[0] ?? '', 'base64url')),
+    );
+    return typeof header?.kid === 'string' ? header.kid : undefined;
   } catch {
     return undefined;
   }
