@@ -101,7 +101,7 @@ program
     const id = identity() as AgencyIdentity;
     let justification: string;
     try {
-      justification = justificationOf(text);
+      justification = justificationOf(text, 'the justification text');
     } catch (error) {
       throw new CommanderError(2, 'liaison.usage', (error as Error).message);
     }

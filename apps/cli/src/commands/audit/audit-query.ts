@@ -89,13 +89,14 @@ export function pagePath(
   return `/v1/audit/${listing}?${q.toString()}`;
 }
 
-export function justificationOf(value: string | undefined): string {
+/** The justification text, checked; `name` is how the user gave it (an option or an argument). */
+export function justificationOf(value: string | undefined, name = '--justification'): string {
   const text = (value ?? '').trim();
   if (text.length === 0 || text.length > 500)
     throw new UsageError(
-      '--justification: every audit read needs a reason of 1 to 500 characters (it is logged)',
+      `${name}: every audit read needs a reason of 1 to 500 characters (it is logged)`,
     );
-  if (/[\r\n\0]/.test(text)) throw new UsageError('--justification: one line of text');
+  if (/[\r\n\0]/.test(text)) throw new UsageError(`${name}: one line of text`);
   return text;
 }
 

@@ -116,6 +116,10 @@ describe('audit query options', () => {
     expect(() => justificationOf('  ')).toThrow(/--justification/);
     expect(() => justificationOf('a\nb')).toThrow(/one line/);
     expect(justificationOf(' case review ')).toBe('case review');
+    // `liaison justify <text>` takes an argument: the message names it, not an option.
+    expect(() => justificationOf('', 'the justification text')).toThrow(
+      /^the justification text: /,
+    );
   });
 
   it('refuses output paths with NUL or control characters', () => {
