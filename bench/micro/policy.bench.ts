@@ -238,7 +238,7 @@ function referenceFanOut(n: number): number {
     const decision = referenceDecide(
       documents,
       directory,
-      set.version,
+      set.worldVersion,
       facts,
       directory.agencies[i + 1]!.id,
     );
@@ -276,7 +276,7 @@ const perDecision: MicroBenchmark = {
           referenceDecide(
             documents,
             directory,
-            set.version,
+            set.worldVersion,
             facts,
             directory.agencies[i++ % 200]!.id,
           ),

@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const first = await world.reload('boot');
   if (first)
     log.info(
-      { policyVersion: first.policies.version, agencies: first.policies.agencies.length },
+      { worldVersion: first.policies.worldVersion, agencies: first.policies.agencies.length },
       'policies loaded',
     );
   world.retryWhileStale(WORLD_RETRY_MS);
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
       // Never throws: a world that does not compile keeps the previous one (logged, degraded).
       const now = await world.reload(reason);
       if (now && world.staleReason === undefined)
-        log.info({ reason, policyVersion: now.policies.version }, 'policies reloaded');
+        log.info({ reason, worldVersion: now.policies.worldVersion }, 'policies reloaded');
     },
     undecodable: (topic, error) => log.warn({ topic, error }, 'undecodable reload event ignored'),
   };

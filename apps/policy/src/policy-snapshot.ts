@@ -70,6 +70,6 @@ export function worldOfWorker(
     },
     log: observe.log,
     metrics: observe.metrics,
-    describe: (s) => ({ policyVersion: s.policies.version }),
+    describe: (s) => ({ worldVersion: s.policies.worldVersion }),
   });
 }

@@ -22,7 +22,7 @@ import {
 } from '@liaison/fanout';
 import { Topic, feedTopic, type InputRecord, type OutputRecord } from '@liaison/kafka';
 import { linkFactsOf, type LinkKeyRing } from '@liaison/links';
-import { decideAll, prepareCatalogue } from '@liaison/policy';
+import { decideAll, policyVersionOf, prepareCatalogue } from '@liaison/policy';
 import { analyseMessage, submissionClaimShape } from '@liaison/runtime';
 import type { PolicySnapshot } from './policy-snapshot';
 
@@ -126,7 +126,7 @@ export class SubmissionProcessor {
         decisions: decideAll(snapshot.policies, analysed.facts),
         catalogue: prepareCatalogue(analysed.catalogue),
         recipients: snapshot.recipients,
-        policyVersion: snapshot.policies.version,
+        policyVersion: policyVersionOf(snapshot.policies, originatorJurisdiction),
         decidedAtMs: this.now(),
         links:
           this.deps.linkKeys === undefined

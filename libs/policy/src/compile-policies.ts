@@ -25,7 +25,7 @@ import {
   type WithheldSubjectRole,
   type WithheldPath,
 } from './policy-document';
-import { policyDocumentVersion, policySetVersion } from './policy-version';
+import { NO_POLICY_VERSION, policyDocumentVersion, policyWorldVersion } from './policy-version';
 
 export interface CompileOptions {
   /** Message types a rule may name; defaults to MESSAGE_TYPES from the domain. */
@@ -98,9 +98,9 @@ export interface ShareCombination {
 }
 
 export interface CompiledPolicySet {
-  /** sha-256 over canonical documents + directory; stamped on every decision. */
-  readonly version: string;
-  /** The documents as compiled, each with its own content version. */
+  /** sha-256 over canonical documents + directory: changes whenever the compiled world does. */
+  readonly worldVersion: string;
+  /** The documents as compiled, each with its own content version (policyVersionOf). */
   readonly documents: readonly PolicyDocument[];
   readonly directory: Directory;
   readonly knownPaths: readonly string[];
@@ -542,7 +542,7 @@ export function compilePolicies(
     }
   }
   return {
-    version: policySetVersion(documents, directory),
+    worldVersion: policyWorldVersion(documents, directory),
     documents: documents.map((doc) => ({ ...doc, version: policyDocumentVersion(doc) })),
     directory,
     knownPaths: [...knownPaths],
@@ -557,4 +557,14 @@ export function compilePolicies(
 /** Purposes as a list, for docs and dry-run output. */
 export function purposesOfMask(mask: number): Purpose[] {
   return PURPOSES.filter((purpose) => ((PURPOSE_BIT[purpose] ?? 0) & mask) !== 0);
+}
+
+/**
+ * The policy version a message of this originator jurisdiction is decided under:
+ * its jurisdiction's document version (only that document's rules apply), or
+ * NO_POLICY_VERSION when the jurisdiction has no document.
+ */
+export function policyVersionOf(set: CompiledPolicySet, jurisdiction: string): string {
+  const row = set.jurisdictionIndex.get(jurisdiction);
+  return (row === undefined ? undefined : set.documents[row]?.version) ?? NO_POLICY_VERSION;
 }

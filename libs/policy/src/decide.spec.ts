@@ -3,6 +3,8 @@ import {
   compilePolicies,
   decide,
   decideAll,
+  NO_POLICY_VERSION,
+  policyDocumentVersion,
   type CompiledPolicySet,
   type PolicyDocument,
   type RecipientDecision,
@@ -42,9 +44,15 @@ describe('decide (seed world, NL originator)', () => {
     expect(d['ngo-safehaven']).toMatchObject({ outcome: 'DENIED', rules: [BUILTIN.defaultDeny] });
   });
 
-  it('stamps the policy version on every decision', () => {
-    for (const d of decideAll(set, facts())) expect(d.policyVersion).toBe(set.version);
-    expect(set.version).toMatch(/^sha256:[0-9a-f]{64}$/);
+  it("stamps the originator jurisdiction's document version on every decision", () => {
+    const nl = seed.documents.find((d) => d.jurisdiction === 'NL')!;
+    for (const d of decideAll(set, facts())) {
+      expect(d.policyVersion).toBe(policyDocumentVersion(nl));
+    }
+    expect(policyDocumentVersion(nl)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const none = decide(set, facts({ originatorJurisdiction: 'XX' }), 'de-bka');
+    expect(none.policyVersion).toBe(NO_POLICY_VERSION);
+    expect(decide(set, facts(), 'nobody').policyVersion).toBe(policyDocumentVersion(nl));
   });
 
   it('denies by default: no rule of the originator jurisdiction addresses the recipient', () => {

@@ -9,6 +9,7 @@ import {
   PURPOSE_BIT,
   TLP_RANK,
   type CandidateCell,
+  policyVersionOf,
   type CompiledPolicySet,
   type ResolvedAgency,
   type ShareCombination,
@@ -43,6 +44,8 @@ export interface PreparedFacts {
   readonly handlingRank: number;
   readonly purposeMask: number;
   readonly row: number | undefined;
+  /** The originator jurisdiction's document version, stamped on every decision. */
+  readonly policyVersion: string;
   /** A case notice naming agencies: only they receive it, only through addressed rules. */
   readonly addressedNotice: boolean;
 }
@@ -66,12 +69,13 @@ export function prepareFacts(set: CompiledPolicySet, facts: MessageFacts): Prepa
     handlingRank,
     purposeMask,
     row: set.jurisdictionIndex.get(facts.originatorJurisdiction),
+    policyVersion: policyVersionOf(set, facts.originatorJurisdiction),
     addressedNotice: isAddressedNotice(facts),
   };
 }
 
 function denied(
-  set: CompiledPolicySet,
+  prepared: PreparedFacts,
   recipient: string,
   rules: readonly string[],
 ): RecipientDecision {
@@ -83,7 +87,7 @@ function denied(
     withheldSubjects: NO_SUBJECTS,
     victimIdentityReleased: false,
     minorIdentityReleased: false,
-    policyVersion: set.version,
+    policyVersion: prepared.policyVersion,
   };
 }
 
@@ -154,18 +158,18 @@ export function decideForAgency(
   const agency = set.agencies[agencyIndex] as ResolvedAgency;
   const facts = prepared.facts;
   const id = agency.id;
-  if (id === facts.originatorAgency) return denied(set, id, builtinOnly(BUILTIN.originator));
-  if (agency.suspended) return denied(set, id, builtinOnly(BUILTIN.suspended));
+  if (id === facts.originatorAgency) return denied(prepared, id, builtinOnly(BUILTIN.originator));
+  if (agency.suspended) return denied(prepared, id, builtinOnly(BUILTIN.suspended));
   if (prepared.tlpRank === TLP_RED && !facts.namedRecipients.includes(id)) {
-    return denied(set, id, builtinOnly(BUILTIN.tlpRed));
+    return denied(prepared, id, builtinOnly(BUILTIN.tlpRed));
   }
   const releasable = facts.releasableTo;
   if (releasable.length > 0 && !releasable.includes(id)) {
-    return denied(set, id, builtinOnly(BUILTIN.releasability));
+    return denied(prepared, id, builtinOnly(BUILTIN.releasability));
   }
   const named = facts.addressedTo.includes(id);
   if (prepared.addressedNotice && !named) {
-    return denied(set, id, builtinOnly(BUILTIN.notAddressed));
+    return denied(prepared, id, builtinOnly(BUILTIN.notAddressed));
   }
   const cell =
     prepared.row === undefined
@@ -183,7 +187,7 @@ export function decideForAgency(
       (denyIds ??= []).push(rule.id);
     }
   }
-  if (denyIds !== undefined) return denied(set, id, denyIds);
+  if (denyIds !== undefined) return denied(prepared, id, denyIds);
 
   const share = cell.share;
   const useMask = share.length <= MAX_MASK_CANDIDATES;
@@ -214,17 +218,18 @@ export function decideForAgency(
       }
     }
   }
-  if (matched.length === 0) return denied(set, id, builtinOnly(BUILTIN.defaultDeny));
+  if (matched.length === 0) return denied(prepared, id, builtinOnly(BUILTIN.defaultDeny));
   if (prepared.tlpRank === TLP_AMBER_STRICT) {
     if (
       agency.kind === 'INTERNATIONAL_HUB' ||
       (!direct && !named && !facts.namedRecipients.includes(id))
     ) {
-      return denied(set, id, builtinOnly(BUILTIN.amberStrict));
+      return denied(prepared, id, builtinOnly(BUILTIN.amberStrict));
     }
   }
   if (prepared.handlingRank === H2 && agency.kind === 'INTERNATIONAL_HUB') {
-    if (!onward || !releasable.includes(id)) return denied(set, id, builtinOnly(BUILTIN.h2Onward));
+    if (!onward || !releasable.includes(id))
+      return denied(prepared, id, builtinOnly(BUILTIN.h2Onward));
   }
   const combo = combination(
     set,
@@ -248,7 +253,7 @@ export function decideForAgency(
     withheldSubjects: combo.withheldSubjects,
     victimIdentityReleased: victimReleased,
     minorIdentityReleased: minorReleased,
-    policyVersion: set.version,
+    policyVersion: prepared.policyVersion,
   };
 }
 
@@ -258,9 +263,12 @@ export function decide(
   facts: MessageFacts,
   recipientId: string,
 ): RecipientDecision {
+  const prepared = prepareFacts(set, facts);
   const index = set.agencyIndex.get(recipientId);
-  if (index === undefined) return denied(set, recipientId, builtinOnly(BUILTIN.unknownRecipient));
-  return decideForAgency(set, prepareFacts(set, facts), index);
+  if (index === undefined) {
+    return denied(prepared, recipientId, builtinOnly(BUILTIN.unknownRecipient));
+  }
+  return decideForAgency(set, prepared, index);
 }
 
 /** One decision per directory agency, in directory order (the originator marked DENIED). */

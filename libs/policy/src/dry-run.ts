@@ -4,7 +4,7 @@
  * in the compiled sets, the facts and the catalogue of the draft message.
  */
 import { decideAll } from './decide';
-import type { CompiledPolicySet } from './compile-policies';
+import { policyVersionOf, type CompiledPolicySet } from './compile-policies';
 import {
   isAddressedNotice,
   type DecisionOutcome,
@@ -58,7 +58,7 @@ export function dryRun(
     return { recipient: decision.recipient, outcome: plan.outcome, rules: decision.rules, fields };
   });
   return {
-    policyVersion: set.version,
+    policyVersion: policyVersionOf(set, facts.originatorJurisdiction),
     addressedTo: facts.addressedTo,
     addressedOnly: isAddressedNotice(facts),
     recipients,
@@ -129,5 +129,9 @@ export function diffDryRun(
       newlyWithheld,
     });
   }
-  return { currentVersion: current.version, draftVersion: draft.version, changes };
+  return {
+    currentVersion: policyVersionOf(current, facts.originatorJurisdiction),
+    draftVersion: policyVersionOf(draft, facts.originatorJurisdiction),
+    changes,
+  };
 }

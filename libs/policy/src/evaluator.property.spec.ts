@@ -8,6 +8,7 @@ import {
   BUILTIN,
   HANDLING_CODES,
   PURPOSES,
+  policyVersionOf,
   SUBJECT_ROLES,
   TLP_LEVELS,
   compilePolicies,
@@ -198,7 +199,12 @@ describe('evaluator properties', () => {
       fc.property(scenarioArb, ({ world, facts }) => {
         const set = compilePolicies(world.documents, world.directory, KNOWN_PATHS);
         const compiled = decideAll(set, facts);
-        const reference = referenceDecideAll(world.documents, world.directory, set.version, facts);
+        const reference = referenceDecideAll(
+          world.documents,
+          world.directory,
+          policyVersionOf(set, facts.originatorJurisdiction),
+          facts,
+        );
         expect(compiled).toEqual(reference);
         const prepared = prepareCatalogue(catalogue);
         compiled.forEach((d) =>

@@ -4,10 +4,11 @@
  */
 export * from './policy-document';
 export { SUBJECT_IDENTITY_PATH, SUBJECTS_PATH, pathAndAncestors } from './field-paths';
-export { canonicalJson, policyDocumentVersion, policySetVersion } from './policy-version';
+export { NO_POLICY_VERSION, policyDocumentVersion, policyWorldVersion } from './policy-version';
 export {
   agencyGroups,
   compilePolicies,
+  policyVersionOf,
   validatePolicies,
   type CompileOptions,
   type CompiledPolicySet,

@@ -1,24 +1,15 @@
 /**
- * Policy versions are content hashes: SHA-256 over canonical JSON (keys sorted,
- * no whitespace, undefined members dropped). Hashing is pure computation.
+ * Policy versions are content hashes: `sha256:` + SHA-256 of the RFC 8785 (JCS)
+ * canonical JSON of a policy document (its own `version` member left out). One
+ * identity for one document wherever it appears: a draft, the approved version
+ * in /v1/policies, a dry-run, every decision and ledger row made under it.
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '@liaison/crypto';
 import type { Directory, PolicyDocument } from './policy-document';
 
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    return JSON.stringify(value) ?? 'null';
-  }
-  if (Array.isArray(value)) {
-    return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
-  }
-  const record = value as Record<string, unknown>;
-  const members = Object.keys(record)
-    .filter((key) => record[key] !== undefined)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
-  return `{${members.join(',')}}`;
-}
+/** The version of decisions for a jurisdiction without a policy document (all default-deny). */
+export const NO_POLICY_VERSION = 'none';
 
 function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -38,10 +29,11 @@ export function policyDocumentVersion(document: PolicyDocument): string {
 }
 
 /**
- * `sha256:<hex>` of all documents (ordered by jurisdiction) and the directory
- * (agencies ordered by id), so input order does not change the version.
+ * `sha256:<hex>` of the whole world: all documents (ordered by jurisdiction) and
+ * the directory (agencies ordered by id), so input order does not change it.
+ * It tells apps that their compiled world changed; decisions name the document.
  */
-export function policySetVersion(
+export function policyWorldVersion(
   documents: readonly PolicyDocument[],
   directory: Directory,
 ): string {

@@ -695,7 +695,7 @@ export interface Decision {
   readonly originatorJurisdiction: string;
   /** Case reference from the message header. */
   readonly caseRef: string | null;
-  /** Content hash of the policy set the decision was made under. */
+  /** Content hash (sha256:…) of the originator jurisdiction's policy document the decision was made under (`none`: no document). */
   readonly policyVersion: string;
   /** When the decision was made. */
   readonly decidedAt: IsoTimestamp;
@@ -801,7 +801,7 @@ export interface Delivery {
   readonly disclosedPaths: readonly string[];
   /** Fields withheld, each with the rule that withheld it. */
   readonly withheld: readonly WithheldField[];
-  /** Content hash of the policy set applied. */
+  /** Content hash (sha256:…) of the originator jurisdiction's policy document applied (`none`: no document). */
   readonly policyVersion: string;
   /** Hub-signed delivery receipt, compact JWS. */
   readonly receipt: string;
@@ -917,7 +917,7 @@ export interface ShareRecord {
   readonly withheld: readonly WithheldField[];
   /** Ids of the rules that produced the decision. */
   readonly rules: readonly string[];
-  /** Content hash of the policy set applied. */
+  /** Content hash (sha256:…) of the originator jurisdiction's policy document applied (`none`: no document). */
   readonly policyVersion: string;
   /** SHA-256 (hex) of the presentation delivered; null when denied. */
   readonly presentationDigest: string | null;
