@@ -563,6 +563,25 @@ describe('officer enrolment: four eyes are two enrolled people', () => {
       expect([verified.status, verified.body.ok]).toEqual([200, true]);
     });
 
+    it('refuses a malformed query before the justification is verified: no statement is spent on it', async () => {
+      const bad = '/v1/audit/records?direction=sideways';
+      const justification = readStatement(bad, { justification: 'case NL-9 review' });
+      expect(await auditRead(bad, justification)).toMatchObject({
+        status: 400,
+        code: 'audit.invalid-query',
+        field: 'direction',
+      });
+      const listTarget = '/v1/audit/statements?subject=audit%3AGET%20%2Fv1%2Faudit%2Frecords';
+      const listed = await auditRead(
+        listTarget,
+        anna.auditJustification('GET', listTarget, 'check my reads'),
+      );
+      expect(listed.status).toBe(200);
+      const rows = listed.body.statements as { jws: string }[];
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.some((r) => r.jws === justification)).toBe(false);
+    });
+
     it('lets a console session read only once the officer attaches a signed justification', async () => {
       const opened = await call('POST', '/v1/console/session', anna.token());
       expect(opened.status).toBe(201);

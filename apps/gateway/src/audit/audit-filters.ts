@@ -102,3 +102,44 @@ export function parseRecordFilter(query: RawQuery): RecordFilter {
 export function parseSeq(value: string): number {
   return parseInteger(value, 'seq', { min: 1, max: Number.MAX_SAFE_INTEGER }, refuseAudit);
 }
+
+/** A read that takes no query parameters. */
+export function parseNoQuery(query: RawQuery): void {
+  onlyKnown(query, []);
+}
+
+export function parseCheckpointsQuery(query: RawQuery): { limit: number; before?: number } {
+  onlyKnown(query, ['limit', 'before']);
+  return {
+    limit: integer(query, 'limit', 1, MAX_LIMIT) ?? 100,
+    before: integer(query, 'before', 1, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+/** Two checkpoint sizes, from <= to. */
+export function parseConsistencyQuery(query: RawQuery): { from: number; to: number } {
+  onlyKnown(query, ['from', 'to']);
+  const from = integer(query, 'from', 1, Number.MAX_SAFE_INTEGER);
+  const to = integer(query, 'to', 1, Number.MAX_SAFE_INTEGER);
+  if (from === undefined || to === undefined || from > to) {
+    throw refuseAudit(
+      from === undefined ? 'from' : 'to',
+      'from and to are checkpoint sizes with from <= to',
+    );
+  }
+  return { from, to };
+}
+
+const DAY_MS = 86_400_000;
+export const MAX_METRICS_DAYS = 366;
+
+/** A period of at most MAX_METRICS_DAYS, by default the 90 days up to now. */
+export function parseMetricsQuery(query: RawQuery, now = new Date()): { from: Date; to: Date } {
+  onlyKnown(query, ['from', 'to']);
+  const to = timestamp(query, 'to') ?? now;
+  const from = timestamp(query, 'from') ?? new Date(to.getTime() - 90 * DAY_MS);
+  if (from > to || to.getTime() - from.getTime() > MAX_METRICS_DAYS * DAY_MS) {
+    throw refuseAudit('from', `the range must be positive and at most ${MAX_METRICS_DAYS} days`);
+  }
+  return { from, to };
+}

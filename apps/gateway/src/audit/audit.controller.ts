@@ -8,25 +8,28 @@
  */
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainError } from '@liaison/errors';
 import { csvHeader, csvLine } from '@liaison/ledger';
 import type { AuthenticatedRequest } from '../auth/auth-context';
 import { auditReaderOf, type AuditReader } from './audit-access';
 import {
   MAX_LIMIT,
-  integer,
-  onlyKnown,
+  parseCheckpointsQuery,
+  parseConsistencyQuery,
+  parseMetricsQuery,
+  parseNoQuery,
   parseRecordFilter,
   parseSeq,
-  timestamp,
   type RawQuery,
+  type RecordFilter,
 } from './audit-filters';
 import { AuditQueryService } from './audit-query.service';
 import { parseRefusalFilter } from './refusal-filters';
-import { AuditRead, Roles } from '../auth/roles.decorator';
+import { AuditRead, AuditReadChecked, Roles } from '../auth/roles.decorator';
 
-const DAY_MS = 86_400_000;
-const MAX_METRICS_DAYS = 366;
+/** The CSV export: every record the filter matches, page after page of the largest size. */
+function csvFilter(query: RawQuery): RecordFilter {
+  return parseRecordFilter({ ...query, limit: String(MAX_LIMIT) });
+}
 
 function readerOf(req: AuthenticatedRequest): AuditReader {
   return auditReaderOf((req as Partial<AuthenticatedRequest>).auth, req.justification);
@@ -41,6 +44,7 @@ export class AuditController {
   constructor(private readonly audit: AuditQueryService) {}
 
   @Get('records')
+  @AuditReadChecked(({ query }) => parseRecordFilter(query))
   async records(@Req() req: AuthenticatedRequest, @Query() query: RawQuery) {
     const reader = readerOf(req);
     const filter = parseRecordFilter(query);
@@ -53,13 +57,14 @@ export class AuditController {
   }
 
   @Get('records.csv')
+  @AuditReadChecked(({ query }) => csvFilter(query))
   async recordsCsv(
     @Req() req: AuthenticatedRequest,
     @Query() query: RawQuery,
     @Res() res: Response,
   ): Promise<void> {
     const reader = readerOf(req);
-    const filter = parseRecordFilter({ ...query, limit: String(MAX_LIMIT) });
+    const filter = csvFilter(query);
     await this.audit.logConsultation(reader, 'audit:records.csv', { query });
     res.status(200);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -76,6 +81,7 @@ export class AuditController {
   }
 
   @Get('refusals')
+  @AuditReadChecked(({ query }) => parseRefusalFilter(query))
   async refusals(@Req() req: AuthenticatedRequest, @Query() query: RawQuery) {
     const reader = readerOf(req);
     const filter = parseRefusalFilter(query);
@@ -88,6 +94,7 @@ export class AuditController {
   }
 
   @Get('records/:seq')
+  @AuditReadChecked(({ params }) => parseSeq(String(params.seq ?? '')))
   async record(@Req() req: AuthenticatedRequest, @Param('seq') seqText: string) {
     const reader = readerOf(req);
     const seq = parseSeq(seqText);
@@ -97,6 +104,7 @@ export class AuditController {
   }
 
   @Get('proof/:seq')
+  @AuditReadChecked(({ params }) => parseSeq(String(params.seq ?? '')))
   async proof(@Req() req: AuthenticatedRequest, @Param('seq') seqText: string) {
     const reader = readerOf(req);
     const seq = parseSeq(seqText);
@@ -106,59 +114,40 @@ export class AuditController {
   }
 
   @Get('checkpoints')
+  @AuditReadChecked(({ query }) => parseCheckpointsQuery(query))
   async checkpoints(@Req() req: AuthenticatedRequest, @Query() query: RawQuery) {
     const reader = readerOf(req);
-    onlyKnown(query, ['limit', 'before']);
-    const limit = integer(query, 'limit', 1, MAX_LIMIT) ?? 100;
-    const before = integer(query, 'before', 1, Number.MAX_SAFE_INTEGER);
+    const { limit, before } = parseCheckpointsQuery(query);
     const checkpoints = await this.audit.checkpoints(limit, before);
     await this.audit.logConsultation(reader, 'audit:checkpoints', { query });
     return { checkpoints };
   }
 
   @Get('consistency')
+  @AuditReadChecked(({ query }) => parseConsistencyQuery(query))
   async consistency(@Req() req: AuthenticatedRequest, @Query() query: RawQuery) {
     const reader = readerOf(req);
-    onlyKnown(query, ['from', 'to']);
-    const from = integer(query, 'from', 1, Number.MAX_SAFE_INTEGER);
-    const to = integer(query, 'to', 1, Number.MAX_SAFE_INTEGER);
-    if (from === undefined || to === undefined || from > to) {
-      const field = from === undefined ? 'from' : 'to';
-      throw new DomainError(
-        'audit.invalid-query',
-        `${field}: from and to are checkpoint sizes with from <= to`,
-        'invalid-input',
-        { field },
-      );
-    }
+    const { from, to } = parseConsistencyQuery(query);
     const proof = await this.audit.consistency(from, to);
     await this.audit.logConsultation(reader, 'audit:consistency', { from, to });
     return proof;
   }
 
   @Get('verify')
+  @AuditReadChecked(({ query }) => parseNoQuery(query))
   async verify(@Req() req: AuthenticatedRequest, @Query() query: RawQuery) {
     const reader = readerOf(req);
-    onlyKnown(query, []);
+    parseNoQuery(query);
     const report = await this.audit.verify();
     await this.audit.logConsultation(reader, 'audit:verify', { ok: report.ok });
     return report;
   }
 
   @Get('metrics')
+  @AuditReadChecked(({ query }) => parseMetricsQuery(query))
   async metrics(@Req() req: AuthenticatedRequest, @Query() query: RawQuery) {
     const reader = readerOf(req);
-    onlyKnown(query, ['from', 'to']);
-    const to = timestamp(query, 'to') ?? new Date();
-    const from = timestamp(query, 'from') ?? new Date(to.getTime() - 90 * DAY_MS);
-    if (from > to || to.getTime() - from.getTime() > MAX_METRICS_DAYS * DAY_MS) {
-      throw new DomainError(
-        'audit.invalid-query',
-        `from: the range must be positive and at most ${MAX_METRICS_DAYS} days`,
-        'invalid-input',
-        { field: 'from' },
-      );
-    }
+    const { from, to } = parseMetricsQuery(query);
     const metrics = await this.audit.metrics(reader, from, to);
     await this.audit.logConsultation(reader, 'audit:metrics', { query });
     return metrics;

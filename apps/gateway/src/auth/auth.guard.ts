@@ -1,13 +1,20 @@
 /**
  * Global guard: authenticate every request, then allow only declared roles; on
- * an audit read (@AuditRead), verify and record the signed justification.
+ * an audit read (@AuditRead), check the request (@AuditReadChecked) and only
+ * then verify and record the signed justification.
  */
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '@liaison/errors';
 import type { AuthenticatedRequest, Role } from './auth-context';
 import { AuditJustifications } from '../statements/audit-justification';
-import { AUDIT_READ, PUBLIC_ROUTE, ROUTE_ROLES } from './roles.decorator';
+import {
+  AUDIT_READ,
+  AUDIT_READ_CHECK,
+  PUBLIC_ROUTE,
+  ROUTE_ROLES,
+  type AuditReadCheck,
+} from './roles.decorator';
 import { TokenAuthenticator } from './token-authenticator';
 
 @Injectable()
@@ -37,6 +44,18 @@ export class AuthGuard implements CanActivate {
       );
     }
     if (this.reflector.getAllAndOverride<boolean>(AUDIT_READ, targets)) {
+      const check = this.reflector.get<AuditReadCheck | undefined>(
+        AUDIT_READ_CHECK,
+        context.getHandler(),
+      );
+      if (!check) {
+        throw new DomainError(
+          'auth.route-not-allowed',
+          'this audit read declares no request check',
+          'forbidden',
+        );
+      }
+      check({ query: request.query, params: request.params });
       request.justification = await this.justifications.ofRead(
         auth,
         request.method,

@@ -14,3 +14,20 @@ export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
 /** An audit read: the guard verifies and records the officer's signed justification. */
 export const AUDIT_READ = 'liaison:audit-read';
 export const AuditRead = (): MethodDecorator & ClassDecorator => SetMetadata(AUDIT_READ, true);
+
+/** What an audit read's query check sees: the query string and the path parameters. */
+export interface AuditReadRequest {
+  readonly query: Readonly<Record<string, unknown>>;
+  readonly params: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/**
+ * The check of an audit read's request, run by the guard BEFORE the signed
+ * justification is verified and recorded: a malformed query is refused with
+ * its reason and no statement is spent on it. Throws a DomainError. Every
+ * audit read route declares one; one without is refused (default deny).
+ */
+export type AuditReadCheck = (request: AuditReadRequest) => unknown;
+export const AUDIT_READ_CHECK = 'liaison:audit-read-check';
+export const AuditReadChecked = (check: AuditReadCheck): MethodDecorator =>
+  SetMetadata(AUDIT_READ_CHECK, check);

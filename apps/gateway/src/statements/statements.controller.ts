@@ -12,7 +12,8 @@ import { DomainError } from '@liaison/errors';
 import { verifyStatementLog, type StatementLogReport, type StatementLogRow } from '@liaison/ledger';
 import { appendLeLog } from '@liaison/persistence';
 import type { AuthenticatedRequest } from '../auth/auth-context';
-import { AuditRead, Roles } from '../auth/roles.decorator';
+import { AuditRead, AuditReadChecked, Roles } from '../auth/roles.decorator';
+import { onlyKnown, parseNoQuery, type RawQuery } from '../audit/audit-filters';
 import { auditReaderOf, type AuditReader } from '../audit/audit-access';
 import type { DirectoryCache } from '../directory-cache';
 import { DATA_SOURCE, DIRECTORY_CACHE } from '../tokens';
@@ -51,6 +52,17 @@ function toRow(r: StatementDbRow): StatementLogRow & { recordedAt: string } {
   };
 }
 
+/** The statement log's one filter: the subject (an exact match). */
+function statementsSubject(query: RawQuery): string | undefined {
+  onlyKnown(query, ['subject']);
+  const subject = query.subject;
+  if (subject !== undefined && (typeof subject !== 'string' || subject.length > 1000))
+    throw new DomainError('audit.invalid-query', 'subject: one string', 'invalid-input', {
+      field: 'subject',
+    });
+  return subject;
+}
+
 @ApiTags('audit')
 @ApiBearerAuth()
 @Roles('liaison', 'oversight')
@@ -75,28 +87,14 @@ export class StatementsController {
   }
 
   @Get()
+  @AuditReadChecked(({ query }) => statementsSubject(query))
   @ApiOperation({ summary: 'Signed officer statements (policy drafts, decisions, audit reads)' })
   async list(
     @Req() req: AuthenticatedRequest,
     @Query() query: Record<string, unknown>,
   ): Promise<{ statements: (StatementLogRow & { recordedAt: string })[] }> {
     const reader = auditReaderOf(req.auth, req.justification);
-    for (const name of Object.keys(query)) {
-      if (name !== 'subject')
-        throw new DomainError(
-          'audit.invalid-query',
-          `${name}: unknown parameter`,
-          'invalid-input',
-          {
-            field: name,
-          },
-        );
-    }
-    const subject = query.subject;
-    if (subject !== undefined && (typeof subject !== 'string' || subject.length > 1000))
-      throw new DomainError('audit.invalid-query', 'subject: one string', 'invalid-input', {
-        field: 'subject',
-      });
+    const subject = statementsSubject(query);
     const params: unknown[] = [];
     const where: string[] = [];
     if (reader.mode === 'liaison') {
@@ -120,6 +118,7 @@ export class StatementsController {
   }
 
   @Get('verify')
+  @AuditReadChecked(({ query }) => parseNoQuery(query))
   @ApiOperation({ summary: 'Re-check the statement chain and every officer signature' })
   async verify(@Req() req: AuthenticatedRequest): Promise<StatementLogReport> {
     const reader = auditReaderOf(req.auth, req.justification);

@@ -1,0 +1,64 @@
+import 'reflect-metadata';
+import { AuditController } from '../audit/audit.controller';
+import { StatementsController } from '../statements/statements.controller';
+import { AUDIT_READ, AUDIT_READ_CHECK, type AuditReadCheck } from './roles.decorator';
+
+/** Route handlers of a controller: the prototype's methods that Nest maps (they carry a path). */
+function handlers(controller: { prototype: object }): [string, object][] {
+  return Object.getOwnPropertyNames(controller.prototype)
+    .filter((name) => name !== 'constructor')
+    .map(
+      (name) => [name, (controller.prototype as Record<string, object>)[name]] as [string, object],
+    )
+    .filter(([, fn]) => typeof fn === 'function' && Reflect.getMetadata('path', fn) !== undefined);
+}
+
+describe('audit reads check their request before a statement is spent', () => {
+  const controllers = [AuditController, StatementsController];
+
+  it.each(controllers.map((c) => [c.name, c] as const))(
+    '%s: every route is an audit read with a request check',
+    (_name, controller) => {
+      expect(Reflect.getMetadata(AUDIT_READ, controller)).toBe(true);
+      const routes = handlers(controller);
+      expect(routes.length).toBeGreaterThan(1);
+      const unchecked = routes
+        .filter(([, fn]) => typeof Reflect.getMetadata(AUDIT_READ_CHECK, fn) !== 'function')
+        .map(([name]) => name);
+      expect(unchecked).toEqual([]);
+    },
+  );
+
+  it('the checks refuse what the handlers would refuse, with the field named', () => {
+    const check = (name: string): AuditReadCheck =>
+      Reflect.getMetadata(
+        AUDIT_READ_CHECK,
+        (AuditController.prototype as unknown as Record<string, object>)[name]!,
+      ) as AuditReadCheck;
+    const refusal = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (error) {
+        return error as { code?: string; details?: { field?: string } };
+      }
+      throw new Error('not refused');
+    };
+    expect(
+      refusal(() => check('records')({ query: { direction: 'up' }, params: {} })),
+    ).toMatchObject({
+      code: 'audit.invalid-query',
+      details: { field: 'direction' },
+    });
+    expect(refusal(() => check('record')({ query: {}, params: { seq: '0' } }))).toMatchObject({
+      code: 'audit.invalid-query',
+      details: { field: 'seq' },
+    });
+    expect(
+      refusal(() => check('consistency')({ query: { from: '5', to: '2' }, params: {} })),
+    ).toMatchObject({ details: { field: 'to' } });
+    expect(refusal(() => check('verify')({ query: { x: '1' }, params: {} }))).toMatchObject({
+      details: { field: 'x' },
+    });
+    expect(check('metrics')({ query: {}, params: {} })).toMatchObject({ from: expect.any(Date) });
+  });
+});
