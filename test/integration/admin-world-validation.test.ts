@@ -46,7 +46,7 @@ const token = (agency: string, officer?: string, roles?: string): string =>
 const ADMIN = (): string => token('hub-ops', 'ops-1', 'admin');
 
 interface ErrorBody {
-  error: { code: string; message: string };
+  error: { code: string; message: string; details?: { field?: string } };
 }
 interface Readiness {
   status: string;
@@ -173,6 +173,40 @@ describe('admin changes are validated against the whole world; loaders keep the 
       'directory.unknown-agency',
     );
     expect(await count(`SELECT 1 FROM agency_key WHERE kid = $1`, [key.kid])).toBe(0);
+    await othersStillWork();
+  }, 60_000);
+
+  it('add key: notAfter is kept (the key stops verifying then), or refused when not a future date-time', async () => {
+    const jwkOf = () => {
+      const key = generateAgencyKeys('EdDSA');
+      return {
+        kid: key.kid,
+        jwk: renderJwks([{ kid: key.kid, alg: key.alg, publicJwk: key.publicJwk }]).keys[0],
+      };
+    };
+    for (const notAfter of ['2020-01-01T00:00:00Z', 'next year', '2030-01-01', 42]) {
+      const { kid, jwk } = jwkOf();
+      const response = await call('POST', '/v1/admin/agencies/nl-knp/keys', ADMIN(), {
+        jwk,
+        notAfter,
+      });
+      const body = await refused(response, 400, 'directory.invalid');
+      expect(body.error.details?.field).toBe('notAfter');
+      expect(await count(`SELECT 1 FROM agency_key WHERE kid = $1`, [kid])).toBe(0);
+    }
+    const { kid, jwk } = jwkOf();
+    const until = '2031-06-30T00:00:00Z';
+    const added = await call('POST', '/v1/admin/agencies/nl-knp/keys', ADMIN(), {
+      jwk,
+      notAfter: until,
+    });
+    expect(added.status).toBe(201);
+    expect(
+      await count(`SELECT 1 FROM agency_key WHERE kid = $1 AND not_after = $2::timestamptz`, [
+        kid,
+        until,
+      ]),
+    ).toBe(1);
     await othersStillWork();
   }, 60_000);
 

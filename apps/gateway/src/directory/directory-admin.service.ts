@@ -34,10 +34,27 @@ export interface AgencyRegistration {
 
 export interface KeyRegistration {
   jwk: Record<string, unknown>;
+  /** When the key stops verifying (RFC 3339, in the future); none: until revoked. */
   notAfter?: string;
 }
 
 const directoryCodec = codecFor('DirectoryEvent');
+
+/** An RFC 3339 date-time with its offset, e.g. 2027-06-30T00:00:00Z. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * When a new key stops verifying (exclusive): absent, or a date-time in the
+ * future. What is given is kept or refused, never dropped.
+ */
+export function keyNotAfter(value: unknown, now = new Date()): Date | undefined {
+  if (value === undefined) return undefined;
+  const at = typeof value === 'string' && DATE_TIME.test(value) ? new Date(value) : undefined;
+  if (!at || Number.isNaN(at.getTime()))
+    throw invalid('notAfter', 'an RFC 3339 date-time with its offset, e.g. 2027-06-30T00:00:00Z');
+  if (at.getTime() <= now.getTime()) throw invalid('notAfter', 'must be in the future');
+  return at;
+}
 
 function invalid(field: string, rule: string): DomainError {
   return new DomainError('directory.invalid', `${field}: ${rule}`, 'invalid-input', { field });
@@ -211,6 +228,7 @@ export class DirectoryAdmin {
     const jwks = checkKeys(agencyId, { keys: [body?.jwk] });
     const key = jwks.keys[0];
     if (!key) throw invalid('jwk', 'required');
+    const notAfter = keyNotAfter(body?.notAfter);
     const { world } = await withWorldChange(this.ds, async (tx) => {
       const agency: unknown[] = await tx.query(`SELECT 1 FROM agency WHERE id = $1`, [agencyId]);
       if (agency.length === 0)
@@ -226,13 +244,15 @@ export class DirectoryAdmin {
           'conflict',
         );
       await tx.query(
-        `INSERT INTO agency_key (agency_id, kid, use, alg, public_jwk, status) VALUES ($1, $2, $3, $4, $5::jsonb, 'active')`,
+        `INSERT INTO agency_key (agency_id, kid, use, alg, public_jwk, not_after, status)
+           VALUES ($1, $2, $3, $4, $5::jsonb, $6, 'active')`,
         [
           agencyId,
           key.kid,
           key.alg === 'ECDH-ES+A256KW' ? 'enc' : 'sig',
           key.alg,
           JSON.stringify(key),
+          notAfter ?? null,
         ],
       );
       await appendLeLog(tx, [
@@ -241,7 +261,7 @@ export class DirectoryAdmin {
           action: 'ALTERATION',
           subject: `agency:${agencyId}`,
           justification: 'key added',
-          details: { kid: key.kid },
+          details: { kid: key.kid, notAfter: notAfter?.toISOString() ?? null },
         },
       ]);
     });
