@@ -12,6 +12,10 @@ const sample = (at: number, fields: Partial<MetricSample>): MetricSample => ({
   transformSeconds: 0,
   commitSeconds: 0,
   replayCheckSeconds: 0,
+  waitSeconds: 0,
+  produceSeconds: 0,
+  offsetsSeconds: 0,
+  endSeconds: 0,
   ...fields,
 });
 
@@ -46,6 +50,10 @@ describe('sliceProfile', () => {
         transformSeconds: 1.2,
         commitSeconds: 2.4,
         replayCheckSeconds: 0.04,
+        waitSeconds: 0.12,
+        produceSeconds: 0.2,
+        offsetsSeconds: 0.08,
+        endSeconds: 0.04,
       }),
     ]);
     expect(profile?.slices).toBe(4);
@@ -53,6 +61,12 @@ describe('sliceProfile', () => {
     expect(profile?.transformMs).toBeCloseTo(50);
     expect(profile?.commitMs).toBeCloseTo(100);
     expect(profile?.replayCheckMs).toBeCloseTo(10);
+    expect(profile?.waitMs).toBeCloseTo(30);
+    expect([profile?.produceMs, profile?.offsetsMs, profile?.endMs]).toEqual([
+      expect.closeTo(50),
+      expect.closeTo(20),
+      expect.closeTo(10),
+    ]);
   });
 
   it('has nothing to say without a committed slice', () => {

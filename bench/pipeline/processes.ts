@@ -82,6 +82,10 @@ export interface MetricSample {
   readonly transformSeconds: number;
   readonly commitSeconds: number;
   readonly replayCheckSeconds: number;
+  readonly waitSeconds: number;
+  readonly produceSeconds: number;
+  readonly offsetsSeconds: number;
+  readonly endSeconds: number;
 }
 
 /** Sums every series of a metric family in Prometheus text format. */
@@ -115,6 +119,10 @@ export async function scrape(port: number): Promise<MetricSample> {
     transformSeconds: metricValue(text, 'liaison_slice_transform_seconds_sum') || 0,
     commitSeconds: metricValue(text, 'liaison_slice_commit_seconds_sum') || 0,
     replayCheckSeconds: metricValue(text, 'liaison_replay_check_seconds_sum') || 0,
+    waitSeconds: metricValue(text, 'liaison_slice_wait_seconds_sum') || 0,
+    produceSeconds: metricValue(text, 'liaison_slice_produce_seconds_sum') || 0,
+    offsetsSeconds: metricValue(text, 'liaison_slice_offsets_seconds_sum') || 0,
+    endSeconds: metricValue(text, 'liaison_slice_end_seconds_sum') || 0,
   };
 }
 
@@ -162,6 +170,12 @@ export interface SliceProfile {
   readonly transformMs: number;
   readonly replayCheckMs: number;
   readonly commitMs: number;
+  /** Mean wait of a slice's submissions before it began (send, fetch, earlier slices). */
+  readonly waitMs: number;
+  /** Of commitMs: produce calls, offsets sent to the transaction, EndTxn. */
+  readonly produceMs: number;
+  readonly offsetsMs: number;
+  readonly endMs: number;
 }
 
 export function sliceProfile(samples: readonly MetricSample[]): SliceProfile | undefined {
@@ -177,5 +191,9 @@ export function sliceProfile(samples: readonly MetricSample[]): SliceProfile | u
     transformMs: perSliceMs(last.transformSeconds - first.transformSeconds),
     replayCheckMs: perSliceMs(last.replayCheckSeconds - first.replayCheckSeconds),
     commitMs: perSliceMs(last.commitSeconds - first.commitSeconds),
+    waitMs: perSliceMs(last.waitSeconds - first.waitSeconds),
+    produceMs: perSliceMs(last.produceSeconds - first.produceSeconds),
+    offsetsMs: perSliceMs(last.offsetsSeconds - first.offsetsSeconds),
+    endMs: perSliceMs(last.endSeconds - first.endSeconds),
   };
 }

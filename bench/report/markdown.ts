@@ -366,6 +366,30 @@ function renderLowLoad(low: PipelineResult['lowLoad'], line: (s?: string) => voi
         `${s ? `${n1(s.transformMs)} / ${n1(s.commitMs)} ms` : '—'} |`,
     );
   }
+  line();
+  line(
+    "Where the worker's hop goes (means per slice, from the worker's histograms): the wait of a " +
+      "slice's submissions before it began (from each record's create time: the publisher's send, " +
+      'the fetch, and the slice in progress, since the client fetches again only once every batch ' +
+      'of its last fetch is done), the transform with the replay check inside it, and the ' +
+      "transaction's round trips: the produce calls, the offsets sent to the transaction and EndTxn. " +
+      'After EndTxn the reader still waits for the commit markers to be written before its ' +
+      'read_committed fetch returns the records.',
+  );
+  line();
+  line(
+    '| load (msg/s) | submissions per slice | wait before the slice | transform | of which replay check | produce | offsets | EndTxn | wait + transform + commit |',
+  );
+  line('|---|---|---|---|---|---|---|---|---|');
+  for (const r of low.runs) {
+    const s = r.hubSlices;
+    if (!s) continue;
+    line(
+      `| ${r.perSec} | ${n1(s.submissionsPerSlice)} | ${n1(s.waitMs)} ms | ${n1(s.transformMs)} ms | ` +
+        `${n1(s.replayCheckMs)} ms | ${n1(s.produceMs)} ms | ${n1(s.offsetsMs)} ms | ${n1(s.endMs)} ms | ` +
+        `${n1(s.waitMs + s.transformMs + s.commitMs)} ms |`,
+    );
+  }
   for (const note of low.notes) line(`\n> ${note}`);
   line();
 }

@@ -63,6 +63,19 @@ async function main(): Promise<void> {
     [],
     latencyBuckets,
   );
+  // The commit's round trips, and what a submission waited before its slice began.
+  const commitPhase = (name: string, help: string) =>
+    metrics.histogram(`liaison_slice_${name}_seconds`, help, [], latencyBuckets);
+  const waitSeconds = commitPhase(
+    'wait',
+    "Mean wait of a slice's submissions before it began (publish, fetch, earlier slices)",
+  );
+  const produceSeconds = commitPhase('produce', "One slice's produce calls");
+  const offsetsSeconds = commitPhase(
+    'offsets',
+    "One slice's consumed offsets sent to the transaction",
+  );
+  const endSeconds = commitPhase('end', "One slice's EndTxn (the commit)");
   const replaySeconds = metrics.histogram(
     'liaison_replay_check_seconds',
     "One slice's replay check (a database round trip)",
@@ -121,6 +134,10 @@ async function main(): Promise<void> {
       produced.inc(slice.outputs);
       transformSeconds.observe(slice.transformMs / 1000);
       commitSeconds.observe(slice.commitMs / 1000);
+      waitSeconds.observe(slice.waitMs / 1000);
+      produceSeconds.observe(slice.produceMs / 1000);
+      offsetsSeconds.observe(slice.offsetsMs / 1000);
+      endSeconds.observe(slice.endMs / 1000);
     },
     onFatal: (error) => {
       // Never sit "ready" while consuming nothing: exit so the supervisor restarts it.

@@ -1,4 +1,9 @@
-import { sliceSize, splitIntoSends, type OutputRecord } from './transactional-processor';
+import {
+  meanWaitMs,
+  sliceSize,
+  splitIntoSends,
+  type OutputRecord,
+} from './transactional-processor';
 
 const record = (topic: string, bytes: number, key = 'k'): OutputRecord => ({
   topic,
@@ -72,6 +77,18 @@ describe('splitIntoSends', () => {
 
   it('sends nothing for no outputs', () => {
     expect(splitIntoSends([])).toEqual([]);
+  });
+});
+
+describe('meanWaitMs', () => {
+  it("is the mean age of the slice's records at its start", () => {
+    expect(meanWaitMs(['1000', '1010', '1030'], 1040)).toBeCloseTo(26.667, 2);
+  });
+
+  it('leaves out records without a usable timestamp, and never goes below zero', () => {
+    expect(meanWaitMs(['-1', 'x', '2000'], 2010)).toBe(10);
+    expect(meanWaitMs(['3000'], 2990)).toBe(0);
+    expect(meanWaitMs([], 5)).toBe(0);
   });
 });
 

@@ -34,14 +34,46 @@ export interface OutputRecord {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** What one committed transaction held and how long its two phases took. */
+/** What one committed transaction held and how long its phases took. */
 export interface CommittedSlice {
   readonly inputs: number;
   readonly outputs: number;
+  /**
+   * Mean time the slice's inputs waited before the slice started: from each
+   * record's timestamp (the producer's create time) to the transform's start,
+   * so the publisher's send, the fetch and any slice before this one.
+   */
+  readonly waitMs: number;
   /** The transform of the slice (everything before the first produce call). */
   readonly transformMs: number;
   /** Produce calls, offsets and the commit: the transaction's round trips. */
   readonly commitMs: number;
+  /** Of commitMs: the produce calls (with the partitions added to the transaction). */
+  readonly produceMs: number;
+  /** Of commitMs: the consumed offsets added to the transaction. */
+  readonly offsetsMs: number;
+  /** Of commitMs: EndTxn, the commit itself. */
+  readonly endMs: number;
+}
+
+/** How long each round trip of a committed transaction took. */
+interface CommitPhases {
+  readonly produceMs: number;
+  readonly offsetsMs: number;
+  readonly endMs: number;
+}
+
+/** Mean of (now − record timestamp) over the records, in ms; 0 without usable timestamps. */
+export function meanWaitMs(timestamps: readonly string[], nowMs: number): number {
+  let sum = 0;
+  let n = 0;
+  for (const t of timestamps) {
+    const at = Number(t);
+    if (!Number.isFinite(at) || at <= 0) continue;
+    sum += Math.max(0, nowMs - at);
+    n++;
+  }
+  return n === 0 ? 0 : sum / n;
 }
 
 export interface TransactionalProcessorOptions {
@@ -336,20 +368,31 @@ export class TransactionalProcessor {
       const chunk = messages.slice(start, start + sliceSize(budget, this.outputsPerInput));
       start += chunk.length;
       const inputs = chunk.map((m) => toInput(batch.topic, batch.partition, m));
+      const waitMs = meanWaitMs(
+        chunk.map((m) => m.timestamp),
+        Date.now(),
+      );
       const started = performance.now();
       const outputs = await this.options.transform(inputs);
       if (inputs.length > 0) this.outputsPerInput = outputs.length / inputs.length;
       const last = chunk[chunk.length - 1];
       if (!last) continue;
       const transformed = performance.now();
-      await this.commitTransaction(outputs, batch.topic, batch.partition, last.offset);
+      const phases = await this.commitTransaction(
+        outputs,
+        batch.topic,
+        batch.partition,
+        last.offset,
+      );
       this.position.set(batch.partition, BigInt(last.offset) + 1n);
       payload.resolveOffset(last.offset);
       this.options.onCommitted?.({
         inputs: inputs.length,
         outputs: outputs.length,
+        waitMs,
         transformMs: transformed - started,
         commitMs: performance.now() - transformed,
+        ...phases,
       });
       await payload.heartbeat();
     }
@@ -360,19 +403,27 @@ export class TransactionalProcessor {
     topic: string,
     partition: number,
     lastOffset: string,
-  ): Promise<void> {
+  ): Promise<CommitPhases> {
     const producer = await this.producerFor(topic, partition);
     const sends = splitIntoSends(outputs, this.options.sendBudget);
     const txn = await producer.transaction();
     try {
+      const began = performance.now();
       for (const topicMessages of sends) await txn.sendBatch({ acks: -1, topicMessages });
+      const produced = performance.now();
       await txn.sendOffsets({
         consumerGroupId: this.options.groupId,
         topics: [
           { topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] },
         ],
       });
+      const offsetsAdded = performance.now();
       await txn.commit();
+      return {
+        produceMs: produced - began,
+        offsetsMs: offsetsAdded - produced,
+        endMs: performance.now() - offsetsAdded,
+      };
     } catch (error) {
       this.options.onError?.(error, 'transaction');
       await txn.abort().catch(() => undefined);
