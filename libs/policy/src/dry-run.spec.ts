@@ -1,4 +1,12 @@
-import { BUILTIN, compilePolicies, diffDryRun, dryRun, policyVersionOf } from '@liaison/policy';
+import {
+  BUILTIN,
+  compilePolicies,
+  diffDryRun,
+  dryRun,
+  policyDocumentVersion,
+  policyVersionOf,
+  replayDraft,
+} from '@liaison/policy';
 import { KNOWN_PATHS, catalogueWithSubjects, facts, loadSeed } from '../test/fixtures';
 
 const seed = loadSeed();
@@ -73,5 +81,41 @@ describe('dryRun', () => {
       },
     ]);
     expect(BUILTIN.defaultDeny).toBe('builtin:default-deny');
+  });
+
+  it('replays a draft over earlier messages and counts those it would change', () => {
+    const nlDraft = {
+      ...seed.documents.find((d) => d.jurisdiction === 'NL')!,
+      outbound: seed.documents
+        .find((d) => d.jurisdiction === 'NL')!
+        .outbound.map((r) =>
+          r.id === 'NL-NGO-01' ? { ...r, withhold: [...(r.withhold ?? []), 'locations[]'] } : r,
+        ),
+    };
+    const draft = compilePolicies(
+      [...seed.documents.filter((d) => d.jurisdiction !== 'NL'), nlDraft],
+      seed.directory,
+      KNOWN_PATHS,
+    );
+    // The NGO rule covers victim alerts only: a route alert is unchanged.
+    const route = facts({ messageType: 'TRAFFICKING_ROUTE' });
+    const replay = replayDraft(current, draft, 'NL', [
+      { messageId: 'm-1', facts: victimFacts, catalogue },
+      { messageId: 'm-2', facts: route, catalogue },
+      { messageId: 'm-3', facts: victimFacts, catalogue },
+    ]);
+    expect(replay).toMatchObject({
+      currentVersion: policyVersionOf(current, 'NL'),
+      draftVersion: policyDocumentVersion(nlDraft),
+      considered: 3,
+      changed: 2,
+    });
+    expect(replay.messages.map((m) => [m.messageId, m.messageType])).toEqual([
+      ['m-1', 'VICTIM_AT_RISK'],
+      ['m-3', 'VICTIM_AT_RISK'],
+    ]);
+    expect(
+      replayDraft(current, current, 'NL', [{ messageId: 'm-1', facts: victimFacts, catalogue }]),
+    ).toMatchObject({ considered: 1, changed: 0, messages: [] });
   });
 });

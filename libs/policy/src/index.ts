@@ -27,11 +27,15 @@ export { referenceDecide, referenceDecideAll, referencePlanRedaction } from './r
 export {
   dryRun,
   diffDryRun,
+  replayDraft,
   type DryRunChange,
   type DryRunDiff,
   type DryRunRecipient,
   type DryRunReport,
   type FieldDisposition,
+  type ReplayMessage,
+  type ReplayedMessage,
+  type WhatIfReplay,
 } from './dry-run';
 export {
   POLICY_APPROVER_ROLE,
@@ -46,3 +50,4 @@ export {
   type PolicyChangeStatus,
 } from './policy-change';
 export { parseDirectory, parseGroups, parsePolicyDocument } from './parse-policy-data';
+export { diffPolicyDocuments, type PolicySection, type RuleChange } from './policy-document-diff';
