@@ -27,7 +27,7 @@ export class DirectoryCache {
       },
       log: observe.log,
       metrics: observe.metrics,
-      describe: (w) => ({ policyVersion: w.compiled.worldVersion }),
+      describe: (w) => ({ worldVersion: w.compiled.worldVersion }),
     });
   }
 

@@ -16,6 +16,7 @@ import { codecFor, messageClaimShape, type MessageKind } from '@liaison/contract
 import {
   KeyDirectory,
   canonicalDigest,
+  verifySdJwtStructure,
   generateAgencyKeys,
   issueSdJwt,
   verifySdJwt,
@@ -27,26 +28,34 @@ import {
   approveChange,
   compilePolicies,
   diffDryRun,
+  diffPolicyDocuments,
   draftPolicyChange,
   dryRun,
   parsePolicyDocument,
   policyDocumentVersion,
   rejectChange,
+  replayDraft,
+  type CompiledPolicySet,
   type DryRunDiff,
   type DryRunReport,
   type PolicyApprover,
   type PolicyChange,
   type PolicyDocument,
+  type ReplayMessage,
+  type RuleChange,
+  type WhatIfReplay,
 } from '@liaison/policy';
 import {
   ALL_KNOWN_PATHS,
   analyseMessage,
   disclosablePathsOf,
+  submissionClaimShape,
   withWorldChange,
   type AnalysedMessage,
 } from '@liaison/runtime';
 import type { AuthContext } from '../auth/auth-context';
 import type { DirectoryCache, GatewayDirectory } from '../directory-cache';
+import { RecentSharesRepository } from './recent-shares.repository';
 import {
   checkStatement,
   recordStatement,
@@ -54,6 +63,22 @@ import {
 } from '../statements/statement-recorder';
 
 const policyCodec = codecFor('PolicyEvent');
+/** How many of a jurisdiction's latest messages a what-if replays, by default and at most. */
+export const WHAT_IF_DEFAULT_LAST = 200;
+export const WHAT_IF_MAX_LAST = 1000;
+const MAX_REPLAY_TOKEN_BYTES = 1 << 20;
+
+/** A draft's effect: its rule changes and its replay over the jurisdiction's latest messages. */
+export interface WhatIfAnswer extends WhatIfReplay {
+  readonly jurisdiction: string;
+  /** The change replayed, when a stored draft was named. */
+  readonly changeId: string | null;
+  /** How many latest messages were asked for. */
+  readonly last: number;
+  /** Stored messages that no longer verify (e.g. a key since removed) and were left out. */
+  readonly unreadable: number;
+  readonly rules: readonly RuleChange[];
+}
 const DRAFT_SIGNER = generateAgencyKeys('EdDSA');
 
 function actor(auth: AuthContext): string {
@@ -74,6 +99,46 @@ function officerOf(auth: AuthContext, dir: GatewayDirectory): PolicyApprover {
   };
 }
 
+/** One version of a jurisdiction's policy as GET /v1/policies lists it. */
+export interface PolicyHistoryEntry {
+  readonly id: string;
+  readonly jurisdiction: string;
+  readonly version: string;
+  readonly status: 'draft' | 'approved' | 'rejected' | 'superseded';
+  /** `agency/officer` of each person; reviewers are of the author's agency (four-eyes rule). */
+  readonly author: string;
+  readonly approver: string | null;
+  readonly rejectedBy: string | null;
+  readonly rejectionReason: string | null;
+  readonly createdAt: string;
+  readonly decidedAt: string | null;
+  readonly document: Record<string, unknown>;
+}
+
+function policyHistoryEntryOf(r: PolicyVersionEntity): PolicyHistoryEntry {
+  const rejected = r.status === 'rejected';
+  const approverOfficer = rejected ? null : r.approverOfficer;
+  return {
+    id: r.id,
+    jurisdiction: r.jurisdiction,
+    version: r.version,
+    status: r.status,
+    author: `${r.authorAgency}/${r.authorOfficer}`,
+    approver: approverOfficer === null ? null : `${r.authorAgency}/${approverOfficer}`,
+    rejectedBy: rejected ? `${r.authorAgency}/${r.deciderOfficer ?? '-'}` : null,
+    rejectionReason: rejected ? r.decisionReason : null,
+    createdAt: r.createdAt.toISOString(),
+    decidedAt: r.decidedAt?.toISOString() ?? null,
+    document: r.document,
+  };
+}
+
+function checkedChangeId(id: unknown): string {
+  if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id))
+    throw new DomainError('policy.bad-id', 'policy change id must be a UUID');
+  return id;
+}
+
 function toChange(row: PolicyVersionEntity): PolicyChange {
   return {
     id: row.id,
@@ -85,6 +150,15 @@ function toChange(row: PolicyVersionEntity): PolicyChange {
     status: row.status === 'draft' ? 'draft' : row.status === 'rejected' ? 'rejected' : 'approved',
     approvals: [],
   };
+}
+
+/** The world's policies with `draft` in place of its jurisdiction's document, compiled. */
+function withDraft(dir: GatewayDirectory, draft: PolicyDocument): CompiledPolicySet {
+  return compilePolicies(
+    [...dir.policies.filter((p) => p.jurisdiction !== draft.jurisdiction), draft],
+    dir.policyDirectory,
+    ALL_KNOWN_PATHS,
+  );
 }
 
 export class PolicyAdmin {
@@ -154,34 +228,124 @@ export class PolicyAdmin {
     const dir = await this.directory.get();
     const report = dryRun(dir.compiled, analysed.facts, analysed.catalogue);
     if (body.draftPolicy === undefined) return report;
-    const draft = parsePolicyDocument(body.draftPolicy);
-    const draftSet = compilePolicies(
-      [...dir.policies.filter((p) => p.jurisdiction !== draft.jurisdiction), draft],
-      dir.policyDirectory,
-      ALL_KNOWN_PATHS,
-    );
+    const draftSet = withDraft(dir, parsePolicyDocument(body.draftPolicy));
     return { ...diffDryRun(dir.compiled, draftSet, analysed.facts, analysed.catalogue), report };
   }
 
-  async current(auth: AuthContext): Promise<unknown[]> {
+  /**
+   * What a draft (a document, or a stored change by id) would change: its rules
+   * against the approved document, and its decisions against the current ones over
+   * the latest `last` messages of the officer's jurisdiction whose content the hub
+   * still keeps. Only the officer's own jurisdiction; other agencies' message ids
+   * are not named. The replay is a consultation, logged.
+   */
+  async whatIf(
+    auth: AuthContext,
+    body: { draftPolicy?: unknown; changeId?: unknown; last?: unknown },
+  ): Promise<WhatIfAnswer> {
+    const last = body?.last ?? WHAT_IF_DEFAULT_LAST;
+    if (
+      typeof last !== 'number' ||
+      !Number.isSafeInteger(last) ||
+      last < 1 ||
+      last > WHAT_IF_MAX_LAST
+    ) {
+      throw new DomainError(
+        'what-if.bad-last',
+        `last must be a whole number from 1 to ${WHAT_IF_MAX_LAST}`,
+        'invalid-input',
+        { field: 'last' },
+      );
+    }
+    const hasDraft = body?.draftPolicy !== undefined;
+    const hasChange = body?.changeId !== undefined;
+    if (hasDraft === hasChange) {
+      throw new DomainError(
+        'what-if.bad-subject',
+        'give either draftPolicy (a policy document) or changeId (a stored draft), not both',
+        'invalid-input',
+      );
+    }
+    let changeId: string | null = null;
+    let draft: PolicyDocument;
+    if (hasChange) {
+      changeId = checkedChangeId(body.changeId);
+      const row = await this.ds.getRepository(PolicyVersionEntity).findOneBy({ id: changeId });
+      if (!row || row.jurisdiction !== auth.jurisdiction)
+        throw new DomainError('policy.unknown-change', `no policy change ${changeId}`, 'not-found');
+      draft = parsePolicyDocument(row.document);
+    } else {
+      draft = parsePolicyDocument(body.draftPolicy);
+    }
+    if (draft.jurisdiction !== auth.jurisdiction) {
+      throw new DomainError(
+        'policy.wrong-jurisdiction',
+        `an officer of ${auth.jurisdiction} cannot replay ${draft.jurisdiction} policy`,
+        'forbidden',
+      );
+    }
+    const dir = await this.directory.get();
+    const draftSet = withDraft(dir, draft);
+    const agencies = dir.agencies
+      .filter((a) => a.jurisdiction === draft.jurisdiction)
+      .map((a) => a.id);
+    const shares = await new RecentSharesRepository(this.ds).latest(agencies, last);
+    const messages: ReplayMessage[] = [];
+    const own = new Set<string>();
+    let unreadable = 0;
+    for (const share of shares) {
+      try {
+        // Signature and shape as accepted; time claims were judged at acceptance.
+        const verified = verifySdJwtStructure(share.sdJwt, {
+          directory: dir.keys,
+          shape: submissionClaimShape(share.kind),
+          maxTokenBytes: MAX_REPLAY_TOKEN_BYTES,
+        });
+        const analysed = analyseMessage(verified, share.kind, draft.jurisdiction);
+        messages.push({
+          messageId: share.messageId,
+          facts: analysed.facts,
+          catalogue: analysed.catalogue,
+        });
+        if (share.originatorAgency === auth.agencyId) own.add(share.messageId);
+      } catch {
+        unreadable += 1;
+      }
+    }
+    const replay = replayDraft(dir.compiled, draftSet, draft.jurisdiction, messages);
+    const current = dir.policies.find((p) => p.jurisdiction === draft.jurisdiction);
+    await appendLeLog(this.ds, [
+      {
+        actor: actor(auth),
+        action: 'CONSULTATION',
+        subject: `policy:${draft.jurisdiction}${changeId === null ? '' : `:${changeId}`}`,
+        justification: 'policy what-if replay',
+        details: {
+          draftVersion: replay.draftVersion,
+          considered: replay.considered,
+          changed: replay.changed,
+        },
+      },
+    ]);
+    return {
+      jurisdiction: draft.jurisdiction,
+      changeId,
+      last,
+      unreadable,
+      rules: diffPolicyDocuments(current, draft),
+      ...replay,
+      messages: replay.messages.map((m) => (own.has(m.messageId) ? m : { ...m, messageId: '' })),
+    };
+  }
+
+  /** The jurisdiction's versions, newest first: drafts, approvals and rejections with who and why. */
+  async current(auth: AuthContext): Promise<PolicyHistoryEntry[]> {
     const rows = await this.ds.getRepository(PolicyVersionEntity).find({
       where: { jurisdiction: auth.jurisdiction },
       order: { createdAt: 'DESC' },
       take: 50,
     });
-    return rows.map((r) => ({
-      id: r.id,
-      jurisdiction: r.jurisdiction,
-      version: r.version,
-      status: r.status,
-      author: `${r.authorAgency}/${r.authorOfficer}`,
-      approver: r.status === 'rejected' ? null : r.approverOfficer,
-      rejectedBy: r.status === 'rejected' ? `${r.authorAgency}/${r.deciderOfficer ?? '-'}` : null,
-      rejectionReason: r.status === 'rejected' ? r.decisionReason : null,
-      createdAt: r.createdAt.toISOString(),
-      decidedAt: r.decidedAt?.toISOString() ?? null,
-      document: r.document,
-    }));
+    return rows.map((r) => policyHistoryEntryOf(r));
   }
 
   async draft(
@@ -245,8 +409,7 @@ export class PolicyAdmin {
     body: { statement?: unknown; reason?: unknown },
   ): Promise<{ id: string; status: string; version: string; statement: StatementReceipt }> {
     const reason = typeof body?.reason === 'string' ? body.reason : undefined;
-    if (!/^[0-9a-f-]{36}$/i.test(id))
-      throw new DomainError('policy.bad-id', 'policy change id must be a UUID');
+    checkedChangeId(id);
     const dir = await this.directory.get();
     const reviewer = officerOf(auth, dir);
     const { result } = await withWorldChange(this.ds, async (tx) => {

@@ -1,12 +1,51 @@
 /** Dry-run, policy drafts and their four-eyes approval. */
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ErrorResponseDto } from '../http/error-response.dto';
 import type { AuthenticatedRequest } from '../auth/auth-context';
 import { Roles } from '../auth/roles.decorator';
-import { PolicyAdmin } from './policy-admin.service';
+import { PolicyAdmin, type PolicyHistoryEntry, type WhatIfAnswer } from './policy-admin.service';
+import {
+  DryRunRequestDto,
+  PolicyApproveRequestDto,
+  PolicyDecisionAnswerDto,
+  PolicyDraftAnswerDto,
+  PolicyDraftRequestDto,
+  PolicyHistoryEntryDto,
+  PolicyRejectRequestDto,
+  WhatIfAnswerDto,
+  WhatIfRequestDto,
+} from './policy.dto';
+
+const CHANGE_ID = ApiParam({
+  name: 'id',
+  format: 'uuid',
+  description: 'The policy change (draft) id',
+});
 
 @ApiTags('policy')
 @ApiBearerAuth()
+@ApiBadRequestResponse({
+  type: ErrorResponseDto,
+  description: 'Malformed request, with the reason',
+})
+@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No valid token' })
+@ApiForbiddenResponse({
+  type: ErrorResponseDto,
+  description: 'Role, jurisdiction or four-eyes refusal',
+})
 @Controller('v1/policies')
 export class PolicyController {
   constructor(@Inject(PolicyAdmin) private readonly policies: PolicyAdmin) {}
@@ -18,17 +57,37 @@ export class PolicyController {
     summary:
       'Who would get what, field by field, for a draft message (and optionally a draft policy)',
   })
-  dryRun(
-    @Req() req: AuthenticatedRequest,
-    @Body() body: { kind?: unknown; message?: unknown; draftPolicy?: unknown },
-  ): Promise<unknown> {
+  @ApiBody({ type: DryRunRequestDto })
+  @ApiOkResponse({
+    description:
+      'Without draftPolicy: { policyVersion, addressedTo, addressedOnly, recipients[] }; with one: { currentVersion, draftVersion, changes[], report }',
+  })
+  dryRun(@Req() req: AuthenticatedRequest, @Body() body: DryRunRequestDto): Promise<unknown> {
     return this.policies.dryRun(req.auth, body);
+  }
+
+  @Post('what-if')
+  @HttpCode(200)
+  @Roles('liaison', 'policy-author', 'policy-approver')
+  @ApiOperation({
+    summary:
+      "A draft's effect: its rule changes and its decisions replayed over your jurisdiction's latest messages",
+  })
+  @ApiBody({ type: WhatIfRequestDto })
+  @ApiOkResponse({ type: WhatIfAnswerDto })
+  @ApiNotFoundResponse({
+    type: ErrorResponseDto,
+    description: 'No such change in your jurisdiction',
+  })
+  whatIf(@Req() req: AuthenticatedRequest, @Body() body: WhatIfRequestDto): Promise<WhatIfAnswer> {
+    return this.policies.whatIf(req.auth, body);
   }
 
   @Get()
   @Roles('liaison', 'policy-author', 'policy-approver')
   @ApiOperation({ summary: "Your jurisdiction's policy versions (approved, drafts, history)" })
-  list(@Req() req: AuthenticatedRequest): Promise<unknown[]> {
+  @ApiOkResponse({ type: [PolicyHistoryEntryDto] })
+  list(@Req() req: AuthenticatedRequest): Promise<PolicyHistoryEntry[]> {
     return this.policies.current(req.auth);
   }
 
@@ -39,7 +98,12 @@ export class PolicyController {
     summary:
       'Propose a new policy version (body { document, statement }; a draft until a second officer approves)',
   })
-  draft(@Req() req: AuthenticatedRequest, @Body() body: unknown): Promise<unknown> {
+  @ApiBody({ type: PolicyDraftRequestDto })
+  @ApiCreatedResponse({ type: PolicyDraftAnswerDto })
+  draft(
+    @Req() req: AuthenticatedRequest,
+    @Body() body: PolicyDraftRequestDto,
+  ): Promise<PolicyDraftAnswerDto> {
     return this.policies.draft(req.auth, body);
   }
 
@@ -50,11 +114,15 @@ export class PolicyController {
     summary:
       'Approve a draft (another enrolled officer of the same agency; body { statement }: your signed policy.approve statement)',
   })
+  @CHANGE_ID
+  @ApiBody({ type: PolicyApproveRequestDto })
+  @ApiOkResponse({ type: PolicyDecisionAnswerDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
   approve(
     @Req() req: AuthenticatedRequest,
     @Param('id') id: string,
-    @Body() body: { statement?: unknown },
-  ): Promise<unknown> {
+    @Body() body: PolicyApproveRequestDto,
+  ): Promise<PolicyDecisionAnswerDto> {
     return this.policies.decide(req.auth, id, 'approve', { statement: body?.statement });
   }
 
@@ -62,11 +130,15 @@ export class PolicyController {
   @HttpCode(200)
   @Roles('policy-approver')
   @ApiOperation({ summary: 'Reject a draft, with a reason (signed in the statement)' })
+  @CHANGE_ID
+  @ApiBody({ type: PolicyRejectRequestDto })
+  @ApiOkResponse({ type: PolicyDecisionAnswerDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
   reject(
     @Req() req: AuthenticatedRequest,
     @Param('id') id: string,
-    @Body() body: { reason?: unknown; statement?: unknown },
-  ): Promise<unknown> {
+    @Body() body: PolicyRejectRequestDto,
+  ): Promise<PolicyDecisionAnswerDto> {
     return this.policies.decide(req.auth, id, 'reject', {
       reason: body?.reason,
       statement: body?.statement,
