@@ -5,7 +5,7 @@
  * Exit codes: 0 success, 1 refused or failed verification, 2 usage error.
  */
 import { Command, CommanderError } from 'commander';
-import { canonicalDigest, consoleJustificationStatement } from '@liaison/crypto';
+import { consoleJustificationStatement } from '@liaison/crypto';
 import { AgencyIdentity, DEFAULT_KEYS_DIR } from './agency-identity';
 import { HubClient, HubError } from './hub-client';
 import { readJsonInput } from '@liaison/runtime';
@@ -18,6 +18,7 @@ import { registerAuditCommands } from './commands/audit.command';
 import { registerCaseCommands } from './commands/case.command';
 import { justificationOf } from './commands/audit/audit-query';
 import { registerOfficerCommands } from './commands/officer.command';
+import { registerPolicyCommands } from './commands/policy.command';
 import { print } from './output';
 
 interface GlobalOptions {
@@ -168,102 +169,12 @@ program
     },
   );
 
-/** Dry-run header: whom the draft message names, and whether only they can receive it. */
-function addressedLine(addressedTo: readonly string[], addressedOnly: boolean): string[] {
-  if (addressedTo.length === 0) return [];
-  const only = addressedOnly ? ' (an addressed notice: no one else receives it)' : '';
-  return [`addressed to ${addressedTo.join(', ')}${only}`];
-}
-
-const policy = program.command('policy').description('sharing policy');
-policy
-  .command('dry-run <message>')
-  .description('who would get what, field by field, for a draft message (JSON file)')
-  .option('--draft-policy <file>', 'compare against a draft policy document')
-  .action(async (file: string, o: { draftPolicy?: string }) => {
-    const message = readJsonInput(file) as Record<string, unknown>;
-    const kind =
-      String(message.messageType).startsWith('CASE_') ||
-      ['ASSISTANCE_REQUEST', 'JIT_PROPOSED', 'VICTIM_REFERRED'].includes(
-        String(message.messageType),
-      )
-        ? 'CASE_NOTICE'
-        : 'ALERT';
-    const body = {
-      kind,
-      message,
-      ...(o.draftPolicy ? { draftPolicy: readJsonInput(o.draftPolicy) } : {}),
-    };
-    const report = await client().post<{
-      addressedTo?: string[];
-      addressedOnly?: boolean;
-      recipients?: {
-        recipient: string;
-        outcome: string;
-        rules: string[];
-        fields: { path: string; disclosed: boolean; ruleId?: string }[];
-      }[];
-    }>('/v1/policies/dry-run', body);
-    print(globals(), report, () =>
-      [
-        ...addressedLine(report.addressedTo ?? [], report.addressedOnly === true),
-        ...(report.recipients ?? []).map((r) => {
-          const withheld = r.fields.filter((f) => !f.disclosed);
-          return `${r.recipient.padEnd(16)} ${r.outcome.padEnd(9)} rules=${r.rules.join(',')}${
-            r.outcome === 'REDACTED'
-              ? `\n${withheld.map((f) => `    - ${f.path} (${f.ruleId ?? ''})`).join('\n')}`
-              : ''
-          }`;
-        }),
-      ].join('\n'),
-    );
-  });
-
-policy
-  .command('draft <document>')
-  .description('propose a new policy version (JSON file), signed as your policy.draft statement')
-  .action(async (file: string) => {
-    const document = readJsonInput(file) as { jurisdiction?: unknown };
-    const id = identity() as AgencyIdentity;
-    const statement = id.statement('policy.draft', `policy:${String(document.jurisdiction)}`, {
-      documentDigest: canonicalDigest(document),
-    });
-    const answer = await client().post<Record<string, unknown>>('/v1/policies/drafts', {
-      document,
-      statement,
-    });
-    print(globals(), answer, () => `draft ${String(answer.id)} (${String(answer.version)})`);
-  });
-
-async function decidePolicy(changeId: string, act: 'approve' | 'reject', reason?: string) {
-  const versions = await client().get<{ id: string; version: string }[]>('/v1/policies');
-  const change = versions.find((v) => v.id === changeId);
-  if (!change)
-    throw new CommanderError(1, 'liaison.unknown-change', `no policy change ${changeId}`);
-  const statement = (identity() as AgencyIdentity).statement(
-    act === 'approve' ? 'policy.approve' : 'policy.reject',
-    `policy-change:${changeId}`,
-    act === 'approve'
-      ? { version: change.version }
-      : { version: change.version, reason: reason ?? null },
-  );
-  const answer = await client().post<Record<string, unknown>>(
-    `/v1/policies/drafts/${changeId}/${act}`,
-    act === 'approve' ? { statement } : { statement, reason },
-  );
-  print(globals(), answer, () => `${changeId} ${String(answer.status)}`);
-}
-
-policy
-  .command('approve <changeId>')
-  .description("approve another officer's draft, signed as your policy.approve statement")
-  .action((changeId: string) => decidePolicy(changeId, 'approve'));
-
-policy
-  .command('reject <changeId>')
-  .description('reject a draft with a reason, signed as your policy.reject statement')
-  .requiredOption('--reason <text>', 'why (kept with your signed statement)')
-  .action((changeId: string, o: { reason: string }) => decidePolicy(changeId, 'reject', o.reason));
+registerPolicyCommands(
+  program,
+  () => client(),
+  globals,
+  () => identity() as AgencyIdentity,
+);
 
 registerOfficerCommands(program, () => client(), globals);
 
