@@ -184,6 +184,42 @@ export class HubApi {
     return readJson(await this.request(path, params));
   }
 
+  /** POST a JSON body; answers the JSON the hub returns. */
+  async post(path, body) {
+    const res = await fetch(`${this.base}${path}`, {
+      method: 'POST',
+      headers: { ...this.headers('application/json'), 'content-type': 'application/json' },
+      body: JSON.stringify(body ?? {}),
+    });
+    if (!res.ok) {
+      const error = await errorOf(res);
+      if (res.status === 401) {
+        sessionStorage.removeItem(SESSION_KEY);
+        this.onSessionLost(error.message);
+      }
+      throw error;
+    }
+    return readJson(res);
+  }
+
+  /** The jurisdiction's policy versions: drafts, approvals, rejections, newest first. */
+  policies() {
+    return this.json('/v1/policies');
+  }
+
+  /** A stored draft's rule changes and its replay over the latest `last` shares. */
+  whatIf(changeId, last) {
+    return this.post('/v1/policies/what-if', { changeId, last });
+  }
+
+  /** Approve or reject a draft with the officer's signed statement (and, to reject, the reason). */
+  decidePolicy(changeId, act, statement, reason) {
+    return this.post(
+      `/v1/policies/drafts/${encodeURIComponent(changeId)}/${act}`,
+      act === 'reject' ? { statement: statement.trim(), reason } : { statement: statement.trim() },
+    );
+  }
+
   agencies() {
     return this.json('/v1/directory/agencies');
   }

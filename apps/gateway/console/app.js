@@ -10,6 +10,7 @@ import { horizontalBars, stackedBars } from './charts.js';
 import { compare, comparisonTable } from './comparison.js';
 import { byId, fill, h, plural, showValue, timeEl, when } from './dom.js';
 import { checkProof } from './merkle.js';
+import { loadPolicy } from './policy.js';
 import { loadRefusals } from './refusals.js';
 
 const api = new HubApi('');
@@ -35,6 +36,15 @@ function session() {
 
 function isOversight() {
   return (session()?.roles ?? []).includes('oversight');
+}
+
+function hasRole(...roles) {
+  return (session()?.roles ?? []).some((r) => roles.includes(r));
+}
+
+/** Policy authors and approvers work on policy changes; the audit needs liaison or oversight. */
+function policyOnly() {
+  return hasRole('policy-author', 'policy-approver') && !hasRole('liaison', 'oversight');
 }
 
 function agencyLabel(id) {
@@ -137,8 +147,12 @@ function contentOf(value) {
 // Views: login → justification → console
 
 function showView(name) {
-  for (const view of ['login', 'justify', 'app']) byId(`view-${view}`).hidden = view !== name;
+  for (const view of ['login', 'justify', 'app', 'policy'])
+    byId(`view-${view}`).hidden = view !== name;
   byId('session-bar').hidden = name === 'login';
+  byId('policy-link').hidden = name === 'policy' || !hasRole('policy-author', 'policy-approver');
+  // The ledger badge reads the audit API, which policy-only officers cannot.
+  byId('chain-status').hidden = policyOnly();
 }
 
 function showLogin(message) {
@@ -169,6 +183,12 @@ function renderWho() {
     isOversight() ? h('span.pill.pill-oversight', null, 'metadata only') : null,
     h('span.who-expiry', null, `session until ${when(s.expiresAt)}`),
   );
+}
+
+function showPolicy() {
+  showView('policy');
+  renderWho();
+  loadPolicy(api, byId('policy-body'), byId('policy-detail'), errorText);
 }
 
 function showJustification(message) {
@@ -229,6 +249,7 @@ async function loadAgencies() {
 
 function route() {
   if (!session()) return showLogin();
+  if (location.hash === '#/policy' || policyOnly()) return showPolicy();
   if (!api.justification) return showJustification();
   const hash = location.hash || '#/records';
   const detail = /^#\/records\/(\d+)$/.exec(hash);
@@ -1061,7 +1082,10 @@ function wire() {
     try {
       await api.login(byId('login-token').value);
       byId('login-token').value = '';
-      showJustification();
+      if (policyOnly()) {
+        location.hash = '#/policy';
+        showPolicy();
+      } else showJustification();
     } catch (err) {
       error.textContent = errorText(err);
     } finally {
@@ -1117,13 +1141,18 @@ function wire() {
   });
 
   window.addEventListener('hashchange', () => {
-    if (session() && api.justification && !byId('view-app').hidden) route();
+    if (session() && (location.hash === '#/policy' || policyOnly())) return showPolicy();
+    if (session() && api.justification) {
+      if (byId('view-app').hidden) enterConsole();
+      else route();
+    } else if (session()) showJustification();
   });
 }
 
 function boot() {
   wire();
   if (!session()) return showLogin();
+  if (location.hash === '#/policy' || policyOnly()) return showPolicy();
   if (!api.justification) return showJustification();
   enterConsole();
 }
