@@ -1,4 +1,5 @@
 import {
+  isFencedError,
   meanWaitMs,
   sliceSize,
   splitIntoSends,
@@ -113,5 +114,24 @@ describe('sliceSize', () => {
   it('never goes below one input, whatever the fan-out, and tolerates no outputs', () => {
     expect(sliceSize(budget, 50_000)).toBe(1);
     expect(sliceSize(budget, 0)).toBe(500);
+  });
+});
+
+describe('isFencedError', () => {
+  const protocolError = (type: string): Error => Object.assign(new Error(type), { type });
+
+  it('finds a fence however deeply the client wrapped it', () => {
+    expect(isFencedError(protocolError('INVALID_PRODUCER_EPOCH'))).toBe(true);
+    const wrapped = new Error('retries exceeded', {
+      cause: new Error('non retriable', { cause: protocolError('PRODUCER_FENCED') }),
+    });
+    expect(isFencedError(wrapped)).toBe(true);
+  });
+
+  it('is false for every other failure', () => {
+    expect(isFencedError(protocolError('NOT_COORDINATOR'))).toBe(false);
+    expect(isFencedError(new Error('socket hang up'))).toBe(false);
+    expect(isFencedError('INVALID_PRODUCER_EPOCH')).toBe(false);
+    expect(isFencedError(undefined)).toBe(false);
   });
 });

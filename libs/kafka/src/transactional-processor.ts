@@ -6,13 +6,14 @@
  * error the partition's producer is re-created (new epoch), which aborts whatever
  * was open.
  */
-import type {
-  Consumer,
-  EachBatchPayload,
-  Kafka,
-  KafkaMessage,
-  Producer,
-  ProducerConfig,
+import {
+  KafkaJSError,
+  type Consumer,
+  type EachBatchPayload,
+  type Kafka,
+  type KafkaMessage,
+  type Producer,
+  type ProducerConfig,
 } from 'kafkajs';
 import { fetchStableOffset } from './stable-offset-fetch';
 import { headersOf } from './typed-consumer';
@@ -138,6 +139,18 @@ export function transactionalProducerConfig(
  * materialised, fixed by the stable fetch: docs/reliability.md, defects 7, 8.)
  */
 export const PARTITIONS_CONSUMED_CONCURRENTLY = 4;
+
+/** Broker answers to a producer whose transactional id a newer owner took over. */
+const FENCED_ERROR_TYPES = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED']);
+
+/** Whether `error` (or an error it wraps) says this producer was fenced. */
+export function isFencedError(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 8; depth++) {
+    if (FENCED_ERROR_TYPES.has((e as { type?: unknown }).type as string)) return true;
+    e = e.cause;
+  }
+  return false;
+}
 
 function toInput(topic: string, partition: number, m: KafkaMessage): InputRecord {
   return {
@@ -326,6 +339,14 @@ export class TransactionalProcessor {
       maxBytesPerPartition: 4 * 1024 * 1024,
     });
     this.consumer = consumer;
+    // A partition this instance lost may be fenced by its new owner and given
+    // back later: its producer must then be initialised afresh (and the
+    // committed offset re-read), never reused.
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const assigned = new Set(event.payload.memberAssignment[this.options.inputTopic] ?? []);
+      for (const partition of [...this.producers.keys()])
+        if (!assigned.has(partition)) void this.dropProducer(partition);
+    });
     consumer.on(consumer.events.CRASH, (event) => {
       if (!event.payload.restart && !this.stopping) this.options.onFatal?.(event.payload.error);
     });
@@ -430,7 +451,11 @@ export class TransactionalProcessor {
       // Ambiguous outcome, or fenced by a newer owner: drop this producer; the next
       // batch re-initialises it (new epoch) and re-reads the committed offset.
       await this.dropProducer(partition);
-      throw error; // kafkajs re-fetches from the last committed offset
+      // kafkajs re-fetches from the last resolved offset. A fence is expected
+      // in a rebalance; kafkajs calls it non-retriable and would stop the
+      // consumer for good, so it is passed on as retriable.
+      if (isFencedError(error)) throw new KafkaJSError(error as Error, { retriable: true });
+      throw error;
     }
   }
 
