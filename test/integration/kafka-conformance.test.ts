@@ -3,7 +3,9 @@
  * on the real broker: a slice's outputs and its input offsets commit together
  * and are read once, read_committed, with the committed offset read stable;
  * and a producer that took over a transactional id fences the previous owner
- * (a zombie), whose open transaction no reader ever sees. A change of client
+ * (a zombie), whose open transaction no reader ever sees; and a second
+ * instance joining and leaving the group while slices are in flight moves
+ * partitions without losing or repeating a record. A change of client
  * is an adapter in libs/kafka that keeps this suite green, with
  * aborted-transactions.test.ts (read_committed with overlapping aborted
  * transactions) and stable-offset-fetch.test.ts (a pending commit waited for).
@@ -107,6 +109,86 @@ describe('libs/kafka on the real broker', () => {
       );
     } finally {
       await producer.disconnect();
+    }
+  });
+
+  it('rebalances mid-slice: a member joins and leaves, nothing lost or repeated', async () => {
+    const input = `test.conf.rebal.in.${uniqueSuffix()}`;
+    const output = `test.conf.rebal.out.${uniqueSuffix()}`;
+    const groupId = `g-rebal-${uniqueSuffix()}`;
+    const partitions = 4;
+    const perPartition = 24;
+    await ensureTopics(
+      kafka,
+      [
+        { topic: input, partitions, config: {} },
+        { topic: output, partitions: 1, config: {} },
+      ],
+      1,
+    );
+    const values = Array.from({ length: partitions * perPartition }, (_, i) => `m${i}`);
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: input,
+      messages: values.map((v, i) => ({ key: v, value: v, partition: i % partitions })),
+    });
+    await producer.disconnect();
+
+    /** Slices each instance committed: the rebalance really moved work between them. */
+    const committed = { first: 0, second: 0 };
+    const fatal: string[] = [];
+    const processor = (name: keyof typeof committed) =>
+      new TransactionalProcessor(kafka, {
+        groupId,
+        inputTopic: input,
+        transactionalId: `tx-rebal-${groupId}`,
+        sessionTimeoutMs: 6000,
+        // Small, slow slices: a slice is always in flight when the group changes.
+        maxRecordsPerTransaction: 2,
+        transform: async (records) => {
+          await sleep(50);
+          return records.map((r) => ({
+            topic: output,
+            key: r.key ?? '',
+            value: Buffer.from(`out-${r.value?.toString('utf8') ?? ''}`),
+          }));
+        },
+        onCommitted: () => {
+          committed[name] += 1;
+        },
+        // A fence on a partition this instance lost is expected, never fatal.
+        onFatal: (error) => fatal.push(`${name}: ${String(error)}`),
+      });
+    const until = async (done: () => boolean, what: string): Promise<void> => {
+      const deadline = Date.now() + 30_000;
+      while (!done()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await sleep(20);
+      }
+    };
+
+    const first = processor('first');
+    const second = processor('second');
+    try {
+      await first.start();
+      await until(() => committed.first >= 2, 'the first instance to commit');
+      // Joins while the first instance's slices are in flight.
+      await second.start();
+      await until(() => committed.second >= 2, 'the second instance to be given partitions');
+      // Leaves while its own slices are in flight; the first takes its partitions back.
+      await second.stop();
+      const all = await readCommitted(output, values.length);
+      expect(fatal).toEqual([]);
+      expect(all).toHaveLength(values.length);
+      expect(new Set(all)).toEqual(new Set(values.map((v) => `out-${v}`)));
+      // The offsets went with the transactions: every partition's committed
+      // offset is its end, so a new owner would process nothing again.
+      for (let p = 0; p < partitions; p++)
+        expect(await fetchStableOffset(kafka, groupId, input, p)).toBe(BigInt(perPartition));
+    } finally {
+      await second.stop();
+      await first.stop();
     }
   });
 
