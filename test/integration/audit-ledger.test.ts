@@ -3,7 +3,8 @@
  * database: one ledger row per outcome however often a decision is delivered,
  * the Merkle root equals the rows, checkpoints verify with the hub key, content
  * is stored and purged with an ERASURE entry, case notices become case events,
- * and feed topics are projected idempotently with a NOTIFY.
+ * feed topics are projected idempotently with a NOTIFY, and each feed topic
+ * keeps its records no longer than its agency's retention.
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -16,7 +17,14 @@ import {
   rootOf,
   verifyCheckpoint,
 } from '@liaison/crypto';
-import { TypedProducer, createKafkaClient, feedTopic, type ConsumedRecord } from '@liaison/kafka';
+import {
+  TypedProducer,
+  createKafkaClient,
+  feedTopic,
+  topicOverrides,
+  type ConsumedRecord,
+  type Kafka,
+} from '@liaison/kafka';
 import {
   SHARE_LEDGER_COLUMNS,
   ledgerRowFromDb,
@@ -516,6 +524,61 @@ describe('audit ledger writer', () => {
       expect(notified.length).toBe(before);
     } finally {
       await endListener();
+    }
+  });
+
+  it("lowers each feed topic's retention to its agency's, at start and when it changes", async () => {
+    const DAY_MS = 24 * 3600 * 1000;
+    const short = await feedAgency('short');
+    const long = await feedAgency('long');
+    await ds.query('UPDATE agency SET retention_days = 2 WHERE id = $1', [short]);
+    const kafka: Kafka = createKafkaClient(
+      { brokers: config.kafka.brokers, clientId: 'test' },
+      'audit-feed',
+    );
+    const admin = kafka.admin();
+    await admin.connect();
+    const topicConfig = async (agency: string): Promise<Record<string, string>> =>
+      (await topicOverrides(admin, [feedTopic(agency)])).get(feedTopic(agency)) ?? {};
+    const projector = new FeedProjector(kafka, ds, {
+      groupId: `g-${uniqueSuffix()}`,
+      layout: { partitions: 1, replicationFactor: 1 },
+    });
+    try {
+      await projector.start();
+      expect((await topicConfig(short))['retention.ms']).toBe(String(2 * DAY_MS));
+      // A recipient keeping content for years: Kafka keeps it only for the transit week.
+      expect((await topicConfig(long))['retention.ms']).toBe(String(7 * DAY_MS));
+
+      // An operator's own setting on the topic survives the hub's alignment.
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: [
+          {
+            type: 2, // a topic (kafkajs' ConfigResourceTypes.TOPIC)
+            name: feedTopic(short),
+            configEntries: [
+              { name: 'retention.ms', value: String(2 * DAY_MS) },
+              { name: 'segment.ms', value: String(DAY_MS) },
+            ],
+          },
+        ],
+      });
+      await ds.query('UPDATE agency SET retention_days = 1 WHERE id = $1', [short]);
+      await ds.query('UPDATE agency SET retention_days = 3 WHERE id = $1', [long]);
+      await projector.refresh();
+      const shortNow = await topicConfig(short);
+      expect(shortNow['retention.ms']).toBe(String(DAY_MS));
+      expect(shortNow['segment.ms']).toBe(String(DAY_MS));
+      expect((await topicConfig(long))['retention.ms']).toBe(String(3 * DAY_MS));
+
+      // A retention that grows leaves the topic's shorter one: the hub lowers, never raises.
+      await ds.query('UPDATE agency SET retention_days = 30 WHERE id = $1', [long]);
+      await projector.refresh();
+      expect((await topicConfig(long))['retention.ms']).toBe(String(3 * DAY_MS));
+    } finally {
+      await projector.stop();
+      await admin.disconnect();
     }
   });
 });

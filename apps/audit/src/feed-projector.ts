@@ -6,8 +6,9 @@
  * `liaison_feed` with the agency id so gateways streaming SSE wake up.
  * The set of topics follows the agency table (receives_feed), as the app's last
  * world that compiled has it when `feedAgencies` is given; a directory event
- * makes it re-read the list and, if the set changed, re-subscribe (kafkajs can
- * only change subscriptions on a fresh consumer).
+ * makes it re-read the list, bring each feed topic's retention to its agency's
+ * (feedTopicSpec) and, if the set changed, re-subscribe (kafkajs can only change
+ * subscriptions on a fresh consumer).
  */
 import type { Kafka } from '@liaison/kafka';
 import type { DataSource } from 'typeorm';
@@ -31,7 +32,13 @@ export interface FeedProjectorOptions {
   readonly onUndecodable?: (topic: string, offset: string, error: unknown) => void;
   readonly onError?: (error: unknown) => void;
   /** The agencies whose feeds to project; defaults to reading the agency table. */
-  readonly feedAgencies?: () => Promise<readonly string[]>;
+  readonly feedAgencies?: () => Promise<readonly FeedAgency[]>;
+}
+
+/** An agency whose feed is projected, with the retention its feed topic follows. */
+export interface FeedAgency {
+  readonly id: string;
+  readonly retentionDays: number;
 }
 
 /** What the projector reads of a delivery; the record is stored as it arrived. */
@@ -67,28 +74,34 @@ export class FeedProjector {
     await this.refresh(true);
   }
 
-  private async feedAgencies(): Promise<readonly string[]> {
+  private async feedAgencies(): Promise<readonly FeedAgency[]> {
     if (this.options.feedAgencies) return this.options.feedAgencies();
-    const rows = await this.ds.query<{ id: string }[]>(
-      'SELECT id FROM agency WHERE receives_feed ORDER BY id',
+    const rows = await this.ds.query<{ id: string; retention_days: number }[]>(
+      'SELECT id, retention_days FROM agency WHERE receives_feed ORDER BY id',
     );
-    return rows.map((r) => r.id);
+    return rows.map((r) => ({ id: r.id, retentionDays: r.retention_days }));
   }
 
-  /** Re-reads the agency list; re-subscribes only if it changed. */
+  /**
+   * Re-reads the agency list and aligns the feed topics' retention with it;
+   * re-subscribes only if the list changed.
+   */
   refresh(force = false): Promise<void> {
     const run = this.changing.then(async () => {
-      const agencies = [...(await this.feedAgencies())];
+      const listed = await this.feedAgencies();
+      const agencies = listed.map((a) => a.id);
+      if (listed.length > 0) {
+        await ensureTopics(
+          this.kafka,
+          listed.map((a) => feedTopicSpec(a.id, a.retentionDays, this.options.layout)),
+          this.options.layout.replicationFactor,
+        );
+      }
       if (!force && agencies.join(',') === this.agencies.join(',')) return;
       await this.consumer?.stop().catch(() => undefined);
       this.consumer = undefined;
       this.agencies = agencies;
       if (agencies.length === 0) return;
-      await ensureTopics(
-        this.kafka,
-        agencies.map((a) => feedTopicSpec(a, this.options.layout)),
-        this.options.layout.replicationFactor,
-      );
       const consumer = new TypedConsumer<ProjectedDelivery>(this.kafka, {
         groupId: this.options.groupId,
         topics: agencies.map(feedTopic),

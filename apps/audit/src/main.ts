@@ -28,7 +28,7 @@ import {
 import { CheckpointPublisher } from './checkpoint-publisher';
 import { DeadLetterLog } from './dead-letter-log';
 import { DecisionIngest } from './decision-ingest';
-import { FeedProjector } from './feed-projector';
+import { FeedProjector, type FeedAgency } from './feed-projector';
 import { AuditHealthModule } from './health.module';
 import { LedgerWriter } from './ledger-writer';
 import { purgeLinkRows } from './link-index';
@@ -69,13 +69,16 @@ async function main(): Promise<void> {
   // Which agencies' feeds to project and who may learn of links, from the last
   // world that compiled: a row written around the API that does not compile
   // never stops the others' feeds.
-  const world = new LastGoodWorld<{ feedAgencies: readonly string[]; links: LinkWorld }>({
+  const world = new LastGoodWorld<{ feedAgencies: readonly FeedAgency[]; links: LinkWorld }>({
     read: async () => {
       const rows = await new DirectoryRepository(ds).rows();
       return () => {
         const compiled = compileWorld(rows);
         return {
-          feedAgencies: compiled.policyDirectory.agencies.map((a) => a.id),
+          feedAgencies: compiled.policyDirectory.agencies.map((a) => ({
+            id: a.id,
+            retentionDays: a.retentionDays,
+          })),
           links: linkWorldOf(compiled),
         };
       };

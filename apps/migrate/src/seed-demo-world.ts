@@ -185,7 +185,7 @@ export async function seedDemoWorld(
     kafka,
     [
       ...fixedTopicSpecs(options.layout),
-      ...directory.agencies.map((a) => feedTopicSpec(a.id, options.layout)),
+      ...directory.agencies.map((a) => feedTopicSpec(a.id, a.retentionDays, options.layout)),
     ],
     options.layout.replicationFactor,
   );

@@ -47,7 +47,8 @@ export interface TopicLayout {
   readonly replicationFactor: number;
 }
 
-const WEEK_MS = String(7 * 24 * 3600 * 1000);
+const DAY_MS = 24 * 3600 * 1000;
+const WEEK_MS = String(7 * DAY_MS);
 /** A decision lists every recipient's outcome: large fan-outs make large records. */
 const LARGE = { 'max.message.bytes': String(8 * 1024 * 1024) };
 
@@ -80,11 +81,35 @@ export function fixedTopicSpecs(layout: TopicLayout): TopicSpec[] {
   ];
 }
 
-/** Feed topics keep one partition so an agency's feed has one total order. */
-export function feedTopicSpec(agencyId: string, layout: TopicLayout): TopicSpec {
+/** How long a feed topic keeps a delivery when the recipient's retention is longer. */
+export const FEED_TRANSIT_DAYS = 7;
+
+/**
+ * A feed topic's retention.ms: the transit window (for the projector to catch
+ * up and for replays), never longer than the recipient's retention, which is
+ * the longest the hub keeps any delivery to it (a delivery's own retention is
+ * the shorter of the recipient's and the originator's). Kafka then keeps no
+ * presentation longer than PostgreSQL may.
+ */
+export function feedRetentionMs(retentionDays: number): string {
+  if (!Number.isInteger(retentionDays) || retentionDays < 1) {
+    throw new Error(`not a retention in days: ${String(retentionDays)}`);
+  }
+  return String(Math.min(retentionDays, FEED_TRANSIT_DAYS) * DAY_MS);
+}
+
+/**
+ * Feed topics keep one partition so an agency's feed has one total order, and
+ * the recipient's retention (see feedRetentionMs).
+ */
+export function feedTopicSpec(
+  agencyId: string,
+  retentionDays: number,
+  layout: TopicLayout,
+): TopicSpec {
   return {
     topic: feedTopic(agencyId),
     partitions: 1,
-    config: { ...base(layout), 'retention.ms': WEEK_MS },
+    config: { ...base(layout), 'retention.ms': feedRetentionMs(retentionDays) },
   };
 }

@@ -215,7 +215,11 @@ export class DirectoryAdmin {
       ]);
     });
     const layout = topicLayoutOf(this.config);
-    await ensureTopics(this.kafka, [feedTopicSpec(b.id, layout)], layout.replicationFactor);
+    await ensureTopics(
+      this.kafka,
+      [feedTopicSpec(b.id, b.retentionDays, layout)],
+      layout.replicationFactor,
+    );
     await this.announce(b.id, world);
     return { id: b.id, feedTopic: feedTopic(b.id) };
   }
