@@ -57,3 +57,4 @@ export {
 } from './disclosure';
 export { SENSITIVITIES, type Sensitivity } from './schema-model';
 export { compatibilityErrors } from './compatibility';
+export type { RecipientStatus, SubmissionStatus } from './submission-status';

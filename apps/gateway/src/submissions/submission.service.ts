@@ -6,7 +6,13 @@
  * hub signs with the key they entrusted to it; such records say so.
  */
 import type { DataSource } from 'typeorm';
-import { codecFor, type MessageKind, type Submission } from '@liaison/contracts';
+import {
+  codecFor,
+  type MessageKind,
+  type RecipientStatus,
+  type Submission,
+  type SubmissionStatus,
+} from '@liaison/contracts';
 import { issueSdJwt, verifySdJwt } from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
 import type { TypedProducer } from '@liaison/kafka';
@@ -182,7 +188,7 @@ export class SubmissionService {
     return { messageId, status: 'ACCEPTED', statusUrl, replayed: false };
   }
 
-  async status(auth: AuthContext, messageId: string): Promise<Record<string, unknown>> {
+  async status(auth: AuthContext, messageId: string): Promise<SubmissionStatus> {
     if (!/^[0-9a-f-]{36}$/i.test(messageId))
       throw new DomainError('submission.bad-id', 'message id must be a UUID');
     const row = await this.ds.getRepository(SubmissionEntity).findOneBy({ messageId });
@@ -194,11 +200,19 @@ export class SubmissionService {
         'not-found',
       );
     }
-    const counts: { decision: string; n: string }[] = await this.ds.query(
-      `SELECT decision, count(*) AS n FROM share_ledger WHERE message_id = $1 GROUP BY decision`,
+    const rows: LedgerOutcomeRow[] = await this.ds.query(
+      `SELECT l.recipient_agency, l.recipient_jurisdiction, l.decision, l.rules, l.withheld,
+              l.disclosed_paths, l.policy_version, l.decided_at, f.id AS entry_id
+         FROM share_ledger l
+         LEFT JOIN feed_entry f
+           ON f.message_id = l.message_id AND f.agency_id = l.recipient_agency
+        WHERE l.message_id = $1
+        ORDER BY l.recipient_agency`,
       [messageId],
     );
-    const outcomes = Object.fromEntries(counts.map((c) => [c.decision, Number(c.n)]));
+    const recipients = rows.map(recipientOutcomeOf);
+    const outcomes: Record<string, number> = {};
+    for (const r of recipients) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
     return {
       messageId,
       kind: row.kind,
@@ -206,8 +220,42 @@ export class SubmissionService {
       caseRef: row.caseRef,
       custodial: row.custodial,
       receivedAt: row.receivedAt.toISOString(),
-      status: counts.length > 0 ? 'DECIDED' : row.status,
+      status: recipients.length > 0 ? 'DECIDED' : row.status,
       outcomes,
+      recipients,
     };
   }
+}
+
+interface LedgerOutcomeRow {
+  recipient_agency: string;
+  recipient_jurisdiction: string;
+  decision: string;
+  rules: unknown;
+  withheld: unknown;
+  disclosed_paths: unknown;
+  policy_version: string;
+  decided_at: Date;
+  entry_id: string | null;
+}
+
+function recipientOutcomeOf(r: LedgerOutcomeRow): RecipientStatus {
+  const withheld = Array.isArray(r.withheld)
+    ? (r.withheld as { path?: unknown; ruleId?: unknown }[]).map((w) => ({
+        path: String(w.path),
+        ruleId: String(w.ruleId),
+      }))
+    : [];
+  return {
+    agency: r.recipient_agency,
+    jurisdiction: r.recipient_jurisdiction,
+    outcome: r.decision,
+    rules: Array.isArray(r.rules) ? (r.rules as unknown[]).map(String) : [],
+    withheld,
+    withheldCount: withheld.length,
+    disclosedCount: Array.isArray(r.disclosed_paths) ? r.disclosed_paths.length : 0,
+    policyVersion: r.policy_version,
+    decidedAt: new Date(r.decided_at).toISOString(),
+    deliveryEntryId: r.entry_id === null ? null : String(r.entry_id),
+  };
 }

@@ -2,7 +2,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import type { MessageKind } from '@liaison/contracts';
+import type { MessageKind, SubmissionStatus } from '@liaison/contracts';
 import { DomainError } from '@liaison/errors';
 import type { AuthenticatedRequest } from '../auth/auth-context';
 import type { RateLimiter } from '../auth/rate-limiter';
@@ -82,11 +82,17 @@ export class SubmissionsController {
 
   @Get('submissions/:messageId')
   @Roles('publisher', 'liaison')
-  @ApiOperation({ summary: 'Status of one of your submissions' })
+  @ApiOperation({
+    summary: 'Status of one of your submissions, with the outcome for each recipient',
+    description:
+      'Only the submitting agency sees it (404 for anyone else, as for an unknown id). ' +
+      'Each recipient: agency, outcome (FULL, REDACTED, DENIED), the deciding rules, the ' +
+      'withheld fields by path with their rule, and the delivery entry id in its feed.',
+  })
   status(
     @Req() req: AuthenticatedRequest,
     @Param('messageId') messageId: string,
-  ): Promise<Record<string, unknown>> {
+  ): Promise<SubmissionStatus> {
     return this.submissions.status(req.auth, messageId);
   }
 }
