@@ -20,6 +20,8 @@ import { justificationOf } from './commands/audit/audit-query';
 import { registerOfficerCommands } from './commands/officer.command';
 import { registerPolicyCommands } from './commands/policy.command';
 import { print } from './output';
+import { registerReaderCommands } from './commands/reader.command';
+import { cliVersion } from './cli-version';
 
 interface GlobalOptions {
   hub: string;
@@ -50,6 +52,7 @@ program
     process.env.LIAISON_KEYS ?? DEFAULT_KEYS_DIR,
   )
   .option('--json', 'machine-readable output')
+  .version(cliVersion(), '-V, --version', 'print the version of liaison')
   .exitOverride();
 
 function globals(): GlobalOptions {
@@ -142,7 +145,7 @@ program
   .option('--follow', 'keep waiting for new deliveries')
   .option('--limit <n>', 'page size', '100')
   .action(async (o: { after: string; follow?: boolean; limit: string }) => {
-    exitCode = await feedCommand(client(), { ...globals(), ...o });
+    exitCode = await feedCommand(client(), identity(false), { ...globals(), ...o });
   });
 
 program
@@ -186,6 +189,12 @@ registerAuditCommands(
 );
 
 registerCaseCommands(program, () => client(), globals);
+
+registerReaderCommands(
+  program,
+  { client: () => client(), identity: () => identity(), globals },
+  (code) => (exitCode = code),
+);
 
 program
   .command('demo')

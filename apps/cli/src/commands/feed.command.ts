@@ -1,15 +1,22 @@
 /**
  * `liaison feed [--after N] [--follow]`: print your agency's deliveries and link
- * notices, oldest first.
+ * notices, oldest first, one line each: cursor, time, type, originator, case,
+ * urgency and headline (decrypted with your key and checked against the
+ * originator's signature here), disclosed and withheld counts. An empty feed
+ * says so. `--json` prints the entries as the hub sends them, one per line.
  */
+import type { AgencyIdentity } from '../agency-identity';
+import { DeliveryReader, type DeliveryJson } from '../delivery-reader';
+import { shortTime, tlpLabel } from '../delivery-text';
 import type { HubClient } from '../hub-client';
 import type { OutputOptions } from '../output';
+import { readableMessage } from '../readable-message';
 
-type FeedEntry =
-  | { cursor: string; delivery: Record<string, unknown> }
+export type FeedEntry =
+  | { cursor: string; delivery: DeliveryJson }
   | { cursor: string; linkNotice: Record<string, unknown> };
 
-interface FeedPage {
+export interface FeedPage {
   entries: FeedEntry[];
   nextCursor: string;
 }
@@ -22,39 +29,105 @@ export interface FeedOptions extends OutputOptions {
 }
 
 /** A link notice says which selector kinds link, never their values. */
-function linkLine(cursor: string, n: Record<string, unknown>): string {
+export function linkLine(cursor: string, n: Record<string, unknown>): string {
   const kinds = Array.isArray(n.kinds) ? n.kinds.map(String).join('+') : '';
   const handle =
     typeof n.counterpartCaseHandle === 'string' ? ` case ${n.counterpartCaseHandle}` : '';
-  return `#${cursor} LINK ${String(n.strength)} ${kinds}: your msg=${String(n.messageId)} links to ${String(
+  const at = typeof n.foundAt === 'string' ? `${shortTime(n.foundAt)}  ` : '';
+  return `#${cursor}  ${at}LINK ${String(n.strength)} ${kinds}: your msg=${String(n.messageId)} links to ${String(
     n.counterpartAgency,
-  )}${handle} (TLP:${String(n.counterpartTlp).replace('_', '+')})`;
+  )}${handle} (TLP:${tlpLabel(String(n.counterpartTlp))})`;
 }
 
-function line(entry: FeedEntry): string {
+/** What a feed line says about a delivery's content, or why it says nothing. */
+export interface DeliverySummary {
+  readonly headline: string | null;
+  readonly urgency: string | null;
+  readonly caseRef: string | null;
+  /** Why the content could not be read (bad signature, no key); null when it was. */
+  readonly unreadable: string | null;
+}
+
+export async function summaryOf(
+  reader: DeliveryReader,
+  delivery: DeliveryJson,
+): Promise<DeliverySummary> {
+  try {
+    const reading = await reader.read(await reader.presentationOf(delivery), delivery, {
+      receipt: false,
+    });
+    const message = readableMessage(reading.verified.claims);
+    return {
+      headline: message.headline,
+      urgency: message.urgency,
+      caseRef: message.caseRef,
+      unreadable:
+        reading.mismatches.length > 0
+          ? `envelope disagrees with the signed message (${reading.mismatches.map((m) => m.field).join(', ')})`
+          : null,
+    };
+  } catch (error) {
+    return {
+      headline: null,
+      urgency: null,
+      caseRef: delivery.caseRef ?? null,
+      unreadable: `not verified: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}
+
+export function deliveryLine(cursor: string, d: DeliveryJson, s: DeliverySummary): string {
+  const parts = [
+    `#${cursor}`,
+    shortTime(d.deliveredAt),
+    `${d.messageType ?? d.kind ?? 'MESSAGE'} from ${d.originatorAgency}`,
+    s.urgency,
+    s.caseRef ? `case ${s.caseRef}` : null,
+  ].filter((p): p is string => p !== null && p !== '');
+  const content = s.unreadable
+    ? `[${s.unreadable}]`
+    : JSON.stringify(s.headline ?? '(no headline)');
+  return `${parts.join('  ')}  ${content}  (${d.disclosedPaths.length} disclosed, ${d.withheld.length} withheld${
+    d.encrypted ? ', encrypted' : ''
+  }) msg=${d.messageId}`;
+}
+
+export async function feedLine(reader: DeliveryReader, entry: FeedEntry): Promise<string> {
   if (!('delivery' in entry)) return linkLine(entry.cursor, entry.linkNotice);
-  const d = entry.delivery;
-  const withheld = Array.isArray(d.withheld) ? d.withheld.length : 0;
-  return `#${entry.cursor} ${String(d.messageType)} from ${String(d.originatorAgency)} msg=${String(d.messageId)} disclosed=${
-    Array.isArray(d.disclosedPaths) ? d.disclosedPaths.length : 0
-  } withheld=${withheld}${d.encrypted ? ' (encrypted)' : ''}`;
+  return deliveryLine(entry.cursor, entry.delivery, await summaryOf(reader, entry.delivery));
 }
 
 export async function feedCommand(
   client: HubClient,
+  identity: AgencyIdentity | undefined,
   options: FeedOptions,
   stop: () => boolean = () => false,
 ): Promise<number> {
+  const reader = new DeliveryReader(client, identity);
   let cursor = options.after ?? '0';
+  let printed = 0;
+  let saidEmpty = false;
   for (;;) {
     const page = await client.get<FeedPage>(
       `/v1/feed?after=${encodeURIComponent(cursor)}&limit=${options.limit ?? '100'}`,
     );
     for (const entry of page.entries) {
-      process.stdout.write(`${options.json ? JSON.stringify(entry) : line(entry)}\n`);
+      process.stdout.write(
+        `${options.json ? JSON.stringify(entry) : await feedLine(reader, entry)}\n`,
+      );
+      printed += 1;
     }
     cursor = page.nextCursor;
     if (page.entries.length > 0) continue;
+    // An empty feed says so (not in --json: its output is the entries, one per line).
+    if (printed === 0 && !saidEmpty && !options.json) {
+      saidEmpty = true;
+      process.stdout.write(
+        options.follow
+          ? `no entries after #${cursor} yet; waiting for new deliveries (Ctrl-C to stop)\n`
+          : `no entries after #${cursor}\n`,
+      );
+    }
     if (!options.follow || stop()) return 0;
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 1000));
   }
