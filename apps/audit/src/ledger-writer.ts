@@ -20,6 +20,7 @@ import {
   appendLeLogOnce,
   leLogInsertSql,
   leLogParams,
+  rowsSharing,
   type LeLogEntry,
 } from '@liaison/persistence';
 import {
@@ -39,8 +40,9 @@ import {
 } from './decision-records';
 import { caseNoticeDecisions, caseRefusalLogEntry, foldCaseNotices } from './case-fold';
 import { copyDeliveryContent, copyLedgerRows } from './ledger-copy';
-import { insertLinkNotices, insertLinkRows, rowsSharing } from './link-index';
-import { planLinkNotices, type LinkWorld } from './link-notices';
+import { insertLinkNotices, insertLinkRows } from './link-index';
+import type { LinkWorld } from '@liaison/links';
+import { planLinkNotices } from './link-notices';
 
 /** What the writer needs to find links: the world's links rules and the hub's signer. */
 export interface LinkNoticeContext {

@@ -1,63 +1,15 @@
 /**
  * The link index and link notices in PostgreSQL, inside the ledger writer's
- * transaction: rows sharing a pseudonym with a new message, the new message's
- * rows, and the notices written into the recipients' feeds (feed_entry, kind
+ * transaction: the new message's rows (the rows sharing a pseudonym with it are
+ * read with @liaison/persistence rowsSharing), and the notices written into the recipients' feeds (feed_entry, kind
  * LINK_NOTICE) with a NOTIFY so streaming gateways wake up on commit.
  * Idempotent: a row or notice already there is left alone.
  */
 import type { QueryRunner } from 'typeorm';
-import type { LinkPseudonym } from '@liaison/contracts';
-import type { HandlingCode, Tlp } from '@liaison/contracts';
-import type { SelectorKind } from '@liaison/links';
-import type { NewLinkRow, PlannedLinkNotice, StoredLinkRow } from './link-notices';
+import type { NewLinkRow, PlannedLinkNotice } from './link-notices';
 
 /** The feed store's wake-up channel (as the feed projector uses it). */
 const FEED_CHANNEL = 'liaison_feed';
-
-interface LinkRowSql {
-  epoch: number;
-  kind: string;
-  pseudonym: string;
-  message_id: string;
-  agency_id: string;
-  case_handle: string | null;
-  tlp: string;
-  handling_code: string;
-  releasable_to: string[];
-  named_recipients: string[];
-}
-
-export async function rowsSharing(
-  runner: QueryRunner,
-  pseudonyms: readonly LinkPseudonym[],
-): Promise<StoredLinkRow[]> {
-  if (pseudonyms.length === 0) return [];
-  const rows = (await runner.query(
-    `SELECT l.epoch, l.kind, l.pseudonym, l.message_id, l.agency_id, l.case_handle, l.tlp,
-            l.handling_code, l.releasable_to, l.named_recipients
-       FROM link_index l
-       JOIN unnest($1::int[], $2::text[], $3::text[]) AS p(epoch, kind, pseudonym)
-         ON l.epoch = p.epoch AND l.kind = p.kind AND l.pseudonym = p.pseudonym
-      WHERE l.retain_until > now()`,
-    [
-      pseudonyms.map((p) => p.epoch),
-      pseudonyms.map((p) => p.kind),
-      pseudonyms.map((p) => p.pseudonym),
-    ],
-  )) as LinkRowSql[];
-  return rows.map((r) => ({
-    epoch: r.epoch,
-    kind: r.kind as SelectorKind,
-    pseudonym: r.pseudonym,
-    messageId: r.message_id,
-    agency: r.agency_id,
-    caseHandle: r.case_handle,
-    tlp: r.tlp as Tlp,
-    handlingCode: r.handling_code as HandlingCode,
-    releasableTo: r.releasable_to,
-    namedRecipients: r.named_recipients,
-  }));
-}
 
 export async function insertLinkRows(
   runner: QueryRunner,

@@ -9,55 +9,21 @@ import { createHash } from 'node:crypto';
 import { codecFor, type Decision, type LinkFacts, type LinkNotice } from '@liaison/contracts';
 import { canonicalJson, signCompactJws, type JwsSigner } from '@liaison/crypto';
 import {
-  LINK_BUILTIN,
   SELECTOR_KINDS,
+  marksOfRow,
   matchLinks,
-  revealLink,
+  revealIn,
   type HeldMessageMarks,
-  type LinkIndexRow,
-  type LinkParty,
+  type LinkWorld,
   type LinkedMessage,
-  type LinksRule,
   type SelectorKind,
+  type StoredLinkRow,
 } from '@liaison/links';
 import type { LeLogEntry } from '@liaison/persistence';
-import { agencyGroups } from '@liaison/policy';
-import type { World } from '@liaison/runtime';
 import type { HandlingCode, Tlp } from '@liaison/contracts';
 import { HUB_ACTOR } from './decision-records';
 
 const linkNoticeCodec = codecFor('LinkNotice');
-
-/** Who is who for the reveal question, and each jurisdiction's links rules. */
-export interface LinkWorld {
-  readonly parties: ReadonlyMap<string, LinkParty>;
-  readonly rules: ReadonlyMap<string, readonly LinksRule[]>;
-}
-
-export function linkWorldOf(world: World): LinkWorld {
-  const groups = world.policyDirectory.groups;
-  return {
-    parties: new Map(
-      world.policyDirectory.agencies.map((a) => [
-        a.id,
-        {
-          id: a.id,
-          jurisdiction: a.jurisdiction,
-          groups: [...agencyGroups(a, groups)],
-          kind: a.kind,
-          suspended: a.suspended,
-        },
-      ]),
-    ),
-    rules: new Map(world.policies.map((d) => [d.jurisdiction, d.links ?? []])),
-  };
-}
-
-/** An index row as stored: the link-index row plus the held message's marks. */
-export interface StoredLinkRow extends LinkIndexRow {
-  readonly releasableTo: readonly string[];
-  readonly namedRecipients: readonly string[];
-}
 
 /** A row to add to the index for the new message. */
 export interface NewLinkRow extends StoredLinkRow {
@@ -139,17 +105,7 @@ export function planLinkNotices(input: {
     indexedAt: input.decidedAt,
     retainUntil: input.retainUntil,
   }));
-  const marksByMessage = new Map(
-    input.matched.map((r) => [
-      r.messageId,
-      {
-        tlp: r.tlp,
-        handlingCode: r.handlingCode,
-        releasableTo: r.releasableTo,
-        namedRecipients: r.namedRecipients,
-      },
-    ]),
-  );
+  const marksByMessage = new Map(input.matched.map((r) => [r.messageId, marksOfRow(r)]));
   const pairs = matchLinks({ ...self.message, pseudonyms }, input.matched);
   const notices: PlannedLinkNotice[] = [];
   const log: LeLogEntry[] = [];
@@ -163,18 +119,12 @@ export function planLinkNotices(input: {
       [self, counterpart],
       [counterpart, self],
     ] as const) {
-      const learnerParty = world.parties.get(learner.message.agency);
-      const holderParty = world.parties.get(holder.message.agency);
-      const reveal =
-        learnerParty === undefined || holderParty === undefined
-          ? ({ reveal: false, rule: LINK_BUILTIN.defaultDeny } as const)
-          : revealLink({
-              holder: holderParty,
-              learner: learnerParty,
-              marks: holder.marks,
-              kinds: pair.kinds,
-              rules: world.rules.get(holderParty.jurisdiction) ?? [],
-            });
+      const reveal = revealIn(world, {
+        holder: holder.message.agency,
+        learner: learner.message.agency,
+        marks: holder.marks,
+        kinds: pair.kinds,
+      });
       const noticeId = linkNoticeId(
         learner.message.agency,
         learner.message.messageId,

@@ -20,6 +20,7 @@ import {
   WORLD_RETRY_MS,
   compileWorld,
   databaseCheck,
+  linkWorldOf,
   kafkaCheck,
   onShutdown,
   connectHubKafka,
@@ -32,7 +33,7 @@ import { FeedProjector, type FeedAgency } from './feed-projector';
 import { AuditHealthModule } from './health.module';
 import { LedgerWriter } from './ledger-writer';
 import { purgeLinkRows } from './link-index';
-import { linkWorldOf, type LinkWorld } from './link-notices';
+import type { LinkWorld } from '@liaison/links';
 import { RetentionPurge } from './retention-purge';
 
 async function main(): Promise<void> {

@@ -49,3 +49,4 @@ export {
   type RevealDecision,
   type RevealQuestion,
 } from './link-reveal';
+export { marksOfRow, revealIn, type LinkWorld, type StoredLinkRow } from './link-world';

@@ -3,3 +3,4 @@ export * from './entities';
 export * from './le-log.repository';
 export * from './refusal-log';
 export * from './replay-store';
+export * from './link-index.repository';

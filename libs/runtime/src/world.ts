@@ -13,7 +13,8 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError, isDomainError } from '@liaison/errors';
-import { compilePolicies, type CompiledPolicySet } from '@liaison/policy';
+import type { LinkWorld } from '@liaison/links';
+import { agencyGroups, compilePolicies, type CompiledPolicySet } from '@liaison/policy';
 import {
   DirectoryRepository,
   directorySnapshotOf,
@@ -46,6 +47,26 @@ export function compileWorld(rows: DirectoryRows): World {
       'invalid-input',
     );
   }
+}
+
+/** The world as the link reveal question sees it: parties and each jurisdiction's links rules. */
+export function linkWorldOf(world: World): LinkWorld {
+  const groups = world.policyDirectory.groups;
+  return {
+    parties: new Map(
+      world.policyDirectory.agencies.map((a) => [
+        a.id,
+        {
+          id: a.id,
+          jurisdiction: a.jurisdiction,
+          groups: [...agencyGroups(a, groups)],
+          kind: a.kind,
+          suspended: a.suspended,
+        },
+      ]),
+    ),
+    rules: new Map(world.policies.map((d) => [d.jurisdiction, d.links ?? []])),
+  };
 }
 
 export async function loadWorld(db: DataSource | EntityManager): Promise<World> {

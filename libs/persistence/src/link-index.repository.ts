@@ -1,0 +1,59 @@
+/**
+ * Reading the link index (link_index): the rows that hold any of a set of
+ * pseudonyms, within their retention. The ledger writer matches a new
+ * message's pseudonyms with it; the gateway answers hit/no-hit queries with it.
+ */
+import type { HandlingCode, Tlp } from '@liaison/contracts';
+import type { SelectorKind, StoredLinkRow } from '@liaison/links';
+
+/** A pseudonym as the index keys it. */
+export interface IndexedPseudonym {
+  readonly epoch: number;
+  readonly kind: string;
+  readonly pseudonym: string;
+}
+
+interface LinkRowSql {
+  epoch: number;
+  kind: string;
+  pseudonym: string;
+  message_id: string;
+  agency_id: string;
+  case_handle: string | null;
+  tlp: string;
+  handling_code: string;
+  releasable_to: string[];
+  named_recipients: string[];
+}
+
+export async function rowsSharing(
+  db: { query(sql: string, params: unknown[]): Promise<unknown> },
+  pseudonyms: readonly IndexedPseudonym[],
+): Promise<StoredLinkRow[]> {
+  if (pseudonyms.length === 0) return [];
+  const rows = (await db.query(
+    `SELECT l.epoch, l.kind, l.pseudonym, l.message_id, l.agency_id, l.case_handle, l.tlp,
+            l.handling_code, l.releasable_to, l.named_recipients
+       FROM link_index l
+       JOIN unnest($1::int[], $2::text[], $3::text[]) AS p(epoch, kind, pseudonym)
+         ON l.epoch = p.epoch AND l.kind = p.kind AND l.pseudonym = p.pseudonym
+      WHERE l.retain_until > now()`,
+    [
+      pseudonyms.map((p) => p.epoch),
+      pseudonyms.map((p) => p.kind),
+      pseudonyms.map((p) => p.pseudonym),
+    ],
+  )) as LinkRowSql[];
+  return rows.map((r) => ({
+    epoch: r.epoch,
+    kind: r.kind as SelectorKind,
+    pseudonym: r.pseudonym,
+    messageId: r.message_id,
+    agency: r.agency_id,
+    caseHandle: r.case_handle,
+    tlp: r.tlp as Tlp,
+    handlingCode: r.handling_code as HandlingCode,
+    releasableTo: r.releasable_to,
+    namedRecipients: r.named_recipients,
+  }));
+}
