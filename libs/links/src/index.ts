@@ -50,3 +50,22 @@ export {
   type RevealQuestion,
 } from './link-reveal';
 export { marksOfRow, revealIn, type LinkWorld, type StoredLinkRow } from './link-world';
+export {
+  MAX_QUERY_VALUE,
+  canonicalQuerySelector,
+  parseSelectorQuery,
+  type ParsedSelectorQuery,
+  type SelectorQuery,
+  type SelectorQueryProblem,
+} from './selector-query';
+export {
+  admitQuery,
+  quotaWindowsOf,
+  type QueryQuotaLimits,
+  type QuotaAdmission,
+  type QuotaLimit,
+  type QuotaScope,
+  type QuotaUse,
+  type QuotaWindow,
+} from './query-quota';
+export { answerHitQuery, type HitAnswer, type HitHolder, type WithheldHolding } from './hit-query';
