@@ -16,6 +16,7 @@ import { publishCommand } from './commands/publish.command';
 import { verifyCommand } from './commands/verify.command';
 import { registerAuditCommands } from './commands/audit.command';
 import { registerCaseCommands } from './commands/case.command';
+import { registerLinkCommands } from './commands/links.command';
 import { justificationOf } from './commands/audit/audit-query';
 import { registerOfficerCommands } from './commands/officer.command';
 import { registerPolicyCommands } from './commands/policy.command';
@@ -195,6 +196,8 @@ registerReaderCommands(
   { client: () => client(), identity: () => identity(), globals },
   (code) => (exitCode = code),
 );
+
+registerLinkCommands(program, () => client(), globals);
 
 program
   .command('demo')

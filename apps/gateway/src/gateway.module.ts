@@ -15,6 +15,8 @@ import { DirectoryController } from './directory/directory.controller';
 import { OfficerController } from './directory/officer.controller';
 import { OfficerEnrolment } from './directory/officer-enrolment.service';
 import { FeedController } from './feed/feed.controller';
+import { LinkQueryService } from './links/link-query.service';
+import { LinksController } from './links/links.controller';
 import { PolicyAdmin } from './policy/policy-admin.service';
 import { PolicyController } from './policy/policy.controller';
 import { AuditJustifications } from './statements/audit-justification';
@@ -49,6 +51,7 @@ export class GatewayModule {
         PolicyController,
         StatementsController,
         CaseViewController,
+        LinksController,
       ],
       providers: [
         ...shared,
@@ -61,6 +64,7 @@ export class GatewayModule {
         OfficerEnrolment,
         AuditJustifications,
         CaseViewService,
+        LinkQueryService,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
       exports: shared,

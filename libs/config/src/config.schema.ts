@@ -27,6 +27,11 @@ export interface HubConfig {
     /** Refusals logged one entry each per agency per window; the rest are counted. */
     readonly refusalLogLimit: number;
     readonly refusalLogWindowMs: number;
+    /** Hit/no-hit link queries admitted per agency and per officer, each in its own window. */
+    readonly linkQueries: {
+      readonly agency: { readonly limit: number; readonly windowMs: number };
+      readonly officer: { readonly limit: number; readonly windowMs: number };
+    };
   };
   readonly policy: { readonly metricsPort: number; readonly workerId: string };
   readonly audit: {
@@ -139,6 +144,16 @@ export function loadConfig(env: Env = process.env): HubConfig {
       maxStreamsPerAgency: r.int('GATEWAY_MAX_STREAMS_PER_AGENCY', 10, 1, 10_000),
       refusalLogLimit: r.int('GATEWAY_REFUSAL_LOG_LIMIT', 60, 0, 100_000),
       refusalLogWindowMs: r.int('GATEWAY_REFUSAL_LOG_WINDOW_MS', 60_000, 1000, 3_600_000),
+      linkQueries: {
+        agency: {
+          limit: r.int('LINK_QUERY_AGENCY_LIMIT', 200, 1, 1_000_000),
+          windowMs: r.int('LINK_QUERY_AGENCY_WINDOW_MS', 86_400_000, 1000, 31 * 86_400_000),
+        },
+        officer: {
+          limit: r.int('LINK_QUERY_OFFICER_LIMIT', 20, 1, 1_000_000),
+          windowMs: r.int('LINK_QUERY_OFFICER_WINDOW_MS', 3_600_000, 1000, 31 * 86_400_000),
+        },
+      },
     },
     policy: {
       metricsPort: r.int('POLICY_METRICS_PORT', 9101, 0, 65535),

@@ -15,6 +15,7 @@ import { LeLogRefusals1732341000000 } from './migrations/1732341000000-le-log-re
 import { ConsoleSessionJustification1732341100000 } from './migrations/1732341100000-console-session-justification';
 import { LinkIndex1732341200000 } from './migrations/1732341200000-link-index';
 import { CaseState1732341500000 } from './migrations/1732341500000-case-state';
+import { LinkQueryQuota1732341800000 } from './migrations/1732341800000-link-query-quota';
 
 export const MIGRATIONS = [
   InitialSchema1732340000000,
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   ConsoleSessionJustification1732341100000,
   LinkIndex1732341200000,
   CaseState1732341500000,
+  LinkQueryQuota1732341800000,
 ];
 
 export interface DataSourceSettings {

@@ -1,0 +1,83 @@
+/**
+ * The links API (/v1/links):
+ * - POST /v1/links/query: a liaison officer's hit/no-hit question about one
+ *   selector. The selector travels in the body, never in the URL (URLs reach
+ *   logs, and the signed justification binds the request's digest, which for a
+ *   selector in the URL would be an enumerable hash of it); the justification is
+ *   the officer's signed audit.read statement, as for audit reads.
+ * - GET /v1/links/quotas: the query limits and their windows, with every
+ *   breach: oversight sees every agency's, a liaison officer its own agency's.
+ */
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { appendLeLog } from '@liaison/persistence';
+import type { DataSource } from 'typeorm';
+import type { AuthenticatedRequest } from '../auth/auth-context';
+import { AuditRead, Roles } from '../auth/roles.decorator';
+import { auditReaderOf } from '../audit/audit-access';
+import { onlyKnown, timestamp, type RawQuery } from '../audit/audit-filters';
+import { DATA_SOURCE } from '../tokens';
+import { LinkQueryService, type LinkQueryAnswer, type QuotaReport } from './link-query.service';
+
+const DAY_MS = 86_400_000;
+
+@ApiTags('links')
+@ApiBearerAuth()
+@Controller('v1/links')
+export class LinksController {
+  constructor(
+    private readonly links: LinkQueryService,
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+  ) {}
+
+  @Post('query')
+  @HttpCode(200)
+  @Roles('liaison')
+  @AuditRead()
+  @ApiOperation({
+    summary:
+      'Hit/no-hit: does another agency hold this selector? Body {kind, value, country?, platform?, dateOfBirth?}; X-Justification required',
+  })
+  query(@Req() req: AuthenticatedRequest, @Body() body: unknown): Promise<LinkQueryAnswer> {
+    const reader = auditReaderOf(req.auth, req.justification);
+    return this.links.query(
+      {
+        auth: req.auth,
+        justification: { text: reader.justification, ...reader.statement },
+      },
+      body,
+    );
+  }
+
+  @Get('quotas')
+  @Roles('oversight', 'liaison')
+  @AuditRead()
+  @ApiOperation({
+    summary:
+      'Link query limits and their windows with breaches (oversight: every agency; liaison: your own)',
+  })
+  async quotas(@Req() req: AuthenticatedRequest, @Query() query: RawQuery): Promise<QuotaReport> {
+    const reader = auditReaderOf(req.auth, req.justification);
+    onlyKnown(query, ['from']);
+    const from = timestamp(query, 'from') ?? new Date(Date.now() - 7 * DAY_MS);
+    const report = await this.links.quotas(
+      reader.mode === 'oversight' ? undefined : reader.agencyId,
+      from,
+    );
+    await appendLeLog(this.ds, [
+      {
+        actor: reader.actor,
+        action: 'CONSULTATION',
+        subject: 'links:quotas',
+        justification: reader.justification,
+        details: {
+          role: reader.mode,
+          from: from.toISOString(),
+          returned: report.windows.length,
+          statement: reader.statement,
+        },
+      },
+    ]);
+    return report;
+  }
+}
