@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { AuditController } from '../audit/audit.controller';
+import { LinksController } from '../links/links.controller';
 import { StatementsController } from '../statements/statements.controller';
+import type { AuthContext } from './auth-context';
 import { AUDIT_READ, AUDIT_READ_CHECK, type AuditReadCheck } from './roles.decorator';
 
 /** Route handlers of a controller: the prototype's methods that Nest maps (they carry a path). */
@@ -14,7 +16,7 @@ function handlers(controller: { prototype: object }): [string, object][] {
 }
 
 describe('audit reads check their request before a statement is spent', () => {
-  const controllers = [AuditController, StatementsController];
+  const controllers = [AuditController, StatementsController, LinksController];
 
   it.each(controllers.map((c) => [c.name, c] as const))(
     '%s: every route is an audit read with a request check',
@@ -59,6 +61,37 @@ describe('audit reads check their request before a statement is spent', () => {
     expect(refusal(() => check('verify')({ query: { x: '1' }, params: {} }))).toMatchObject({
       details: { field: 'x' },
     });
-    expect(check('metrics')({ query: {}, params: {} })).toMatchObject({ from: expect.any(Date) });
+    expect(check('metrics')({ query: {}, params: {} })).toMatchObject({
+      from: expect.any(Date) as unknown,
+    });
+  });
+
+  it('a link query is read and canonicalised before its statement is spent', () => {
+    const check = Reflect.getMetadata(
+      AUDIT_READ_CHECK,
+      (LinksController.prototype as unknown as Record<string, object>).query!,
+    ) as AuditReadCheck;
+    const auth = { jurisdiction: 'RO' } as AuthContext;
+    const codeOf = (request: Parameters<AuditReadCheck>[0]): string | undefined => {
+      try {
+        check(request);
+      } catch (error) {
+        return (error as { code?: string }).code;
+      }
+      return undefined;
+    };
+    expect(codeOf({ query: {}, params: {}, body: { kind: 'PHONE', value: 'call me' }, auth })).toBe(
+      'links.invalid-query',
+    );
+    expect(
+      codeOf({
+        query: { kind: 'PHONE' },
+        params: {},
+        body: { kind: 'PHONE', value: '0721555014' },
+      }),
+    ).toBe('audit.invalid-query');
+    expect(
+      check({ query: {}, params: {}, body: { kind: 'PHONE', value: '0721 555 014' }, auth }),
+    ).toEqual({ kind: 'PHONE', value: '+40721555014', strength: 'EXACT' });
   });
 });

@@ -55,7 +55,7 @@ export class AuthGuard implements CanActivate {
           'forbidden',
         );
       }
-      check({ query: request.query, params: request.params });
+      check({ query: request.query, params: request.params, body: request.body, auth });
       request.justification = await this.justifications.ofRead(
         auth,
         request.method,

@@ -4,7 +4,7 @@
  * is refused by the guard (default deny).
  */
 import { SetMetadata } from '@nestjs/common';
-import type { Role } from './auth-context';
+import type { AuthContext, Role } from './auth-context';
 
 export { PUBLIC_ROUTE, Public } from '@liaison/runtime';
 export const ROUTE_ROLES = 'liaison:roles';
@@ -15,10 +15,16 @@ export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
 export const AUDIT_READ = 'liaison:audit-read';
 export const AuditRead = (): MethodDecorator & ClassDecorator => SetMetadata(AUDIT_READ, true);
 
-/** What an audit read's query check sees: the query string and the path parameters. */
+/**
+ * What an audit read's request check sees: the query string, the path
+ * parameters, and for a read that carries its question in the body (a link
+ * query) the parsed, untrusted body and the caller.
+ */
 export interface AuditReadRequest {
   readonly query: Readonly<Record<string, unknown>>;
   readonly params: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body?: unknown;
+  readonly auth?: AuthContext;
 }
 
 /**

@@ -29,6 +29,7 @@ import {
   type LinkWorld,
   type QueryQuotaLimits,
   type QuotaWindow,
+  type Selector,
   type SelectorKind,
   type LinkStrength,
 } from '@liaison/links';
@@ -74,6 +75,23 @@ export interface LinkAsker {
 }
 
 const MAX_WINDOWS = 1000;
+
+/**
+ * The canonical selector of a query body, or `400 links.invalid-query` naming
+ * the field and the reason (never the value). The guard runs it before the
+ * signed justification is spent; the service again on what it answers.
+ */
+export function selectorOfQuery(body: unknown, jurisdiction: string): Selector {
+  const parsed = parseSelectorQuery(body, jurisdiction);
+  if (parsed.ok) return parsed.selector;
+  const { field, reason } = parsed.problem;
+  throw new DomainError(
+    'links.invalid-query',
+    `${field}: ${reason} (a query is {kind, value, country?, platform?, dateOfBirth?})`,
+    'invalid-input',
+    { field, reason },
+  );
+}
 
 @Injectable()
 export class LinkQueryService {
@@ -122,17 +140,7 @@ export class LinkQueryService {
         'forbidden',
       );
     }
-    const parsed = parseSelectorQuery(body, auth.jurisdiction);
-    if (!parsed.ok) {
-      const { field, reason } = parsed.problem;
-      throw new DomainError(
-        'links.invalid-query',
-        `${field}: ${reason} (a query is {kind, value, country?, platform?, dateOfBirth?})`,
-        'invalid-input',
-        { field, reason },
-      );
-    }
-    const { selector } = parsed;
+    const selector = selectorOfQuery(body, auth.jurisdiction);
     const pseudonyms = pseudonymsOf(this.keys.matching, [selector]);
     const world = this.linkWorld(await this.directory.get());
     const windows = quotaWindowsOf(

@@ -13,16 +13,29 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { appendLeLog } from '@liaison/persistence';
 import type { DataSource } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/auth-context';
-import { AuditRead, Roles } from '../auth/roles.decorator';
+import { AuditRead, AuditReadChecked, Roles } from '../auth/roles.decorator';
 import { auditReaderOf } from '../audit/audit-access';
 import { onlyKnown, timestamp, type RawQuery } from '../audit/audit-filters';
 import { DATA_SOURCE } from '../tokens';
-import { LinkQueryService, type LinkQueryAnswer, type QuotaReport } from './link-query.service';
+import {
+  LinkQueryService,
+  selectorOfQuery,
+  type LinkQueryAnswer,
+  type QuotaReport,
+} from './link-query.service';
 
 const DAY_MS = 86_400_000;
 
+function quotasFrom(query: RawQuery): Date {
+  onlyKnown(query, ['from']);
+  return timestamp(query, 'from') ?? new Date(Date.now() - 7 * DAY_MS);
+}
+
+// Both routes are audit reads: the guard checks the request, then verifies and
+// records the officer's signed justification.
 @ApiTags('links')
 @ApiBearerAuth()
+@AuditRead()
 @Controller('v1/links')
 export class LinksController {
   constructor(
@@ -33,7 +46,10 @@ export class LinksController {
   @Post('query')
   @HttpCode(200)
   @Roles('liaison')
-  @AuditRead()
+  @AuditReadChecked(({ query, body, auth }) => {
+    onlyKnown(query, []);
+    return selectorOfQuery(body, auth?.jurisdiction ?? '');
+  })
   @ApiOperation({
     summary:
       'Hit/no-hit: does another agency hold this selector? Body {kind, value, country?, platform?, dateOfBirth?}; X-Justification required',
@@ -51,15 +67,14 @@ export class LinksController {
 
   @Get('quotas')
   @Roles('oversight', 'liaison')
-  @AuditRead()
+  @AuditReadChecked(({ query }) => quotasFrom(query))
   @ApiOperation({
     summary:
       'Link query limits and their windows with breaches (oversight: every agency; liaison: your own)',
   })
   async quotas(@Req() req: AuthenticatedRequest, @Query() query: RawQuery): Promise<QuotaReport> {
     const reader = auditReaderOf(req.auth, req.justification);
-    onlyKnown(query, ['from']);
-    const from = timestamp(query, 'from') ?? new Date(Date.now() - 7 * DAY_MS);
+    const from = quotasFrom(query);
     const report = await this.links.quotas(
       reader.mode === 'oversight' ? undefined : reader.agencyId,
       from,
