@@ -23,6 +23,7 @@ import {
 } from '@liaison/runtime';
 import { ConsoleSessions } from './auth/console-session';
 import { RateLimiter } from './auth/rate-limiter';
+import { GatewayMetrics } from './http/http-metrics';
 import { RefusalRecorder } from './refusals/refusal-recorder';
 import { TokenAuthenticator } from './auth/token-authenticator';
 import { DirectoryCache } from './directory-cache';
@@ -47,7 +48,6 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger('gateway', config.logLevel);
   const metrics = new HubMetrics('gateway');
-  const requests = metrics.counter('liaison_http_requests_total', 'HTTP requests', ['status']);
   const refusals = metrics.counter(
     'liaison_refusals_total',
     'Requests refused (4xx), each also in the law-enforcement log',
@@ -72,6 +72,7 @@ async function main(): Promise<void> {
   hubKeys.hubSigningKey();
   const feed = new FeedService(ds, config.database.url, log, config.gateway.maxStreamsPerAgency);
   await feed.start();
+  const gatewayMetrics = new GatewayMetrics(metrics, () => feed.openStreams());
   const submissions = new SubmissionService(ds, directory, producer, hubKeys, {
     maxTokenBytes: config.gateway.maxBodyBytes,
     clockSkewSec: config.clockSkewSeconds,
@@ -119,9 +120,9 @@ async function main(): Promise<void> {
     { bodyParser: false, logger: ['error', 'warn'] },
   );
   app.disable('x-powered-by');
+  app.use(gatewayMetrics.middleware);
   app.use((req: Request, res: Response, next: NextFunction) => {
     const id = req.headers['x-correlation-id'];
-    res.on('finish', () => requests.inc({ status: String(res.statusCode) }));
     withCorrelationId(typeof id === 'string' ? id : undefined, next);
   });
   app.use(
@@ -134,7 +135,12 @@ async function main(): Promise<void> {
       index: 'index.html',
     }),
   );
-  app.useGlobalFilters(new DomainErrorFilter(log, refusalRecorder.observe));
+  app.useGlobalFilters(
+    new DomainErrorFilter(log, (req, answer) => {
+      gatewayMetrics.refused(answer.status, answer.code);
+      refusalRecorder.observe(req, answer);
+    }),
+  );
 
   const openApi = SwaggerModule.createDocument(
     app,

@@ -17,6 +17,20 @@ export class HubMetrics {
     return new Gauge({ name, help, labelNames: [...labelNames], registers: [this.registry] });
   }
 
+  /** A gauge read at scrape time (open streams, ages): never stale, nothing to keep in step. */
+  sampledGauge(name: string, help: string, read: () => number | undefined): Gauge<string> {
+    return new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        const value = read();
+        if (value === undefined) this.reset();
+        else this.set(value);
+      },
+    });
+  }
+
   histogram(
     name: string,
     help: string,
