@@ -16,6 +16,9 @@ export interface LedgerHead {
 }
 
 export class CheckpointPublisher {
+  /** The latest checkpoint in the store, as last read or signed (null: none yet, or not read). */
+  private latestSigned: { treeSize: number; issuedAtMs: number } | null = null;
+
   constructor(
     private readonly ds: DataSource,
     private readonly ledger: LedgerHead,
@@ -28,10 +31,16 @@ export class CheckpointPublisher {
   async tick(): Promise<Checkpoint | null> {
     const { treeSize, rootHash } = this.ledger.head();
     if (treeSize === 0) return null;
-    const [latest] = await this.ds.query<{ size: string }[]>(
-      'SELECT COALESCE(max(tree_size), 0) AS size FROM ledger_checkpoint',
+    const [latest] = await this.ds.query<{ tree_size: string; issued_at: Date }[]>(
+      'SELECT tree_size, issued_at FROM ledger_checkpoint ORDER BY tree_size DESC LIMIT 1',
     );
-    if (Number(latest?.size ?? 0) >= treeSize) return null;
+    if (latest) {
+      this.latestSigned = {
+        treeSize: Number(latest.tree_size),
+        issuedAtMs: new Date(latest.issued_at).getTime(),
+      };
+    }
+    if ((this.latestSigned?.treeSize ?? 0) >= treeSize) return null;
     const jws = signCheckpoint({ treeSize, rootHash }, this.signer, this.clock);
     const issuedAt = new Date(this.clock()).toISOString();
     await this.ds.query(
@@ -40,8 +49,19 @@ export class CheckpointPublisher {
       [treeSize, rootHash, jws, issuedAt],
     );
     const checkpoint: Checkpoint = { treeSize, rootHash, jws, issuedAt };
+    this.latestSigned = { treeSize, issuedAtMs: Date.parse(issuedAt) };
     // Stored first: a failed publish is retried with the next checkpoint, never lost from the store.
     if (this.sink) await this.sink.send([{ key: 'ledger', value: checkpoint }]);
     return checkpoint;
+  }
+
+  /** Seconds since the latest checkpoint was signed; undefined before the first is known. */
+  checkpointAgeSeconds(now = this.clock()): number | undefined {
+    return this.latestSigned === null ? undefined : (now - this.latestSigned.issuedAtMs) / 1000;
+  }
+
+  /** Ledger rows no checkpoint covers yet. */
+  unsignedRows(): number {
+    return Math.max(0, this.ledger.head().treeSize - (this.latestSigned?.treeSize ?? 0));
   }
 }

@@ -25,10 +25,11 @@ import {
   onShutdown,
   connectHubKafka,
   topicLayoutOf,
+  sampleConsumerLag,
 } from '@liaison/runtime';
 import { CheckpointPublisher } from './checkpoint-publisher';
-import { DeadLetterLog } from './dead-letter-log';
-import { DecisionIngest } from './decision-ingest';
+import { DEAD_LETTER_LOG_GROUP, DeadLetterLog } from './dead-letter-log';
+import { DecisionIngest, LEDGER_GROUP } from './decision-ingest';
 import { FeedProjector, type FeedAgency } from './feed-projector';
 import { AuditHealthModule } from './health.module';
 import { LedgerWriter } from './ledger-writer';
@@ -135,6 +136,24 @@ async function main(): Promise<void> {
   await producer.connect();
   const publisher = new CheckpointPublisher(ds, writer, hubKeys.hubSigner(), producer);
   const purge = new RetentionPurge(ds);
+  metrics.sampledGauge(
+    'liaison_checkpoint_age_seconds',
+    'Seconds since the latest signed ledger checkpoint',
+    () => publisher.checkpointAgeSeconds(),
+  );
+  metrics.sampledGauge(
+    'liaison_ledger_unsigned_rows',
+    'Ledger rows no signed checkpoint covers yet',
+    () => publisher.unsignedRows(),
+  );
+  const stopLag = sampleConsumerLag(kafka, metrics, log, [
+    { name: LEDGER_GROUP, groupId: groupId(LEDGER_GROUP), topics: [Topic.decisions] },
+    {
+      name: DEAD_LETTER_LOG_GROUP,
+      groupId: groupId(DEAD_LETTER_LOG_GROUP),
+      topics: [Topic.deadLetters],
+    },
+  ]);
 
   const deadLetters = new DeadLetterLog(kafka, ds, {
     onRecorded: (written) => deadLettersLogged.inc(written),
@@ -201,6 +220,7 @@ async function main(): Promise<void> {
 
   log.info({ port: config.audit.metricsPort }, 'audit service running');
   onShutdown(log, async () => {
+    await stopLag();
     clearInterval(checkpointTimer);
     clearInterval(purgeTimer);
     world.stop();

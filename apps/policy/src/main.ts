@@ -21,10 +21,12 @@ import {
   kafkaCheck,
   onShutdown,
   connectHubKafka,
+  sampleConsumerLag,
 } from '@liaison/runtime';
 import { WorkerHealthModule } from './health.module';
 import type { SnapshotReloader } from './policy-reload.controller';
 import { worldOfWorker } from './policy-snapshot';
+import { PendingSliceOutcomes } from './slice-outcomes';
 import { SubmissionProcessor } from './submission.processor';
 
 async function main(): Promise<void> {
@@ -83,6 +85,19 @@ async function main(): Promise<void> {
     latencyBuckets,
   );
 
+  const decisions = metrics.counter(
+    'liaison_decisions_total',
+    'Recipient decisions committed, by outcome and reason (the denying rule, or shared)',
+    ['outcome', 'reason'],
+  );
+  const publishToFeed = metrics.histogram(
+    'liaison_publish_to_feed_seconds',
+    "From the gateway's acceptance of a message to its deliveries committed to the partner feeds",
+    [],
+    [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  );
+  const outcomes = new PendingSliceOutcomes();
+
   const ds = createDataSource({
     url: config.database.url,
     poolSize: 4,
@@ -119,6 +134,7 @@ async function main(): Promise<void> {
     maxTokenBytes: config.gateway.maxBodyBytes,
     maxLifetimeSec: config.messageMaxLifetimeSeconds,
     onDeadLetter: (reason) => deadLetters.inc({ reason }),
+    outcomes,
   });
 
   const worker = new TransactionalProcessor(kafka, {
@@ -129,6 +145,10 @@ async function main(): Promise<void> {
     sessionTimeoutMs: Number(process.env.POLICY_SESSION_TIMEOUT_MS ?? 10000),
     transform: (records) => processor.transform(records),
     onCommitted: (slice) => {
+      const committed = outcomes.take(slice.partition, slice.lastOffset);
+      const now = Date.now();
+      for (const d of committed?.decisions ?? []) decisions.inc(d);
+      for (const at of committed?.receivedAtMs ?? []) publishToFeed.observe((now - at) / 1000);
       processed.inc(slice.inputs);
       transactions.inc();
       produced.inc(slice.outputs);
@@ -204,8 +224,12 @@ async function main(): Promise<void> {
 
   let started = false;
   let stopping = false;
+  const stopLag = sampleConsumerLag(kafka, metrics, log, [
+    { name: 'liaison-policy', groupId: groupId('liaison-policy'), topics: [Topic.submissions] },
+  ]);
   onShutdown(log, async () => {
     stopping = true;
+    await stopLag();
     world.stop();
     if (started) await worker.stop();
     await app.close();

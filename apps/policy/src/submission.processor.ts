@@ -25,6 +25,7 @@ import { linkFactsOf, type LinkKeyRing } from '@liaison/links';
 import { decideAll, policyVersionOf, prepareCatalogue } from '@liaison/policy';
 import { analyseMessage, submissionClaimShape } from '@liaison/runtime';
 import type { PolicySnapshot } from './policy-snapshot';
+import type { PendingSliceOutcomes } from './slice-outcomes';
 
 const submissionCodec = codecFor('Submission');
 /** A message's deliveries differ only in these; the rest is encoded once per presentation. */
@@ -53,6 +54,8 @@ export interface ProcessorDeps {
   /** The hub link keys: each decision carries its message's selector pseudonyms. */
   readonly linkKeys?: LinkKeyRing;
   readonly onDeadLetter?: (reasonCode: string) => void;
+  /** Where each slice's decisions wait for its commit (the worker's metrics). */
+  readonly outcomes?: PendingSliceOutcomes;
 }
 
 interface Planned {
@@ -202,6 +205,16 @@ export class SubmissionProcessor {
       }
     }
     const replayed = await this.replayed(planned);
+    const last = records[records.length - 1];
+    if (last !== undefined && this.deps.outcomes !== undefined) {
+      const accepted = planned.filter((p) => !replayed.has(p.record));
+      this.deps.outcomes.keep(
+        last.partition,
+        last.offset,
+        accepted.map((p) => p.plan.decision),
+        accepted.map((p) => p.submission.receivedAt),
+      );
+    }
     const slice = planSlice(
       entries.map((entry) => {
         const rejection = replayed.get(entry.input);

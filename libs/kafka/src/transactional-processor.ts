@@ -37,6 +37,9 @@ export interface OutputRecord {
 
 /** What one committed transaction held and how long its phases took. */
 export interface CommittedSlice {
+  /** The input partition and the last input offset the slice committed. */
+  readonly partition: number;
+  readonly lastOffset: string;
   readonly inputs: number;
   readonly outputs: number;
   /**
@@ -408,6 +411,8 @@ export class TransactionalProcessor {
       this.position.set(batch.partition, BigInt(last.offset) + 1n);
       payload.resolveOffset(last.offset);
       this.options.onCommitted?.({
+        partition: batch.partition,
+        lastOffset: last.offset,
         inputs: inputs.length,
         outputs: outputs.length,
         waitMs,

@@ -13,3 +13,4 @@ export * from './unverified-token';
 export * from './input-file';
 export * from './world';
 export * from './last-good-world';
+export * from './consumer-lag-metric';
