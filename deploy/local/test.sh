@@ -10,6 +10,8 @@ ensure_node_modules
 ensure_build
 # The browser tests drive Debian's Chromium (never a downloaded browser).
 bash "$root/deploy/local/ensure-chromium.sh"
+# The alert rules are checked with Prometheus' promtool (Debian package prometheus).
+bash "$root/deploy/local/ensure-promtool.sh"
 # Every run starts clean and apart from a developer's hub: its own database,
 # recreated, and its own Kafka namespace (unless DATABASE_URL/KAFKA_NAMESPACE are set).
 export LIAISON_DB_NAME="${LIAISON_DB_NAME:-liaison_test}" LIAISON_RESET_DB="${LIAISON_RESET_DB:-1}"
