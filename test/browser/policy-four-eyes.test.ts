@@ -7,7 +7,9 @@
  * approver) with the reason. Console: a policy approver (no liaison role) logs
  * in to the policy view, opens a second draft's diff and approves it with a
  * statement signed by `liaison policy sign`. The version the draft, the dry-run,
- * /v1/policies and the next ledger row name is one content hash.
+ * /v1/policies and the next ledger row name is one content hash. The apps'
+ * metrics show it all to an operator (decisions by reason, publish -> feed,
+ * route latency, auth failures, consumer lag, checkpoint age).
  * Screenshots: test-artifacts/browser/policy-*.png.
  */
 import '../support/isolated-namespace';
@@ -282,5 +284,53 @@ describe('liaison policy dry-run | draft | diff | reject | approve | history', (
       'a decision under the approved version',
     );
     expect(ledgered).toBe(draftVersion);
+  });
+
+  it('operators see it: decisions, publish -> feed, routes, auth failures, lag, checkpoint age', async () => {
+    const scrape = async (port: number): Promise<string[]> =>
+      (await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).split('\n');
+    const value = (lines: string[], name: string, ...labels: string[]): number | undefined => {
+      const line = lines.find(
+        (l) => l.startsWith(`${name}{`) && labels.every((label) => l.includes(label)),
+      );
+      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    const refused = await fetch(`${hub!.url}/v1/policies`, {
+      headers: { authorization: 'Bearer not-a-token' },
+    });
+    expect(refused.status).toBe(401);
+    const gateway = await scrape(hub!.gateway.port);
+    expect(
+      value(gateway, 'liaison_http_request_duration_seconds_count', 'route="/v1/policies/what-if"'),
+    ).toBeGreaterThan(0);
+    expect(value(gateway, 'liaison_auth_failures_total')).toBeGreaterThan(0);
+    expect(value(gateway, 'liaison_sse_streams_open')).toBe(0);
+    const worker = await eventually(
+      async () => {
+        const lines = await scrape(hub!.policy.port);
+        return value(lines, 'liaison_consumer_lag_records', 'group="liaison-policy"') === undefined
+          ? undefined
+          : lines;
+      },
+      30_000,
+      'consumer lag sampled',
+    );
+    expect(
+      value(worker, 'liaison_decisions_total', 'outcome="DENIED"', 'reason="NL-TH-PAUSE-01"'),
+    ).toBeGreaterThan(0);
+    expect(
+      value(worker, 'liaison_decisions_total', 'outcome="FULL"', 'reason="shared"'),
+    ).toBeGreaterThan(0);
+    expect(value(worker, 'liaison_publish_to_feed_seconds_count')).toBeGreaterThan(0);
+    const audit = await eventually(
+      async () => {
+        const lines = await scrape(hub!.audit.port);
+        return value(lines, 'liaison_checkpoint_age_seconds') === undefined ? undefined : lines;
+      },
+      30_000,
+      'a checkpoint signed',
+    );
+    expect(value(audit, 'liaison_checkpoint_age_seconds')).toBeGreaterThanOrEqual(0);
+    expect(value(audit, 'liaison_ledger_unsigned_rows')).toBeGreaterThanOrEqual(0);
   });
 });
