@@ -333,4 +333,26 @@ describe('liaison policy dry-run | draft | diff | reject | approve | history', (
     expect(value(audit, 'liaison_checkpoint_age_seconds')).toBeGreaterThanOrEqual(0);
     expect(value(audit, 'liaison_ledger_unsigned_rows')).toBeGreaterThanOrEqual(0);
   });
+
+  it('documents the policy and audit operations in the OpenAPI 3.1 document', async () => {
+    const doc = (await (await fetch(`${hub!.url}/docs/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+      components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['ErrorResponseDto', 'WhatIfRequestDto', 'WhatIfAnswerDto']),
+    );
+    const whatIf = doc.paths['/v1/policies/what-if']?.post;
+    expect(JSON.stringify(whatIf?.requestBody)).toContain('#/components/schemas/WhatIfRequestDto');
+    expect(JSON.stringify(whatIf?.responses)).toContain('#/components/schemas/WhatIfAnswerDto');
+    expect(JSON.stringify(whatIf?.responses)).toContain('#/components/schemas/ErrorResponseDto');
+    const reject = doc.paths['/v1/policies/drafts/{id}/reject']?.post;
+    expect(JSON.stringify(reject?.requestBody)).toContain('PolicyRejectRequestDto');
+    const records = JSON.stringify(doc.paths['/v1/audit/records']?.get?.parameters);
+    expect(records).toContain('X-Justification');
+    expect(records).toContain('caseRef');
+  });
 });

@@ -23,6 +23,7 @@ import {
 } from '@liaison/runtime';
 import { ConsoleSessions } from './auth/console-session';
 import { RateLimiter } from './auth/rate-limiter';
+import { ErrorResponseDto } from './http/error-response.dto';
 import { GatewayMetrics } from './http/http-metrics';
 import { RefusalRecorder } from './refusals/refusal-recorder';
 import { TokenAuthenticator } from './auth/token-authenticator';
@@ -150,8 +151,16 @@ async function main(): Promise<void> {
         'Publish alerts and case notices, read your feed, verify, audit. Tokens: see docs/integration.md.',
       )
       .setVersion('1')
-      .addBearerAuth()
+      .setOpenAPIVersion('3.1.0')
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          "An agency token (JWT signed by the agency's registered key), an officer token (signed by the officer's enrolled key) or a console session token (lsess_...); docs/integration.md, Tokens",
+      })
       .build(),
+    { extraModels: [ErrorResponseDto] },
   );
   SwaggerModule.setup('docs', app, openApi, { jsonDocumentUrl: 'docs/openapi.json' });
 

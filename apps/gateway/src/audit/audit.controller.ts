@@ -6,7 +6,9 @@
  * Authentication is the gateway's guard (req.auth); authorisation and the
  * CONSULTATION log entry happen here, for every read.
  */
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res, applyDecorators } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../http/error-response.dto';
 import type { Response } from 'express';
 import { csvHeader, csvLine } from '@liaison/ledger';
 import type { AuthenticatedRequest } from '../auth/auth-context';
@@ -35,15 +37,45 @@ function readerOf(req: AuthenticatedRequest): AuditReader {
   return auditReaderOf((req as Partial<AuthenticatedRequest>).auth, req.justification);
 }
 
+/** The ledger search filters (audit-filters.ts), for the OpenAPI document. */
+const RECORD_FILTERS = applyDecorators(
+  ApiQuery({ name: 'caseRef', required: false, description: 'Case reference' }),
+  ApiQuery({ name: 'direction', required: false, enum: ['sent', 'received', 'all'] }),
+  ApiQuery({ name: 'counterpart', required: false, description: 'Counterpart agency id' }),
+  ApiQuery({ name: 'counterpartJurisdiction', required: false, example: 'DE' }),
+  ApiQuery({ name: 'decision', required: false, enum: ['FULL', 'REDACTED', 'DENIED'] }),
+  ApiQuery({ name: 'rule', required: false, example: 'NL-EU-01' }),
+  ApiQuery({ name: 'messageType', required: false, example: 'VICTIM_AT_RISK' }),
+  ApiQuery({ name: 'from', required: false, description: 'ISO 8601 date or date-time (UTC)' }),
+  ApiQuery({ name: 'to', required: false, description: 'ISO 8601 date or date-time, inclusive' }),
+  ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' }),
+  ApiQuery({ name: 'limit', required: false, description: `1 to ${MAX_LIMIT}` }),
+);
+
 // The gateway guard admits liaison and oversight officers and verifies the signed
 // justification of every read; auditReaderOf scopes them.
 @Roles('liaison', 'oversight')
 @AuditRead()
+@ApiTags('audit')
+@ApiBearerAuth()
+@ApiHeader({
+  name: 'X-Justification',
+  required: true,
+  description:
+    "The officer's signed audit.read statement for this method and URL (liaison justify; a console session carries its own)",
+})
+@ApiResponse({
+  status: 400,
+  type: ErrorResponseDto,
+  description: 'A query parameter refused, by name',
+})
+@ApiResponse({ status: 403, type: ErrorResponseDto, description: 'Role or justification refused' })
 @Controller('v1/audit')
 export class AuditController {
   constructor(private readonly audit: AuditQueryService) {}
 
   @Get('records')
+  @RECORD_FILTERS
   @AuditReadChecked(({ query }) => parseRecordFilter(query))
   async records(@Req() req: AuthenticatedRequest, @Query() query: RawQuery) {
     const reader = readerOf(req);
@@ -57,6 +89,7 @@ export class AuditController {
   }
 
   @Get('records.csv')
+  @RECORD_FILTERS
   @AuditReadChecked(({ query }) => csvFilter(query))
   async recordsCsv(
     @Req() req: AuthenticatedRequest,
