@@ -12,6 +12,9 @@
  *   BENCH_SSE=500            open SSE feeds for the gateway memory figure (0: skip)
  *   BENCH_RESULTS_DIR        where the report goes (default bench/results)
  *   BENCH_AUDIT_PROFILE_DIR  also write CPU profiles of the audit app there
+ *   BENCH_SKIP_LINKS=1       skip the links phase (bench/links: corpus recall, query p95)
+ *   BENCH_LINK_MESSAGES, BENCH_LINK_PLANTED, BENCH_LINK_INDEX_ROWS, BENCH_LINK_QUERIES
+ *                            its corpus size, planted links, index rows and queries
  */
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -20,6 +23,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { runMigrations } from '@liaison/persistence';
 import type { Measurement, MicroBenchmark } from './harness';
+import { linkBenchOptionsFrom, runLinkBench, type LinkBenchResult } from './links/link-bench';
 import { ROOT } from './pipeline/common';
 import { runPipeline, type PipelineResult } from './pipeline/pipeline-bench';
 import { renderMarkdown } from './report/markdown';
@@ -41,6 +45,7 @@ export interface BenchResults {
   readonly micro: MicroGroupResult[];
   readonly ledger?: unknown;
   readonly pipeline?: PipelineResult | { readonly error: string };
+  readonly links?: LinkBenchResult | { readonly error: string };
 }
 
 const log = (line: string): void => {
@@ -184,6 +189,16 @@ async function main(): Promise<void> {
     }
   }
 
+  let links: BenchResults['links'];
+  if (!process.env.BENCH_SKIP_LINKS) {
+    try {
+      links = await runLinkBench(linkBenchOptionsFrom(process.env, { databaseUrl, runId, log }));
+    } catch (error) {
+      log(`links benchmark failed: ${(error as Error).stack ?? String(error)}`);
+      links = { error: (error as Error).message };
+    }
+  }
+
   const results: BenchResults = {
     date,
     startedAt: new Date(started).toISOString(),
@@ -192,6 +207,7 @@ async function main(): Promise<void> {
     micro,
     ledger,
     pipeline,
+    links,
   };
   const outDir = process.env.BENCH_RESULTS_DIR ?? path.join(ROOT, 'bench/results');
   mkdirSync(outDir, { recursive: true });

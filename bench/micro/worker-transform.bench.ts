@@ -6,6 +6,8 @@
  * originator-signature verification every message needs. The issue's target for
  * the hub's own CPU per message is (transform − verify) ≤ 50 µs + 2 µs × F; the
  * pipeline's worker CPU adds the Kafka client, which the pass-through pays too.
+ * "transform with link pseudonyms" is the same worker with a link key: the A/B
+ * of link extraction (target: at most 1.1 × the transform without).
  */
 import { codecFor, messageClaimShape } from '@liaison/contracts';
 import {
@@ -22,7 +24,9 @@ import {
   type InputRecord,
   type OutputRecord,
 } from '@liaison/kafka';
+import { newLinkKeyFile, linkKeyRing } from '@liaison/links';
 import { compilePolicies, type Agency } from '@liaison/policy';
+import { randomBytes } from 'node:crypto';
 import { ALL_KNOWN_PATHS } from '@liaison/runtime';
 import { SubmissionProcessor } from '../../apps/policy/src/submission.processor';
 import type { PolicySnapshot, RecipientProfile } from '../../apps/policy/src/policy-snapshot';
@@ -146,13 +150,18 @@ export const benchmarks: MicroBenchmark[] = FANOUTS.map((fanout) => ({
     }));
     const snapshot = snapshotFor(publishers, fanout);
     const records = await slice(publishers);
-    const processor = new SubmissionProcessor({
+    const deps = {
       snapshot: () => snapshot,
       hubSigner: createJwsSigner({ ...generateAgencyKeys('EdDSA'), alg: 'EdDSA' }),
       replays: () => Promise.resolve(new Set<string>()),
       clockSkewSec: 60,
       maxTokenBytes: 256 * 1024,
       maxLifetimeSec: DEFAULT_MAX_MESSAGE_LIFETIME_SEC,
+    };
+    const processor = new SubmissionProcessor(deps);
+    const linking = new SubmissionProcessor({
+      ...deps,
+      linkKeys: linkKeyRing(newLinkKeyFile(randomBytes(32), Date.now()), Date.now()),
     });
     const decoded = records.map((r) => submissionCodec.decode(r.value as Buffer));
     const perSlice = sliceSize(DEFAULT_SLICE_BUDGET, fanout + 1);
@@ -200,6 +209,13 @@ export const benchmarks: MicroBenchmark[] = FANOUTS.map((fanout) => ({
         await measure(
           'transform (SubmissionProcessor)',
           () => processor.transform(records),
+          perMessage,
+        ),
+      ),
+      scale(
+        await measure(
+          'transform with link pseudonyms',
+          () => linking.transform(records),
           perMessage,
         ),
       ),

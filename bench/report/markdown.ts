@@ -329,7 +329,45 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
     line('```');
     line();
   }
+  if (results.links !== undefined) renderLinks(results.links, line);
   return `${out.join('\n')}\n`;
+}
+
+/** The links phase: corpus recall and false links, query latency on a large index. */
+function renderLinks(links: NonNullable<BenchResults['links']>, line: (s?: string) => void): void {
+  line('## Links');
+  line();
+  if ('error' in links) {
+    line(`Failed: ${links.error}`);
+    line();
+    return;
+  }
+  const c = links.corpus;
+  line('| figure | measured | target | |');
+  line('|---|---|---|---|');
+  const pass = (ok: boolean): string => (ok ? 'pass' : 'miss');
+  line(
+    `| recall of planted exact links (${c.planted} planted, ${c.messages} messages, ${c.agencies} agencies) | ` +
+      `${(c.recall * 100).toFixed(1)} % | 100 % | ${pass(c.recall === 1)} |`,
+  );
+  line(`| false exact links | ${c.falseExactLinks} | 0 | ${pass(c.falseExactLinks === 0)} |`);
+  line(
+    `| near-misses linked (of ${c.nearMisses}) | ${c.nearMissesLinked} | 0 | ${pass(c.nearMissesLinked === 0)} |`,
+  );
+  const q = links.query;
+  if ('error' in q) line(`| hit/no-hit query p95 | failed: ${q.error} | ≤ 50 ms | miss |`);
+  else {
+    line(
+      `| hit/no-hit query p95 (${q.indexRows} index rows, ${q.queries} queries, p50 ${q.p50Ms.toFixed(1)} ms) | ` +
+        `${q.p95Ms.toFixed(1)} ms | ≤ ${q.targetP95Ms} ms | ${pass(q.p95Ms <= q.targetP95Ms)} |`,
+    );
+  }
+  line();
+  line(
+    '> The worker CPU A/B with and without link extraction is the "transform with link ' +
+      'pseudonyms" line of the worker-transform micro-benchmarks (target ≤ 1.1 × "transform").',
+  );
+  line();
 }
 
 /** The low-load phase: what a partner feels, split into the worker's hop and the feed store's. */

@@ -3,68 +3,15 @@
  * through extraction, pseudonyms and matching (the bench runs the same on the full
  * corpus): every planted cross-agency link is found, and nothing else links.
  */
-import {
-  extractSelectors,
-  matchLinks,
-  pseudonymsOf,
-  type LinkIndexRow,
-  type LinkKey,
-} from '../index';
-import { generateLinkCorpus, type LinkCorpus } from './link-corpus';
+import type { LinkKey } from '../index';
+import { generateLinkCorpus } from './link-corpus';
+import { corpusFigures, measureCorpus, pairKey } from './link-corpus-measure';
 
 const KEY: LinkKey = { epoch: 1, secret: new Uint8Array(32).fill(0x5a) };
 
-interface Measured {
-  readonly exactPairs: ReadonlySet<string>;
-  readonly linkedTo: ReadonlyMap<string, ReadonlySet<string>>;
-  readonly skipped: number;
-}
-
-const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
-
-/** Publishes the corpus in order through an in-memory link index. */
-function measure(corpus: LinkCorpus): Measured {
-  const index = new Map<string, LinkIndexRow[]>();
-  const exactPairs = new Set<string>();
-  const linkedTo = new Map<string, Set<string>>();
-  let skipped = 0;
-  for (const { message, jurisdiction } of corpus.messages) {
-    const extracted = extractSelectors(message, jurisdiction);
-    skipped += extracted.skipped.length;
-    const pseudonyms = pseudonymsOf([KEY], extracted.selectors);
-    const held = {
-      agency: message.originatorAgency,
-      messageId: message.messageId,
-      caseHandle: message.caseRef,
-      tlp: message.handling.tlp,
-      handlingCode: message.handling.handlingCode,
-    };
-    const candidates = pseudonyms.flatMap((p) => index.get(`${p.kind}:${p.pseudonym}`) ?? []);
-    for (const pair of matchLinks({ ...held, pseudonyms }, candidates)) {
-      const other = pair.counterpart.messageId;
-      if (pair.strength === 'EXACT') exactPairs.add(pairKey(message.messageId, other));
-      for (const [a, b] of [
-        [message.messageId, other],
-        [other, message.messageId],
-      ] as const) {
-        const set = linkedTo.get(a) ?? new Set<string>();
-        set.add(b);
-        linkedTo.set(a, set);
-      }
-    }
-    for (const p of pseudonyms) {
-      const key = `${p.kind}:${p.pseudonym}`;
-      const rows = index.get(key) ?? [];
-      rows.push({ ...held, ...p });
-      index.set(key, rows);
-    }
-  }
-  return { exactPairs, linkedTo, skipped };
-}
-
 describe('link corpus', () => {
   const corpus = generateLinkCorpus({ seed: 20261201, messages: 5000, plantedLinks: 50 });
-  const measured = measure(corpus);
+  const measured = measureCorpus(corpus, KEY);
   const planted = new Set(corpus.planted.map((l) => pairKey(...l.messageIds)));
 
   it('has the requested shape: many agencies, every planted kind, near-misses', () => {
@@ -125,6 +72,18 @@ describe('link corpus', () => {
       (l) => written(l.messageIds[0]) !== written(l.messageIds[1]),
     );
     expect(differing.length).toBeGreaterThanOrEqual(35);
+  });
+
+  it('reports the figures the bench reports', () => {
+    expect(corpusFigures(corpus, measured)).toMatchObject({
+      messages: 5000,
+      planted: 50,
+      plantedFound: 50,
+      recall: 1,
+      falseExactLinks: 0,
+      nearMissesLinked: 0,
+      skippedSelectors: 0,
+    });
   });
 
   it('is deterministic for a seed and differs across seeds', () => {
