@@ -14,7 +14,7 @@ import { createDataSource } from '@liaison/persistence';
 import {
   appendLedgerRow,
   decidedAtOf,
-  ledgerRowDraft,
+  ledgerRowFields,
   type NewLedgerRow,
 } from '../../apps/audit/src/decision-records';
 import { Pool } from 'pg';
@@ -46,7 +46,7 @@ function* hashedRows(
   for (const decision of batch) {
     const decidedAt = decidedAtOf(decision);
     for (const outcome of decision.outcomes) {
-      const row = appendLedgerRow(tree, ledgerRowDraft(decision, outcome, decidedAt));
+      const row = appendLedgerRow(tree, ledgerRowFields(decision, outcome, decidedAt));
       into.push(row);
       yield row;
     }

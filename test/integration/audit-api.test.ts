@@ -18,9 +18,9 @@ import { createJwsSigner, generateAgencyKeys } from '@liaison/crypto';
 import {
   checkCheckpointConsistency,
   checkRowInclusion,
-  ledgerRowFromDb,
+  ledgerRowFromColumns,
   presentationFromToken,
-  type ShareLedgerDbRow,
+  type LedgerRowColumns,
   SHARE_LEDGER_COLUMNS,
 } from '@liaison/ledger';
 import { createLogger } from '@liaison/observability';
@@ -325,12 +325,12 @@ describe('audit HTTP API', () => {
       rootHash: string;
       proof: string[];
     };
-    const [row] = await ds.query<ShareLedgerDbRow[]>(
+    const [row] = await ds.query<LedgerRowColumns[]>(
       `SELECT ${SHARE_LEDGER_COLUMNS} FROM share_ledger WHERE seq = $1`,
       [redactedSeq],
     );
     expect(
-      checkRowInclusion(ledgerRowFromDb(row as ShareLedgerDbRow), proof, {
+      checkRowInclusion(ledgerRowFromColumns(row as LedgerRowColumns), proof, {
         treeSize: proof.treeSize,
         rootHash: proof.rootHash,
       }),

@@ -27,10 +27,10 @@ import {
 } from '@liaison/kafka';
 import {
   SHARE_LEDGER_COLUMNS,
-  ledgerRowFromDb,
+  ledgerRowFromColumns,
   presentationFromToken,
   verifyLedger,
-  type ShareLedgerDbRow,
+  type LedgerRowColumns,
 } from '@liaison/ledger';
 import { createDataSource } from '@liaison/persistence';
 import { CheckpointPublisher } from '../../apps/audit/src/checkpoint-publisher';
@@ -83,8 +83,8 @@ describe('audit ledger writer', () => {
     await db?.drop();
   });
 
-  const rows = async (): Promise<ShareLedgerDbRow[]> =>
-    ds.query<ShareLedgerDbRow[]>(`SELECT ${SHARE_LEDGER_COLUMNS} FROM share_ledger ORDER BY seq`);
+  const rows = async (): Promise<LedgerRowColumns[]> =>
+    ds.query<LedgerRowColumns[]>(`SELECT ${SHARE_LEDGER_COLUMNS} FROM share_ledger ORDER BY seq`);
 
   it('writes one row per outcome however often a decision is redelivered', async () => {
     const decision = await makeDecision({ originator: ORIGIN, outcomes: OUTCOMES });
@@ -114,7 +114,7 @@ describe('audit ledger writer', () => {
     const stored = await rows();
     const root = rootOf(stored.map((r) => Buffer.from(r.leaf_hash, 'hex'))).toString('hex');
     expect(writer.head()).toEqual({ treeSize: stored.length, rootHash: root });
-    const report = verifyLedger(stored.map(ledgerRowFromDb), [
+    const report = verifyLedger(stored.map(ledgerRowFromColumns), [
       { treeSize: stored.length, rootHash: root },
     ]);
     expect(report.findings).toEqual([]);
@@ -189,7 +189,7 @@ describe('audit ledger writer', () => {
     );
     const root = rootOf(stored.map((r) => Buffer.from(r.leaf_hash, 'hex'))).toString('hex');
     expect(writer.head()).toEqual({ treeSize: stored.length, rootHash: root });
-    const report = verifyLedger(stored.map(ledgerRowFromDb), [
+    const report = verifyLedger(stored.map(ledgerRowFromColumns), [
       { treeSize: stored.length, rootHash: root },
     ]);
     expect(report.findings).toEqual([]);

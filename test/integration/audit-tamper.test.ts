@@ -12,11 +12,11 @@ import {
   SHARE_LEDGER_COLUMNS,
   checkRowInclusion,
   ledgerLeafHash,
-  ledgerRowFromDb,
+  ledgerRowFromColumns,
   trustCheckpoint,
   verifyLedger,
   type LedgerVerificationReport,
-  type ShareLedgerDbRow,
+  type LedgerRowColumns,
   type TrustedCheckpoint,
 } from '@liaison/ledger';
 import { createDataSource } from '@liaison/persistence';
@@ -83,8 +83,8 @@ describe('ledger tampering is reported against earlier checkpoints', () => {
     await db?.drop();
   });
 
-  async function rows(): Promise<ShareLedgerDbRow[]> {
-    const result = await superuser.query<ShareLedgerDbRow>(
+  async function rows(): Promise<LedgerRowColumns[]> {
+    const result = await superuser.query<LedgerRowColumns>(
       `SELECT ${SHARE_LEDGER_COLUMNS} FROM share_ledger ORDER BY seq`,
     );
     return result.rows;
@@ -93,13 +93,13 @@ describe('ledger tampering is reported against earlier checkpoints', () => {
   /** Applies `tamper` as superuser with the append-only triggers off, verifies, rolls back. */
   async function verifyAfter(
     tamper: string[],
-  ): Promise<{ report: LedgerVerificationReport; stored: ShareLedgerDbRow[] }> {
+  ): Promise<{ report: LedgerVerificationReport; stored: LedgerRowColumns[] }> {
     await superuser.query('BEGIN');
     try {
       await superuser.query('ALTER TABLE share_ledger DISABLE TRIGGER USER');
       for (const statement of tamper) await superuser.query(statement);
       const stored = await rows();
-      return { report: verifyLedger(stored.map(ledgerRowFromDb), checkpoints), stored };
+      return { report: verifyLedger(stored.map(ledgerRowFromColumns), checkpoints), stored };
     } finally {
       await superuser.query('ROLLBACK');
     }
@@ -131,10 +131,10 @@ describe('ledger tampering is reported against earlier checkpoints', () => {
     // The server's proof is built from the stored leaf hashes; the row as it now reads is not in it.
     const leaves = stored.slice(0, 6).map((r) => Buffer.from(r.leaf_hash, 'hex'));
     const proof = inclusionProof(leaves, 3).map((h) => h.toString('hex'));
-    const row = stored[3] as ShareLedgerDbRow;
+    const row = stored[3] as LedgerRowColumns;
     expect(
       checkRowInclusion(
-        ledgerRowFromDb(row),
+        ledgerRowFromColumns(row),
         { seq: 4, treeSize: 6, proof },
         checkpoints[0] as TrustedCheckpoint,
       ),
@@ -143,8 +143,8 @@ describe('ledger tampering is reported against earlier checkpoints', () => {
   });
 
   it('UPDATE that also rewrites leaf_hash: the checkpoint no longer matches, range named', async () => {
-    const honest = (await rows())[8] as ShareLedgerDbRow;
-    const forged = ledgerRowFromDb({ ...honest, decision: 'FULL', withheld: [] });
+    const honest = (await rows())[8] as LedgerRowColumns;
+    const forged = ledgerRowFromColumns({ ...honest, decision: 'FULL', withheld: [] });
     const { report } = await verifyAfter([
       `UPDATE share_ledger SET decision = 'FULL', withheld = '[]', leaf_hash = '${ledgerLeafHash(forged)}' WHERE seq = 9`,
     ]);

@@ -8,7 +8,7 @@ import {
 import {
   appendLedgerRow,
   deliveryContentDraft,
-  ledgerRowDraft,
+  ledgerRowFields,
   messageContentDraft,
   type PresentationCache,
 } from './decision-records';
@@ -82,11 +82,11 @@ describe('deliveryContentDraft', () => {
   });
 });
 
-describe('ledgerRowDraft', () => {
+describe('ledgerRowFields', () => {
   it('normalises decidedAt per decision, whichever decision came before, and refuses a bad one', async () => {
     const decision = await decisionWith(DE_FULL, NL_REDACTED);
     const at = (decidedAt: string) =>
-      decision.outcomes.map((o) => ledgerRowDraft({ ...decision, decidedAt }, o).decidedAt);
+      decision.outcomes.map((o) => ledgerRowFields({ ...decision, decidedAt }, o).decidedAt);
     expect(at('2025-01-15T13:00:00+01:00')).toEqual([
       '2025-01-15T12:00:00.000Z',
       '2025-01-15T12:00:00.000Z',
@@ -105,12 +105,12 @@ describe('appendLedgerRow', () => {
   it('gives each row the next seq and its leaf hash, and grows the tree by exactly those leaves', async () => {
     const decision = await decisionWith(DE_FULL, NL_REDACTED, TH_DENIED);
     const tree = MerkleAccumulator.empty();
-    tree.appendHex(ledgerLeafHash({ ...ledgerRowDraft(decision, decision.outcomes[0]!), seq: 1 }));
+    tree.appendHex(ledgerLeafHash({ ...ledgerRowFields(decision, decision.outcomes[0]!), seq: 1 }));
     const byHex = tree.clone();
-    const rows = decision.outcomes.map((o) => appendLedgerRow(tree, ledgerRowDraft(decision, o)));
+    const rows = decision.outcomes.map((o) => appendLedgerRow(tree, ledgerRowFields(decision, o)));
     expect(rows.map((r) => r.seq)).toEqual([2, 3, 4]);
     for (const row of rows) {
-      expect(row.leafHash).toBe(ledgerLeafHash({ ...row.draft, seq: row.seq }));
+      expect(row.leafHash).toBe(ledgerLeafHash({ ...row.fields, seq: row.seq }));
       byHex.appendHex(row.leafHash);
     }
     expect(tree.size).toBe(4);

@@ -11,7 +11,7 @@ import {
   ledgerLeafHashBytesAt,
   presentationFromDisclosures,
   readSdJwtClaims,
-  type LedgerLeafFields,
+  type LedgerRowFields,
   type MerkleAccumulator,
 } from '@liaison/ledger';
 import type { LeLogEntry } from '@liaison/persistence';
@@ -67,11 +67,11 @@ export function decidedAtOf(decision: Decision): string {
  * The ledger row of one outcome. `decidedAt` is the decision's, normalised: a
  * caller drafting every outcome of a decision passes it, computed once.
  */
-export function ledgerRowDraft(
+export function ledgerRowFields(
   decision: Decision,
   outcome: RecipientOutcome,
   decidedAt: string = decidedAtOf(decision),
-): LedgerLeafFields {
+): LedgerRowFields {
   return {
     messageId: decision.messageId.toLowerCase(),
     kind: decision.kind,
@@ -96,18 +96,18 @@ export function ledgerRowDraft(
 export interface NewLedgerRow {
   readonly seq: number;
   readonly leafHash: string;
-  readonly draft: LedgerLeafFields;
+  readonly fields: LedgerRowFields;
 }
 
 /**
- * The next row of the tree: the next seq, the leaf hash of the draft at it,
+ * The next row of the tree: the next seq, the leaf hash of its fields at it,
  * appended to `tree` as bytes (the hex only for the row's column).
  */
-export function appendLedgerRow(tree: MerkleAccumulator, draft: LedgerLeafFields): NewLedgerRow {
+export function appendLedgerRow(tree: MerkleAccumulator, fields: LedgerRowFields): NewLedgerRow {
   const seq = tree.size + 1;
-  const leaf = ledgerLeafHashBytesAt(draft, seq);
+  const leaf = ledgerLeafHashBytesAt(fields, seq);
   tree.append(leaf);
-  return { seq, leafHash: leaf.toString('hex'), draft };
+  return { seq, leafHash: leaf.toString('hex'), fields };
 }
 
 export function originatorSdJwt(decision: Decision): string {

@@ -19,7 +19,7 @@ function unescape(field: string): string | null {
 const row = (seq: number, caseRef: string | null, policyVersion: string): NewLedgerRow => ({
   seq,
   leafHash: 'ab'.repeat(32),
-  draft: {
+  fields: {
     messageId: '5b0c2f4e-8a51-4c3e-9d7a-2f1e6b8c4a01',
     kind: 'ALERT',
     messageType: 'VICTIM_AT_RISK',

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { SHARE_LEDGER_WRITTEN_COLUMNS, type ShareLedgerDbRow } from '@liaison/ledger';
+import { SHARE_LEDGER_WRITTEN_COLUMNS, type LedgerRowColumns } from '@liaison/ledger';
 import type { DeliveryContentDraft, NewLedgerRow } from './decision-records';
 
 type CopyValue = string | number | boolean | object | null;
@@ -30,9 +30,9 @@ export function copyText(value: CopyValue): string {
   );
 }
 
-type WrittenRow = Pick<ShareLedgerDbRow, (typeof SHARE_LEDGER_WRITTEN_COLUMNS)[number]>;
+type WrittenRow = Pick<LedgerRowColumns, (typeof SHARE_LEDGER_WRITTEN_COLUMNS)[number]>;
 
-function writtenRow({ seq, leafHash, draft: d }: NewLedgerRow): WrittenRow {
+function writtenRow({ seq, leafHash, fields: d }: NewLedgerRow): WrittenRow {
   return {
     seq,
     leaf_hash: leafHash,

@@ -29,7 +29,7 @@ import {
   decidedAtOf,
   deliveryContentDraft,
   leLogEntriesFor,
-  ledgerRowDraft,
+  ledgerRowFields,
   ledgerRowKey,
   messageContentDraft,
   type CaseEventDraft,
@@ -221,8 +221,8 @@ export class LedgerWriter {
             decidedAt = decidedAtOf(decision);
             drafted = decision;
           }
-          const row = appendLedgerRow(next, ledgerRowDraft(decision, outcome, decidedAt));
-          const id = row.draft.messageId;
+          const row = appendLedgerRow(next, ledgerRowFields(decision, outcome, decidedAt));
+          const id = row.fields.messageId;
           const entry = recordedByMessage.get(id) ?? { decision, outcomes: [] };
           entry.outcomes.push(outcome);
           recordedByMessage.set(id, entry);

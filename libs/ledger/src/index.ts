@@ -4,7 +4,7 @@
  * report used by the audit service and the offline CLI verifier.
  */
 export * from './leaf';
-export * from './audit-record';
+export * from './ledger-row-view';
 export * from './ledger-row';
 export * from './ledger-verification';
 export * from './merkle-accumulator';

@@ -14,40 +14,12 @@
  * leaf_hash = lowercase hex of SHA-256(0x00 || leaf data).
  */
 import { canonicalJson, hashLeafText } from '@liaison/crypto';
+import type { LedgerRow, LedgerRowFields, LedgerWithheld } from './ledger-row';
 
 export const LEDGER_LEAF_VERSION = 1;
 
-export type LedgerDecision = 'FULL' | 'REDACTED' | 'DENIED';
-
-export interface LedgerWithheld {
-  readonly path: string;
-  readonly ruleId: string;
-}
-
-/** The immutable fields of a share_ledger row (everything but leaf_hash and recorded_at). */
-export interface LedgerLeaf {
-  readonly seq: number;
-  readonly messageId: string;
-  readonly kind: string;
-  readonly messageType: string;
-  readonly caseRef: string | null;
-  readonly originatorAgency: string;
-  readonly originatorJurisdiction: string;
-  readonly recipientAgency: string;
-  readonly recipientJurisdiction: string;
-  readonly decision: LedgerDecision;
-  readonly rules: readonly string[];
-  readonly disclosedPaths: readonly string[];
-  readonly withheld: readonly LedgerWithheld[];
-  readonly policyVersion: string;
-  readonly presentationDigest: string | null;
-  readonly custodial: boolean;
-  /** A Date, or an ISO string; normalised to `toISOString()` (millisecond precision). */
-  readonly decidedAt: Date | string;
-}
-
-/** A leaf's fields without its place in the ledger. */
-export type LedgerLeafFields = Omit<LedgerLeaf, 'seq'>;
+/** What the leaf hashes: a row's fields at its place (everything but its stored hash). */
+type LeafInput = Omit<LedgerRow, 'leafHash'>;
 
 function isoOf(value: Date | string): string {
   const date = value instanceof Date ? value : new Date(value);
@@ -77,7 +49,7 @@ interface MessageFrame {
 }
 let lastFrame: MessageFrame | undefined;
 
-function frameFor(leaf: LedgerLeafFields): MessageFrame {
+function frameFor(leaf: LedgerRowFields): MessageFrame {
   const f = lastFrame;
   if (
     f !== undefined &&
@@ -134,7 +106,7 @@ function withheldPairs(withheld: readonly LedgerWithheld[]): boolean {
 const isString = (value: unknown): value is string => typeof value === 'string';
 
 /** Every member of a leaf's canonical object is a JSON string, a boolean, null or a safe integer. */
-function isPlainLeaf(leaf: LedgerLeafFields): boolean {
+function isPlainLeaf(leaf: LedgerRowFields): boolean {
   return (
     isString(leaf.messageId) &&
     isString(leaf.kind) &&
@@ -165,17 +137,17 @@ function isPlainLeaf(leaf: LedgerLeafFields): boolean {
  * runs of a message's rows) at a fraction of the cost; anything unusual takes
  * the general path.
  */
-export function ledgerLeafData(leaf: LedgerLeaf): Buffer {
+export function ledgerLeafData(leaf: LeafInput): Buffer {
   return Buffer.from(ledgerLeafText(leaf), 'utf8');
 }
 
 /** ledgerLeafData as text (what is hashed is its UTF-8 encoding). */
-export function ledgerLeafText(leaf: LedgerLeaf): string {
+export function ledgerLeafText(leaf: LeafInput): string {
   return ledgerLeafTextAt(leaf, leaf.seq);
 }
 
 /** ledgerLeafText of the fields at `seq` (the writer's path: no copy of the fields per row). */
-export function ledgerLeafTextAt(leaf: LedgerLeafFields, seq: number): string {
+export function ledgerLeafTextAt(leaf: LedgerRowFields, seq: number): string {
   if (!Number.isSafeInteger(seq) || seq < 1) {
     throw new RangeError(`ledger seq must be a positive safe integer, got ${seq}`);
   }
@@ -212,7 +184,7 @@ export function ledgerLeafTextAt(leaf: LedgerLeafFields, seq: number): string {
 }
 
 /** The general path (and the definition the fast path is tested against). */
-export function canonicalLeafJson(leaf: LedgerLeaf, decidedAt = isoOf(leaf.decidedAt)): string {
+export function canonicalLeafJson(leaf: LeafInput, decidedAt = isoOf(leaf.decidedAt)): string {
   return canonicalJson({
     v: LEDGER_LEAF_VERSION,
     seq: leaf.seq,
@@ -236,16 +208,16 @@ export function canonicalLeafJson(leaf: LedgerLeaf, decidedAt = isoOf(leaf.decid
 }
 
 /** RFC 6962 leaf hash of the row, raw bytes. */
-export function ledgerLeafHashBytes(leaf: LedgerLeaf): Buffer {
+export function ledgerLeafHashBytes(leaf: LeafInput): Buffer {
   return hashLeafText(ledgerLeafTextAt(leaf, leaf.seq));
 }
 
 /** RFC 6962 leaf hash of the fields at `seq`, raw bytes. */
-export function ledgerLeafHashBytesAt(leaf: LedgerLeafFields, seq: number): Buffer {
+export function ledgerLeafHashBytesAt(leaf: LedgerRowFields, seq: number): Buffer {
   return hashLeafText(ledgerLeafTextAt(leaf, seq));
 }
 
 /** RFC 6962 leaf hash of the row, lowercase hex (the `leaf_hash` column). */
-export function ledgerLeafHash(leaf: LedgerLeaf): string {
+export function ledgerLeafHash(leaf: LeafInput): string {
   return ledgerLeafHashBytes(leaf).toString('hex');
 }

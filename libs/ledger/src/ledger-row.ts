@@ -1,12 +1,49 @@
 /**
- * The share_ledger row as PostgreSQL returns it (snake_case, bigint as text,
- * jsonb parsed, timestamptz as Date) and its mapping to the leaf. Only a shape
- * and a mapping: the SQL lives in the apps.
+ * The ledger row: one delivery or denial in the share ledger. `LedgerRowFields`
+ * are what a decision's outcome makes of it (immutable once written),
+ * `LedgerRow` adds its place (`seq`) and its stored leaf hash, and
+ * `LedgerRowColumns` is the same row as PostgreSQL returns it (snake_case,
+ * bigint as text, jsonb parsed, timestamptz as Date). The API's answer is
+ * `LedgerRowView` (ledger-row-view.ts); the Merkle leaf's bytes and hash are
+ * computed from a row in leaf.ts.
  */
-import type { LedgerDecision, LedgerWithheld } from './leaf';
-import type { LedgerRowRecord } from './ledger-verification';
 
-export interface ShareLedgerDbRow {
+export type LedgerDecision = 'FULL' | 'REDACTED' | 'DENIED';
+
+export interface LedgerWithheld {
+  readonly path: string;
+  readonly ruleId: string;
+}
+
+/** The immutable fields of a share_ledger row without its place: everything but seq, leaf_hash and recorded_at. */
+export interface LedgerRowFields {
+  readonly messageId: string;
+  readonly kind: string;
+  readonly messageType: string;
+  readonly caseRef: string | null;
+  readonly originatorAgency: string;
+  readonly originatorJurisdiction: string;
+  readonly recipientAgency: string;
+  readonly recipientJurisdiction: string;
+  readonly decision: LedgerDecision;
+  readonly rules: readonly string[];
+  readonly disclosedPaths: readonly string[];
+  readonly withheld: readonly LedgerWithheld[];
+  readonly policyVersion: string;
+  readonly presentationDigest: string | null;
+  readonly custodial: boolean;
+  /** A Date, or an ISO string; normalised to `toISOString()` (millisecond precision). */
+  readonly decidedAt: Date | string;
+}
+
+/** A stored row: its fields, its place in the ledger and its leaf_hash column. */
+export interface LedgerRow extends LedgerRowFields {
+  readonly seq: number;
+  /** The stored leaf_hash column, lowercase hex. */
+  readonly leafHash: string;
+}
+
+export interface LedgerRowColumns {
   readonly seq: string | number;
   readonly leaf_hash: string;
   readonly message_id: string;
@@ -48,12 +85,12 @@ export const SHARE_LEDGER_WRITTEN_COLUMNS = [
   'presentation_digest',
   'custodial',
   'decided_at',
-] as const satisfies readonly (keyof ShareLedgerDbRow)[];
+] as const satisfies readonly (keyof LedgerRowColumns)[];
 
 /** Columns to select for a row the verifier can hash. */
 export const SHARE_LEDGER_COLUMNS = [...SHARE_LEDGER_WRITTEN_COLUMNS, 'recorded_at'].join(', ');
 
-export function ledgerRowFromDb(row: ShareLedgerDbRow): LedgerRowRecord {
+export function ledgerRowFromColumns(row: LedgerRowColumns): LedgerRow {
   return {
     seq: Number(row.seq),
     leafHash: row.leaf_hash,

@@ -19,13 +19,9 @@ import {
   verifyInclusion,
   type PublicJwk,
 } from '@liaison/crypto';
-import { ledgerLeafHashBytes, type LedgerLeaf } from './leaf';
+import { ledgerLeafHashBytes } from './leaf';
+import type { LedgerRow } from './ledger-row';
 import { MerkleAccumulator } from './merkle-accumulator';
-
-export interface LedgerRowRecord extends LedgerLeaf {
-  /** The stored leaf_hash column, lowercase hex. */
-  readonly leafHash: string;
-}
 
 export interface TrustedCheckpoint {
   readonly treeSize: number;
@@ -105,7 +101,7 @@ export class LedgerAuditor {
   }
 
   /** Rows must come in the order they are stored, i.e. ORDER BY seq. */
-  add(row: LedgerRowRecord): void {
+  add(row: LedgerRow): void {
     const expected = this.lastSeq + 1;
     if (row.seq === this.lastSeq) this.note({ kind: 'seq-duplicate', seq: row.seq });
     else if (row.seq < this.lastSeq)
@@ -173,7 +169,7 @@ export class LedgerAuditor {
 
 /** Verifies rows (in stored order) against checkpoints in one call. */
 export function verifyLedger(
-  rows: Iterable<LedgerRowRecord>,
+  rows: Iterable<LedgerRow>,
   checkpoints: readonly TrustedCheckpoint[],
 ): LedgerVerificationReport {
   const auditor = new LedgerAuditor(checkpoints);
@@ -200,7 +196,7 @@ function hexList(values: readonly string[]): Buffer[] | undefined {
  * index seq-1 of the tree the checkpoint signs? Returns a finding naming the seq, or null.
  */
 export function checkRowInclusion(
-  row: LedgerLeaf,
+  row: Omit<LedgerRow, 'leafHash'>,
   proof: InclusionProofDocument,
   checkpoint: TrustedCheckpoint,
 ): LedgerFinding | null {

@@ -22,15 +22,9 @@ import {
   ledgerLeafTextAt,
   ledgerLeafData,
   ledgerLeafHash,
-  type LedgerDecision,
-  type LedgerLeaf,
 } from './leaf';
-import {
-  checkCheckpointConsistency,
-  checkRowInclusion,
-  verifyLedger,
-  type LedgerRowRecord,
-} from './ledger-verification';
+import type { LedgerDecision, LedgerRow } from './ledger-row';
+import { checkCheckpointConsistency, checkRowInclusion, verifyLedger } from './ledger-verification';
 import { MerkleAccumulator } from './merkle-accumulator';
 import {
   presentationFromDisclosures,
@@ -40,7 +34,10 @@ import {
 import { shapeOfClaims } from '../../crypto/src/spec-support/fixtures';
 import { craftDisclosure, digestOf } from '../../crypto/src/testing/sd-jwt-crafting';
 
-function leafAt(seq: number, overrides: Partial<LedgerLeaf> = {}): LedgerLeaf {
+/** A row without its stored hash: what the leaf hashes. */
+type Leaf = Omit<LedgerRow, 'leafHash'>;
+
+function leafAt(seq: number, overrides: Partial<Leaf> = {}): Leaf {
   return {
     seq,
     messageId: '0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a01',
@@ -63,7 +60,7 @@ function leafAt(seq: number, overrides: Partial<LedgerLeaf> = {}): LedgerLeaf {
   };
 }
 
-function rowAt(seq: number, overrides: Partial<LedgerLeaf> = {}): LedgerRowRecord {
+function rowAt(seq: number, overrides: Partial<Leaf> = {}): LedgerRow {
   const leaf = leafAt(seq, overrides);
   return { ...leaf, leafHash: ledgerLeafHash(leaf) };
 }
@@ -118,7 +115,7 @@ describe('ledger leaf', () => {
       ...recipientMembers,
     });
     fc.assert(
-      fc.property(leaf, (l: LedgerLeaf) => {
+      fc.property(leaf, (l: Leaf) => {
         const canonical = canonicalLeafJson(l);
         expect(ledgerLeafData(l).toString('utf8')).toBe(canonical);
         // The writer's form: the fields without seq, and the seq beside them.
@@ -160,7 +157,7 @@ describe('ledger leaf', () => {
           let seq = 1;
           for (const run of runs) {
             for (const r of recipients) {
-              const leaf = { ...run, ...r, seq: seq++ } as LedgerLeaf;
+              const leaf = { ...run, ...r, seq: seq++ } as Leaf;
               expect(ledgerLeafData(leaf).toString('utf8')).toBe(canonicalLeafJson(leaf));
             }
           }
@@ -257,15 +254,9 @@ describe('ledger verification', () => {
     const leaves = rows.slice(0, 10).map((r) => Buffer.from(r.leafHash, 'hex'));
     const proof = inclusionProof(leaves, 6).map(hex);
     const cp = checkpoints[1] as { treeSize: number; rootHash: string };
+    expect(checkRowInclusion(rows[6] as Leaf, { seq: 7, treeSize: 10, proof }, cp)).toBeNull();
     expect(
-      checkRowInclusion(rows[6] as LedgerLeaf, { seq: 7, treeSize: 10, proof }, cp),
-    ).toBeNull();
-    expect(
-      checkRowInclusion(
-        { ...(rows[6] as LedgerLeaf), rules: [] },
-        { seq: 7, treeSize: 10, proof },
-        cp,
-      ),
+      checkRowInclusion({ ...(rows[6] as Leaf), rules: [] }, { seq: 7, treeSize: 10, proof }, cp),
     ).toEqual(expect.objectContaining({ kind: 'inclusion', seq: 7 }));
     const consistency = consistencyProof(leaves, 5).map(hex);
     expect(checkCheckpointConsistency(checkpoints[0] as typeof cp, cp, consistency)).toBeNull();

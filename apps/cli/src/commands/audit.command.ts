@@ -10,7 +10,7 @@
 import { closeSync, existsSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { CommanderError, Option, type Command } from 'commander';
 import type { Jwks } from '@liaison/crypto';
-import { csvHeader, csvLine, type AuditRecord, type TrustedCheckpoint } from '@liaison/ledger';
+import { csvHeader, csvLine, type LedgerRowView, type TrustedCheckpoint } from '@liaison/ledger';
 import { HubClient } from '../hub-client';
 import { readInputText, readJsonInput } from '@liaison/runtime';
 import { print, type OutputOptions } from '../output';
@@ -106,7 +106,7 @@ export function registerAuditCommands(
     o: ReadOptions,
     limit: number,
     max: number,
-    onPage: (records: AuditRecord[], total: number) => void,
+    onPage: (records: LedgerRowView[], total: number) => void,
   ): Promise<{ total: number; nextCursor: string | null }> {
     let filters: URLSearchParams;
     let justification: string;
@@ -160,7 +160,7 @@ Example:
       } catch (error) {
         usage(error);
       }
-      const records: AuditRecord[] = [];
+      const records: LedgerRowView[] = [];
       const { nextCursor } = await pages(o, limit, max, (page) => records.push(...page));
       print(globals(), { records, nextCursor }, () =>
         records.length === 0

@@ -17,13 +17,13 @@ import { DomainError } from '@liaison/errors';
 import {
   LedgerAuditor,
   SHARE_LEDGER_COLUMNS,
-  ledgerRowFromDb,
+  ledgerRowFromColumns,
   presentationFromToken,
   readSdJwtClaims,
   trustCheckpoint,
-  type AuditRecord,
+  type LedgerRowView,
   type LedgerFinding,
-  type ShareLedgerDbRow,
+  type LedgerRowColumns,
   type TrustedCheckpoint,
 } from '@liaison/ledger';
 import { appendLeLog, refusalRecordOf, type RefusalRecord } from '@liaison/persistence';
@@ -44,7 +44,7 @@ interface CheckpointRow {
 const iso = (v: Date | string | undefined): string | null =>
   v === undefined ? null : new Date(v).toISOString();
 
-export function toAuditRecord(row: ShareLedgerDbRow, reader: AuditReader): AuditRecord {
+export function toLedgerRowView(row: LedgerRowColumns, reader: AuditReader): LedgerRowView {
   const direction =
     reader.mode === 'oversight'
       ? null
@@ -175,14 +175,14 @@ export class AuditQueryService {
   async records(
     reader: AuditReader,
     filter: RecordFilter,
-  ): Promise<{ records: AuditRecord[]; nextCursor: string | null }> {
+  ): Promise<{ records: LedgerRowView[]; nextCursor: string | null }> {
     const c = filterConditions(reader, filter);
     c.add(`seq > ${c.param(filter.cursor)}`);
-    const rows = await this.ds.query<ShareLedgerDbRow[]>(
+    const rows = await this.ds.query<LedgerRowColumns[]>(
       `SELECT ${SHARE_LEDGER_COLUMNS} FROM share_ledger ${c.where()} ORDER BY seq LIMIT ${c.param(filter.limit + 1)}`,
       c.params,
     );
-    const page = rows.slice(0, filter.limit).map((r) => toAuditRecord(r, reader));
+    const page = rows.slice(0, filter.limit).map((r) => toLedgerRowView(r, reader));
     const last = page[page.length - 1];
     return {
       records: page,
@@ -231,8 +231,8 @@ export class AuditQueryService {
     };
   }
 
-  async row(reader: AuditReader, seq: number): Promise<ShareLedgerDbRow> {
-    const [row] = await this.ds.query<ShareLedgerDbRow[]>(
+  async row(reader: AuditReader, seq: number): Promise<LedgerRowColumns> {
+    const [row] = await this.ds.query<LedgerRowColumns[]>(
       `SELECT ${SHARE_LEDGER_COLUMNS} FROM share_ledger WHERE seq = $1`,
       [seq],
     );
@@ -248,7 +248,7 @@ export class AuditQueryService {
 
   async detail(reader: AuditReader, seq: number): Promise<Record<string, unknown>> {
     const row = await this.row(reader, seq);
-    const record = toAuditRecord(row, reader);
+    const record = toLedgerRowView(row, reader);
     if (reader.mode === 'oversight') {
       const none: ContentView = { available: false, reason: 'oversight sees metadata only' };
       return { record, sent: none, received: none };
@@ -281,7 +281,7 @@ export class AuditQueryService {
    * migration keep their text), and shown only when it hashes to the digest
    * the ledger row recorded for what was delivered.
    */
-  private async deliveryContent(row: ShareLedgerDbRow): Promise<ContentView> {
+  private async deliveryContent(row: LedgerRowColumns): Promise<ContentView> {
     const [content] = await this.ds.query<
       { presentation: string | null; disclosure_indices: number[] | null; sd_jwt: string | null }[]
     >(
@@ -414,11 +414,11 @@ export class AuditQueryService {
     const auditor = new LedgerAuditor(trusted);
     let after = 0;
     for (;;) {
-      const page = await this.ds.query<ShareLedgerDbRow[]>(
+      const page = await this.ds.query<LedgerRowColumns[]>(
         `SELECT ${SHARE_LEDGER_COLUMNS} FROM share_ledger WHERE seq > $1 ORDER BY seq LIMIT $2`,
         [after, pageSize],
       );
-      for (const row of page) auditor.add(ledgerRowFromDb(row));
+      for (const row of page) auditor.add(ledgerRowFromColumns(row));
       const last = page[page.length - 1];
       if (!last || page.length < pageSize) break;
       after = Number(last.seq);

@@ -4,7 +4,7 @@
  * before any request), and the table rendering of the records the hub answers
  * with (their shape and CSV form are @liaison/ledger's, shared with the gateway).
  */
-import type { AuditRecord } from '@liaison/ledger';
+import type { LedgerRowView } from '@liaison/ledger';
 
 export class UsageError extends Error {}
 
@@ -21,7 +21,7 @@ export interface AuditFilterOptions {
 }
 
 export interface AuditPage {
-  readonly records: AuditRecord[];
+  readonly records: LedgerRowView[];
   readonly nextCursor: string | null;
 }
 
@@ -101,7 +101,7 @@ export function justificationOf(value: string | undefined, name = '--justificati
 }
 
 /** A fixed-width table for people: one line per record. */
-export function recordTable(records: readonly AuditRecord[]): string {
+export function recordTable(records: readonly LedgerRowView[]): string {
   const head = ['SEQ', 'DECIDED (UTC)', 'DIR', 'TYPE', 'CASE', 'FROM', 'TO', 'DECISION', 'RULES'];
   const rows = records.map((r) => [
     String(r.seq),

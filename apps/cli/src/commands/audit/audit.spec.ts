@@ -17,7 +17,7 @@ import {
   csvLine,
   ledgerLeafHash,
   ledgerLeafHashBytes,
-  type AuditRecord,
+  type LedgerRowView,
 } from '@liaison/ledger';
 import {
   UsageError,
@@ -38,8 +38,8 @@ import {
   type ProofDocument,
 } from './ledger-offline';
 
-function record(seq: number, overrides: Partial<AuditRecord> = {}): AuditRecord {
-  const base: AuditRecord = {
+function record(seq: number, overrides: Partial<LedgerRowView> = {}): LedgerRowView {
+  const base: LedgerRowView = {
     seq,
     leafHash: '',
     messageId: '0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a01',
@@ -74,15 +74,15 @@ const hubJwks: Jwks = {
   keys: [{ ...hubKeys.publicJwk, kid: hubKeys.kid, alg: 'EdDSA', use: 'sig' }],
 };
 
-function ledger(n: number): AuditRecord[] {
+function ledger(n: number): LedgerRowView[] {
   return Array.from({ length: n }, (_, i) => record(i + 1));
 }
 
-function leaves(rows: readonly AuditRecord[]): Buffer[] {
+function leaves(rows: readonly LedgerRowView[]): Buffer[] {
   return rows.map((r) => ledgerLeafHashBytes(ledgerRowOf(r)));
 }
 
-function checkpointOf(rows: readonly AuditRecord[]): string {
+function checkpointOf(rows: readonly LedgerRowView[]): string {
   const root = MerkleAccumulator.fromLeafHashes(leaves(rows)).rootHex();
   return signCheckpoint({ treeSize: rows.length, rootHash: root }, hubSigner, Date.now);
 }
@@ -193,7 +193,7 @@ describe('offline verification of an export', () => {
     expect(report.summary.join('\n')).toMatch(/checkpoint of 7 rows no longer matches/);
     const gap = rows.filter((r) => r.seq !== 3);
     expect(verifyExport(gap, [trusted])).toMatchObject({ valid: false, firstBadSeq: 3 });
-    const swapped = [rows[0], rows[2], rows[1], ...rows.slice(3)] as AuditRecord[];
+    const swapped = [rows[0], rows[2], rows[1], ...rows.slice(3)] as LedgerRowView[];
     expect(verifyExport(swapped, [trusted]).firstBadSeq).toBe(2);
     expect(verifyExport(rows.slice(0, 5), [trusted])).toMatchObject({
       valid: false,

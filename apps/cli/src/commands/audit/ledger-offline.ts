@@ -18,10 +18,10 @@ import {
   describeFinding,
   trustCheckpoint,
   type LedgerFinding,
-  type LedgerRowRecord,
+  type LedgerRow,
   type TrustedCheckpoint,
 } from '@liaison/ledger';
-import type { AuditRecord } from '@liaison/ledger';
+import type { LedgerRowView } from '@liaison/ledger';
 import { parseJsonInput } from '@liaison/runtime';
 import { asJsonObject, parseStrictJsonBytes } from '@liaison/crypto';
 
@@ -80,18 +80,18 @@ export function trustCheckpointWith(jws: string, hubJwks: Jwks): TrustedCheckpoi
 }
 
 /** The records of an export file: `{records: [...]}` or a bare JSON array. */
-export function exportedRecords(text: string): AuditRecord[] {
+export function exportedRecords(text: string): LedgerRowView[] {
   const parsed = parseJsonInput(text, 'export');
   const records = Array.isArray(parsed)
     ? parsed
     : (parsed as { records?: unknown } | null)?.records;
   if (!Array.isArray(records))
     throw new VerificationInputError('the export has no "records" array');
-  return records as AuditRecord[];
+  return records as LedgerRowView[];
 }
 
 /** The leaf fields of an exported record (the record API carries all of them). */
-export function ledgerRowOf(r: AuditRecord): LedgerRowRecord {
+export function ledgerRowOf(r: LedgerRowView): LedgerRow {
   const need = (value: unknown, field: string): void => {
     if (value === undefined) throw new VerificationInputError(`seq ${r.seq}: no "${field}"`);
   };
@@ -152,7 +152,7 @@ function seqOf(finding: LedgerFinding): number | null {
 
 /** Recomputes every leaf and the root of the exported rows; compares with each checkpoint. */
 export function verifyExport(
-  records: readonly AuditRecord[],
+  records: readonly LedgerRowView[],
   checkpoints: readonly TrustedCheckpoint[],
 ): OfflineReport {
   const auditor = new LedgerAuditor(checkpoints);
@@ -205,7 +205,7 @@ export interface ProofReport {
  * it) must show it extends the saved one.
  */
 export function verifyProofOffline(input: {
-  readonly record: AuditRecord;
+  readonly record: LedgerRowView;
   readonly proof: ProofDocument;
   readonly saved: TrustedCheckpoint;
   readonly hubJwks: Jwks;

@@ -3,9 +3,9 @@
  * CLI reads it, and its CSV form, shared by the gateway's export and
  * `liaison audit search --format csv` so both write the same columns and quoting.
  */
-import type { LedgerDecision, LedgerWithheld } from './leaf';
+import type { LedgerDecision, LedgerWithheld } from './ledger-row';
 
-export interface AuditRecord {
+export interface LedgerRowView {
   readonly seq: number;
   readonly leafHash: string;
   readonly messageId: string;
@@ -58,7 +58,7 @@ export function csvHeader(): string {
   return `${AUDIT_CSV_COLUMNS.join(',')}\r\n`;
 }
 
-export function csvLine(r: AuditRecord): string {
+export function csvLine(r: LedgerRowView): string {
   const values: Record<(typeof AUDIT_CSV_COLUMNS)[number], string | number | boolean | null> = {
     seq: r.seq,
     decidedAt: r.decidedAt,
