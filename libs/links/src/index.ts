@@ -69,3 +69,10 @@ export {
   type QuotaWindow,
 } from './query-quota';
 export { answerHitQuery, type HitAnswer, type HitHolder, type WithheldHolding } from './hit-query';
+export {
+  ONWARD_WITHOUT_CONSENT,
+  allowedOnward,
+  onwardHolds,
+  restrictsOnward,
+  type OnwardHold,
+} from './onward-sharing';
