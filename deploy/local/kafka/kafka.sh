@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local single-node Apache Kafka (KRaft, combined broker+controller) from the
-# official jars on Maven Central. Usage: kafka.sh start|stop|kill|status|restart
+# official jars on Maven Central. Usage: kafka.sh start|stop|kill|status|restart|jars
 # Idempotent: `start` reuses a broker already answering on the port.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -112,6 +112,7 @@ case "${1:-start}" in
   stop) stop ;;
   kill) crash ;;
   restart) stop; start ;;
+  jars) fetch_jars ;;
   status) if pid=$(running_pid); then echo "running pid $pid port $port"; else echo "stopped"; exit 1; fi ;;
-  *) echo "usage: $0 start|stop|kill|restart|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|kill|restart|status|jars" >&2; exit 2 ;;
 esac
