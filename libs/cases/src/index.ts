@@ -14,3 +14,4 @@ export * from './small-count-suppression';
 export * from './case-metrics';
 export * from './case-notice-event';
 export * from './case-view';
+export * from './clock-alerts';
