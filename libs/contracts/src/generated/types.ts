@@ -393,6 +393,34 @@ export interface OnlineAdvert {
   readonly excerpt: string | null;
 }
 
+/** Tells a party to a case request that one of the request's legal clocks is about to run out (DEADLINE_APPROACHING) or has run out (OVERDUE): the case, the request, the requester and the requested agency whose clock it is, the instrument, the clock and its due instant. Both parties get one each, once. Metadata only, never the request's content. Signed by the hub; stored in the agency's feed. */
+export interface CaseClockNotice {
+  /** Derived from the recipient, the request, the requested agency, the clock and the alert, so the hub never raises the same notice twice. */
+  readonly noticeId: Uuid;
+  /** The party told: the requester or the requested agency. */
+  readonly recipientAgency: string;
+  /** DEADLINE_APPROACHING or OVERDUE. */
+  readonly alert: string;
+  /** The case the request belongs to. */
+  readonly caseRef: string;
+  /** The request: the message id of the ASSISTANCE_REQUEST that made it. */
+  readonly requestId: Uuid;
+  /** The agency that made the request. */
+  readonly requester: string;
+  /** The agency whose obligation the clock measures. */
+  readonly requestedAgency: string;
+  /** The request's instrument, as an InstrumentKind symbol. */
+  readonly instrument: string;
+  /** RECOGNITION, EXECUTION or RESPONSE (docs/cases.md). */
+  readonly clock: string;
+  /** The instant the obligation falls due, suspensions counted, as the hub read it when raising the notice. */
+  readonly dueAt: IsoTimestamp;
+  /** When the hub raised the notice. */
+  readonly raisedAt: IsoTimestamp;
+  /** Compact JWS by the hub's signing key over the notice's other fields as canonical JSON. */
+  readonly hubSignature: string;
+}
+
 /** Fields common to every CaseNotice variant; use CaseNotice, which narrows on messageType. */
 export interface CaseNoticeCommon {
   /** Unique id of the message (UUID), chosen by the originator. */
@@ -952,6 +980,7 @@ export interface Submission {
 /** The TypeScript type of each top-level schema, by schema name. */
 export interface SchemaTypeMap {
   Alert: Alert;
+  CaseClockNotice: CaseClockNotice;
   CaseNotice: CaseNotice;
   Checkpoint: Checkpoint;
   DeadLetter: DeadLetter;
