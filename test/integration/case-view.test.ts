@@ -7,13 +7,22 @@
  * overdue for both), and a timeline of only the notices it sent or received. An
  * agency outside the case gets 404, as for a case that does not exist.
  * `liaison case show` and `liaison case list` print the same, OVERDUE marked;
- * `liaison demo` plays a case whose urgent request's clock runs.
+ * `liaison demo` plays a case whose urgent request's clock runs. Both parties
+ * get a hub-signed OVERDUE notice of the late answer in their feeds, once; a
+ * second case's bilateral request whose stated deadline runs out a few seconds
+ * later is told as DEADLINE_APPROACHING, then OVERDUE, by the audit app's
+ * periodic clock check.
  */
 import '../support/isolated-namespace';
 import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { compactVerify, importJWK } from 'jose';
 import { Client } from 'pg';
+import type { CaseClockNotice } from '@liaison/contracts';
+import { HubKeyFiles } from '@liaison/runtime';
 import {
   DEMO_KEYS_DIR,
+  ROOT,
   dropNamespaceDatabase,
   eventually,
   runCli,
@@ -108,7 +117,7 @@ describe('reading a case', () => {
 
   beforeAll(async () => {
     await seedNamespace();
-    hub = await startHub();
+    hub = await startHub({ AUDIT_CASE_CLOCK_INTERVAL_MS: '300' });
     db = new Client({ connectionString: process.env.DATABASE_URL });
     await db.connect();
     const at = (): number => start + ++step * 60_000;
@@ -242,6 +251,86 @@ describe('reading a case', () => {
       clocks: [{ clock: 'RESPONSE', agency: DE, status: 'RUNNING', deadline: 'ok' }],
     });
   }, 90_000);
+
+  /** The clock notices in `agency`'s feed about `requestId`. */
+  async function clockNotices(agency: string, requestId: string): Promise<CaseClockNotice[]> {
+    const { status, body } = await read('/v1/feed?limit=1000', token(agency));
+    expect(status).toBe(200);
+    return (body as { entries: { caseClockNotice?: CaseClockNotice }[] }).entries
+      .map((e) => e.caseClockNotice)
+      .filter((n): n is CaseClockNotice => n !== undefined && n.requestId === requestId);
+  }
+
+  it('tells both parties of the late answer once, in a hub-signed OVERDUE notice', async () => {
+    const hubKey = new HubKeyFiles(path.join(ROOT, '.local/hub-keys')).hubSigningKey();
+    const key = await importJWK(
+      hubKey.publicJwk as unknown as Parameters<typeof importJWK>[0],
+      hubKey.alg,
+    );
+    for (const agency of [NL, DE]) {
+      const notices = await clockNotices(agency, urgent);
+      expect(notices).toEqual([
+        expect.objectContaining({
+          recipientAgency: agency,
+          alert: 'OVERDUE',
+          caseRef,
+          requester: NL,
+          requestedAgency: DE,
+          instrument: 'IED_URGENT_DIRECT',
+          clock: 'RESPONSE',
+          dueAt: new Date(start + 5 * 60_000 + 8 * HOUR).toISOString(),
+        }),
+      ]);
+      const notice = notices[0] as CaseClockNotice;
+      const { payload } = await compactVerify(notice.hubSignature, key);
+      const { hubSignature: _signature, ...body } = notice;
+      expect(JSON.parse(Buffer.from(payload).toString('utf8'))).toEqual(body);
+      // The EIO request's 30 days run: nothing to tell.
+      expect(await clockNotices(agency, eio)).toEqual([]);
+    }
+    const logged = await db.query(
+      `SELECT details->>'recipientAgency' AS agency FROM le_log
+        WHERE action = 'DISCLOSURE' AND subject = $1 AND details ? 'noticeId' ORDER BY id`,
+      [urgent],
+    );
+    expect(logged.rows.map((r: { agency: string }) => r.agency).sort()).toEqual([DE, NL].sort());
+  }, 60_000);
+
+  it('tells both parties when a stated deadline approaches and runs out, each once', async () => {
+    const other = { hub, db, caseRef: `NL-KNP-CASE-${randomUUID().slice(0, 8)}` };
+    await publishCaseNotice(other, 'case-notice-case-opened', NL, () => undefined);
+    const membership = (by: string, to: string, action: string) =>
+      publishCaseNotice(other, 'case-notice-request-refused', by, (m) => {
+        m.requestedAgencies = [to];
+        m.transition = { action, requestMessageId: null, reason: null };
+      });
+    await membership(NL, DE, 'INVITE');
+    await membership(DE, NL, 'ACCEPT_INVITATION');
+    // Eight seconds to go: approaching 1.6 s before the end.
+    const sentAt = Date.now();
+    const bilateral = await publishCaseNotice(other, 'case-notice-assistance-request', NL, (m) => {
+      m.issuedAt = new Date(sentAt).toISOString();
+      m.requestedAgencies = [DE];
+      m.instrument = {
+        kind: 'BILATERAL',
+        deadlineAt: new Date(sentAt + 8000).toISOString(),
+        deadlineWorkingDays: null,
+      };
+    });
+    const alerts = (agency: string) =>
+      clockNotices(agency, bilateral).then((ns) => ns.map((n) => n.alert).sort());
+    await eventually(
+      async () =>
+        (await alerts(NL)).length === 2 && (await alerts(DE)).length === 2 ? true : undefined,
+      30_000,
+      'both clock notices in both feeds',
+    );
+    // Several more checks run; nothing is raised twice.
+    await new Promise((r) => setTimeout(r, 1200));
+    for (const agency of [NL, DE]) {
+      expect(await alerts(agency)).toEqual(['DEADLINE_APPROACHING', 'OVERDUE']);
+    }
+  }, 60_000);
 
   it('answers an agency outside the case as for a case that does not exist', async () => {
     const outside = await read(`/v1/cases/${caseRef}`, token(FR));

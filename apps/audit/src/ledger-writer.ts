@@ -8,7 +8,9 @@
  * With link notices on, the same transaction indexes each newly recorded
  * message's selector pseudonyms, matches them against other agencies' messages
  * and writes the revealed link notices into the feeds (link-notices.ts), so
- * links are found exactly once however often a decision is delivered.
+ * links are found exactly once however often a decision is delivered. The
+ * case notices of a batch are folded into their cases in the same
+ * transaction, which also raises the clock notices the changed cases owe.
  */
 import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
@@ -38,9 +40,11 @@ import {
   type NewLedgerRow,
   type PresentationCache,
 } from './decision-records';
+import { planClockNotices, raiseClockNotices } from './case-clock-notices';
 import { caseNoticeDecisions, caseRefusalLogEntry, foldCaseNotices } from './case-fold';
 import { copyDeliveryContent, copyLedgerRows } from './ledger-copy';
-import { insertLinkNotices, insertLinkRows } from './link-index';
+import { insertHubNotices } from './hub-notices';
+import { insertLinkRows } from './link-index';
 import type { LinkWorld } from '@liaison/links';
 import { planLinkNotices } from './link-notices';
 
@@ -49,6 +53,12 @@ export interface LinkNoticeContext {
   /** The last world that compiled; undefined while there is none (links wait, rows do not). */
   readonly world: () => LinkWorld | undefined;
   readonly signer: JwsSigner;
+}
+
+/** What the writer needs to raise clock notices for the cases a batch changes. */
+export interface ClockNoticeContext {
+  readonly signer: JwsSigner;
+  readonly now: () => number;
 }
 
 /** An outcome to record, with its decision. */
@@ -68,6 +78,8 @@ export interface IngestResult {
   readonly treeSize: number;
   /** Link notices written into feeds. */
   readonly linkNotices: number;
+  /** Clock notices (DEADLINE_APPROACHING, OVERDUE) written into feeds. */
+  readonly clockNotices: number;
 }
 
 export type { NewLedgerRow } from './decision-records';
@@ -99,6 +111,7 @@ export class LedgerWriter {
     private readonly pageSize: number,
     private session: WriterSession,
     private readonly links: LinkNoticeContext | undefined,
+    private readonly clocks: ClockNoticeContext | undefined,
   ) {}
 
   private get runner(): QueryRunner {
@@ -114,8 +127,15 @@ export class LedgerWriter {
     ds: DataSource,
     pageSize = 50_000,
     links?: LinkNoticeContext,
+    clocks?: ClockNoticeContext,
   ): Promise<LedgerWriter> {
-    return new LedgerWriter(ds, pageSize, await LedgerWriter.openSession(ds, pageSize), links);
+    return new LedgerWriter(
+      ds,
+      pageSize,
+      await LedgerWriter.openSession(ds, pageSize),
+      links,
+      clocks,
+    );
   }
 
   private static async openSession(ds: DataSource, pageSize: number): Promise<WriterSession> {
@@ -231,6 +251,7 @@ export class LedgerWriter {
       };
       let digestMismatches = 0;
       let linkNotices = 0;
+      let clockNotices = 0;
       if (pending.length > 0) {
         // Deliberately no conflict handling: redelivered rows were filtered out
         // above, so a unique violation means a second writer without the lock,
@@ -258,10 +279,11 @@ export class LedgerWriter {
           if (caseEvent) caseEvents.push(caseEvent);
           log.push(...leLogEntriesFor(decision, outcomes, content));
         }
-        const refusals = await this.foldCases(
+        const folded = await this.foldCases(
           caseNoticeDecisions([...recordedByMessage.values()].map((r) => r.decision)),
         );
-        log.push(...refusals);
+        log.push(...folded.refusals);
+        clockNotices = folded.clockNotices;
         await this.insertContentAndLog(contents, caseEvents, log);
         await copyDeliveryContent(this.session.connection, deliveries);
         linkNotices = await this.recordLinks(contents, recordedByMessage);
@@ -275,6 +297,7 @@ export class LedgerWriter {
         digestMismatches,
         treeSize: next.size,
         linkNotices,
+        clockNotices,
       };
     } catch (error) {
       await runner.rollbackTransaction().catch(() => undefined);
@@ -307,7 +330,7 @@ export class LedgerWriter {
         decidedAt: decidedAtOf(decision),
       });
       await insertLinkRows(this.runner, plan.rows);
-      written += await insertLinkNotices(this.runner, plan.notices);
+      written += await insertHubNotices(this.runner, 'LINK_NOTICE', plan.notices);
       await appendLeLogOnce(
         this.runner.manager,
         plan.log.map((e) => ({ ...e, eventKey: e.eventKey ?? '' })),
@@ -332,11 +355,14 @@ export class LedgerWriter {
 
   /**
    * Folds the batch's case notices into the stored cases (locked for the
-   * transaction), writes the changed states and the refused notices, and
-   * returns the REFUSAL log entries for the refused ones.
+   * transaction), writes the changed states and the refused notices, raises
+   * the clock notices the changed cases owe now, and returns the REFUSAL log
+   * entries for the refused notices.
    */
-  private async foldCases(decisions: readonly Decision[]): Promise<LeLogEntry[]> {
-    if (decisions.length === 0) return [];
+  private async foldCases(
+    decisions: readonly Decision[],
+  ): Promise<{ refusals: LeLogEntry[]; clockNotices: number }> {
+    if (decisions.length === 0) return { refusals: [], clockNotices: 0 };
     const refs = [...new Set(decisions.map((d) => d.caseRef ?? ''))];
     const rows = (await this.runner.query(
       'SELECT case_ref, state FROM case_state WHERE case_ref = ANY($1::text[]) FOR UPDATE',
@@ -366,7 +392,15 @@ export class LedgerWriter {
         fold.refusals.map((r) => r.occurredAt),
       ],
     );
-    return fold.refusals.map(caseRefusalLogEntry);
+    const clockNotices =
+      this.clocks === undefined
+        ? 0
+        : await raiseClockNotices(
+            this.runner,
+            planClockNotices(fold.changed.values(), this.clocks.now()),
+            this.clocks.signer,
+          );
+    return { refusals: fold.refusals.map(caseRefusalLogEntry), clockNotices };
   }
 
   /**

@@ -1,15 +1,11 @@
 /**
- * The link index and link notices in PostgreSQL, inside the ledger writer's
- * transaction: the new message's rows (the rows sharing a pseudonym with it are
- * read with @liaison/persistence rowsSharing), and the notices written into the recipients' feeds (feed_entry, kind
- * LINK_NOTICE) with a NOTIFY so streaming gateways wake up on commit.
- * Idempotent: a row or notice already there is left alone.
+ * The link index in PostgreSQL, inside the ledger writer's transaction: the new
+ * message's rows (the rows sharing a pseudonym with it are read with
+ * @liaison/persistence rowsSharing; its notices go into the feeds through
+ * hub-notices.ts). Idempotent: a row already there is left alone.
  */
 import type { QueryRunner } from 'typeorm';
-import type { NewLinkRow, PlannedLinkNotice } from './link-notices';
-
-/** The feed store's wake-up channel (as the feed projector uses it). */
-const FEED_CHANNEL = 'liaison_feed';
+import type { NewLinkRow } from './link-notices';
 
 export async function insertLinkRows(
   runner: QueryRunner,
@@ -44,33 +40,6 @@ export async function insertLinkRows(
       rows.map((r) => r.retainUntil),
     ],
   );
-}
-
-/** Notices into the recipients' feeds; returns how many were new. */
-export async function insertLinkNotices(
-  runner: QueryRunner,
-  notices: readonly PlannedLinkNotice[],
-): Promise<number> {
-  if (notices.length === 0) return 0;
-  const rows = (await runner.query(
-    `WITH inserted AS (
-       INSERT INTO feed_entry (agency_id, message_id, kafka_offset, record, entry_kind)
-       SELECT n.agency_id, n.notice_id, -1, n.record, 'LINK_NOTICE'
-         FROM unnest($1::text[], $2::uuid[], $3::bytea[]) WITH ORDINALITY AS n(agency_id, notice_id, record, i)
-        ORDER BY n.i
-       ON CONFLICT (agency_id, message_id) DO NOTHING
-       RETURNING agency_id
-     )
-     SELECT agency_id, count(*)::int AS entries, pg_notify($4, agency_id)
-       FROM inserted GROUP BY agency_id`,
-    [
-      notices.map((n) => n.recipientAgency),
-      notices.map((n) => n.noticeId),
-      notices.map((n) => n.record),
-      FEED_CHANNEL,
-    ],
-  )) as { entries: number }[];
-  return rows.reduce((n, r) => n + r.entries, 0);
 }
 
 /** Index rows past their message's retention. */

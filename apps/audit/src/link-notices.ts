@@ -5,7 +5,6 @@
  * signed LinkNotice for each revealed side and a law-enforcement log entry for
  * every hit, revealed or denied. Nothing here carries a selector value.
  */
-import { createHash } from 'node:crypto';
 import { codecFor, type Decision, type LinkFacts, type LinkNotice } from '@liaison/contracts';
 import { canonicalJson, signCompactJws, type JwsSigner } from '@liaison/crypto';
 import {
@@ -22,6 +21,7 @@ import {
 import type { LeLogEntry } from '@liaison/persistence';
 import type { HandlingCode, Tlp } from '@liaison/contracts';
 import { HUB_ACTOR } from './decision-records';
+import { hubNoticeId, type HubNotice } from './hub-notices';
 
 const linkNoticeCodec = codecFor('LinkNotice');
 
@@ -31,12 +31,8 @@ export interface NewLinkRow extends StoredLinkRow {
   readonly retainUntil: string;
 }
 
-export interface PlannedLinkNotice {
-  readonly recipientAgency: string;
-  readonly noticeId: string;
-  /** The LinkNotice record, Avro single-object encoded. */
-  readonly record: Buffer;
-}
+/** A LinkNotice for a feed. */
+export type PlannedLinkNotice = HubNotice;
 
 export interface LinkNoticePlan {
   readonly rows: readonly NewLinkRow[];
@@ -44,13 +40,9 @@ export interface LinkNoticePlan {
   readonly log: readonly LeLogEntry[];
 }
 
-/** A deterministic UUID (SHA-256 based, version 8) of the notice's recipient and messages. */
+/** The notice's id, from its recipient and the two messages. */
 export function linkNoticeId(recipient: string, own: string, counterpart: string): string {
-  const h = createHash('sha256')
-    .update(`liaison/link-notice/v1\u0000${recipient}\u0000${own}\u0000${counterpart}`, 'utf8')
-    .digest('hex');
-  const variant = ((parseInt(h.charAt(16), 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return hubNoticeId('link-notice', [recipient, own, counterpart]);
 }
 
 function isKind(kind: string): kind is SelectorKind {

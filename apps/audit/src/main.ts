@@ -2,8 +2,10 @@
  * apps/audit: the share ledger's writer and keeper. Consumes hub.decisions.v1
  * into the append-only ledger (one row per delivery and denial, Merkle leaves),
  * projects every agency feed topic into feed_entry, signs and publishes
- * checkpoints when the ledger grew, purges content past its retention, and
- * records every dead letter in the law-enforcement log.
+ * checkpoints when the ledger grew, purges content past its retention,
+ * raises the notices of case requests' legal clocks (DEADLINE_APPROACHING,
+ * OVERDUE) to both parties, and records every dead letter in the
+ * law-enforcement log.
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
@@ -27,6 +29,7 @@ import {
   topicLayoutOf,
   sampleConsumerLag,
 } from '@liaison/runtime';
+import { CaseClockSweep } from './case-clock-sweep';
 import { CheckpointPublisher } from './checkpoint-publisher';
 import { DEAD_LETTER_LOG_GROUP, DeadLetterLog } from './dead-letter-log';
 import { DecisionIngest, LEDGER_GROUP } from './decision-ingest';
@@ -52,6 +55,10 @@ async function main(): Promise<void> {
   );
   const feedRows = metrics.counter('liaison_feed_entries_total', 'Feed entries projected');
   const linkNotices = metrics.counter('liaison_link_notices_total', 'Link notices written');
+  const clockNotices = metrics.counter(
+    'liaison_case_clock_notices_total',
+    'Case clock notices (DEADLINE_APPROACHING, OVERDUE) written',
+  );
   const checkpoints = metrics.counter('liaison_checkpoints_total', 'Checkpoints signed');
   const erased = metrics.counter('liaison_content_erased_total', 'Content rows purged', ['table']);
   const deadLettersLogged = metrics.counter(
@@ -100,10 +107,12 @@ async function main(): Promise<void> {
 
   log.info('waiting for the ledger writer lock');
   const hubKeys = new HubKeyFiles(config.hubKeysDir);
-  const writer = await LedgerWriter.open(ds, undefined, {
-    world: () => world.current?.links,
-    signer: hubKeys.hubSigner(),
-  });
+  const writer = await LedgerWriter.open(
+    ds,
+    undefined,
+    { world: () => world.current?.links, signer: hubKeys.hubSigner() },
+    { signer: hubKeys.hubSigner(), now: Date.now },
+  );
   log.info({ treeSize: writer.treeSize }, 'ledger writer lock held; tree loaded');
 
   const ingest = new DecisionIngest(kafka, writer, {
@@ -111,6 +120,7 @@ async function main(): Promise<void> {
       rowsWritten.inc(r.rowsWritten);
       rowsSkipped.inc(r.rowsSkipped);
       linkNotices.inc(r.linkNotices);
+      clockNotices.inc(r.clockNotices);
       if (r.digestMismatches > 0) {
         log.warn({ count: r.digestMismatches }, 'rebuilt presentations differ from their digest');
       }
@@ -154,6 +164,7 @@ async function main(): Promise<void> {
       topics: [Topic.deadLetters],
     },
   ]);
+  const clockSweep = new CaseClockSweep(ds, hubKeys.hubSigner());
 
   const deadLetters = new DeadLetterLog(kafka, ds, {
     onRecorded: (written) => deadLettersLogged.inc(written),
@@ -203,6 +214,20 @@ async function main(): Promise<void> {
         busy = false;
       });
   }, config.audit.checkpointIntervalMs);
+  let sweeping = false;
+  const sweepClocks = (): void => {
+    if (sweeping) return;
+    sweeping = true;
+    clockSweep
+      .run()
+      .then((n) => clockNotices.inc(n))
+      .catch((error: unknown) => log.error({ err: error }, 'case clock sweep failed'))
+      .finally(() => {
+        sweeping = false;
+      });
+  };
+  sweepClocks();
+  const clockTimer = setInterval(sweepClocks, config.audit.caseClockIntervalMs);
   const purgeTimer = setInterval(() => {
     purge
       .run()
@@ -223,6 +248,7 @@ async function main(): Promise<void> {
     await stopLag();
     clearInterval(checkpointTimer);
     clearInterval(purgeTimer);
+    clearInterval(clockTimer);
     world.stop();
     await worldWatch.disconnect().catch(() => undefined);
     await ingest.stop().catch(() => undefined);

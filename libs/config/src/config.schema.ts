@@ -37,6 +37,8 @@ export interface HubConfig {
   readonly audit: {
     readonly metricsPort: number;
     readonly checkpointIntervalMs: number;
+    /** How often the open cases' legal clocks are checked for notices owed. */
+    readonly caseClockIntervalMs: number;
     readonly purgeIntervalMs: number;
   };
   readonly hubKeysDir: string;
@@ -162,6 +164,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     audit: {
       metricsPort: r.int('AUDIT_METRICS_PORT', 9102, 0, 65535),
       checkpointIntervalMs: r.int('AUDIT_CHECKPOINT_INTERVAL_MS', 5000, 100, 86_400_000),
+      caseClockIntervalMs: r.int('AUDIT_CASE_CLOCK_INTERVAL_MS', 60_000, 100, 86_400_000),
       purgeIntervalMs: r.int('AUDIT_PURGE_INTERVAL_MS', 60_000, 1000, 86_400_000),
     },
     hubKeysDir: r.string('HUB_KEYS_DIR', '.local/hub-keys'),

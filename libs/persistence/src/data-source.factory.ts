@@ -16,6 +16,7 @@ import { ConsoleSessionJustification1732341100000 } from './migrations/173234110
 import { LinkIndex1732341200000 } from './migrations/1732341200000-link-index';
 import { CaseState1732341500000 } from './migrations/1732341500000-case-state';
 import { LinkQueryQuota1732341800000 } from './migrations/1732341800000-link-query-quota';
+import { CaseClockNotice1732341900000 } from './migrations/1732341900000-case-clock-notice';
 
 export const MIGRATIONS = [
   InitialSchema1732340000000,
@@ -29,6 +30,7 @@ export const MIGRATIONS = [
   LinkIndex1732341200000,
   CaseState1732341500000,
   LinkQueryQuota1732341800000,
+  CaseClockNotice1732341900000,
 ];
 
 export interface DataSourceSettings {

@@ -1,6 +1,6 @@
 /**
- * `liaison feed [--after N] [--follow]`: print your agency's deliveries and link
- * notices, oldest first, one line each: cursor, time, type, originator, case,
+ * `liaison feed [--after N] [--follow]`: print your agency's deliveries, link
+ * notices and case clock notices, oldest first, one line each: cursor, time, type, originator, case,
  * urgency and headline (decrypted with your key and checked against the
  * originator's signature here), disclosed and withheld counts. An empty feed
  * says so. `--json` prints the entries as the hub sends them, one per line.
@@ -14,7 +14,8 @@ import { readableMessage } from '../readable-message';
 
 export type FeedEntry =
   | { cursor: string; delivery: DeliveryJson }
-  | { cursor: string; linkNotice: Record<string, unknown> };
+  | { cursor: string; linkNotice: Record<string, unknown> }
+  | { cursor: string; caseClockNotice: Record<string, unknown> };
 
 export interface FeedPage {
   entries: FeedEntry[];
@@ -37,6 +38,14 @@ export function linkLine(cursor: string, n: Record<string, unknown>): string {
   return `#${cursor}  ${at}LINK ${String(n.strength)} ${kinds}: your msg=${String(n.messageId)} links to ${String(
     n.counterpartAgency,
   )}${handle} (TLP:${tlpLabel(String(n.counterpartTlp))})`;
+}
+
+/** A clock notice: which request's clock, whose obligation, when it falls due. */
+export function clockLine(cursor: string, n: Record<string, unknown>): string {
+  const at = typeof n.raisedAt === 'string' ? `${shortTime(n.raisedAt)}  ` : '';
+  return `#${cursor}  ${at}${String(n.alert)} case ${String(n.caseRef)} request=${String(n.requestId)} by ${String(
+    n.requester,
+  )}: ${String(n.requestedAgency)}'s ${String(n.clock)} clock (${String(n.instrument)}) due ${String(n.dueAt)}`;
 }
 
 /** What a feed line says about a delivery's content, or why it says nothing. */
@@ -93,7 +102,8 @@ export function deliveryLine(cursor: string, d: DeliveryJson, s: DeliverySummary
 }
 
 export async function feedLine(reader: DeliveryReader, entry: FeedEntry): Promise<string> {
-  if (!('delivery' in entry)) return linkLine(entry.cursor, entry.linkNotice);
+  if ('linkNotice' in entry) return linkLine(entry.cursor, entry.linkNotice);
+  if ('caseClockNotice' in entry) return clockLine(entry.cursor, entry.caseClockNotice);
   return deliveryLine(entry.cursor, entry.delivery, await summaryOf(reader, entry.delivery));
 }
 

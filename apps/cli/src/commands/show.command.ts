@@ -11,7 +11,7 @@ import { deliveryLines, withheldLines } from '../delivery-text';
 import type { HubClient } from '../hub-client';
 import { print, type OutputOptions } from '../output';
 import { readableMessage } from '../readable-message';
-import { linkLine } from './feed.command';
+import { clockLine, linkLine } from './feed.command';
 import { feedRefOf, findFeedEntry } from './feed-entry';
 
 export async function showCommand(
@@ -28,8 +28,12 @@ export async function showCommand(
     );
     return 1;
   }
-  if (!('delivery' in entry)) {
+  if ('linkNotice' in entry) {
     print(options, entry, () => linkLine(entry.cursor, entry.linkNotice));
+    return 0;
+  }
+  if ('caseClockNotice' in entry) {
+    print(options, entry, () => clockLine(entry.cursor, entry.caseClockNotice));
     return 0;
   }
   const { delivery, cursor } = entry;

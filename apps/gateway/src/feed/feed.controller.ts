@@ -5,7 +5,24 @@ import type { Response } from 'express';
 import type { AuthenticatedRequest } from '../auth/auth-context';
 import { Roles } from '../auth/roles.decorator';
 import { FEED_SERVICE } from '../tokens';
-import { parseCursor, parseLimit, type FeedPage, type FeedService } from './feed.service';
+import {
+  parseCursor,
+  parseLimit,
+  type FeedEntry,
+  type FeedPage,
+  type FeedService,
+} from './feed.service';
+
+/** One feed entry as a Server-Sent Event: its cursor as the id, its kind as the event. */
+function sseEventOf(entry: FeedEntry): string {
+  const [event, data] =
+    'delivery' in entry
+      ? ['delivery', entry.delivery]
+      : 'linkNotice' in entry
+        ? ['link-notice', entry.linkNotice]
+        : ['case-clock-notice', entry.caseClockNotice];
+  return `id: ${entry.cursor}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
 
 @ApiTags('feed')
 @ApiBearerAuth()
@@ -16,7 +33,8 @@ export class FeedController {
   @Get()
   @Roles('subscriber')
   @ApiOperation({
-    summary: "Your agency's deliveries and link notices after a cursor (oldest first)",
+    summary:
+      "Your agency's deliveries, link notices and case clock notices after a cursor (oldest first)",
   })
   @ApiQuery({
     name: 'after',
@@ -60,11 +78,7 @@ export class FeedController {
           for (;;) {
             const page = await this.feed.page(agencyId, cursor, 200);
             for (const entry of page.entries) {
-              res.write(
-                'delivery' in entry
-                  ? `id: ${entry.cursor}\nevent: delivery\ndata: ${JSON.stringify(entry.delivery)}\n\n`
-                  : `id: ${entry.cursor}\nevent: link-notice\ndata: ${JSON.stringify(entry.linkNotice)}\n\n`,
-              );
+              res.write(sseEventOf(entry));
             }
             cursor = page.nextCursor;
             if (page.entries.length < 200 || closed) break;

@@ -6,15 +6,16 @@
  */
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { codecFor, type Delivery, type LinkNotice } from '@liaison/contracts';
+import { codecFor, type CaseClockNotice, type Delivery, type LinkNotice } from '@liaison/contracts';
 import { DomainError } from '@liaison/errors';
 import type { Logger } from '@liaison/observability';
 import { PG_BIGINT_MAX, parseBigInteger, parseInteger, refusalWith } from '../http/query-params';
 
-/** A feed entry: a delivery of a partner's message, or a link notice from the hub. */
+/** A feed entry: a delivery of a partner's message, or a link or clock notice from the hub. */
 export type FeedEntry =
   | { readonly cursor: string; readonly delivery: Delivery }
-  | { readonly cursor: string; readonly linkNotice: LinkNotice };
+  | { readonly cursor: string; readonly linkNotice: LinkNotice }
+  | { readonly cursor: string; readonly caseClockNotice: CaseClockNotice };
 
 export interface FeedPage {
   readonly entries: readonly FeedEntry[];
@@ -43,6 +44,7 @@ type Waker = () => void;
 
 const deliveryCodec = codecFor('Delivery');
 const linkNoticeCodec = codecFor('LinkNotice');
+const clockNoticeCodec = codecFor('CaseClockNotice');
 
 /**
  * A stored record, decoded. The audit app decoded it before storing it, so this
@@ -51,9 +53,14 @@ const linkNoticeCodec = codecFor('LinkNotice');
 function entryOf(id: string, record: Buffer, kind: string): FeedEntry {
   try {
     const cursor = String(id);
-    return kind === 'LINK_NOTICE'
-      ? { cursor, linkNotice: linkNoticeCodec.decode(record) }
-      : { cursor, delivery: deliveryCodec.decode(record) };
+    switch (kind) {
+      case 'LINK_NOTICE':
+        return { cursor, linkNotice: linkNoticeCodec.decode(record) };
+      case 'CASE_CLOCK_NOTICE':
+        return { cursor, caseClockNotice: clockNoticeCodec.decode(record) };
+      default:
+        return { cursor, delivery: deliveryCodec.decode(record) };
+    }
   } catch (error) {
     // A server fault, not the reader's: answered as a 500 with an error id and logged.
     throw new Error(
