@@ -160,6 +160,40 @@ describe('input limits at the hub', () => {
     });
   });
 
+  describe('JSON request bodies (the strict parser)', () => {
+    const dryRun = (body: string): Promise<Response> =>
+      fetch(`${base}/v1/policies/dry-run`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${identity('nl-knp').token()}`,
+          'content-type': 'application/json',
+        },
+        body,
+      });
+
+    it.each<[string, string, Answer]>([
+      [
+        'a member given twice (JSON.parse kept the last)',
+        '{"message":{},"message":{}}',
+        { status: 400, code: 'json.duplicate-member' },
+      ],
+      ['text that is not JSON', '{"message":', { status: 400, code: 'json.malformed' }],
+      ['a bare string', '"hello"', { status: 400, code: 'json.malformed' }],
+    ])('%s', async (_name, body, expected) => {
+      expect(await answer(await dryRun(body))).toEqual(expected);
+    });
+
+    it('a well-formed body is read as before', async () => {
+      const message = freshMessage('alert-victim-at-risk', 'nl-knp');
+      const res = await dryRun(JSON.stringify({ kind: 'ALERT', message }));
+      const answered = (await res.json()) as {
+        recipients?: { recipient: string; outcome: string }[];
+      };
+      expect(res.status).toBe(200);
+      expect(answered.recipients?.find((r) => r.recipient === 'ro-diicot')?.outcome).toBe('FULL');
+    });
+  });
+
   describe('request timeout', () => {
     function slowClient(chunk: (i: number) => string): Promise<{ ms: number; response: string }> {
       return new Promise((resolve) => {

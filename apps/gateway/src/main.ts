@@ -33,6 +33,7 @@ import { GatewayModule } from './gateway.module';
 import { TimedExpressAdapter, requestTimeoutsFor } from './http/request-timeouts';
 import { PolicyAdmin } from './policy/policy-admin.service';
 import { SubmissionService } from './submissions/submission.service';
+import { strictJsonBody } from './http/strict-json-body';
 import {
   CONFIG,
   DATA_SOURCE,
@@ -126,9 +127,7 @@ async function main(): Promise<void> {
     const id = req.headers['x-correlation-id'];
     withCorrelationId(typeof id === 'string' ? id : undefined, next);
   });
-  app.use(
-    express.json({ limit: config.gateway.maxBodyBytes, strict: true, type: 'application/json' }),
-  );
+  app.use(...strictJsonBody(config.gateway.maxBodyBytes));
   app.use(express.text({ limit: config.gateway.maxBodyBytes, type: 'application/sd+jwt' }));
   app.use(
     '/console',
