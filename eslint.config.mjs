@@ -110,6 +110,24 @@ export default tseslint.config(
     },
   },
   {
+    // A migration is frozen: it copies what it needs and never follows live code.
+    files: ['libs/persistence/src/migrations/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@liaison/*', '.*', '..*', '**/libs/**', '**/apps/**'],
+              message: 'Migrations never import live code: copy the constants they need, frozen.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/unbound-method': 'off',
