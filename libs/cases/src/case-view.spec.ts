@@ -71,4 +71,25 @@ describe('case view', () => {
   it('shows nothing to an agency outside the case', () => {
     expect(caseView(stateOf(HOUR), FR, now, calendarFor)).toBeNull();
   });
+
+  it('shows an invited agency its invitation, not who takes part nor any request', () => {
+    const invited = replayCase(
+      [ev('PARTICIPANT_INVITED', { by: NL, at: T0 + 3 * HOUR }, { agency: FR })],
+      stateOf(HOUR),
+    );
+    expect(invited.refused).toEqual([]);
+    const fr = caseView(invited.state, FR, now, calendarFor);
+    expect(fr).toMatchObject({
+      membership: 'INVITED',
+      lead: NL,
+      participants: [],
+      invited: [FR],
+      requests: [],
+    });
+    expect(caseView(invited.state, NL, now, calendarFor)).toMatchObject({
+      membership: 'PARTICIPANT',
+      participants: [NL, DE, RO],
+      invited: [FR],
+    });
+  });
 });

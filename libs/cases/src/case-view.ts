@@ -64,8 +64,12 @@ export type InstrumentView =
       readonly deadlineWorkingDays: number | null;
     };
 
+/** How the reader stands in the case: a participant, or invited and not yet answered. */
+export type CaseMembership = 'PARTICIPANT' | 'INVITED';
+
 export interface CaseView {
   readonly caseRef: string;
+  readonly membership: CaseMembership;
   readonly status: CaseState['status'];
   readonly lead: string | null;
   readonly jurisdiction: string | null;
@@ -80,6 +84,7 @@ export interface CaseView {
 
 export interface CaseSummary {
   readonly caseRef: string;
+  readonly membership: CaseMembership;
   readonly status: CaseState['status'];
   readonly lead: string | null;
   readonly participants: readonly string[];
@@ -118,9 +123,13 @@ function worst(marks: readonly DeadlineMark[]): DeadlineMark {
   );
 }
 
-/** Whether `agency` takes part in the case now: only participants may read it. */
-export function mayReadCase(state: CaseState, agency: string): boolean {
-  return state.participants.includes(agency);
+/**
+ * How `agency` may read the case now: a participant reads it, an agency with a
+ * pending invitation reads the invitation, anyone else nothing (null).
+ */
+export function caseMembershipOf(state: CaseState, agency: string): CaseMembership | null {
+  if (state.participants.includes(agency)) return 'PARTICIPANT';
+  return state.invited.includes(agency) ? 'INVITED' : null;
 }
 
 function instrumentView(instrument: Instrument): InstrumentView {
@@ -186,29 +195,37 @@ export function requestView(
   };
 }
 
-/** The case as `viewer` may see it at `now`, or null when it does not take part. */
+/**
+ * The case as `viewer` may see it at `now`, or null when it neither takes part
+ * nor is invited. An invited agency sees the invitation: the case's reference,
+ * status, lead and its own pending invitation, not who else takes part or is
+ * invited, nor any request, until it accepts.
+ */
 export function caseView(
   state: CaseState,
   viewer: string,
   now: Instant,
   calendarOf: (jurisdiction: string) => JurisdictionCalendar | null,
 ): CaseView | null {
-  if (state.caseRef === null || !mayReadCase(state, viewer)) return null;
+  const membership = caseMembershipOf(state, viewer);
+  if (state.caseRef === null || membership === null) return null;
   const requests: RequestView[] = [];
-  for (const request of state.requests) {
+  for (const request of membership === 'PARTICIPANT' ? state.requests : []) {
     const view = requestView(request, viewer, now, calendarOf);
     if (view !== null) requests.push(view);
   }
+  const invitee = membership === 'INVITED';
   return {
     caseRef: state.caseRef,
+    membership,
     status: state.status,
     lead: state.lead,
     jurisdiction: state.jurisdiction,
     openedAt: isoOrNull(state.openedAt),
     closedAt: isoOrNull(state.closedAt),
     outcome: state.outcome,
-    participants: state.participants,
-    invited: state.invited,
+    participants: invitee ? [] : state.participants,
+    invited: invitee ? [viewer] : state.invited,
     requests,
     readAt: iso(now),
   };
@@ -219,6 +236,7 @@ export function caseSummary(view: CaseView, lastEventAt: Instant | null): CaseSu
   const open = view.requests.filter((r) => r.status !== 'CLOSED');
   return {
     caseRef: view.caseRef,
+    membership: view.membership,
     status: view.status,
     lead: view.lead,
     participants: view.participants,

@@ -5,6 +5,7 @@ const NOW = Date.parse('2026-12-02T10:00:00.000Z');
 
 const detail: CaseDetail = {
   caseRef: 'NL-KNP-1',
+  membership: 'PARTICIPANT',
   status: 'OPEN',
   lead: 'nl-knp',
   jurisdiction: 'NL',
@@ -102,6 +103,7 @@ describe('case command text', () => {
       caseListText([
         {
           caseRef: 'NL-KNP-1',
+          membership: 'PARTICIPANT',
           status: 'OPEN',
           lead: 'nl-knp',
           participants: ['nl-knp', 'de-bka'],
@@ -111,9 +113,22 @@ describe('case command text', () => {
           approaching: 1,
           overdue: 1,
         },
+        {
+          caseRef: 'NL-KNP-2',
+          membership: 'INVITED',
+          status: 'OPEN',
+          lead: 'nl-knp',
+          participants: [],
+          openedAt: null,
+          lastEventAt: null,
+          openRequests: 0,
+          approaching: 0,
+          overdue: 0,
+        },
       ]),
     ).toBe(
-      'NL-KNP-1 OPEN lead nl-knp participants nl-knp,de-bka open requests 2 OVERDUE 1 approaching 1',
+      'NL-KNP-1 OPEN lead nl-knp participants nl-knp,de-bka open requests 2 OVERDUE 1 approaching 1\n' +
+        'NL-KNP-2 OPEN lead nl-knp INVITED (liaison case accept NL-KNP-2)',
     );
     expect(caseListText([])).toBe('no cases');
   });

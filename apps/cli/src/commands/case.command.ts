@@ -80,7 +80,9 @@ export function caseText(detail: CaseDetail, now: number): string {
     `Case ${detail.caseRef}: ${detail.status}${detail.outcome === null ? '' : ` (${detail.outcome})`}` +
       ` lead ${detail.lead ?? '-'} (${detail.jurisdiction ?? '-'})` +
       (detail.openedAt === null ? '' : `, opened ${stamp(detail.openedAt)}`),
-    `Participants: ${detail.participants.join(', ') || '-'}`,
+    detail.membership === 'INVITED'
+      ? `You are invited: liaison case accept ${detail.caseRef} (or decline)`
+      : `Participants: ${detail.participants.join(', ') || '-'}`,
   ];
   if (detail.invited.length > 0) lines.push(`Invited: ${detail.invited.join(', ')}`);
   lines.push(`Requests (${detail.requests.length}):`);
@@ -100,12 +102,13 @@ export function caseText(detail: CaseDetail, now: number): string {
 export function caseListText(cases: readonly CaseSummary[]): string {
   if (cases.length === 0) return 'no cases';
   return cases
-    .map(
-      (c) =>
-        `${c.caseRef} ${c.status} lead ${c.lead ?? '-'} participants ${c.participants.join(',')}` +
-        ` open requests ${c.openRequests}` +
-        (c.overdue > 0 ? ` OVERDUE ${c.overdue}` : '') +
-        (c.approaching > 0 ? ` approaching ${c.approaching}` : ''),
+    .map((c) =>
+      c.membership === 'INVITED'
+        ? `${c.caseRef} ${c.status} lead ${c.lead ?? '-'} INVITED (liaison case accept ${c.caseRef})`
+        : `${c.caseRef} ${c.status} lead ${c.lead ?? '-'} participants ${c.participants.join(',')}` +
+          ` open requests ${c.openRequests}` +
+          (c.overdue > 0 ? ` OVERDUE ${c.overdue}` : '') +
+          (c.approaching > 0 ? ` approaching ${c.approaching}` : ''),
     )
     .join('\n');
 }

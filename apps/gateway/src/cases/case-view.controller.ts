@@ -1,4 +1,7 @@
-/** GET /v1/cases and GET /v1/cases/{caseRef}: the cases the caller's agency takes part in. */
+/**
+ * GET /v1/cases and GET /v1/cases/{caseRef}: the cases the caller's agency takes
+ * part in or is invited to.
+ */
 import { Controller, Get, Param, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { CaseSummary } from '@liaison/cases';
@@ -17,7 +20,9 @@ export class CaseViewController {
 
   @Get()
   @Roles('subscriber', 'publisher', 'liaison')
-  @ApiOperation({ summary: "Your agency's cases, with counts of approaching and overdue requests" })
+  @ApiOperation({
+    summary: "Your agency's cases and invitations, with counts of approaching and overdue requests",
+  })
   @ApiQuery({ name: 'limit', required: false })
   async list(
     @Req() req: AuthenticatedRequest,
@@ -32,7 +37,7 @@ export class CaseViewController {
   @Roles('subscriber', 'publisher', 'liaison')
   @ApiOperation({
     summary:
-      'A case you take part in: participants, your requests with their clocks read now, and the notices you sent or received',
+      'A case you take part in: participants, your requests with their clocks read now, and the notices you sent or received; a case you are invited to: the invitation',
   })
   show(@Req() req: AuthenticatedRequest, @Param('caseRef') caseRef: string): Promise<CaseDetail> {
     return this.cases.show(req.auth.agencyId, caseRef);

@@ -3,7 +3,9 @@
  * by the audit app) with the clocks read now (libs/cases), and the timeline of
  * the case's notices the agency is entitled to, from the share ledger: the ones
  * it sent and the ones delivered to it (never one denied to it, nor one between
- * other agencies). A case the agency does not take part in is answered as absent.
+ * other agencies). An agency invited to the case reads its invitation (see
+ * caseView); a case the agency neither takes part in nor is invited to is
+ * answered as absent.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
@@ -48,10 +50,11 @@ function notFound(caseRef: string): DomainError {
 export class CaseViewService {
   constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource) {}
 
-  /** The cases `agency` takes part in, most recently changed first. */
+  /** The cases `agency` takes part in or is invited to, most recently changed first. */
   async list(agency: string, limit: number, now = Date.now()): Promise<CaseSummary[]> {
     const rows: { state: CaseState }[] = await this.ds.query(
-      `SELECT state FROM case_state WHERE participants @> ARRAY[$1]::text[]
+      `SELECT state FROM case_state
+        WHERE participants @> ARRAY[$1]::text[] OR state->'invited' @> to_jsonb($1::text)
         ORDER BY updated_at DESC, case_ref LIMIT $2`,
       [agency, limit],
     );
