@@ -189,7 +189,12 @@ registerAuditCommands(
   (code) => (exitCode = code),
 );
 
-registerCaseCommands(program, () => client(), globals);
+registerCaseCommands(
+  program,
+  () => client(),
+  globals,
+  () => identity(),
+);
 
 registerReaderCommands(
   program,

@@ -15,3 +15,4 @@ export * from './case-metrics';
 export * from './case-notice-event';
 export * from './case-view';
 export * from './clock-alerts';
+export * from './case-view-state';

@@ -3,11 +3,24 @@
  * takes part in, and one case as the hub shows it to you (GET /v1/cases): its
  * participants, your requests with their instrument, state and due times read
  * now (OVERDUE and approaching marked), and the notices you sent or received.
+ * The steps (`open`, `invite`, `accept`, `request`, `ack`, `refuse`, `answer`,
+ * `close`, ...) are signed notices checked first against the case
+ * (case-steps.ts).
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CaseSummary, CaseView, ClockView, RequestView } from '@liaison/cases';
-import type { HubClient } from '../hub-client';
+import {
+  CaseOutcomeValues,
+  InstrumentKindValues,
+  TlpValues,
+  type CaseOutcome,
+  type InstrumentKind,
+} from '@liaison/contracts';
+import type { AgencyIdentity } from '../agency-identity';
+import { HubError, type HubClient } from '../hub-client';
 import { print, type OutputOptions } from '../output';
+import { publishOne } from './publish.command';
+import { caseNoticeOf, checkCaseStep, type CaseStep } from './case-steps';
 
 /** A case's notice as the reader saw it pass (see the gateway's case view). */
 export interface CaseTimelineEntry {
@@ -113,10 +126,73 @@ export function caseListText(cases: readonly CaseSummary[]): string {
     .join('\n');
 }
 
+/** The case as the hub shows it to the agency, or null when it shows none. */
+async function viewOf(client: HubClient, caseRef: string): Promise<CaseDetail | null> {
+  try {
+    return await client.get<CaseDetail>(`/v1/cases/${encodeURIComponent(caseRef)}`);
+  } catch (error) {
+    if (error instanceof HubError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+/** Agencies' jurisdictions from the hub's directory (for the steps that name agencies). */
+async function jurisdictionsOf(client: HubClient): Promise<Map<string, string>> {
+  const agencies =
+    await client.get<{ id: string; jurisdiction: string }[]>('/v1/directory/agencies');
+  return new Map(agencies.map((a) => [a.id, a.jurisdiction]));
+}
+
+const listOf = (text: string): string[] =>
+  text
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a.length > 0);
+
+/**
+ * Builds the step's notice, checks it against the case as the hub shows it,
+ * and only then signs it as the agency and sends it.
+ */
+async function sendStep(
+  client: HubClient,
+  identity: AgencyIdentity,
+  globals: OutputOptions,
+  caseRef: string,
+  step: CaseStep,
+  tlp: string,
+): Promise<void> {
+  const view = await viewOf(client, caseRef);
+  const notice = caseNoticeOf(step, {
+    agency: identity.agencyId,
+    caseRef,
+    view,
+    now: new Date(),
+    tlp,
+  });
+  const namesAgencies = step.kind === 'open' || step.kind === 'request' || step.kind === 'jit';
+  const jurisdictions = namesAgencies ? await jurisdictionsOf(client) : new Map<string, string>();
+  const check = checkCaseStep(notice, view, (a) => jurisdictions.get(a) ?? null);
+  if (!check.ok) {
+    throw new Error(`not sent: the case would refuse it (${check.code}): ${check.reason}`);
+  }
+  const accepted = await publishOne(client, identity, notice, globals);
+  const transition = notice.transition as { action: string } | null;
+  print(globals, { ...accepted, caseRef }, () =>
+    [
+      `sent ${String(notice.messageType)}${transition === null ? '' : ` ${transition.action}`}` +
+        ` ${accepted.messageId} in case ${caseRef}`,
+      ...(step.kind === 'request' || step.kind === 'jit'
+        ? [`request id: ${accepted.messageId}`]
+        : []),
+    ].join('\n'),
+  );
+}
+
 export function registerCaseCommands(
   program: Command,
   client: () => HubClient,
   globals: () => OutputOptions,
+  identity: () => AgencyIdentity | undefined,
 ): void {
   const cases = program.command('case').description('cases your agency takes part in');
   cases
@@ -136,4 +212,194 @@ export function registerCaseCommands(
       const detail = await client().get<CaseDetail>(`/v1/cases/${encodeURIComponent(caseRef)}`);
       print(globals(), detail, () => caseText(detail, Date.now()));
     });
+
+  const tlpOption = (): Option =>
+    new Option('--tlp <tlp>', 'TLP of the notice').choices([...TlpValues]).default('AMBER');
+  const step = (caseRef: string, s: CaseStep, o: { tlp: string }): Promise<void> => {
+    const id = identity();
+    if (id === undefined) throw new Error('a case step is signed as your agency: give --agency');
+    return sendStep(client(), id, globals(), caseRef, s, o.tlp);
+  };
+  cases
+    .command('open <caseRef>')
+    .description('open a case as its lead')
+    .option('--title <text>', 'short non-identifying title')
+    .option('--jurisdictions <list>', 'jurisdictions involved, comma-separated (e.g. NL,DE)', '')
+    .addOption(tlpOption())
+    .action((caseRef: string, o: { title?: string; jurisdictions: string; tlp: string }) =>
+      step(
+        caseRef,
+        { kind: 'open', title: o.title ?? null, jurisdictions: listOf(o.jurisdictions) },
+        o,
+      ),
+    );
+  cases
+    .command('invite <caseRef> <agency>')
+    .description('invite an agency into your case (the lead)')
+    .addOption(tlpOption())
+    .action((caseRef: string, agency: string, o: { tlp: string }) =>
+      step(caseRef, { kind: 'invite', agency }, o),
+    );
+  cases
+    .command('accept <caseRef> [requestId]')
+    .description('accept the invitation to a case, or (with a request id) a request asked of you')
+    .addOption(tlpOption())
+    .action((caseRef: string, requestId: string | undefined, o: { tlp: string }) =>
+      step(
+        caseRef,
+        requestId === undefined
+          ? { kind: 'accept-invitation' }
+          : { kind: 'request-step', action: 'ACCEPT', requestId, reason: null },
+        o,
+      ),
+    );
+  cases
+    .command('decline <caseRef>')
+    .description('decline the invitation to a case')
+    .addOption(tlpOption())
+    .action((caseRef: string, o: { tlp: string }) =>
+      step(caseRef, { kind: 'decline-invitation' }, o),
+    );
+  cases
+    .command('leave <caseRef>')
+    .description('leave a case (not the lead; no open request of yours)')
+    .addOption(tlpOption())
+    .action((caseRef: string, o: { tlp: string }) => step(caseRef, { kind: 'leave' }, o));
+  cases
+    .command('request <caseRef>')
+    .description('ask participants for assistance under a legal instrument (its clock runs)')
+    .requiredOption('--to <agencies>', 'the agencies asked, comma-separated')
+    .addOption(
+      new Option('--instrument <kind>', 'the legal instrument')
+        .choices([...InstrumentKindValues])
+        .makeOptionMandatory(),
+    )
+    .option('--deadline <instant>', 'BILATERAL: the stated deadline (ISO 8601)')
+    .option('--working-days <n>', 'BILATERAL: the deadline in working days of the requested side')
+    .requiredOption('--ask <text>', 'what is asked for')
+    .addOption(tlpOption())
+    .action(
+      (
+        caseRef: string,
+        o: {
+          to: string;
+          instrument: InstrumentKind;
+          deadline?: string;
+          workingDays?: string;
+          ask: string;
+          tlp: string;
+        },
+      ) =>
+        step(
+          caseRef,
+          {
+            kind: 'request',
+            to: listOf(o.to),
+            instrument: o.instrument,
+            deadlineAt: o.deadline === undefined ? null : new Date(o.deadline).toISOString(),
+            deadlineWorkingDays: o.workingDays === undefined ? null : Number(o.workingDays),
+            ask: o.ask,
+          },
+          o,
+        ),
+    );
+  cases
+    .command('jit <caseRef>')
+    .description('propose a joint investigation team; an agreement once every partner accepts')
+    .requiredOption('--to <agencies>', 'the partner agencies, comma-separated')
+    .requiredOption('--legal-basis <text>', 'e.g. Art. 13 EU MLA Convention 2000')
+    .requiredOption('--start <instant>', 'proposed start (ISO 8601)')
+    .option('--months <n>', 'proposed duration in months', '12')
+    .addOption(tlpOption())
+    .action(
+      (
+        caseRef: string,
+        o: { to: string; legalBasis: string; start: string; months: string; tlp: string },
+      ) =>
+        step(
+          caseRef,
+          {
+            kind: 'jit',
+            to: listOf(o.to),
+            legalBasis: o.legalBasis,
+            proposedStart: new Date(o.start).toISOString(),
+            durationMonths: Number(o.months),
+          },
+          o,
+        ),
+    );
+  const requestStep = (
+    name: string,
+    action: 'ACKNOWLEDGE' | 'SUSPEND' | 'RESUME',
+    description: string,
+  ): void => {
+    cases
+      .command(`${name} <caseRef> <requestId>`)
+      .description(description)
+      .addOption(tlpOption())
+      .action((caseRef: string, requestId: string, o: { tlp: string }) =>
+        step(caseRef, { kind: 'request-step', action, requestId, reason: null }, o),
+      );
+  };
+  requestStep('ack', 'ACKNOWLEDGE', 'acknowledge a request asked of you');
+  requestStep('suspend', 'SUSPEND', 'suspend your request (its clocks pause)');
+  requestStep('resume', 'RESUME', 'resume your suspended request');
+  cases
+    .command('refuse <caseRef> <requestId>')
+    .description('refuse a request asked of you, with the reason')
+    .requiredOption('--reason <text>', 'why (no personal data)')
+    .addOption(tlpOption())
+    .action((caseRef: string, requestId: string, o: { reason: string; tlp: string }) =>
+      step(caseRef, { kind: 'request-step', action: 'REFUSE', requestId, reason: o.reason }, o),
+    );
+  cases
+    .command('answer <caseRef> <requestId>')
+    .description('answer an assistance request asked of you, in part or in full')
+    .option('--partial', 'a partial answer (more to come)')
+    .option('--complete', 'the complete answer (stops the clock)')
+    .addOption(tlpOption())
+    .action(
+      (
+        caseRef: string,
+        requestId: string,
+        o: { partial?: boolean; complete?: boolean; tlp: string },
+      ) => {
+        if (o.partial === o.complete) throw new Error('give exactly one of --partial, --complete');
+        return step(
+          caseRef,
+          {
+            kind: 'request-step',
+            action: o.complete ? 'ANSWER_COMPLETE' : 'ANSWER_PARTIAL',
+            requestId,
+            reason: null,
+          },
+          o,
+        );
+      },
+    );
+  cases
+    .command('close <caseRef> [requestId]')
+    .description('close your request (with its id), or close the case with its outcome (the lead)')
+    .addOption(
+      new Option('--outcome <outcome>', 'the case outcome').choices([...CaseOutcomeValues]),
+    )
+    .addOption(tlpOption())
+    .action(
+      (
+        caseRef: string,
+        requestId: string | undefined,
+        o: { outcome?: CaseOutcome; tlp: string },
+      ) => {
+        if (requestId !== undefined) {
+          if (o.outcome !== undefined) throw new Error('--outcome closes a case, not a request');
+          return step(
+            caseRef,
+            { kind: 'request-step', action: 'CLOSE_REQUEST', requestId, reason: null },
+            o,
+          );
+        }
+        if (o.outcome === undefined) throw new Error('closing a case needs --outcome');
+        return step(caseRef, { kind: 'close', outcome: o.outcome }, o);
+      },
+    );
 }

@@ -1,0 +1,105 @@
+/** Case steps are built as notices and checked against the state machine before signing. */
+import { calendarFor, caseView, replayCase, type CaseView } from '@liaison/cases';
+import { HOUR, T0, ev, to } from '../../../../libs/cases/test/case-events';
+import { caseNoticeOf, checkCaseStep, type CaseStep } from './case-steps';
+
+const NL = 'nl-knp';
+const DE = 'de-bka';
+const FR = 'fr-ocriest';
+const CASE = 'NL-KNP-2026-007';
+const jurisdictions = new Map([
+  [NL, 'NL'],
+  [DE, 'DE'],
+  [FR, 'FR'],
+]);
+const jurisdictionOf = (a: string): string | null => jurisdictions.get(a) ?? null;
+
+const state = replayCase([
+  ev('CASE_OPENED', { by: NL, at: T0 }, { jurisdiction: 'NL' }),
+  ev('PARTICIPANT_INVITED', { by: NL, at: T0 + 1 }, { agency: DE }),
+  ev('INVITATION_ACCEPTED', { by: DE, at: T0 + 2 }, {}),
+  ev('PARTICIPANT_INVITED', { by: NL, at: T0 + 3 }, { agency: FR }),
+  ev(
+    'REQUEST_SENT',
+    { eventId: '6f1c2a4e-0000-4000-8000-000000000001', by: NL, at: T0 + HOUR },
+    {
+      requestId: '6f1c2a4e-0000-4000-8000-000000000001',
+      requestKind: 'ASSISTANCE',
+      to: [to(DE, 'DE')],
+      instrument: { kind: 'EIO' },
+    },
+  ),
+]).state;
+const REQUEST = '6f1c2a4e-0000-4000-8000-000000000001';
+
+function viewOf(agency: string): CaseView {
+  const view = caseView(state, agency, T0 + 2 * HOUR, calendarFor);
+  if (view === null) throw new Error(`${agency} cannot read the case`);
+  return view;
+}
+
+function check(agency: string, step: CaseStep, view: CaseView | null = viewOf(agency)) {
+  const notice = caseNoticeOf(step, {
+    agency,
+    caseRef: CASE,
+    view,
+    now: new Date(T0 + 2 * HOUR),
+    tlp: 'AMBER',
+  });
+  return { notice, check: checkCaseStep(notice, view, jurisdictionOf) };
+}
+
+describe('case steps', () => {
+  it('opens a case where the hub shows none', () => {
+    const { notice, check: result } = check(
+      NL,
+      { kind: 'open', title: null, jurisdictions: ['NL'] },
+      null,
+    );
+    expect(result).toEqual({ ok: true });
+    expect(notice).toMatchObject({ messageType: 'CASE_OPENED', caseRef: CASE, transition: null });
+  });
+
+  it('addresses a step to its counterpart: the requester hears its requested agency', () => {
+    const { notice, check: result } = check(DE, {
+      kind: 'request-step',
+      action: 'ACKNOWLEDGE',
+      requestId: REQUEST,
+      reason: null,
+    });
+    expect(result).toEqual({ ok: true });
+    expect(notice).toMatchObject({
+      messageType: 'CASE_UPDATE',
+      requestedAgencies: [NL],
+      transition: { action: 'ACKNOWLEDGE', requestMessageId: REQUEST },
+    });
+  });
+
+  it('lets an invited agency accept from what it sees of the invitation', () => {
+    expect(check(FR, { kind: 'accept-invitation' }).check).toEqual({ ok: true });
+  });
+
+  it('refuses locally, with the state machine code, what the hub would refuse', () => {
+    expect(check(DE, { kind: 'invite', agency: FR }).check).toMatchObject({
+      ok: false,
+      code: 'NOT_CASE_LEAD',
+    });
+    expect(
+      check(DE, { kind: 'request-step', action: 'ACCEPT', requestId: REQUEST, reason: null }).check,
+    ).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
+    expect(
+      check(NL, {
+        kind: 'request',
+        to: [FR],
+        instrument: 'IED_NON_URGENT',
+        deadlineAt: null,
+        deadlineWorkingDays: null,
+        ask: 'subscriber data',
+      }).check,
+    ).toMatchObject({ ok: false, code: 'ADDRESSEE_NOT_PARTICIPANT' });
+    expect(check(NL, { kind: 'close', outcome: 'CONVICTION' }).check).toMatchObject({
+      ok: false,
+      code: 'OPEN_REQUESTS',
+    });
+  });
+});
