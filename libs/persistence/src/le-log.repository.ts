@@ -1,6 +1,15 @@
 /** Writes law-enforcement log entries (one row per processing act). */
 import type { DataSource, EntityManager } from 'typeorm';
-import type { LeLogAction } from './entities';
+
+/** What an entry records: collection, alteration, consultation, disclosure, combination, erasure, or refusal of an agency's request. */
+export type LeLogAction =
+  | 'COLLECTION'
+  | 'ALTERATION'
+  | 'CONSULTATION'
+  | 'DISCLOSURE'
+  | 'COMBINATION'
+  | 'ERASURE'
+  | 'REFUSAL';
 
 export interface LeLogEntry {
   readonly actor: string;
