@@ -13,7 +13,7 @@ import type { Jwks } from '@liaison/crypto';
 import { csvHeader, csvLine, type LedgerRowView, type TrustedCheckpoint } from '@liaison/ledger';
 import { HubClient } from '../hub-client';
 import { readInputText, readJsonInput } from '@liaison/runtime';
-import { print, type OutputOptions } from '../output';
+import { print, progress, progressCount, type OutputOptions } from '../output';
 import {
   MAX_PAGE,
   UsageError,
@@ -298,7 +298,6 @@ Example:
       const write = (text: string): void => {
         bytes += writeSync(fd, text);
       };
-      const tty = process.stderr.isTTY;
       let ok = false;
       try {
         if (o.format === 'csv') write(csvHeader());
@@ -315,10 +314,10 @@ Example:
             first ??= r.seq;
             last = r.seq;
           }
-          process.stderr.write(`${tty ? '\r' : ''}exporting: ${total} rows${tty ? '' : '\n'}`);
+          progressCount(total, 'rows exported');
         });
+        progressCount(total, 'rows exported', true);
         if (o.format === 'json') write(`\n],"count":${total}}\n`);
-        if (tty) process.stderr.write('\n');
         ok = true;
         print(
           globals(),
@@ -445,7 +444,9 @@ Exit code 0: valid; 1: invalid (the first mismatching seq is named); 2: usage.`,
         const records = o.records ? exportedRecords(readInputText(o.records)) : undefined;
 
         if (o.proof === undefined) {
-          const report = verifyExport(records ?? [], saved);
+          const report = verifyExport(records ?? [], saved, (done, total) =>
+            progress(done, total, 'rows verified'),
+          );
           print(globals(), report, () =>
             [
               `rows: ${report.rows}, recomputed root: ${report.rootHash}`,

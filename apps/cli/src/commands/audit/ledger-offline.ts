@@ -154,9 +154,13 @@ function seqOf(finding: LedgerFinding): number | null {
 export function verifyExport(
   records: readonly LedgerRowView[],
   checkpoints: readonly TrustedCheckpoint[],
+  onProgress: (done: number, total: number) => void = () => undefined,
 ): OfflineReport {
   const auditor = new LedgerAuditor(checkpoints);
-  for (const record of records) auditor.add(ledgerRowOf(record));
+  records.forEach((record, i) => {
+    auditor.add(ledgerRowOf(record));
+    if ((i + 1) % 1000 === 0 || i + 1 === records.length) onProgress(i + 1, records.length);
+  });
   const report = auditor.finish();
   // A row-level finding names the seq exactly; a root mismatch only bounds a range.
   const exact = report.findings
