@@ -332,6 +332,41 @@ describe('reading a case', () => {
     }
   }, 60_000);
 
+  it('shows an invited agency its invitation; `liaison case` steps are checked, then signed', async () => {
+    const cli = (agency: string, ...args: string[]) =>
+      runCli(['--hub', hub.url, '--keys', DEMO_KEYS_DIR, '--agency', agency, 'case', ...args]);
+    const other = `NL-KNP-CASE-${randomUUID().slice(0, 8)}`;
+    expect((await cli(NL, 'open', other, '--jurisdictions', 'NL,FR')).code).toBe(0);
+    await eventually(
+      async () => ((await read(`/v1/cases/${other}`, token(NL))).status === 200 ? true : undefined),
+      30_000,
+      'case opened',
+    );
+    expect((await cli(NL, 'invite', other, FR)).code).toBe(0);
+    const invitation = await eventually(
+      async () => {
+        const r = await read(`/v1/cases/${other}`, token(FR));
+        return r.status === 200 ? (r.body as CaseDetail & { membership: string }) : undefined;
+      },
+      30_000,
+      'invitation visible',
+    );
+    expect(invitation).toMatchObject({ membership: 'INVITED', lead: NL, participants: [] });
+    expect((await cli(FR, 'accept', other)).code).toBe(0);
+    await eventually(
+      async () => {
+        const r = await read(`/v1/cases/${other}`, token(FR));
+        return (r.body as CaseDetail).participants.includes(FR) ? true : undefined;
+      },
+      30_000,
+      'FR a participant',
+    );
+    // Only the lead invites: refused on FR's machine, nothing sent.
+    const refused = await cli(FR, 'invite', other, DE);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('not sent: the case would refuse it (NOT_CASE_LEAD)');
+  }, 90_000);
+
   it('answers an agency outside the case as for a case that does not exist', async () => {
     const outside = await read(`/v1/cases/${caseRef}`, token(FR));
     const absent = await read(`/v1/cases/NO-SUCH-${randomUUID()}`, token(FR));
