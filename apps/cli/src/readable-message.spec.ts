@@ -31,6 +31,24 @@ describe('readableMessage', () => {
     expect(lines).toContain('  releasableTo: de-bka, ro-diicot, int-hub, ngo-safehaven');
   });
 
+  it('keeps the token claims apart, times readable', () => {
+    const lines = readableMessageLines(
+      readableMessage({
+        ...example('alert-victim-at-risk'),
+        iss: 'nl-knp',
+        iat: 1796184029,
+        jti: 'x',
+      }),
+    );
+    expect(lines.slice(lines.indexOf('Signed token'))).toEqual([
+      'Signed token',
+      '  signed by: nl-knp',
+      '  signed at: 2026-12-02T04:00:29.000Z',
+      '  token id: x',
+    ]);
+    expect(lines.join('\n')).not.toContain('iat:');
+  });
+
   it('reads a case notice by its title; fields it has no section for are still shown', () => {
     const m = readableMessage(example('case-notice-assistance-request'));
     expect(m.headline).toBe('Recruitment of Romanian workers for forced labour in Lyon');

@@ -171,6 +171,23 @@ function listSection(title: string, items: Json, line: (item: Json) => string): 
   ];
 }
 
+/** The SD-JWT's own claims, shown apart from the message's fields; times as ISO 8601. */
+const TOKEN_FIELDS: readonly [string, string][] = [
+  ['iss', 'signed by'],
+  ['iat', 'signed at'],
+  ['exp', 'expires'],
+  ['jti', 'token id'],
+  ['liaison_kind', 'kind'],
+];
+
+function tokenValue(claim: string, value: Json): string | null {
+  if ((claim === 'iat' || claim === 'exp') && typeof value === 'number' && Number.isFinite(value)) {
+    const at = new Date(value * 1000);
+    return Number.isNaN(at.getTime()) ? String(value) : at.toISOString();
+  }
+  return text(value);
+}
+
 /** Claims shown in the header or in their own sections, not again under "Other fields". */
 const SHOWN = new Set([
   'messageId',
@@ -188,6 +205,7 @@ const SHOWN = new Set([
   'narrative',
   'handling',
   'assistanceRequested',
+  ...TOKEN_FIELDS.map(([claim]) => claim),
 ]);
 
 export function readableMessage(claims: Readonly<Record<string, unknown>>): ReadableMessage {
@@ -233,6 +251,12 @@ export function readableMessage(claims: Readonly<Record<string, unknown>>): Read
           ]
         : []),
       ...(other.length > 0 ? [{ title: 'Other fields', fields: other }] : []),
+      ...(() => {
+        const fields = TOKEN_FIELDS.flatMap(([claim, label]) =>
+          field(label, tokenValue(claim, own(claims, claim))),
+        );
+        return fields.length > 0 ? [{ title: 'Signed token', fields }] : [];
+      })(),
     ],
   };
 }
