@@ -65,6 +65,7 @@ export default tseslint.config(
       'libs/links/src/**/*.ts',
       'libs/fanout/src/**/*.ts',
       'libs/cases/src/**/*.ts',
+      'libs/stix/src/**/*.ts',
     ],
     rules: {
       'no-restricted-imports': [
