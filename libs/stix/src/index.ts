@@ -11,4 +11,6 @@ export * from './message-stix';
 export * from './shared-objects';
 export * from './stix-id';
 export * from './stix-object';
+export * from './taxii-filter';
+export * from './taxii-paging';
 export * from './tlp';
