@@ -11,6 +11,7 @@ import { HubClient, HubError } from './hub-client';
 import { readJsonInput } from '@liaison/runtime';
 import { demoCommand } from './commands/demo.command';
 import { feedCommand } from './commands/feed.command';
+import { stixExportCommand } from './commands/stix.command';
 import { keysGenerateCommand } from './commands/keys.command';
 import { publishCommand } from './commands/publish.command';
 import { verifyCommand } from './commands/verify.command';
@@ -147,6 +148,21 @@ program
   .option('--limit <n>', 'page size', '100')
   .action(async (o: { after: string; follow?: boolean; limit: string }) => {
     exitCode = await feedCommand(client(), identity(false), { ...globals(), ...o });
+  });
+
+const stix = program.command('stix').description('your feed as STIX 2.1');
+stix
+  .command('export')
+  .description(
+    'a range of your feed as one STIX 2.1 bundle: each delivery decrypted and verified here, your redacted view only',
+  )
+  .option('--after <cursor>', 'start after this feed cursor', '0')
+  .option('--until <cursor>', 'stop at this feed cursor (inclusive)')
+  .option('--out <file>', 'write the bundle to this file (else stdout)')
+  .action(async (o: { after: string; until?: string; out?: string }) => {
+    const id = identity();
+    if (!id) return;
+    exitCode = await stixExportCommand(new HubClient(globals().hub, id), id, o);
   });
 
 program
