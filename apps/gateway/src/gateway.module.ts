@@ -22,6 +22,8 @@ import { PolicyController } from './policy/policy.controller';
 import { AuditJustifications } from './statements/audit-justification';
 import { StatementsController } from './statements/statements.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
+import { TaxiiController } from './taxii/taxii.controller';
+import { TaxiiService } from './taxii/taxii.service';
 
 export interface GatewayValues {
   readonly providers: Provider[];
@@ -52,6 +54,7 @@ export class GatewayModule {
         StatementsController,
         CaseViewController,
         LinksController,
+        TaxiiController,
       ],
       providers: [
         ...shared,
@@ -65,6 +68,7 @@ export class GatewayModule {
         AuditJustifications,
         CaseViewService,
         LinkQueryService,
+        TaxiiService,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
       exports: shared,

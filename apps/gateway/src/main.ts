@@ -26,6 +26,7 @@ import { RateLimiter } from './auth/rate-limiter';
 import { ErrorResponseDto } from './http/error-response.dto';
 import { GatewayMetrics } from './http/http-metrics';
 import { RefusalRecorder } from './refusals/refusal-recorder';
+import { taxiiErrorRenderer } from './taxii/taxii-http';
 import { TokenAuthenticator } from './auth/token-authenticator';
 import { DirectoryCache } from './directory-cache';
 import { FeedService } from './feed/feed.service';
@@ -136,10 +137,14 @@ async function main(): Promise<void> {
     }),
   );
   app.useGlobalFilters(
-    new DomainErrorFilter(log, (req, answer) => {
-      gatewayMetrics.refused(answer.status, answer.code);
-      refusalRecorder.observe(req, answer);
-    }),
+    new DomainErrorFilter(
+      log,
+      (req, answer) => {
+        gatewayMetrics.refused(answer.status, answer.code);
+        refusalRecorder.observe(req, answer);
+      },
+      taxiiErrorRenderer,
+    ),
   );
 
   const openApi = SwaggerModule.createDocument(

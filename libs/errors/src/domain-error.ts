@@ -8,6 +8,7 @@ export type ErrorCategory =
   | 'unauthenticated'
   | 'forbidden'
   | 'not-found'
+  | 'not-acceptable'
   | 'conflict'
   | 'too-large'
   | 'rate-limited'
@@ -46,6 +47,8 @@ export function httpStatusOf(category: ErrorCategory): number {
       return 403;
     case 'not-found':
       return 404;
+    case 'not-acceptable':
+      return 406;
     case 'conflict':
       return 409;
     case 'too-large':

@@ -26,6 +26,22 @@ export interface ClientErrorAnswer {
 /** Told of every 4xx answer; must not throw (a throw is logged and ignored). */
 export type RefusalObserver = (request: Request, answer: ClientErrorAnswer) => void;
 
+/** An error answer in a protocol's own form (e.g. the TAXII error object). */
+export interface RenderedError {
+  readonly contentType: string;
+  readonly body: unknown;
+}
+
+/**
+ * Renders an error answer for the routes of a protocol with its own error form;
+ * undefined for every other route (answered as `{ error }`).
+ */
+export type ErrorRenderer = (
+  request: Request,
+  status: number,
+  error: { readonly code: string } & Readonly<Record<string, unknown>>,
+) => RenderedError | undefined;
+
 interface Answer {
   readonly status: number;
   readonly error: { readonly code: string } & Readonly<Record<string, unknown>>;
@@ -36,6 +52,7 @@ export class DomainErrorFilter implements ExceptionFilter {
   constructor(
     private readonly log: Logger,
     private readonly onRefusal?: RefusalObserver,
+    private readonly render?: ErrorRenderer,
   ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
@@ -52,6 +69,14 @@ export class DomainErrorFilter implements ExceptionFilter {
       } catch (observerError) {
         this.log.error({ err: observerError }, 'refusal observer failed');
       }
+    }
+    const rendered = this.render?.(http.getRequest<Request>(), answer.status, answer.error);
+    if (rendered) {
+      res
+        .status(answer.status)
+        .setHeader('Content-Type', rendered.contentType)
+        .send(Buffer.from(JSON.stringify(rendered.body), 'utf8'));
+      return;
     }
     res.status(answer.status).json({ error: answer.error });
   }

@@ -50,7 +50,7 @@ const clockNoticeCodec = codecFor('CaseClockNotice');
  * A stored record, decoded. The audit app decoded it before storing it, so this
  * fails only if the store was altered.
  */
-function entryOf(id: string, record: Buffer, kind: string): FeedEntry {
+export function entryOf(id: string, record: Buffer, kind: string): FeedEntry {
   try {
     const cursor = String(id);
     switch (kind) {
