@@ -110,7 +110,7 @@ export async function stixExportCommand(
           : [])
           if (typeof a === 'string') agencies.add(a);
         deliveries++;
-      } else {
+      } else if ('linkNotice' in entry) {
         objects.push(...linkNoticeStixObjects(entry.linkNotice));
         agencies.add(entry.linkNotice.counterpartAgency);
         notices++;

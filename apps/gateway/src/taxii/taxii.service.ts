@@ -164,6 +164,8 @@ export class TaxiiService {
         // A link notice belongs to the feed, not to a case collection.
         return { seq, dateAdded, objects: caseRef ? [] : linkNoticeStixObjects(entry.linkNotice) };
       }
+      // A case clock notice is the hub's reminder of a deadline, not STIX content.
+      if (!('delivery' in entry)) return { seq, dateAdded, objects: [] };
       const delivery = entry.delivery;
       if (caseRef !== undefined && delivery.caseRef !== caseRef)
         return { seq, dateAdded, objects: [] };
