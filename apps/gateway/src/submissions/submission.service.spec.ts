@@ -23,7 +23,8 @@ type Row = Record<string, unknown>;
 /** The submission table in memory: findOneBy, insert and update by exact match. */
 class MemorySubmissions {
   readonly rows: Row[] = [];
-  readonly ledgerCounts: { decision: string; n: string }[] = [];
+  /** The ledger rows of the message, as the status query returns them. */
+  readonly ledgerRows: Record<string, unknown>[] = [];
   private matches(row: Row, where: Row): boolean {
     return Object.entries(where).every(([k, v]) => row[k] === v);
   }
@@ -41,7 +42,7 @@ class MemorySubmissions {
   dataSource(): DataSource {
     return {
       getRepository: () => this,
-      query: () => Promise.resolve(this.ledgerCounts),
+      query: () => Promise.resolve(this.ledgerRows),
     } as unknown as DataSource;
   }
 }
@@ -213,17 +214,45 @@ describe('SubmissionService.status', () => {
     );
   });
 
-  it('reports DECIDED with the ledger outcome counts once decided', async () => {
+  it("reports DECIDED with each recipient's outcome and the counts once decided", async () => {
     const { table, service } = setup();
     await service.accept(authOf(originator), 'ALERT', await signedNow(), false, undefined, 'c');
     expect(await service.status(authOf(originator), messageId)).toMatchObject({
       status: 'ACCEPTED',
       outcomes: {},
     });
-    table.ledgerCounts.push({ decision: 'FULL', n: '2' }, { decision: 'DENIED', n: '5' });
+    const ledgerRow = (agency: string, decision: string, entryId: string | null) => ({
+      recipient_agency: agency,
+      recipient_jurisdiction: agency.slice(0, 2).toUpperCase(),
+      decision,
+      rules: [`${decision}-RULE`],
+      withheld: decision === 'REDACTED' ? [{ path: 'victim.fullName', ruleId: 'R-1' }] : [],
+      disclosed_paths: decision === 'DENIED' ? [] : ['messageType', 'urgency'],
+      policy_version: 'sha256:abc',
+      decided_at: new Date('2026-12-02T04:00:00Z'),
+      entry_id: entryId,
+    });
+    table.ledgerRows.push(
+      ledgerRow('de-bka', 'REDACTED', '41'),
+      ledgerRow('fr-ocriest', 'DENIED', null),
+      ledgerRow('ro-diicot', 'FULL', '42'),
+    );
     expect(await service.status(authOf(originator), messageId)).toMatchObject({
       status: 'DECIDED',
-      outcomes: { FULL: 2, DENIED: 5 },
+      outcomes: { FULL: 1, REDACTED: 1, DENIED: 1 },
+      recipients: [
+        {
+          agency: 'de-bka',
+          outcome: 'REDACTED',
+          withheld: [{ path: 'victim.fullName', ruleId: 'R-1' }],
+          withheldCount: 1,
+          disclosedCount: 2,
+          decidedAt: '2026-12-02T04:00:00.000Z',
+          deliveryEntryId: '41',
+        },
+        { agency: 'fr-ocriest', outcome: 'DENIED', deliveryEntryId: null, disclosedCount: 0 },
+        { agency: 'ro-diicot', outcome: 'FULL', deliveryEntryId: '42' },
+      ],
     });
   });
 });
