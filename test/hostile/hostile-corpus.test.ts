@@ -459,9 +459,9 @@ describe('hostile input corpus', () => {
           }),
       ],
       [
-        'JSON nested 100k levels (not custodial)',
-        403,
-        'submission.not-custodial',
+        'JSON nested 100k levels (refused by the strict parser before anything reads it)',
+        400,
+        'json.too-deep',
         () =>
           call('POST', '/v1/alerts', {
             token: tokenOf('uk-nca'),
@@ -472,7 +472,7 @@ describe('hostile input corpus', () => {
       [
         'malformed JSON',
         400,
-        'http.400',
+        'json.malformed',
         () =>
           call('POST', '/v1/alerts', {
             token: tokenOf('uk-nca'),

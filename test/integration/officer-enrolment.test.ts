@@ -248,7 +248,7 @@ describe('officer enrolment: four eyes are two enrolled people', () => {
     const listed = await call('GET', '/v1/policies', tokenOf(alice, ['policy-author']));
     expect(
       (listed.body as unknown as { id: string; approver: string }[]).find((p) => p.id === id),
-    ).toMatchObject({ approver: bob.id });
+    ).toMatchObject({ approver: `nl-knp/${bob.id}` });
   });
 
   it("refuses a draft or decision without the officer's own signed statement, or a statement for another act", async () => {
