@@ -10,7 +10,8 @@ import path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
-import { Topic } from '@liaison/kafka';
+/** The submissions topic as production names it (tests run under a KAFKA_NAMESPACE prefix). */
+const PRODUCTION_SUBMISSIONS_TOPIC = 'hub.submissions.v1';
 
 const DIR = __dirname;
 
@@ -162,7 +163,8 @@ describe('Kubernetes manifests', () => {
     expect(at(scaled, 'spec', 'maxReplicaCount')).toBe(partitions);
     expect(at(scaled, 'spec', 'triggers', 0, 'type')).toBe('kafka');
     expect(at(scaled, 'spec', 'triggers', 0, 'metadata')).toMatchObject({
-      topic: Topic.submissions,
+      // The manifests name production topics: no test namespace (KAFKA_NAMESPACE).
+      topic: PRODUCTION_SUBMISSIONS_TOPIC,
       consumerGroup: 'liaison-policy',
     });
   });

@@ -85,7 +85,7 @@ describe('refusal trace: hostile requests', () => {
       '/v1/alerts',
       { method: 'POST', body: `{"narrative": "${SECRET}"`, type: 'application/json' },
       400,
-      /^(request\.|http\.400$)/,
+      /^json\.malformed$/,
     ],
     [
       'a body over the size limit',
