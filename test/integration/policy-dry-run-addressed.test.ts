@@ -78,7 +78,9 @@ describe('policy dry-run of an addressed case notice', () => {
     const run = await dryRun();
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
-    expect(lines[0]).toBe(
+    // The policy version first, then who the notice is addressed to.
+    expect(lines[0]).toMatch(/^policy sha256:[0-9a-f]{64}$/);
+    expect(lines[1]).toBe(
       'addressed to fr-ocriest, hu-nni (an addressed notice: no one else receives it)',
     );
     expect(lines).toContainEqual(expect.stringMatching(/^fr-ocriest +FULL +rules=RO-EU-ADDR-01$/));
