@@ -18,28 +18,7 @@ if [[ "$want" != /usr/bin/chromium ]]; then
   exit 3
 fi
 
-if ! command -v apt-get >/dev/null; then
-  say "chromium missing at /usr/bin/chromium and apt-get is not available."
-  say "Install a Chromium build and point the tests at it: CHROMIUM_PATH=/path/to/chromium"
-  exit 3
-fi
-
-sudo_cmd=()
-if [[ $(id -u) -ne 0 ]]; then
-  if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-    sudo_cmd=(sudo -n)
-  else
-    say "chromium missing at /usr/bin/chromium; run as root:"
-    say "  apt-get update && apt-get install -y chromium"
-    exit 3
-  fi
-fi
-
-say "installing Debian chromium (apt-get install -y chromium)..."
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get install -y --no-install-recommends chromium \
-  || { "${sudo_cmd[@]}" apt-get update && "${sudo_cmd[@]}" apt-get install -y --no-install-recommends chromium; } \
-  || { say "apt-get install chromium failed; run: apt-get update && apt-get install -y chromium"; exit 3; }
+bash "$(dirname "$0")/apt-install.sh" chromium "chromium for the browser tests"
 
 [[ -x /usr/bin/chromium ]] || { say "chromium installed but /usr/bin/chromium is missing"; exit 3; }
 say "chromium installed: $(/usr/bin/chromium --version 2>/dev/null || true)"

@@ -12,26 +12,7 @@ if command -v promtool >/dev/null; then
   exit 0
 fi
 
-if ! command -v apt-get >/dev/null; then
-  say "promtool missing and apt-get is not available: install Prometheus (it carries promtool)"
-  exit 3
-fi
-
-sudo_cmd=()
-if [[ $(id -u) -ne 0 ]]; then
-  if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-    sudo_cmd=(sudo -n)
-  else
-    say "promtool missing; run as root: apt-get update && apt-get install -y prometheus"
-    exit 3
-  fi
-fi
-
-say "installing Debian prometheus for promtool (apt-get install -y prometheus)..."
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get install -y --no-install-recommends prometheus \
-  || { "${sudo_cmd[@]}" apt-get update && "${sudo_cmd[@]}" apt-get install -y --no-install-recommends prometheus; } \
-  || { say "apt-get install prometheus failed; run: apt-get update && apt-get install -y prometheus"; exit 3; }
+bash "$(dirname "$0")/apt-install.sh" prometheus "promtool (Prometheus)"
 
 command -v promtool >/dev/null || { say "prometheus installed but promtool is not on the PATH"; exit 3; }
 say "promtool installed: $(promtool --version 2>&1 | head -1)"
