@@ -168,8 +168,25 @@ export class LedgerWriter {
       }
       return { runner, connection, accumulator };
     } catch (error) {
-      await runner.release();
+      await LedgerWriter.discard(runner, error);
       throw error;
+    }
+  }
+
+  /**
+   * Gives a session's connection back, destroyed when it was lost: released
+   * plainly, a connection whose end pg has not reported yet would go back to the
+   * pool and be handed straight to the next session.
+   */
+  private static async discard(runner: QueryRunner, error?: unknown): Promise<void> {
+    const lost = error === undefined || isConnectionLost(error);
+    const pgRunner = runner as QueryRunner & {
+      releasePostgresConnection?: (err?: Error) => Promise<void>;
+    };
+    if (lost && pgRunner.releasePostgresConnection) {
+      await pgRunner.releasePostgresConnection(new Error('ledger writer session lost'));
+    } else {
+      await runner.release();
     }
   }
 
@@ -179,7 +196,7 @@ export class LedgerWriter {
    * table, which holds exactly the committed rows.
    */
   private async reopen(): Promise<void> {
-    await this.session.runner.release().catch(() => undefined);
+    await LedgerWriter.discard(this.session.runner).catch(() => undefined);
     this.session = await LedgerWriter.openSession(this.ds, this.pageSize);
     this.sessionLost = false;
   }
