@@ -319,7 +319,7 @@ describe('audit ledger writer', () => {
       );
     }
     const result = await new RetentionPurge(ds).run();
-    expect(result).toEqual({ deliveries: 2, feedEntries: 2, messages: 1 });
+    expect(result).toEqual({ deliveries: 2, feedEntries: 2, messages: 1, quotaWindows: 0 });
     const feedLeft = await ds.query<{ message_id: string }[]>(
       'SELECT message_id FROM feed_entry WHERE message_id = ANY($1::uuid[])',
       [[old.messageId, kept]],
@@ -346,7 +346,40 @@ describe('audit ledger writer', () => {
       deliveries: 0,
       feedEntries: 0,
       messages: 0,
+      quotaWindows: 0,
     });
+  });
+
+  it('purges query quota windows once they ended longer ago than oversight reads them', async () => {
+    const agency = `zz-quota-${uniqueSuffix()}`;
+    const now = Date.now();
+    const hour = 3_600_000;
+    // [holder, window end relative to now, refused]: ended 8 days ago (one breached), 6 days ago, open.
+    const windows: [string, number, number][] = [
+      [`${agency}/old-breach`, -8 * 24 * hour, 2],
+      [`${agency}/old`, -8 * 24 * hour, 0],
+      [`${agency}/recent`, -6 * 24 * hour, 1],
+      [`${agency}/open`, hour, 0],
+    ];
+    for (const [holder, end, refused] of windows) {
+      await ds.query(
+        `INSERT INTO link_query_quota (scope, holder, window_start, window_end, agency_id, quota, used, refused)
+         VALUES ('OFFICER', $1, $2, $3, $4, 20, 20, $5)`,
+        [holder, new Date(now + end - hour), new Date(now + end), agency, refused],
+      );
+    }
+    const result = await new RetentionPurge(ds).run(new Date(now));
+    expect(result.quotaWindows).toBe(2);
+    const left = await ds.query<{ holder: string }[]>(
+      'SELECT holder FROM link_query_quota WHERE agency_id = $1 ORDER BY holder',
+      [agency],
+    );
+    expect(left.map((r) => r.holder)).toEqual([`${agency}/open`, `${agency}/recent`]);
+    const erasures = await ds.query<{ details: { count: number; breached: number } }[]>(
+      `SELECT details FROM le_log WHERE action = 'ERASURE' AND subject = 'link_query_quota'`,
+    );
+    expect(erasures.map((e) => e.details)).toEqual([{ count: 2, breached: 1 }]);
+    expect((await new RetentionPurge(ds).run(new Date(now))).quotaWindows).toBe(0);
   });
 
   // Kafka → ledger through the real audit app (read_committed, redelivery after

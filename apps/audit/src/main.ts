@@ -235,7 +235,8 @@ async function main(): Promise<void> {
         erased.inc({ table: 'delivery_content' }, r.deliveries);
         erased.inc({ table: 'feed_entry' }, r.feedEntries);
         erased.inc({ table: 'message_content' }, r.messages);
-        if (r.deliveries + r.feedEntries + r.messages > 0)
+        erased.inc({ table: 'link_query_quota' }, r.quotaWindows);
+        if (r.deliveries + r.feedEntries + r.messages + r.quotaWindows > 0)
           log.info(r, 'content past retention erased');
         return purgeLinkRows(ds);
       })

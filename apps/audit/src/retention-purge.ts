@@ -2,10 +2,13 @@
  * Erases content whose retention ended: recipients' presentations and the
  * originators' tokens past retain_until, and the feed entries that carried
  * those presentations to the recipients (a feed keeps a delivery only as long
- * as the recipient's jurisdiction may keep its content). Ledger rows and hashes stay. Each
+ * as the recipient's jurisdiction may keep its content), and the hit/no-hit
+ * query quota windows that ended longer ago than oversight reads them
+ * (QUOTA_WINDOW_KEPT_MS). Ledger rows and hashes stay. Each
  * purge that erased something leaves an ERASURE entry in the law-enforcement log.
  */
 import type { DataSource } from 'typeorm';
+import { QUOTA_WINDOW_KEPT_MS } from '@liaison/links';
 import { appendLeLog, type LeLogEntry } from '@liaison/persistence';
 import { HUB_ACTOR } from './decision-records';
 
@@ -13,6 +16,8 @@ export interface PurgeResult {
   readonly deliveries: number;
   readonly feedEntries: number;
   readonly messages: number;
+  /** link_query_quota rows (one per agency or officer window). */
+  readonly quotaWindows: number;
 }
 
 export class RetentionPurge {
@@ -45,6 +50,14 @@ export class RetentionPurge {
         [now.toISOString(), this.batchSize],
       );
       const messageRows = rowsOf(messages);
+      const quotaRows = rowsOf(
+        await tx.query<PgRows<{ refused: number }>>(
+          `DELETE FROM link_query_quota WHERE ctid IN (
+             SELECT ctid FROM link_query_quota WHERE window_end < $1 LIMIT $2)
+           RETURNING refused`,
+          [new Date(now.getTime() - QUOTA_WINDOW_KEPT_MS).toISOString(), this.batchSize],
+        ),
+      );
       const entries: LeLogEntry[] = [];
       if (deliveryRows.length > 0) {
         entries.push({
@@ -79,11 +92,24 @@ export class RetentionPurge {
           details: { count: messageRows.length, messageIds: messageRows.map((r) => r.message_id) },
         });
       }
+      if (quotaRows.length > 0) {
+        entries.push({
+          actor: HUB_ACTOR,
+          action: 'ERASURE',
+          subject: 'link_query_quota',
+          justification: 'query quota windows past the span oversight reads',
+          details: {
+            count: quotaRows.length,
+            breached: quotaRows.filter((r) => r.refused > 0).length,
+          },
+        });
+      }
       await appendLeLog(tx, entries);
       return {
         deliveries: deliveryRows.length,
         feedEntries: feedEntries.length,
         messages: messageRows.length,
+        quotaWindows: quotaRows.length,
       };
     });
   }

@@ -59,6 +59,7 @@ export {
   type SelectorQueryProblem,
 } from './selector-query';
 export {
+  QUOTA_WINDOW_KEPT_MS,
   admitQuery,
   quotaWindowsOf,
   type QueryQuotaLimits,

@@ -10,6 +10,13 @@
 
 export type QuotaScope = 'AGENCY' | 'OFFICER';
 
+/**
+ * How long a quota window's counter row is kept after the window ends: the
+ * span oversight reads by default, after which the retention purge erases it
+ * (each refused query stays in the refusal log).
+ */
+export const QUOTA_WINDOW_KEPT_MS = 7 * 86_400_000;
+
 export interface QuotaLimit {
   /** Queries admitted per window. */
   readonly limit: number;

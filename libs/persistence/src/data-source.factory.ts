@@ -17,6 +17,7 @@ import { LinkIndex1732341200000 } from './migrations/1732341200000-link-index';
 import { CaseState1732341500000 } from './migrations/1732341500000-case-state';
 import { LinkQueryQuota1732341800000 } from './migrations/1732341800000-link-query-quota';
 import { CaseClockNotice1732341900000 } from './migrations/1732341900000-case-clock-notice';
+import { LinkQueryQuotaPurge1732342100000 } from './migrations/1732342100000-link-query-quota-purge';
 
 export const MIGRATIONS = [
   InitialSchema1732340000000,
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   CaseState1732341500000,
   LinkQueryQuota1732341800000,
   CaseClockNotice1732341900000,
+  LinkQueryQuotaPurge1732342100000,
 ];
 
 export interface DataSourceSettings {

@@ -10,6 +10,7 @@
  */
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { QUOTA_WINDOW_KEPT_MS } from '@liaison/links';
 import { appendLeLog } from '@liaison/persistence';
 import type { DataSource } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/auth-context';
@@ -24,11 +25,9 @@ import {
   type QuotaReport,
 } from './link-query.service';
 
-const DAY_MS = 86_400_000;
-
 function quotasFrom(query: RawQuery): Date {
   onlyKnown(query, ['from']);
-  return timestamp(query, 'from') ?? new Date(Date.now() - 7 * DAY_MS);
+  return timestamp(query, 'from') ?? new Date(Date.now() - QUOTA_WINDOW_KEPT_MS);
 }
 
 // Both routes are audit reads: the guard checks the request, then verifies and
