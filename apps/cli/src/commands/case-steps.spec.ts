@@ -79,6 +79,37 @@ describe('case steps', () => {
     expect(check(FR, { kind: 'accept-invitation' }).check).toEqual({ ok: true });
   });
 
+  it('refers victims as a VICTIM_REFERRED addressed to the other participants and the support organisation', () => {
+    const step: CaseStep = {
+      kind: 'refer',
+      supportAgency: 'ngo-safehaven',
+      victimCount: 3,
+      minorCount: 1,
+      services: ['SHELTER', 'MEDICAL'],
+    };
+    const { notice, check: result } = check(DE, step);
+    expect(result).toEqual({ ok: true });
+    expect(notice).toMatchObject({
+      messageType: 'VICTIM_REFERRED',
+      caseRef: CASE,
+      requestedAgencies: [NL, 'ngo-safehaven'],
+      referral: {
+        supportAgency: 'ngo-safehaven',
+        victimCount: 3,
+        minorCount: 1,
+        services: ['SHELTER', 'MEDICAL'],
+      },
+      handling: { purposes: ['INVESTIGATION', 'VICTIM_SUPPORT'] },
+      transition: null,
+      subjects: [],
+    });
+    // Only a participant refers: FR is invited, not yet in.
+    expect(check(FR, step, viewOf(FR)).check).toMatchObject({
+      ok: false,
+      code: 'NOT_PARTICIPANT',
+    });
+  });
+
   it('refuses locally, with the state machine code, what the hub would refuse', () => {
     expect(check(DE, { kind: 'invite', agency: FR }).check).toMatchObject({
       ok: false,

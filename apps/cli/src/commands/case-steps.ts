@@ -1,6 +1,6 @@
 /**
  * `liaison case open|invite|accept|decline|leave|request|jit|ack|refuse|answer|
- * suspend|resume|close`: each builds the CaseNotice of one step in a case,
+ * suspend|resume|refer|close`: each builds the CaseNotice of one step in a case,
  * checks it against the case as the hub shows it to the agency (libs/cases:
  * the same reading and state machine the hub folds notices with), and only
  * then signs it as the acting agency and sends it. A step the state machine
@@ -21,6 +21,7 @@ import {
   type CaseNotice,
   type CaseOutcome,
   type InstrumentKind,
+  type SupportService,
 } from '@liaison/contracts';
 
 /** A step in a case, as the command line gives it. */
@@ -63,6 +64,14 @@ export type CaseStep =
       readonly requestId: string;
       readonly reason: string | null;
     }
+  | {
+      readonly kind: 'refer';
+      /** The victim-support organisation the victims are handed to. */
+      readonly supportAgency: string;
+      readonly victimCount: number;
+      readonly minorCount: number;
+      readonly services: readonly SupportService[];
+    }
   | { readonly kind: 'close'; readonly outcome: CaseOutcome };
 
 export interface StepContext {
@@ -102,6 +111,10 @@ function counterparts(step: CaseStep, ctx: StepContext): string[] {
     }
     case 'close':
       return others(view?.participants ?? []);
+    case 'refer':
+      // The other participants learn of it; the support organisation receives it
+      // where the sender's jurisdiction has an addressed agreement with it.
+      return others([...(view?.participants ?? []), step.supportAgency]);
   }
 }
 
@@ -127,6 +140,7 @@ export function caseNoticeOf(step: CaseStep, ctx: StepContext): Record<string, u
       case 'open':
       case 'request':
       case 'jit':
+      case 'refer':
       case 'close':
         return null;
     }
@@ -140,7 +154,9 @@ export function caseNoticeOf(step: CaseStep, ctx: StepContext): Record<string, u
           ? 'JIT_PROPOSED'
           : step.kind === 'close'
             ? 'CASE_CLOSED'
-            : 'CASE_UPDATE';
+            : step.kind === 'refer'
+              ? 'VICTIM_REFERRED'
+              : 'CASE_UPDATE';
   return {
     messageId: randomUUID(),
     originatorAgency: ctx.agency,
@@ -151,7 +167,8 @@ export function caseNoticeOf(step: CaseStep, ctx: StepContext): Record<string, u
       handlingCode: 'H0',
       handlingConditions: null,
       grading: { scale: 'FOUR_BY_FOUR', source: 'B', information: '2' },
-      purposes: ['INVESTIGATION'],
+      // A referral serves victim support as well as the investigation.
+      purposes: step.kind === 'refer' ? ['INVESTIGATION', 'VICTIM_SUPPORT'] : ['INVESTIGATION'],
       releasableTo: [],
       retentionDays: null,
       namedRecipients: [],
@@ -179,7 +196,15 @@ export function caseNoticeOf(step: CaseStep, ctx: StepContext): Record<string, u
             durationMonths: step.durationMonths,
           }
         : null,
-    referral: null,
+    referral:
+      step.kind === 'refer'
+        ? {
+            supportAgency: step.supportAgency,
+            victimCount: step.victimCount,
+            minorCount: step.minorCount,
+            services: [...step.services],
+          }
+        : null,
     outcome: step.kind === 'close' ? step.outcome : null,
     transition: transitionOf(),
     relatedMessageIds: requestStep === null ? [] : [requestStep.requestId.toLowerCase()],

@@ -1,5 +1,5 @@
 /** The readable forms of `liaison case show` and `liaison case list`. */
-import { caseListText, caseText, relativeTo, type CaseDetail } from './case.command';
+import { caseListText, caseText, referralStep, relativeTo, type CaseDetail } from './case.command';
 
 const NOW = Date.parse('2026-12-02T10:00:00.000Z');
 
@@ -136,5 +136,33 @@ describe('case command text', () => {
   it('reads due times relative to now', () => {
     expect(relativeTo('2026-12-04T13:00:00.000Z', NOW)).toBe('in 2d 3h');
     expect(relativeTo('2026-12-02T09:55:00.000Z', NOW)).toBe('5m ago');
+  });
+});
+
+describe('liaison case refer options', () => {
+  const base = { supportAgency: 'ngo-safehaven', victims: '4', minors: '1', services: '' };
+
+  it('reads counts and services by their schema names', () => {
+    expect(referralStep({ ...base, services: 'shelter, MEDICAL,shelter' })).toEqual({
+      kind: 'refer',
+      supportAgency: 'ngo-safehaven',
+      victimCount: 4,
+      minorCount: 1,
+      services: ['SHELTER', 'MEDICAL'],
+    });
+  });
+
+  it('refuses counts that are not whole numbers, no victim, more minors than victims, unknown services', () => {
+    expect(() => referralStep({ ...base, victims: '0' })).toThrow(
+      '--victims must be a whole number from 1 to 100000, not 0',
+    );
+    expect(() => referralStep({ ...base, victims: '2.5' })).toThrow('--victims');
+    expect(() => referralStep({ ...base, victims: '1e3' })).toThrow('--victims');
+    expect(() => referralStep({ ...base, minors: '5' })).toThrow(
+      '--minors must be a whole number from 0 to 4, not 5',
+    );
+    expect(() => referralStep({ ...base, services: 'SHELTER,HOTEL' })).toThrow(
+      '--services: HOTEL is not one of SHELTER,',
+    );
   });
 });

@@ -4,7 +4,7 @@
  * participants, your requests with their instrument, state and due times read
  * now (OVERDUE and approaching marked), and the notices you sent or received.
  * The steps (`open`, `invite`, `accept`, `request`, `ack`, `refuse`, `answer`,
- * `close`, ...) are signed notices checked first against the case
+ * `refer`, `close`, ...) are signed notices checked first against the case
  * (case-steps.ts).
  */
 import { Option, type Command } from 'commander';
@@ -12,9 +12,11 @@ import type { CaseSummary, CaseView, ClockView, RequestView } from '@liaison/cas
 import {
   CaseOutcomeValues,
   InstrumentKindValues,
+  SupportServiceValues,
   TlpValues,
   type CaseOutcome,
   type InstrumentKind,
+  type SupportService,
 } from '@liaison/contracts';
 import type { AgencyIdentity } from '../agency-identity';
 import { HubError, type HubClient } from '../hub-client';
@@ -149,6 +151,38 @@ const listOf = (text: string): string[] =>
     .map((a) => a.trim())
     .filter((a) => a.length > 0);
 
+/** A whole number from `min` to `max` given as `option`, or an error naming the option. */
+export function wholeNumber(text: string, option: string, min: number, max: number): number {
+  const n = /^\d{1,9}$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new Error(`${option} must be a whole number from ${min} to ${max}, not ${text}`);
+  }
+  return n;
+}
+
+/** The `refer` step from its options: counts checked, services by their schema names. */
+export function referralStep(o: {
+  supportAgency: string;
+  victims: string;
+  minors: string;
+  services: string;
+}): Extract<CaseStep, { kind: 'refer' }> {
+  const victimCount = wholeNumber(o.victims, '--victims', 1, 100_000);
+  const minorCount = wholeNumber(o.minors, '--minors', 0, victimCount);
+  const services = listOf(o.services).map((s) => s.toUpperCase());
+  const unknown = services.find((s) => !(SupportServiceValues as readonly string[]).includes(s));
+  if (unknown !== undefined) {
+    throw new Error(`--services: ${unknown} is not one of ${SupportServiceValues.join(', ')}`);
+  }
+  return {
+    kind: 'refer',
+    supportAgency: o.supportAgency,
+    victimCount,
+    minorCount,
+    services: [...new Set(services)] as SupportService[],
+  };
+}
+
 /**
  * Builds the step's notice, checks it against the case as the hub shows it,
  * and only then signs it as the agency and sends it.
@@ -169,8 +203,13 @@ async function sendStep(
     now: new Date(),
     tlp,
   });
-  const namesAgencies = step.kind === 'open' || step.kind === 'request' || step.kind === 'jit';
+  const namesAgencies =
+    step.kind === 'open' || step.kind === 'request' || step.kind === 'jit' || step.kind === 'refer';
   const jurisdictions = namesAgencies ? await jurisdictionsOf(client) : new Map<string, string>();
+  if (step.kind === 'refer' && !jurisdictions.has(step.supportAgency)) {
+    // A name the directory does not know reaches nobody.
+    throw new Error(`not sent: ${step.supportAgency} is not in the hub's directory`);
+  }
   const check = checkCaseStep(notice, view, (a) => jurisdictions.get(a) ?? null);
   if (!check.ok) {
     throw new Error(`not sent: the case would refuse it (${check.code}): ${check.reason}`);
@@ -376,6 +415,32 @@ export function registerCaseCommands(
           o,
         );
       },
+    );
+  cases
+    .command('refer <caseRef>')
+    .description(
+      'record that victims of the case were handed to a support organisation (counts only, no identities)',
+    )
+    .requiredOption('--support-agency <agency>', 'the support organisation (e.g. ngo-safehaven)')
+    .requiredOption('--victims <n>', 'how many victims were referred')
+    .option('--minors <n>', 'how many of them are minors', '0')
+    .option(
+      '--services <list>',
+      `services asked for, comma-separated (${SupportServiceValues.join(', ')})`,
+      '',
+    )
+    .addOption(tlpOption())
+    .action(
+      (
+        caseRef: string,
+        o: {
+          supportAgency: string;
+          victims: string;
+          minors: string;
+          services: string;
+          tlp: string;
+        },
+      ) => step(caseRef, referralStep(o), o),
     );
   cases
     .command('close <caseRef> [requestId]')
