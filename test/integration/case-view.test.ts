@@ -8,7 +8,8 @@
  * agency outside the case gets 404, as for a case that does not exist.
  * `liaison case show` and `liaison case list` print the same, OVERDUE marked;
  * `liaison demo` plays a case whose urgent request's clock runs. Both parties
- * get a hub-signed OVERDUE notice of the late answer in their feeds, once; a
+ * get a hub-signed OVERDUE notice of the late answer in their feeds, once, and
+ * each sees its own in the case's timeline; a
  * second case's bilateral request whose stated deadline runs out a few seconds
  * later is told as DEADLINE_APPROACHING, then OVERDUE, by the audit app's
  * periodic clock check.
@@ -61,8 +62,18 @@ interface CaseDetail {
   lead: string;
   participants: string[];
   requests: Request[];
-  timeline: { messageId: string; from: string; direction: string; decision: string | null }[];
+  timeline: {
+    kind: string;
+    messageId: string;
+    messageType: string;
+    from: string;
+    direction: string;
+    decision: string | null;
+    clockNotice: { alert: string; requestId: string; requestedAgency: string } | null;
+  }[];
 }
+
+const caseNotices = (view: CaseDetail) => view.timeline.filter((e) => e.kind === 'NOTICE');
 
 describe('reading a case', () => {
   let hub: RunningHub;
@@ -160,8 +171,12 @@ describe('reading a case', () => {
     });
     // Due 8 hours after receipt (the request was sent five minutes after the start).
     expect(late?.clocks[0]?.dueAt).toBe(new Date(start + 5 * 60_000 + 8 * HOUR).toISOString());
-    expect(view.timeline.map((e) => e.messageId).sort()).toEqual(sent.map((s) => s.id).sort());
-    for (const entry of view.timeline) {
+    expect(
+      caseNotices(view)
+        .map((e) => e.messageId)
+        .sort(),
+    ).toEqual(sent.map((s) => s.id).sort());
+    for (const entry of caseNotices(view)) {
       const own = sent.find((s) => s.id === entry.messageId)?.by === NL;
       expect(entry.direction).toBe(own ? 'SENT' : 'RECEIVED');
     }
@@ -177,7 +192,7 @@ describe('reading a case', () => {
       expect(late?.deadline).toBe('overdue');
       expect(late?.clocks.map((c) => c.agency)).toEqual([DE]);
       // Only notices DE sent or that were delivered to it, never a denied one.
-      for (const entry of view.timeline) {
+      for (const entry of caseNotices(view)) {
         if (entry.direction === 'SENT') expect(entry.from).toBe(DE);
         else expect(['FULL', 'REDACTED']).toContain(entry.decision);
       }
@@ -294,6 +309,31 @@ describe('reading a case', () => {
       [urgent],
     );
     expect(logged.rows.map((r: { agency: string }) => r.agency).sort()).toEqual([DE, NL].sort());
+  }, 60_000);
+
+  it("puts the clock notices raised to each party in that party's timeline, and no other's", async () => {
+    const ids = new Set<string>();
+    for (const agency of [NL, DE]) {
+      const { body } = await read(`/v1/cases/${caseRef}`, token(agency));
+      const clocks = (body as CaseDetail).timeline.filter((e) => e.kind === 'CLOCK');
+      expect(clocks).toEqual([
+        expect.objectContaining({
+          messageType: 'OVERDUE',
+          from: 'hub',
+          direction: 'RECEIVED',
+          clockNotice: expect.objectContaining({
+            alert: 'OVERDUE',
+            requestId: urgent,
+            requestedAgency: DE,
+          }) as unknown,
+        }),
+      ]);
+      // The very notice in the agency's own feed: its id is the agency's, never the other party's.
+      const feed = await clockNotices(agency, urgent);
+      expect(clocks.map((c) => c.messageId)).toEqual(feed.map((n) => n.noticeId));
+      for (const c of clocks) ids.add(c.messageId);
+    }
+    expect(ids.size).toBe(2);
   }, 60_000);
 
   it('tells both parties when a stated deadline approaches and runs out, each once', async () => {

@@ -16,3 +16,4 @@ export * from './case-notice-event';
 export * from './case-view';
 export * from './clock-alerts';
 export * from './case-view-state';
+export * from './case-timeline';

@@ -54,6 +54,7 @@ const detail: CaseDetail = {
   ],
   timeline: [
     {
+      kind: 'NOTICE',
       seq: '7',
       messageId: 'm-1',
       messageType: 'CASE_UPDATE',
@@ -61,6 +62,24 @@ const detail: CaseDetail = {
       at: '2026-12-02T06:40:00.000Z',
       direction: 'RECEIVED',
       decision: 'FULL',
+      clockNotice: null,
+    },
+    {
+      kind: 'CLOCK',
+      seq: null,
+      messageId: 'c-1',
+      messageType: 'DEADLINE_APPROACHING',
+      from: 'hub',
+      at: '2026-12-02T12:30:00.000Z',
+      direction: 'RECEIVED',
+      decision: null,
+      clockNotice: {
+        alert: 'DEADLINE_APPROACHING',
+        requestId: 'r-urgent',
+        requestedAgency: 'de-bka',
+        clock: 'RESPONSE',
+        dueAt: '2026-12-02T14:30:00.000Z',
+      },
     },
   ],
 };
@@ -75,6 +94,11 @@ describe('case command text', () => {
       'RESPONSE clock for de-bka: due 2026-12-02 14:30 UTC (in 4h 30m) RUNNING\n',
     );
     expect(text).toContain('received CASE_UPDATE from de-bka (FULL) msg=m-1');
+    expect(text).toContain(
+      'Timeline (2):\n  2026-12-02 06:40 UTC received CASE_UPDATE from de-bka (FULL) msg=m-1\n' +
+        '  2026-12-02 12:30 UTC received DEADLINE_APPROACHING from hub: RESPONSE clock for de-bka' +
+        ' on r-urgent, due 2026-12-02 14:30 UTC',
+    );
   });
 
   it('marks an overdue clock and its request', () => {

@@ -8,7 +8,13 @@
  * (case-steps.ts).
  */
 import { Option, type Command } from 'commander';
-import type { CaseSummary, CaseView, ClockView, RequestView } from '@liaison/cases';
+import type {
+  CaseSummary,
+  CaseTimelineEntry,
+  CaseView,
+  ClockView,
+  RequestView,
+} from '@liaison/cases';
 import {
   CaseOutcomeValues,
   InstrumentKindValues,
@@ -23,17 +29,6 @@ import { HubError, type HubClient } from '../hub-client';
 import { print, type OutputOptions } from '../output';
 import { publishOne } from './publish.command';
 import { caseNoticeOf, checkCaseStep, type CaseStep } from './case-steps';
-
-/** A case's notice as the reader saw it pass (see the gateway's case view). */
-export interface CaseTimelineEntry {
-  readonly seq: string;
-  readonly messageId: string;
-  readonly messageType: string;
-  readonly from: string;
-  readonly at: string;
-  readonly direction: 'SENT' | 'RECEIVED';
-  readonly decision: 'FULL' | 'REDACTED' | null;
-}
 
 export interface CaseDetail extends CaseView {
   readonly timeline: readonly CaseTimelineEntry[];
@@ -103,14 +98,24 @@ export function caseText(detail: CaseDetail, now: number): string {
   lines.push(`Requests (${detail.requests.length}):`);
   for (const request of detail.requests) lines.push(...requestLines(request, now));
   lines.push(`Timeline (${detail.timeline.length}):`);
-  for (const e of detail.timeline) {
-    lines.push(
-      `  ${stamp(e.at)} ${e.direction === 'SENT' ? 'sent    ' : 'received'} ${e.messageType}` +
-        (e.direction === 'SENT' ? '' : ` from ${e.from} (${e.decision ?? '-'})`) +
-        ` msg=${e.messageId}`,
+  for (const e of detail.timeline) lines.push(timelineLine(e));
+  return lines.join('\n');
+}
+
+/** One timeline entry: a notice sent or received, or a clock notice from the hub. */
+function timelineLine(e: CaseTimelineEntry): string {
+  const clock = e.clockNotice;
+  if (clock !== null) {
+    return (
+      `  ${stamp(e.at)} received ${clock.alert} from ${e.from}: ${clock.clock} clock for` +
+      ` ${clock.requestedAgency} on ${clock.requestId}, due ${stamp(clock.dueAt)}`
     );
   }
-  return lines.join('\n');
+  return (
+    `  ${stamp(e.at)} ${e.direction === 'SENT' ? 'sent    ' : 'received'} ${e.messageType}` +
+    (e.direction === 'SENT' ? '' : ` from ${e.from} (${e.decision ?? '-'})`) +
+    ` msg=${e.messageId}`
+  );
 }
 
 /** The readable form of `liaison case list`. */

@@ -1,38 +1,28 @@
 /**
  * Reads a case for one participant agency: its stored state (case_state, folded
  * by the audit app) with the clocks read now (libs/cases), and the timeline of
- * the case's notices the agency is entitled to, from the share ledger: the ones
- * it sent and the ones delivered to it (never one denied to it, nor one between
- * other agencies). An agency invited to the case reads its invitation (see
- * caseView); a case the agency neither takes part in nor is invited to is
- * answered as absent.
+ * what the agency is entitled to: the case's notices it sent and the ones
+ * delivered to it, from the share ledger (never one denied to it, nor one
+ * between other agencies), and the clock notices the hub raised to it
+ * (case_clock_notice, never one raised to another party). An agency invited to
+ * the case reads its invitation (see caseView); a case the agency neither takes
+ * part in nor is invited to is answered as absent.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import {
+  HUB_SENDER,
   calendarFor,
   caseSummary,
   caseView,
+  mergeTimeline,
   type CaseState,
   type CaseSummary,
+  type CaseTimelineEntry,
   type CaseView,
 } from '@liaison/cases';
 import { DomainError } from '@liaison/errors';
 import { DATA_SOURCE } from '../tokens';
-
-/** One notice of the case, as the reading agency saw it pass through the hub. */
-export interface CaseTimelineEntry {
-  /** The ledger seq of the first row of this notice the agency may see. */
-  readonly seq: string;
-  readonly messageId: string;
-  readonly messageType: string;
-  readonly from: string;
-  readonly at: string;
-  /** SENT: the agency's own notice; RECEIVED: delivered to it (in full or redacted). */
-  readonly direction: 'SENT' | 'RECEIVED';
-  /** For a received notice: FULL or REDACTED; null for a sent one. */
-  readonly decision: 'FULL' | 'REDACTED' | null;
-}
 
 export interface CaseDetail extends CaseView {
   readonly timeline: readonly CaseTimelineEntry[];
@@ -95,10 +85,13 @@ export class CaseViewService {
         ORDER BY message_id, (originator_agency = $2) DESC, seq`,
       [caseRef, agency],
     );
-    return rows
-      .map((r): CaseTimelineEntry => {
+    const notices = rows
+      .map((r) => ({ seq: BigInt(r.seq), row: r }))
+      .sort((a, b) => (a.seq < b.seq ? -1 : 1))
+      .map(({ row: r }): CaseTimelineEntry => {
         const sent = r.originator_agency === agency;
         return {
+          kind: 'NOTICE',
           seq: String(r.seq),
           messageId: r.message_id,
           messageType: r.message_type,
@@ -106,8 +99,45 @@ export class CaseViewService {
           at: new Date(r.decided_at).toISOString(),
           direction: sent ? 'SENT' : 'RECEIVED',
           decision: sent || r.decision === 'DENIED' ? null : r.decision,
+          clockNotice: null,
         };
-      })
-      .sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+      });
+    return mergeTimeline(notices, await this.clockNotices(agency, caseRef));
+  }
+
+  /** The clock notices the hub raised to `agency` on this case's requests. */
+  private async clockNotices(agency: string, caseRef: string): Promise<CaseTimelineEntry[]> {
+    const rows: {
+      notice_id: string;
+      alert: 'DEADLINE_APPROACHING' | 'OVERDUE';
+      request_id: string;
+      requested_agency: string;
+      clock: string;
+      due_at: Date;
+      raised_at: Date;
+    }[] = await this.ds.query(
+      `SELECT notice_id, alert, request_id, requested_agency, clock, due_at, raised_at
+         FROM case_clock_notice
+        WHERE case_ref = $1 AND recipient_agency = $2
+        ORDER BY raised_at, notice_id`,
+      [caseRef, agency],
+    );
+    return rows.map((r): CaseTimelineEntry => ({
+      kind: 'CLOCK',
+      seq: null,
+      messageId: r.notice_id,
+      messageType: r.alert,
+      from: HUB_SENDER,
+      at: new Date(r.raised_at).toISOString(),
+      direction: 'RECEIVED',
+      decision: null,
+      clockNotice: {
+        alert: r.alert,
+        requestId: r.request_id,
+        requestedAgency: r.requested_agency,
+        clock: r.clock,
+        dueAt: new Date(r.due_at).toISOString(),
+      },
+    }));
   }
 }
