@@ -18,9 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { codecFor } from '@liaison/contracts';
 import { canonicalDigest, generateAgencyKeys, renderJwks, type Jwks } from '@liaison/crypto';
-import { Topic, createKafkaClient } from '@liaison/kafka';
 import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
 import { signMessage } from '../../apps/cli/src/message-signing';
 import {
@@ -39,7 +37,7 @@ import {
   type StartedApp,
 } from '../support/hub-processes';
 import { freshMessage } from '../support/submissions';
-import { testConfig } from '../support/stack';
+import { announceDirectoryChange } from '../support/world-events';
 
 const token = (agency: string, officer?: string, roles?: string): string =>
   new AgencyIdentity({ agency, keys: DEMO_KEYS_DIR, officer, roles }).token();
@@ -385,37 +383,6 @@ describe('admin changes are validated against the whole world; loaders keep the 
 
   async function metrics(port: number): Promise<string> {
     return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  }
-
-  /** What a gateway announces after a directory change: workers and the audit app reload. */
-  async function announceDirectoryChange(agencyId: string): Promise<void> {
-    const kafka = createKafkaClient(
-      { brokers: testConfig().kafka.brokers, clientId: 'world-test' },
-      'publisher',
-    );
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    try {
-      await producer.send({
-        topic: Topic.directory,
-        messages: [
-          {
-            key: agencyId,
-            value: codecFor('DirectoryEvent').encode({
-              agencyId,
-              name: agencyId,
-              jurisdiction: 'NL',
-              kind: 'LAW_ENFORCEMENT',
-              jwks: JSON.stringify({ keys: [] }),
-              status: 'ACTIVE',
-              updatedAt: new Date().toISOString(),
-            }),
-          },
-        ],
-      });
-    } finally {
-      await producer.disconnect();
-    }
   }
 
   const BAD_ROW = `INSERT INTO agency (id, name, jurisdiction, kind, groups)

@@ -110,17 +110,19 @@ const demo = (agency: string, officer: string, roles: string): string =>
 
 describe('officer enrolment: four eyes are two enrolled people', () => {
   let gateway: StartedApp | undefined;
+  /** A second gateway: it learns of enrolments and revocations made through the first. */
+  let other: StartedApp | undefined;
   const alice = newOfficer('nl-knp', 'alice');
   const bob = newOfficer('nl-knp', 'bob');
   const mara = newOfficer('nl-kmar', 'mara');
 
   beforeAll(async () => {
     await seedNamespace();
-    gateway = await startApp('gateway');
+    [gateway, other] = await Promise.all([startApp('gateway'), startApp('gateway')]);
   }, 120_000);
 
   afterAll(async () => {
-    await stopApp(gateway);
+    await Promise.all([stopApp(gateway), stopApp(other)]);
     await dropNamespaceDatabase();
   }, 30_000);
 
@@ -129,8 +131,9 @@ describe('officer enrolment: four eyes are two enrolled people', () => {
     url: string,
     token: string,
     body?: unknown,
+    at = gateway,
   ): Promise<{ status: number; body: Record<string, unknown> }> {
-    const response = await fetch(`http://127.0.0.1:${gateway!.port}${url}`, {
+    const response = await fetch(`http://127.0.0.1:${at!.port}${url}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       ...(method === 'POST' ? { body: JSON.stringify(body ?? {}) } : {}),
@@ -341,6 +344,9 @@ describe('officer enrolment: four eyes are two enrolled people', () => {
     const sessionToken = session.body.sessionToken as string;
     const before = await call('GET', '/v1/policies', sessionToken);
     expect(before.status).toBe(200);
+    // Enrolled through the first gateway, bob is known to the second as well.
+    const bobsToken = tokenOf(bob, ['policy-approver']);
+    expect((await call('GET', '/v1/policies', bobsToken, undefined, other)).status).toBe(200);
 
     const revoked = await call(
       'POST',
@@ -352,6 +358,26 @@ describe('officer enrolment: four eyes are two enrolled people', () => {
 
     const approve = await approveAs(bob, id);
     expect([approve.status, codeOf(approve)]).toEqual([401, 'token.revoked-key']);
+    // The other gateway hears the revocation on hub.directory.v1 (no polling): refused there too.
+    const heardAt = Date.now();
+    let there = await call(
+      'GET',
+      '/v1/policies',
+      tokenOf(bob, ['policy-approver']),
+      undefined,
+      other,
+    );
+    while (there.status === 200 && Date.now() - heardAt < 5000) {
+      await new Promise((r) => setTimeout(r, 50));
+      there = await call(
+        'GET',
+        '/v1/policies',
+        tokenOf(bob, ['policy-approver']),
+        undefined,
+        other,
+      );
+    }
+    expect([there.status, codeOf(there)]).toEqual([401, 'token.revoked-key']);
     const afterSession = await call('GET', '/v1/policies', sessionToken);
     expect(afterSession.status).toBe(401);
     const jwks = await fetch(`http://127.0.0.1:${gateway!.port}/v1/directory/agencies/nl-knp/jwks`);

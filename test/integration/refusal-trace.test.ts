@@ -33,6 +33,7 @@ import {
   startHub,
   type RunningHub,
 } from '../support/hub-processes';
+import { announceDirectoryChange } from '../support/world-events';
 import { DeadLetterLog } from '../../apps/audit/src/dead-letter-log';
 import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
 import {
@@ -208,14 +209,22 @@ describe('refusal trace: every refusal in the law-enforcement log', () => {
        VALUES ('de-bka', $1, 'sig', 'EdDSA', $2, now() - interval '1 day', 'revoked', now() - interval '1 hour')`,
       [revoked.kid, JSON.stringify(revoked.publicJwk)],
     );
-    await new Promise((r) => setTimeout(r, 1500)); // the gateway's directory cache re-reads each second
-    const m = await signedMessage('alert-suspect-movement.json');
-    const sdJwt = await signWith(revoked, m.json, 'de-bka');
-    const correlationId = randomUUID();
-    expect(await publish(sdJwt, tokenOf('de-bka'), correlationId)).toEqual({
-      status: 401,
-      code: 'sdjwt.revoked-key',
-    });
+    // Written around the API: the announcement is what makes the gateway reload.
+    await announceDirectoryChange('de-bka', 'DE');
+    const { m, sdJwt, correlationId, answer } = await eventually(
+      async () => {
+        const attempt = await signedMessage('alert-suspect-movement.json');
+        const token = await signWith(revoked, attempt.json, 'de-bka');
+        const id = randomUUID();
+        const refused = await publish(token, tokenOf('de-bka'), id);
+        return refused.code === 'sdjwt.unknown-kid'
+          ? undefined
+          : { m: attempt, sdJwt: token, correlationId: id, answer: refused };
+      },
+      20_000,
+      'the gateway to hear of the revoked key',
+    );
+    expect(answer).toEqual({ status: 401, code: 'sdjwt.revoked-key' });
     const row = await entryOf(correlationId);
     expect(row).toMatchObject({ actor: 'hub', action: 'REFUSAL', subject: m.messageId });
     expect(row.details).toMatchObject({

@@ -27,6 +27,7 @@ import {
   onShutdown,
   connectHubKafka,
   topicLayoutOf,
+  listenForWorldChanges,
   sampleConsumerLag,
 } from '@liaison/runtime';
 import { CaseClockSweep } from './case-clock-sweep';
@@ -179,22 +180,17 @@ async function main(): Promise<void> {
   feedStarted.catch((error: unknown) => log.error({ err: error }, 'feed projector did not start'));
   await deadLetters.start();
   // The directory decides which feeds to project; policies (and the directory) who
-  // may learn of a link. Either change reloads the world at once, without a restart.
-  const worldWatch = kafka.consumer({
-    groupId: groupId(`liaison-audit-world-${process.pid}-${Date.now()}`),
-    readUncommitted: false,
-  });
-  await worldWatch.connect();
-  await worldWatch.subscribe({ topics: [Topic.directory, Topic.policies], fromBeginning: false });
-  await worldWatch.run({
-    // A failed reload keeps the last good world (logged, degraded); the event is not retried.
-    eachMessage: ({ topic }) =>
-      topic === Topic.directory
+  // may learn of a link. Either change reloads the world at once, without a restart;
+  // a failed reload keeps the last good world (logged, degraded).
+  const worldChanges = await listenForWorldChanges(config, 'audit', {
+    changed: ({ part, reason }) =>
+      part === 'directory'
         ? feed.refresh().catch(() => undefined)
-        : world.reload('policy event').then(
+        : world.reload(reason).then(
             () => undefined,
             () => undefined,
           ),
+    undecodable: (topic, error) => log.warn({ topic, error }, 'undecodable world event ignored'),
   });
 
   let busy = false;
@@ -251,7 +247,7 @@ async function main(): Promise<void> {
     clearInterval(purgeTimer);
     clearInterval(clockTimer);
     world.stop();
-    await worldWatch.disconnect().catch(() => undefined);
+    await worldChanges.close().catch(() => undefined);
     await ingest.stop().catch(() => undefined);
     await deadLetters.stop().catch(() => undefined);
     await feed.stop();

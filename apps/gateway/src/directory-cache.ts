@@ -1,25 +1,29 @@
 /**
- * The gateway's view of the world (agencies, keys, policies), re-read from
- * PostgreSQL at most every `ttlMs`, and at once after the gateway itself changes
- * it, so a revoked key stops verifying within a second everywhere. If the stored
- * world stops compiling, the last one that compiled keeps being served
- * (LastGoodWorld: degraded on /health/ready, logged, counted); with none at all
+ * The gateway's view of the world (agencies, keys, officers, policies), loaded
+ * at boot and reloaded when it changes: at once after this gateway's own
+ * change, and on every world event on Kafka (`listenForWorldChanges`), so a key
+ * or officer revoked through any gateway stops verifying on all of them within
+ * the event's latency. If the stored world stops compiling, the last one that
+ * compiled keeps being served (LastGoodWorld: degraded on /health/ready,
+ * logged, counted, re-read every WORLD_RETRY_MS until fixed); with none at all
  * every request that needs it gets 503 `world.unavailable`.
  */
 import type { DataSource } from 'typeorm';
 import type { HealthCheck, HubMetrics, Logger } from '@liaison/observability';
-import { DirectoryRepository, LastGoodWorld, compileWorld, type World } from '@liaison/runtime';
+import {
+  DirectoryRepository,
+  LastGoodWorld,
+  WORLD_RETRY_MS,
+  compileWorld,
+  type World,
+} from '@liaison/runtime';
 
 export type GatewayDirectory = World;
 
 export class DirectoryCache {
   private readonly world: LastGoodWorld<GatewayDirectory>;
 
-  constructor(
-    ds: DataSource,
-    observe: { log: Logger; metrics: HubMetrics },
-    private readonly ttlMs = 1000,
-  ) {
+  constructor(ds: DataSource, observe: { log: Logger; metrics: HubMetrics }) {
     this.world = new LastGoodWorld({
       read: async () => {
         const rows = await new DirectoryRepository(ds).rows();
@@ -29,19 +33,25 @@ export class DirectoryCache {
       metrics: observe.metrics,
       describe: (w) => ({ worldVersion: w.compiled.worldVersion }),
     });
+    this.world.retryWhileStale(WORLD_RETRY_MS);
   }
 
-  async get(): Promise<GatewayDirectory> {
-    if (Date.now() - this.world.lastAttemptAt >= this.ttlMs) await this.world.reload('ttl');
-    return this.world.require();
+  /** The world being served (503 `world.unavailable` while none ever compiled). */
+  get(): Promise<GatewayDirectory> {
+    return Promise.resolve(this.world.require());
   }
 
-  async refresh(): Promise<GatewayDirectory> {
-    await this.world.reload('refresh');
+  /** Reloads now: after this gateway's own change, on a world event, at boot. */
+  async refresh(reason = 'refresh'): Promise<GatewayDirectory> {
+    await this.world.reload(reason);
     return this.world.require();
   }
 
   healthCheck(): HealthCheck {
-    return this.world.healthCheck(() => this.get());
+    return this.world.healthCheck();
+  }
+
+  stop(): void {
+    this.world.stop();
   }
 }

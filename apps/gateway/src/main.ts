@@ -20,6 +20,7 @@ import {
   kafkaCheck,
   onShutdown,
   connectHubKafka,
+  listenForWorldChanges,
 } from '@liaison/runtime';
 import { ConsoleSessions } from './auth/console-session';
 import { RateLimiter } from './auth/rate-limiter';
@@ -169,11 +170,24 @@ async function main(): Promise<void> {
   SwaggerModule.setup('docs', app, openApi, { jsonDocumentUrl: 'docs/openapi.json' });
 
   // Slow clients (slow-loris) are cut off at GATEWAY_REQUEST_TIMEOUT_MS: see TimedExpressAdapter.
+  // Changes made through any gateway (or the seed) reach this one as world events.
+  const worldChanges = await listenForWorldChanges(config, 'gateway', {
+    changed: ({ reason }) =>
+      directory.refresh(reason).then(
+        () => undefined,
+        () => undefined,
+      ),
+    undecodable: (topic, error) => log.warn({ topic, error }, 'undecodable world event ignored'),
+  });
+  // A change committed while the listener was joining is in the stored world.
+  await directory.refresh('listening').catch(() => undefined);
   await app.listen(config.gateway.port, config.gateway.host);
   log.info({ port: config.gateway.port }, 'gateway listening');
 
   onShutdown(log, async () => {
     await app.close();
+    await worldChanges.close().catch(() => undefined);
+    directory.stop();
     await refusalRecorder.stop();
     await feed.stop();
     await producer.disconnect();

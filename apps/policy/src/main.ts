@@ -5,15 +5,11 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
-import { logLevel } from 'kafkajs';
-import { codecFor, type Codec } from '@liaison/contracts';
 import { loadConfig } from '@liaison/config';
 import { Topic, TransactionalProcessor, groupId } from '@liaison/kafka';
 import { HubMetrics, createLogger } from '@liaison/observability';
 import { ReplayStore, createDataSource } from '@liaison/persistence';
 import {
-  AvroEventDeserializer,
   DomainErrorFilter,
   HubKeyFiles,
   WORLD_RETRY_MS,
@@ -21,10 +17,10 @@ import {
   kafkaCheck,
   onShutdown,
   connectHubKafka,
+  listenForWorldChanges,
   sampleConsumerLag,
 } from '@liaison/runtime';
 import { WorkerHealthModule } from './health.module';
-import type { SnapshotReloader } from './policy-reload.controller';
 import { worldOfWorker } from './policy-snapshot';
 import { PendingSliceOutcomes } from './slice-outcomes';
 import { SubmissionProcessor } from './submission.processor';
@@ -175,51 +171,20 @@ async function main(): Promise<void> {
       ),
   });
 
-  const reloader: SnapshotReloader = {
-    reload: async (reason) => {
+  const app = await NestFactory.create(
+    WorkerHealthModule.with([databaseCheck(ds), kafkaCheck(kafka), world.healthCheck()], metrics),
+    { logger: ['error', 'warn'] },
+  );
+  app.useGlobalFilters(new DomainErrorFilter(log));
+  const worldChanges = await listenForWorldChanges(config, 'policy', {
+    changed: async ({ reason }) => {
       // Never throws: a world that does not compile keeps the previous one (logged, degraded).
       const now = await world.reload(reason);
       if (now && world.staleReason === undefined)
         log.info({ reason, worldVersion: now.policies.worldVersion }, 'policies reloaded');
     },
-    undecodable: (topic, error) => log.warn({ topic, error }, 'undecodable reload event ignored'),
-  };
-
-  const app = await NestFactory.create(
-    WorkerHealthModule.with(
-      [databaseCheck(ds), kafkaCheck(kafka), world.healthCheck()],
-      metrics,
-      reloader,
-    ),
-    { logger: ['error', 'warn'] },
-  );
-  app.useGlobalFilters(new DomainErrorFilter(log));
-  // Policy and directory events arrive through a NestJS Kafka microservice (Avro-decoded).
-  app.connectMicroservice<MicroserviceOptions>({
-    transport: Transport.KAFKA,
-    options: {
-      postfixId: '',
-      client: {
-        clientId: `${config.kafka.clientId}-policy-reload`,
-        brokers: [...config.kafka.brokers],
-        logLevel: logLevel.WARN,
-      },
-      consumer: {
-        groupId: groupId(`liaison-policy-reload-${config.policy.workerId}-${process.pid}`),
-        readUncommitted: false,
-        allowAutoTopicCreation: false,
-      },
-      subscribe: { fromBeginning: false },
-      parser: { keepBinary: true },
-      deserializer: new AvroEventDeserializer(
-        new Map<string, Codec<unknown>>([
-          [Topic.policies, codecFor('PolicyEvent')],
-          [Topic.directory, codecFor('DirectoryEvent')],
-        ]),
-      ),
-    },
+    undecodable: (topic, error) => log.warn({ topic, error }, 'undecodable world event ignored'),
   });
-  await app.startAllMicroservices();
   await app.listen(config.policy.metricsPort, '127.0.0.1');
 
   let started = false;
@@ -231,6 +196,7 @@ async function main(): Promise<void> {
     stopping = true;
     await stopLag();
     world.stop();
+    await worldChanges.close().catch(() => undefined);
     if (started) await worker.stop();
     await app.close();
     await ds.destroy();

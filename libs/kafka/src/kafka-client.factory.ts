@@ -57,3 +57,18 @@ export function createKafkaClient(options: KafkaClientOptions, role: string): Ka
       },
   });
 }
+
+/**
+ * The client part of a @nestjs/microservices Kafka transport's options: the
+ * transport builds its own kafkajs client, with our brokers and WARN logging.
+ */
+export function microserviceClientOptions(
+  options: KafkaClientOptions,
+  role: string,
+): { clientId: string; brokers: string[]; logLevel: logLevel } {
+  return {
+    clientId: `${options.clientId}-${role}`,
+    brokers: [...options.brokers],
+    logLevel: logLevel.WARN,
+  };
+}

@@ -14,3 +14,4 @@ export * from './input-file';
 export * from './world';
 export * from './last-good-world';
 export * from './consumer-lag-metric';
+export * from './world-changes';

@@ -8,16 +8,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Kafka } from '@liaison/kafka';
-import { codecFor } from '@liaison/contracts';
-import { KID_PATTERN, KeyDirectory, renderJwks, type Jwks } from '@liaison/crypto';
+import { KID_PATTERN, KeyDirectory, type Jwks } from '@liaison/crypto';
 import { DomainError, isDomainError } from '@liaison/errors';
-import { Topic, ensureTopics, feedTopic, feedTopicSpec } from '@liaison/kafka';
+import { ensureTopics, feedTopic, feedTopicSpec } from '@liaison/kafka';
 import { appendLeLog } from '@liaison/persistence';
 import { ACCREDITATIONS, AGENCY_KINDS, PURPOSES } from '@liaison/policy';
 import type { HubConfig } from '@liaison/config';
 import { topicLayoutOf, withWorldChange, type World } from '@liaison/runtime';
 import type { AuthContext } from '../auth/auth-context';
 import type { DirectoryCache } from '../directory-cache';
+import { announceAgency } from './directory-announcement';
 import { CONFIG, DATA_SOURCE, DIRECTORY_CACHE, KAFKA } from '../tokens';
 
 export interface AgencyRegistration {
@@ -37,8 +37,6 @@ export interface KeyRegistration {
   /** When the key stops verifying (RFC 3339, in the future); none: until revoked. */
   notAfter?: string;
 }
-
-const directoryCodec = codecFor('DirectoryEvent');
 
 /** An RFC 3339 date-time with its offset, e.g. 2027-06-30T00:00:00Z. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -94,48 +92,7 @@ export class DirectoryAdmin {
   /** Announces the agency as the committed change left it (`world`, compiled in its transaction). */
   private async announce(agencyId: string, world: World): Promise<void> {
     await this.directory.refresh().catch(() => undefined);
-    const agency = world.byId.get(agencyId);
-    if (!agency) return;
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    try {
-      await producer.send({
-        topic: Topic.directory,
-        messages: [
-          {
-            key: agencyId,
-            value: directoryCodec.encode({
-              agencyId,
-              name: agency.name,
-              jurisdiction: agency.jurisdiction,
-              kind: ([
-                'LAW_ENFORCEMENT',
-                'BORDER_GUARD',
-                'INTERNATIONAL_HUB',
-                'VICTIM_SUPPORT_NGO',
-              ].includes(agency.kind)
-                ? agency.kind
-                : 'INTERNATIONAL_HUB') as 'LAW_ENFORCEMENT',
-              jwks: JSON.stringify(
-                renderJwks(
-                  world.keyRows
-                    .filter((k) => k.agencyId === agencyId && k.status !== 'revoked')
-                    .map((k) => ({
-                      kid: k.kid,
-                      alg: k.alg as 'EdDSA',
-                      publicJwk: k.publicJwk as never,
-                    })),
-                ),
-              ),
-              status: agency.status === 'ACTIVE' ? 'ACTIVE' : 'SUSPENDED',
-              updatedAt: new Date().toISOString(),
-            }),
-          },
-        ],
-      });
-    } finally {
-      await producer.disconnect();
-    }
+    await announceAgency(this.kafka, world, agencyId);
   }
 
   async register(

@@ -18,10 +18,12 @@ import {
 } from '@liaison/crypto';
 import { DomainError, isDomainError } from '@liaison/errors';
 import { appendLeLog } from '@liaison/persistence';
+import type { Kafka } from '@liaison/kafka';
 import { withWorldChange } from '@liaison/runtime';
 import type { AuthContext } from '../auth/auth-context';
 import type { DirectoryCache } from '../directory-cache';
-import { DATA_SOURCE, DIRECTORY_CACHE } from '../tokens';
+import { DATA_SOURCE, DIRECTORY_CACHE, KAFKA } from '../tokens';
+import { announceAgency } from './directory-announcement';
 
 export interface OfficerEnrolmentRequest {
   officerId: string;
@@ -109,6 +111,7 @@ export class OfficerEnrolment {
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     @Inject(DIRECTORY_CACHE) private readonly directory: DirectoryCache,
+    @Inject(KAFKA) private readonly kafka: Kafka,
   ) {}
 
   async list(auth: AuthContext, agencyId: string): Promise<EnrolledOfficer[]> {
@@ -209,7 +212,7 @@ export class OfficerEnrolment {
       ]);
       return enrolled;
     });
-    await this.directory.refresh();
+    await announceAgency(this.kafka, await this.directory.refresh(), agencyId);
     return toEnrolled(row);
   }
 
@@ -249,7 +252,7 @@ export class OfficerEnrolment {
       ]);
       return revoked;
     });
-    await this.directory.refresh();
+    await announceAgency(this.kafka, await this.directory.refresh(), agencyId);
     return toEnrolled(row);
   }
 }
