@@ -27,7 +27,7 @@ import {
 import type { AgencyIdentity } from '../agency-identity';
 import { HubError, type HubClient } from '../hub-client';
 import { print, type OutputOptions } from '../output';
-import { publishOne } from './publish.command';
+import { publishOne, type PublishOptions } from './publish.command';
 import { caseNoticeOf, checkCaseStep, type CaseStep } from './case-steps';
 
 export interface CaseDetail extends CaseView {
@@ -188,18 +188,25 @@ export function referralStep(o: {
   };
 }
 
+/** A step sent: the hub's acceptance and the notice as signed. */
+export interface SentCaseStep {
+  readonly accepted: { messageId: string; status: string; statusUrl: string };
+  readonly notice: Record<string, unknown>;
+}
+
 /**
  * Builds the step's notice, checks it against the case as the hub shows it,
- * and only then signs it as the agency and sends it.
+ * and only then signs it as the agency and sends it (what `liaison case <step>`
+ * does, printing aside).
  */
-async function sendStep(
+export async function sendCaseStep(
   client: HubClient,
   identity: AgencyIdentity,
-  globals: OutputOptions,
   caseRef: string,
   step: CaseStep,
   tlp: string,
-): Promise<void> {
+  options: PublishOptions = {},
+): Promise<SentCaseStep> {
   const view = await viewOf(client, caseRef);
   const notice = caseNoticeOf(step, {
     agency: identity.agencyId,
@@ -219,7 +226,18 @@ async function sendStep(
   if (!check.ok) {
     throw new Error(`not sent: the case would refuse it (${check.code}): ${check.reason}`);
   }
-  const accepted = await publishOne(client, identity, notice, globals);
+  return { accepted: await publishOne(client, identity, notice, options), notice };
+}
+
+async function sendStep(
+  client: HubClient,
+  identity: AgencyIdentity,
+  globals: OutputOptions,
+  caseRef: string,
+  step: CaseStep,
+  tlp: string,
+): Promise<void> {
+  const { accepted, notice } = await sendCaseStep(client, identity, caseRef, step, tlp, globals);
   const transition = notice.transition as { action: string } | null;
   print(globals, { ...accepted, caseRef }, () =>
     [
