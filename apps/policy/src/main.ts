@@ -8,7 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@liaison/config';
 import { Topic, TransactionalProcessor, groupId } from '@liaison/kafka';
 import { HubMetrics, createLogger } from '@liaison/observability';
-import { ReplayStore, createDataSource } from '@liaison/persistence';
+import { ReplayStore, createDataSource, onwardKnowledge } from '@liaison/persistence';
 import {
   DomainErrorFilter,
   HubKeyFiles,
@@ -80,6 +80,12 @@ async function main(): Promise<void> {
     [],
     latencyBuckets,
   );
+  const onwardSeconds = metrics.histogram(
+    'liaison_onward_check_seconds',
+    "One slice's onward-sharing read of the link index (a database round trip beside the replay check)",
+    [],
+    latencyBuckets,
+  );
 
   const decisions = metrics.counter(
     'liaison_decisions_total',
@@ -122,6 +128,14 @@ async function main(): Promise<void> {
       const timer = replaySeconds.startTimer();
       try {
         return await replays.rememberMany(entries);
+      } finally {
+        timer();
+      }
+    },
+    onward: async (questions) => {
+      const timer = onwardSeconds.startTimer();
+      try {
+        return await onwardKnowledge(ds, questions);
       } finally {
         timer();
       }

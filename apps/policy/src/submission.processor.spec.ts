@@ -25,6 +25,8 @@ import {
   loadExamples,
   signClaims,
 } from '../../../libs/runtime/src/testing/signed-examples';
+import { ONWARD_WITHOUT_CONSENT, type StoredLinkRow } from '@liaison/links';
+import type { OnwardKnowledge, OnwardQuestion } from '@liaison/persistence';
 import type { PolicySnapshot } from './policy-snapshot';
 import { SubmissionProcessor, type ReplayCheck } from './submission.processor';
 
@@ -103,8 +105,12 @@ function memoryReplays(): ReplayCheck {
   };
 }
 
-function processor(deadLetters: string[] = []): SubmissionProcessor {
+function processor(
+  deadLetters: string[] = [],
+  onward?: (questions: readonly OnwardQuestion[]) => Promise<OnwardKnowledge[]>,
+): SubmissionProcessor {
   return new SubmissionProcessor({
+    onward,
     snapshot: () => snapshot,
     hubSigner: createJwsSigner({ privateJwk: hubKey.privateJwk, kid: hubKey.kid, alg: 'EdDSA' }),
     replays: memoryReplays(),
@@ -208,5 +214,89 @@ describe('SubmissionProcessor.transform', () => {
       'submission.replayed',
       examples.find((e) => e.file === FILE)?.json.messageId,
     ]);
+  });
+
+  describe('onward sharing', () => {
+    const ORIGINAL = '0b0b0b0b-0000-4000-8000-000000000001';
+    /** What the link index says the submitter received: AMBER+STRICT from ro-diicot, naming it. */
+    function received(submitter: string, patch: Partial<StoredLinkRow> = {}): StoredLinkRow {
+      return {
+        epoch: 1,
+        kind: 'PHONE',
+        pseudonym: 'p',
+        agency: 'ro-diicot',
+        messageId: ORIGINAL,
+        caseHandle: 'RO-DIICOT-1',
+        tlp: 'AMBER_STRICT',
+        handlingCode: 'H0',
+        releasableTo: [],
+        namedRecipients: [submitter],
+        ...patch,
+      };
+    }
+
+    async function decide(knowledge: (submitter: string) => OnwardKnowledge) {
+      const asked: OnwardQuestion[] = [];
+      const outputs = await processor([], (questions) => {
+        asked.push(...questions);
+        return Promise.resolve(questions.map((q) => knowledge(q.submitter)));
+      }).transform([record(20, await submissionOf(FILE))]);
+      const decision = decisionCodec.decode(outputs[outputs.length - 1]?.value ?? Buffer.alloc(0));
+      return { asked, outputs, decision };
+    }
+
+    it('holds every recipient the received marks do not allow, and lists the holds', async () => {
+      const plain = await decide(() => ({ matched: [], consents: new Set() }));
+      const entitled = plain.decision.outcomes
+        .filter((o) => o.decision !== 'DENIED')
+        .map((o) => o.recipientAgency);
+      expect(entitled).toContain('ro-diicot');
+      expect(entitled.length).toBeGreaterThan(1);
+      expect(plain.asked.map((q) => q.submitter)).toEqual([plain.decision.originatorAgency]);
+      expect(plain.decision.onwardHolds).toEqual([]);
+
+      const held = await decide((submitter) => ({
+        matched: [received(submitter)],
+        consents: new Set(),
+      }));
+      const outcome = (agency: string) =>
+        held.decision.outcomes.find((o) => o.recipientAgency === agency);
+      // The original originator still receives it; everyone else entitled is held.
+      expect(outcome('ro-diicot')?.decision).not.toBe('DENIED');
+      const heldBack = entitled.filter((a) => a !== 'ro-diicot');
+      for (const agency of heldBack) {
+        expect([outcome(agency)?.decision, outcome(agency)?.rules]).toEqual([
+          'DENIED',
+          [ONWARD_WITHOUT_CONSENT],
+        ]);
+      }
+      expect(held.decision.onwardHolds).toEqual(
+        heldBack.map((recipientAgency) => ({
+          recipientAgency,
+          originalMessageId: ORIGINAL,
+          originalAgency: 'ro-diicot',
+        })),
+      );
+      expect(held.outputs.slice(0, -1).map((o) => o.topic)).toEqual([feedTopic('ro-diicot')]);
+    });
+
+    it("the original originator's consent releases one recipient; unrestricted marks hold nothing", async () => {
+      const plain = await decide(() => ({ matched: [], consents: new Set() }));
+      const released = plain.decision.outcomes.find(
+        (o) => o.decision !== 'DENIED' && o.recipientAgency !== 'ro-diicot',
+      )?.recipientAgency;
+      const consented = await decide((submitter) => ({
+        matched: [received(submitter)],
+        consents: new Set([`${ORIGINAL}|${released}`]),
+      }));
+      expect(consented.decision.onwardHolds.map((h) => h.recipientAgency)).not.toContain(released);
+      expect(consented.outputs.map((o) => o.topic)).toContain(feedTopic(released ?? ''));
+      const amber = await decide((submitter) => ({
+        matched: [received(submitter, { tlp: 'AMBER', handlingCode: 'H1' })],
+        consents: new Set(),
+      }));
+      expect(amber.decision.onwardHolds).toEqual([]);
+      expect(amber.outputs).toHaveLength(plain.outputs.length);
+    });
   });
 });

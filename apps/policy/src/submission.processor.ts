@@ -1,8 +1,12 @@
 /**
  * The policy worker's transform, one call per slice of consumed submissions:
  * decode (Avro) → verify the originator's SD-JWT once → decide for every agency →
- * pseudonymise its selectors for the link index (@liaison/links) → plan the fan-out (@liaison/fanout) → encrypt where a recipient asks for it →
- * replay check → sign one receipt batch for the slice → encode: a Delivery per
+ * pseudonymise its selectors for the link index (@liaison/links) → replay check
+ * and onward-sharing check (what each originator received, from the link index:
+ * one statement for the slice, beside the replay check's) → hold the recipients
+ * the received marks do not allow (onward-holds.ts) → plan the fan-out
+ * (@liaison/fanout) → encrypt where a recipient asks for it → sign one receipt
+ * batch for the slice → encode: a Delivery per
  * recipient feed, one Decision per message, and a DeadLetter (with its reason
  * code) for every input that cannot be processed. Never throws for bad input;
  * the caller writes all outputs and the offsets in one Kafka transaction.
@@ -16,14 +20,17 @@ import {
   planSlice,
   rejectionOf,
   type DeliveryPlan,
+  type FanoutInput,
   type SharedDelivery,
   type SliceEntry,
   type SliceOutput,
 } from '@liaison/fanout';
 import { Topic, feedTopic, type InputRecord, type OutputRecord } from '@liaison/kafka';
 import { linkFactsOf, type LinkKeyRing } from '@liaison/links';
+import type { OnwardKnowledge, OnwardQuestion } from '@liaison/persistence';
 import { decideAll, policyVersionOf, prepareCatalogue } from '@liaison/policy';
 import { analyseMessage, submissionClaimShape } from '@liaison/runtime';
+import { withOnwardHolds } from './onward-holds';
 import type { PolicySnapshot } from './policy-snapshot';
 import type { PendingSliceOutcomes } from './slice-outcomes';
 
@@ -56,6 +63,18 @@ export interface ProcessorDeps {
   readonly onDeadLetter?: (reasonCode: string) => void;
   /** Where each slice's decisions wait for its commit (the worker's metrics). */
   readonly outcomes?: PendingSliceOutcomes;
+  /**
+   * What each submission's originator received that restricts onward sharing
+   * (one answer per question, in order); without it nothing is held.
+   */
+  readonly onward?: (questions: readonly OnwardQuestion[]) => Promise<OnwardKnowledge[]>;
+}
+
+/** A verified and decided submission, before its fan-out is planned. */
+interface Analysed {
+  readonly record: InputRecord;
+  readonly submission: Submission;
+  readonly fanout: FanoutInput;
 }
 
 interface Planned {
@@ -76,8 +95,8 @@ export class SubmissionProcessor {
     return (this.deps.now ?? Date.now)();
   }
 
-  /** Decodes, verifies and plans one submission; throws a Rejection for poison input. */
-  private async plan(record: InputRecord, snapshot: PolicySnapshot): Promise<Planned> {
+  /** Decodes, verifies and decides one submission; throws a Rejection for poison input. */
+  private analyse(record: InputRecord, snapshot: PolicySnapshot): Analysed {
     if (!record.value) throw new Rejection('submission.empty', 'record has no value');
     let submission: Submission;
     try {
@@ -121,7 +140,7 @@ export class SubmissionProcessor {
           messageId,
         );
       }
-      const plan = planDeliveries({
+      const fanout = {
         submission,
         originatorJurisdiction,
         verified,
@@ -135,11 +154,50 @@ export class SubmissionProcessor {
           this.deps.linkKeys === undefined
             ? null
             : linkFactsOf(analysed.message, originatorJurisdiction, this.deps.linkKeys.matching),
-      });
-      return { record, submission, plan: await this.encrypted(plan) };
+      };
+      return { record, submission, fanout };
     } catch (error) {
       throw rejectionOf(error, messageId);
     }
+  }
+
+  /** The fan-out of an analysed submission, onward holds applied; throws a Rejection. */
+  private async plan(
+    analysed: Analysed,
+    knowledge: OnwardKnowledge | undefined,
+    snapshot: PolicySnapshot,
+  ): Promise<Planned> {
+    const { record, submission, fanout } = analysed;
+    try {
+      const held =
+        knowledge === undefined
+          ? { decisions: fanout.decisions, holds: [] }
+          : withOnwardHolds({
+              submitter: submission.originatorAgency,
+              decisions: fanout.decisions,
+              deliverable: (agency) => snapshot.recipients.has(agency),
+              knowledge,
+            });
+      const plan = planDeliveries({
+        ...fanout,
+        decisions: held.decisions,
+        onwardHolds: held.holds,
+      });
+      return { record, submission, plan: await this.encrypted(plan) };
+    } catch (error) {
+      throw rejectionOf(error, submission.messageId);
+    }
+  }
+
+  /** Each analysed submission's onward knowledge (one statement), or none without a source. */
+  private async onward(analysed: readonly Analysed[]): Promise<(OnwardKnowledge | undefined)[]> {
+    if (this.deps.onward === undefined) return analysed.map(() => undefined);
+    return this.deps.onward(
+      analysed.map((a) => ({
+        submitter: a.submission.originatorAgency,
+        pseudonyms: a.fanout.links?.pseudonyms ?? [],
+      })),
+    );
   }
 
   /** The plan with each presentation encrypted to the recipients that ask for it. */
@@ -164,7 +222,7 @@ export class SubmissionProcessor {
   }
 
   /** Replays: the same message id from a different Kafka position than the first time. */
-  private async replayed(planned: readonly Planned[]): Promise<Map<InputRecord, Rejection>> {
+  private async replayed(planned: readonly Analysed[]): Promise<Map<InputRecord, Rejection>> {
     const replays = await this.deps.replays(
       planned.map((p) => ({
         issuer: p.submission.originatorAgency,
@@ -193,18 +251,36 @@ export class SubmissionProcessor {
 
   async transform(records: readonly InputRecord[]): Promise<OutputRecord[]> {
     const snapshot = this.deps.snapshot();
+    const stages: (Analysed | Rejection)[] = records.map((record) => {
+      try {
+        return this.analyse(record, snapshot);
+      } catch (error) {
+        return rejectionOf(error, null);
+      }
+    });
+    const analysed = stages.filter((s): s is Analysed => !(s instanceof Rejection));
+    // Two round trips side by side: the replay store and the link index.
+    const [replayed, knowledge] = await Promise.all([
+      this.replayed(analysed),
+      this.onward(analysed),
+    ]);
+    const knowledgeOf = new Map(analysed.map((a, i) => [a.record, knowledge[i]]));
     const planned: Planned[] = [];
     const entries: SliceEntry<InputRecord>[] = [];
-    for (const record of records) {
+    for (const [i, stage] of stages.entries()) {
+      const record = records[i] as InputRecord;
+      if (stage instanceof Rejection) {
+        entries.push({ input: record, rejection: stage });
+        continue;
+      }
       try {
-        const p = await this.plan(record, snapshot);
+        const p = await this.plan(stage, knowledgeOf.get(record), snapshot);
         planned.push(p);
         entries.push({ input: record, plan: p.plan });
       } catch (error) {
         entries.push({ input: record, rejection: rejectionOf(error, null) });
       }
     }
-    const replayed = await this.replayed(planned);
     const last = records[records.length - 1];
     if (last !== undefined && this.deps.outcomes !== undefined) {
       const accepted = planned.filter((p) => !replayed.has(p.record));

@@ -12,6 +12,7 @@ import type {
   Delivery,
   LinkFacts,
   Message,
+  OnwardHold,
   RecipientOutcome,
   Submission,
 } from '@liaison/contracts';
@@ -78,6 +79,8 @@ export interface FanoutInput {
   readonly decidedAtMs: number;
   /** The message's link pseudonyms and marks for the link index; null without a link key. */
   readonly links?: LinkFacts | null;
+  /** Recipients held back by onward sharing (their decisions are already DENIED). */
+  readonly onwardHolds?: readonly OnwardHold[];
 }
 
 /** One redaction plan's presentation, built once however many recipients share it. */
@@ -198,6 +201,9 @@ export function planDeliveries(input: FanoutInput): DeliveryPlan {
       outcomes,
       receiptBatch: null,
       links: input.links ?? null,
+      onwardHolds: (input.onwardHolds ?? []).filter((h) =>
+        outcomes.some((o) => o.recipientAgency === h.recipientAgency),
+      ),
     },
     deliveries,
   };

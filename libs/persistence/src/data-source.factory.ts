@@ -18,6 +18,7 @@ import { CaseState1732341500000 } from './migrations/1732341500000-case-state';
 import { LinkQueryQuota1732341800000 } from './migrations/1732341800000-link-query-quota';
 import { CaseClockNotice1732341900000 } from './migrations/1732341900000-case-clock-notice';
 import { LinkQueryQuotaPurge1732342100000 } from './migrations/1732342100000-link-query-quota-purge';
+import { OnwardConsent1732342200000 } from './migrations/1732342200000-onward-consent';
 
 export const MIGRATIONS = [
   InitialSchema1732340000000,
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   LinkQueryQuota1732341800000,
   CaseClockNotice1732341900000,
   LinkQueryQuotaPurge1732342100000,
+  OnwardConsent1732342200000,
 ];
 
 export interface DataSourceSettings {

@@ -4,3 +4,4 @@ export * from './le-log.repository';
 export * from './refusal-log';
 export * from './replay-store';
 export * from './link-index.repository';
+export * from './onward-sharing.repository';

@@ -119,5 +119,6 @@ export async function makeDecision(spec: DecisionSpec): Promise<Decision> {
     outcomes,
     receiptBatch: null,
     links: null,
+    onwardHolds: [],
   };
 }

@@ -739,6 +739,8 @@ export interface Decision {
   readonly receiptBatch: string | null;
   /** The message's link pseudonyms and marks, for the link index; null when the hub holds no link key. */
   readonly links: LinkFacts | null;
+  /** Recipients denied with `builtin:onward-without-consent`, each with the received message that holds it and whose originator may consent; empty when none. */
+  readonly onwardHolds: readonly OnwardHold[];
 }
 
 /** Symbols of MessageKind, in schema order. */
@@ -805,6 +807,16 @@ export interface LinkPseudonym {
   readonly kind: string;
   /** base64url of the HMAC (43 characters). */
   readonly pseudonym: string;
+}
+
+/** A recipient held back from a message because its selectors match one its originator received under AMBER+STRICT, RED or H2 from another originator, whose marks do not allow that recipient (`builtin:onward-without-consent`). The original originator's consent releases it. */
+export interface OnwardHold {
+  /** Agency id of the recipient held back. */
+  readonly recipientAgency: string;
+  /** Id of the received message whose marks hold the share. */
+  readonly originalMessageId: Uuid;
+  /** Agency id of the received message's originator, whose consent releases the share. */
+  readonly originalAgency: string;
 }
 
 /** What one recipient agency receives, on hub.feed.<agency>.v1. */

@@ -1,0 +1,186 @@
+/**
+ * Onward sharing on the real stack (policy worker, audit app, Kafka,
+ * PostgreSQL, the demo world's policies): NL-KNP shares an AMBER+STRICT alert
+ * with DE-BKA alone; DE-BKA re-publishes the content as its own AMBER alert,
+ * the phone written another way and a field changed. The worker holds it for
+ * every recipient the original marks do not allow (FR-OCRIEST among them:
+ * DENIED `builtin:onward-without-consent`, in the share ledger) and still
+ * delivers it to NL-KNP, the original originator.
+ */
+import './../support/isolated-namespace';
+import { Client } from 'pg';
+import { codecFor, type Decision } from '@liaison/contracts';
+import { Topic, createKafkaClient } from '@liaison/kafka';
+import { ONWARD_WITHOUT_CONSENT } from '@liaison/links';
+import {
+  dropNamespaceDatabase,
+  eventually,
+  seedNamespace,
+  startApp,
+  stopApp,
+  type StartedApp,
+} from '../support/hub-processes';
+import { DATABASE_URL } from '../support/isolated-namespace';
+import { freshMessage, handling, signedSubmission } from '../support/submissions';
+import { readTopics } from '../support/topic-reader';
+import { testConfig } from '../support/stack';
+
+const decisionCodec = codecFor('Decision');
+
+interface Alert {
+  readonly originator: string;
+  readonly tlp: 'AMBER' | 'AMBER_STRICT';
+  readonly namedRecipients: readonly string[];
+  readonly phone: string;
+  readonly headline: string;
+}
+
+/** A suspect-movement alert whose only selector is one phone. */
+function alert(a: Alert): Record<string, unknown> {
+  return freshMessage('alert-suspect-movement', a.originator, (m) => {
+    m.caseRef = null;
+    m.headline = a.headline;
+    const h = handling(m);
+    h.tlp = a.tlp;
+    h.handlingCode = 'H0';
+    h.releasableTo = [];
+    h.namedRecipients = [...a.namedRecipients];
+    const subject = (m.subjects as Record<string, unknown>[])[0] as Record<string, unknown>;
+    const identity = subject.identity as Record<string, unknown>;
+    identity.dateOfBirth = null;
+    identity.documents = [];
+    identity.contactHandles = [{ handleType: 'PHONE', value: a.phone, platform: null }];
+  });
+}
+
+async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+interface LedgerRow {
+  readonly recipient_agency: string;
+  readonly decision: string;
+  readonly rules: string[];
+}
+
+/** The message's ledger rows, once the audit app wrote them. */
+async function ledgered(messageId: string): Promise<LedgerRow[]> {
+  return eventually(
+    async () => {
+      const rows = await query<LedgerRow>(
+        `SELECT recipient_agency, decision, rules FROM share_ledger
+          WHERE message_id = $1 ORDER BY recipient_agency, seq`,
+        [messageId],
+      );
+      return rows.length > 0 ? rows : undefined;
+    },
+    60_000,
+    `the ledger rows of ${messageId}`,
+  );
+}
+
+describe('onward sharing through the real worker and audit app', () => {
+  let worker: StartedApp | undefined;
+  let audit: StartedApp | undefined;
+  const kafka = createKafkaClient(
+    { brokers: testConfig().kafka.brokers, clientId: 'onward-sharing' },
+    'publisher',
+  );
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+
+  async function publish(a: Alert): Promise<string> {
+    const { submission, bytes } = await signedSubmission(alert(a));
+    await producer.send({
+      topic: Topic.submissions,
+      messages: [{ key: submission.messageId, value: bytes }],
+    });
+    return submission.messageId;
+  }
+
+  /** NL shares AMBER+STRICT with DE alone; once indexed and delivered, DE re-publishes it. */
+  async function republished(phone: string, republishedPhone: string): Promise<string> {
+    const original = await publish({
+      originator: 'nl-knp',
+      tlp: 'AMBER_STRICT',
+      namedRecipients: ['de-bka'],
+      phone,
+      headline: 'Van with two minors crossing at Venlo tonight',
+    });
+    const rows = await ledgered(original);
+    expect(rows.filter((r) => r.decision !== 'DENIED').map((r) => r.recipient_agency)).toEqual([
+      'de-bka',
+    ]);
+    await eventually(
+      async () => {
+        const indexed = await query('SELECT 1 FROM link_index WHERE message_id = $1', [original]);
+        return indexed.length > 0 ? true : undefined;
+      },
+      30_000,
+      'the original in the link index',
+    );
+    return publish({
+      originator: 'de-bka',
+      tlp: 'AMBER',
+      namedRecipients: [],
+      phone: republishedPhone,
+      headline: 'Minors moved by van through Venlo, NL border',
+    });
+  }
+
+  let held = '';
+
+  beforeAll(async () => {
+    await seedNamespace();
+    [worker, audit] = await Promise.all([
+      startApp('policy', { POLICY_WORKER_ID: `onward-${process.pid}` }),
+      startApp('audit'),
+    ]);
+    await producer.connect();
+    held = await republished('+40 721 555 014', '0040 (721) 555-014');
+  }, 180_000);
+
+  afterAll(async () => {
+    await producer.disconnect().catch(() => undefined);
+    await Promise.all([stopApp(worker), stopApp(audit)]);
+    await dropNamespaceDatabase();
+  }, 30_000);
+
+  it('holds the re-published content for FR, delivers it to NL, and ledgers the denial', async () => {
+    const rows = await ledgered(held);
+    const fr = rows.filter((r) => r.recipient_agency === 'fr-ocriest');
+    expect(fr).toEqual([
+      { recipient_agency: 'fr-ocriest', decision: 'DENIED', rules: [ONWARD_WITHOUT_CONSENT] },
+    ]);
+    expect(rows.find((r) => r.recipient_agency === 'nl-knp')?.decision).not.toBe('DENIED');
+    const [decision] = (
+      await readTopics<Decision>([Topic.decisions], decisionCodec, (r) =>
+        r.some((x) => x.value.messageId === held),
+      )
+    )
+      .filter((r) => r.value.messageId === held)
+      .map((r) => r.value);
+    const heldFor = decision?.onwardHolds.map((h) => h.recipientAgency) ?? [];
+    expect(heldFor).toContain('fr-ocriest');
+    expect(heldFor).not.toContain('nl-knp');
+    expect(new Set(decision?.onwardHolds.map((h) => h.originalAgency))).toEqual(
+      new Set(['nl-knp']),
+    );
+    // Every held recipient is a denial in the ledger, and nothing reached its feed.
+    for (const agency of heldFor) {
+      expect(rows.find((r) => r.recipient_agency === agency)?.rules).toEqual([
+        ONWARD_WITHOUT_CONSENT,
+      ]);
+    }
+    const feeds = await query<{ agency_id: string }>(
+      `SELECT agency_id FROM feed_entry WHERE message_id = $1`,
+      [held],
+    );
+    expect(feeds.map((f) => f.agency_id).filter((a) => heldFor.includes(a))).toEqual([]);
+  }, 90_000);
+});
