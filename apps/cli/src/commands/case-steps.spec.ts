@@ -75,6 +75,40 @@ describe('case steps', () => {
     });
   });
 
+  it('names the counterparts as recipients of a TLP:RED step, which reaches named agencies only', () => {
+    const step: CaseStep = {
+      kind: 'request-step',
+      action: 'ACKNOWLEDGE',
+      requestId: REQUEST,
+      reason: null,
+    };
+    const red = caseNoticeOf(step, {
+      agency: DE,
+      caseRef: CASE,
+      view: viewOf(DE),
+      now: new Date(T0 + 2 * HOUR),
+      tlp: 'RED',
+    });
+    expect(red).toMatchObject({
+      requestedAgencies: [NL],
+      handling: { tlp: 'RED', namedRecipients: [NL] },
+    });
+    expect(check(DE, step).notice).toMatchObject({
+      handling: { tlp: 'AMBER', namedRecipients: [] },
+    });
+    const jit = caseNoticeOf(
+      {
+        kind: 'jit',
+        to: [DE],
+        legalBasis: 'Art. 13 EU MLA Convention 2000',
+        proposedStart: new Date(T0 + 24 * HOUR).toISOString(),
+        durationMonths: 6,
+      },
+      { agency: NL, caseRef: CASE, view: viewOf(NL), now: new Date(T0 + 2 * HOUR), tlp: 'RED' },
+    );
+    expect(jit).toMatchObject({ requestedAgencies: [], handling: { namedRecipients: [DE] } });
+  });
+
   it('lets an invited agency accept from what it sees of the invitation', () => {
     expect(check(FR, { kind: 'accept-invitation' }).check).toEqual({ ok: true });
   });

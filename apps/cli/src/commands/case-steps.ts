@@ -145,6 +145,7 @@ export function caseNoticeOf(step: CaseStep, ctx: StepContext): Record<string, u
         return null;
     }
   };
+  const addressees = counterparts(step, ctx);
   const messageType =
     step.kind === 'open'
       ? 'CASE_OPENED'
@@ -171,13 +172,14 @@ export function caseNoticeOf(step: CaseStep, ctx: StepContext): Record<string, u
       purposes: step.kind === 'refer' ? ['INVESTIGATION', 'VICTIM_SUPPORT'] : ['INVESTIGATION'],
       releasableTo: [],
       retentionDays: null,
-      namedRecipients: [],
+      // TLP:RED reaches only the agencies a message names as recipients.
+      namedRecipients: ctx.tlp === 'RED' ? addressees : [],
     },
     caseRef: ctx.caseRef,
     title: step.kind === 'open' ? step.title : null,
     exploitationTypes: [],
     jurisdictions: step.kind === 'open' ? [...step.jurisdictions] : [],
-    requestedAgencies: step.kind === 'jit' ? [] : counterparts(step, ctx),
+    requestedAgencies: step.kind === 'jit' ? [] : addressees,
     assistanceRequested: step.kind === 'request' ? step.ask : null,
     instrument:
       step.kind === 'request'
