@@ -66,6 +66,7 @@ export default tseslint.config(
       'libs/fanout/src/**/*.ts',
       'libs/cases/src/**/*.ts',
       'libs/stix/src/**/*.ts',
+      'libs/messages/src/**/*.ts',
     ],
     rules: {
       'no-restricted-imports': [
@@ -89,6 +90,43 @@ export default tseslint.config(
             {
               group: ['@liaison/persistence', '@liaison/kafka'],
               message: 'Domain libs do no I/O.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The CLI starts in a fraction of a second: none of the apps' wiring (Nest,
+    // TypeORM, Kafka) is loaded by it; key and input files come from local-files.
+    files: ['apps/cli/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'kafkajs',
+              message: 'Kafka is reached through @liaison/kafka only (ADR 0007).',
+            },
+            ...[
+              '@liaison/runtime',
+              '@liaison/kafka',
+              '@nestjs/core',
+              '@nestjs/common',
+              'typeorm',
+              'pg',
+            ].map((name) => ({ name, message: "The CLI does not load the apps' wiring." })),
+          ],
+          patterns: [
+            {
+              group: ['@liaison/*/*'],
+              message: 'Import a lib through its public index (@liaison/<lib>), never a deep path.',
+            },
+            {
+              group: ['**/libs/*/src/**', '../../libs/**', '../../../libs/**'],
+              message: 'Import libs through @liaison/<lib>.',
             },
           ],
         },

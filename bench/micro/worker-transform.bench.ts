@@ -27,7 +27,7 @@ import {
 import { newLinkKeyFile, linkKeyRing } from '@liaison/links';
 import { compilePolicies, type Agency } from '@liaison/policy';
 import { randomBytes } from 'node:crypto';
-import { ALL_KNOWN_PATHS } from '@liaison/runtime';
+import { ALL_KNOWN_PATHS } from '@liaison/messages';
 import { SubmissionProcessor } from '../../apps/policy/src/submission.processor';
 import type { PolicySnapshot, RecipientProfile } from '../../apps/policy/src/policy-snapshot';
 import { measure, type Measurement, type MicroBenchmark } from '../harness';

@@ -22,7 +22,7 @@ import { verifySdJwt } from '@liaison/crypto';
 import { consumerGroupLag } from '@liaison/kafka';
 import { createDataSource } from '@liaison/persistence';
 import { decideAll } from '@liaison/policy';
-import { analyseMessage } from '@liaison/runtime';
+import { analyseMessage } from '@liaison/messages';
 import { loadPolicySnapshot } from '../../apps/policy/src/policy-snapshot';
 import { measure } from '../harness';
 import {

@@ -15,7 +15,7 @@ import {
   type Submission,
 } from '@liaison/contracts';
 import { issueSdJwt, type GeneratedAgencyKeys } from '@liaison/crypto';
-import { disclosablePathsOf } from '@liaison/runtime';
+import { disclosablePathsOf } from '@liaison/messages';
 import { ROOT, serve, type Request } from './common';
 
 export interface SignedMessage {

@@ -18,7 +18,7 @@ import {
   officerSigner,
   readAgencyKeyFile,
   readOfficerKeyFile,
-} from '@liaison/runtime';
+} from '@liaison/local-files';
 import { signAgencyToken, signOfficerToken } from '@liaison/crypto';
 import { readMessages } from '../../apps/cli/src/commands/publish.command';
 import {

@@ -9,7 +9,7 @@ import { DATABASE_URL } from '../support/isolated-namespace';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { signAgencyToken } from '@liaison/crypto';
-import { agencySigner, readAgencyKeyFile } from '@liaison/runtime';
+import { agencySigner, readAgencyKeyFile } from '@liaison/local-files';
 import {
   DEMO_KEYS_DIR,
   dropNamespaceDatabase,

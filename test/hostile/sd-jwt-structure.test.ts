@@ -13,7 +13,8 @@ import '../support/isolated-namespace';
 import { randomUUID } from 'node:crypto';
 import type { Admin, Producer } from '@liaison/kafka';
 import { issueSdJwt, signAgencyToken } from '@liaison/crypto';
-import { agencySigner, disclosablePathsOf, readAgencyKeyFile } from '@liaison/runtime';
+import { agencySigner, readAgencyKeyFile } from '@liaison/local-files';
+import { disclosablePathsOf } from '@liaison/messages';
 import {
   RawJson,
   craftDisclosure,

@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { compactVerify, importJWK } from 'jose';
 import { Client } from 'pg';
 import type { CaseClockNotice } from '@liaison/contracts';
-import { HubKeyFiles } from '@liaison/runtime';
+import { HubKeyFiles } from '@liaison/local-files';
 import {
   DEMO_KEYS_DIR,
   ROOT,

@@ -15,7 +15,7 @@ import * as net from 'node:net';
 import { codecFor, type DeadLetter, type MessageKind } from '@liaison/contracts';
 import { issueSdJwt } from '@liaison/crypto';
 import { Topic, createKafkaClient } from '@liaison/kafka';
-import { disclosablePathsOf } from '@liaison/runtime';
+import { disclosablePathsOf } from '@liaison/messages';
 import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
 import { kindOfJson } from '../../apps/cli/src/message-signing';
 import {

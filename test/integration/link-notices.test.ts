@@ -27,7 +27,7 @@ import { DATABASE_URL } from '../support/isolated-namespace';
 import { freshMessage, handling, signedSubmission } from '../support/submissions';
 import { readTopics } from '../support/topic-reader';
 import { testConfig } from '../support/stack';
-import { HubKeyFiles } from '@liaison/runtime';
+import { HubKeyFiles } from '@liaison/local-files';
 
 const linkNoticeCodec = codecFor('LinkNotice');
 const decisionCodec = codecFor('Decision');

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { pseudonymOf } from '@liaison/links';
-import { HubKeyFiles } from '@liaison/runtime';
+import { HubKeyFiles } from '@liaison/local-files';
 import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
 import {
   DEMO_KEYS_DIR,

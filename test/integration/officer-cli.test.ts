@@ -20,7 +20,7 @@ import {
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { agencyKeyFilePath, officerKeyFilePath } from '@liaison/runtime';
+import { agencyKeyFilePath, officerKeyFilePath } from '@liaison/local-files';
 import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
 import {
   DEMO_KEYS_DIR,

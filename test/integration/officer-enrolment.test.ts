@@ -36,7 +36,7 @@ import {
   officerSigner,
   readAgencyKeyFile,
   readOfficerKeyFile,
-} from '@liaison/runtime';
+} from '@liaison/local-files';
 import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
 import {
   DEMO_KEYS_DIR,

@@ -22,7 +22,8 @@ import {
   createJwsSigner,
   type GeneratedAgencyKeys,
 } from '@liaison/crypto';
-import { agencySigner, disclosablePathsOf, readAgencyKeyFile } from '@liaison/runtime';
+import { agencySigner, readAgencyKeyFile } from '@liaison/local-files';
+import { disclosablePathsOf } from '@liaison/messages';
 import { createDataSource, type RefusalRecord } from '@liaison/persistence';
 import {
   DEMO_KEYS_DIR,

@@ -15,7 +15,7 @@ import {
 import { parseMessage, type Decision } from '@liaison/contracts';
 import { readSdJwtClaims } from '@liaison/ledger';
 import { refusalLogEntry, type LeLogEntry } from '@liaison/persistence';
-import { messageJsonOf } from '@liaison/runtime';
+import { messageJsonOf } from '@liaison/messages';
 import { originatorSdJwt } from './decision-records';
 
 export interface CaseEventRefusal {

@@ -21,7 +21,7 @@ import {
   type LeLogEntry,
   type Refusal,
 } from '@liaison/persistence';
-import { peekUnverifiedToken } from '@liaison/runtime';
+import { peekUnverifiedToken } from '@liaison/crypto';
 
 export const DEAD_LETTER_LOG_GROUP = 'liaison-audit-dead-letters';
 

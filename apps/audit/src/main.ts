@@ -17,7 +17,6 @@ import { createDataSource } from '@liaison/persistence';
 import {
   DirectoryRepository,
   DomainErrorFilter,
-  HubKeyFiles,
   LastGoodWorld,
   WORLD_RETRY_MS,
   compileWorld,
@@ -30,6 +29,7 @@ import {
   listenForWorldChanges,
   sampleConsumerLag,
 } from '@liaison/runtime';
+import { HubKeyFiles } from '@liaison/local-files';
 import { CaseClockSweep } from './case-clock-sweep';
 import { CheckpointPublisher } from './checkpoint-publisher';
 import { DEAD_LETTER_LOG_GROUP, DeadLetterLog } from './dead-letter-log';

@@ -27,7 +27,7 @@ import {
   readOfficerKeyFile,
   type AgencyKeyFile,
   type OfficerKeyFile,
-} from '@liaison/runtime';
+} from '@liaison/local-files';
 import { existsSync } from 'node:fs';
 
 export const DEFAULT_KEYS_DIR = path.resolve(__dirname, '../../../../.local/demo-agencies');

@@ -21,7 +21,7 @@ import {
   type ReceiptProof,
   type VerifiedPresentation,
 } from '@liaison/crypto';
-import { readInputText } from '@liaison/runtime';
+import { readInputText } from '@liaison/local-files';
 import type { AgencyIdentity } from './agency-identity';
 import type { HubClient } from './hub-client';
 

@@ -27,7 +27,7 @@ import {
   readJsonInput,
   readAgencyKeyFile,
   readStdin,
-} from '@liaison/runtime';
+} from '@liaison/local-files';
 
 const SECRET = 'SECRET-Maria-Example-2009';
 /** What a JSON error may say: where, never what. */

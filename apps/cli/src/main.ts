@@ -8,7 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { consoleJustificationStatement } from '@liaison/crypto';
 import { AgencyIdentity, DEFAULT_KEYS_DIR } from './agency-identity';
 import { HubClient, HubError } from './hub-client';
-import { readJsonInput } from '@liaison/runtime';
+import { readJsonInput } from '@liaison/local-files';
 import { demoCommand } from './commands/demo.command';
 import { feedCommand } from './commands/feed.command';
 import { stixExportCommand } from './commands/stix.command';

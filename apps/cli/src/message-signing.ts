@@ -1,7 +1,7 @@
 /** Signs a message as its originator: an SD-JWT whose disclosable fields come from the schema. */
 import { kindOf, parseMessage, type Message, type MessageKind } from '@liaison/contracts';
 import { issueSdJwt } from '@liaison/crypto';
-import { disclosablePathsOf } from '@liaison/runtime';
+import { disclosablePathsOf } from '@liaison/messages';
 import type { AgencyIdentity } from './agency-identity';
 
 export function kindOfJson(json: Record<string, unknown>): MessageKind {

@@ -15,13 +15,13 @@ import { HubMetrics, createLogger, withCorrelationId } from '@liaison/observabil
 import { ReplayStore, createDataSource } from '@liaison/persistence';
 import {
   DomainErrorFilter,
-  HubKeyFiles,
   databaseCheck,
   kafkaCheck,
   onShutdown,
   connectHubKafka,
   listenForWorldChanges,
 } from '@liaison/runtime';
+import { HubKeyFiles } from '@liaison/local-files';
 import { ConsoleSessions } from './auth/console-session';
 import { RateLimiter } from './auth/rate-limiter';
 import { ErrorResponseDto } from './http/error-response.dto';

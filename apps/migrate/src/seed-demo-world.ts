@@ -27,13 +27,13 @@ import {
   policyDocumentVersion,
   type PolicyDocument,
 } from '@liaison/policy';
+import { ALL_KNOWN_PATHS } from '@liaison/messages';
 import {
-  ALL_KNOWN_PATHS,
   HubKeyFiles,
   readOrCreateAgencyKeyFile,
   readOrCreateOfficerKeyFile,
-  withWorldChange,
-} from '@liaison/runtime';
+} from '@liaison/local-files';
+import { withWorldChange } from '@liaison/runtime';
 
 interface OperatorSeed {
   readonly operators: readonly {

@@ -11,7 +11,6 @@ import { HubMetrics, createLogger } from '@liaison/observability';
 import { ReplayStore, createDataSource, onwardKnowledge } from '@liaison/persistence';
 import {
   DomainErrorFilter,
-  HubKeyFiles,
   WORLD_RETRY_MS,
   databaseCheck,
   kafkaCheck,
@@ -20,6 +19,7 @@ import {
   listenForWorldChanges,
   sampleConsumerLag,
 } from '@liaison/runtime';
+import { HubKeyFiles } from '@liaison/local-files';
 import { WorkerHealthModule } from './health.module';
 import { worldOfWorker } from './policy-snapshot';
 import { PendingSliceOutcomes } from './slice-outcomes';

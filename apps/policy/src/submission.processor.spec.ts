@@ -16,7 +16,7 @@ import {
 import type { RecipientProfile } from '@liaison/fanout';
 import { Topic, feedTopic, type InputRecord } from '@liaison/kafka';
 import { compilePolicies } from '@liaison/policy';
-import { ALL_KNOWN_PATHS } from '@liaison/runtime';
+import { ALL_KNOWN_PATHS } from '@liaison/messages';
 import { loadSeed } from '../../../libs/policy/test/fixtures';
 import {
   NOW_MS,
@@ -24,7 +24,7 @@ import {
   exampleSigners,
   loadExamples,
   signClaims,
-} from '../../../libs/runtime/src/testing/signed-examples';
+} from '../../../libs/messages/src/testing/signed-examples';
 import { ONWARD_WITHOUT_CONSENT, type StoredLinkRow } from '@liaison/links';
 import type { OnwardKnowledge, OnwardQuestion } from '@liaison/persistence';
 import type { PolicySnapshot } from './policy-snapshot';

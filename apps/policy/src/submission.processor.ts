@@ -29,7 +29,7 @@ import { Topic, feedTopic, type InputRecord, type OutputRecord } from '@liaison/
 import { linkFactsOf, type LinkKeyRing } from '@liaison/links';
 import type { OnwardKnowledge, OnwardQuestion } from '@liaison/persistence';
 import { decideAll, policyVersionOf, prepareCatalogue } from '@liaison/policy';
-import { analyseMessage, submissionClaimShape } from '@liaison/runtime';
+import { analyseMessage, submissionClaimShape } from '@liaison/messages';
 import { withOnwardHolds } from './onward-holds';
 import type { PolicySnapshot } from './policy-snapshot';
 import type { PendingSliceOutcomes } from './slice-outcomes';

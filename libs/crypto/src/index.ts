@@ -25,3 +25,4 @@ export * from './sd-jwt-verifier';
 export * from './strict-json';
 export * from './time-claims';
 export * from './verification-key';
+export * from './unverified-token';

@@ -20,7 +20,7 @@ import {
   type WithheldPath,
   type WithheldSubjectRole,
 } from '@liaison/policy';
-import { analyseMessage, disclosablePathsOf } from '@liaison/runtime';
+import { analyseMessage, disclosablePathsOf } from '@liaison/messages';
 import {
   NOW_MS,
   claimsOf,
@@ -28,7 +28,7 @@ import {
   hubVerifyOptions,
   loadExamples,
   signClaims,
-} from '../../runtime/src/testing/signed-examples';
+} from '../../messages/src/testing/signed-examples';
 import { planDeliveries, type FanoutInput, type RecipientProfile } from './delivery-plan';
 
 const RUNS = Number(process.env.LIAISON_PROPERTY_RUNS ?? 40);

@@ -21,7 +21,7 @@ import {
   type DirectoryRows,
   type DirectorySnapshot,
 } from './directory.repository';
-import { ALL_KNOWN_PATHS } from './message-analysis';
+import { ALL_KNOWN_PATHS } from '@liaison/messages';
 
 export interface World extends DirectorySnapshot {
   readonly compiled: CompiledPolicySet;

@@ -12,7 +12,7 @@ import {
 } from '.';
 import { recipientView, signedExamples, type SignedExample } from './testing/recipient-views';
 import { stixBundleErrors, stixSchemaErrors } from '../../../test/support/stix-schemas';
-import type { ExampleSigners } from '../../runtime/src/testing/signed-examples';
+import type { ExampleSigners } from '../../messages/src/testing/signed-examples';
 
 let signers: ExampleSigners;
 let examples: SignedExample[];

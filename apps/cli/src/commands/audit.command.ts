@@ -12,7 +12,7 @@ import { CommanderError, Option, type Command } from 'commander';
 import type { Jwks } from '@liaison/crypto';
 import { csvHeader, csvLine, type LedgerRowView, type TrustedCheckpoint } from '@liaison/ledger';
 import { HubClient } from '../hub-client';
-import { readInputText, readJsonInput } from '@liaison/runtime';
+import { readInputText, readJsonInput } from '@liaison/local-files';
 import { print, progress, progressCount, type OutputOptions } from '../output';
 import {
   MAX_PAGE,

@@ -14,7 +14,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { AgencyIdentity, DEFAULT_KEYS_DIR } from '../agency-identity';
 import { HubClient } from '../hub-client';
-import { readJsonInput } from '@liaison/runtime';
+import { readJsonInput } from '@liaison/local-files';
 import { publishOne } from './publish.command';
 
 export const EXAMPLES_DIR = path.resolve(__dirname, '../../../../../schemas/examples');

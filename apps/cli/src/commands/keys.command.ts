@@ -1,6 +1,6 @@
 /** `liaison keys generate`: an agency's signing + encryption keys, kept locally; prints the public JWKS. */
 import { renderJwks } from '@liaison/crypto';
-import { readOrCreateAgencyKeyFile } from '@liaison/runtime';
+import { readOrCreateAgencyKeyFile } from '@liaison/local-files';
 import { DEFAULT_KEYS_DIR } from '../agency-identity';
 import { print, type OutputOptions } from '../output';
 

@@ -16,7 +16,7 @@ import {
   OFFICER_ID_PATTERN,
   type GeneratedAgencyKeys,
 } from '@liaison/crypto';
-import { officerKeyFilePath, type OfficerKeyFile } from '@liaison/runtime';
+import { officerKeyFilePath, type OfficerKeyFile } from '@liaison/local-files';
 import { DEFAULT_KEYS_DIR } from '../agency-identity';
 import type { HubClient } from '../hub-client';
 import { print, type OutputOptions } from '../output';

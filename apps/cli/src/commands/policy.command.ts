@@ -5,7 +5,7 @@
  */
 import { CommanderError, type Command } from 'commander';
 import { canonicalDigest } from '@liaison/crypto';
-import { readJsonInput } from '@liaison/runtime';
+import { readJsonInput } from '@liaison/local-files';
 import type { AgencyIdentity } from '../agency-identity';
 import type { HubClient } from '../hub-client';
 import { print, type OutputOptions } from '../output';

@@ -14,7 +14,7 @@ import {
   readInputFile,
   readInputText,
   readStdin,
-} from '@liaison/runtime';
+} from '@liaison/local-files';
 import { publishPath, signMessage, kindOfJson } from '../message-signing';
 import { print, progress, type OutputOptions } from '../output';
 

@@ -24,7 +24,7 @@ import {
   hubVerifyOptions,
   loadExamples,
   signClaims,
-} from '../../../../libs/runtime/src/testing/signed-examples';
+} from '../../../../libs/messages/src/testing/signed-examples';
 import { verifyCommand } from './verify.command';
 
 const example = loadExamples().find((e) => e.file === 'alert-victim-at-risk.json');

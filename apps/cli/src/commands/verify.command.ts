@@ -16,7 +16,7 @@
  * which rule and each check's verdict.
  */
 import { parseStrictJson } from '@liaison/crypto';
-import { readInputText } from '@liaison/runtime';
+import { readInputText } from '@liaison/local-files';
 import type { AgencyIdentity } from '../agency-identity';
 import { DeliveryReader, type DeliveryJson, type ReaderOptions } from '../delivery-reader';
 import { deliveryLines } from '../delivery-text';

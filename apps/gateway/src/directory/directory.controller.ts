@@ -11,7 +11,7 @@ import type { AuthenticatedRequest } from '../auth/auth-context';
 import { Public, Roles } from '../auth/roles.decorator';
 import type { DirectoryCache } from '../directory-cache';
 import { DIRECTORY_CACHE, HUB_KEYS } from '../tokens';
-import type { HubKeyFiles } from '@liaison/runtime';
+import type { HubKeyFiles } from '@liaison/local-files';
 import {
   DirectoryAdmin,
   type AgencyRegistration,

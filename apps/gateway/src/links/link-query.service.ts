@@ -35,7 +35,8 @@ import {
 } from '@liaison/links';
 import type { HubMetrics } from '@liaison/observability';
 import { appendLeLog, rowsSharing } from '@liaison/persistence';
-import { METRICS, linkWorldOf, type HubKeyFiles, type World } from '@liaison/runtime';
+import { METRICS, linkWorldOf, type World } from '@liaison/runtime';
+import { type HubKeyFiles } from '@liaison/local-files';
 import type { AuthContext, SignedJustification } from '../auth/auth-context';
 import type { DirectoryCache } from '../directory-cache';
 import { CONFIG, DATA_SOURCE, DIRECTORY_CACHE, HUB_KEYS } from '../tokens';

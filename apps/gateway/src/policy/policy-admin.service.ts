@@ -50,9 +50,9 @@ import {
   analyseMessage,
   disclosablePathsOf,
   submissionClaimShape,
-  withWorldChange,
   type AnalysedMessage,
-} from '@liaison/runtime';
+} from '@liaison/messages';
+import { withWorldChange } from '@liaison/runtime';
 import type { AuthContext } from '../auth/auth-context';
 import type { DirectoryCache, GatewayDirectory } from '../directory-cache';
 import { RecentSharesRepository } from './recent-shares.repository';

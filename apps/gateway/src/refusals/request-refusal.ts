@@ -7,7 +7,7 @@
  */
 import type { Request } from 'express';
 import type { ClientErrorAnswer } from '@liaison/runtime';
-import { peekUnverifiedToken } from '@liaison/runtime';
+import { peekUnverifiedToken } from '@liaison/crypto';
 import type { Refusal } from '@liaison/persistence';
 import type { AuthContext } from '../auth/auth-context';
 

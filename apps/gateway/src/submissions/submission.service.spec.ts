@@ -8,12 +8,12 @@ import type { DataSource } from 'typeorm';
 import type { Submission } from '@liaison/contracts';
 import { DomainError } from '@liaison/errors';
 import type { TypedProducer } from '@liaison/kafka';
-import type { HubKeyFiles } from '@liaison/runtime';
+import type { HubKeyFiles } from '@liaison/local-files';
 import {
   exampleSigners,
   loadExamples,
   signClaims,
-} from '../../../../libs/runtime/src/testing/signed-examples';
+} from '../../../../libs/messages/src/testing/signed-examples';
 import type { AuthContext } from '../auth/auth-context';
 import type { DirectoryCache } from '../directory-cache';
 import { SubmissionService } from './submission.service';

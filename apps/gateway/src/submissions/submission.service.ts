@@ -17,12 +17,8 @@ import { issueSdJwt, verifySdJwt } from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
 import type { TypedProducer } from '@liaison/kafka';
 import { SubmissionEntity } from '@liaison/persistence';
-import {
-  analyseMessage,
-  disclosablePathsOf,
-  submissionClaimShape,
-  type HubKeyFiles,
-} from '@liaison/runtime';
+import { analyseMessage, disclosablePathsOf, submissionClaimShape } from '@liaison/messages';
+import { type HubKeyFiles } from '@liaison/local-files';
 import type { AuthContext } from '../auth/auth-context';
 import type { DirectoryCache } from '../directory-cache';
 

@@ -19,7 +19,7 @@ import {
   recipientVerifyOptions,
   signClaims,
   type ExampleSigners,
-} from '../../../runtime/src/testing/signed-examples';
+} from '../../../messages/src/testing/signed-examples';
 import type { RecipientView } from '../message-stix';
 
 export interface SignedExample {

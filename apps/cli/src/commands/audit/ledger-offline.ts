@@ -22,7 +22,7 @@ import {
   type TrustedCheckpoint,
 } from '@liaison/ledger';
 import type { LedgerRowView } from '@liaison/ledger';
-import { parseJsonInput } from '@liaison/runtime';
+import { parseJsonInput } from '@liaison/local-files';
 import { asJsonObject, parseStrictJsonBytes } from '@liaison/crypto';
 
 export class VerificationInputError extends Error {}

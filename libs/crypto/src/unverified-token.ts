@@ -4,7 +4,7 @@
  * message id. Only for attributing a refusal; never for a decision. Reads own
  * string members only, from bounded input, and never throws.
  */
-import { parseStrictJsonBytes } from '@liaison/crypto';
+import { parseStrictJsonBytes } from './strict-json';
 const MAX_HEADER_CHARS = 2048;
 const MAX_PAYLOAD_CHARS = 1024 * 1024;
 
