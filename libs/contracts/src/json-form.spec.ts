@@ -143,8 +143,8 @@ describe('JSON form', () => {
     ],
     [
       'bad tlp',
-      ['handling.tlp', 'AMBER+STRICT'],
-      'handling.tlp: must be one of CLEAR, GREEN, AMBER, AMBER_STRICT, RED',
+      ['handling.tlp', 'AMBER-STRICT'],
+      'handling.tlp: must be one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED',
     ],
     ['not an array', ['vehicles', {}], 'vehicles: must be an array'],
     [
@@ -163,6 +163,16 @@ describe('JSON form', () => {
     expect(errors).toEqual([
       'urgency: must be one of IMMEDIATE, URGENT, ROUTINE',
       'subjects[1].minor: must be a boolean',
+    ]);
+  });
+
+  it('takes TLP AMBER+STRICT as TLP 2.0 writes it, and the Avro symbol too', () => {
+    for (const written of ['AMBER+STRICT', 'AMBER_STRICT']) {
+      const alert = parseMessage('ALERT', withChange(['handling.tlp', written]));
+      expect(alert.handling.tlp).toBe('AMBER_STRICT');
+    }
+    expect(errorsOf('ALERT', withChange(['handling.tlp', 'amber+strict']))).toEqual([
+      'handling.tlp: must be one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED',
     ]);
   });
 

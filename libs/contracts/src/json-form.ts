@@ -16,7 +16,13 @@ import {
 } from './generated/types';
 import { isoToMillis, millisToIso, UUID_PATTERN } from './logical-types';
 import { schemaModel } from './registry';
-import { Attr, nullableInner, type FieldNode, type SchemaNode } from './schema-model';
+import {
+  Attr,
+  nullableInner,
+  type EnumNode,
+  type FieldNode,
+  type SchemaNode,
+} from './schema-model';
 
 export type Message = Alert | CaseNotice;
 
@@ -69,6 +75,24 @@ const FORMATS: Readonly<Record<string, { test: (s: string) => boolean; rule: str
 
 type Mode = 'parse' | 'serialize';
 
+/**
+ * How a person writes an enum symbol that Avro cannot spell: TLP 2.0 writes
+ * `AMBER+STRICT`, an Avro symbol cannot hold `+`. Input accepts either spelling;
+ * errors name the person's.
+ */
+const SPELLINGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  Tlp: { AMBER_STRICT: 'AMBER+STRICT' },
+};
+
+function spellingOf(node: EnumNode, symbol: string): string {
+  return SPELLINGS[node.name]?.[symbol] ?? symbol;
+}
+
+function symbolOfSpelling(node: EnumNode, spelling: string): string | undefined {
+  const entries = Object.entries(SPELLINGS[node.name] ?? {});
+  return entries.find(([, written]) => written === spelling)?.[0];
+}
+
 class Walker {
   readonly errors: string[] = [];
   constructor(
@@ -86,9 +110,15 @@ class Walker {
     switch (node.kind) {
       case 'primitive':
         return this.primitive(node.name, node.logicalType, value, path, format);
-      case 'enum':
+      case 'enum': {
         if (typeof value === 'string' && node.symbols.includes(value)) return value;
-        return this.fail(path, `must be one of ${node.symbols.join(', ')}`);
+        const symbol = typeof value === 'string' ? symbolOfSpelling(node, value) : undefined;
+        if (this.mode === 'parse' && symbol !== undefined) return symbol;
+        return this.fail(
+          path,
+          `must be one of ${node.symbols.map((s) => spellingOf(node, s)).join(', ')}`,
+        );
+      }
       case 'fixed':
         if (Buffer.isBuffer(value) && value.length === node.size) return value;
         return this.fail(path, `must be ${node.size} bytes`);
