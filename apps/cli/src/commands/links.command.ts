@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { CommanderError, type Command } from 'commander';
 import type { HitHolder } from '@liaison/links';
 import type { HubClient } from '../hub-client';
+import { tlpLabel } from '../delivery-text';
 import { print, type OutputOptions } from '../output';
 import { justificationOf } from './audit/audit-query';
 
@@ -57,7 +58,7 @@ export function linkAnswerText(answer: LinkQueryAnswer): string {
   ];
   for (const h of answer.holders) {
     lines.push(
-      `  ${h.agency}  case ${h.caseHandle ?? '(none)'}  ${h.tlp}  ${h.messages} message${h.messages === 1 ? '' : 's'}  under ${h.rules.join(', ')}`,
+      `  ${h.agency}  case ${h.caseHandle ?? '(none)'}  TLP:${tlpLabel(h.tlp)}  ${h.messages} message${h.messages === 1 ? '' : 's'}  under ${h.rules.join(', ')}`,
     );
   }
   if (answer.hit) lines.push('Ask the holder through a normal, policy-checked request.');
