@@ -3,19 +3,22 @@
 # this machine, from the same Maven-resolved jars as kafka.sh: replication
 # factor 3, min.insync.replicas 2, no unclean leader election.
 # Usage: cluster.sh start|stop|status|brokers|kill N|start-node N
-# Brokers on 127.0.0.1:29092, 29094, 29096; controllers on the next port up.
-# State (data, logs, pids) in .local/cluster/kafka-N. Small heaps (KAFKA_HEAP, 384m).
+# Brokers on 127.0.0.1:29092, 29094, 29096 (KAFKA_CLUSTER_PORT moves the first;
+# the others follow two apart), controllers on the next port up. State (data,
+# logs, pids) in .local/cluster/kafka-N (LIAISON_CLUSTER_DIR moves it). Small
+# heaps (KAFKA_HEAP, 384m).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
-base="${LIAISON_LOCAL_DIR:-$root/.local}/cluster"
+base="${LIAISON_CLUSTER_DIR:-${LIAISON_LOCAL_DIR:-$root/.local}/cluster}"
+first_port="${KAFKA_CLUSTER_PORT:-29092}"
 nodes=(1 2 3)
 mkdir -p "$base"
 
 log() { printf '[cluster] %s\n' "$*" >&2; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-broker_port() { echo $((29090 + 2 * $1)); }
-controller_port() { echo $((29091 + 2 * $1)); }
+broker_port() { echo $((first_port - 2 + 2 * $1)); }
+controller_port() { echo $((first_port - 1 + 2 * $1)); }
 state() { echo "$base/kafka-$1"; }
 running_pid() {
   local pidfile; pidfile="$(state "$1")/broker.pid"
@@ -94,14 +97,30 @@ wait_ready() {
   log "cluster did not become ready in 120 s"; exit 1
 }
 
-stop_node() {
-  local n=$1 pid
-  if pid=$(running_pid "$n"); then
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$pid" 2>/dev/null || true
-    rm -f "$(state "$n")/broker.pid"
-  fi
+# Stops the given nodes together: a node stopping alone after the others waits
+# for a controller quorum that is gone, so all get SIGTERM at once; whatever
+# still runs after 30 s gets SIGKILL. Returns once every process has exited.
+stop_nodes() {
+  local n pid pids=()
+  for n in "$@"; do
+    if pid=$(running_pid "$n"); then kill "$pid" 2>/dev/null || true; pids+=("$pid"); fi
+  done
+  for _ in $(seq 1 60); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 0.5
+  done
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    # Gone, or a zombie waiting for its reaper: either way it holds no port.
+    for _ in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      [[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" == Z ]] && break
+      sleep 0.1
+    done
+  done
+  for n in "$@"; do rm -f "$(state "$n")/broker.pid"; done
 }
 
 case "${1:-start}" in
@@ -120,7 +139,7 @@ case "${1:-start}" in
     # A crash: SIGKILL, no controlled shutdown.
     if pid=$(running_pid "$2"); then kill -9 "$pid"; rm -f "$(state "$2")/broker.pid"; log "killed node $2 (pid $pid)"; fi
     ;;
-  stop) for n in "${nodes[@]}"; do stop_node "$n"; done; log "stopped" ;;
+  stop) stop_nodes "${nodes[@]}"; log "stopped" ;;
   brokers) brokers ;;
   status)
     for n in "${nodes[@]}"; do
