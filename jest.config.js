@@ -49,5 +49,16 @@ module.exports = {
     { ...withStack, displayName: 'hostile', testMatch: ['<rootDir>/test/hostile/**/*.test.ts'] },
     { ...withStack, displayName: 'chaos', testMatch: ['<rootDir>/test/chaos/**/*.test.ts'] },
     { ...withStack, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
+    // Tests that stop, kill or restart Kafka nodes and PostgreSQL: only under
+    // `npm run test:cluster`, which starts a cluster and a PostgreSQL of their own.
+    ...(process.env.LIAISON_CLUSTER_TEST === '1'
+      ? [
+          {
+            ...withStack,
+            displayName: 'cluster',
+            testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
+          },
+        ]
+      : []),
   ],
 };
