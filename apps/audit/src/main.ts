@@ -9,11 +9,8 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { loadConfig } from '@liaison/config';
 import { codecFor } from '@liaison/contracts';
 import { Topic, TypedProducer, groupId } from '@liaison/kafka';
-import { HubMetrics, createLogger } from '@liaison/observability';
-import { createDataSource } from '@liaison/persistence';
 import {
   DirectoryRepository,
   DomainErrorFilter,
@@ -24,10 +21,11 @@ import {
   linkWorldOf,
   kafkaCheck,
   onShutdown,
-  connectHubKafka,
   topicLayoutOf,
   listenForWorldChanges,
   sampleConsumerLag,
+  bootHubApp,
+  runHubApp,
 } from '@liaison/runtime';
 import { HubKeyFiles } from '@liaison/local-files';
 import { CaseClockSweep } from './case-clock-sweep';
@@ -42,9 +40,7 @@ import type { LinkWorld } from '@liaison/links';
 import { RetentionPurge } from './retention-purge';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const log = createLogger('audit', config.logLevel);
-  const metrics = new HubMetrics('audit');
+  const { config, log, metrics, ds, kafka } = await bootHubApp('audit', { poolSize: () => 6 });
   const rowsWritten = metrics.counter('liaison_ledger_rows_total', 'Ledger rows written');
   const rowsSkipped = metrics.counter(
     'liaison_ledger_rows_skipped_total',
@@ -67,13 +63,6 @@ async function main(): Promise<void> {
     'Dead letters recorded in the law-enforcement log (redeliveries not counted)',
   );
 
-  const ds = createDataSource({
-    url: config.database.url,
-    poolSize: 6,
-    applicationName: 'liaison-audit',
-  });
-  await ds.initialize();
-  const kafka = await connectHubKafka(config, log, 'audit');
   const layout = topicLayoutOf(config);
 
   // Which agencies' feeds to project and who may learn of links, from the last
@@ -258,7 +247,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runHubApp(main);

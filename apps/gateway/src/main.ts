@@ -8,18 +8,18 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { loadConfig } from '@liaison/config';
 import { codecFor } from '@liaison/contracts';
 import { Topic, TypedProducer } from '@liaison/kafka';
-import { HubMetrics, createLogger, withCorrelationId } from '@liaison/observability';
-import { ReplayStore, createDataSource } from '@liaison/persistence';
+import { withCorrelationId } from '@liaison/observability';
+import { ReplayStore } from '@liaison/persistence';
 import {
   DomainErrorFilter,
   databaseCheck,
   kafkaCheck,
   onShutdown,
-  connectHubKafka,
   listenForWorldChanges,
+  bootHubApp,
+  runHubApp,
 } from '@liaison/runtime';
 import { HubKeyFiles } from '@liaison/local-files';
 import { ConsoleSessions } from './auth/console-session';
@@ -49,22 +49,13 @@ import {
 } from './tokens';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const log = createLogger('gateway', config.logLevel);
-  const metrics = new HubMetrics('gateway');
+  const { config, log, metrics, ds, kafka } = await bootHubApp('gateway');
   const refusals = metrics.counter(
     'liaison_refusals_total',
     'Requests refused (4xx), each also in the law-enforcement log',
     ['reason'],
   );
 
-  const ds = createDataSource({
-    url: config.database.url,
-    poolSize: config.database.poolSize,
-    applicationName: 'liaison-gateway',
-  });
-  await ds.initialize();
-  const kafka = await connectHubKafka(config, log, 'gateway');
   const producer = new TypedProducer(kafka, Topic.submissions, codecFor('Submission'));
   await producer.connect();
 
@@ -195,7 +186,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runHubApp(main);

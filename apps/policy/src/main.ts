@@ -5,19 +5,18 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { loadConfig } from '@liaison/config';
 import { Topic, TransactionalProcessor, groupId } from '@liaison/kafka';
-import { HubMetrics, createLogger } from '@liaison/observability';
-import { ReplayStore, createDataSource, onwardKnowledge } from '@liaison/persistence';
+import { ReplayStore, onwardKnowledge } from '@liaison/persistence';
 import {
   DomainErrorFilter,
   WORLD_RETRY_MS,
   databaseCheck,
   kafkaCheck,
   onShutdown,
-  connectHubKafka,
   listenForWorldChanges,
   sampleConsumerLag,
+  bootHubApp,
+  runHubApp,
 } from '@liaison/runtime';
 import { HubKeyFiles } from '@liaison/local-files';
 import { WorkerHealthModule } from './health.module';
@@ -26,9 +25,7 @@ import { PendingSliceOutcomes } from './slice-outcomes';
 import { SubmissionProcessor } from './submission.processor';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const log = createLogger('policy', config.logLevel);
-  const metrics = new HubMetrics('policy');
+  const { config, log, metrics, ds, kafka } = await bootHubApp('policy', { poolSize: () => 4 });
   const processed = metrics.counter('liaison_submissions_processed_total', 'Submissions committed');
   const deadLetters = metrics.counter(
     'liaison_dead_letters_total',
@@ -99,14 +96,6 @@ async function main(): Promise<void> {
     [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
   );
   const outcomes = new PendingSliceOutcomes();
-
-  const ds = createDataSource({
-    url: config.database.url,
-    poolSize: 4,
-    applicationName: 'liaison-policy',
-  });
-  await ds.initialize();
-  const kafka = await connectHubKafka(config, log, 'policy');
 
   // The last world that compiled; none at boot means not ready (with the reason)
   // and nothing consumed until one does (retried every few seconds).
@@ -224,7 +213,4 @@ async function main(): Promise<void> {
   log.info({ port: config.policy.metricsPort }, 'policy worker running');
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runHubApp(main);

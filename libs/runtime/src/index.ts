@@ -10,3 +10,4 @@ export * from './world';
 export * from './last-good-world';
 export * from './consumer-lag-metric';
 export * from './world-changes';
+export * from './hub-app';
