@@ -248,6 +248,9 @@ describe('a case worked by four agencies, from opening to conviction', () => {
       expect(request?.clocks.map((c) => [c.status, c.deadline])).toEqual([['MET_LATE', 'overdue']]);
       expect(await overdue(agency)).toHaveLength(1);
     }
+    // A deadline missed stays missed in the figures once the late answer came.
+    expect((await metrics(NL)).caseFigures.overdue).toEqual({ asRequester: 1, asRequested: 0 });
+    expect((await metrics(DE)).caseFigures.overdue).toEqual({ asRequester: 0, asRequested: 1 });
     const lead = await view(NL);
     expect(lead.requests.find((r) => r.requestId === refused)?.legs).toEqual([
       expect.objectContaining({
@@ -347,7 +350,8 @@ describe('a case worked by four agencies, from opening to conviction', () => {
       count: 1,
       medianMs: expect.any(Number) as unknown,
     });
-    expect(own.overdue).toEqual({ asRequester: 0, asRequested: 0 });
+    // DE's late answer to NL's bilateral request: one deadline missed.
+    expect(own.overdue).toEqual({ asRequester: 1, asRequested: 0 });
     for (const partner of PARTNERS) {
       const figures = (await metrics(partner)).caseFigures;
       expect(leadRow(figures)).toEqual({

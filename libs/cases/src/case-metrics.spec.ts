@@ -89,6 +89,8 @@ function states(events: CaseEvent[]): CaseState[] {
   return [...replayCases(events).values()].map((r) => r.state);
 }
 
+const IED_URGENT: Instrument = { kind: 'IED_URGENT_DIRECT' };
+
 const base = {
   start: T0,
   ackAfter: HOUR,
@@ -211,6 +213,88 @@ describe('case metrics', () => {
       caseMetrics({ cases: late, viewer: 'nl-knp', now: T0 + 2 * HOUR, calendarOf: calendarFor })
         .overdue.asRequester,
     ).toBe(0);
+  });
+
+  describe('overdue requests count deadlines missed, answered late or not yet', () => {
+    // One urgent request (8 hours from sending) from nl-knp to de-bka, read at `at`.
+    const urgent = { ...base, ref: 'NL-8', lead: 'nl-knp', partner: 'de-bka' } as const;
+    const sent = T0 + HOUR;
+    const unansweredThenClosed = (closedAfter: number): CaseEvent[] => [
+      ...caseEvents({
+        ...urgent,
+        outcome: 'CONVICTION',
+        answerAfter: null,
+        instrument: IED_URGENT,
+      }),
+      {
+        eventId: 'NL-8-closed',
+        caseRef: 'NL-8',
+        by: 'nl-knp',
+        at: sent + closedAfter,
+        kind: 'REQUEST_CLOSED',
+        requestId: 'q',
+      },
+    ];
+    const answered = (
+      ackAfter: number,
+      answerAfter: number | null,
+      instrument: Instrument = IED_URGENT,
+    ) => caseEvents({ ...urgent, outcome: 'CONVICTION', ackAfter, answerAfter, instrument });
+    const table: [string, CaseEvent[], number, number][] = [
+      ['answered in time', answered(HOUR, 2 * HOUR), sent + DAY, 0],
+      ['answered late (MET_LATE)', answered(HOUR, 10 * HOUR), sent + DAY, 1],
+      [
+        'answered at the due instant (late: due means before it)',
+        answered(HOUR, 7 * HOUR),
+        sent + DAY,
+        1,
+      ],
+      ['unanswered past the due instant (OVERDUE)', answered(HOUR, null), sent + 9 * HOUR, 1],
+      ['unanswered before the due instant', answered(HOUR, null), sent + 7 * HOUR, 0],
+      [
+        'closed by the requester before the due instant',
+        unansweredThenClosed(2 * HOUR),
+        sent + DAY,
+        0,
+      ],
+      [
+        'an EIO recognised and executed late counts once',
+        answered(40 * DAY, 100 * DAY, { kind: 'EIO' }),
+        sent + 200 * DAY,
+        1,
+      ],
+    ];
+    it.each(table)('%s', (_label, events, at, expected) => {
+      const of = (viewer: string) =>
+        caseMetrics({ cases: states(events), viewer, now: at, calendarOf: calendarFor }).overdue;
+      expect(of('nl-knp')).toEqual({ asRequester: expected, asRequested: 0 });
+      expect(of('de-bka')).toEqual({ asRequester: 0, asRequested: expected });
+    });
+
+    it('counts a missed deadline from its due instant on, answered or not', () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 12 * HOUR }),
+          fc.option(fc.integer({ min: 1, max: 12 * HOUR })),
+          fc.integer({ min: 0, max: 30 * HOUR }),
+          fc.integer({ min: 0, max: 30 * HOUR }),
+          (ackAfter, answerAfter, a, b) => {
+            const cases = states(answered(ackAfter, answerAfter));
+            const due = sent + 8 * HOUR;
+            const answeredAt = answerAfter === null ? null : sent + ackAfter + answerAfter;
+            const count = (now: number) =>
+              caseMetrics({ cases, viewer: 'nl-knp', now, calendarOf: calendarFor }).overdue
+                .asRequester;
+            const [early, late] = [sent + Math.min(a, b), sent + Math.max(a, b)];
+            // Once missed, always missed: a later reading never counts fewer.
+            expect(count(late)).toBeGreaterThanOrEqual(count(early));
+            const missed = late >= due && (answeredAt === null || answeredAt >= due);
+            expect(count(late)).toBe(missed ? 1 : 0);
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
   });
 
   it('does not change when notices are redelivered or repeated', () => {

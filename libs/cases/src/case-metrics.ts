@@ -3,14 +3,15 @@
  * opened, resolved (closed with CONVICTION or PROSECUTION) and with a victim
  * referral, and their rates; the time counterparts took to acknowledge and to
  * answer the viewer's requests, per counterpart jurisdiction (median, p90); and
- * the overdue requests on both sides. Computed from replayed case states, so a
+ * the overdue requests on both sides (deadlines missed, answered late or not
+ * answered yet). Computed from replayed case states, so a
  * case counts once however often its notices were redelivered or repeated.
  * Figures about other agencies go through small-count suppression.
  */
 import type { AgencyId, Instant } from './case-event';
 import type { CaseState } from './case-state';
 import type { JurisdictionCalendar } from './jurisdiction-calendar';
-import { requestClocks } from './request-clock';
+import { deadlineMissed, requestClocks } from './request-clock';
 import { SMALL_COUNT_THRESHOLD, suppressColumn, type Cell } from './small-count-suppression';
 
 export interface CaseCounts<T> {
@@ -169,7 +170,11 @@ export function durationStats(values: readonly number[], unsuppressed: boolean):
   return { count: values.length, medianMs: rank(0.5), p90Ms: rank(0.9) };
 }
 
-/** Request legs with an overdue clock at `now`: the viewer's requests, and those asked of it. */
+/**
+ * Request legs that missed a deadline by `now` (a clock still overdue, or met
+ * late): the viewer's requests, and those asked of it. A leg counts once however
+ * many of its clocks ran out.
+ */
 function overdue(cases: readonly CaseState[], query: CaseMetricsQuery): CaseMetrics['overdue'] {
   let asRequester = 0;
   let asRequested = 0;
@@ -177,7 +182,7 @@ function overdue(cases: readonly CaseState[], query: CaseMetricsQuery): CaseMetr
     for (const r of c.requests) {
       const late = new Set(
         requestClocks(r, query.now, query.calendarOf)
-          .filter((clock) => clock.status === 'OVERDUE')
+          .filter((clock) => deadlineMissed(clock.status))
           .map((clock) => clock.agency),
       );
       if (query.viewer === null || r.requester === query.viewer) asRequester += late.size;

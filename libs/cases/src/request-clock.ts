@@ -116,6 +116,14 @@ export type ClockStatus =
   /** The requester closed the request before the obligation was met. */
   | 'CLOSED';
 
+/**
+ * Whether a clock in `status` missed its deadline: still running past it
+ * (OVERDUE) or stopped after it (MET_LATE). A late answer does not undo the miss.
+ */
+export function deadlineMissed(status: ClockStatus): boolean {
+  return status === 'OVERDUE' || status === 'MET_LATE';
+}
+
 export interface ClockReading {
   readonly clock: ClockName;
   readonly instrument: InstrumentKind;
