@@ -5,14 +5,19 @@
  * the phone written another way and a field changed. The worker holds it for
  * every recipient the original marks do not allow (FR-OCRIEST among them:
  * DENIED `builtin:onward-without-consent`, in the share ledger) and still
- * delivers it to NL-KNP, the original originator.
+ * delivers it to NL-KNP, the original originator. NL-KNP is asked for its
+ * consent (a request on the API, logged); only it may answer, once; a grant
+ * lets FR-OCRIEST receive the next re-publication, a refusal keeps holding it
+ * and DE-BKA reads the refusal with its reason.
  */
 import './../support/isolated-namespace';
 import { Client } from 'pg';
 import { codecFor, type Decision } from '@liaison/contracts';
+import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
 import { Topic, createKafkaClient } from '@liaison/kafka';
 import { ONWARD_WITHOUT_CONSENT } from '@liaison/links';
 import {
+  DEMO_KEYS_DIR,
   dropNamespaceDatabase,
   eventually,
   seedNamespace,
@@ -85,9 +90,63 @@ async function ledgered(messageId: string): Promise<LedgerRow[]> {
   );
 }
 
-describe('onward sharing through the real worker and audit app', () => {
+const anna = new AgencyIdentity({
+  agency: 'nl-knp',
+  keys: DEMO_KEYS_DIR,
+  officer: 'anna',
+  roles: 'liaison',
+});
+const dieter = new AgencyIdentity({
+  agency: 'de-bka',
+  keys: DEMO_KEYS_DIR,
+  officer: 'dieter',
+  roles: 'liaison',
+});
+
+interface ConsentView {
+  readonly requestId: string;
+  readonly role: string;
+  readonly heldMessageId: string;
+  readonly originalAgency: string;
+  readonly recipients: string[];
+  readonly status: string;
+  readonly reason: string | null;
+}
+
+describe('onward sharing through the real worker, audit app and gateway', () => {
   let worker: StartedApp | undefined;
   let audit: StartedApp | undefined;
+  let gateway: StartedApp | undefined;
+  const base = (): string => `http://127.0.0.1:${gateway?.port ?? 0}`;
+
+  async function call(
+    who: AgencyIdentity,
+    method: 'GET' | 'POST',
+    target: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: Record<string, unknown> }> {
+    const res = await fetch(`${base()}${target}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${who.token()}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  }
+
+  /** The consent request about a held message, as `who` lists it. */
+  async function requestAbout(who: AgencyIdentity, held: string): Promise<ConsentView> {
+    return eventually(
+      async () => {
+        const { json } = await call(who, 'GET', '/v1/links/consents');
+        return (json.requests as ConsentView[]).find((r) => r.heldMessageId === held);
+      },
+      30_000,
+      `the consent request about ${held}`,
+    );
+  }
   const kafka = createKafkaClient(
     { brokers: testConfig().kafka.brokers, clientId: 'onward-sharing' },
     'publisher',
@@ -137,9 +196,10 @@ describe('onward sharing through the real worker and audit app', () => {
 
   beforeAll(async () => {
     await seedNamespace();
-    [worker, audit] = await Promise.all([
+    [worker, audit, gateway] = await Promise.all([
       startApp('policy', { POLICY_WORKER_ID: `onward-${process.pid}` }),
       startApp('audit'),
+      startApp('gateway'),
     ]);
     await producer.connect();
     held = await republished('+40 721 555 014', '0040 (721) 555-014');
@@ -147,7 +207,7 @@ describe('onward sharing through the real worker and audit app', () => {
 
   afterAll(async () => {
     await producer.disconnect().catch(() => undefined);
-    await Promise.all([stopApp(worker), stopApp(audit)]);
+    await Promise.all([stopApp(worker), stopApp(audit), stopApp(gateway)]);
     await dropNamespaceDatabase();
   }, 30_000);
 
@@ -183,4 +243,87 @@ describe('onward sharing through the real worker and audit app', () => {
     );
     expect(feeds.map((f) => f.agency_id).filter((a) => heldFor.includes(a))).toEqual([]);
   }, 90_000);
+
+  it('asks NL for consent; only NL answers, once; a grant lets FR have the next one', async () => {
+    const asked = await requestAbout(anna, held);
+    expect(asked).toMatchObject({
+      role: 'ORIGINAL',
+      originalAgency: 'nl-knp',
+      status: 'PENDING',
+      reason: null,
+    });
+    expect(asked.recipients).toContain('fr-ocriest');
+    expect((await requestAbout(dieter, held)).role).toBe('REQUESTER');
+    const logged = await query<{ action: string }>(
+      `SELECT action FROM le_log WHERE event_key = $1`,
+      [`onward-consent:${asked.requestId}`],
+    );
+    expect(logged).toEqual([{ action: 'DISCLOSURE' }]);
+
+    const grant = `/v1/links/consents/${asked.requestId}/grant`;
+    // The requester cannot consent for the original originator; it learns nothing more.
+    expect(await call(dieter, 'POST', grant, {})).toMatchObject({
+      status: 404,
+      json: { error: { code: 'links.consent-not-found' } },
+    });
+    expect(
+      await call(anna, 'POST', `/v1/links/consents/${asked.requestId}/refuse`, {}),
+    ).toMatchObject({ status: 400, json: { error: { code: 'links.invalid-consent-answer' } } });
+    expect(await call(anna, 'POST', grant, { reason: 'FR may have it' })).toMatchObject({
+      status: 200,
+      json: { status: 'GRANTED', answeredBy: 'nl-knp/anna' },
+    });
+    expect(await call(anna, 'POST', grant, {})).toMatchObject({
+      status: 409,
+      json: { error: { code: 'links.consent-answered' } },
+    });
+    const refusals = await query<{ code: string }>(
+      `SELECT details->>'reasonCode' AS code FROM le_log WHERE action = 'REFUSAL' ORDER BY id`,
+    );
+    expect(refusals.map((r) => r.code)).toEqual(
+      expect.arrayContaining([
+        'links.consent-not-found',
+        'links.invalid-consent-answer',
+        'links.consent-answered',
+      ]),
+    );
+
+    // DE passes the same content on again: FR now receives it, no new request.
+    const again = await publish({
+      originator: 'de-bka',
+      tlp: 'AMBER',
+      namedRecipients: [],
+      phone: '+40721555014',
+      headline: 'Van with minors, Venlo: update',
+    });
+    const rows = await ledgered(again);
+    expect(rows.find((r) => r.recipient_agency === 'fr-ocriest')?.decision).not.toBe('DENIED');
+  }, 90_000);
+
+  it('a refusal keeps holding the content, and DE reads it with its reason', async () => {
+    const refused = await republished('+40 721 555 099', '0040 721 555 099');
+    const asked = await requestAbout(anna, refused);
+    expect(
+      await call(anna, 'POST', `/v1/links/consents/${asked.requestId}/refuse`, {
+        reason: 'source protection',
+      }),
+    ).toMatchObject({ status: 200, json: { status: 'REFUSED' } });
+    expect(await requestAbout(dieter, refused)).toMatchObject({
+      role: 'REQUESTER',
+      status: 'REFUSED',
+      reason: 'source protection',
+    });
+    const again = await publish({
+      originator: 'de-bka',
+      tlp: 'AMBER',
+      namedRecipients: [],
+      phone: '+40721555099',
+      headline: 'Second van, same number',
+    });
+    const rows = await ledgered(again);
+    expect(rows.find((r) => r.recipient_agency === 'fr-ocriest')).toMatchObject({
+      decision: 'DENIED',
+      rules: [ONWARD_WITHOUT_CONSENT],
+    });
+  }, 120_000);
 });

@@ -11,6 +11,8 @@
  * links are found exactly once however often a decision is delivered. The
  * case notices of a batch are folded into their cases in the same
  * transaction, which also raises the clock notices the changed cases owe.
+ * A decision the worker held for onward sharing asks the original
+ * originator's consent in the same transaction (onward-consent-requests.ts).
  */
 import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
@@ -47,6 +49,7 @@ import { insertHubNotices } from './hub-notices';
 import { insertLinkRows } from './link-index';
 import type { LinkWorld } from '@liaison/links';
 import { planLinkNotices } from './link-notices';
+import { planConsentRequests, type ConsentRequestDraft } from './onward-consent-requests';
 
 /** What the writer needs to find links: the world's links rules and the hub's signer. */
 export interface LinkNoticeContext {
@@ -304,6 +307,7 @@ export class LedgerWriter {
         await this.insertContentAndLog(contents, caseEvents, log);
         await copyDeliveryContent(this.session.connection, deliveries);
         linkNotices = await this.recordLinks(contents, recordedByMessage);
+        await this.requestConsents(recordedByMessage.values());
       }
       await runner.commitTransaction();
       this.session = { ...this.session, accumulator: next };
@@ -354,6 +358,43 @@ export class LedgerWriter {
       );
     }
     return written;
+  }
+
+  /** A consent request per held message and original, once, with its log entry. */
+  private async requestConsents(recorded: Iterable<{ decision: Decision }>): Promise<void> {
+    const requests: ConsentRequestDraft[] = [];
+    const log: LeLogEntry[] = [];
+    for (const { decision } of recorded) {
+      if (decision.onwardHolds.length === 0) continue;
+      const plan = planConsentRequests(decision, decidedAtOf(decision));
+      requests.push(...plan.requests);
+      log.push(...plan.log);
+    }
+    if (requests.length === 0) return;
+    await this.runner.query(
+      `INSERT INTO onward_consent_request (request_id, held_message_id, requester_agency,
+                                           original_message_id, original_agency, recipients, requested_at)
+       SELECT r.request_id, r.held_message_id, r.requester_agency, r.original_message_id,
+              r.original_agency, ARRAY(SELECT jsonb_array_elements_text(r.recipients)), r.requested_at
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::jsonb[],
+                     $7::timestamptz[])
+           AS r(request_id, held_message_id, requester_agency, original_message_id,
+                original_agency, recipients, requested_at)
+       ON CONFLICT DO NOTHING`,
+      [
+        requests.map((r) => r.requestId),
+        requests.map((r) => r.heldMessageId),
+        requests.map((r) => r.requesterAgency),
+        requests.map((r) => r.originalMessageId),
+        requests.map((r) => r.originalAgency),
+        requests.map((r) => JSON.stringify(r.recipients)),
+        requests.map((r) => r.requestedAt),
+      ],
+    );
+    await appendLeLogOnce(
+      this.runner.manager,
+      log.map((e) => ({ ...e, eventKey: e.eventKey ?? '' })),
+    );
   }
 
   private async existingKeys(candidates: readonly Candidate[]): Promise<Set<string>> {

@@ -17,6 +17,8 @@ import { OfficerEnrolment } from './directory/officer-enrolment.service';
 import { FeedController } from './feed/feed.controller';
 import { LinkQueryService } from './links/link-query.service';
 import { LinksController } from './links/links.controller';
+import { OnwardConsentController } from './links/onward-consent.controller';
+import { OnwardConsentService } from './links/onward-consent.service';
 import { PolicyAdmin } from './policy/policy-admin.service';
 import { PolicyController } from './policy/policy.controller';
 import { AuditJustifications } from './statements/audit-justification';
@@ -54,6 +56,7 @@ export class GatewayModule {
         StatementsController,
         CaseViewController,
         LinksController,
+        OnwardConsentController,
         TaxiiController,
       ],
       providers: [
@@ -68,6 +71,7 @@ export class GatewayModule {
         AuditJustifications,
         CaseViewService,
         LinkQueryService,
+        OnwardConsentService,
         TaxiiService,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],

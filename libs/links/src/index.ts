@@ -77,3 +77,14 @@ export {
   restrictsOnward,
   type OnwardHold,
 } from './onward-sharing';
+export {
+  MAX_CONSENT_REASON,
+  decideConsent,
+  parseConsentAnswer,
+  type ConsentAnswer,
+  type ConsentAnswerKind,
+  type ConsentDecision,
+  type ConsentRefusalCode,
+  type ConsentRequestState,
+  type ConsentStatus,
+} from './onward-consent';
