@@ -6,7 +6,13 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { collectPageErrors, launchChromium, screenshot } from './support/chromium';
-import { attributesOf, expectAttribute, expectCount, expectText } from './support/page-helpers';
+import {
+  attributesOf,
+  expectAttribute,
+  expectCount,
+  expectText,
+  overflowingElements,
+} from './support/page-helpers';
 import { startStubHub, type StubHub } from './support/stub-hub';
 
 jest.setTimeout(60_000);
@@ -94,9 +100,44 @@ describe('console (stand-in API)', () => {
     await expectAttribute(page.getByTestId('proof-result'), 'data-state', 'ok');
     await screenshot(page, 'stub-02-detail-redacted');
 
-    // A denied share: nothing delivered, the sender's fields struck through.
+    // The SD-JWT's claims stand apart from the message, its Unix-second times as dates.
+    await expectText(page.locator('[data-testid="token-claim"][data-claim="iat"]'), '2025');
+    expect(
+      await page.locator('[data-testid="token-claim"][data-claim="iat"]').textContent(),
+    ).not.toContain('1741934400');
+    await expectText(
+      page.locator('[data-testid="token-claim"][data-claim="jti"]'),
+      'f3d1c0de-7a2b-4c55-9e01-3b8a6d2e4f10',
+    );
+    for (const claim of ['iss', 'iat', 'jti'])
+      expect(
+        await page.locator(`[data-testid="compared-field"][data-path="${claim}"]`).count(),
+      ).toBe(0);
+    // A message time is readable too, its ISO value kept in the title.
+    const issued = page.locator(
+      '[data-testid="compared-field"][data-path="issuedAt"] td.sent time',
+    );
+    expect(await issued.getAttribute('datetime')).toBe('2025-03-14T06:40:00.000Z');
+    expect(await issued.textContent()).not.toContain('T06:40');
+
+    // A denied share: said once, the sender's fields folded away until asked for.
     await page.goto(`${stub.url}/console/#/records/3`);
     await expectText(page.getByTestId('detail-summary'), 'Denied by builtin:default-deny');
+    const undelivered = page.getByTestId('undelivered-fields');
+    expect(await undelivered.getAttribute('open')).toBeNull();
+    const pageText = (await page.locator('#detail-body').innerText()).toLowerCase();
+    expect(pageText.split('nothing was delivered').length - 1).toBeLessThanOrEqual(3);
+    await undelivered.locator('summary').click();
+    await expectText(
+      page.locator('[data-testid="compared-field"][data-path="narrative"]'),
+      'Telegram',
+    );
+    await screenshot(page, 'stub-02b-detail-denied');
+    await page.setViewportSize({ width: 420, height: 900 });
+    // Nothing sticks out of a 420 px screen; wide tables scroll inside their own box.
+    expect(await overflowingElements(page)).toEqual([]);
+    await screenshot(page, 'stub-02c-detail-denied-420px');
+    await page.setViewportSize({ width: 1280, height: 900 });
     // Purged by retention: the API's own words.
     await page.goto(`${stub.url}/console/#/records/4`);
     await expectText(page.getByTestId('content-absent'), 'erased');

@@ -7,7 +7,7 @@
  */
 import { ApiError, HubApi, justificationProblem } from './api.js';
 import { horizontalBars, stackedBars } from './charts.js';
-import { compare, comparisonTable } from './comparison.js';
+import { compare, comparisonTable, splitTokenClaims, tokenList } from './comparison.js';
 import { byId, fill, h, plural, showValue, timeEl, when } from './dom.js';
 import { checkProof } from './merkle.js';
 import { loadPolicy } from './policy.js';
@@ -630,15 +630,24 @@ async function openDetail(seq) {
           : 'Nothing was withheld.',
       );
 
+  // The JWT's own claims (issuer, token id, issued at) apart from the message's fields.
+  const sentParts = sent.available ? splitTokenClaims(sent.claims) : null;
+  const receivedParts = received.available ? splitTokenClaims(received.claims) : null;
+  const token = sentParts?.token.length ? sentParts.token : (receivedParts?.token ?? []);
+  const tokenCard = token.length
+    ? h(
+        'section.card.token-card',
+        { 'aria-labelledby': 'token-title' },
+        h('h2', { id: 'token-title' }, 'Signed token'),
+        h('p.hint', null, 'The claims of the SD-JWT that carried the message, not message fields.'),
+        tokenList(token),
+      )
+    : null;
+
   let content;
   if (sent.available || received.available) {
     const missing = received.available ? null : explainAbsence(received.reason).text;
-    const rows = compare(
-      sent.available ? sent.claims : undefined,
-      received.available ? received.claims : undefined,
-      withheld,
-      missing,
-    );
+    const rows = compare(sentParts?.message, receivedParts?.message, withheld, missing);
     const table = comparisonTable(rows, {
       sent: `Sent by ${record.originatorAgency}${sent.available ? '' : ' (not shown to you)'}`,
       received: `Seen by ${record.recipientAgency}`,
@@ -663,13 +672,23 @@ async function openDetail(seq) {
       ),
       sent.available ? null : absenceNotice(sent.reason, 'content-note'),
       received.available ? null : absenceNotice(received.reason, 'content-absent'),
-      h(
-        'label.inline',
-        { for: 'only-differences' },
-        onlyDiff,
-        ` Show only the ${plural(differing, 'field')} that differ`,
-      ),
-      h('div.table-wrap', null, table),
+      received.available
+        ? [
+            h(
+              'label.inline',
+              { for: 'only-differences' },
+              onlyDiff,
+              ` Show only the ${plural(differing, 'field')} that differ`,
+            ),
+            h('div.table-wrap', null, table),
+          ]
+        : // Nothing arrived: the sent fields stay folded away until asked for.
+          h(
+            'details.undelivered',
+            { testid: 'undelivered-fields' },
+            h('summary', null, `Show the ${plural(rows.length, 'field')} the originator sent`),
+            h('div.table-wrap', null, table),
+          ),
     );
   } else {
     content = h(
@@ -734,6 +753,7 @@ async function openDetail(seq) {
         proofButton,
         proofOut,
       ),
+      tokenCard,
     ),
     content,
   );

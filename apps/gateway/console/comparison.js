@@ -5,10 +5,63 @@
  * (`subjects[].identity.documents[]`, `[]` = every element); concrete paths
  * (`subjects[0]...`) and JSON pointers are matched too.
  */
-import { h, showValue } from './dom.js';
+import { h, showValue, timeEl } from './dom.js';
 
 /** SD-JWT plumbing that is not message content. */
 const TECHNICAL_KEYS = new Set(['_sd', '_sd_alg', '...', 'cnf']);
+
+/** Registered JWT claims around the message: the token's, not the originator's fields. */
+const TOKEN_CLAIMS = ['iss', 'sub', 'aud', 'jti', 'iat', 'nbf', 'exp', 'vct'];
+const TOKEN_TIMES = new Set(['iat', 'nbf', 'exp']);
+const TOKEN_LABELS = {
+  iss: 'Issuer (iss)',
+  sub: 'Subject (sub)',
+  aud: 'Audience (aud)',
+  jti: 'Token id (jti)',
+  iat: 'Issued (iat)',
+  nbf: 'Not before (nbf)',
+  exp: 'Expires (exp)',
+  vct: 'Credential type (vct)',
+};
+
+/** Claims split into the token's registered claims and the message's own fields. */
+export function splitTokenClaims(claims) {
+  const token = [];
+  const message = Object.create(null);
+  if (!claims || typeof claims !== 'object' || Array.isArray(claims))
+    return { token, message: claims };
+  for (const [key, value] of Object.entries(claims)) {
+    if (TOKEN_CLAIMS.includes(key)) token.push([key, value]);
+    else message[key] = value;
+  }
+  token.sort(([a], [b]) => TOKEN_CLAIMS.indexOf(a) - TOKEN_CLAIMS.indexOf(b));
+  return { token, message };
+}
+
+/** The token's claims as a definition list; Unix-second times shown as dates. */
+export function tokenList(token) {
+  return h(
+    'dl.meta.token-claims',
+    { testid: 'token-claims' },
+    token.map(([key, value]) => [
+      h('dt', null, TOKEN_LABELS[key] ?? key),
+      h(
+        'dd',
+        { testid: 'token-claim', 'data-claim': key },
+        TOKEN_TIMES.has(key) && typeof value === 'number'
+          ? timeEl(new Date(value * 1000).toISOString())
+          : h('code', null, showValue(value)),
+      ),
+    ]),
+  );
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A cell value: message times readable (the ISO value kept as the title), the rest as text. */
+function cellValue(value) {
+  return typeof value === 'string' && ISO_TIME.test(value) ? timeEl(value) : showValue(value);
+}
 
 /** Leaves of a JSON value as [concretePath, value], in document order. */
 export function flatten(value, prefix = '', out = []) {
@@ -218,7 +271,7 @@ export function comparisonTable(rows, labels) {
         sentCell = h(
           'td.sent',
           null,
-          row.sent === undefined ? '—' : h('del', null, showValue(row.sent)),
+          row.sent === undefined ? '—' : h('del', null, cellValue(row.sent)),
         );
         receivedCell = h(
           'td.received',
@@ -233,20 +286,21 @@ export function comparisonTable(rows, labels) {
         break;
       }
       case 'unavailable':
-        sentCell = h('td.sent', null, showValue(row.sent));
-        receivedCell = h('td.received.muted', null, row.missing);
+        // Why is said once above the table, not on every row.
+        sentCell = h('td.sent', null, cellValue(row.sent));
+        receivedCell = h('td.received.muted', { title: row.missing }, '—');
         break;
       case 'received-only':
         sentCell = h('td.sent.muted', null, '—');
-        receivedCell = h('td.received', null, showValue(row.received));
+        receivedCell = h('td.received', null, cellValue(row.received));
         break;
       case 'changed':
-        sentCell = h('td.sent', null, showValue(row.sent));
-        receivedCell = h('td.received', null, h('mark', null, showValue(row.received)));
+        sentCell = h('td.sent', null, cellValue(row.sent));
+        receivedCell = h('td.received', null, h('mark', null, cellValue(row.received)));
         break;
       default:
-        sentCell = h('td.sent', null, showValue(row.sent));
-        receivedCell = h('td.received', null, showValue(row.received));
+        sentCell = h('td.sent', null, cellValue(row.sent));
+        receivedCell = h('td.received', null, cellValue(row.received));
     }
     body.append(
       h(

@@ -3,7 +3,7 @@
  * types, so no functions run inside the page). Every wait names what it waited
  * for when it times out.
  */
-import type { Locator } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 async function poll<T>(
   read: () => Promise<T>,
@@ -66,4 +66,16 @@ export async function attributesOf(locator: Locator, attribute: string): Promise
   const out: string[] = [];
   for (const el of await locator.all()) out.push((await el.getAttribute(attribute)) ?? '');
   return out;
+}
+
+/**
+ * Elements that stick out past the right edge of the viewport, as `tag.class#id`,
+ * outside any `.table-wrap` (a wide table scrolls inside its own box). Empty when the
+ * layout holds at the current width.
+ */
+export async function overflowingElements(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`[...document.querySelectorAll('body *')]
+    .filter((el) => !el.closest('.table-wrap') && el.getClientRects().length > 0)
+    .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+    .map((el) => el.tagName.toLowerCase() + '.' + el.className + '#' + el.id)`);
 }

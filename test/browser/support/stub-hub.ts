@@ -49,8 +49,12 @@ const nodeHash = (l: Buffer, r: Buffer): Buffer =>
     .update(Buffer.concat([Buffer.from([1]), l, r]))
     .digest();
 
+/** The SD-JWT's registered claims around the message, as the real hub returns them. */
+const token = { iss: 'nl-knp', iat: 1741934400, jti: 'f3d1c0de-7a2b-4c55-9e01-3b8a6d2e4f10' };
 const sent = {
+  ...token,
   messageId: '5b0c2f4e-8a51-4c3e-9d7a-2f1e6b8c4a01',
+  issuedAt: '2025-03-14T06:40:00.000Z',
   originatorAgency: 'nl-knp',
   messageType: 'VICTIM_AT_RISK',
   caseRef: 'NL-2025-0142',
@@ -70,7 +74,9 @@ const sent = {
   narrative: 'Reporting person (aunt) states that the girl was recruited via Telegram.',
 };
 const received = {
+  ...token,
   messageId: sent.messageId,
+  issuedAt: sent.issuedAt,
   originatorAgency: 'nl-knp',
   messageType: 'VICTIM_AT_RISK',
   caseRef: 'NL-2025-0142',
