@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { codecFor } from '@liaison/contracts';
 import { Topic, TypedProducer } from '@liaison/kafka';
 import { withCorrelationId } from '@liaison/observability';
@@ -24,7 +24,6 @@ import {
 import { HubKeyFiles } from '@liaison/local-files';
 import { ConsoleSessions } from './auth/console-session';
 import { RateLimiter } from './auth/rate-limiter';
-import { ErrorResponseDto } from './http/error-response.dto';
 import { GatewayMetrics } from './http/http-metrics';
 import { RefusalRecorder } from './refusals/refusal-recorder';
 import { taxiiErrorRenderer } from './taxii/taxii-http';
@@ -32,6 +31,7 @@ import { TokenAuthenticator } from './auth/token-authenticator';
 import { DirectoryCache } from './directory-cache';
 import { FeedService } from './feed/feed.service';
 import { GatewayModule } from './gateway.module';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 import { TimedExpressAdapter, requestTimeoutsFor } from './http/request-timeouts';
 import { PolicyAdmin } from './policy/policy-admin.service';
 import { SubmissionService } from './submissions/submission.service';
@@ -139,25 +139,7 @@ async function main(): Promise<void> {
     ),
   );
 
-  const openApi = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Liaison hub API')
-      .setDescription(
-        'Publish alerts and case notices, read your feed, verify, audit. Tokens: see docs/integration.md.',
-      )
-      .setVersion('1')
-      .setOpenAPIVersion('3.1.0')
-      .addBearerAuth({
-        type: 'http',
-        scheme: 'bearer',
-        bearerFormat: 'JWT',
-        description:
-          "An agency token (JWT signed by the agency's registered key), an officer token (signed by the officer's enrolled key) or a console session token (lsess_...); docs/integration.md, Tokens",
-      })
-      .build(),
-    { extraModels: [ErrorResponseDto] },
-  );
+  const openApi = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, openApi, { jsonDocumentUrl: 'docs/openapi.json' });
 
   // Slow clients (slow-loris) are cut off at GATEWAY_REQUEST_TIMEOUT_MS: see TimedExpressAdapter.
