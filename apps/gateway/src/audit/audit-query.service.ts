@@ -31,6 +31,14 @@ import { DATA_SOURCE } from '../tokens';
 import type { AuditReader } from './audit-access';
 import type { RecordFilter } from './audit-filters';
 import type { RefusalFilter } from './refusal-filters';
+import type {
+  AuditMetricsDto,
+  CheckpointDto,
+  ConsistencyProofDto,
+  InclusionProofDto,
+  LedgerRecordDetailDto,
+  LedgerVerificationDto,
+} from './audit.dto';
 
 export const AUDIT_HUB_KEY = Symbol('AUDIT_HUB_KEY');
 
@@ -246,7 +254,7 @@ export class AuditQueryService {
     return row;
   }
 
-  async detail(reader: AuditReader, seq: number): Promise<Record<string, unknown>> {
+  async detail(reader: AuditReader, seq: number): Promise<LedgerRecordDetailDto> {
     const row = await this.row(reader, seq);
     const record = toLedgerRowView(row, reader);
     if (reader.mode === 'oversight') {
@@ -309,7 +317,7 @@ export class AuditQueryService {
     return viewOf(presentation);
   }
 
-  async checkpoints(limit: number, before: number | undefined): Promise<Record<string, unknown>[]> {
+  async checkpoints(limit: number, before: number | undefined): Promise<CheckpointDto[]> {
     const rows = await this.ds.query<CheckpointRow[]>(
       `SELECT tree_size, root_hash, jws, issued_at FROM ledger_checkpoint
        WHERE ($1::bigint IS NULL OR tree_size < $1) ORDER BY tree_size DESC LIMIT $2`,
@@ -339,7 +347,7 @@ export class AuditQueryService {
     return rows.map((r) => Buffer.from(r.leaf_hash, 'hex'));
   }
 
-  async proof(reader: AuditReader, seq: number): Promise<Record<string, unknown>> {
+  async proof(reader: AuditReader, seq: number): Promise<InclusionProofDto> {
     const row = await this.row(reader, seq);
     const checkpoint = await this.checkpointAt('latest');
     const treeSize = checkpoint ? Number(checkpoint.tree_size) : 0;
@@ -369,7 +377,7 @@ export class AuditQueryService {
     };
   }
 
-  async consistency(from: number, to: number): Promise<Record<string, unknown>> {
+  async consistency(from: number, to: number): Promise<ConsistencyProofDto> {
     const [older, newer] = await Promise.all([this.checkpointAt(from), this.checkpointAt(to)]);
     if (!older || !newer) {
       throw new DomainError(
@@ -395,7 +403,7 @@ export class AuditQueryService {
   }
 
   /** Recomputes every leaf from its row and checks every signed checkpoint. */
-  async verify(pageSize = 20_000): Promise<Record<string, unknown>> {
+  async verify(pageSize = 20_000): Promise<LedgerVerificationDto> {
     const stored = await this.ds.query<CheckpointRow[]>(
       'SELECT tree_size, root_hash, jws, issued_at FROM ledger_checkpoint ORDER BY tree_size',
     );
@@ -443,7 +451,7 @@ export class AuditQueryService {
     };
   }
 
-  async metrics(reader: AuditReader, from: Date, to: Date): Promise<Record<string, unknown>> {
+  async metrics(reader: AuditReader, from: Date, to: Date): Promise<AuditMetricsDto> {
     const range = [from.toISOString(), to.toISOString()];
     const own = reader.mode === 'liaison';
     const shares = own
@@ -505,8 +513,8 @@ export class AuditQueryService {
         ? null
         : Math.round((numerator / denominator) * 1000) / 1000;
     return {
-      from: range[0],
-      to: range[1],
+      from: from.toISOString(),
+      to: to.toISOString(),
       scope: own ? { agency: reader.agencyId } : { agency: 'all' },
       smallCountThreshold: SMALL_COUNT,
       sharesPerCounterpartJurisdictionPerDay: shares.map((r) => ({
@@ -546,7 +554,7 @@ function purged(): ContentView {
   return { available: false, reason: 'erased: the retention period ended' };
 }
 
-function checkpointJson(row: CheckpointRow): Record<string, unknown> {
+function checkpointJson(row: CheckpointRow): CheckpointDto {
   return {
     treeSize: Number(row.tree_size),
     rootHash: row.root_hash,

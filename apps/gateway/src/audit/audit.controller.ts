@@ -7,7 +7,16 @@
  * CONSULTATION log entry happen here, for every read.
  */
 import { Controller, Get, Param, Query, Req, Res, applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ErrorResponseDto } from '../http/error-response.dto';
 import type { Response } from 'express';
 import { csvHeader, csvLine } from '@liaison/ledger';
@@ -25,6 +34,16 @@ import {
   type RecordFilter,
 } from './audit-filters';
 import { AuditQueryService } from './audit-query.service';
+import {
+  AuditMetricsDto,
+  CheckpointListDto,
+  ConsistencyProofDto,
+  InclusionProofDto,
+  LedgerRecordDetailDto,
+  LedgerRecordPageDto,
+  LedgerVerificationDto,
+  RefusalPageDto,
+} from './audit.dto';
 import { parseRefusalFilter } from './refusal-filters';
 import { AuditRead, AuditReadChecked, Roles } from '../auth/roles.decorator';
 
@@ -49,7 +68,22 @@ const RECORD_FILTERS = applyDecorators(
   ApiQuery({ name: 'from', required: false, description: 'ISO 8601 date or date-time (UTC)' }),
   ApiQuery({ name: 'to', required: false, description: 'ISO 8601 date or date-time, inclusive' }),
   ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' }),
-  ApiQuery({ name: 'limit', required: false, description: `1 to ${MAX_LIMIT}` }),
+  ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT },
+  }),
+);
+
+const SEQ = ApiParam({
+  name: 'seq',
+  description: 'The ledger sequence number',
+  schema: { type: 'integer', minimum: 1 },
+});
+
+const DATE_RANGE = applyDecorators(
+  ApiQuery({ name: 'from', required: false, description: 'ISO 8601 date or date-time (UTC)' }),
+  ApiQuery({ name: 'to', required: false, description: 'ISO 8601 date or date-time, inclusive' }),
 );
 
 // The gateway guard admits liaison and oversight officers and verifies the signed
@@ -58,12 +92,6 @@ const RECORD_FILTERS = applyDecorators(
 @AuditRead()
 @ApiTags('audit')
 @ApiBearerAuth()
-@ApiHeader({
-  name: 'X-Justification',
-  required: true,
-  description:
-    "The officer's signed audit.read statement for this method and URL (liaison justify; a console session carries its own)",
-})
 @ApiResponse({
   status: 400,
   type: ErrorResponseDto,
@@ -75,9 +103,14 @@ export class AuditController {
   constructor(private readonly audit: AuditQueryService) {}
 
   @Get('records')
+  @ApiOperation({ summary: "Search the share ledger (your agency's rows; oversight: all)" })
   @RECORD_FILTERS
+  @ApiOkResponse({ type: LedgerRecordPageDto })
   @AuditReadChecked(({ query }) => parseRecordFilter(query))
-  async records(@Req() req: AuthenticatedRequest, @Query() query: RawQuery) {
+  async records(
+    @Req() req: AuthenticatedRequest,
+    @Query() query: RawQuery,
+  ): Promise<LedgerRecordPageDto> {
     const reader = readerOf(req);
     const filter = parseRecordFilter(query);
     const page = await this.audit.records(reader, filter);
@@ -89,7 +122,13 @@ export class AuditController {
   }
 
   @Get('records.csv')
+  @ApiOperation({ summary: 'The same search as CSV, every matching row (streamed)' })
   @RECORD_FILTERS
+  @ApiProduces('text/csv')
+  @ApiOkResponse({
+    description: 'One header line, then one line per record',
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  })
   @AuditReadChecked(({ query }) => csvFilter(query))
   async recordsCsv(
     @Req() req: AuthenticatedRequest,
@@ -114,8 +153,26 @@ export class AuditController {
   }
 
   @Get('refusals')
+  @ApiOperation({
+    summary: 'Refusals in the law-enforcement log (oversight: every agency; liaison: your own)',
+  })
+  @ApiQuery({ name: 'agency', required: false })
+  @ApiQuery({ name: 'reason', required: false, description: 'A code, or a prefix ending in .' })
+  @ApiQuery({ name: 'stage', required: false, enum: ['gateway', 'worker', 'case'] })
+  @ApiQuery({ name: 'attribution', required: false, enum: ['verified', 'claimed', 'unknown'] })
+  @DATE_RANGE
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT },
+  })
+  @ApiOkResponse({ type: RefusalPageDto })
   @AuditReadChecked(({ query }) => parseRefusalFilter(query))
-  async refusals(@Req() req: AuthenticatedRequest, @Query() query: RawQuery) {
+  async refusals(
+    @Req() req: AuthenticatedRequest,
+    @Query() query: RawQuery,
+  ): Promise<RefusalPageDto> {
     const reader = readerOf(req);
     const filter = parseRefusalFilter(query);
     const page = await this.audit.refusals(reader, filter);
@@ -127,8 +184,14 @@ export class AuditController {
   }
 
   @Get('records/:seq')
+  @ApiOperation({ summary: 'One record, with what was sent beside what was received' })
+  @SEQ
+  @ApiOkResponse({ type: LedgerRecordDetailDto })
   @AuditReadChecked(({ params }) => parseSeq(String(params.seq ?? '')))
-  async record(@Req() req: AuthenticatedRequest, @Param('seq') seqText: string) {
+  async record(
+    @Req() req: AuthenticatedRequest,
+    @Param('seq') seqText: string,
+  ): Promise<LedgerRecordDetailDto> {
     const reader = readerOf(req);
     const seq = parseSeq(seqText);
     const detail = await this.audit.detail(reader, seq);
@@ -137,8 +200,19 @@ export class AuditController {
   }
 
   @Get('proof/:seq')
+  @ApiOperation({ summary: "A record's inclusion proof against the latest signed checkpoint" })
+  @SEQ
+  @ApiOkResponse({ type: InclusionProofDto })
+  @ApiResponse({
+    status: 409,
+    type: ErrorResponseDto,
+    description: 'Not covered by a checkpoint yet (audit.not-checkpointed): retry shortly',
+  })
   @AuditReadChecked(({ params }) => parseSeq(String(params.seq ?? '')))
-  async proof(@Req() req: AuthenticatedRequest, @Param('seq') seqText: string) {
+  async proof(
+    @Req() req: AuthenticatedRequest,
+    @Param('seq') seqText: string,
+  ): Promise<InclusionProofDto> {
     const reader = readerOf(req);
     const seq = parseSeq(seqText);
     const proof = await this.audit.proof(reader, seq);
@@ -147,8 +221,24 @@ export class AuditController {
   }
 
   @Get('checkpoints')
+  @ApiOperation({ summary: 'Signed checkpoints, largest first' })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 100 },
+  })
+  @ApiQuery({
+    name: 'before',
+    required: false,
+    description: 'Only tree sizes below this',
+    schema: { type: 'integer', minimum: 1 },
+  })
+  @ApiOkResponse({ type: CheckpointListDto })
   @AuditReadChecked(({ query }) => parseCheckpointsQuery(query))
-  async checkpoints(@Req() req: AuthenticatedRequest, @Query() query: RawQuery) {
+  async checkpoints(
+    @Req() req: AuthenticatedRequest,
+    @Query() query: RawQuery,
+  ): Promise<CheckpointListDto> {
     const reader = readerOf(req);
     const { limit, before } = parseCheckpointsQuery(query);
     const checkpoints = await this.audit.checkpoints(limit, before);
@@ -157,8 +247,25 @@ export class AuditController {
   }
 
   @Get('consistency')
+  @ApiOperation({ summary: 'A consistency proof between two checkpoints' })
+  @ApiQuery({
+    name: 'from',
+    required: true,
+    description: 'The older checkpoint size',
+    schema: { type: 'integer', minimum: 1 },
+  })
+  @ApiQuery({
+    name: 'to',
+    required: true,
+    description: 'The newer checkpoint size',
+    schema: { type: 'integer', minimum: 1 },
+  })
+  @ApiOkResponse({ type: ConsistencyProofDto })
   @AuditReadChecked(({ query }) => parseConsistencyQuery(query))
-  async consistency(@Req() req: AuthenticatedRequest, @Query() query: RawQuery) {
+  async consistency(
+    @Req() req: AuthenticatedRequest,
+    @Query() query: RawQuery,
+  ): Promise<ConsistencyProofDto> {
     const reader = readerOf(req);
     const { from, to } = parseConsistencyQuery(query);
     const proof = await this.audit.consistency(from, to);
@@ -167,8 +274,13 @@ export class AuditController {
   }
 
   @Get('verify')
+  @ApiOperation({ summary: 'Recompute every leaf and check every signed checkpoint' })
+  @ApiOkResponse({ type: LedgerVerificationDto })
   @AuditReadChecked(({ query }) => parseNoQuery(query))
-  async verify(@Req() req: AuthenticatedRequest, @Query() query: RawQuery) {
+  async verify(
+    @Req() req: AuthenticatedRequest,
+    @Query() query: RawQuery,
+  ): Promise<LedgerVerificationDto> {
     const reader = readerOf(req);
     parseNoQuery(query);
     const report = await this.audit.verify();
@@ -177,8 +289,17 @@ export class AuditController {
   }
 
   @Get('metrics')
+  @ApiOperation({
+    summary:
+      'Chart aggregates: shares per day, denials by rule, case figures (small counts suppressed)',
+  })
+  @DATE_RANGE
+  @ApiOkResponse({ type: AuditMetricsDto })
   @AuditReadChecked(({ query }) => parseMetricsQuery(query))
-  async metrics(@Req() req: AuthenticatedRequest, @Query() query: RawQuery) {
+  async metrics(
+    @Req() req: AuthenticatedRequest,
+    @Query() query: RawQuery,
+  ): Promise<AuditMetricsDto> {
     const reader = readerOf(req);
     const { from, to } = parseMetricsQuery(query);
     const metrics = await this.audit.metrics(reader, from, to);

@@ -4,12 +4,20 @@
  * justification (an audit.read statement) that the session's audit reads rest on.
  */
 import { Body, Controller, Delete, HttpCode, Inject, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DomainError } from '@liaison/errors';
 import { AuditJustifications } from '../statements/audit-justification';
 import type { AuthenticatedRequest } from './auth-context';
 import { ConsoleSessions, SESSION_PREFIX } from './console-session';
 import { Roles } from './roles.decorator';
+import { JustificationAttachedDto, JustificationRequestDto, SessionOpenedDto } from './session.dto';
 
 const sessionTokenOf = (req: AuthenticatedRequest): string =>
   (req.headers.authorization ?? '').slice('Bearer '.length);
@@ -27,7 +35,8 @@ export class SessionController {
   @HttpCode(201)
   @Roles('liaison', 'oversight', 'policy-author', 'policy-approver', 'admin')
   @ApiOperation({ summary: 'Open a 30-minute console session with an officer token' })
-  async open(@Req() req: AuthenticatedRequest): Promise<Record<string, unknown>> {
+  @ApiCreatedResponse({ type: SessionOpenedDto })
+  async open(@Req() req: AuthenticatedRequest): Promise<SessionOpenedDto> {
     const session = await this.sessions.open(req.auth);
     return {
       ...session,
@@ -43,10 +52,12 @@ export class SessionController {
   @ApiOperation({
     summary: "Attach the officer's signed justification (audit.read statement) to this session",
   })
+  @ApiBody({ type: JustificationRequestDto })
+  @ApiCreatedResponse({ type: JustificationAttachedDto })
   async justify(
     @Req() req: AuthenticatedRequest,
-    @Body() body: unknown,
-  ): Promise<Record<string, unknown>> {
+    @Body() body: JustificationRequestDto | undefined,
+  ): Promise<JustificationAttachedDto> {
     const token = sessionTokenOf(req);
     if (!token.startsWith(SESSION_PREFIX)) {
       throw new DomainError(
@@ -55,7 +66,8 @@ export class SessionController {
         'invalid-input',
       );
     }
-    const statement =
+    // Described, not validated: forSession checks the statement (untrusted JSON).
+    const statement: unknown =
       typeof body === 'object' && body !== null
         ? (body as { statement?: unknown }).statement
         : undefined;
@@ -72,6 +84,7 @@ export class SessionController {
   @HttpCode(204)
   @Roles('liaison', 'oversight', 'policy-author', 'policy-approver', 'admin')
   @ApiOperation({ summary: 'Log out: end this console session' })
+  @ApiNoContentResponse({ description: 'Ended (or was not a session token)' })
   async close(@Req() req: AuthenticatedRequest): Promise<void> {
     const token = sessionTokenOf(req);
     if (token.startsWith(SESSION_PREFIX)) await this.sessions.close(token);

@@ -3,12 +3,12 @@
  * part in or is invited to.
  */
 import { Controller, Get, Param, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { CaseSummary } from '@liaison/cases';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '../auth/auth-context';
 import { Roles } from '../auth/roles.decorator';
 import { parseInteger, refusalWith } from '../http/query-params';
-import { CaseViewService, type CaseDetail } from './case-view.service';
+import { CaseViewService } from './case-view.service';
+import { CaseDetailDto, CaseListDto } from './case.dto';
 
 const refuseCases = refusalWith('cases.bad-limit');
 
@@ -23,11 +23,16 @@ export class CaseViewController {
   @ApiOperation({
     summary: "Your agency's cases and invitations, with counts of approaching and overdue requests",
   })
-  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+  })
+  @ApiOkResponse({ type: CaseListDto })
   async list(
     @Req() req: AuthenticatedRequest,
     @Query('limit') limit?: string,
-  ): Promise<{ cases: CaseSummary[] }> {
+  ): Promise<CaseListDto> {
     const n =
       limit === undefined ? 100 : parseInteger(limit, 'limit', { min: 1, max: 1000 }, refuseCases);
     return { cases: await this.cases.list(req.auth.agencyId, n) };
@@ -39,7 +44,11 @@ export class CaseViewController {
     summary:
       'A case you take part in: participants, your requests with their clocks read now, and the notices you sent or received; a case you are invited to: the invitation',
   })
-  show(@Req() req: AuthenticatedRequest, @Param('caseRef') caseRef: string): Promise<CaseDetail> {
+  @ApiOkResponse({ type: CaseDetailDto })
+  show(
+    @Req() req: AuthenticatedRequest,
+    @Param('caseRef') caseRef: string,
+  ): Promise<CaseDetailDto> {
     return this.cases.show(req.auth.agencyId, caseRef);
   }
 }

@@ -4,7 +4,14 @@
  * Administration (register an agency, add or revoke a key) needs the admin role.
  */
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { OFFICER_ROLES, renderJwks, type Jwks } from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
 import type { AuthenticatedRequest } from '../auth/auth-context';
@@ -12,11 +19,17 @@ import { Public, Roles } from '../auth/roles.decorator';
 import type { DirectoryCache } from '../directory-cache';
 import { DIRECTORY_CACHE, HUB_KEYS } from '../tokens';
 import type { HubKeyFiles } from '@liaison/local-files';
+import { DirectoryAdmin } from './directory-admin.service';
 import {
-  DirectoryAdmin,
-  type AgencyRegistration,
-  type KeyRegistration,
-} from './directory-admin.service';
+  AgencyDto,
+  AgencyRegisteredDto,
+  AgencyRegistrationDto,
+  GROUPS_SCHEMA,
+  JwksDto,
+  KeyAddedDto,
+  KeyRegistrationDto,
+  KeyRevokedDto,
+} from './directory.dto';
 
 const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
@@ -40,7 +53,11 @@ export class DirectoryController {
 
   @Get('.well-known/jwks.json')
   @Public()
-  @ApiOperation({ summary: "The hub's public keys (receipts, checkpoints)" })
+  @ApiOperation({
+    summary: "The hub's public keys (receipts, checkpoints)",
+    description: 'Public: verify receipts and checkpoints offline with these.',
+  })
+  @ApiOkResponse({ type: JwksDto })
   hubJwks(): Jwks {
     const key = this.hubKeys.hubSigningKey();
     return renderJwks([{ kid: key.kid, alg: key.alg, publicJwk: key.publicJwk }]);
@@ -51,7 +68,9 @@ export class DirectoryController {
   @ApiOperation({
     summary:
       "An agency's registered public keys (active and retired; revoked ones are withdrawn), then its officers' enrolled keys, each naming its `officer`",
+    description: "Public: verify an originator's signature offline with these.",
   })
+  @ApiOkResponse({ type: JwksDto })
   async agencyJwks(@Param('id') id: string): Promise<Jwks> {
     const dir = await this.directory.get();
     const agencyId = agencyIdParam(id);
@@ -69,7 +88,8 @@ export class DirectoryController {
   @ApiBearerAuth()
   @Roles(...OFFICER_ROLES)
   @ApiOperation({ summary: 'Registered agencies' })
-  async agencies(): Promise<unknown[]> {
+  @ApiOkResponse({ type: [AgencyDto] })
+  async agencies(): Promise<AgencyDto[]> {
     const dir = await this.directory.get();
     return dir.agencies.map((a) => ({
       id: a.id,
@@ -89,6 +109,7 @@ export class DirectoryController {
   @ApiBearerAuth()
   @Roles(...OFFICER_ROLES)
   @ApiOperation({ summary: 'Jurisdiction groups (EU, ASEAN, ...)' })
+  @ApiOkResponse({ schema: GROUPS_SCHEMA })
   async groups(): Promise<Record<string, readonly string[]>> {
     return (await this.directory.get()).policyDirectory.groups;
   }
@@ -98,10 +119,12 @@ export class DirectoryController {
   @ApiBearerAuth()
   @Roles('admin')
   @ApiOperation({ summary: 'Register an agency with its public JWKS (admin)' })
+  @ApiBody({ type: AgencyRegistrationDto })
+  @ApiCreatedResponse({ type: AgencyRegisteredDto })
   register(
     @Req() req: AuthenticatedRequest,
-    @Body() body: AgencyRegistration,
-  ): Promise<{ id: string; feedTopic: string }> {
+    @Body() body: AgencyRegistrationDto,
+  ): Promise<AgencyRegisteredDto> {
     return this.admin.register(req.auth, body);
   }
 
@@ -110,11 +133,13 @@ export class DirectoryController {
   @ApiBearerAuth()
   @Roles('admin')
   @ApiOperation({ summary: 'Add a public key to an agency (rotation)' })
+  @ApiBody({ type: KeyRegistrationDto })
+  @ApiCreatedResponse({ type: KeyAddedDto })
   addKey(
     @Req() req: AuthenticatedRequest,
     @Param('id') id: string,
-    @Body() body: KeyRegistration,
-  ): Promise<{ kid: string }> {
+    @Body() body: KeyRegistrationDto,
+  ): Promise<KeyAddedDto> {
     return this.admin.addKey(req.auth, agencyIdParam(id), body);
   }
 
@@ -123,11 +148,12 @@ export class DirectoryController {
   @ApiBearerAuth()
   @Roles('admin')
   @ApiOperation({ summary: 'Revoke a key at once: it verifies nothing from now on' })
+  @ApiOkResponse({ type: KeyRevokedDto })
   revoke(
     @Req() req: AuthenticatedRequest,
     @Param('id') id: string,
     @Param('kid') kid: string,
-  ): Promise<{ kid: string; revokedAt: string }> {
+  ): Promise<KeyRevokedDto> {
     return this.admin.revoke(req.auth, agencyIdParam(id), kid);
   }
 }

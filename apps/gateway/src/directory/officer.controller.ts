@@ -4,11 +4,19 @@
  * enrolments, and revokes one at once.
  */
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DomainError } from '@liaison/errors';
 import type { AuthenticatedRequest } from '../auth/auth-context';
 import { Roles } from '../auth/roles.decorator';
-import { OfficerEnrolment, type EnrolledOfficer } from './officer-enrolment.service';
+import { EnrolledOfficerDto, OfficerEnrolmentDto } from './directory.dto';
+import { OfficerEnrolment } from './officer-enrolment.service';
 
 const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
@@ -30,7 +38,8 @@ export class OfficerController {
 
   @Get()
   @ApiOperation({ summary: "An agency's officer enrolments (active and revoked)" })
-  list(@Req() req: AuthenticatedRequest, @Param('id') id: string): Promise<EnrolledOfficer[]> {
+  @ApiOkResponse({ type: [EnrolledOfficerDto] })
+  list(@Req() req: AuthenticatedRequest, @Param('id') id: string): Promise<EnrolledOfficerDto[]> {
     return this.officers.list(req.auth, agencyIdParam(id));
   }
 
@@ -39,22 +48,25 @@ export class OfficerController {
   @ApiOperation({
     summary: 'Enrol an officer: their own public signing key (JWK) and the roles they may hold',
   })
+  @ApiBody({ type: OfficerEnrolmentDto })
+  @ApiCreatedResponse({ type: EnrolledOfficerDto })
   enrol(
     @Req() req: AuthenticatedRequest,
     @Param('id') id: string,
-    @Body() body: unknown,
-  ): Promise<EnrolledOfficer> {
+    @Body() body: OfficerEnrolmentDto,
+  ): Promise<EnrolledOfficerDto> {
     return this.officers.enrol(req.auth, agencyIdParam(id), body);
   }
 
   @Post(':officerId/revoke')
   @HttpCode(200)
   @ApiOperation({ summary: "Revoke an officer's enrolment at once (tokens and sessions stop)" })
+  @ApiOkResponse({ type: EnrolledOfficerDto })
   revoke(
     @Req() req: AuthenticatedRequest,
     @Param('id') id: string,
     @Param('officerId') officerId: string,
-  ): Promise<EnrolledOfficer> {
+  ): Promise<EnrolledOfficerDto> {
     return this.officers.revoke(req.auth, agencyIdParam(id), officerId);
   }
 }

@@ -1,17 +1,22 @@
 /** GET /v1/feed (cursor pages) and GET /v1/feed/stream (Server-Sent Events). Own feed only. */
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import { ErrorResponseDto } from '../http/error-response.dto';
+import { FeedPageDto } from './feed.dto';
 import type { Response } from 'express';
 import type { AuthenticatedRequest } from '../auth/auth-context';
 import { Roles } from '../auth/roles.decorator';
 import { FEED_SERVICE } from '../tokens';
-import {
-  parseCursor,
-  parseLimit,
-  type FeedEntry,
-  type FeedPage,
-  type FeedService,
-} from './feed.service';
+import { parseCursor, parseLimit, type FeedEntry, type FeedService } from './feed.service';
 
 /** One feed entry as a Server-Sent Event: its cursor as the id, its kind as the event. */
 function sseEventOf(entry: FeedEntry): string {
@@ -23,6 +28,13 @@ function sseEventOf(entry: FeedEntry): string {
         : ['case-clock-notice', entry.caseClockNotice];
   return `id: ${entry.cursor}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
+
+const AFTER = {
+  name: 'after',
+  required: false,
+  description: 'cursor: the last entry id you saw (0 = from the start)',
+  schema: { type: 'string', pattern: '^[0-9]+$', default: '0' },
+} as const;
 
 @ApiTags('feed')
 @ApiBearerAuth()
@@ -36,23 +48,45 @@ export class FeedController {
     summary:
       "Your agency's deliveries, link notices and case clock notices after a cursor (oldest first)",
   })
+  @ApiQuery(AFTER)
   @ApiQuery({
-    name: 'after',
+    name: 'limit',
     required: false,
-    description: 'cursor: the last entry id you saw (0 = from the start)',
+    schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
   })
-  @ApiQuery({ name: 'limit', required: false })
+  @ApiOkResponse({ type: FeedPageDto })
   page(
     @Req() req: AuthenticatedRequest,
     @Query('after') after?: string,
     @Query('limit') limit?: string,
-  ): Promise<FeedPage> {
+  ): Promise<FeedPageDto> {
     return this.feed.page(req.auth.agencyId, parseCursor(after), parseLimit(limit));
   }
 
   @Get('stream')
   @Roles('subscriber')
-  @ApiOperation({ summary: 'Live feed as Server-Sent Events; resumes from Last-Event-ID' })
+  @ApiOperation({
+    summary: 'Live feed as Server-Sent Events; resumes from Last-Event-ID',
+    description:
+      'Each entry is one event: `id` its cursor, `event` one of `delivery`, `link-notice`, ' +
+      '`case-clock-notice`, `data` the entry as JSON (Delivery, LinkNotice, CaseClockNotice). ' +
+      'A comment line every 15 s keeps the connection open.',
+  })
+  @ApiQuery(AFTER)
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'The id of the last event received (a reconnecting EventSource sends it)',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'The event stream',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description: "Your agency's open streams are at their cap (feed.too-many-streams)",
+  })
   async stream(
     @Req() req: AuthenticatedRequest,
     @Res() res: Response,

@@ -9,8 +9,18 @@
  *   breach: oversight sees every agency's, a liaison officer its own agency's.
  */
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { QUOTA_WINDOW_KEPT_MS } from '@liaison/links';
+import { ErrorResponseDto } from '../http/error-response.dto';
+import { LinkQueryAnswerDto, LinkQueryDto, QuotaReportDto } from './links.dto';
 import { appendLeLog } from '@liaison/persistence';
 import type { DataSource } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/auth-context';
@@ -18,12 +28,7 @@ import { AuditRead, AuditReadChecked, Roles } from '../auth/roles.decorator';
 import { auditReaderOf } from '../audit/audit-access';
 import { onlyKnown, timestamp, type RawQuery } from '../audit/audit-filters';
 import { DATA_SOURCE } from '../tokens';
-import {
-  LinkQueryService,
-  selectorOfQuery,
-  type LinkQueryAnswer,
-  type QuotaReport,
-} from './link-query.service';
+import { LinkQueryService, selectorOfQuery } from './link-query.service';
 
 function quotasFrom(query: RawQuery): Date {
   onlyKnown(query, ['from']);
@@ -53,7 +58,13 @@ export class LinksController {
     summary:
       'Hit/no-hit: does another agency hold this selector? Body {kind, value, country?, platform?, dateOfBirth?}; X-Justification required',
   })
-  query(@Req() req: AuthenticatedRequest, @Body() body: unknown): Promise<LinkQueryAnswer> {
+  @ApiBody({ type: LinkQueryDto })
+  @ApiOkResponse({ type: LinkQueryAnswerDto })
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description: 'Your agency or officer quota window is full (links.rate-limited)',
+  })
+  query(@Req() req: AuthenticatedRequest, @Body() body: LinkQueryDto): Promise<LinkQueryAnswerDto> {
     const reader = auditReaderOf(req.auth, req.justification);
     return this.links.query(
       {
@@ -71,7 +82,17 @@ export class LinksController {
     summary:
       'Link query limits and their windows with breaches (oversight: every agency; liaison: your own)',
   })
-  async quotas(@Req() req: AuthenticatedRequest, @Query() query: RawQuery): Promise<QuotaReport> {
+  @ApiQuery({
+    name: 'from',
+    required: false,
+    description: 'ISO 8601 date or date-time (UTC); default: 7 days ago',
+    schema: { type: 'string' },
+  })
+  @ApiOkResponse({ type: QuotaReportDto })
+  async quotas(
+    @Req() req: AuthenticatedRequest,
+    @Query() query: RawQuery,
+  ): Promise<QuotaReportDto> {
     const reader = auditReaderOf(req.auth, req.justification);
     const from = quotasFrom(query);
     const report = await this.links.quotas(

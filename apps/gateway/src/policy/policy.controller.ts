@@ -5,6 +5,7 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -12,12 +13,15 @@ import {
   ApiParam,
   ApiTags,
   ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../http/error-response.dto';
 import type { AuthenticatedRequest } from '../auth/auth-context';
 import { Roles } from '../auth/roles.decorator';
 import { PolicyAdmin, type PolicyHistoryEntry, type WhatIfAnswer } from './policy-admin.service';
 import {
+  DryRunDiffAnswerDto,
+  DryRunReportDto,
   DryRunRequestDto,
   PolicyApproveRequestDto,
   PolicyDecisionAnswerDto,
@@ -58,11 +62,21 @@ export class PolicyController {
       'Who would get what, field by field, for a draft message (and optionally a draft policy)',
   })
   @ApiBody({ type: DryRunRequestDto })
+  @ApiExtraModels(DryRunReportDto, DryRunDiffAnswerDto)
   @ApiOkResponse({
     description:
-      'Without draftPolicy: { policyVersion, addressedTo, addressedOnly, recipients[] }; with one: { currentVersion, draftVersion, changes[], report }',
+      'Without draftPolicy: the report (DryRunReportDto); with one: what changes (DryRunDiffAnswerDto)',
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(DryRunReportDto) },
+        { $ref: getSchemaPath(DryRunDiffAnswerDto) },
+      ],
+    },
   })
-  dryRun(@Req() req: AuthenticatedRequest, @Body() body: DryRunRequestDto): Promise<unknown> {
+  dryRun(
+    @Req() req: AuthenticatedRequest,
+    @Body() body: DryRunRequestDto,
+  ): Promise<DryRunReportDto | DryRunDiffAnswerDto> {
     return this.policies.dryRun(req.auth, body);
   }
 

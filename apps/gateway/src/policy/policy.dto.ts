@@ -131,7 +131,7 @@ class OutcomeDto {
   @ApiProperty({ enum: ['FULL', 'REDACTED', 'DENIED'] })
   outcome!: string;
   @ApiProperty({ type: [String], example: ['NL-ASEAN-01'] })
-  rules!: string[];
+  rules!: readonly string[];
 }
 
 class SlotDto {
@@ -147,8 +147,8 @@ export class DryRunChangeDto {
   @ApiProperty({ example: 'th-dsi' }) recipient!: string;
   @ApiProperty({ type: OutcomeDto, nullable: true }) before!: OutcomeDto | null;
   @ApiProperty({ type: OutcomeDto, nullable: true }) after!: OutcomeDto | null;
-  @ApiProperty({ type: [SlotDto] }) newlyDisclosed!: SlotDto[];
-  @ApiProperty({ type: [WithheldSlotDto] }) newlyWithheld!: WithheldSlotDto[];
+  @ApiProperty({ type: [SlotDto] }) newlyDisclosed!: readonly SlotDto[];
+  @ApiProperty({ type: [WithheldSlotDto] }) newlyWithheld!: readonly WithheldSlotDto[];
 }
 
 class ReplayedMessageDto {
@@ -187,4 +187,41 @@ export class WhatIfAnswerDto {
   unreadable!: number;
   @ApiProperty({ type: [RuleChangeDto] }) rules!: RuleChangeDto[];
   @ApiProperty({ type: [ReplayedMessageDto] }) messages!: ReplayedMessageDto[];
+}
+
+class FieldDispositionDto {
+  @ApiProperty() index!: number;
+  @ApiProperty({ example: 'subjects[0].identity' }) path!: string;
+  @ApiProperty() disclosed!: boolean;
+  @ApiPropertyOptional({ description: 'Withheld: the rule that withheld it', example: 'NL-EU-01' })
+  ruleId?: string;
+}
+
+class DryRunRecipientDto {
+  @ApiProperty({ example: 'de-bka' }) recipient!: string;
+  @ApiProperty({ enum: ['FULL', 'REDACTED', 'DENIED'] }) outcome!: string;
+  @ApiProperty({ type: [String], example: ['NL-EU-01'] }) rules!: readonly string[];
+  @ApiProperty({ type: [FieldDispositionDto], description: 'Every field, in catalogue order' })
+  fields!: readonly FieldDispositionDto[];
+}
+
+export class DryRunReportDto {
+  @ApiProperty({ example: VERSION_EXAMPLE }) policyVersion!: string;
+  @ApiProperty({ type: [String], description: 'The agencies the message names' })
+  addressedTo!: readonly string[];
+  @ApiProperty({ description: 'A case notice naming agencies reaches only them' })
+  addressedOnly!: boolean;
+  @ApiProperty({ type: [DryRunRecipientDto] }) recipients!: readonly DryRunRecipientDto[];
+}
+
+export class DryRunDiffAnswerDto {
+  @ApiProperty({ example: VERSION_EXAMPLE }) currentVersion!: string;
+  @ApiProperty({ example: VERSION_EXAMPLE }) draftVersion!: string;
+  @ApiProperty({
+    type: [DryRunChangeDto],
+    description: 'Only the recipients whose outcome, rules or fields differ',
+  })
+  changes!: readonly DryRunChangeDto[];
+  @ApiProperty({ type: DryRunReportDto, description: 'The dry run under the current policy' })
+  report!: DryRunReportDto;
 }

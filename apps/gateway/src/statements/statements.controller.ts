@@ -6,15 +6,16 @@
  * every signature against the enrolled officer keys.
  */
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '@liaison/errors';
-import { verifyStatementLog, type StatementLogReport, type StatementLogRow } from '@liaison/ledger';
+import { verifyStatementLog, type StatementLogRow } from '@liaison/ledger';
 import { appendLeLog } from '@liaison/persistence';
 import type { AuthenticatedRequest } from '../auth/auth-context';
 import { AuditRead, AuditReadChecked, Roles } from '../auth/roles.decorator';
 import { onlyKnown, parseNoQuery, type RawQuery } from '../audit/audit-filters';
 import { auditReaderOf, type AuditReader } from '../audit/audit-access';
+import { OfficerStatementListDto, StatementLogReportDto } from '../audit/audit.dto';
 import type { DirectoryCache } from '../directory-cache';
 import { DATA_SOURCE, DIRECTORY_CACHE } from '../tokens';
 
@@ -89,10 +90,12 @@ export class StatementsController {
   @Get()
   @AuditReadChecked(({ query }) => statementsSubject(query))
   @ApiOperation({ summary: 'Signed officer statements (policy drafts, decisions, audit reads)' })
+  @ApiQuery({ name: 'subject', required: false, description: 'Only this subject (exact)' })
+  @ApiOkResponse({ type: OfficerStatementListDto })
   async list(
     @Req() req: AuthenticatedRequest,
     @Query() query: Record<string, unknown>,
-  ): Promise<{ statements: (StatementLogRow & { recordedAt: string })[] }> {
+  ): Promise<OfficerStatementListDto> {
     const reader = auditReaderOf(req.auth, req.justification);
     const subject = statementsSubject(query);
     const params: unknown[] = [];
@@ -120,7 +123,8 @@ export class StatementsController {
   @Get('verify')
   @AuditReadChecked(({ query }) => parseNoQuery(query))
   @ApiOperation({ summary: 'Re-check the statement chain and every officer signature' })
-  async verify(@Req() req: AuthenticatedRequest): Promise<StatementLogReport> {
+  @ApiOkResponse({ type: StatementLogReportDto })
+  async verify(@Req() req: AuthenticatedRequest): Promise<StatementLogReportDto> {
     const reader = auditReaderOf(req.auth, req.justification);
     const rows: StatementDbRow[] = await this.ds.query(
       `SELECT ${COLUMNS} FROM officer_statement ORDER BY seq`,

@@ -1,14 +1,56 @@
 /** Publishing: alerts and case notices, as originator-signed SD-JWT or custodial JSON. */
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Req,
+  applyDecorators,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiConsumes,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import type { MessageKind, SubmissionStatus } from '@liaison/contracts';
+import type { MessageKind } from '@liaison/contracts';
 import { DomainError } from '@liaison/errors';
 import type { AuthenticatedRequest } from '../auth/auth-context';
 import type { RateLimiter } from '../auth/rate-limiter';
 import { Roles } from '../auth/roles.decorator';
 import { RATE_LIMITER, SUBMISSION_SERVICE } from '../tokens';
+import { ErrorResponseDto } from '../http/error-response.dto';
+import { ApiBodyByMediaType } from '../openapi/api-body-by-media-type';
 import type { AcceptedSubmission, SubmissionService } from './submission.service';
+import { SubmissionAcceptedDto, SubmissionStatusDto, publishBody } from './submission.dto';
+
+/** What both publishing routes answer besides their body. */
+const PUBLISH_ANSWERS = applyDecorators(
+  ApiConsumes('application/sd+jwt', 'application/json'),
+  ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Retry-safe key: the same key answers the earlier submission (replayed: true)',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+  }),
+  ApiAcceptedResponse({
+    type: SubmissionAcceptedDto,
+    description: 'Accepted for policy evaluation',
+  }),
+  ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description: "Your agency's publishing rate is spent (rate.limited, details.retryAfterSec)",
+  }),
+);
 
 @ApiTags('publish')
 @ApiBearerAuth()
@@ -56,8 +98,11 @@ export class SubmissionsController {
   @HttpCode(202)
   @Roles('publisher')
   @ApiOperation({ summary: 'Publish an alert (202: accepted for policy evaluation)' })
-  @ApiConsumes('application/sd+jwt', 'application/json')
-  @ApiBody({ schema: { type: 'string', description: 'compact SD-JWT: <jwt>~<disclosure>~...~' } })
+  @PUBLISH_ANSWERS
+  @ApiBodyByMediaType(
+    'The alert: signed by you (SD-JWT) or, custodial, as JSON',
+    publishBody('Alert'),
+  )
   publishAlert(
     @Req() req: AuthenticatedRequest,
     @Body() body: unknown,
@@ -70,8 +115,11 @@ export class SubmissionsController {
   @HttpCode(202)
   @Roles('publisher')
   @ApiOperation({ summary: 'Publish a case notice (202: accepted for policy evaluation)' })
-  @ApiConsumes('application/sd+jwt', 'application/json')
-  @ApiBody({ schema: { type: 'string' } })
+  @PUBLISH_ANSWERS
+  @ApiBodyByMediaType(
+    'The case notice: signed by you (SD-JWT) or, custodial, as JSON',
+    publishBody('CaseNotice'),
+  )
   publishCaseNotice(
     @Req() req: AuthenticatedRequest,
     @Body() body: unknown,
@@ -89,10 +137,11 @@ export class SubmissionsController {
       'Each recipient: agency, outcome (FULL, REDACTED, DENIED), the deciding rules, the ' +
       'withheld fields by path with their rule, and the delivery entry id in its feed.',
   })
+  @ApiOkResponse({ type: SubmissionStatusDto })
   status(
     @Req() req: AuthenticatedRequest,
     @Param('messageId') messageId: string,
-  ): Promise<SubmissionStatus> {
+  ): Promise<SubmissionStatusDto> {
     return this.submissions.status(req.auth, messageId);
   }
 }

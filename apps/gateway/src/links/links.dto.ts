@@ -1,0 +1,87 @@
+/**
+ * The links API's request and answer shapes, for the OpenAPI document. The
+ * query body is described, not validated here: parseSelectorQuery reads it as
+ * untrusted JSON and refuses it with the field and reason (links.invalid-query).
+ */
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { SELECTOR_KINDS } from '@liaison/links';
+
+export class LinkQueryDto {
+  @ApiProperty({ enum: [...SELECTOR_KINDS], description: 'Case-insensitive', example: 'PHONE' })
+  kind!: string;
+  @ApiProperty({
+    description: 'The selector as written; never logged, stored or echoed',
+    example: '0721 555 014',
+  })
+  value!: string;
+  @ApiPropertyOptional({
+    description: 'ISO 3166-1 alpha-2 for a national phone number, document or plate',
+    example: 'RO',
+  })
+  country?: string;
+  @ApiPropertyOptional({ description: 'HANDLE: the platform', example: 'telegram' })
+  platform?: string;
+  @ApiPropertyOptional({ description: 'PERSON: YYYY-MM-DD', example: '1990-04-12' })
+  dateOfBirth?: string;
+}
+
+class HitHolderDto {
+  @ApiProperty({ example: 'ro-diicot' }) agency!: string;
+  @ApiProperty({ type: 'string', nullable: true, example: 'RO-2026-118' })
+  caseHandle!: string | null;
+  @ApiProperty({ enum: ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'] }) tlp!: string;
+  @ApiProperty({ enum: [...SELECTOR_KINDS] }) kind!: string;
+  @ApiProperty({ enum: ['EXACT', 'POSSIBLE'] }) strength!: string;
+  @ApiProperty({ example: 2 }) messages!: number;
+  @ApiProperty({ type: [String], example: ['RO-LINKS-01'] }) rules!: readonly string[];
+}
+
+class QuotaLeftDto {
+  @ApiProperty({ example: 50 }) limit!: number;
+  @ApiProperty({ example: 49 }) remaining!: number;
+  @ApiProperty({ format: 'date-time' }) windowEnd!: string;
+}
+
+class QuotaPairDto {
+  @ApiProperty({ type: QuotaLeftDto }) agency!: QuotaLeftDto;
+  @ApiProperty({ type: QuotaLeftDto }) officer!: QuotaLeftDto;
+}
+
+export class LinkQueryAnswerDto {
+  @ApiProperty() hit!: boolean;
+  @ApiProperty({ enum: [...SELECTOR_KINDS] }) kind!: string;
+  @ApiProperty({ enum: ['EXACT', 'POSSIBLE'] }) strength!: string;
+  @ApiProperty({ type: [HitHolderDto] }) holders!: readonly HitHolderDto[];
+  @ApiProperty({ format: 'date-time' }) askedAt!: string;
+  @ApiProperty({ type: QuotaPairDto, description: 'What is left of your quota windows' })
+  quota!: QuotaPairDto;
+}
+
+class QuotaLimitDto {
+  @ApiProperty({ description: 'Queries admitted per window', example: 50 }) limit!: number;
+  @ApiProperty({ example: 86400000 }) windowMs!: number;
+}
+
+class QuotaLimitsDto {
+  @ApiProperty({ type: QuotaLimitDto }) agency!: QuotaLimitDto;
+  @ApiProperty({ type: QuotaLimitDto }) officer!: QuotaLimitDto;
+}
+
+class QuotaWindowDto {
+  @ApiProperty({ enum: ['AGENCY', 'OFFICER'] }) scope!: string;
+  @ApiProperty({ description: 'The agency, or agency/officer', example: 'nl-knp/anna' })
+  holder!: string;
+  @ApiProperty({ example: 'nl-knp' }) agency!: string;
+  @ApiProperty({ format: 'date-time' }) windowStart!: string;
+  @ApiProperty({ format: 'date-time' }) windowEnd!: string;
+  @ApiProperty() limit!: number;
+  @ApiProperty() used!: number;
+  @ApiProperty({ description: 'Queries refused in this window (breaches)' }) refused!: number;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
+  lastRefusedAt!: string | null;
+}
+
+export class QuotaReportDto {
+  @ApiProperty({ type: QuotaLimitsDto }) limits!: QuotaLimitsDto;
+  @ApiProperty({ type: [QuotaWindowDto] }) windows!: readonly QuotaWindowDto[];
+}
