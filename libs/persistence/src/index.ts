@@ -5,3 +5,4 @@ export * from './refusal-log';
 export * from './replay-store';
 export * from './link-index.repository';
 export * from './onward-sharing.repository';
+export * from './ledger-check';

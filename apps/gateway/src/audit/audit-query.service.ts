@@ -15,18 +15,18 @@ import {
 } from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
 import {
-  LedgerAuditor,
   SHARE_LEDGER_COLUMNS,
-  ledgerRowFromColumns,
   presentationFromToken,
   readSdJwtClaims,
-  trustCheckpoint,
   type LedgerRowView,
-  type LedgerFinding,
   type LedgerRowColumns,
-  type TrustedCheckpoint,
 } from '@liaison/ledger';
-import { appendLeLog, refusalRecordOf, type RefusalRecord } from '@liaison/persistence';
+import {
+  appendLeLog,
+  refusalRecordOf,
+  verifyStoredLedger,
+  type RefusalRecord,
+} from '@liaison/persistence';
 import { DATA_SOURCE } from '../tokens';
 import type { AuditReader } from './audit-access';
 import type { RecordFilter } from './audit-filters';
@@ -403,52 +403,8 @@ export class AuditQueryService {
   }
 
   /** Recomputes every leaf from its row and checks every signed checkpoint. */
-  async verify(pageSize = 20_000): Promise<LedgerVerificationDto> {
-    const stored = await this.ds.query<CheckpointRow[]>(
-      'SELECT tree_size, root_hash, jws, issued_at FROM ledger_checkpoint ORDER BY tree_size',
-    );
-    const trusted: TrustedCheckpoint[] = [];
-    const badSignatures: number[] = [];
-    for (const c of stored) {
-      try {
-        const signed = trustCheckpoint(c.jws, this.hubKey);
-        if (signed.treeSize !== Number(c.tree_size) || signed.rootHash !== c.root_hash)
-          throw new Error();
-        trusted.push(signed);
-      } catch {
-        badSignatures.push(Number(c.tree_size));
-      }
-    }
-    const auditor = new LedgerAuditor(trusted);
-    let after = 0;
-    for (;;) {
-      const page = await this.ds.query<LedgerRowColumns[]>(
-        `SELECT ${SHARE_LEDGER_COLUMNS} FROM share_ledger WHERE seq > $1 ORDER BY seq LIMIT $2`,
-        [after, pageSize],
-      );
-      for (const row of page) auditor.add(ledgerRowFromColumns(row));
-      const last = page[page.length - 1];
-      if (!last || page.length < pageSize) break;
-      after = Number(last.seq);
-    }
-    const report = auditor.finish();
-    const latest = trusted[trusted.length - 1];
-    const findings: LedgerFinding[] = report.findings.slice(0, 100);
-    return {
-      ok: report.ok && badSignatures.length === 0,
-      status: report.ok && badSignatures.length === 0 ? 'verified' : 'broken',
-      rows: report.rows,
-      rootHash: report.rootHash,
-      latestCheckpoint: latest ?? null,
-      checkpointsChecked: trusted.length,
-      badCheckpointSignatures: badSignatures,
-      uncheckpointedRows: report.rows - (latest?.treeSize ?? 0),
-      findings,
-      summary: [
-        ...report.summary.slice(0, 100),
-        ...badSignatures.map((s) => `checkpoint ${s}: signature does not verify with the hub key`),
-      ],
-    };
+  verify(pageSize = 20_000): Promise<LedgerVerificationDto> {
+    return verifyStoredLedger(this.ds, this.hubKey, pageSize);
   }
 
   async metrics(reader: AuditReader, from: Date, to: Date): Promise<AuditMetricsDto> {
