@@ -11,6 +11,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { codecFor } from '@liaison/contracts';
 import { Topic, TypedProducer, groupId } from '@liaison/kafka';
+import { verifyStoredLedger } from '@liaison/persistence';
 import {
   DirectoryRepository,
   DomainErrorFilter,
@@ -34,6 +35,7 @@ import { DEAD_LETTER_LOG_GROUP, DeadLetterLog } from './dead-letter-log';
 import { DecisionIngest, LEDGER_GROUP } from './decision-ingest';
 import { FeedProjector, type FeedAgency } from './feed-projector';
 import { AuditHealthModule } from './health.module';
+import { LEDGER_SELF_CHECK_INTERVAL_MS, LedgerSelfCheck } from './ledger-self-check';
 import { LedgerWriter } from './ledger-writer';
 import { purgeLinkRows } from './link-index';
 import type { LinkWorld } from '@liaison/links';
@@ -146,6 +148,32 @@ async function main(): Promise<void> {
     'Ledger rows no signed checkpoint covers yet',
     () => publisher.unsignedRows(),
   );
+  const selfCheck = new LedgerSelfCheck(() =>
+    verifyStoredLedger(ds, hubKeys.hubSigningKey().publicJwk),
+  );
+  metrics.sampledGauge(
+    'liaison_ledger_verified',
+    'Latest full verification of the stored ledger: 1 verified, 0 broken',
+    () => selfCheck.verifiedState(),
+  );
+  metrics.sampledGauge(
+    'liaison_ledger_verification_findings',
+    'Findings of the latest full ledger verification (leaves, sequence, roots, signatures)',
+    () => selfCheck.findings(),
+  );
+  metrics.sampledGauge(
+    'liaison_ledger_verification_age_seconds',
+    'Seconds since the stored ledger was last verified in full',
+    () => selfCheck.ageSeconds(),
+  );
+  const selfCheckNow = (): void => {
+    selfCheck
+      .run()
+      .then((r) => {
+        if (!r.ok) log.error({ summary: r.summary.slice(0, 10) }, 'ledger verification failed');
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'ledger verification did not run'));
+  };
   const stopLag = sampleConsumerLag(kafka, metrics, log, [
     { name: LEDGER_GROUP, groupId: groupId(LEDGER_GROUP), topics: [Topic.decisions] },
     {
@@ -213,6 +241,8 @@ async function main(): Promise<void> {
   };
   sweepClocks();
   const clockTimer = setInterval(sweepClocks, config.audit.caseClockIntervalMs);
+  selfCheckNow();
+  const selfCheckTimer = setInterval(selfCheckNow, LEDGER_SELF_CHECK_INTERVAL_MS);
   const purgeTimer = setInterval(() => {
     purge
       .run()
@@ -235,6 +265,7 @@ async function main(): Promise<void> {
     clearInterval(checkpointTimer);
     clearInterval(purgeTimer);
     clearInterval(clockTimer);
+    clearInterval(selfCheckTimer);
     world.stop();
     await worldChanges.close().catch(() => undefined);
     await ingest.stop().catch(() => undefined);
