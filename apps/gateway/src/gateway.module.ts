@@ -19,6 +19,7 @@ import { LinkQueryService } from './links/link-query.service';
 import { LinksController } from './links/links.controller';
 import { OnwardConsentController } from './links/onward-consent.controller';
 import { OnwardConsentService } from './links/onward-consent.service';
+import { LinkViewsService } from './links/link-views.service';
 import { PolicyAdmin } from './policy/policy-admin.service';
 import { PolicyController } from './policy/policy.controller';
 import { AuditJustifications } from './statements/audit-justification';
@@ -72,6 +73,7 @@ export class GatewayModule {
         CaseViewService,
         LinkQueryService,
         OnwardConsentService,
+        LinkViewsService,
         TaxiiService,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],

@@ -88,3 +88,15 @@ export {
   type ConsentRequestState,
   type ConsentStatus,
 } from './onward-consent';
+export {
+  agencyLinkGraph,
+  linkOverview,
+  type AgencyPairLinks,
+  type GraphEdge,
+  type GraphNode,
+  type GraphNodeKind,
+  type LinkGraph,
+  type LinkHitSide,
+  type LinkNoticeView,
+  type LinkOverview,
+} from './link-graph';

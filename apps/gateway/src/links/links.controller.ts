@@ -7,6 +7,10 @@
  *   the officer's signed audit.read statement, as for audit reads.
  * - GET /v1/links/quotas: the query limits and their windows, with every
  *   breach: oversight sees every agency's, a liaison officer its own agency's.
+ * - GET /v1/links/notices: a liaison officer's agency's link notices and the
+ *   graph of agencies and case handles they draw (never a selector value).
+ * - GET /v1/links/overview: for oversight, the hits between agencies counted
+ *   per pair and per selector kind, small counts suppressed.
  */
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
 import {
@@ -20,22 +24,46 @@ import {
 } from '@nestjs/swagger';
 import { QUOTA_WINDOW_KEPT_MS } from '@liaison/links';
 import { ErrorResponseDto } from '../http/error-response.dto';
-import { LinkQueryAnswerDto, LinkQueryDto, QuotaReportDto } from './links.dto';
+import {
+  AgencyLinkNoticesDto,
+  LinkOverviewDto,
+  LinkQueryAnswerDto,
+  LinkQueryDto,
+  QuotaReportDto,
+} from './links.dto';
 import { appendLeLog } from '@liaison/persistence';
 import type { DataSource } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/auth-context';
 import { AuditRead, AuditReadChecked, Roles } from '../auth/roles.decorator';
 import { auditReaderOf } from '../audit/audit-access';
-import { onlyKnown, timestamp, type RawQuery } from '../audit/audit-filters';
+import {
+  integer,
+  onlyKnown,
+  parseMetricsQuery,
+  timestamp,
+  type RawQuery,
+} from '../audit/audit-filters';
 import { DATA_SOURCE } from '../tokens';
 import { LinkQueryService, selectorOfQuery } from './link-query.service';
+import {
+  LinkViewsService,
+  type AgencyLinkNotices,
+  type LinkOverviewAnswer,
+} from './link-views.service';
+
+const MAX_NOTICES = 1000;
+
+function noticesLimit(query: RawQuery): number {
+  onlyKnown(query, ['limit']);
+  return integer(query, 'limit', 1, MAX_NOTICES) ?? 200;
+}
 
 function quotasFrom(query: RawQuery): Date {
   onlyKnown(query, ['from']);
   return timestamp(query, 'from') ?? new Date(Date.now() - QUOTA_WINDOW_KEPT_MS);
 }
 
-// Both routes are audit reads: the guard checks the request, then verifies and
+// Every route is an audit read: the guard checks the request, then verifies and
 // records the officer's signed justification.
 @ApiTags('links')
 @ApiBearerAuth()
@@ -44,6 +72,7 @@ function quotasFrom(query: RawQuery): Date {
 export class LinksController {
   constructor(
     private readonly links: LinkQueryService,
+    private readonly views: LinkViewsService,
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
   ) {}
 
@@ -114,5 +143,77 @@ export class LinksController {
       },
     ]);
     return report;
+  }
+
+  @Get('notices')
+  @Roles('liaison')
+  @AuditReadChecked(({ query }) => noticesLimit(query))
+  @ApiOperation({
+    summary:
+      "Your agency's link notices, newest first, with the graph of agencies and case handles they join (never a selector value)",
+  })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 1000 },
+  })
+  @ApiOkResponse({ type: AgencyLinkNoticesDto })
+  async notices(
+    @Req() req: AuthenticatedRequest,
+    @Query() query: RawQuery,
+  ): Promise<AgencyLinkNotices> {
+    const reader = auditReaderOf(req.auth, req.justification);
+    const limit = noticesLimit(query);
+    const answer = await this.views.notices(reader.agencyId, limit);
+    await appendLeLog(this.ds, [
+      {
+        actor: reader.actor,
+        action: 'CONSULTATION',
+        subject: 'links:notices',
+        justification: reader.justification,
+        details: {
+          role: reader.mode,
+          limit,
+          returned: answer.notices.length,
+          statement: reader.statement,
+        },
+      },
+    ]);
+    return answer;
+  }
+
+  @Get('overview')
+  @Roles('oversight')
+  @AuditReadChecked(({ query }) => parseMetricsQuery(query))
+  @ApiOperation({
+    summary:
+      'Oversight: links found between agencies, per pair and per selector kind, small counts suppressed (from, to: default the last 90 days)',
+  })
+  @ApiQuery({ name: 'from', required: false, schema: { type: 'string', format: 'date-time' } })
+  @ApiQuery({ name: 'to', required: false, schema: { type: 'string', format: 'date-time' } })
+  @ApiOkResponse({ type: LinkOverviewDto })
+  async overview(
+    @Req() req: AuthenticatedRequest,
+    @Query() query: RawQuery,
+  ): Promise<LinkOverviewAnswer> {
+    const reader = auditReaderOf(req.auth, req.justification);
+    const { from, to } = parseMetricsQuery(query);
+    const answer = await this.views.overview(from, to);
+    await appendLeLog(this.ds, [
+      {
+        actor: reader.actor,
+        action: 'CONSULTATION',
+        subject: 'links:overview',
+        justification: reader.justification,
+        details: {
+          role: reader.mode,
+          from: answer.from,
+          to: answer.to,
+          pairs: answer.pairs.length,
+          statement: reader.statement,
+        },
+      },
+    ]);
+    return answer;
   }
 }

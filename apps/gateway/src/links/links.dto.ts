@@ -85,3 +85,87 @@ export class QuotaReportDto {
   @ApiProperty({ type: QuotaLimitsDto }) limits!: QuotaLimitsDto;
   @ApiProperty({ type: [QuotaWindowDto] }) windows!: readonly QuotaWindowDto[];
 }
+
+/** A count, or "suppressed" below the small-count threshold. */
+const CELL = {
+  oneOf: [
+    { type: 'integer', minimum: 0 },
+    { type: 'string', enum: ['suppressed'] },
+  ],
+  example: 7,
+};
+
+class LinkGraphNodeDto {
+  @ApiProperty({ example: 'case:ro-diicot:RO-2026-118' }) id!: string;
+  @ApiProperty({ enum: ['AGENCY', 'CASE'] }) kind!: string;
+  @ApiProperty({ example: 'ro-diicot' }) agency!: string;
+  @ApiProperty({ example: 'RO-2026-118' }) label!: string;
+  @ApiProperty({ description: "The reader's own agency or case" }) own!: boolean;
+}
+
+class LinkGraphEdgeDto {
+  @ApiProperty() from!: string;
+  @ApiProperty() to!: string;
+  @ApiProperty({ enum: ['HOLDS', 'LINK'] }) kind!: string;
+  @ApiProperty({ type: [String], example: ['PHONE'] }) selectorKinds!: readonly string[];
+  @ApiProperty({ enum: ['EXACT', 'POSSIBLE'], nullable: true, type: 'string' })
+  strength!: string | null;
+  @ApiProperty(CELL) count!: number | 'suppressed';
+}
+
+class LinkGraphDto {
+  @ApiProperty({ type: [LinkGraphNodeDto] }) nodes!: readonly LinkGraphNodeDto[];
+  @ApiProperty({ type: [LinkGraphEdgeDto] }) edges!: readonly LinkGraphEdgeDto[];
+}
+
+class LinkNoticeViewDto {
+  @ApiProperty() noticeId!: string;
+  @ApiProperty() messageId!: string;
+  @ApiProperty({ type: 'string', nullable: true, example: 'NL-2026-0417' })
+  caseHandle!: string | null;
+  @ApiProperty({ example: 'ro-diicot' }) counterpartAgency!: string;
+  @ApiProperty({ type: 'string', nullable: true, example: 'RO-2026-118' })
+  counterpartCaseHandle!: string | null;
+  @ApiProperty({ type: [String], example: ['PHONE'] }) kinds!: readonly string[];
+  @ApiProperty({ enum: ['EXACT', 'POSSIBLE'] }) strength!: string;
+  @ApiProperty({ example: 'AMBER' }) counterpartTlp!: string;
+  @ApiProperty({ type: [String], example: ['NL-LINKS-01'] }) rules!: readonly string[];
+  @ApiProperty({ format: 'date-time' }) foundAt!: string;
+}
+
+export class AgencyLinkNoticesDto {
+  @ApiProperty({ example: 'nl-knp' }) agency!: string;
+  @ApiProperty({ type: [LinkNoticeViewDto] }) notices!: readonly LinkNoticeViewDto[];
+  @ApiProperty({ description: 'More notices exist than the limit: the oldest are not shown' })
+  truncated!: boolean;
+  @ApiProperty({ type: LinkGraphDto }) graph!: LinkGraphDto;
+}
+
+class AgencyPairLinksDto {
+  @ApiProperty({ type: [String], example: ['nl-knp', 'ro-diicot'] })
+  agencies!: readonly string[];
+  @ApiProperty(CELL) links!: number | 'suppressed';
+  @ApiProperty(CELL) notified!: number | 'suppressed';
+  @ApiProperty(CELL) denied!: number | 'suppressed';
+}
+
+class KindLinksDto {
+  @ApiProperty({ enum: [...SELECTOR_KINDS] }) kind!: string;
+  @ApiProperty(CELL) links!: number | 'suppressed';
+}
+
+class LinkTotalsDto {
+  @ApiProperty(CELL) links!: number | 'suppressed';
+  @ApiProperty(CELL) notified!: number | 'suppressed';
+  @ApiProperty(CELL) denied!: number | 'suppressed';
+}
+
+export class LinkOverviewDto {
+  @ApiProperty({ format: 'date-time' }) from!: string;
+  @ApiProperty({ format: 'date-time' }) to!: string;
+  @ApiProperty({ example: 5 }) smallCountThreshold!: number;
+  @ApiProperty({ type: [AgencyPairLinksDto] }) pairs!: readonly AgencyPairLinksDto[];
+  @ApiProperty({ type: [KindLinksDto] }) byKind!: readonly KindLinksDto[];
+  @ApiProperty({ type: LinkTotalsDto }) totals!: LinkTotalsDto;
+  @ApiProperty({ type: LinkGraphDto }) graph!: LinkGraphDto;
+}
