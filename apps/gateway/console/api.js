@@ -255,4 +255,23 @@ export class HubApi {
   refusals(params) {
     return this.json('/v1/audit/refusals', params);
   }
+
+  /** The agency's cases and invitations (liaison officers). */
+  cases() {
+    return this.json('/v1/cases');
+  }
+
+  caseDetail(caseRef) {
+    return this.json(`/v1/cases/${encodeURIComponent(caseRef)}`);
+  }
+
+  /** The agency's link notices and their graph (liaison officers). */
+  linkNotices(params) {
+    return this.json('/v1/links/notices', params);
+  }
+
+  /** Links between agencies, counted, small counts suppressed (oversight). */
+  linkOverview(params) {
+    return this.json('/v1/links/overview', params);
+  }
 }

@@ -9,6 +9,8 @@ import { ApiError, HubApi, justificationProblem } from './api.js';
 import { horizontalBars, stackedBars } from './charts.js';
 import { compare, comparisonTable, splitTokenClaims, tokenList } from './comparison.js';
 import { byId, fill, h, plural, showValue, timeEl, when } from './dom.js';
+import { loadCase, loadCases } from './cases.js';
+import { loadLinks } from './links.js';
 import { checkProof } from './merkle.js';
 import { loadPolicy } from './policy.js';
 import { loadRefusals } from './refusals.js';
@@ -245,7 +247,17 @@ async function loadAgencies() {
 }
 
 // ---------------------------------------------------------------------------
-// Routing: #/records, #/records/<seq>, #/dashboard, #/integrity, #/refusals
+// Routing: #/records, #/records/<seq>, #/dashboard, #/integrity, #/refusals,
+// #/cases, #/cases/<caseRef>, #/links
+
+/** The case reference of a #/cases/<ref> hash; a malformed escape is looked up as written. */
+function caseRefOf(encoded) {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
+  }
+}
 
 function route() {
   if (!session()) return showLogin();
@@ -253,12 +265,25 @@ function route() {
   if (!api.justification) return showJustification();
   const hash = location.hash || '#/records';
   const detail = /^#\/records\/(\d+)$/.exec(hash);
-  const page = detail ? 'detail' : hash.replace(/^#\//, '').split('/')[0];
-  const known = ['records', 'detail', 'dashboard', 'integrity', 'refusals'];
+  const oneCase = /^#\/cases\/(.+)$/.exec(hash);
+  const page = detail ? 'detail' : oneCase ? 'case' : hash.replace(/^#\//, '').split('/')[0];
+  const known = [
+    'records',
+    'detail',
+    'dashboard',
+    'integrity',
+    'refusals',
+    'cases',
+    'case',
+    'links',
+  ];
   const current = known.includes(page) ? page : 'records';
   for (const name of known) byId(`page-${name}`).hidden = name !== current;
-  for (const tab of ['records', 'dashboard', 'integrity', 'refusals']) {
-    const active = tab === current || (tab === 'records' && current === 'detail');
+  for (const tab of ['records', 'dashboard', 'integrity', 'refusals', 'cases', 'links']) {
+    const active =
+      tab === current ||
+      (tab === 'records' && current === 'detail') ||
+      (tab === 'cases' && current === 'case');
     const el = byId(`tab-${tab}`);
     if (active) el.setAttribute('aria-current', 'page');
     else el.removeAttribute('aria-current');
@@ -272,6 +297,16 @@ function route() {
       return loadIntegrity();
     case 'refusals':
       return loadRefusals(api, byId('refusals-body'), errorText);
+    case 'cases':
+      return loadCases(api, byId('cases-body'), { oversight: isOversight(), errorText });
+    case 'case':
+      return loadCase(api, byId('case-body'), caseRefOf(oneCase[1]), { errorText });
+    case 'links':
+      return loadLinks(api, byId('links-body'), {
+        agency: session()?.agencyId,
+        oversight: isOversight(),
+        errorText,
+      });
     default:
       if (!state.searched) return search();
   }
