@@ -169,3 +169,33 @@ export class LinkOverviewDto {
   @ApiProperty({ type: LinkTotalsDto }) totals!: LinkTotalsDto;
   @ApiProperty({ type: LinkGraphDto }) graph!: LinkGraphDto;
 }
+
+export class ConsentRequestDto {
+  @ApiProperty() requestId!: string;
+  @ApiProperty({
+    enum: ['ORIGINAL', 'REQUESTER'],
+    description: 'ORIGINAL: asked of your agency; REQUESTER: about your held message',
+  })
+  role!: string;
+  @ApiProperty() heldMessageId!: string;
+  @ApiProperty({ example: 'de-bka' }) requesterAgency!: string;
+  @ApiProperty() originalMessageId!: string;
+  @ApiProperty({ example: 'nl-knp' }) originalAgency!: string;
+  @ApiProperty({ type: [String], example: ['fr-ocrteh'] }) recipients!: readonly string[];
+  @ApiProperty({ enum: ['PENDING', 'GRANTED', 'REFUSED'] }) status!: string;
+  @ApiProperty({ format: 'date-time' }) requestedAt!: string;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) answeredAt!: string | null;
+  @ApiProperty({ type: 'string', nullable: true, example: 'nl-knp/quinn' })
+  answeredBy!: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) reason!: string | null;
+  @ApiProperty({ example: 'builtin:onward-without-consent' }) rule!: string;
+}
+
+export class ConsentRequestsDto {
+  @ApiProperty({ type: [ConsentRequestDto] }) requests!: readonly ConsentRequestDto[];
+}
+
+export class ConsentAnswerDto {
+  @ApiPropertyOptional({ description: 'Required to refuse; the requester reads it' })
+  reason?: string;
+}

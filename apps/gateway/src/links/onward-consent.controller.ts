@@ -10,12 +10,20 @@
  * the error filter.
  */
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DomainError } from '@liaison/errors';
 import type { ConsentStatus } from '@liaison/links';
 import type { AuthenticatedRequest } from '../auth/auth-context';
 import { Roles } from '../auth/roles.decorator';
 import { onlyKnown, type RawQuery } from '../audit/audit-filters';
+import { ConsentAnswerDto, ConsentRequestDto, ConsentRequestsDto } from './links.dto';
 import { OnwardConsentService, type ConsentRequestView } from './onward-consent.service';
 
 const STATUSES: readonly ConsentStatus[] = ['PENDING', 'GRANTED', 'REFUSED'];
@@ -45,6 +53,8 @@ export class OnwardConsentController {
   @ApiOperation({
     summary: 'Onward-sharing consent requests asked of your agency or about its held messages',
   })
+  @ApiQuery({ name: 'status', required: false, enum: ['PENDING', 'GRANTED', 'REFUSED'] })
+  @ApiOkResponse({ type: ConsentRequestsDto })
   async list(
     @Req() req: AuthenticatedRequest,
     @Query() query: RawQuery,
@@ -56,6 +66,8 @@ export class OnwardConsentController {
   @HttpCode(200)
   @Roles('liaison')
   @ApiOperation({ summary: 'Consent to the held recipients (the original originator only)' })
+  @ApiBody({ type: ConsentAnswerDto, required: false })
+  @ApiOkResponse({ type: ConsentRequestDto })
   grant(
     @Req() req: AuthenticatedRequest,
     @Param('requestId') requestId: string,
@@ -70,6 +82,8 @@ export class OnwardConsentController {
   @ApiOperation({
     summary: 'Refuse, with a reason the requester reads (the original originator only)',
   })
+  @ApiBody({ type: ConsentAnswerDto })
+  @ApiOkResponse({ type: ConsentRequestDto })
   refuse(
     @Req() req: AuthenticatedRequest,
     @Param('requestId') requestId: string,
