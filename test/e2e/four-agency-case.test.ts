@@ -20,7 +20,12 @@
 import '../support/isolated-namespace';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import type { AgencyCaseFigures, CaseMetrics, CaseTimelineEntry } from '@liaison/cases';
+import type {
+  AgencyCaseFigures,
+  CaseMetrics,
+  CaseTimelineEntry,
+  JurisdictionCaseFigures,
+} from '@liaison/cases';
 import type { CaseClockNotice } from '@liaison/contracts';
 import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
 import { sendCaseStep, type CaseDetail } from '../../apps/cli/src/commands/case.command';
@@ -131,7 +136,9 @@ describe('a case worked by four agencies, from opening to conviction', () => {
   const view = (agency: string): Promise<CaseDetail> =>
     client(agency).get<CaseDetail>(`/v1/cases/${caseRef}`);
 
-  const metrics = (agency: string): Promise<{ caseFigures: CaseMetrics }> =>
+  const metrics = (
+    agency: string,
+  ): Promise<{ caseFigures: CaseMetrics; casesPerJurisdiction: JurisdictionCaseFigures[] }> =>
     client(agency, OFFICERS[agency]).auditGet('/v1/audit/metrics', `case ${caseRef} review`);
 
   async function clockNotices(agency: string): Promise<CaseClockNotice[]> {
@@ -324,9 +331,23 @@ describe('a case worked by four agencies, from opening to conviction', () => {
   it("shows each participant its own figures in full, and the lead's under the small-count rule", async () => {
     const leadRow = (figures: CaseMetrics): AgencyCaseFigures | undefined =>
       figures.perAgency.find((r) => r.agency === NL);
-    const own = (await metrics(NL)).caseFigures;
+    const nlMetrics = await metrics(NL);
+    const own = nlMetrics.caseFigures;
+    // The same figures per jurisdiction: NL-KNP is the only lead in NL, so in full.
+    expect(nlMetrics.casesPerJurisdiction).toEqual([
+      {
+        jurisdiction: 'NL',
+        own: true,
+        casesOpened: 1,
+        casesResolved: 1,
+        casesWithVictimReferral: 1,
+        resolutionRate: 1,
+        victimReferralRate: 1,
+      },
+    ]);
     expect(leadRow(own)).toEqual({
       agency: NL,
+      jurisdiction: 'NL',
       own: true,
       casesOpened: 1,
       casesResolved: 1,
@@ -353,9 +374,14 @@ describe('a case worked by four agencies, from opening to conviction', () => {
     // DE's late answer to NL's bilateral request: one deadline missed.
     expect(own.overdue).toEqual({ asRequester: 1, asRequested: 0 });
     for (const partner of PARTNERS) {
-      const figures = (await metrics(partner)).caseFigures;
+      const partnerMetrics = await metrics(partner);
+      const figures = partnerMetrics.caseFigures;
+      expect(partnerMetrics.casesPerJurisdiction).toEqual([
+        expect.objectContaining({ jurisdiction: 'NL', own: false, casesOpened: 'suppressed' }),
+      ]);
       expect(leadRow(figures)).toEqual({
         agency: NL,
+        jurisdiction: 'NL',
         own: false,
         casesOpened: 'suppressed',
         casesResolved: 'suppressed',

@@ -421,15 +421,26 @@ describe('audit HTTP API', () => {
         [state.caseRef, JSON.stringify(state), [...state.participants]],
       );
     }
+    type Row = { own: boolean; casesOpened: unknown; casesResolved: unknown };
     type Figures = {
-      caseFigures: {
-        perAgency: { agency: string; own: boolean; casesOpened: unknown; casesResolved: unknown }[];
-      };
+      caseFigures: { perAgency: (Row & { agency: string })[] };
+      casesPerJurisdiction: (Row & { jurisdiction: string; resolutionRate: unknown })[];
     };
     const nl = (await (await get('/v1/audit/metrics', 'nl-knp', ['liaison'])).json()) as Figures;
     expect(nl.caseFigures.perAgency).toEqual([
       expect.objectContaining({ agency: 'de-bka', own: false, casesOpened: 'suppressed' }),
       expect.objectContaining({ agency: 'nl-knp', own: true, casesOpened: 2, casesResolved: 1 }),
+    ]);
+    // The per-jurisdiction block says the same: NL's own jurisdiction in full, not "<5".
+    expect(nl.casesPerJurisdiction).toEqual([
+      expect.objectContaining({ jurisdiction: 'DE', own: false, casesOpened: 'suppressed' }),
+      expect.objectContaining({
+        jurisdiction: 'NL',
+        own: true,
+        casesOpened: 2,
+        casesResolved: 1,
+        resolutionRate: 0.5,
+      }),
     ]);
     const oversight = (await (
       await get('/v1/audit/metrics', 'fr-ocrteh', ['oversight'])
@@ -437,6 +448,10 @@ describe('audit HTTP API', () => {
     expect(oversight.caseFigures.perAgency.map((a) => a.casesOpened)).toEqual([
       'suppressed',
       'suppressed',
+    ]);
+    expect(oversight.casesPerJurisdiction.map((r) => [r.jurisdiction, r.casesOpened])).toEqual([
+      ['DE', 'suppressed'],
+      ['NL', 'suppressed'],
     ]);
   });
 });

@@ -22,6 +22,8 @@ export interface CaseCounts<T> {
 
 export interface AgencyCaseFigures extends CaseCounts<Cell> {
   readonly agency: AgencyId;
+  /** The agency's jurisdiction, as its cases were opened in. */
+  readonly jurisdiction: string;
   readonly own: boolean;
   readonly resolutionRate: number | null;
   readonly victimReferralRate: number | null;
@@ -60,20 +62,32 @@ export interface CaseMetricsQuery {
 
 const RESOLVED = new Set(['CONVICTION', 'PROSECUTION']);
 
+interface LeadCounts {
+  readonly jurisdiction: string;
+  opened: number;
+  resolved: number;
+  referred: number;
+}
+
 export function caseMetrics(query: CaseMetricsQuery): CaseMetrics {
   const cases = distinctCases(query.cases);
   const k = SMALL_COUNT_THRESHOLD;
-  const counts = new Map<AgencyId, { opened: number; resolved: number; referred: number }>();
+  const counts = new Map<AgencyId, LeadCounts>();
   for (const c of cases) {
     if (c.lead === null) continue;
-    const row = counts.get(c.lead) ?? { opened: 0, resolved: 0, referred: 0 };
+    const row = counts.get(c.lead) ?? {
+      jurisdiction: c.jurisdiction ?? 'unknown',
+      opened: 0,
+      resolved: 0,
+      referred: 0,
+    };
     row.opened += 1;
     if (c.outcome !== null && RESOLVED.has(c.outcome)) row.resolved += 1;
     if (c.victimReferrals > 0) row.referred += 1;
     counts.set(c.lead, row);
   }
   const rows = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b));
-  const column = (pick: (r: { opened: number; resolved: number; referred: number }) => number) =>
+  const column = (pick: (r: LeadCounts) => number) =>
     suppressColumn(
       rows.map(([agency, r]) => ({ key: agency, value: pick(r), own: agency === query.viewer })),
       k,
@@ -82,17 +96,18 @@ export function caseMetrics(query: CaseMetricsQuery): CaseMetrics {
   const resolved = column((r) => r.resolved);
   const referred = column((r) => r.referred);
   const cell = (c: ReturnType<typeof column>, agency: AgencyId): Cell => c.cells.get(agency) ?? 0;
-  const perAgency = rows.map(([agency]): AgencyCaseFigures => {
+  const perAgency = rows.map(([agency, r]): AgencyCaseFigures => {
     const own = agency === query.viewer;
     const o = cell(opened, agency);
     return {
       agency,
+      jurisdiction: r.jurisdiction,
       own,
       casesOpened: o,
       casesResolved: cell(resolved, agency),
       casesWithVictimReferral: cell(referred, agency),
-      resolutionRate: rate(cell(resolved, agency), o, own),
-      victimReferralRate: rate(cell(referred, agency), o, own),
+      resolutionRate: caseRate(cell(resolved, agency), o, own),
+      victimReferralRate: caseRate(cell(referred, agency), o, own),
     };
   });
   return {
@@ -102,8 +117,8 @@ export function caseMetrics(query: CaseMetricsQuery): CaseMetrics {
       casesOpened: opened.total,
       casesResolved: resolved.total,
       casesWithVictimReferral: referred.total,
-      resolutionRate: rate(resolved.total, opened.total, false),
-      victimReferralRate: rate(referred.total, opened.total, false),
+      resolutionRate: caseRate(resolved.total, opened.total, false),
+      victimReferralRate: caseRate(referred.total, opened.total, false),
     },
     responseTimes: responseTimes(cases, query.viewer),
     overdue: overdue(cases, query),
@@ -123,7 +138,7 @@ function distinctCases(cases: readonly CaseState[]): CaseState[] {
 }
 
 /** A rate shown only where both figures are shown and, for others, the base is not small. */
-function rate(numerator: Cell, denominator: Cell, own: boolean): number | null {
+export function caseRate(numerator: Cell, denominator: Cell, own: boolean): number | null {
   if (numerator === 'suppressed' || denominator === 'suppressed' || denominator === 0) return null;
   if (!own && denominator < SMALL_COUNT_THRESHOLD) return null;
   return Math.round((numerator / denominator) * 1000) / 1000;

@@ -12,6 +12,7 @@ export * from './jurisdiction-calendar';
 export * from './request-clock';
 export * from './small-count-suppression';
 export * from './case-metrics';
+export * from './jurisdiction-case-figures';
 export * from './case-notice-event';
 export * from './case-view';
 export * from './clock-alerts';

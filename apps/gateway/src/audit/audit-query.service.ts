@@ -4,7 +4,12 @@
  * chain check and the charts' aggregates. All SQL is parameterised; the
  * reader's scope is applied here, once, for every query.
  */
-import { calendarFor, caseMetrics, type CaseState } from '@liaison/cases';
+import {
+  calendarFor,
+  caseFiguresPerJurisdiction,
+  caseMetrics,
+  type CaseState,
+} from '@liaison/cases';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import {
@@ -437,21 +442,10 @@ export class AuditQueryService {
         GROUP BY rule ORDER BY count(*) DESC, rule LIMIT 100`,
       [...range, own ? reader.agencyId : null],
     );
-    const cases = await this.ds.query<
-      { jurisdiction: string; opened: string; resolved: string; referred: string }[]
-    >(
-      `SELECT jurisdiction,
-              count(DISTINCT case_ref) FILTER (WHERE notice_type = 'CASE_OPENED') AS opened,
-              count(DISTINCT case_ref) FILTER (WHERE notice_type = 'CASE_CLOSED'
-                                                AND outcome IN ('CONVICTION', 'PROSECUTION')) AS resolved,
-              count(DISTINCT case_ref) FILTER (WHERE notice_type = 'VICTIM_REFERRED') AS referred
-         FROM case_event
-        WHERE occurred_at >= $1 AND occurred_at <= $2
-        GROUP BY jurisdiction ORDER BY jurisdiction`,
-      range,
-    );
     // Cases opened in the period, from their folded states: each case once, the
-    // reader's own figures in full, others' with complementary suppression.
+    // reader's own figures in full, others' with complementary suppression; the
+    // per-jurisdiction block is rolled up from those figures, so it shows
+    // nothing they hide.
     const states = await this.ds.query<{ state: CaseState }[]>(
       `SELECT state FROM case_state
         WHERE (state->>'openedAt')::bigint >= $1 AND (state->>'openedAt')::bigint <= $2`,
@@ -463,11 +457,8 @@ export class AuditQueryService {
       now: Date.now(),
       calendarOf: calendarFor,
     });
+    // A liaison reader's shares and denials are all its own agency's: in full.
     const count = (v: string): number | '<5' => (own ? Number(v) : suppressed(Number(v)));
-    const rate = (numerator: number, denominator: number): number | null =>
-      denominator < SMALL_COUNT || (numerator > 0 && numerator < SMALL_COUNT)
-        ? null
-        : Math.round((numerator / denominator) * 1000) / 1000;
     return {
       from: from.toISOString(),
       to: to.toISOString(),
@@ -479,19 +470,7 @@ export class AuditQueryService {
         count: count(r.count),
       })),
       denialsByRule: denials.map((r) => ({ rule: r.rule, count: count(r.count) })),
-      casesPerJurisdiction: cases.map((r) => {
-        const opened = Number(r.opened);
-        const resolved = Number(r.resolved);
-        const referred = Number(r.referred);
-        return {
-          jurisdiction: r.jurisdiction,
-          casesOpened: suppressed(opened),
-          casesResolved: suppressed(resolved),
-          casesWithVictimReferral: suppressed(referred),
-          resolutionRate: rate(resolved, opened),
-          victimReferralRate: rate(referred, opened),
-        };
-      }),
+      casesPerJurisdiction: caseFiguresPerJurisdiction(caseFigures.perAgency),
       caseFigures,
     };
   }
