@@ -179,11 +179,19 @@ class DenialsByRuleDto {
   @ApiProperty(COUNT_OR_SUPPRESSED) count!: number | '<5';
 }
 
+/** A count, or "suppressed" (small, or hidden so a total cannot reveal a small one). */
+const CELL = {
+  oneOf: [{ type: 'integer' }, { type: 'string', enum: ['suppressed'] }],
+  description: 'A count, or "suppressed" under the small-count rule (docs/audit.md)',
+};
+
 class CasesPerJurisdictionDto {
   @ApiProperty({ example: 'NL' }) jurisdiction!: string;
-  @ApiProperty(COUNT_OR_SUPPRESSED) casesOpened!: number | '<5';
-  @ApiProperty(COUNT_OR_SUPPRESSED) casesResolved!: number | '<5';
-  @ApiProperty(COUNT_OR_SUPPRESSED) casesWithVictimReferral!: number | '<5';
+  @ApiProperty({ description: "Every case counted here was led by the reader's own agency" })
+  own!: boolean;
+  @ApiProperty(CELL) casesOpened!: number | 'suppressed';
+  @ApiProperty(CELL) casesResolved!: number | 'suppressed';
+  @ApiProperty(CELL) casesWithVictimReferral!: number | 'suppressed';
   @ApiProperty({ type: 'number', nullable: true }) resolutionRate!: number | null;
   @ApiProperty({ type: 'number', nullable: true }) victimReferralRate!: number | null;
 }
