@@ -13,7 +13,8 @@ export interface IndexedPseudonym {
   readonly pseudonym: string;
 }
 
-interface LinkRowSql {
+/** A link_index row as PostgreSQL returns it. */
+export interface LinkIndexRowSql {
   epoch: number;
   kind: string;
   pseudonym: string;
@@ -43,8 +44,12 @@ export async function rowsSharing(
       pseudonyms.map((p) => p.kind),
       pseudonyms.map((p) => p.pseudonym),
     ],
-  )) as LinkRowSql[];
-  return rows.map((r) => ({
+  )) as LinkIndexRowSql[];
+  return rows.map(storedLinkRowOf);
+}
+
+export function storedLinkRowOf(r: LinkIndexRowSql): StoredLinkRow {
+  return {
     epoch: r.epoch,
     kind: r.kind as SelectorKind,
     pseudonym: r.pseudonym,
@@ -55,5 +60,5 @@ export async function rowsSharing(
     handlingCode: r.handling_code as HandlingCode,
     releasableTo: r.releasable_to,
     namedRecipients: r.named_recipients,
-  }));
+  };
 }

@@ -7,9 +7,12 @@
  * is not a denial); and the consents granted for those messages
  * (onward_consent_request GRANTED).
  */
-import type { HandlingCode, Tlp } from '@liaison/contracts';
-import type { SelectorKind, StoredLinkRow } from '@liaison/links';
-import type { IndexedPseudonym } from './link-index.repository';
+import type { StoredLinkRow } from '@liaison/links';
+import {
+  storedLinkRowOf,
+  type IndexedPseudonym,
+  type LinkIndexRowSql,
+} from './link-index.repository';
 
 export interface OnwardQuestion {
   /** The new submission's originator. */
@@ -24,18 +27,8 @@ export interface OnwardKnowledge {
   readonly consents: ReadonlySet<string>;
 }
 
-interface OnwardRowSql {
+interface OnwardRowSql extends LinkIndexRowSql {
   n: number;
-  epoch: number;
-  kind: string;
-  pseudonym: string;
-  message_id: string;
-  agency_id: string;
-  case_handle: string | null;
-  tlp: string;
-  handling_code: string;
-  releasable_to: string[];
-  named_recipients: string[];
   consented: string[];
 }
 
@@ -82,18 +75,7 @@ export async function onwardKnowledge(
   for (const r of rows) {
     const answer = answers[r.n];
     if (answer === undefined) continue;
-    answer.matched.push({
-      epoch: r.epoch,
-      kind: r.kind as SelectorKind,
-      pseudonym: r.pseudonym,
-      messageId: r.message_id,
-      agency: r.agency_id,
-      caseHandle: r.case_handle,
-      tlp: r.tlp as Tlp,
-      handlingCode: r.handling_code as HandlingCode,
-      releasableTo: r.releasable_to,
-      namedRecipients: r.named_recipients,
-    });
+    answer.matched.push(storedLinkRowOf(r));
     for (const recipient of r.consented) answer.consents.add(`${r.message_id}|${recipient}`);
   }
   return answers;
