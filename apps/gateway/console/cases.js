@@ -8,31 +8,9 @@
  * others' (and everything for oversight) with small counts suppressed.
  */
 import { horizontalBars } from './charts.js';
-import { fill, h, plural, timeEl } from './dom.js';
+import { fill, h, plural, resultsTable, timeEl } from './dom.js';
 
 const HOUR = 3_600_000;
-
-function table(testid, caption, head, rows) {
-  return h(
-    'div.table-wrap',
-    null,
-    h(
-      'table.results',
-      { testid },
-      h('caption.visually-hidden', null, caption),
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          head.map((t) => h('th', { scope: 'col' }, t)),
-        ),
-      ),
-      h('tbody', null, rows),
-    ),
-  );
-}
 
 const MARK_TEXT = { ok: 'on time', approaching: 'deadline approaching', overdue: 'OVERDUE' };
 
@@ -97,7 +75,7 @@ async function caseList(api) {
   const { cases } = await api.cases();
   if (cases.length === 0)
     return h('p.muted', { testid: 'cases-empty' }, 'Your agency takes part in no case yet.');
-  return table(
+  return resultsTable(
     'cases',
     'Your cases, most recently changed first',
     [
@@ -300,7 +278,7 @@ function requestCard(r, readAt) {
       timeEl(r.sentAt),
       r.closedAt ? [' · closed ', timeEl(r.closedAt)] : null,
     ),
-    table(
+    resultsTable(
       'request-legs',
       'Requested agencies and their answers',
       ['Agency', 'State', 'Acknowledged', 'Decided', 'Answered', 'Refusal reason'],
@@ -319,7 +297,7 @@ function requestCard(r, readAt) {
     ),
     r.clocks.length === 0
       ? h('p.muted', null, 'No legal clock runs for this request.')
-      : table(
+      : resultsTable(
           'request-clocks',
           'Legal clocks',
           ['Clock', 'Agency', 'Deadline', 'Now', 'Due', 'Started'],

@@ -98,3 +98,26 @@ export function showValue(value) {
   if (typeof value === 'string') return value;
   return JSON.stringify(value);
 }
+
+/** A results table: a caption for screen readers, column heads, then the rows. */
+export function resultsTable(testid, caption, head, rows) {
+  return h(
+    'div.table-wrap',
+    null,
+    h(
+      'table.results',
+      { testid },
+      h('caption.visually-hidden', null, caption),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          head.map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
+      h('tbody', null, rows),
+    ),
+  );
+}

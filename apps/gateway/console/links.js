@@ -6,30 +6,8 @@
  * Oversight sees the links the hub found between agencies, counted per pair and
  * per selector kind, small counts suppressed (`<5`).
  */
-import { fill, h, plural, timeEl } from './dom.js';
+import { fill, h, plural, resultsTable, timeEl } from './dom.js';
 import { linkGraphSvg } from './graph.js';
-
-function table(testid, caption, head, rows) {
-  return h(
-    'div.table-wrap',
-    null,
-    h(
-      'table.results',
-      { testid },
-      h('caption.visually-hidden', null, caption),
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          head.map((t) => h('th', { scope: 'col' }, t)),
-        ),
-      ),
-      h('tbody', null, rows),
-    ),
-  );
-}
 
 function tlpPill(tlp) {
   const t = String(tlp ?? '').toUpperCase();
@@ -118,7 +96,7 @@ async function agencyLinks(api, body, agency) {
       ),
     ),
     h('h2', null, 'Link notices'),
-    table(
+    resultsTable(
       'link-notices',
       'Link notices, newest first',
       [
@@ -172,7 +150,7 @@ async function oversightLinks(api, body) {
             }),
           ),
           h('h2', null, 'Per pair of agencies'),
-          table(
+          resultsTable(
             'links-pairs',
             'Links per pair of agencies',
             ['Agencies', 'Links', 'Sides notified', 'Sides denied'],
@@ -188,7 +166,7 @@ async function oversightLinks(api, body) {
             ),
           ),
           h('h2', null, 'Per selector kind'),
-          table(
+          resultsTable(
             'links-kinds',
             'Links per selector kind',
             ['Kind', 'Links'],
