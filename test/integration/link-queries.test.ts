@@ -103,7 +103,8 @@ describe('hit/no-hit link queries on the real gateway', () => {
     const held = [
       // Revealed to NL: RO's links rule addresses EU law enforcement.
       ['ro-diicot', 'RO-DIICOT-2026-0031', 'PHONE', phone, 'AMBER', []],
-      ['ro-diicot', 'RO-DIICOT-2026-0031', 'DOCUMENT', document, 'AMBER', []],
+      // AMBER+STRICT naming NL (stored as the Avro symbol AMBER_STRICT): revealed to NL.
+      ['ro-diicot', 'RO-DIICOT-2026-0031', 'DOCUMENT', document, 'AMBER_STRICT', ['nl-knp']],
       // RED naming only RO: hidden from NL.
       ['de-bka', 'DE-BKA-2026-0977', 'PHONE', phone, 'RED', ['ro-diicot']],
       // No links agreement with the UK: hidden.
@@ -204,9 +205,11 @@ describe('hit/no-hit link queries on the real gateway', () => {
     expect(doc.status).toBe(200);
     expect(doc.json).toMatchObject({
       hit: true,
-      holders: [{ agency: 'ro-diicot', kind: 'DOCUMENT' }],
+      holders: [{ agency: 'ro-diicot', kind: 'DOCUMENT', tlp: 'AMBER+STRICT' }],
       quota: { officer: { remaining: 0 } },
     });
+    // The answer speaks TLP 2.0, never the Avro symbol.
+    expect(JSON.stringify(doc.json)).not.toContain('AMBER_STRICT');
   });
 
   it('refuses bad input and a missing justification with the reason, counting nothing', async () => {

@@ -123,6 +123,8 @@ describe('the Links view API', () => {
       messageId: randomUUID(),
       counterpartAgency: 'nl-knp',
       counterpartCaseHandle: 'NL-KNP-2026-0412',
+      // Stored as the Avro symbol; answered as TLP 2.0 spells it.
+      counterpartTlp: 'AMBER_STRICT',
       rules: ['NL-LINKS-EU-01'],
     });
     await logHit('nl-knp', 'de-bka', 'NOTIFIED');
@@ -172,8 +174,10 @@ describe('the Links view API', () => {
   it("never shows one agency another's notices", async () => {
     const { status, json } = await get(dieter, '/v1/links/notices');
     expect(status).toBe(200);
-    const notices = json.notices as { counterpartAgency: string }[];
+    const notices = json.notices as { counterpartAgency: string; counterpartTlp: string }[];
     expect(notices.map((n) => n.counterpartAgency)).toEqual(['nl-knp']);
+    expect(notices.map((n) => n.counterpartTlp)).toEqual(['AMBER+STRICT']);
+    expect(JSON.stringify(json)).not.toContain('AMBER_STRICT');
   });
 
   it('gives oversight the hits per pair of agencies, small counts suppressed', async () => {

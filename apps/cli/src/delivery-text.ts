@@ -5,13 +5,12 @@
  * withheld count is the hub's list (covered by its receipt) everywhere: in feed
  * lines, `show`, `verify` and `status`.
  */
+import { tlpLabel } from '@liaison/messages';
 import type { DeliveryJson, DeliveryReading } from './delivery-reader';
 import { readableMessage, readableMessageLines, type ReadableMessage } from './readable-message';
 
 /** TLP as the documents spell it (AMBER+STRICT). */
-export function tlpLabel(tlp: string): string {
-  return tlp.replace('_', '+');
-}
+export { tlpLabel };
 
 /** `2026-12-02 14:05Z` from an ISO date-time; the text itself when it is not one. */
 export function shortTime(iso: string | null | undefined): string {

@@ -34,7 +34,14 @@ export function messageJsonOf(claims: Readonly<Record<string, unknown>>): Record
   return out;
 }
 
-export function tlpLabel(tlp: MessageByKind['ALERT']['handling']['tlp']): Tlp {
+/**
+ * TLP as TLP 2.0 and every answer spell it (`AMBER+STRICT`), from the Avro
+ * symbol (`AMBER_STRICT`, an Avro symbol cannot hold `+`): the one conversion,
+ * at the edge where a stored or decoded symbol leaves for a reader.
+ */
+export function tlpLabel(tlp: MessageByKind['ALERT']['handling']['tlp']): Tlp;
+export function tlpLabel(tlp: string): string;
+export function tlpLabel(tlp: string): string {
   return tlp === 'AMBER_STRICT' ? 'AMBER+STRICT' : tlp;
 }
 

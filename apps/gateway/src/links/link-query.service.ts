@@ -33,7 +33,9 @@ import {
   type SelectorKind,
   type LinkStrength,
 } from '@liaison/links';
+import { tlpLabel } from '@liaison/messages';
 import type { HubMetrics } from '@liaison/observability';
+import type { Tlp } from '@liaison/policy';
 import { appendLeLog, rowsSharing } from '@liaison/persistence';
 import { METRICS, linkWorldOf, type World } from '@liaison/runtime';
 import { type HubKeyFiles } from '@liaison/local-files';
@@ -59,7 +61,8 @@ export interface LinkQueryAnswer {
   readonly hit: boolean;
   readonly kind: SelectorKind;
   readonly strength: LinkStrength;
-  readonly holders: readonly HitHolder[];
+  /** TLP spelled as TLP 2.0 does (AMBER+STRICT), not as the Avro symbol. */
+  readonly holders: readonly (Omit<HitHolder, 'tlp'> & { readonly tlp: Tlp })[];
   readonly askedAt: string;
   readonly quota: { readonly agency: QuotaLeft; readonly officer: QuotaLeft };
 }
@@ -207,7 +210,7 @@ export class LinkQueryService {
       hit: answer.hit,
       kind: selector.kind,
       strength: selector.strength,
-      holders: answer.holders,
+      holders: answer.holders.map((h) => ({ ...h, tlp: tlpLabel(h.tlp) })),
       askedAt: askedAt.toISOString(),
       quota: { agency: left(0), officer: left(1) },
     };

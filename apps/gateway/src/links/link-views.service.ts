@@ -18,6 +18,7 @@ import {
   type LinkNoticeView,
   type LinkOverview,
 } from '@liaison/links';
+import { tlpLabel } from '@liaison/messages';
 import { DATA_SOURCE } from '../tokens';
 
 const linkNoticeCodec = codecFor('LinkNotice');
@@ -59,7 +60,7 @@ export class LinkViewsService {
       counterpartCaseHandle: n.counterpartCaseHandle,
       kinds: n.kinds,
       strength: n.strength,
-      counterpartTlp: n.counterpartTlp,
+      counterpartTlp: tlpLabel(n.counterpartTlp),
       rules: n.rules,
       foundAt: n.foundAt,
     }));

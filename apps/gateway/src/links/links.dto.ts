@@ -5,6 +5,10 @@
  */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SELECTOR_KINDS } from '@liaison/links';
+import { TLP_LEVELS } from '@liaison/policy';
+
+/** TLP 2.0 as every answer spells it (the Avro symbol AMBER_STRICT reads AMBER+STRICT). */
+const TLP_SPELLINGS = [...TLP_LEVELS];
 
 export class LinkQueryDto {
   @ApiProperty({ enum: [...SELECTOR_KINDS], description: 'Case-insensitive', example: 'PHONE' })
@@ -29,7 +33,7 @@ class HitHolderDto {
   @ApiProperty({ example: 'ro-diicot' }) agency!: string;
   @ApiProperty({ type: 'string', nullable: true, example: 'RO-2026-118' })
   caseHandle!: string | null;
-  @ApiProperty({ enum: ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'] }) tlp!: string;
+  @ApiProperty({ enum: TLP_SPELLINGS }) tlp!: string;
   @ApiProperty({ enum: [...SELECTOR_KINDS] }) kind!: string;
   @ApiProperty({ enum: ['EXACT', 'POSSIBLE'] }) strength!: string;
   @ApiProperty({ example: 2 }) messages!: number;
@@ -128,7 +132,7 @@ class LinkNoticeViewDto {
   counterpartCaseHandle!: string | null;
   @ApiProperty({ type: [String], example: ['PHONE'] }) kinds!: readonly string[];
   @ApiProperty({ enum: ['EXACT', 'POSSIBLE'] }) strength!: string;
-  @ApiProperty({ example: 'AMBER' }) counterpartTlp!: string;
+  @ApiProperty({ enum: TLP_SPELLINGS, example: 'AMBER' }) counterpartTlp!: string;
   @ApiProperty({ type: [String], example: ['NL-LINKS-01'] }) rules!: readonly string[];
   @ApiProperty({ format: 'date-time' }) foundAt!: string;
 }
