@@ -11,9 +11,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { codecFor } from '@liaison/contracts';
 import { Topic, TypedProducer, groupId } from '@liaison/kafka';
-import { verifyStoredLedger } from '@liaison/persistence';
+import { DirectoryRepository, verifyStoredLedger } from '@liaison/persistence';
 import {
-  DirectoryRepository,
   DomainErrorFilter,
   LastGoodWorld,
   WORLD_RETRY_MS,

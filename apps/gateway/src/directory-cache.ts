@@ -10,13 +10,8 @@
  */
 import type { DataSource } from 'typeorm';
 import type { HealthCheck, HubMetrics, Logger } from '@liaison/observability';
-import {
-  DirectoryRepository,
-  LastGoodWorld,
-  WORLD_RETRY_MS,
-  compileWorld,
-  type World,
-} from '@liaison/runtime';
+import { DirectoryRepository } from '@liaison/persistence';
+import { LastGoodWorld, WORLD_RETRY_MS, compileWorld, type World } from '@liaison/runtime';
 
 export type GatewayDirectory = World;
 

@@ -10,13 +10,8 @@ import type { KeyDirectory, PublicJwk } from '@liaison/crypto';
 import type { HubMetrics, Logger } from '@liaison/observability';
 import type { RecipientProfile } from '@liaison/fanout';
 import type { CompiledPolicySet } from '@liaison/policy';
-import {
-  DirectoryRepository,
-  LastGoodWorld,
-  compileWorld,
-  loadWorld,
-  type World,
-} from '@liaison/runtime';
+import { DirectoryRepository } from '@liaison/persistence';
+import { LastGoodWorld, compileWorld, loadWorld, type World } from '@liaison/runtime';
 
 export type { RecipientProfile };
 

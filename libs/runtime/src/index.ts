@@ -2,7 +2,7 @@ export * from './dependency-checks';
 export * from './domain-error.filter';
 export * from './health.controller';
 export * from './shutdown';
-export * from './directory.repository';
+export * from './directory-snapshot';
 export * from './public-route';
 export * from './avro-event.deserializer';
 export * from './hub-kafka';

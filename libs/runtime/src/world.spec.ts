@@ -4,10 +4,10 @@ import { isDomainError } from '@liaison/errors';
 import type {
   AgencyEntity,
   AgencyKeyEntity,
+  DirectoryRows,
   OfficerKeyEntity,
   PolicyVersionEntity,
 } from '@liaison/persistence';
-import type { DirectoryRows } from './directory.repository';
 import { compileWorld } from './world';
 
 const key = generateAgencyKeys('EdDSA');

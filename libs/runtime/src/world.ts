@@ -15,12 +15,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError, isDomainError } from '@liaison/errors';
 import type { LinkWorld } from '@liaison/links';
 import { agencyGroups, compilePolicies, type CompiledPolicySet } from '@liaison/policy';
-import {
-  DirectoryRepository,
-  directorySnapshotOf,
-  type DirectoryRows,
-  type DirectorySnapshot,
-} from './directory.repository';
+import { DirectoryRepository, type DirectoryRows } from '@liaison/persistence';
+import { directorySnapshotOf, type DirectorySnapshot } from './directory-snapshot';
 import { ALL_KNOWN_PATHS } from '@liaison/messages';
 
 export interface World extends DirectorySnapshot {
@@ -73,9 +69,6 @@ export async function loadWorld(db: DataSource | EntityManager): Promise<World> 
   return compileWorld(await new DirectoryRepository(db).rows());
 }
 
-/** One key for every world change: they run one after another, never interleaved. */
-const WORLD_CHANGE_LOCK = 0x4c49_4157; // "LIAW"
-
 /**
  * Runs `change` in a transaction, then compiles the whole world as the change
  * leaves it, in the same transaction, before commit. If it does not compile the
@@ -89,7 +82,7 @@ export async function withWorldChange<T>(
   change: (tx: EntityManager) => Promise<T>,
 ): Promise<{ result: T; world: World }> {
   return ds.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [WORLD_CHANGE_LOCK]);
+    await new DirectoryRepository(tx).lockForWorldChange();
     const result = await change(tx);
     let world: World;
     try {

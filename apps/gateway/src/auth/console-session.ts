@@ -12,6 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '@liaison/errors';
+import { ConsoleSessionRepository } from '@liaison/persistence';
 import type { AuthContext, Role, SignedJustification } from './auth-context';
 
 export const SESSION_PREFIX = 'lsess_';
@@ -20,7 +21,11 @@ const SESSION_MINUTES = 30;
 const hashOf = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 export class ConsoleSessions {
-  constructor(private readonly ds: DataSource) {}
+  private readonly sessions: ConsoleSessionRepository;
+
+  constructor(ds: DataSource) {
+    this.sessions = new ConsoleSessionRepository(ds);
+  }
 
   async open(auth: AuthContext): Promise<{ sessionToken: string; expiresAt: string }> {
     if (auth.kind !== 'officer' || !auth.officerId) {
@@ -32,18 +37,14 @@ export class ConsoleSessions {
     }
     const token = `${SESSION_PREFIX}${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(Date.now() + SESSION_MINUTES * 60_000);
-    await this.ds.query(
-      `INSERT INTO console_session (token_hash, agency_id, officer_id, officer_kid, roles, expires_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
-      [
-        hashOf(token),
-        auth.agencyId,
-        auth.officerId,
-        auth.officerKid,
-        JSON.stringify([...auth.roles]),
-        expiresAt,
-      ],
-    );
-    await this.ds.query(`DELETE FROM console_session WHERE expires_at < now()`);
+    await this.sessions.open({
+      tokenHash: hashOf(token),
+      agencyId: auth.agencyId,
+      officerId: auth.officerId,
+      officerKid: auth.officerKid,
+      roles: [...auth.roles],
+      expiresAt,
+    });
     return { sessionToken: token, expiresAt: expiresAt.toISOString() };
   }
 
@@ -51,50 +52,31 @@ export class ConsoleSessions {
     token: string,
     jurisdictionOf: (agencyId: string) => string | undefined,
   ): Promise<AuthContext> {
-    const rows: {
-      agency_id: string;
-      officer_id: string;
-      officer_kid: string | null;
-      roles: Role[];
-      expires_at: Date;
-      justification: string | null;
-      justification_seq: string | null;
-      justification_hash: string | null;
-    }[] = await this.ds.query(
-      `SELECT agency_id, officer_id, officer_kid, roles, expires_at,
-              justification, justification_seq, justification_hash
-         FROM console_session WHERE token_hash = $1`,
-      [hashOf(token)],
-    );
-    const row = rows[0];
-    if (!row || row.expires_at.getTime() < Date.now()) {
+    const row = await this.sessions.byTokenHash(hashOf(token));
+    if (!row || row.expiresAt.getTime() < Date.now()) {
       throw new DomainError(
         'session.expired',
         'console session unknown or expired: log in again',
         'unauthenticated',
       );
     }
-    const jurisdiction = jurisdictionOf(row.agency_id);
+    const jurisdiction = jurisdictionOf(row.agencyId);
     if (!jurisdiction)
       throw new DomainError(
         'auth.agency-inactive',
-        `agency ${row.agency_id} is not active`,
+        `agency ${row.agencyId} is not active`,
         'forbidden',
       );
     return {
-      agencyId: row.agency_id,
+      agencyId: row.agencyId,
       jurisdiction,
-      officerId: row.officer_id,
-      officerKid: row.officer_kid,
-      roles: new Set(row.roles),
+      officerId: row.officerId,
+      officerKid: row.officerKid,
+      roles: new Set(row.roles as Role[]),
       kind: 'officer',
       consoleJustification:
-        row.justification !== null && row.justification_seq !== null && row.justification_hash
-          ? {
-              text: row.justification,
-              seq: Number(row.justification_seq),
-              hash: row.justification_hash,
-            }
+        row.justification !== null && row.justificationSeq !== null && row.justificationHash
+          ? { text: row.justification, seq: row.justificationSeq, hash: row.justificationHash }
           : null,
     };
   }
@@ -105,14 +87,10 @@ export class ConsoleSessions {
     token: string,
     justification: SignedJustification,
   ): Promise<void> {
-    await tx.query(
-      `UPDATE console_session SET justification = $2, justification_seq = $3, justification_hash = $4
-        WHERE token_hash = $1`,
-      [hashOf(token), justification.text, justification.seq, justification.hash],
-    );
+    await new ConsoleSessionRepository(tx).attachJustification(hashOf(token), justification);
   }
 
   async close(token: string): Promise<void> {
-    await this.ds.query(`DELETE FROM console_session WHERE token_hash = $1`, [hashOf(token)]);
+    await this.sessions.close(hashOf(token));
   }
 }

@@ -8,10 +8,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Kafka } from '@liaison/kafka';
-import { KID_PATTERN, KeyDirectory, type Jwks } from '@liaison/crypto';
+import { KID_PATTERN, KeyDirectory, type Jwks, type PublicJwk } from '@liaison/crypto';
 import { DomainError, isDomainError } from '@liaison/errors';
 import { ensureTopics, feedTopic, feedTopicSpec } from '@liaison/kafka';
-import { appendLeLog } from '@liaison/persistence';
+import {
+  DirectoryRepository,
+  appendLeLog,
+  type NewAgency,
+  type NewAgencyKey,
+} from '@liaison/persistence';
 import { ACCREDITATIONS, AGENCY_KINDS, PURPOSES } from '@liaison/policy';
 import type { HubConfig } from '@liaison/config';
 import { topicLayoutOf, withWorldChange, type World } from '@liaison/runtime';
@@ -80,6 +85,21 @@ function checkKeys(agencyId: string, jwks: unknown): Jwks {
   return jwks as Jwks;
 }
 
+/** A checked key as stored: ECDH-ES+A256KW keys encrypt, every other alg signs. */
+function newKey(agencyId: string, key: PublicJwk, notAfter: Date | null): NewAgencyKey {
+  // checkKeys has made sure of both; this only tells the compiler.
+  if (typeof key.kid !== 'string' || typeof key.alg !== 'string')
+    throw invalid('jwks', 'every key needs "kid" and "alg"');
+  return {
+    agencyId,
+    kid: key.kid,
+    use: key.alg === 'ECDH-ES+A256KW' ? 'enc' : 'sig',
+    alg: key.alg,
+    publicJwk: key,
+    notAfter,
+  };
+}
+
 @Injectable()
 export class DirectoryAdmin {
   constructor(
@@ -133,39 +153,31 @@ export class DirectoryAdmin {
     if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string'))
       throw invalid('groups', 'a list of group names');
     const jwks = checkKeys(b.id, b.jwks);
+    const agency: NewAgency = {
+      id: b.id,
+      name: b.name,
+      jurisdiction: b.jurisdiction,
+      kind: b.kind,
+      accreditations,
+      acceptedPurposes: b.acceptedPurposes,
+      retentionDays: b.retentionDays,
+      groups,
+    };
+    const keys = jwks.keys.map((k) => newKey(agency.id, k, null));
     const { world } = await withWorldChange(this.ds, async (tx) => {
-      const exists: unknown[] = await tx.query(`SELECT 1 FROM agency WHERE id = $1`, [b.id]);
-      if (exists.length > 0)
+      const directory = new DirectoryRepository(tx);
+      if (await directory.agencyExists(agency.id))
         throw new DomainError(
           'directory.agency-exists',
-          `agency ${b.id} is already registered`,
+          `agency ${agency.id} is already registered`,
           'conflict',
         );
-      await tx.query(
-        `INSERT INTO agency (id, name, jurisdiction, kind, accreditations, accepted_purposes, retention_days, groups)
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8::jsonb)`,
-        [
-          b.id,
-          b.name,
-          b.jurisdiction,
-          b.kind,
-          JSON.stringify(accreditations),
-          JSON.stringify(b.acceptedPurposes),
-          b.retentionDays,
-          JSON.stringify(groups),
-        ],
-      );
-      for (const k of jwks.keys) {
-        await tx.query(
-          `INSERT INTO agency_key (agency_id, kid, use, alg, public_jwk, status) VALUES ($1, $2, $3, $4, $5::jsonb, 'active')`,
-          [b.id, k.kid, k.alg === 'ECDH-ES+A256KW' ? 'enc' : 'sig', k.alg, JSON.stringify(k)],
-        );
-      }
+      await directory.insertAgency(agency, keys);
       await appendLeLog(tx, [
         {
           actor: `${auth.agencyId}/${auth.officerId ?? '-'}`,
           action: 'ALTERATION',
-          subject: `agency:${b.id}`,
+          subject: `agency:${agency.id}`,
           justification: 'agency registration',
           details: { kids: jwks.keys.map((k) => k.kid) },
         },
@@ -191,31 +203,16 @@ export class DirectoryAdmin {
     if (!key) throw invalid('jwk', 'required');
     const notAfter = keyNotAfter(body?.notAfter);
     const { world } = await withWorldChange(this.ds, async (tx) => {
-      const agency: unknown[] = await tx.query(`SELECT 1 FROM agency WHERE id = $1`, [agencyId]);
-      if (agency.length === 0)
+      const directory = new DirectoryRepository(tx);
+      if (!(await directory.agencyExists(agencyId)))
         throw new DomainError('directory.unknown-agency', `no agency ${agencyId}`, 'not-found');
-      const taken: unknown[] = await tx.query(
-        `SELECT 1 FROM agency_key WHERE agency_id = $1 AND kid = $2`,
-        [agencyId, key.kid],
-      );
-      if (taken.length > 0)
+      if (await directory.agencyKeyExists(agencyId, String(key.kid)))
         throw new DomainError(
           'key.duplicate-kid',
           `kid ${String(key.kid)} is already registered for ${agencyId}`,
           'conflict',
         );
-      await tx.query(
-        `INSERT INTO agency_key (agency_id, kid, use, alg, public_jwk, not_after, status)
-           VALUES ($1, $2, $3, $4, $5::jsonb, $6, 'active')`,
-        [
-          agencyId,
-          key.kid,
-          key.alg === 'ECDH-ES+A256KW' ? 'enc' : 'sig',
-          key.alg,
-          JSON.stringify(key),
-          notAfter ?? null,
-        ],
-      );
+      await directory.insertAgencyKey(newKey(agencyId, key, notAfter ?? null));
       await appendLeLog(tx, [
         {
           actor: `${auth.agencyId}/${auth.officerId ?? '-'}`,
@@ -239,11 +236,7 @@ export class DirectoryAdmin {
       throw new DomainError('key.bad-kid', 'kid must match [A-Za-z0-9._-]{1,64}');
     const revokedAt = new Date();
     const { world } = await withWorldChange(this.ds, async (tx) => {
-      const result: [unknown[], number] = await tx.query(
-        `UPDATE agency_key SET status = 'revoked', revoked_at = $3 WHERE agency_id = $1 AND kid = $2 AND status <> 'revoked'`,
-        [agencyId, kid, revokedAt],
-      );
-      if (result[1] === 0)
+      if (!(await new DirectoryRepository(tx).revokeAgencyKey(agencyId, kid, revokedAt)))
         throw new DomainError(
           'key.unknown-kid',
           `no active key ${kid} for ${agencyId}`,

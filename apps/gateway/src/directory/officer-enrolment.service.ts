@@ -15,9 +15,15 @@ import {
   isOfficerId,
   isSignatureAlg,
   type PublicJwk,
+  type SignatureAlg,
 } from '@liaison/crypto';
 import { DomainError, isDomainError } from '@liaison/errors';
-import { appendLeLog } from '@liaison/persistence';
+import {
+  ConsoleSessionRepository,
+  DirectoryRepository,
+  appendLeLog,
+  type OfficerKeyRow,
+} from '@liaison/persistence';
 import type { Kafka } from '@liaison/kafka';
 import { withWorldChange } from '@liaison/runtime';
 import type { AuthContext } from '../auth/auth-context';
@@ -63,7 +69,10 @@ function checkAdministers(auth: AuthContext, agencyId: string): void {
   );
 }
 
-function checkSigningJwk(agencyId: string, jwk: unknown): PublicJwk & { kid: string } {
+function checkSigningJwk(
+  agencyId: string,
+  jwk: unknown,
+): PublicJwk & { kid: string; alg: SignatureAlg } {
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk))
     throw invalid('jwk', "the officer's public signing key as a JWK object");
   const key = jwk as PublicJwk;
@@ -82,27 +91,16 @@ function checkSigningJwk(agencyId: string, jwk: unknown): PublicJwk & { kid: str
   return { kty, crv, x, ...(y === undefined ? {} : { y }), kid, alg, use: 'sig' };
 }
 
-interface OfficerKeyRow {
-  agency_id: string;
-  officer_id: string;
-  kid: string;
-  roles: string[];
-  status: 'active' | 'revoked';
-  enrolled_at: Date;
-  enrolled_by: string;
-  revoked_at: Date | null;
-}
-
 function toEnrolled(row: OfficerKeyRow): EnrolledOfficer {
   return {
-    agencyId: row.agency_id,
-    officerId: row.officer_id,
+    agencyId: row.agencyId,
+    officerId: row.officerId,
     kid: row.kid,
     roles: row.roles,
     status: row.status,
-    enrolledAt: row.enrolled_at.toISOString(),
-    enrolledBy: row.enrolled_by,
-    revokedAt: row.revoked_at?.toISOString() ?? null,
+    enrolledAt: row.enrolledAt.toISOString(),
+    enrolledBy: row.enrolledBy,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
   };
 }
 
@@ -116,11 +114,7 @@ export class OfficerEnrolment {
 
   async list(auth: AuthContext, agencyId: string): Promise<EnrolledOfficer[]> {
     checkAdministers(auth, agencyId);
-    const rows: OfficerKeyRow[] = await this.ds.query(
-      `SELECT agency_id, officer_id, kid, roles, status, enrolled_at, enrolled_by, revoked_at
-         FROM officer_key WHERE agency_id = $1 ORDER BY officer_id, enrolled_at`,
-      [agencyId],
-    );
+    const rows = await new DirectoryRepository(this.ds).officersOf(agencyId);
     return rows.map(toEnrolled);
   }
 
@@ -144,11 +138,8 @@ export class OfficerEnrolment {
     const jwk = checkSigningJwk(agencyId, b.jwk);
     const officerId = b.officerId;
     const { result: row } = await withWorldChange(this.ds, async (tx) => {
-      const agencies: { status: string; grantable_roles: string[] }[] = await tx.query(
-        `SELECT status, grantable_roles FROM agency WHERE id = $1 FOR SHARE`,
-        [agencyId],
-      );
-      const agency = agencies[0];
+      const directory = new DirectoryRepository(tx);
+      const agency = await directory.lockAgencyForEnrolment(agencyId);
       if (!agency)
         throw new DomainError('directory.unknown-agency', `no agency ${agencyId}`, 'not-found');
       if (agency.status !== 'ACTIVE')
@@ -157,7 +148,7 @@ export class OfficerEnrolment {
           `agency ${agencyId} is not active`,
           'conflict',
         );
-      const beyond = roles.filter((r) => !agency.grantable_roles.includes(r));
+      const beyond = roles.filter((r) => !agency.grantableRoles.includes(r));
       if (beyond.length > 0) {
         throw new DomainError(
           'officer.role-not-grantable',
@@ -167,32 +158,21 @@ export class OfficerEnrolment {
         );
       }
       // A kid names one key of one holder: not another officer's, not the agency's own.
-      const taken: unknown[] = await tx.query(
-        `SELECT 1 FROM officer_key WHERE kid = $1 UNION ALL SELECT 1 FROM agency_key WHERE kid = $1`,
-        [jwk.kid],
-      );
-      if (taken.length > 0)
+      if (await directory.kidTaken(jwk.kid))
         throw new DomainError(
           'officer.kid-taken',
           `kid ${jwk.kid} is already registered`,
           'conflict',
         );
-      const inserted: OfficerKeyRow[] = await tx.query(
-        `INSERT INTO officer_key (agency_id, kid, officer_id, alg, public_jwk, roles, enrolled_by)
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7)
-         ON CONFLICT DO NOTHING
-         RETURNING agency_id, officer_id, kid, roles, status, enrolled_at, enrolled_by, revoked_at`,
-        [
-          agencyId,
-          jwk.kid,
-          officerId,
-          jwk.alg,
-          JSON.stringify(jwk),
-          JSON.stringify(roles),
-          actorOf(auth),
-        ],
-      );
-      const enrolled = inserted[0];
+      const enrolled = await directory.insertOfficerKey({
+        agencyId,
+        officerId,
+        kid: jwk.kid,
+        alg: jwk.alg,
+        publicJwk: jwk,
+        roles,
+        enrolledBy: actorOf(auth),
+      });
       if (!enrolled) {
         throw new DomainError(
           'officer.already-enrolled',
@@ -221,13 +201,11 @@ export class OfficerEnrolment {
     if (!isOfficerId(officerId))
       throw invalid('officerId', 'must match ^[a-z0-9][a-z0-9._-]{0,63}$');
     const { result: row } = await withWorldChange(this.ds, async (tx) => {
-      const updated: [OfficerKeyRow[], number] = await tx.query(
-        `UPDATE officer_key SET status = 'revoked', revoked_at = now(), revoked_by = $3
-          WHERE agency_id = $1 AND officer_id = $2 AND status = 'active'
-          RETURNING agency_id, officer_id, kid, roles, status, enrolled_at, enrolled_by, revoked_at`,
-        [agencyId, officerId, actorOf(auth)],
+      const revoked = await new DirectoryRepository(tx).revokeOfficerKey(
+        agencyId,
+        officerId,
+        actorOf(auth),
       );
-      const revoked = updated[0][0];
       if (!revoked) {
         throw new DomainError(
           'officer.unknown',
@@ -237,10 +215,7 @@ export class OfficerEnrolment {
         );
       }
       // Console sessions opened with the key end now (the authenticator also checks).
-      await tx.query(`DELETE FROM console_session WHERE agency_id = $1 AND officer_id = $2`, [
-        agencyId,
-        officerId,
-      ]);
+      await new ConsoleSessionRepository(tx).endOfficerSessions(agencyId, officerId);
       await appendLeLog(tx, [
         {
           actor: actorOf(auth),

@@ -1,11 +1,11 @@
 /**
- * Reads the directory (agencies, groups, registered public keys) and the approved
- * policies from PostgreSQL, inside a transaction or not, and turns them into the
- * pure values libs/policy and libs/crypto work with. Reading (I/O) and building
- * (pure, may refuse a malformed row) are apart, so a loader can tell "the
- * database did not answer" from "the stored world does not compile".
+ * Turns the directory's stored rows (agencies, groups, registered public keys,
+ * officer keys, approved policies; read by @liaison/persistence's
+ * DirectoryRepository) into the pure values libs/policy and libs/crypto work
+ * with. Reading (I/O) and building (pure, may refuse a malformed row) are apart,
+ * so a loader can tell "the database did not answer" from "the stored world
+ * does not compile".
  */
-import type { DataSource, EntityManager } from 'typeorm';
 import {
   KeyDirectory,
   OfficerDirectory,
@@ -16,10 +16,10 @@ import {
   type SignatureAlg,
 } from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
-import {
+import type {
   AgencyEntity,
   AgencyKeyEntity,
-  JurisdictionGroupEntity,
+  DirectoryRows,
   OfficerKeyEntity,
   PolicyVersionEntity,
 } from '@liaison/persistence';
@@ -109,15 +109,6 @@ function toPolicyDocument(row: PolicyVersionEntity): PolicyDocument {
   return doc;
 }
 
-/** The stored rows the world is built from, as read. */
-export interface DirectoryRows {
-  readonly agencies: readonly AgencyEntity[];
-  readonly groups: readonly JurisdictionGroupEntity[];
-  readonly keyRows: readonly AgencyKeyEntity[];
-  readonly policies: readonly PolicyVersionEntity[];
-  readonly officerRows: readonly OfficerKeyEntity[];
-}
-
 export interface DirectorySnapshot {
   readonly agencies: readonly AgencyEntity[];
   readonly byId: ReadonlyMap<string, AgencyEntity>;
@@ -149,31 +140,4 @@ export function directorySnapshotOf(rows: DirectoryRows): DirectorySnapshot {
     officers: new OfficerDirectory(rows.officerRows.map(toOfficerEnrolment)),
     policies: rows.policies.map(toPolicyDocument),
   };
-}
-
-export class DirectoryRepository {
-  /** `db` is the DataSource, or a transaction's EntityManager to read what it wrote. */
-  constructor(private readonly db: DataSource | EntityManager) {}
-
-  /** One query after another: inside a transaction they share its one connection. */
-  async rows(): Promise<DirectoryRows> {
-    const agencies = await this.db.getRepository(AgencyEntity).find({ order: { id: 'ASC' } });
-    const groups = await this.db
-      .getRepository(JurisdictionGroupEntity)
-      .find({ order: { id: 'ASC' } });
-    const keyRows = await this.db
-      .getRepository(AgencyKeyEntity)
-      .find({ order: { agencyId: 'ASC', kid: 'ASC' } });
-    const policies = await this.db
-      .getRepository(PolicyVersionEntity)
-      .find({ where: { status: 'approved' }, order: { jurisdiction: 'ASC' } });
-    const officerRows = await this.db
-      .getRepository(OfficerKeyEntity)
-      .find({ order: { agencyId: 'ASC', officerId: 'ASC', kid: 'ASC' } });
-    return { agencies, groups, keyRows, policies, officerRows };
-  }
-
-  async snapshot(): Promise<DirectorySnapshot> {
-    return directorySnapshotOf(await this.rows());
-  }
 }
