@@ -23,6 +23,7 @@ import { LinkViewsService } from './links/link-views.service';
 import { PolicyAdmin } from './policy/policy-admin.service';
 import { PolicyController } from './policy/policy.controller';
 import { AuditJustifications } from './statements/audit-justification';
+import { StatementLog } from './statements/statement-log.service';
 import { StatementsController } from './statements/statements.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
 import { TaxiiController } from './taxii/taxii.controller';
@@ -70,6 +71,7 @@ export class GatewayModule {
         DirectoryAdmin,
         OfficerEnrolment,
         AuditJustifications,
+        StatementLog,
         CaseViewService,
         LinkQueryService,
         OnwardConsentService,

@@ -2,6 +2,7 @@ export * from './data-source.factory';
 export * from './entities';
 export * from './directory.repository';
 export * from './console-session.repository';
+export * from './officer-statement.repository';
 export * from './le-log.repository';
 export * from './refusal-log';
 export * from './replay-store';

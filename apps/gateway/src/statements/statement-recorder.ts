@@ -3,8 +3,8 @@
  * the caller's transaction (so the act and its statement commit together or not
  * at all). The statement must be the caller's own (same agency, officer and
  * enrolled key as the token), fresh, never seen before, and name exactly the act,
- * subject and claims of the request. Appends are serialised by a transaction
- * advisory lock: the chain has one order.
+ * subject and claims of the request. Appends are serialised by the log's lock
+ * (OfficerStatementRepository): the chain has one order.
  */
 import type { EntityManager } from 'typeorm';
 import {
@@ -14,11 +14,9 @@ import {
 } from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
 import { STATEMENT_GENESIS_HASH, statementChainHash } from '@liaison/ledger';
+import { OfficerStatementRepository } from '@liaison/persistence';
 import type { AuthContext } from '../auth/auth-context';
 import type { GatewayDirectory } from '../directory-cache';
-
-/** pg_advisory_xact_lock key of the statement log ("LSTM"). */
-const STATEMENT_LOG_LOCK = 0x4c53544d;
 
 /**
  * What the statement must say, or how to derive it from the (verified)
@@ -103,28 +101,30 @@ export async function appendStatement(
   jws: string,
   kid: string | null,
 ): Promise<StatementReceipt> {
-  await tx.query(`SELECT pg_advisory_xact_lock($1)`, [STATEMENT_LOG_LOCK]);
-  const seen: unknown[] = await tx.query(
-    `SELECT 1 FROM officer_statement WHERE agency_id = $1 AND jti = $2`,
-    [s.iss, s.jti],
-  );
-  if (seen.length > 0) {
+  const log = new OfficerStatementRepository(tx);
+  await log.lockForAppend();
+  if (await log.isRecorded(s.iss, s.jti)) {
     throw new DomainError(
       'statement.replayed',
       `statement ${s.jti} was already recorded`,
       'conflict',
     );
   }
-  const last: { seq: string; hash: string }[] = await tx.query(
-    `SELECT seq, hash FROM officer_statement ORDER BY seq DESC LIMIT 1`,
-  );
-  const seq = last[0] ? Number(last[0].seq) + 1 : 1;
-  const prevHash = last[0]?.hash ?? STATEMENT_GENESIS_HASH;
+  const head = await log.head();
+  const seq = head ? head.seq + 1 : 1;
+  const prevHash = head?.hash ?? STATEMENT_GENESIS_HASH;
   const hash = statementChainHash(prevHash, seq, jws);
-  await tx.query(
-    `INSERT INTO officer_statement (seq, agency_id, officer_id, kid, act, subject, jti, jws, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [seq, s.iss, s.sub, kid, s.act, s.subject, s.jti, jws, prevHash, hash],
-  );
+  await log.append({
+    seq,
+    agencyId: s.iss,
+    officerId: s.sub,
+    kid,
+    act: s.act,
+    subject: s.subject,
+    jti: s.jti,
+    jws,
+    prevHash,
+    hash,
+  });
   return { seq, hash };
 }
