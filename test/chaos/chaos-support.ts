@@ -113,7 +113,10 @@ async function createNamespaceTopicsOnce(
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const mir = [{ name: 'min.insync.replicas', value: '1' }];
+    // As the hub lays its topics out (libs/kafka/src/topics.ts): RF 3 on a cluster, 2 in sync.
+    const replicationFactor = Number(process.env.KAFKA_REPLICATION_FACTOR ?? '1');
+    const inSync = Math.max(1, Math.min(2, replicationFactor - 1));
+    const mir = [{ name: 'min.insync.replicas', value: String(inSync) }];
     const specs = [
       { topic: topics.submissions, numPartitions: submissionPartitions, configEntries: mir },
       { topic: topics.decisions, numPartitions: submissionPartitions, configEntries: mir },
@@ -134,7 +137,7 @@ async function createNamespaceTopicsOnce(
     if (specs.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: specs.map((s) => ({ ...s, replicationFactor: 1 })),
+        topics: specs.map((s) => ({ ...s, replicationFactor })),
       });
     }
     // Leaders and metadata may lag the creation: wait until every partition answers.

@@ -19,7 +19,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Admin, Producer } from '@liaison/kafka';
-import type { Decision } from '@liaison/contracts';
 import { poisonCorpus } from './poison-corpus';
 import {
   ROOT,
@@ -34,15 +33,11 @@ import {
   FULL_CHAOS,
   countBy,
   createNamespaceTopics,
-  deadLetterCodec,
-  decisionCodec,
   deleteNamespaceTopics,
-  deliveryCodec,
   directoryAgencies,
   groupLag,
   kafkaClient,
   newNamespace,
-  readCommitted,
   signedMessage,
   sleep,
   submissionCodec,
@@ -51,6 +46,16 @@ import {
   withDb,
   type SignedMessage,
 } from './chaos-support';
+import {
+  NO_DECISION_FAULTS,
+  NO_DELIVERY_FAULTS,
+  decisionCounts,
+  deliveryCounts,
+  duplicateDecisionPlaces,
+  expectedPoisonReasons,
+  poisonReasons,
+  readOutcome,
+} from './exactly-once-counts';
 
 const VALID = FULL_CHAOS ? 4000 : 1200;
 const KILLS = FULL_CHAOS ? 15 : 10;
@@ -276,88 +281,33 @@ describe('policy worker: exactly once under crashes', () => {
     const processedMs = Date.now() - t0;
 
     // --- what read_committed readers see -------------------------------------------
-    const feedTopics = agencies.map((a) => topics.feed(a));
-    const records = await readCommitted([...feedTopics, topics.decisions, topics.deadLetters], {
-      idleMs: 8000,
-    });
-    const decisionRecords = records.filter((r) => r.topic === topics.decisions);
-    const decisions = decisionRecords.map((r) => decisionCodec.decode(r.value ?? Buffer.alloc(0)));
-    const deliveries = records
-      .filter((r) => feedTopics.includes(r.topic))
-      .map((r) => ({ topic: r.topic, d: deliveryCodec.decode(r.value ?? Buffer.alloc(0)) }));
-    const letters = records
-      .filter((r) => r.topic === topics.deadLetters)
-      .map((r) => deadLetterCodec.decode(r.value ?? Buffer.alloc(0)));
+    const outcome = await readOutcome(topics, agencies);
+    const { decisions, letters, entitled, denied } = outcome;
+    const deliveries = outcome.deliveries;
 
     // Each valid message: exactly one Decision.
     const validIds = new Set([...valid, ...replayOriginals].map((m) => m.messageId));
-    const decisionCount = countBy(decisions, (d) => d.messageId);
-    const missingDecisions = [...validIds].filter((id) => !decisionCount.has(id));
-    const duplicateDecisions = [...decisionCount].filter(([, n]) => n > 1);
-    if (duplicateDecisions.length > 0) {
+    const decided = decisionCounts(outcome, validIds);
+    if (decided.duplicateDecisions.length > 0) {
       // Where the copies are (same transaction or not) and when they were decided.
-      const twice = new Set(duplicateDecisions.map(([id]) => id));
       console.log(
         [
-          `duplicate decisions (${duplicateDecisions.length}); disruptions:`,
+          `duplicate decisions (${decided.duplicateDecisions.length}); disruptions:`,
           ...timeline,
           'copies (decisions partition:offset, decided at ms since start):',
-          ...decisions.flatMap((d, i) =>
-            twice.has(d.messageId)
-              ? [
-                  `${d.messageId} ${decisionRecords[i]?.partition}:${decisionRecords[i]?.offset} ${
-                    Date.parse(d.decidedAt) - t0
-                  } ms`,
-                ]
-              : [],
-          ),
+          ...duplicateDecisionPlaces(outcome, t0),
         ].join('\n'),
       );
     }
-    const strayDecisions = [...decisionCount.keys()].filter((id) => !validIds.has(id));
-    expect({
-      missingDecisions: missingDecisions.length,
-      duplicateDecisions,
-      strayDecisions,
-    }).toEqual({ missingDecisions: 0, duplicateDecisions: [], strayDecisions: [] });
+    expect(decided).toEqual(NO_DECISION_FAULTS);
 
     // Deliveries: exactly the non-denied outcomes of each Decision, once, on the right topic.
-    const entitled = new Set<string>();
-    const denied = new Set<string>();
-    const byMessage = new Map<string, Decision>();
-    for (const d of decisions) {
-      byMessage.set(d.messageId, d);
-      for (const o of d.outcomes)
-        (o.decision === 'DENIED' ? denied : entitled).add(`${d.messageId} ${o.recipientAgency}`);
-    }
-    const deliveryCount = countBy(deliveries, (x) => `${x.d.messageId} ${x.d.recipientAgency}`);
-    const duplicates = [...deliveryCount].filter(([, n]) => n > 1);
-    const missing = [...entitled].filter((k) => !deliveryCount.has(k));
-    const toDenied = [...deliveryCount.keys()].filter((k) => denied.has(k));
-    const unexplained = [...deliveryCount.keys()].filter((k) => !entitled.has(k));
-    const wrongTopic = deliveries.filter((x) => x.topic !== topics.feed(x.d.recipientAgency));
-    expect({
-      duplicates: duplicates.slice(0, 5),
-      missing: missing.slice(0, 5),
-      toDenied: toDenied.slice(0, 5),
-      unexplained: unexplained.slice(0, 5),
-      wrongTopic: wrongTopic.length,
-    }).toEqual({ duplicates: [], missing: [], toDenied: [], unexplained: [], wrongTopic: 0 });
+    expect(deliveryCounts(outcome, topics)).toEqual(NO_DELIVERY_FAULTS);
     // Default deny is visible: every message is denied to someone (e.g. the NGO for suspects).
     expect(denied.size).toBeGreaterThan(0);
 
     // Poison: each exactly once on the DLQ with its reason code; no valid message there.
-    const letterByKey = new Map<string, string[]>();
-    for (const l of letters) {
-      const list = letterByKey.get(l.key ?? '') ?? [];
-      list.push(l.reasonCode);
-      letterByKey.set(l.key ?? '', list);
-    }
-    const poisonOutcome = poison.map((p) => ({
-      label: p.label,
-      reasons: letterByKey.get(p.key) ?? [],
-    }));
-    expect(poisonOutcome).toEqual(poison.map((p) => ({ label: p.label, reasons: [p.expected] })));
+    expect(poisonReasons(outcome, poison)).toEqual(expectedPoisonReasons(poison));
     expect(letters).toHaveLength(poison.length);
 
     // Ledger: one row per (message, recipient) when the audit app is there to write it.
@@ -392,7 +342,7 @@ describe('policy worker: exactly once under crashes', () => {
         } worker starts${extras.length ? `; ${extras.join('; ')}` : ''}`,
         `  stale fetches skipped by the worker: ${primary.staleFetchesSkipped}`,
         `  drained in ${processedMs} ms`,
-        `  decisions: ${decisions.length} (${byMessage.size} messages)`,
+        `  decisions: ${decisions.length} (${outcome.messagesDecided} messages)`,
         `  deliveries: ${deliveries.length} = entitled pairs ${entitled.size}; denied pairs ${denied.size}, none delivered`,
         `  dead letters: ${letters.length} (${[...countBy(letters, (l) => l.reasonCode)]
           .map(([c, n]) => `${c}×${n}`)
