@@ -11,6 +11,7 @@ const PATCH = path.resolve(__dirname, '../../../patches/kafkajs+2.2.4.patch');
 const NAMED_HUNKS: Readonly<Record<string, string>> = {
   'src/consumer/filterAbortedMessages.js': 'read_committed filter of aborted transactions',
   'src/producer/index.js': 'no EoS warning for a transactional producer',
+  'src/producer/sendMessages.js': 'send retry: each partition written once',
   'src/protocol/encoder.js': 'encoding group',
   'src/network/connection.js': 'encoding group',
   'src/protocol/recordBatch/record/v0/index.js': 'encoding group',
