@@ -19,6 +19,7 @@ import {
   runHubApp,
 } from '@liaison/runtime';
 import { HubKeyFiles } from '@liaison/local-files';
+import { LATENCY_BUCKETS } from '@liaison/observability';
 import { WorkerHealthModule } from './health.module';
 import { worldOfWorker } from './policy-snapshot';
 import { PendingSliceOutcomes } from './slice-outcomes';
@@ -45,22 +46,21 @@ async function main(): Promise<void> {
 
   // Where a submission's time in the worker goes: its slice's transform (with the
   // replay check's database round trip inside it) and the transaction's round trips.
-  const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
   const transformSeconds = metrics.histogram(
     'liaison_slice_transform_seconds',
     'Transform of one slice, replay check included',
     [],
-    latencyBuckets,
+    LATENCY_BUCKETS,
   );
   const commitSeconds = metrics.histogram(
     'liaison_slice_commit_seconds',
     "One slice's produce calls, offsets and commit",
     [],
-    latencyBuckets,
+    LATENCY_BUCKETS,
   );
   // The commit's round trips, and what a submission waited before its slice began.
   const commitPhase = (name: string, help: string) =>
-    metrics.histogram(`liaison_slice_${name}_seconds`, help, [], latencyBuckets);
+    metrics.histogram(`liaison_slice_${name}_seconds`, help, [], LATENCY_BUCKETS);
   const waitSeconds = commitPhase(
     'wait',
     "Mean wait of a slice's submissions before it began (publish, fetch, earlier slices)",
@@ -75,13 +75,13 @@ async function main(): Promise<void> {
     'liaison_replay_check_seconds',
     "One slice's replay check (a database round trip)",
     [],
-    latencyBuckets,
+    LATENCY_BUCKETS,
   );
   const onwardSeconds = metrics.histogram(
     'liaison_onward_check_seconds',
     "One slice's onward-sharing read of the link index (a database round trip beside the replay check)",
     [],
-    latencyBuckets,
+    LATENCY_BUCKETS,
   );
 
   const decisions = metrics.counter(

@@ -1,6 +1,14 @@
 /** Prometheus metrics: one registry per process with default Node metrics. */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/**
+ * Buckets (seconds) of the histograms that say where a message's time goes,
+ * hop by hop: from a millisecond (one round trip on a quiet host) to seconds.
+ */
+export const LATENCY_BUCKETS: readonly number[] = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+];
+
 export class HubMetrics {
   readonly registry = new Registry();
 
@@ -35,14 +43,14 @@ export class HubMetrics {
     name: string,
     help: string,
     labelNames: readonly string[] = [],
-    buckets?: number[],
+    buckets?: readonly number[],
   ): Histogram<string> {
     return new Histogram({
       name,
       help,
       labelNames: [...labelNames],
       registers: [this.registry],
-      ...(buckets ? { buckets } : {}),
+      ...(buckets ? { buckets: [...buckets] } : {}),
     });
   }
 
