@@ -20,7 +20,9 @@ import {
 import {
   TypedProducer,
   createKafkaClient,
+  ensureTopics,
   feedTopic,
+  feedTopicSpec,
   topicOverrides,
   type ConsumedRecord,
   type Kafka,
@@ -34,7 +36,11 @@ import {
 } from '@liaison/ledger';
 import { createDataSource } from '@liaison/persistence';
 import { CheckpointPublisher } from '../../apps/audit/src/checkpoint-publisher';
-import { FEED_CHANNEL, FeedProjector } from '../../apps/audit/src/feed-projector';
+import {
+  FEED_CHANNEL,
+  FeedProjector,
+  type FeedStoreTiming,
+} from '../../apps/audit/src/feed-projector';
 import { LEDGER_COPY_CHUNK_ROWS } from '../../apps/audit/src/ledger-copy';
 import { LedgerWriter } from '../../apps/audit/src/ledger-writer';
 import { RetentionPurge } from '../../apps/audit/src/retention-purge';
@@ -556,6 +562,55 @@ describe('audit ledger writer', () => {
       await new Promise((r) => setTimeout(r, 200));
       expect(notified.length).toBe(before);
     } finally {
+      await endListener();
+    }
+  });
+
+  it('stores the batches of one fetch (one per feed topic) in one statement, each agency notified', async () => {
+    const agencies = [await feedAgency('p'), await feedAgency('q'), await feedAgency('r')];
+    const layout = { partitions: 1, replicationFactor: 1 };
+    const kafka = createKafkaClient(
+      { brokers: config.kafka.brokers, clientId: 'test' },
+      'audit-feed',
+    );
+    // Every feed holds a delivery before the projector's first fetch, so that
+    // fetch returns one batch per feed topic.
+    await ensureTopics(
+      kafka,
+      agencies.map((a) => feedTopicSpec(a, 7, layout)),
+      layout.replicationFactor,
+    );
+    for (const agency of agencies) {
+      const producer = new TypedProducer(kafka, feedTopic(agency), codecFor('Delivery'));
+      await producer.connect();
+      const delivery = deliveryTo(agency);
+      await producer.send([{ key: delivery.messageId, value: delivery }]);
+      await producer.disconnect();
+    }
+    const { notified, end: endListener } = await listenForFeeds();
+    const stored: FeedStoreTiming[] = [];
+    const projector = new FeedProjector(kafka, ds, {
+      groupId: `g-${uniqueSuffix()}`,
+      layout,
+      feedAgencies: () => Promise.resolve(agencies.map((id) => ({ id, retentionDays: 7 }))),
+      onStored: (s) => stored.push(s),
+    });
+    try {
+      await projector.start();
+      await waitFor(async () => {
+        const [r] = await ds.query<{ n: string }[]>(
+          'SELECT count(*) AS n FROM feed_entry WHERE agency_id = ANY($1)',
+          [agencies],
+        );
+        return Number(r?.n) === 3 ? true : undefined;
+      });
+      expect(stored.map((s) => s.batches)).toEqual([3]);
+      expect(stored[0]?.sinceCreateMs).toHaveLength(3);
+      await waitFor(() =>
+        Promise.resolve(agencies.every((a) => notified.includes(a)) ? true : undefined),
+      );
+    } finally {
+      await projector.stop();
       await endListener();
     }
   });

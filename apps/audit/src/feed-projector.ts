@@ -3,7 +3,9 @@
  * feed_entry (each delivery checked, then stored as the record that arrived),
  * whose bigserial id is the agency's feed cursor. Idempotent through
  * UNIQUE(agency_id, message_id); after each committed batch it NOTIFYs
- * `liaison_feed` with the agency id so gateways streaming SSE wake up.
+ * `liaison_feed` with the agency id so gateways streaming SSE wake up. The
+ * batches of one fetch (one per feed topic) are handled at once and stored in
+ * one statement: an agency's delivery does not wait for the others' commits.
  * The set of topics follows the agency table (receives_feed), as the app's last
  * world that compiled has it when `feedAgencies` is given; a directory event
  * makes it re-read the list, bring each feed topic's retention to its agency's
@@ -31,9 +33,31 @@ export interface FeedProjectorOptions {
   readonly onProjected?: (agencyId: string, inserted: number) => void;
   readonly onUndecodable?: (topic: string, offset: string, error: unknown) => void;
   readonly onError?: (error: unknown) => void;
+  /** After each statement that stored batches: how long it took and what it held. */
+  readonly onStored?: (stored: FeedStoreTiming) => void;
   /** The agencies whose feeds to project; defaults to reading the agency table. */
   readonly feedAgencies?: () => Promise<readonly FeedAgency[]>;
 }
+
+/** One statement of the projector, for its latency histograms. */
+export interface FeedStoreTiming {
+  /** The statement's round trip (insert, NOTIFY, commit). */
+  readonly statementMs: number;
+  /** Batches (feed topics of one fetch) the statement stored together. */
+  readonly batches: number;
+  /**
+   * Per record, from its create time (the worker, before its transaction) to
+   * the projector's hand-over: the worker's commit, the markers and the fetch.
+   */
+  readonly sinceCreateMs: readonly number[];
+}
+
+/**
+ * Feed topics whose batches of one fetch are handled at once, and so stored in
+ * one statement: an agency's feed is one topic, so this is the number of
+ * agencies whose deliveries of one slice reach PostgreSQL together.
+ */
+export const FEED_PARTITIONS_AT_ONCE = 64;
 
 /** An agency whose feed is projected, with the retention its feed topic follows. */
 export interface FeedAgency {
@@ -51,6 +75,13 @@ export type ProjectedDelivery = Pick<Delivery, 'messageId' | 'recipientAgency'>;
  */
 const deliveryHeader = projectionFor('Delivery', ['messageId', 'recipientAgency']);
 
+interface WaitingBatch {
+  readonly batch: readonly ConsumedRecord<ProjectedDelivery>[];
+  readonly handedOverAt: number;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
 export function agencyOfFeedTopic(topic: string): string | null {
   return FEED_TOPIC.exec(topic)?.[1] ?? null;
 }
@@ -59,6 +90,8 @@ export class FeedProjector {
   private consumer: TypedConsumer<ProjectedDelivery> | undefined;
   private agencies: string[] = [];
   private changing: Promise<void> = Promise.resolve();
+  /** Batches handed over since the last statement began, stored together by the next. */
+  private waiting: WaitingBatch[] = [];
 
   constructor(
     private readonly kafka: Kafka,
@@ -113,6 +146,7 @@ export class FeedProjector {
         // minimum size is needed to keep fetches few; waiting for one cost
         // every delivery at low load up to the whole wait.
         fetch: { minBytes: 1, maxWaitTimeInMs: 500 },
+        partitionsConsumedConcurrently: FEED_PARTITIONS_AT_ONCE,
         onUndecodable: ({ topic, offset, error }) => {
           this.options.onUndecodable?.(topic, offset, error);
           return Promise.resolve();
@@ -120,11 +154,51 @@ export class FeedProjector {
       });
       this.consumer = consumer;
       await consumer.start(async (batch) => {
-        await this.project(batch);
+        await this.storeTogether(batch);
       });
     });
     this.changing = run.catch((error: unknown) => this.options.onError?.(error));
     return run;
+  }
+
+  /**
+   * Stores a batch with every other batch handed over in the same turn of the
+   * event loop (kafkajs hands the batches of one fetch to its workers at once):
+   * one statement for all, and each batch resolves once it is committed, so
+   * its offset is committed only after its entries are stored.
+   */
+  private storeTogether(batch: readonly ConsumedRecord<ProjectedDelivery>[]): Promise<void> {
+    const handedOverAt = Date.now();
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ batch, handedOverAt, resolve, reject });
+      if (this.waiting.length === 1) setImmediate(() => void this.storeWaiting());
+    });
+  }
+
+  private async storeWaiting(): Promise<void> {
+    const batches = this.waiting;
+    this.waiting = [];
+    const started = performance.now();
+    try {
+      await this.project(batches.flatMap((b) => b.batch));
+    } catch (error) {
+      for (const b of batches) b.reject(error);
+      return;
+    }
+    const sinceCreateMs: number[] = [];
+    for (const b of batches) {
+      for (const r of b.batch) {
+        const created = Number(r.timestamp);
+        if (Number.isFinite(created) && created > 0)
+          sinceCreateMs.push(Math.max(0, b.handedOverAt - created));
+      }
+    }
+    this.options.onStored?.({
+      statementMs: performance.now() - started,
+      batches: batches.length,
+      sinceCreateMs,
+    });
+    for (const b of batches) b.resolve();
   }
 
   /**

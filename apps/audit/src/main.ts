@@ -28,6 +28,7 @@ import {
   runHubApp,
 } from '@liaison/runtime';
 import { HubKeyFiles } from '@liaison/local-files';
+import { LATENCY_BUCKETS } from '@liaison/observability';
 import { CaseClockSweep } from './case-clock-sweep';
 import { CheckpointPublisher } from './checkpoint-publisher';
 import { DEAD_LETTER_LOG_GROUP, DeadLetterLog } from './dead-letter-log';
@@ -52,6 +53,22 @@ async function main(): Promise<void> {
     'Decisions that could not be recorded',
   );
   const feedRows = metrics.counter('liaison_feed_entries_total', 'Feed entries projected');
+  const feedStatement = metrics.histogram(
+    'liaison_feed_store_seconds',
+    'Feed projector: one statement storing the batches of a fetch (insert, NOTIFY, commit)',
+    [],
+    LATENCY_BUCKETS,
+  );
+  const feedHandover = metrics.histogram(
+    'liaison_feed_handover_seconds',
+    "Feed projector: a delivery's create time (the worker, before its transaction) to its hand-over",
+    [],
+    LATENCY_BUCKETS,
+  );
+  const feedBatches = metrics.counter(
+    'liaison_feed_batches_total',
+    'Feed projector: batches (feed topics of a fetch) stored',
+  );
   const linkNotices = metrics.counter('liaison_link_notices_total', 'Link notices written');
   const clockNotices = metrics.counter(
     'liaison_case_clock_notices_total',
@@ -125,6 +142,11 @@ async function main(): Promise<void> {
     groupId: groupId('liaison-audit-feed'),
     layout,
     onProjected: (_agency, n) => feedRows.inc(n),
+    onStored: ({ statementMs, batches, sinceCreateMs }) => {
+      feedStatement.observe(statementMs / 1000);
+      feedBatches.inc(batches);
+      for (const ms of sinceCreateMs) feedHandover.observe(ms / 1000);
+    },
     onUndecodable: (topic, offset, error) =>
       log.error({ err: error, topic, offset }, 'undecodable delivery'),
     onError: (error) => log.error({ err: error }, 'feed projector re-subscription failed'),

@@ -31,6 +31,11 @@ export interface TypedConsumerOptions<T> {
    * records, and the broker pays per partition and fetch.
    */
   readonly fetch?: { readonly minBytes: number; readonly maxWaitTimeInMs: number };
+  /**
+   * Partitions whose batches of one fetch are handled at once (kafkajs default 1:
+   * one after the other, each with its own offset commit round trip).
+   */
+  readonly partitionsConsumedConcurrently?: number;
   readonly onUndecodable: (raw: {
     topic: string;
     partition: number;
@@ -73,6 +78,7 @@ export class TypedConsumer<T> {
     await this.consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: true,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: async (payload) => {
         const { batch } = payload;
         const decoded: ConsumedRecord<T>[] = [];
