@@ -10,7 +10,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { codecFor } from '@liaison/contracts';
 import { Topic, TypedProducer } from '@liaison/kafka';
-import { withCorrelationId } from '@liaison/observability';
+import { LATENCY_BUCKETS, withCorrelationId } from '@liaison/observability';
 import { ReplayStore } from '@liaison/persistence';
 import {
   DomainErrorFilter,
@@ -65,7 +65,22 @@ async function main(): Promise<void> {
   await directory.refresh().catch(() => undefined);
   const hubKeys = new HubKeyFiles(config.hubKeysDir);
   hubKeys.hubSigningKey();
-  const feed = new FeedService(ds, config.database.url, log, config.gateway.maxStreamsPerAgency);
+  const feedPage = metrics.histogram(
+    'liaison_feed_page_seconds',
+    "A live feed stream's page query",
+    [],
+    LATENCY_BUCKETS,
+  );
+  const feedWake = metrics.histogram(
+    'liaison_feed_wake_seconds',
+    "From a feed's NOTIFY to its new entries written to a live stream (page query, SSE write)",
+    [],
+    LATENCY_BUCKETS,
+  );
+  const feed = new FeedService(ds, config.database.url, log, config.gateway.maxStreamsPerAgency, {
+    observePage: (seconds) => feedPage.observe(seconds),
+    observeWake: (seconds) => feedWake.observe(seconds),
+  });
   await feed.start();
   const gatewayMetrics = new GatewayMetrics(metrics, () => feed.openStreams());
   const submissions = new SubmissionService(ds, directory, producer, hubKeys, {

@@ -99,8 +99,12 @@ export class FeedController {
     let closed = false;
     let draining = false;
     let again = false;
-    const drain = async (): Promise<void> => {
+    /** When the earliest NOTIFY not yet drained arrived (performance.now()). */
+    let notifiedAt: number | undefined;
+    const timings = this.feed.timings;
+    const drain = async (woken?: number): Promise<void> => {
       if (closed) return;
+      if (woken !== undefined) notifiedAt = Math.min(notifiedAt ?? woken, woken);
       if (draining) {
         again = true;
         return;
@@ -109,14 +113,22 @@ export class FeedController {
       try {
         do {
           again = false;
+          const since = notifiedAt;
+          notifiedAt = undefined;
+          let written = 0;
           for (;;) {
+            const queried = performance.now();
             const page = await this.feed.page(agencyId, cursor, 200);
+            timings?.observePage((performance.now() - queried) / 1000);
             for (const entry of page.entries) {
               res.write(sseEventOf(entry));
             }
+            written += page.entries.length;
             cursor = page.nextCursor;
             if (page.entries.length < 200 || closed) break;
           }
+          if (since !== undefined && written > 0)
+            timings?.observeWake((performance.now() - since) / 1000);
         } while (again && !closed);
       } catch {
         // The database hiccuped: the next wake-up or poll retries from the same cursor.
@@ -126,7 +138,7 @@ export class FeedController {
     };
     // Taken before any byte is written, so a refusal is an ordinary 429; given
     // back when the response closes (the client went away or the server stops).
-    const release = this.feed.openStream(agencyId, () => void drain());
+    const release = this.feed.openStream(agencyId, (woken) => void drain(woken));
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15000);
     res.on('close', () => {
       closed = true;

@@ -40,7 +40,16 @@ export function parseLimit(raw: unknown, fallback = 100, max = 1000): number {
   return parseInteger(raw, 'limit', { min: 1, max }, refuseFeed);
 }
 
-type Waker = () => void;
+/** Wakes a live stream; `notifiedAt` (performance.now()) is when the feed's NOTIFY arrived. */
+type Waker = (notifiedAt?: number) => void;
+
+/** Where a live stream's time goes, for the gateway's latency histograms (seconds). */
+export interface FeedStreamTimings {
+  /** One page query of a live stream. */
+  readonly observePage: (seconds: number) => void;
+  /** From a NOTIFY's arrival to the new entries written to a stream. */
+  readonly observeWake: (seconds: number) => void;
+}
 
 const deliveryCodec = codecFor('Delivery');
 const linkNoticeCodec = codecFor('LinkNotice');
@@ -80,6 +89,7 @@ export class FeedService {
     private readonly log: Logger,
     /** Open streams one agency may hold; each costs a page query on every wake-up. */
     private readonly maxStreamsPerAgency: number,
+    readonly timings?: FeedStreamTimings,
   ) {}
 
   async page(agencyId: string, after: string, limit: number): Promise<FeedPage> {
@@ -122,9 +132,9 @@ export class FeedService {
     return n;
   }
 
-  private wakeAll(agencyId?: string): void {
+  private wakeAll(agencyId?: string, notifiedAt?: number): void {
     const targets = agencyId ? [this.wakers.get(agencyId)] : [...this.wakers.values()];
-    for (const set of targets) for (const wake of set ?? []) wake();
+    for (const set of targets) for (const wake of set ?? []) wake(notifiedAt);
   }
 
   async start(): Promise<void> {
@@ -138,7 +148,7 @@ export class FeedService {
       connectionString: this.databaseUrl,
       application_name: 'liaison-gateway-feed',
     });
-    client.on('notification', (n) => this.wakeAll(n.payload || undefined));
+    client.on('notification', (n) => this.wakeAll(n.payload || undefined, performance.now()));
     client.on('error', (error) => {
       this.log.warn({ err: error }, 'feed listener lost; reconnecting');
       this.listener = undefined;
