@@ -10,7 +10,16 @@
  */
 import type { Admin } from 'kafkajs';
 import { Helper, namesFor, sleep, type LatencySummary } from './common';
-import { Scraper, sliceProfile, stopApp, waitReady, type AppProcess } from './processes';
+import {
+  Scraper,
+  histogramBetween,
+  metricValue,
+  metricsText,
+  sliceProfile,
+  stopApp,
+  waitReady,
+  type AppProcess,
+} from './processes';
 import { SseFeedReader } from './sse-feed-reader';
 import {
   PARTITIONS,
@@ -46,6 +55,40 @@ export interface LowLoadRun {
   readonly passThrough: LatencySummary;
   /** The worker's slices over the hub's run. */
   readonly hubSlices?: SliceProfile;
+  /** The feed store's hop over the hub's run, from the audit app's and gateway's histograms. */
+  readonly feedHops?: FeedHops;
+}
+
+/** Means (ms) of the feed store's steps over one load, from the apps' own histograms. */
+export interface FeedHops {
+  /** Projector statements (insert, NOTIFY, commit) and their mean. */
+  readonly statements: number;
+  readonly statementMs: number;
+  /** Feed topics' batches stored per statement. */
+  readonly batchesPerStatement: number;
+  /** A delivery's create time in the worker to the projector's hand-over. */
+  readonly handoverMs: number;
+  /** NOTIFY → entries written to a stream (page query and SSE write), and the page query alone. */
+  readonly wakeMs: number;
+  readonly pageMs: number;
+}
+
+function feedHopsBetween(
+  audit: { before: string; after: string },
+  gateway: { before: string; after: string },
+): FeedHops {
+  const statement = histogramBetween(audit.before, audit.after, 'liaison_feed_store_seconds');
+  const batches =
+    (metricValue(audit.after, 'liaison_feed_batches_total') || 0) -
+    (metricValue(audit.before, 'liaison_feed_batches_total') || 0);
+  return {
+    statements: statement.count,
+    statementMs: statement.meanMs,
+    batchesPerStatement: statement.count > 0 ? batches / statement.count : Number.NaN,
+    handoverMs: histogramBetween(audit.before, audit.after, 'liaison_feed_handover_seconds').meanMs,
+    wakeMs: histogramBetween(gateway.before, gateway.after, 'liaison_feed_wake_seconds').meanMs,
+    pageMs: histogramBetween(gateway.before, gateway.after, 'liaison_feed_page_seconds').meanMs,
+  };
 }
 
 export interface LowLoadResult {
@@ -155,11 +198,17 @@ export async function runLowLoad(options: LowLoadOptions): Promise<LowLoadResult
       const hubBase = hubCount;
       const sseBase = sse.arrivals.length;
       const scraper = new Scraper(worker.port, 250);
+      const auditBefore = await metricsText(audit.port);
+      const gatewayBefore = await metricsText(gateway.port);
       const hubSent = await paced(hub.submissions, from, to, load.perSec);
       hubCount += expected(from, to);
       await reader.call('waitFor', { set: 'hub', target: hubCount });
       const sseDone = await waitForSse(sse, hubCount);
       const samples = await scraper.stop();
+      const feedHops = feedHopsBetween(
+        { before: auditBefore, after: await metricsText(audit.port) },
+        { before: gatewayBefore, after: await metricsText(gateway.port) },
+      );
       if (!sseDone)
         notes.push(`${load.perSec}/s: ${sse.arrivals.length} of ${hubCount} SSE events`);
       const hubFeedTopic = latencyOf(
@@ -196,6 +245,7 @@ export async function runLowLoad(options: LowLoadOptions): Promise<LowLoadResult
         hubFeedTopic,
         passThrough,
         hubSlices: sliceProfile(samples),
+        feedHops,
       });
     }
     if (sse.malformed > 0) notes.push(`${sse.malformed} SSE events were not deliveries`);

@@ -105,8 +105,26 @@ export function metricValue(text: string, name: string): number {
   return found ? total : Number.NaN;
 }
 
+/** An app's /metrics, as Prometheus text. */
+export async function metricsText(port: number): Promise<string> {
+  return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+}
+
+/** Observations of a histogram between two scrapes of one process, and their mean in ms. */
+export function histogramBetween(
+  before: string,
+  after: string,
+  name: string,
+): { readonly count: number; readonly meanMs: number } {
+  const delta = (suffix: string): number =>
+    (metricValue(after, `${name}_${suffix}`) || 0) -
+    (metricValue(before, `${name}_${suffix}`) || 0);
+  const count = delta('count');
+  return { count, meanMs: count > 0 ? (delta('sum') * 1000) / count : Number.NaN };
+}
+
 export async function scrape(port: number): Promise<MetricSample> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const text = await metricsText(port);
   return {
     at: Date.now(),
     cpuSeconds: metricValue(text, 'process_cpu_seconds_total'),

@@ -428,6 +428,30 @@ function renderLowLoad(low: PipelineResult['lowLoad'], line: (s?: string) => voi
         `${n1(s.waitMs + s.transformMs + s.commitMs)} ms |`,
     );
   }
+  if (low.runs.some((r) => r.feedHops)) {
+    line();
+    line(
+      "Where the feed store's hop goes (means, from the audit app's and the gateway's histograms): " +
+        "a delivery's create time in the worker (before its transaction) to its hand-over to the feed " +
+        "projector (the worker's commit, the markers, the projector's read_committed fetch); the " +
+        "projector's statements (the batches of one fetch stored together: insert, NOTIFY, commit); " +
+        "and in the gateway, from the NOTIFY's arrival to the new entries written to a stream (the " +
+        'page query, then the SSE write).',
+    );
+    line();
+    line(
+      '| load (msg/s) | create → projector | statements | batches per statement | statement | NOTIFY → SSE write | of which page query |',
+    );
+    line('|---|---|---|---|---|---|---|');
+    for (const r of low.runs) {
+      const h = r.feedHops;
+      if (!h) continue;
+      line(
+        `| ${r.perSec} | ${n1(h.handoverMs)} ms | ${h.statements} | ${n1(h.batchesPerStatement)} | ` +
+          `${n1(h.statementMs)} ms | ${n1(h.wakeMs)} ms | ${n1(h.pageMs)} ms |`,
+      );
+    }
+  }
   for (const note of low.notes) line(`\n> ${note}`);
   line();
 }
