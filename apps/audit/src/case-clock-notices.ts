@@ -11,7 +11,7 @@
 import { calendarFor, clockAlertKey, clockAlerts, type CaseState } from '@liaison/cases';
 import { codecFor, type CaseClockNotice } from '@liaison/contracts';
 import { canonicalJson, signCompactJws, type JwsSigner } from '@liaison/crypto';
-import { leLogInsertSql, leLogParams, type LeLogEntry } from '@liaison/persistence';
+import { CaseRepository, appendLeLog, type LeLogEntry, type SqlRunner } from '@liaison/persistence';
 import { HUB_ACTOR } from './decision-records';
 import { hubNoticeId, insertHubNotices, type HubNotice } from './hub-notices';
 
@@ -82,40 +82,17 @@ export function clockNoticeLogEntry(notice: PlannedClockNotice): LeLogEntry {
   };
 }
 
-interface Queryable {
-  query(sql: string, parameters?: unknown[]): Promise<unknown>;
-}
-
 /**
  * Records the notices not raised before and writes those into the feeds and
  * the log, on `db` (inside the caller's transaction); returns how many were new.
  */
 export async function raiseClockNotices(
-  db: Queryable,
+  db: SqlRunner,
   planned: readonly PlannedClockNotice[],
   signer: JwsSigner,
 ): Promise<number> {
   if (planned.length === 0) return 0;
-  const rows = (await db.query(
-    `INSERT INTO case_clock_notice (notice_id, recipient_agency, alert, case_ref, request_id,
-                                    requested_agency, clock, due_at, raised_at)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[],
-                          $7::text[], $8::timestamptz[], $9::timestamptz[])
-     ON CONFLICT (notice_id) DO NOTHING
-     RETURNING notice_id`,
-    [
-      planned.map((p) => p.noticeId),
-      planned.map((p) => p.recipientAgency),
-      planned.map((p) => p.alert),
-      planned.map((p) => p.caseRef),
-      planned.map((p) => p.requestId),
-      planned.map((p) => p.requestedAgency),
-      planned.map((p) => p.clock),
-      planned.map((p) => p.dueAt),
-      planned.map((p) => p.raisedAt),
-    ],
-  )) as { notice_id: string }[];
-  const fresh = new Set(rows.map((r) => r.notice_id));
+  const fresh = await new CaseRepository(db).recordClockNotices(planned);
   const raised = planned.filter((p) => fresh.has(p.noticeId));
   await insertHubNotices(
     db,
@@ -123,7 +100,7 @@ export async function raiseClockNotices(
     raised.map((p) => signedClockNotice(p, signer)),
   );
   if (raised.length > 0) {
-    await db.query(leLogInsertSql(), leLogParams(raised.map(clockNoticeLogEntry)));
+    await appendLeLog(db, raised.map(clockNoticeLogEntry));
   }
   return raised.length;
 }

@@ -4,8 +4,8 @@
  * and that were not raised before (case-clock-notices.ts), in one transaction.
  * However often it runs, and across restarts, each notice is raised once.
  */
-import type { CaseState } from '@liaison/cases';
 import type { JwsSigner } from '@liaison/crypto';
+import { CaseRepository } from '@liaison/persistence';
 import type { DataSource } from 'typeorm';
 import { planClockNotices, raiseClockNotices } from './case-clock-notices';
 
@@ -18,13 +18,8 @@ export class CaseClockSweep {
 
   /** Raises what is owed now; returns how many notices were new. */
   async run(): Promise<number> {
-    const rows = await this.ds.query<{ state: CaseState }[]>(
-      `SELECT state FROM case_state WHERE state->>'status' = 'OPEN'`,
-    );
-    const planned = planClockNotices(
-      rows.map((r) => r.state),
-      this.now(),
-    );
+    const open = await new CaseRepository(this.ds).openStates();
+    const planned = planClockNotices(open, this.now());
     if (planned.length === 0) return 0;
     return this.ds.transaction((manager) => raiseClockNotices(manager, planned, this.signer));
   }

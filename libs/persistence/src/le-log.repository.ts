@@ -1,5 +1,5 @@
 /** Writes law-enforcement log entries (one row per processing act). */
-import type { DataSource, EntityManager } from 'typeorm';
+import type { SqlRunner } from './sql-runner';
 
 /** What an entry records: collection, alteration, consultation, disclosure, combination, erasure, or refusal of an agency's request. */
 export type LeLogAction =
@@ -47,10 +47,7 @@ export function leLogParams(entries: readonly LeLogEntry[]): unknown[] {
   ];
 }
 
-export async function appendLeLog(
-  db: DataSource | EntityManager,
-  entries: readonly LeLogEntry[],
-): Promise<void> {
+export async function appendLeLog(db: SqlRunner, entries: readonly LeLogEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await db.query(leLogInsertSql(), leLogParams(entries));
 }

@@ -16,12 +16,12 @@ import {
   caseSummary,
   caseView,
   mergeTimeline,
-  type CaseState,
   type CaseSummary,
   type CaseTimelineEntry,
   type CaseView,
 } from '@liaison/cases';
 import { DomainError } from '@liaison/errors';
+import { CaseRepository } from '@liaison/persistence';
 import { DATA_SOURCE } from '../tokens';
 
 export interface CaseDetail extends CaseView {
@@ -38,18 +38,16 @@ function notFound(caseRef: string): DomainError {
 
 @Injectable()
 export class CaseViewService {
-  constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource) {}
+  private readonly cases: CaseRepository;
+
+  constructor(@Inject(DATA_SOURCE) ds: DataSource) {
+    this.cases = new CaseRepository(ds);
+  }
 
   /** The cases `agency` takes part in or is invited to, most recently changed first. */
   async list(agency: string, limit: number, now = Date.now()): Promise<CaseSummary[]> {
-    const rows: { state: CaseState }[] = await this.ds.query(
-      `SELECT state FROM case_state
-        WHERE participants @> ARRAY[$1]::text[] OR state->'invited' @> to_jsonb($1::text)
-        ORDER BY updated_at DESC, case_ref LIMIT $2`,
-      [agency, limit],
-    );
     const out: CaseSummary[] = [];
-    for (const { state } of rows) {
+    for (const state of await this.cases.statesOf(agency, limit)) {
       const view = caseView(state, agency, now, calendarFor);
       if (view !== null) out.push(caseSummary(view, state.lastEventAt));
     }
@@ -58,45 +56,25 @@ export class CaseViewService {
 
   async show(agency: string, caseRef: string, now = Date.now()): Promise<CaseDetail> {
     if (caseRef.length === 0 || caseRef.length > MAX_CASE_REF_LENGTH) throw notFound(caseRef);
-    const rows: { state: CaseState }[] = await this.ds.query(
-      'SELECT state FROM case_state WHERE case_ref = $1',
-      [caseRef],
-    );
-    const state = rows[0]?.state;
+    const state = await this.cases.state(caseRef);
     const view = state === undefined ? null : caseView(state, agency, now, calendarFor);
     if (view === null) throw notFound(caseRef);
     return { ...view, timeline: await this.timeline(agency, caseRef) };
   }
 
   private async timeline(agency: string, caseRef: string): Promise<CaseTimelineEntry[]> {
-    const rows: {
-      seq: string;
-      message_id: string;
-      message_type: string;
-      originator_agency: string;
-      decided_at: Date;
-      decision: 'FULL' | 'REDACTED' | 'DENIED';
-    }[] = await this.ds.query(
-      `SELECT DISTINCT ON (message_id) seq, message_id, message_type, originator_agency,
-              decided_at, decision
-         FROM share_ledger
-        WHERE case_ref = $1
-          AND (originator_agency = $2 OR (recipient_agency = $2 AND decision <> 'DENIED'))
-        ORDER BY message_id, (originator_agency = $2) DESC, seq`,
-      [caseRef, agency],
-    );
-    const notices = rows
+    const notices = (await this.cases.noticesFor(caseRef, agency))
       .map((r) => ({ seq: BigInt(r.seq), row: r }))
       .sort((a, b) => (a.seq < b.seq ? -1 : 1))
       .map(({ row: r }): CaseTimelineEntry => {
-        const sent = r.originator_agency === agency;
+        const sent = r.originatorAgency === agency;
         return {
           kind: 'NOTICE',
-          seq: String(r.seq),
-          messageId: r.message_id,
-          messageType: r.message_type,
-          from: r.originator_agency,
-          at: new Date(r.decided_at).toISOString(),
+          seq: r.seq,
+          messageId: r.messageId,
+          messageType: r.messageType,
+          from: r.originatorAgency,
+          at: new Date(r.decidedAt).toISOString(),
           direction: sent ? 'SENT' : 'RECEIVED',
           decision: sent || r.decision === 'DENIED' ? null : r.decision,
           clockNotice: null,
@@ -107,36 +85,22 @@ export class CaseViewService {
 
   /** The clock notices the hub raised to `agency` on this case's requests. */
   private async clockNotices(agency: string, caseRef: string): Promise<CaseTimelineEntry[]> {
-    const rows: {
-      notice_id: string;
-      alert: 'DEADLINE_APPROACHING' | 'OVERDUE';
-      request_id: string;
-      requested_agency: string;
-      clock: string;
-      due_at: Date;
-      raised_at: Date;
-    }[] = await this.ds.query(
-      `SELECT notice_id, alert, request_id, requested_agency, clock, due_at, raised_at
-         FROM case_clock_notice
-        WHERE case_ref = $1 AND recipient_agency = $2
-        ORDER BY raised_at, notice_id`,
-      [caseRef, agency],
-    );
+    const rows = await this.cases.clockNoticesTo(caseRef, agency);
     return rows.map((r): CaseTimelineEntry => ({
       kind: 'CLOCK',
       seq: null,
-      messageId: r.notice_id,
+      messageId: r.noticeId,
       messageType: r.alert,
       from: HUB_SENDER,
-      at: new Date(r.raised_at).toISOString(),
+      at: new Date(r.raisedAt).toISOString(),
       direction: 'RECEIVED',
       decision: null,
       clockNotice: {
         alert: r.alert,
-        requestId: r.request_id,
-        requestedAgency: r.requested_agency,
+        requestId: r.requestId,
+        requestedAgency: r.requestedAgency,
         clock: r.clock,
-        dueAt: new Date(r.due_at).toISOString(),
+        dueAt: new Date(r.dueAt).toISOString(),
       },
     }));
   }

@@ -18,6 +18,7 @@ import { messageClaimShape, messageKindOfClaims } from '@liaison/contracts';
 import { verifyPresentation } from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
 import type { Logger } from '@liaison/observability';
+import { CaseRepository, FeedRepository } from '@liaison/persistence';
 import {
   deliveryStixObjects,
   linkNoticeStixObjects,
@@ -82,15 +83,12 @@ export class TaxiiService {
 
   /** The agency's feed, then one collection per case it takes part in. */
   async collections(agencyId: string): Promise<ResolvedCollection[]> {
-    const cases: { case_ref: string }[] = await this.ds.query(
-      `SELECT case_ref FROM case_state WHERE participants @> ARRAY[$1]::text[] ORDER BY case_ref`,
-      [agencyId],
-    );
+    const caseRefs = await new CaseRepository(this.ds).caseRefsOf(agencyId);
     return [
       { collection: this.feedCollection(agencyId) },
-      ...cases.map((c) => ({
-        collection: this.caseCollection(agencyId, c.case_ref),
-        caseRef: c.case_ref,
+      ...caseRefs.map((caseRef) => ({
+        collection: this.caseCollection(agencyId, caseRef),
+        caseRef,
       })),
     ];
   }
@@ -147,19 +145,12 @@ export class TaxiiService {
     afterSeq: string,
     limit: number,
   ): Promise<SequencedEntry[]> {
-    const rows: { id: string; record: Buffer; entry_kind: string; created_at: Date }[] =
-      await this.ds.query(
-        `SELECT id, record, entry_kind, created_at FROM feed_entry
-          WHERE agency_id = $1 AND id > $2
-            AND age(xmin) > age((pg_snapshot_xmin(pg_current_snapshot())::text::bigint % 4294967296)::text::xid)
-          ORDER BY id LIMIT $3`,
-        [agencyId, afterSeq, limit],
-      );
+    const rows = await new FeedRepository(this.ds).settledEntriesAfter(agencyId, afterSeq, limit);
     const dir = await this.directory.get();
     return rows.map((row) => {
-      const seq = String(row.id);
-      const entry = entryOf(seq, row.record, row.entry_kind);
-      const dateAdded = new Date(row.created_at).getTime();
+      const seq = row.id;
+      const entry = entryOf(seq, row.record, row.entryKind);
+      const dateAdded = new Date(row.createdAt).getTime();
       if ('linkNotice' in entry) {
         // A link notice belongs to the feed, not to a case collection.
         return { seq, dateAdded, objects: caseRef ? [] : linkNoticeStixObjects(entry.linkNotice) };

@@ -1,0 +1,171 @@
+/**
+ * Cases in PostgreSQL: the folded state of each case (case_state, written by
+ * the audit app's ledger writer), the case's notices as the share ledger
+ * records them, and the clock notices the hub raised (case_clock_notice,
+ * each once by its derived id). Reads for the gateway's case views and TAXII
+ * collections, and for the audit app's clock sweep; the clock notices'
+ * writes run on the caller's transaction.
+ */
+import type { CaseState } from '@liaison/cases';
+import type { CaseClockNotice } from '@liaison/contracts';
+import type { SqlRunner } from './sql-runner';
+
+/** A case notice in the share ledger, as one agency's timeline shows it. */
+export interface CaseNoticeRow {
+  /** Ledger seq (bigint, as text). */
+  readonly seq: string;
+  readonly messageId: string;
+  readonly messageType: string;
+  readonly originatorAgency: string;
+  readonly decidedAt: Date;
+  readonly decision: 'FULL' | 'REDACTED' | 'DENIED';
+}
+
+/** A clock notice the hub raised to an agency. */
+export interface ClockNoticeRow {
+  readonly noticeId: string;
+  readonly alert: 'DEADLINE_APPROACHING' | 'OVERDUE';
+  readonly requestId: string;
+  readonly requestedAgency: string;
+  readonly clock: string;
+  readonly dueAt: Date;
+  readonly raisedAt: Date;
+}
+
+/** A clock notice to record: the notice's fields the table keeps. */
+export type NewClockNotice = Pick<
+  CaseClockNotice,
+  | 'noticeId'
+  | 'recipientAgency'
+  | 'alert'
+  | 'caseRef'
+  | 'requestId'
+  | 'requestedAgency'
+  | 'clock'
+  | 'dueAt'
+  | 'raisedAt'
+>;
+
+export class CaseRepository {
+  constructor(private readonly db: SqlRunner) {}
+
+  /** The states of the cases `agency` takes part in or is invited to, most recently changed first. */
+  async statesOf(agency: string, limit: number): Promise<CaseState[]> {
+    const rows = (await this.db.query(
+      `SELECT state FROM case_state
+        WHERE participants @> ARRAY[$1]::text[] OR state->'invited' @> to_jsonb($1::text)
+        ORDER BY updated_at DESC, case_ref LIMIT $2`,
+      [agency, limit],
+    )) as { state: CaseState }[];
+    return rows.map((r) => r.state);
+  }
+
+  async state(caseRef: string): Promise<CaseState | undefined> {
+    const rows = (await this.db.query('SELECT state FROM case_state WHERE case_ref = $1', [
+      caseRef,
+    ])) as { state: CaseState }[];
+    return rows[0]?.state;
+  }
+
+  /** The states of every open case. */
+  async openStates(): Promise<CaseState[]> {
+    const rows = (await this.db.query(
+      `SELECT state FROM case_state WHERE state->>'status' = 'OPEN'`,
+    )) as { state: CaseState }[];
+    return rows.map((r) => r.state);
+  }
+
+  /** The references of the cases `agency` takes part in (invitations aside), in order. */
+  async caseRefsOf(agency: string): Promise<string[]> {
+    const rows = (await this.db.query(
+      `SELECT case_ref FROM case_state WHERE participants @> ARRAY[$1]::text[] ORDER BY case_ref`,
+      [agency],
+    )) as { case_ref: string }[];
+    return rows.map((r) => r.case_ref);
+  }
+
+  /**
+   * The case's notices `agency` sent, or that were delivered to it (never one
+   * denied to it, nor one between other agencies): one row per message, its
+   * own row when it sent it, in no particular order.
+   */
+  async noticesFor(caseRef: string, agency: string): Promise<CaseNoticeRow[]> {
+    const rows = (await this.db.query(
+      `SELECT DISTINCT ON (message_id) seq, message_id, message_type, originator_agency,
+              decided_at, decision
+         FROM share_ledger
+        WHERE case_ref = $1
+          AND (originator_agency = $2 OR (recipient_agency = $2 AND decision <> 'DENIED'))
+        ORDER BY message_id, (originator_agency = $2) DESC, seq`,
+      [caseRef, agency],
+    )) as {
+      seq: string;
+      message_id: string;
+      message_type: string;
+      originator_agency: string;
+      decided_at: Date;
+      decision: CaseNoticeRow['decision'];
+    }[];
+    return rows.map((r) => ({
+      seq: String(r.seq),
+      messageId: r.message_id,
+      messageType: r.message_type,
+      originatorAgency: r.originator_agency,
+      decidedAt: r.decided_at,
+      decision: r.decision,
+    }));
+  }
+
+  /** The clock notices the hub raised to `agency` on this case's requests, oldest first. */
+  async clockNoticesTo(caseRef: string, agency: string): Promise<ClockNoticeRow[]> {
+    const rows = (await this.db.query(
+      `SELECT notice_id, alert, request_id, requested_agency, clock, due_at, raised_at
+         FROM case_clock_notice
+        WHERE case_ref = $1 AND recipient_agency = $2
+        ORDER BY raised_at, notice_id`,
+      [caseRef, agency],
+    )) as {
+      notice_id: string;
+      alert: ClockNoticeRow['alert'];
+      request_id: string;
+      requested_agency: string;
+      clock: string;
+      due_at: Date;
+      raised_at: Date;
+    }[];
+    return rows.map((r) => ({
+      noticeId: r.notice_id,
+      alert: r.alert,
+      requestId: r.request_id,
+      requestedAgency: r.requested_agency,
+      clock: r.clock,
+      dueAt: r.due_at,
+      raisedAt: r.raised_at,
+    }));
+  }
+
+  /** Records the notices not recorded before; returns the ids of those that were new. */
+  async recordClockNotices(notices: readonly NewClockNotice[]): Promise<Set<string>> {
+    if (notices.length === 0) return new Set();
+    const rows = (await this.db.query(
+      `INSERT INTO case_clock_notice (notice_id, recipient_agency, alert, case_ref, request_id,
+                                      requested_agency, clock, due_at, raised_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[],
+                            $7::text[], $8::timestamptz[], $9::timestamptz[])
+       ON CONFLICT (notice_id) DO NOTHING
+       RETURNING notice_id`,
+      [
+        notices.map((p) => p.noticeId),
+        notices.map((p) => p.recipientAgency),
+        notices.map((p) => p.alert),
+        notices.map((p) => p.caseRef),
+        notices.map((p) => p.requestId),
+        notices.map((p) => p.requestedAgency),
+        notices.map((p) => p.clock),
+        notices.map((p) => p.dueAt),
+        notices.map((p) => p.raisedAt),
+      ],
+    )) as { notice_id: string }[];
+    return new Set(rows.map((r) => r.notice_id));
+  }
+}

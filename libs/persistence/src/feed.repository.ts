@@ -1,0 +1,44 @@
+/**
+ * Agencies' feeds in PostgreSQL (feed_entry): each entry an encoded record (a
+ * delivery, a link notice or a clock notice) under its per-feed id, written by
+ * the audit app and read in id order by the feed readers.
+ */
+import type { SqlRunner } from './sql-runner';
+
+/** A feed entry as stored: the id is a bigint, as text. */
+export interface FeedEntryRow {
+  readonly id: string;
+  readonly record: Buffer;
+  readonly entryKind: string;
+  readonly createdAt: Date;
+}
+
+export class FeedRepository {
+  constructor(private readonly db: SqlRunner) {}
+
+  /**
+   * Up to `limit` entries of the agency's feed after id `after`, in id order,
+   * only those written by transactions older than every one still running: a
+   * later read never finds an entry below a position already passed (TAXII
+   * paging by added order relies on it).
+   */
+  async settledEntriesAfter(
+    agencyId: string,
+    after: string,
+    limit: number,
+  ): Promise<FeedEntryRow[]> {
+    const rows = (await this.db.query(
+      `SELECT id, record, entry_kind, created_at FROM feed_entry
+        WHERE agency_id = $1 AND id > $2
+          AND age(xmin) > age((pg_snapshot_xmin(pg_current_snapshot())::text::bigint % 4294967296)::text::xid)
+        ORDER BY id LIMIT $3`,
+      [agencyId, after, limit],
+    )) as { id: string; record: Buffer; entry_kind: string; created_at: Date }[];
+    return rows.map((r) => ({
+      id: String(r.id),
+      record: r.record,
+      entryKind: r.entry_kind,
+      createdAt: r.created_at,
+    }));
+  }
+}
