@@ -59,6 +59,7 @@ export function submissionOf(m: SignedMessage): Submission {
     idempotencyKey: null,
     caseRef: m.caseRef,
     correlationId: `bench-${m.messageId}`,
+    releaseOf: null,
   };
 }
 

@@ -247,6 +247,7 @@ export function submissionOf(m: SignedMessage, overrides: Partial<Submission> = 
     idempotencyKey: null,
     caseRef: null,
     correlationId: randomUUID(),
+    releaseOf: null,
     ...overrides,
   };
 }

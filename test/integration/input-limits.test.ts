@@ -347,6 +347,7 @@ describe('input limits at the hub', () => {
         idempotencyKey: null,
         caseRef: null,
         correlationId: randomUUID(),
+        releaseOf: null,
       });
       const kafka = createKafkaClient(
         { brokers: testConfig().kafka.brokers, clientId: 'limits-test' },

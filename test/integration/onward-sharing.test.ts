@@ -6,15 +6,26 @@
  * every recipient the original marks do not allow (FR-OCRIEST among them:
  * DENIED `builtin:onward-without-consent`, in the share ledger) and still
  * delivers it to NL-KNP, the original originator. NL-KNP is asked for its
- * consent (a request on the API, logged); only it may answer, once; a grant
- * lets FR-OCRIEST receive the next re-publication, a refusal keeps holding it
- * and DE-BKA reads the refusal with its reason.
+ * consent (a request on the API, logged); only it may answer, once. A grant
+ * releases the held message: FR-OCRIEST receives DE-BKA's own token exactly
+ * once, ledgered as a release under the request (a replayed release delivers
+ * nothing more), the ledger still verifies, and the next re-publication
+ * reaches FR too. A refusal delivers nothing, refuses a release naming it and
+ * keeps holding the content; DE-BKA reads the refusal with its reason.
  */
 import './../support/isolated-namespace';
 import { Client } from 'pg';
-import { codecFor, type Decision } from '@liaison/contracts';
+import { randomUUID } from 'node:crypto';
+import { codecFor, type Decision, type Delivery, type Submission } from '@liaison/contracts';
+import { rootOf } from '@liaison/crypto';
+import {
+  SHARE_LEDGER_COLUMNS,
+  ledgerRowFromColumns,
+  verifyLedger,
+  type LedgerRowColumns,
+} from '@liaison/ledger';
 import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
-import { Topic, createKafkaClient } from '@liaison/kafka';
+import { Topic, createKafkaClient, feedTopic } from '@liaison/kafka';
 import { ONWARD_WITHOUT_CONSENT } from '@liaison/links';
 import {
   DEMO_KEYS_DIR,
@@ -31,6 +42,8 @@ import { readTopics } from '../support/topic-reader';
 import { testConfig } from '../support/stack';
 
 const decisionCodec = codecFor('Decision');
+const submissionCodec = codecFor('Submission');
+const deliveryCodec = codecFor('Delivery');
 
 interface Alert {
   readonly originator: string;
@@ -72,6 +85,7 @@ interface LedgerRow {
   readonly recipient_agency: string;
   readonly decision: string;
   readonly rules: string[];
+  readonly release_of: string | null;
 }
 
 /** The message's ledger rows, once the audit app wrote them. */
@@ -79,7 +93,7 @@ async function ledgered(messageId: string): Promise<LedgerRow[]> {
   return eventually(
     async () => {
       const rows = await query<LedgerRow>(
-        `SELECT recipient_agency, decision, rules FROM share_ledger
+        `SELECT recipient_agency, decision, rules, release_of FROM share_ledger
           WHERE message_id = $1 ORDER BY recipient_agency, seq`,
         [messageId],
       );
@@ -215,7 +229,12 @@ describe('onward sharing through the real worker, audit app and gateway', () => 
     const rows = await ledgered(held);
     const fr = rows.filter((r) => r.recipient_agency === 'fr-ocriest');
     expect(fr).toEqual([
-      { recipient_agency: 'fr-ocriest', decision: 'DENIED', rules: [ONWARD_WITHOUT_CONSENT] },
+      {
+        recipient_agency: 'fr-ocriest',
+        decision: 'DENIED',
+        rules: [ONWARD_WITHOUT_CONSENT],
+        release_of: null,
+      },
     ]);
     expect(rows.find((r) => r.recipient_agency === 'nl-knp')?.decision).not.toBe('DENIED');
     const [decision] = (
@@ -288,6 +307,95 @@ describe('onward sharing through the real worker, audit app and gateway', () => 
       ]),
     );
 
+    // The grant releases the held message to FR: DE's own token, once, ledgered as a release.
+    const released = await eventually(
+      async () => {
+        const rows = await ledgered(held);
+        const release = rows.filter((r) => r.release_of !== null);
+        return release.length > 0 ? release : undefined;
+      },
+      60_000,
+      'the release rows of the held message',
+    );
+    expect(released.map((r) => r.recipient_agency)).toContain('fr-ocriest');
+    expect(new Set(released.map((r) => r.release_of))).toEqual(new Set([asked.requestId]));
+    expect(released.every((r) => r.decision !== 'DENIED')).toBe(true);
+    expect(released.map((r) => r.recipient_agency).sort()).toEqual(
+      [...asked.recipients].filter((a) => released.some((r) => r.recipient_agency === a)).sort(),
+    );
+    const [token] = await query<{ sd_jwt: string }>(
+      'SELECT sd_jwt FROM message_content WHERE message_id = $1',
+      [held],
+    );
+    const delivered = (
+      await readTopics<Delivery>([feedTopic('fr-ocriest')], deliveryCodec, (r) =>
+        r.some((x) => x.value.messageId === held),
+      )
+    ).filter((r) => r.value.messageId === held);
+    expect(delivered).toHaveLength(1);
+    // Signed by DE-BKA, as first submitted: the hub did not re-sign the content.
+    expect(delivered[0]?.value.originatorAgency).toBe('de-bka');
+    expect(delivered[0]?.value.presentation.split('~')[0]).toBe(token?.sd_jwt.split('~')[0]);
+    await eventually(
+      async () => {
+        const entries = await query(
+          `SELECT 1 FROM feed_entry WHERE message_id = $1 AND agency_id = 'fr-ocriest'`,
+          [held],
+        );
+        return entries.length > 0 ? entries : undefined;
+      },
+      30_000,
+      "the held message in FR's feed store",
+    );
+
+    // The same release again (a replay on the submissions topic): refused, nothing delivered.
+    const release = (
+      await readTopics<Submission>([Topic.submissions], submissionCodec, (r) =>
+        r.some((x) => x.value.releaseOf === asked.requestId),
+      )
+    ).find((r) => r.value.releaseOf === asked.requestId)?.value;
+    expect(release).toMatchObject({ messageId: held, originatorAgency: 'de-bka' });
+    const replayId = randomUUID();
+    await producer.send({
+      topic: Topic.submissions,
+      messages: [
+        {
+          key: held,
+          value: submissionCodec.encode({ ...(release as Submission), correlationId: replayId }),
+        },
+      ],
+    });
+    const replayRefused = await eventually(
+      async () => {
+        const [row] = await query<{ code: string }>(
+          `SELECT details->>'reasonCode' AS code FROM le_log
+            WHERE action = 'REFUSAL' AND details->>'correlationId' = $1`,
+          [replayId],
+        );
+        return row;
+      },
+      60_000,
+      'the replayed release refused',
+    );
+    expect(replayRefused.code).toBe('submission.replayed');
+    expect((await ledgered(held)).filter((r) => r.release_of !== null)).toEqual(released);
+    expect(
+      await query(`SELECT 1 FROM feed_entry WHERE message_id = $1 AND agency_id = 'fr-ocriest'`, [
+        held,
+      ]),
+    ).toHaveLength(1);
+
+    // Every leaf, the v1 rows before the release and the v2 release rows, hashes from its row.
+    const stored = await query<LedgerRowColumns>(
+      `SELECT ${SHARE_LEDGER_COLUMNS} FROM share_ledger ORDER BY seq`,
+    );
+    const root = rootOf(stored.map((r) => Buffer.from(r.leaf_hash, 'hex'))).toString('hex');
+    const report = verifyLedger(stored.map(ledgerRowFromColumns), [
+      { treeSize: stored.length, rootHash: root },
+    ]);
+    expect(report.findings).toEqual([]);
+    expect(stored.some((r) => r.release_of === asked.requestId)).toBe(true);
+
     // DE passes the same content on again: FR now receives it, no new request.
     const again = await publish({
       originator: 'de-bka',
@@ -308,6 +416,47 @@ describe('onward sharing through the real worker, audit app and gateway', () => 
         reason: 'source protection',
       }),
     ).toMatchObject({ status: 200, json: { status: 'REFUSED' } });
+    // A release naming the refused request is refused by the worker; nothing is delivered.
+    const [token] = await query<{ sd_jwt: string }>(
+      'SELECT sd_jwt FROM message_content WHERE message_id = $1',
+      [refused],
+    );
+    const forgedId = randomUUID();
+    const forged: Submission = {
+      messageId: refused,
+      kind: 'ALERT',
+      originatorAgency: 'de-bka',
+      sdJwt: token?.sd_jwt ?? '',
+      custodial: false,
+      receivedAt: new Date().toISOString(),
+      idempotencyKey: null,
+      caseRef: null,
+      correlationId: forgedId,
+      releaseOf: asked.requestId,
+    };
+    await producer.send({
+      topic: Topic.submissions,
+      messages: [{ key: refused, value: submissionCodec.encode(forged) }],
+    });
+    const notConsented = await eventually(
+      async () => {
+        const [row] = await query<{ code: string }>(
+          `SELECT details->>'reasonCode' AS code FROM le_log
+            WHERE action = 'REFUSAL' AND details->>'correlationId' = $1`,
+          [forgedId],
+        );
+        return row;
+      },
+      60_000,
+      'the release of a refused request refused',
+    );
+    expect(notConsented.code).toBe('links.release-not-consented');
+    expect((await ledgered(refused)).filter((r) => r.release_of !== null)).toEqual([]);
+    expect(
+      await query(`SELECT 1 FROM feed_entry WHERE message_id = $1 AND agency_id = 'fr-ocriest'`, [
+        refused,
+      ]),
+    ).toEqual([]);
     expect(await requestAbout(dieter, refused)).toMatchObject({
       role: 'REQUESTER',
       status: 'REFUSED',

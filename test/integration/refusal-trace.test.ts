@@ -401,6 +401,7 @@ describe('refusal trace: every refusal in the law-enforcement log', () => {
       idempotencyKey: null,
       caseRef: null,
       correlationId,
+      releaseOf: null,
     };
     await producer.send({
       topic: topics.submissions,

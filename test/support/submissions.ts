@@ -57,6 +57,7 @@ export async function signedSubmission(
     idempotencyKey: null,
     caseRef: (message.caseRef as string | null) ?? null,
     correlationId: randomUUID(),
+    releaseOf: null,
   };
   return { submission, bytes: submissionCodec.encode(submission) };
 }

@@ -49,8 +49,12 @@ export interface MessageContentDraft {
   readonly retainUntil: string;
 }
 
-export function ledgerRowKey(messageId: string, recipientAgency: string): string {
-  return `${messageId.toLowerCase()}|${recipientAgency}`;
+/**
+ * A pair's place in the ledger: its first decision's row, or its release (a
+ * pair holds at most one of each).
+ */
+export function ledgerRowKey(messageId: string, recipientAgency: string, release = false): string {
+  return `${messageId.toLowerCase()}|${recipientAgency}${release ? '|release' : ''}`;
 }
 
 function plusDays(iso: string, days: number): string {
@@ -89,6 +93,7 @@ export function ledgerRowFields(
     presentationDigest: outcome.presentationDigest,
     custodial: decision.custodial,
     decidedAt,
+    releaseOf: decision.releaseOf === null ? null : decision.releaseOf.toLowerCase(),
   };
 }
 

@@ -52,6 +52,7 @@ function writtenRow({ seq, leafHash, fields: d }: NewLedgerRow): WrittenRow {
     presentation_digest: d.presentationDigest,
     custodial: d.custodial,
     decided_at: d.decidedAt,
+    release_of: d.releaseOf ?? null,
   };
 }
 
@@ -62,7 +63,7 @@ export function ledgerCopyText(rows: readonly NewLedgerRow[]): string {
     const written = writtenRow(row);
     let separator = '';
     for (const column of SHARE_LEDGER_WRITTEN_COLUMNS) {
-      out += separator + copyText(written[column]);
+      out += separator + copyText(written[column] ?? null);
       separator = '\t';
     }
     out += '\n';

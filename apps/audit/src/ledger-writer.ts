@@ -12,7 +12,10 @@
  * case notices of a batch are folded into their cases in the same
  * transaction, which also raises the clock notices the changed cases owe.
  * A decision the worker held for onward sharing asks the original
- * originator's consent in the same transaction (onward-consent-requests.ts).
+ * originator's consent in the same transaction (onward-consent-requests.ts);
+ * a release under a granted consent adds a release row per delivered
+ * recipient and logs each consented recipient the policy now denies
+ * (onward-releases.ts).
  */
 import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
@@ -22,10 +25,12 @@ import type { JwsSigner } from '@liaison/crypto';
 import { MerkleAccumulator } from '@liaison/ledger';
 import {
   appendLeLogOnce,
+  insertConsentRequests,
   leLogInsertSql,
   leLogParams,
   rowsSharing,
   type LeLogEntry,
+  type NewConsentRequest,
 } from '@liaison/persistence';
 import {
   appendLedgerRow,
@@ -49,7 +54,8 @@ import { insertHubNotices } from './hub-notices';
 import { insertLinkRows } from './link-index';
 import type { LinkWorld } from '@liaison/links';
 import { planLinkNotices } from './link-notices';
-import { planConsentRequests, type ConsentRequestDraft } from './onward-consent-requests';
+import { planConsentRequests } from './onward-consent-requests';
+import { releaseLogEntries, releaseRefusals } from './onward-releases';
 
 /** What the writer needs to find links: the world's links rules and the hub's signer. */
 export interface LinkNoticeContext {
@@ -232,9 +238,16 @@ export class LedgerWriter {
   private async ingestNow(decisions: readonly Decision[]): Promise<IngestResult> {
     // Unique (message, recipient) candidates, first occurrence wins.
     const candidates = new Map<string, Candidate>();
+    // A release writes deliveries only: the pair keeps its first denial.
+    const refusedReleases: Decision[] = [];
     for (const decision of decisions) {
+      const release = decision.releaseOf !== null;
+      if (release && decision.outcomes.some((o) => o.decision === 'DENIED')) {
+        refusedReleases.push(decision);
+      }
       for (const outcome of decision.outcomes) {
-        const key = ledgerRowKey(decision.messageId, outcome.recipientAgency);
+        if (release && outcome.decision === 'DENIED') continue;
+        const key = ledgerRowKey(decision.messageId, outcome.recipientAgency, release);
         if (!candidates.has(key)) candidates.set(key, { decision, outcome });
       }
     }
@@ -262,7 +275,7 @@ export class LedgerWriter {
             drafted = decision;
           }
           const row = appendLedgerRow(next, ledgerRowFields(decision, outcome, decidedAt));
-          const id = row.fields.messageId;
+          const id = `${row.fields.messageId}|${row.fields.releaseOf ?? ''}`;
           const entry = recordedByMessage.get(id) ?? { decision, outcomes: [] };
           entry.outcomes.push(outcome);
           recordedByMessage.set(id, entry);
@@ -287,6 +300,18 @@ export class LedgerWriter {
         const log: LeLogEntry[] = [];
         for (const { decision, outcomes } of recordedByMessage.values()) {
           const content = messageContentDraft(decision);
+          if (decision.releaseOf !== null) {
+            // The held message's content was kept when it was first decided.
+            contents.push(content);
+            for (const outcome of outcomes) {
+              const delivery = deliveryContentDraft(decision, outcome);
+              if (!delivery) continue;
+              if (!delivery.digestMatches) digestMismatches += 1;
+              deliveries.push(delivery);
+            }
+            log.push(...releaseLogEntries(decision, outcomes));
+            continue;
+          }
           contents.push(content);
           const presentations: PresentationCache = new Map();
           for (const outcome of outcomes) {
@@ -300,7 +325,11 @@ export class LedgerWriter {
           log.push(...leLogEntriesFor(decision, outcomes, content));
         }
         const folded = await this.foldCases(
-          caseNoticeDecisions([...recordedByMessage.values()].map((r) => r.decision)),
+          caseNoticeDecisions(
+            [...recordedByMessage.values()]
+              .map((r) => r.decision)
+              .filter((d) => d.releaseOf === null),
+          ),
         );
         log.push(...folded.refusals);
         clockNotices = folded.clockNotices;
@@ -309,6 +338,7 @@ export class LedgerWriter {
         linkNotices = await this.recordLinks(contents, recordedByMessage);
         await this.requestConsents(recordedByMessage.values());
       }
+      await appendLeLogOnce(this.runner.manager, refusedReleases.flatMap(releaseRefusals));
       await runner.commitTransaction();
       this.session = { ...this.session, accumulator: next };
       return {
@@ -338,7 +368,8 @@ export class LedgerWriter {
     if (this.links === undefined || world === undefined) return 0;
     const retainUntil = new Map(contents.map((c) => [c.messageId, c.retainUntil]));
     let written = 0;
-    for (const [messageId, { decision }] of recorded) {
+    for (const { decision } of recorded.values()) {
+      const messageId = decision.messageId.toLowerCase();
       const links = decision.links;
       if (links === null || links.pseudonyms.length === 0) continue;
       const plan = planLinkNotices({
@@ -362,7 +393,7 @@ export class LedgerWriter {
 
   /** A consent request per held message and original, once, with its log entry. */
   private async requestConsents(recorded: Iterable<{ decision: Decision }>): Promise<void> {
-    const requests: ConsentRequestDraft[] = [];
+    const requests: NewConsentRequest[] = [];
     const log: LeLogEntry[] = [];
     for (const { decision } of recorded) {
       if (decision.onwardHolds.length === 0) continue;
@@ -371,26 +402,7 @@ export class LedgerWriter {
       log.push(...plan.log);
     }
     if (requests.length === 0) return;
-    await this.runner.query(
-      `INSERT INTO onward_consent_request (request_id, held_message_id, requester_agency,
-                                           original_message_id, original_agency, recipients, requested_at)
-       SELECT r.request_id, r.held_message_id, r.requester_agency, r.original_message_id,
-              r.original_agency, ARRAY(SELECT jsonb_array_elements_text(r.recipients)), r.requested_at
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::jsonb[],
-                     $7::timestamptz[])
-           AS r(request_id, held_message_id, requester_agency, original_message_id,
-                original_agency, recipients, requested_at)
-       ON CONFLICT DO NOTHING`,
-      [
-        requests.map((r) => r.requestId),
-        requests.map((r) => r.heldMessageId),
-        requests.map((r) => r.requesterAgency),
-        requests.map((r) => r.originalMessageId),
-        requests.map((r) => r.originalAgency),
-        requests.map((r) => JSON.stringify(r.recipients)),
-        requests.map((r) => r.requestedAt),
-      ],
-    );
+    await insertConsentRequests(this.runner, requests);
     await appendLeLogOnce(
       this.runner.manager,
       log.map((e) => ({ ...e, eventKey: e.eventKey ?? '' })),
@@ -400,15 +412,17 @@ export class LedgerWriter {
   private async existingKeys(candidates: readonly Candidate[]): Promise<Set<string>> {
     if (candidates.length === 0) return new Set();
     const found = (await this.runner.query(
-      `SELECT l.message_id, l.recipient_agency FROM share_ledger l
+      `SELECT l.message_id, l.recipient_agency, l.release_of FROM share_ledger l
          JOIN unnest($1::uuid[], $2::text[]) AS c(message_id, recipient_agency)
            ON l.message_id = c.message_id AND l.recipient_agency = c.recipient_agency`,
       [
         candidates.map((c) => c.decision.messageId.toLowerCase()),
         candidates.map((c) => c.outcome.recipientAgency),
       ],
-    )) as { message_id: string; recipient_agency: string }[];
-    return new Set(found.map((r) => ledgerRowKey(r.message_id, r.recipient_agency)));
+    )) as { message_id: string; recipient_agency: string; release_of: string | null }[];
+    return new Set(
+      found.map((r) => ledgerRowKey(r.message_id, r.recipient_agency, r.release_of !== null)),
+    );
   }
 
   /**

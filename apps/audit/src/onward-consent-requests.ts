@@ -7,19 +7,9 @@
  * law-enforcement log entry for each. Metadata only: no content, no selector.
  */
 import type { Decision } from '@liaison/contracts';
-import type { LeLogEntry } from '@liaison/persistence';
+import type { LeLogEntry, NewConsentRequest } from '@liaison/persistence';
 import { HUB_ACTOR } from './decision-records';
 import { hubNoticeId } from './hub-notices';
-
-export interface ConsentRequestDraft {
-  readonly requestId: string;
-  readonly heldMessageId: string;
-  readonly requesterAgency: string;
-  readonly originalMessageId: string;
-  readonly originalAgency: string;
-  readonly recipients: readonly string[];
-  readonly requestedAt: string;
-}
 
 export function consentRequestId(heldMessageId: string, originalMessageId: string): string {
   return hubNoticeId('onward-consent', [
@@ -31,8 +21,8 @@ export function consentRequestId(heldMessageId: string, originalMessageId: strin
 export function planConsentRequests(
   decision: Decision,
   decidedAt: string,
-): { requests: ConsentRequestDraft[]; log: LeLogEntry[] } {
-  const byOriginal = new Map<string, ConsentRequestDraft>();
+): { requests: NewConsentRequest[]; log: LeLogEntry[] } {
+  const byOriginal = new Map<string, NewConsentRequest>();
   for (const hold of decision.onwardHolds) {
     const original = hold.originalMessageId.toLowerCase();
     const draft = byOriginal.get(original) ?? {

@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Topic, TransactionalProcessor, groupId } from '@liaison/kafka';
-import { ReplayStore, onwardKnowledge } from '@liaison/persistence';
+import { ReplayStore, consentRequestsByIds, onwardKnowledge } from '@liaison/persistence';
 import {
   DomainErrorFilter,
   WORLD_RETRY_MS,
@@ -129,6 +129,7 @@ async function main(): Promise<void> {
         timer();
       }
     },
+    releases: (requestIds) => consentRequestsByIds(ds, requestIds),
     clockSkewSec: config.clockSkewSeconds,
     maxTokenBytes: config.gateway.maxBodyBytes,
     maxLifetimeSec: config.messageMaxLifetimeSeconds,

@@ -86,6 +86,7 @@ async function submissionOf(file: string, overrides: Partial<Submission> = {}): 
     idempotencyKey: null,
     caseRef: null,
     correlationId: 'corr-1',
+    releaseOf: null,
     ...overrides,
   });
 }

@@ -4,7 +4,9 @@
  * pseudonymise its selectors for the link index (@liaison/links) → replay check
  * and onward-sharing check (what each originator received, from the link index:
  * one statement for the slice, beside the replay check's) → hold the recipients
- * the received marks do not allow (onward-holds.ts) → plan the fan-out
+ * the received marks do not allow (onward-holds.ts); a release of a held
+ * message (Submission.releaseOf) is re-decided with the consent in force and
+ * planned for the consented recipients only (onward-releases.ts) → plan the fan-out
  * (@liaison/fanout) → encrypt where a recipient asks for it → sign one receipt
  * batch for the slice → encode: a Delivery per
  * recipient feed, one Decision per message, and a DeadLetter (with its reason
@@ -26,11 +28,12 @@ import {
   type SliceOutput,
 } from '@liaison/fanout';
 import { Topic, feedTopic, type InputRecord, type OutputRecord } from '@liaison/kafka';
-import { linkFactsOf, type LinkKeyRing } from '@liaison/links';
+import { linkFactsOf, type LinkKeyRing, type ReleaseConsent } from '@liaison/links';
 import type { OnwardKnowledge, OnwardQuestion } from '@liaison/persistence';
 import { decideAll, policyVersionOf, prepareCatalogue } from '@liaison/policy';
 import { analyseMessage, submissionClaimShape } from '@liaison/messages';
 import { withOnwardHolds } from './onward-holds';
+import { releaseDecisions, releaseReplayKey } from './onward-releases';
 import type { PolicySnapshot } from './policy-snapshot';
 import type { PendingSliceOutcomes } from './slice-outcomes';
 
@@ -68,6 +71,8 @@ export interface ProcessorDeps {
    * (one answer per question, in order); without it nothing is held.
    */
   readonly onward?: (questions: readonly OnwardQuestion[]) => Promise<OnwardKnowledge[]>;
+  /** The consent requests a slice's releases name, by id; without it every release is refused. */
+  readonly releases?: (requestIds: readonly string[]) => Promise<Map<string, ReleaseConsent>>;
 }
 
 /** A verified and decided submission, before its fan-out is planned. */
@@ -166,6 +171,7 @@ export class SubmissionProcessor {
     analysed: Analysed,
     knowledge: OnwardKnowledge | undefined,
     snapshot: PolicySnapshot,
+    consents: ReadonlyMap<string, ReleaseConsent>,
   ): Promise<Planned> {
     const { record, submission, fanout } = analysed;
     try {
@@ -178,11 +184,21 @@ export class SubmissionProcessor {
               deliverable: (agency) => snapshot.recipients.has(agency),
               knowledge,
             });
-      const plan = planDeliveries({
-        ...fanout,
-        decisions: held.decisions,
-        onwardHolds: held.holds,
-      });
+      const releaseOf = submission.releaseOf;
+      const plan =
+        releaseOf === null
+          ? planDeliveries({ ...fanout, decisions: held.decisions, onwardHolds: held.holds })
+          : planDeliveries({
+              ...fanout,
+              // A release indexes nothing and asks nothing: the held message did both.
+              links: null,
+              decisions: releaseDecisions(
+                held.decisions,
+                consents.get(releaseOf.toLowerCase()),
+                submission,
+              ),
+              releaseOf: releaseOf.toLowerCase(),
+            });
       return { record, submission, plan: await this.encrypted(plan) };
     } catch (error) {
       throw rejectionOf(error, submission.messageId);
@@ -221,32 +237,53 @@ export class SubmissionProcessor {
     return { ...plan, deliveries };
   }
 
-  /** Replays: the same message id from a different Kafka position than the first time. */
+  /**
+   * Replays: the same message id from a different Kafka position than the
+   * first time; a release is remembered by its consent request instead (its
+   * message id was seen when it was held), so a second release of the same
+   * consent is a replay.
+   */
   private async replayed(planned: readonly Analysed[]): Promise<Map<InputRecord, Rejection>> {
+    const jtiOf = (s: Submission): string =>
+      s.releaseOf === null ? s.messageId : releaseReplayKey(s.releaseOf);
     const replays = await this.deps.replays(
       planned.map((p) => ({
         issuer: p.submission.originatorAgency,
-        jti: p.submission.messageId,
-        expiresAt: new Date(Date.parse(p.submission.receivedAt) + REPLAY_MEMORY_MS),
+        jti: jtiOf(p.submission),
+        expiresAt: new Date(
+          (p.submission.releaseOf === null ? Date.parse(p.submission.receivedAt) : this.now()) +
+            REPLAY_MEMORY_MS,
+        ),
         source: sourceOf(p.record),
       })),
     );
     const rejected = new Map<InputRecord, Rejection>();
     for (const { record, submission } of planned) {
-      if (
-        !replays.has(`${submission.originatorAgency} ${submission.messageId} ${sourceOf(record)}`)
-      )
+      if (!replays.has(`${submission.originatorAgency} ${jtiOf(submission)} ${sourceOf(record)}`))
         continue;
       rejected.set(
         record,
         new Rejection(
           'submission.replayed',
-          `message ${submission.messageId} was already submitted`,
+          submission.releaseOf === null
+            ? `message ${submission.messageId} was already submitted`
+            : `the release under consent request ${submission.releaseOf} was already submitted`,
           submission.messageId,
         ),
       );
     }
     return rejected;
+  }
+
+  /** The consent requests the slice's releases name (no round trip without a release). */
+  private async consents(
+    analysed: readonly Analysed[],
+  ): Promise<ReadonlyMap<string, ReleaseConsent>> {
+    const ids = analysed.flatMap((a) =>
+      a.submission.releaseOf === null ? [] : [a.submission.releaseOf.toLowerCase()],
+    );
+    if (ids.length === 0 || this.deps.releases === undefined) return new Map();
+    return this.deps.releases(ids);
   }
 
   async transform(records: readonly InputRecord[]): Promise<OutputRecord[]> {
@@ -259,10 +296,12 @@ export class SubmissionProcessor {
       }
     });
     const analysed = stages.filter((s): s is Analysed => !(s instanceof Rejection));
-    // Two round trips side by side: the replay store and the link index.
-    const [replayed, knowledge] = await Promise.all([
+    // Round trips side by side: the replay store, the link index and (with
+    // releases in the slice) the consent requests they name.
+    const [replayed, knowledge, consents] = await Promise.all([
       this.replayed(analysed),
       this.onward(analysed),
+      this.consents(analysed),
     ]);
     const knowledgeOf = new Map(analysed.map((a, i) => [a.record, knowledge[i]]));
     const planned: Planned[] = [];
@@ -274,7 +313,7 @@ export class SubmissionProcessor {
         continue;
       }
       try {
-        const p = await this.plan(stage, knowledgeOf.get(record), snapshot);
+        const p = await this.plan(stage, knowledgeOf.get(record), snapshot, consents);
         planned.push(p);
         entries.push({ input: record, plan: p.plan });
       } catch (error) {

@@ -21,6 +21,7 @@ const submission: Submission = {
   idempotencyKey: null,
   caseRef: 'NL-2025-0142',
   correlationId: 'req-7f3a',
+  releaseOf: null,
 };
 const checkpoint: Checkpoint = {
   treeSize: 1024,

@@ -81,6 +81,8 @@ export interface FanoutInput {
   readonly links?: LinkFacts | null;
   /** Recipients held back by onward sharing (their decisions are already DENIED). */
   readonly onwardHolds?: readonly OnwardHold[];
+  /** A release: the consent request under which the decisions given (the consented recipients only) deliver. */
+  readonly releaseOf?: string | null;
 }
 
 /** One redaction plan's presentation, built once however many recipients share it. */
@@ -204,6 +206,7 @@ export function planDeliveries(input: FanoutInput): DeliveryPlan {
       onwardHolds: (input.onwardHolds ?? []).filter((h) =>
         outcomes.some((o) => o.recipientAgency === h.recipientAgency),
       ),
+      releaseOf: input.releaseOf ?? null,
     },
     deliveries,
   };

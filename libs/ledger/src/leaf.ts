@@ -11,12 +11,17 @@
  * with `decidedAt` as an ISO 8601 UTC string with milliseconds
  * (`Date.prototype.toISOString`) and `seq` as a JSON number. `seq` is inside the
  * leaf so a row moved to another position no longer hashes to its old leaf.
+ * A release row (a delivery of a held message under an onward consent) has
+ * `v: 2` and one more member, `releaseOf` (the consent request id, lowercase);
+ * every other row keeps the v1 form, so rows written before verify unchanged.
  * leaf_hash = lowercase hex of SHA-256(0x00 || leaf data).
  */
 import { canonicalJson, hashLeafText } from '@liaison/crypto';
 import type { LedgerRow, LedgerRowFields, LedgerWithheld } from './ledger-row';
 
 export const LEDGER_LEAF_VERSION = 1;
+/** The leaf version of a release row (v1 and `releaseOf`). */
+export const LEDGER_RELEASE_LEAF_VERSION = 2;
 
 /** What the leaf hashes: a row's fields at its place (everything but its stored hash). */
 type LeafInput = Omit<LedgerRow, 'leafHash'>;
@@ -119,6 +124,7 @@ function isPlainLeaf(leaf: LedgerRowFields): boolean {
     isString(leaf.policyVersion) &&
     (leaf.caseRef === null || isString(leaf.caseRef)) &&
     (leaf.presentationDigest === null || isString(leaf.presentationDigest)) &&
+    (leaf.releaseOf === undefined || leaf.releaseOf === null || isString(leaf.releaseOf)) &&
     typeof leaf.custodial === 'boolean' &&
     Array.isArray(leaf.rules) &&
     allStrings(leaf.rules) &&
@@ -156,6 +162,7 @@ export function ledgerLeafTextAt(leaf: LedgerRowFields, seq: number): string {
     // them, each written by JSON.stringify; the message's own members come
     // from its frame, written once for all its rows.
     const frame = frameFor(leaf);
+    const releaseOf = leaf.releaseOf ?? null;
     return (
       frame.head +
       JSON.stringify(leaf.decision) +
@@ -167,12 +174,13 @@ export function ledgerLeafTextAt(leaf: LedgerRowFields, seq: number): string {
       JSON.stringify(leaf.recipientAgency) +
       ',"recipientJurisdiction":' +
       JSON.stringify(leaf.recipientJurisdiction) +
+      (releaseOf === null ? '' : ',"releaseOf":' + JSON.stringify(releaseOf.toLowerCase())) +
       ',"rules":' +
       JSON.stringify(leaf.rules) +
       ',"seq":' +
       String(seq) +
       ',"v":' +
-      String(LEDGER_LEAF_VERSION) +
+      String(releaseOf === null ? LEDGER_LEAF_VERSION : LEDGER_RELEASE_LEAF_VERSION) +
       ',"withheld":' +
       (leaf.withheld.length === 0
         ? '[]'
@@ -185,8 +193,10 @@ export function ledgerLeafTextAt(leaf: LedgerRowFields, seq: number): string {
 
 /** The general path (and the definition the fast path is tested against). */
 export function canonicalLeafJson(leaf: LeafInput, decidedAt = isoOf(leaf.decidedAt)): string {
+  const releaseOf = leaf.releaseOf ?? null;
   return canonicalJson({
-    v: LEDGER_LEAF_VERSION,
+    v: releaseOf === null ? LEDGER_LEAF_VERSION : LEDGER_RELEASE_LEAF_VERSION,
+    ...(releaseOf === null ? {} : { releaseOf: releaseOf.toLowerCase() }),
     seq: leaf.seq,
     messageId: leaf.messageId.toLowerCase(),
     kind: leaf.kind,

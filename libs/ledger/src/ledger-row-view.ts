@@ -24,6 +24,8 @@ export interface LedgerRowView {
   readonly custodial: boolean;
   readonly decidedAt: string;
   readonly recordedAt: string | null;
+  /** A release: the onward consent request under which a held message was delivered. */
+  readonly releaseOf: string | null;
 }
 
 export const AUDIT_CSV_COLUMNS = [

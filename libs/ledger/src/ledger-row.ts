@@ -1,5 +1,6 @@
 /**
- * The ledger row: one delivery or denial in the share ledger. `LedgerRowFields`
+ * The ledger row: one delivery or denial in the share ledger (a pair of
+ * message and recipient holds one, and at most one release after a denial). `LedgerRowFields`
  * are what a decision's outcome makes of it (immutable once written),
  * `LedgerRow` adds its place (`seq`) and its stored leaf hash, and
  * `LedgerRowColumns` is the same row as PostgreSQL returns it (snake_case,
@@ -34,6 +35,12 @@ export interface LedgerRowFields {
   readonly custodial: boolean;
   /** A Date, or an ISO string; normalised to `toISOString()` (millisecond precision). */
   readonly decidedAt: Date | string;
+  /**
+   * A release: the onward consent request under which a held message is
+   * delivered to a recipient its first decision denied. Absent or null on
+   * every other row (its leaf keeps the v1 form).
+   */
+  readonly releaseOf?: string | null;
 }
 
 /** A stored row: its fields, its place in the ledger and its leaf_hash column. */
@@ -62,6 +69,7 @@ export interface LedgerRowColumns {
   readonly presentation_digest: string | null;
   readonly custodial: boolean;
   readonly decided_at: Date | string;
+  readonly release_of?: string | null;
   readonly recorded_at?: Date | string;
 }
 
@@ -85,6 +93,7 @@ export const SHARE_LEDGER_WRITTEN_COLUMNS = [
   'presentation_digest',
   'custodial',
   'decided_at',
+  'release_of',
 ] as const satisfies readonly (keyof LedgerRowColumns)[];
 
 /** Columns to select for a row the verifier can hash. */
@@ -110,5 +119,6 @@ export function ledgerRowFromColumns(row: LedgerRowColumns): LedgerRow {
     presentationDigest: row.presentation_digest,
     custodial: row.custodial,
     decidedAt: row.decided_at,
+    releaseOf: row.release_of ?? null,
   };
 }

@@ -85,6 +85,25 @@ describe('ledger leaf', () => {
     expect(ledgerLeafHash(leafAt(1))).toBe(expected);
   });
 
+  it('gives a release row the v2 form with its consent request, and leaves v1 rows as they were', () => {
+    const v1 = ledgerLeafData(leafAt(1)).toString('utf8');
+    expect(ledgerLeafData(leafAt(1, { releaseOf: null })).toString('utf8')).toBe(v1);
+    const release = ledgerLeafData(
+      leafAt(1, { releaseOf: 'A1B2C3D4-0000-4000-8000-00000000000F' }),
+    ).toString('utf8');
+    expect(release).toBe(
+      v1
+        .replace(
+          '"recipientJurisdiction":"NL",',
+          '"recipientJurisdiction":"NL","releaseOf":"a1b2c3d4-0000-4000-8000-00000000000f",',
+        )
+        .replace('"v":1', '"v":2'),
+    );
+    expect(
+      ledgerLeafHash(leafAt(1, { releaseOf: 'a1b2c3d4-0000-4000-8000-00000000000f' })),
+    ).not.toBe(ledgerLeafHash(leafAt(1)));
+  });
+
   // A leaf's members, as arbitraries: the message's own, and the recipient's.
   const text = fc.string({ unit: 'binary', maxLength: 24 });
   const messageMembers = {
@@ -106,6 +125,7 @@ describe('ledger leaf', () => {
     disclosedPaths: fc.array(text, { maxLength: 8 }),
     withheld: fc.array(fc.record({ path: text, ruleId: text }), { maxLength: 5 }),
     presentationDigest: fc.option(text, { nil: null }),
+    releaseOf: fc.option(fc.uuid(), { nil: null }),
   };
 
   it('writes exactly canonicalJson of the leaf, on the fast path and off it', () => {

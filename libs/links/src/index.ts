@@ -79,6 +79,7 @@ export {
 } from './onward-sharing';
 export {
   MAX_CONSENT_REASON,
+  checkRelease,
   decideConsent,
   parseConsentAnswer,
   type ConsentAnswer,
@@ -86,7 +87,10 @@ export {
   type ConsentDecision,
   type ConsentRefusalCode,
   type ConsentRequestState,
+  type ConsentRequestView,
   type ConsentStatus,
+  type ReleaseCheck,
+  type ReleaseConsent,
 } from './onward-consent';
 export {
   agencyLinkGraph,

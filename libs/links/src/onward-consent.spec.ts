@@ -1,4 +1,9 @@
-import { MAX_CONSENT_REASON, decideConsent, parseConsentAnswer } from './onward-consent';
+import {
+  MAX_CONSENT_REASON,
+  checkRelease,
+  decideConsent,
+  parseConsentAnswer,
+} from './onward-consent';
 
 const PENDING = { originalAgency: 'nl-knp', status: 'PENDING' as const };
 
@@ -55,5 +60,39 @@ describe('decideConsent', () => {
       ok: false,
       code: 'links.consent-answered',
     });
+  });
+});
+
+describe('checkRelease', () => {
+  const HELD = '0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a01';
+  const granted = {
+    heldMessageId: HELD,
+    requesterAgency: 'de-bka',
+    status: 'GRANTED' as const,
+    recipients: ['fr-ocriest', 'uk-nca'],
+  };
+  const release = { messageId: HELD.toUpperCase(), originatorAgency: 'de-bka' };
+
+  it('releases a GRANTED request about that held message to its recipients only', () => {
+    expect(checkRelease(granted, release)).toEqual({
+      ok: true,
+      recipients: ['fr-ocriest', 'uk-nca'],
+    });
+  });
+
+  it('refuses a missing, pending, refused or foreign request (default deny)', () => {
+    const refused = (consent: Parameters<typeof checkRelease>[0], r = release) => {
+      const check = checkRelease(consent, r);
+      return check.ok ? 'released' : check.code;
+    };
+    expect(refused(undefined)).toBe('links.release-not-consented');
+    expect(refused({ ...granted, status: 'PENDING' })).toBe('links.release-not-consented');
+    expect(refused({ ...granted, status: 'REFUSED' })).toBe('links.release-not-consented');
+    expect(refused(granted, { ...release, originatorAgency: 'pl-cbs' })).toBe(
+      'links.release-not-consented',
+    );
+    expect(
+      refused(granted, { ...release, messageId: '0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a02' }),
+    ).toBe('links.release-not-consented');
   });
 });

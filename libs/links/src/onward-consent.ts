@@ -4,6 +4,8 @@
  * grant consents to the held recipients, a refusal carries a reason the
  * requester reads. Anything else is refused with a code (default deny).
  */
+import type { ONWARD_WITHOUT_CONSENT } from './onward-sharing';
+
 export type ConsentStatus = 'PENDING' | 'GRANTED' | 'REFUSED';
 export type ConsentAnswerKind = 'grant' | 'refuse';
 
@@ -16,6 +18,24 @@ export interface ConsentAnswer {
   readonly kind: ConsentAnswerKind;
   /** Required for a refusal, optional for a grant; at most MAX_CONSENT_REASON characters. */
   readonly reason: string | null;
+}
+
+/** A request as either party reads it (the API's answer, the CLI's input). */
+export interface ConsentRequestView {
+  readonly requestId: string;
+  /** ORIGINAL: your agency is asked; REQUESTER: your message is held. */
+  readonly role: 'ORIGINAL' | 'REQUESTER';
+  readonly heldMessageId: string;
+  readonly requesterAgency: string;
+  readonly originalMessageId: string;
+  readonly originalAgency: string;
+  readonly recipients: readonly string[];
+  readonly status: ConsentStatus;
+  readonly requestedAt: string;
+  readonly answeredAt: string | null;
+  readonly answeredBy: string | null;
+  readonly reason: string | null;
+  readonly rule: typeof ONWARD_WITHOUT_CONSENT;
 }
 
 export const MAX_CONSENT_REASON = 500;
@@ -73,4 +93,41 @@ export function decideConsent(
     };
   }
   return { ok: true, status: answer.kind === 'grant' ? 'GRANTED' : 'REFUSED' };
+}
+
+/** A consent request as a release of its held message reads it. */
+export interface ReleaseConsent {
+  readonly heldMessageId: string;
+  readonly requesterAgency: string;
+  readonly status: ConsentStatus;
+  readonly recipients: readonly string[];
+}
+
+export type ReleaseCheck =
+  | { readonly ok: true; readonly recipients: readonly string[] }
+  | { readonly ok: false; readonly code: 'links.release-not-consented'; readonly reason: string };
+
+/**
+ * Whether a release of `messageId` by `originator` may go out under the
+ * request (undefined: no such request): only a GRANTED request about that very
+ * held message and its requester releases, to the request's recipients only.
+ */
+export function checkRelease(
+  consent: ReleaseConsent | undefined,
+  release: { readonly messageId: string; readonly originatorAgency: string },
+): ReleaseCheck {
+  const refuse = (reason: string): ReleaseCheck => ({
+    ok: false,
+    code: 'links.release-not-consented',
+    reason,
+  });
+  if (consent === undefined) return refuse('no such consent request');
+  if (
+    consent.heldMessageId.toLowerCase() !== release.messageId.toLowerCase() ||
+    consent.requesterAgency !== release.originatorAgency
+  ) {
+    return refuse('the consent request is about another held message');
+  }
+  if (consent.status !== 'GRANTED') return refuse(`the consent request is ${consent.status}`);
+  return { ok: true, recipients: consent.recipients };
 }

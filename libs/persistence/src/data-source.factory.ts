@@ -19,6 +19,7 @@ import { LinkQueryQuota1732341800000 } from './migrations/1732341800000-link-que
 import { CaseClockNotice1732341900000 } from './migrations/1732341900000-case-clock-notice';
 import { LinkQueryQuotaPurge1732342100000 } from './migrations/1732342100000-link-query-quota-purge';
 import { OnwardConsent1732342200000 } from './migrations/1732342200000-onward-consent';
+import { ShareLedgerRelease1732342300000 } from './migrations/1732342300000-share-ledger-release';
 
 export const MIGRATIONS = [
   InitialSchema1732340000000,
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   CaseClockNotice1732341900000,
   LinkQueryQuotaPurge1732342100000,
   OnwardConsent1732342200000,
+  ShareLedgerRelease1732342300000,
 ];
 
 export interface DataSourceSettings {

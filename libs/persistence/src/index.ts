@@ -11,4 +11,5 @@ export * from './refusal-log';
 export * from './replay-store';
 export * from './link-index.repository';
 export * from './onward-sharing.repository';
+export * from './onward-consent.repository';
 export * from './ledger-check';

@@ -120,5 +120,6 @@ export async function makeDecision(spec: DecisionSpec): Promise<Decision> {
     receiptBatch: null,
     links: null,
     onwardHolds: [],
+    releaseOf: null,
   };
 }

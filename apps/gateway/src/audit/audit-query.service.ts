@@ -83,6 +83,7 @@ export function toLedgerRowView(row: LedgerRowColumns, reader: AuditReader): Led
     custodial: row.custodial,
     decidedAt: iso(row.decided_at) ?? '',
     recordedAt: iso(row.recorded_at),
+    releaseOf: row.release_of ?? null,
   };
 }
 

@@ -46,6 +46,14 @@ export class LedgerRecordDto {
   @ApiProperty() custodial!: boolean;
   @ApiProperty({ format: 'date-time' }) decidedAt!: string;
   @ApiProperty(nullableTime) recordedAt!: string | null;
+  @ApiProperty({
+    type: 'string',
+    format: 'uuid',
+    nullable: true,
+    description:
+      'A release: the onward consent request under which the held message was delivered (its leaf is v2)',
+  })
+  releaseOf!: string | null;
 }
 
 export class LedgerRecordPageDto {

@@ -19,12 +19,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { DomainError } from '@liaison/errors';
-import type { ConsentStatus } from '@liaison/links';
+import type { ConsentRequestView, ConsentStatus } from '@liaison/links';
 import type { AuthenticatedRequest } from '../auth/auth-context';
 import { Roles } from '../auth/roles.decorator';
 import { onlyKnown, type RawQuery } from '../audit/audit-filters';
 import { ConsentAnswerDto, ConsentRequestDto, ConsentRequestsDto } from './links.dto';
-import { OnwardConsentService, type ConsentRequestView } from './onward-consent.service';
+import { OnwardConsentService } from './onward-consent.service';
 
 const STATUSES: readonly ConsentStatus[] = ['PENDING', 'GRANTED', 'REFUSED'];
 

@@ -4,9 +4,12 @@
  * lists and answers them, the requester lists them to learn the answer. An
  * answer is one transaction: the row locked, the answer decided by the pure
  * rule (@liaison/links decideConsent), written, and logged. A GRANTED request
- * is the consent the policy worker reads: its recipients receive the next
- * message that re-publishes the original.
+ * is the consent the policy worker reads: once committed, the held message is
+ * released (a release submission naming the request, which the worker
+ * re-decides and delivers to the consented recipients only), and its
+ * recipients receive the next message that re-publishes the original.
  */
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '@liaison/errors';
@@ -15,60 +18,37 @@ import {
   decideConsent,
   parseConsentAnswer,
   type ConsentAnswerKind,
+  type ConsentRequestView,
   type ConsentStatus,
 } from '@liaison/links';
-import { appendLeLog } from '@liaison/persistence';
+import { currentCorrelationId } from '@liaison/observability';
+import {
+  appendLeLog,
+  consentRequestsOf,
+  heldMessageOf,
+  lockConsentRequest,
+  recordConsentAnswer,
+  type ConsentRequestRow,
+} from '@liaison/persistence';
 import type { AuthContext } from '../auth/auth-context';
-import { DATA_SOURCE } from '../tokens';
-
-export interface ConsentRequestView {
-  readonly requestId: string;
-  /** ORIGINAL: your agency is asked; REQUESTER: your message is held. */
-  readonly role: 'ORIGINAL' | 'REQUESTER';
-  readonly heldMessageId: string;
-  readonly requesterAgency: string;
-  readonly originalMessageId: string;
-  readonly originalAgency: string;
-  readonly recipients: readonly string[];
-  readonly status: ConsentStatus;
-  readonly requestedAt: string;
-  readonly answeredAt: string | null;
-  readonly answeredBy: string | null;
-  readonly reason: string | null;
-  readonly rule: typeof ONWARD_WITHOUT_CONSENT;
-}
-
-interface RequestSql {
-  request_id: string;
-  held_message_id: string;
-  requester_agency: string;
-  original_message_id: string;
-  original_agency: string;
-  recipients: string[];
-  status: ConsentStatus;
-  requested_at: Date;
-  answered_at: Date | null;
-  answered_by: string | null;
-  reason: string | null;
-}
+import type { SubmissionService } from '../submissions/submission.service';
+import { DATA_SOURCE, SUBMISSION_SERVICE } from '../tokens';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const COLUMNS = `request_id, held_message_id, requester_agency, original_message_id, original_agency,
-                 recipients, status, requested_at, answered_at, answered_by, reason`;
 
-function viewOf(row: RequestSql, agency: string): ConsentRequestView {
+function viewOf(row: ConsentRequestRow, agency: string): ConsentRequestView {
   return {
-    requestId: row.request_id,
-    role: row.original_agency === agency ? 'ORIGINAL' : 'REQUESTER',
-    heldMessageId: row.held_message_id,
-    requesterAgency: row.requester_agency,
-    originalMessageId: row.original_message_id,
-    originalAgency: row.original_agency,
+    requestId: row.requestId,
+    role: row.originalAgency === agency ? 'ORIGINAL' : 'REQUESTER',
+    heldMessageId: row.heldMessageId,
+    requesterAgency: row.requesterAgency,
+    originalMessageId: row.originalMessageId,
+    originalAgency: row.originalAgency,
     recipients: row.recipients,
     status: row.status,
-    requestedAt: row.requested_at.toISOString(),
-    answeredAt: row.answered_at === null ? null : row.answered_at.toISOString(),
-    answeredBy: row.answered_by,
+    requestedAt: row.requestedAt.toISOString(),
+    answeredAt: row.answeredAt === null ? null : row.answeredAt.toISOString(),
+    answeredBy: row.answeredBy,
     reason: row.reason,
     rule: ONWARD_WITHOUT_CONSENT,
   };
@@ -84,16 +64,14 @@ function refusal(
 
 @Injectable()
 export class OnwardConsentService {
-  constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(SUBMISSION_SERVICE) private readonly submissions: SubmissionService,
+  ) {}
 
   /** The agency's requests, asked of it and about its held messages, newest first. */
   async list(auth: AuthContext, status: ConsentStatus | undefined): Promise<ConsentRequestView[]> {
-    const rows = await this.ds.query<RequestSql[]>(
-      `SELECT ${COLUMNS} FROM onward_consent_request
-        WHERE (original_agency = $1 OR requester_agency = $1) AND ($2::text IS NULL OR status = $2)
-        ORDER BY requested_at DESC, request_id LIMIT 500`,
-      [auth.agencyId, status ?? null],
-    );
+    const rows = await consentRequestsOf(this.ds, auth.agencyId, status);
     return rows.map((r) => viewOf(r, auth.agencyId));
   }
 
@@ -111,13 +89,10 @@ export class OnwardConsentService {
       throw refusal('links.invalid-consent-answer', answer.problem, 'invalid-input');
     }
     const officer = `${auth.agencyId}/${auth.officerId ?? ''}`;
-    return this.ds.transaction(async (tx) => {
-      const [row] = await tx.query<RequestSql[]>(
-        `SELECT ${COLUMNS} FROM onward_consent_request WHERE request_id = $1 FOR UPDATE`,
-        [requestId],
-      );
+    const answered = await this.ds.transaction(async (tx) => {
+      const row = await lockConsentRequest(tx, requestId);
       const decided = decideConsent(
-        row === undefined ? undefined : { originalAgency: row.original_agency, status: row.status },
+        row === undefined ? undefined : { originalAgency: row.originalAgency, status: row.status },
         auth.agencyId,
         answer,
       );
@@ -128,37 +103,48 @@ export class OnwardConsentService {
           decided.code === 'links.consent-answered' ? 'conflict' : 'not-found',
         );
       }
-      await tx.query(
-        `UPDATE onward_consent_request
-            SET status = $2, answered_at = now(), answered_by = $3, reason = $4
-          WHERE request_id = $1`,
-        [requestId, decided.status, officer, answer.reason],
-      );
-      const [updated] = await tx.query<RequestSql[]>(
-        `SELECT ${COLUMNS} FROM onward_consent_request WHERE request_id = $1`,
-        [requestId],
-      );
-      const done = updated as RequestSql;
+      const done = await recordConsentAnswer(tx, {
+        requestId,
+        status: decided.status,
+        answeredBy: officer,
+        reason: answer.reason,
+      });
+      const held =
+        decided.status === 'GRANTED' ? await heldMessageOf(tx, done.heldMessageId) : undefined;
       await appendLeLog(tx, [
         {
           actor: officer,
           action: 'DISCLOSURE',
-          subject: done.held_message_id,
+          subject: done.heldMessageId,
           justification:
             decided.status === 'GRANTED'
-              ? `onward sharing consented for ${done.recipients.join(', ')}`
+              ? `onward sharing consented for ${done.recipients.join(', ')}` +
+                (held === undefined
+                  ? ' (the held content is no longer kept: nothing to release)'
+                  : '')
               : `onward sharing refused for ${done.recipients.join(', ')}: ${answer.reason ?? ''}`,
           details: {
             requestId,
             status: decided.status,
-            requesterAgency: done.requester_agency,
-            originalMessageId: done.original_message_id,
+            requesterAgency: done.requesterAgency,
+            originalMessageId: done.originalMessageId,
             recipients: done.recipients,
             reason: answer.reason,
+            release: held !== undefined,
           },
         },
       ]);
-      return viewOf(done, auth.agencyId);
+      return { done, held };
     });
+    // After the commit, so the worker reads the consent in force; a second
+    // release of the same request is refused by the worker's replay check.
+    if (answered.held !== undefined) {
+      await this.submissions.queueRelease(
+        answered.held,
+        answered.done.requestId,
+        currentCorrelationId() ?? randomUUID(),
+      );
+    }
+    return viewOf(answered.done, auth.agencyId);
   }
 }

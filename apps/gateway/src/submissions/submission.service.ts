@@ -16,7 +16,7 @@ import {
 import { issueSdJwt, verifySdJwt } from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
 import type { TypedProducer } from '@liaison/kafka';
-import { SubmissionEntity } from '@liaison/persistence';
+import { SubmissionEntity, type HeldMessage } from '@liaison/persistence';
 import { analyseMessage, disclosablePathsOf, submissionClaimShape } from '@liaison/messages';
 import { type HubKeyFiles } from '@liaison/local-files';
 import type { AuthContext } from '../auth/auth-context';
@@ -43,6 +43,40 @@ export class SubmissionService {
       maxLifetimeSec: number;
     },
   ) {}
+
+  /**
+   * Puts a release of a held message on hub.submissions.v1: the originator's
+   * token as first accepted, judged at its first decision's time, naming the
+   * GRANTED consent request whose recipients the worker re-decides and
+   * delivers to. Throws submission.kafka-unavailable when it cannot be queued.
+   */
+  async queueRelease(held: HeldMessage, requestId: string, correlationId: string): Promise<void> {
+    if (held.kind !== 'ALERT' && held.kind !== 'CASE_NOTICE') {
+      throw new Error(`held message ${held.messageId} has no message kind (${held.kind})`);
+    }
+    const submission: Submission = {
+      messageId: held.messageId,
+      kind: held.kind,
+      originatorAgency: held.originatorAgency,
+      sdJwt: held.sdJwt,
+      custodial: held.custodial,
+      receivedAt: held.decidedAt.toISOString(),
+      idempotencyKey: null,
+      caseRef: held.caseRef,
+      correlationId,
+      releaseOf: requestId,
+    };
+    try {
+      await this.producer.send([{ key: held.caseRef ?? held.messageId, value: submission }]);
+    } catch (error) {
+      throw new DomainError(
+        'submission.kafka-unavailable',
+        'the hub could not queue the release of the held message; try again',
+        'unavailable',
+        { cause: error instanceof Error ? error.message : String(error) },
+      );
+    }
+  }
 
   /** Signs a plain JSON message for an agency that delegated signing to the hub. */
   async signCustodial(auth: AuthContext, kind: MessageKind, body: unknown): Promise<string> {
@@ -166,6 +200,7 @@ export class SubmissionService {
       idempotencyKey: idempotencyKey ?? null,
       caseRef: analysed.message.caseRef,
       correlationId,
+      releaseOf: null,
     };
     try {
       await this.producer.send([{ key: analysed.message.caseRef ?? messageId, value: submission }]);
@@ -197,13 +232,15 @@ export class SubmissionService {
       );
     }
     const rows: LedgerOutcomeRow[] = await this.ds.query(
-      `SELECT l.recipient_agency, l.recipient_jurisdiction, l.decision, l.rules, l.withheld,
+      // A recipient's latest row: a release under onward consent follows its denial.
+      `SELECT DISTINCT ON (l.recipient_agency)
+              l.recipient_agency, l.recipient_jurisdiction, l.decision, l.rules, l.withheld,
               l.disclosed_paths, l.policy_version, l.decided_at, f.id AS entry_id
          FROM share_ledger l
          LEFT JOIN feed_entry f
            ON f.message_id = l.message_id AND f.agency_id = l.recipient_agency
         WHERE l.message_id = $1
-        ORDER BY l.recipient_agency`,
+        ORDER BY l.recipient_agency, l.seq DESC`,
       [messageId],
     );
     const recipients = rows.map(recipientOutcomeOf);

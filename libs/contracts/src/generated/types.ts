@@ -741,6 +741,8 @@ export interface Decision {
   readonly links: LinkFacts | null;
   /** Recipients denied with `builtin:onward-without-consent`, each with the received message that holds it and whose originator may consent; empty when none. */
   readonly onwardHolds: readonly OnwardHold[];
+  /** A release: the onward consent request under which the held message goes to the consented recipients (outcomes name only them); null for a message's own decision. */
+  readonly releaseOf: string | null;
 }
 
 /** Symbols of MessageKind, in schema order. */
@@ -987,6 +989,8 @@ export interface Submission {
   readonly caseRef: string | null;
   /** Request correlation id for tracing across services. */
   readonly correlationId: string;
+  /** A release: the id of the GRANTED onward consent request whose held recipients receive this held message now (the originator's token as first accepted, `receivedAt` the first decision's time); null for a new submission. */
+  readonly releaseOf: string | null;
 }
 
 /** The TypeScript type of each top-level schema, by schema name. */

@@ -58,6 +58,7 @@ function record(seq: number, overrides: Partial<LedgerRowView> = {}): LedgerRowV
     custodial: false,
     decidedAt: new Date(Date.UTC(2026, 10, 1, 0, 0, seq)).toISOString(),
     recordedAt: null,
+    releaseOf: null,
     ...overrides,
   };
   const withHash = { ...base, leafHash: ledgerLeafHash(ledgerRowOf({ ...base, leafHash: 'x' })) };

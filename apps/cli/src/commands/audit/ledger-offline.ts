@@ -119,6 +119,8 @@ export function ledgerRowOf(r: LedgerRowView): LedgerRow {
     presentationDigest: r.presentationDigest,
     custodial: r.custodial,
     decidedAt: r.decidedAt,
+    // Exports from before releases existed have no member: their rows are not releases.
+    releaseOf: r.releaseOf ?? null,
   };
 }
 
