@@ -1,7 +1,8 @@
 /**
  * `liaison links query <kind> <value>`: does another agency hold this selector?
  * (POST /v1/links/query, a liaison officer's act with a signed justification);
- * `liaison links quotas`: the query limits and their windows with breaches.
+ * `liaison links quotas`: the query limits and their windows with breaches;
+ * `liaison links consent ...`: onward-sharing consent (links-consent.command.ts).
  * The value goes in the request body, never in the URL; give `-` to read it
  * from standard input so it stays out of the shell history.
  */
@@ -12,6 +13,7 @@ import type { HubClient } from '../hub-client';
 import { tlpLabel } from '../delivery-text';
 import { print, type OutputOptions } from '../output';
 import { justificationOf } from './audit/audit-query';
+import { registerConsentCommands } from './links-consent.command';
 
 interface QuotaLeft {
   readonly limit: number;
@@ -105,7 +107,9 @@ export function registerLinkCommands(
 ): void {
   const links = program
     .command('links')
-    .description('hit/no-hit questions about selectors, answered as the link policy allows');
+    .description(
+      'hit/no-hit questions about selectors, answered as the link policy allows; onward-sharing consent',
+    );
   links
     .command('query <kind> <value>')
     .description(
@@ -148,4 +152,5 @@ export function registerLinkCommands(
       const report = await client().auditGet<QuotaReport>(`/v1/links/quotas${q}`, justification);
       print(globals(), report, () => quotaText(report));
     });
+  registerConsentCommands(links, client, globals);
 }

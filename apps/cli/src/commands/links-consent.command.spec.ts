@@ -1,0 +1,59 @@
+/** The readable forms of `liaison links consent list | grant | refuse`. */
+import type { ConsentRequestView } from '@liaison/links';
+import { consentListText, consentText } from './links-consent.command';
+
+const asked: ConsentRequestView = {
+  requestId: '5d0c1b7e-3f7a-5d7e-9b4c-2a1f0e9d8c7b',
+  role: 'ORIGINAL',
+  heldMessageId: '0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a02',
+  requesterAgency: 'de-bka',
+  originalMessageId: '0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a01',
+  originalAgency: 'nl-knp',
+  recipients: ['fr-ocriest', 'uk-nca'],
+  status: 'PENDING',
+  requestedAt: '2026-12-02T08:00:00.000Z',
+  answeredAt: null,
+  answeredBy: null,
+  reason: null,
+  rule: 'builtin:onward-without-consent',
+};
+
+describe('liaison links consent', () => {
+  it('shows a request asked of you with who re-published what, the held recipients and how to answer', () => {
+    expect(consentText(asked)).toBe(
+      [
+        'PENDING 5d0c1b7e-3f7a-5d7e-9b4c-2a1f0e9d8c7b  asked of you, 2026-12-02 08:00 UTC',
+        '  de-bka re-published your message 0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a01 as 0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a02; held for fr-ocriest, uk-nca (builtin:onward-without-consent)',
+        '  answer: liaison links consent grant 5d0c1b7e-3f7a-5d7e-9b4c-2a1f0e9d8c7b | refuse 5d0c1b7e-3f7a-5d7e-9b4c-2a1f0e9d8c7b --reason <text>',
+      ].join('\n'),
+    );
+  });
+
+  it("shows the requester the refusal and its reason, and a grant's release", () => {
+    const refused: ConsentRequestView = {
+      ...asked,
+      role: 'REQUESTER',
+      status: 'REFUSED',
+      answeredAt: '2026-12-02T09:30:00.000Z',
+      answeredBy: 'nl-knp/anna',
+      reason: 'source protection',
+    };
+    expect(consentText(refused).split('\n')).toEqual([
+      'REFUSED 5d0c1b7e-3f7a-5d7e-9b4c-2a1f0e9d8c7b  your message held, 2026-12-02 08:00 UTC',
+      '  0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a02 held for fr-ocriest, uk-nca (builtin:onward-without-consent): consent of nl-knp for its message 0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a01',
+      '  REFUSED by nl-knp/anna 2026-12-02 09:30 UTC: source protection',
+    ]);
+    const granted = consentText({ ...refused, role: 'ORIGINAL', status: 'GRANTED', reason: null });
+    expect(granted.split('\n')[2]).toBe(
+      '  GRANTED by nl-knp/anna 2026-12-02 09:30 UTC (the held message goes to fr-ocriest, uk-nca)',
+    );
+    expect(granted).not.toContain('answer:');
+  });
+
+  it('lists every request, or says there is none', () => {
+    expect(consentListText([])).toBe('No onward-sharing consent requests.');
+    const listed = consentListText([asked, { ...asked, requestId: 'other', role: 'REQUESTER' }]);
+    expect(listed.split('\n').filter((l) => !l.startsWith(' '))).toHaveLength(2);
+    expect(listed).toContain('other  your message held');
+  });
+});
