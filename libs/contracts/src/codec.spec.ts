@@ -45,6 +45,7 @@ function submissionBody(over: Partial<Record<string, Buffer>> = {}): Buffer {
     idempotencyKey: avroLong(0),
     caseRef: Buffer.concat([avroLong(1), avroString('NL-1')]),
     correlationId: avroString('c'),
+    releaseOf: avroLong(0),
     ...over,
   };
   return Buffer.concat([current('Submission'), ...Object.values(parts)]);
