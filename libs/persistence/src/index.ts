@@ -13,3 +13,6 @@ export * from './link-index.repository';
 export * from './onward-sharing.repository';
 export * from './onward-consent.repository';
 export * from './ledger-check';
+export * from './share-ledger-reads.repository';
+export * from './sql-conditions';
+export * from './link-notice.repository';

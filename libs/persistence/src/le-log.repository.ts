@@ -51,3 +51,31 @@ export async function appendLeLog(db: SqlRunner, entries: readonly LeLogEntry[])
   if (entries.length === 0) return;
   await db.query(leLogInsertSql(), leLogParams(entries));
 }
+
+/** A COMBINATION entry's members as the audit app writes them (null when absent). */
+export interface CombinationEntry {
+  readonly learner: string | null;
+  readonly learner_message: string;
+  readonly holder: string | null;
+  readonly holder_message: string | null;
+  readonly kinds: unknown;
+  readonly strength: string | null;
+  readonly outcome: string | null;
+}
+
+/** The COMBINATION entries (link hits, notified or denied) logged in the period. */
+export function combinationEntries(
+  db: Pick<DataSource | EntityManager, 'query'>,
+  from: Date,
+  to: Date,
+): Promise<CombinationEntry[]> {
+  return db.query<CombinationEntry[]>(
+    `SELECT details->>'learnerAgency' AS learner, subject AS learner_message,
+            details->>'holderAgency' AS holder, details->>'holderMessageId' AS holder_message,
+            details->'kinds' AS kinds, details->>'strength' AS strength,
+            details->>'outcome' AS outcome
+       FROM le_log
+      WHERE action = 'COMBINATION' AND at >= $1 AND at <= $2`,
+    [from.toISOString(), to.toISOString()],
+  );
+}

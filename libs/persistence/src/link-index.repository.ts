@@ -62,3 +62,20 @@ export function storedLinkRowOf(r: LinkIndexRowSql): StoredLinkRow {
     namedRecipients: r.named_recipients,
   };
 }
+
+/** The agency's case handle for each of these messages of its own, as the index holds it. */
+export async function caseHandlesOf(
+  db: { query(sql: string, params: unknown[]): Promise<unknown> },
+  agency: string,
+  messageIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (messageIds.length === 0) return new Map();
+  const rows = (await db.query(
+    `SELECT DISTINCT ON (message_id) message_id::text AS message_id, case_handle
+       FROM link_index
+      WHERE agency_id = $1 AND message_id = ANY($2::uuid[]) AND case_handle IS NOT NULL
+      ORDER BY message_id`,
+    [agency, [...new Set(messageIds)]],
+  )) as { message_id: string; case_handle: string }[];
+  return new Map(rows.map((r) => [r.message_id, r.case_handle]));
+}

@@ -7,6 +7,7 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import type { LeLogEntry } from './le-log.repository';
+import { SqlConditions, type Db, type Page } from './sql-conditions';
 
 /** Where the hub refused: the gateway, the policy worker, or the case fold (an illegal step). */
 export type RefusalStage = 'gateway' | 'worker' | 'case';
@@ -263,4 +264,49 @@ export function refusalRecordOf(row: {
     windowStart: str('windowStart'),
     windowEnd: str('windowEnd'),
   };
+}
+
+/** Which REFUSAL entries: one agency's (null: every agency's) and the filters. */
+export interface RefusalQuery {
+  /** null: every agency's (oversight). */
+  readonly scopeAgency: string | null;
+  readonly agency?: string;
+  /** An exact code, or a family ending in a dot. */
+  readonly reason?: string;
+  readonly stage?: RefusalStage;
+  readonly attribution?: AgencyAttribution;
+  readonly from?: Date;
+  readonly to?: Date;
+  /** Entries after this id. */
+  readonly cursor: number;
+  readonly limit: number;
+}
+
+/** One page of REFUSAL entries from the law-enforcement log, in log order. */
+export async function refusalPage(db: Db, query: RefusalQuery): Promise<Page<RefusalRecord>> {
+  const c = new SqlConditions();
+  c.add(`action = 'REFUSAL'`);
+  c.add(`id > ${c.param(query.cursor)}`);
+  if (query.scopeAgency !== null) c.add(`details->>'agency' = ${c.param(query.scopeAgency)}`);
+  if (query.agency) c.add(`details->>'agency' = ${c.param(query.agency)}`);
+  if (query.stage) c.add(`details->>'stage' = ${c.param(query.stage)}`);
+  if (query.attribution) c.add(`details->>'attribution' = ${c.param(query.attribution)}`);
+  if (query.reason) {
+    const p = c.param(query.reason);
+    c.add(
+      query.reason.endsWith('.')
+        ? `(starts_with(details->>'reasonCode', ${p}) OR EXISTS (
+             SELECT 1 FROM jsonb_object_keys(CASE jsonb_typeof(details->'reasonCodes')
+               WHEN 'object' THEN details->'reasonCodes' ELSE '{}'::jsonb END) AS k
+             WHERE starts_with(k, ${p})))`
+        : `(details->>'reasonCode' = ${p} OR coalesce(details->'reasonCodes' ? ${p}, false))`,
+    );
+  }
+  if (query.from) c.add(`at >= ${c.param(query.from.toISOString())}`);
+  if (query.to) c.add(`at <= ${c.param(query.to.toISOString())}`);
+  const rows = await db.query<{ id: string; at: Date; details: Record<string, unknown> }[]>(
+    `SELECT id, at, details FROM le_log ${c.where()} ORDER BY id LIMIT ${c.param(query.limit + 1)}`,
+    c.params,
+  );
+  return { rows: rows.slice(0, query.limit).map(refusalRecordOf), more: rows.length > query.limit };
 }

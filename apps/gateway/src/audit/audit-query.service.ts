@@ -1,15 +1,11 @@
 /**
  * The audit store's read side: ledger search (JSON pages and CSV pages),
  * detail with side-by-side content, proofs against checkpoints, the server-side
- * chain check and the charts' aggregates. All SQL is parameterised; the
- * reader's scope is applied here, once, for every query.
+ * chain check and the charts' aggregates. The SQL is the persistence
+ * repositories' (share-ledger-reads, refusal-log); this service turns the
+ * reader into a scope, decides what they may see and maps rows to answers.
  */
-import {
-  calendarFor,
-  caseFiguresPerJurisdiction,
-  caseMetrics,
-  type CaseState,
-} from '@liaison/cases';
+import { calendarFor, caseFiguresPerJurisdiction, caseMetrics } from '@liaison/cases';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import {
@@ -20,7 +16,6 @@ import {
 } from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
 import {
-  SHARE_LEDGER_COLUMNS,
   presentationFromToken,
   readSdJwtClaims,
   type LedgerRowView,
@@ -28,8 +23,20 @@ import {
 } from '@liaison/ledger';
 import {
   appendLeLog,
-  refusalRecordOf,
+  casesOpenedIn,
+  checkpointRowAt,
+  checkpointRows,
+  denialsPerRule,
+  leafHashesUpTo,
+  ledgerRowAt,
+  ledgerRowPage,
+  refusalPage,
+  sharesPerJurisdictionPerDay,
+  storedDelivery,
+  storedMessageToken,
   verifyStoredLedger,
+  type CheckpointRow,
+  type LedgerSearch,
   type RefusalRecord,
 } from '@liaison/persistence';
 import { DATA_SOURCE } from '../tokens';
@@ -46,13 +53,6 @@ import type {
 } from './audit.dto';
 
 export const AUDIT_HUB_KEY = Symbol('AUDIT_HUB_KEY');
-
-interface CheckpointRow {
-  tree_size: string;
-  root_hash: string;
-  jws: string;
-  issued_at: Date;
-}
 
 const iso = (v: Date | string | undefined): string | null =>
   v === undefined ? null : new Date(v).toISOString();
@@ -87,66 +87,22 @@ export function toLedgerRowView(row: LedgerRowColumns, reader: AuditReader): Led
   };
 }
 
-/** SQL conditions limiting rows to what the reader may see, and the filter. */
-class Conditions {
-  readonly clauses: string[] = [];
-  readonly params: unknown[] = [];
-
-  param(value: unknown): string {
-    this.params.push(value);
-    return `$${this.params.length}`;
-  }
-
-  add(clause: string): void {
-    this.clauses.push(clause);
-  }
-
-  where(): string {
-    return this.clauses.length === 0 ? '' : `WHERE ${this.clauses.join(' AND ')}`;
-  }
-}
-
-function scopeOf(
-  reader: AuditReader,
-  direction: RecordFilter['direction'],
-  c: Conditions,
-): string | null {
-  if (reader.mode === 'oversight') return null;
-  const me = c.param(reader.agencyId);
-  const sent = `originator_agency = ${me}`;
-  const received = `(recipient_agency = ${me} AND decision <> 'DENIED')`;
-  c.add(
-    direction === 'sent' ? sent : direction === 'received' ? received : `(${sent} OR ${received})`,
-  );
-  return me;
-}
-
-function filterConditions(reader: AuditReader, filter: RecordFilter): Conditions {
-  const c = new Conditions();
-  const me = scopeOf(reader, filter.direction, c);
-  if (filter.counterpart) {
-    const p = c.param(filter.counterpart);
-    if (me === null) c.add(`(originator_agency = ${p} OR recipient_agency = ${p})`);
-    else
-      c.add(
-        `(CASE WHEN originator_agency = ${me} THEN recipient_agency ELSE originator_agency END) = ${p}`,
-      );
-  }
-  if (filter.counterpartJurisdiction) {
-    const p = c.param(filter.counterpartJurisdiction);
-    if (me === null) c.add(`(originator_jurisdiction = ${p} OR recipient_jurisdiction = ${p})`);
-    else
-      c.add(
-        `(CASE WHEN originator_agency = ${me} THEN recipient_jurisdiction ELSE originator_jurisdiction END) = ${p}`,
-      );
-  }
-  if (filter.caseRef) c.add(`case_ref = ${c.param(filter.caseRef)}`);
-  if (filter.decision) c.add(`decision = ${c.param(filter.decision)}`);
-  if (filter.messageType) c.add(`message_type = ${c.param(filter.messageType)}`);
-  if (filter.rule) c.add(`rules @> jsonb_build_array(${c.param(filter.rule)}::text)`);
-  if (filter.from) c.add(`decided_at >= ${c.param(filter.from.toISOString())}`);
-  if (filter.to) c.add(`decided_at <= ${c.param(filter.to.toISOString())}`);
-  return c;
+/** The reader's scope and the filter, as the ledger search takes them. */
+function searchOf(reader: AuditReader, filter: RecordFilter): LedgerSearch {
+  return {
+    scope: {
+      agency: reader.mode === 'oversight' ? null : reader.agencyId,
+      direction: filter.direction,
+    },
+    caseRef: filter.caseRef,
+    counterpart: filter.counterpart,
+    counterpartJurisdiction: filter.counterpartJurisdiction,
+    decision: filter.decision,
+    rule: filter.rule,
+    messageType: filter.messageType,
+    from: filter.from,
+    to: filter.to,
+  };
 }
 
 export interface ContentView {
@@ -190,18 +146,14 @@ export class AuditQueryService {
     reader: AuditReader,
     filter: RecordFilter,
   ): Promise<{ records: LedgerRowView[]; nextCursor: string | null }> {
-    const c = filterConditions(reader, filter);
-    c.add(`seq > ${c.param(filter.cursor)}`);
-    const rows = await this.ds.query<LedgerRowColumns[]>(
-      `SELECT ${SHARE_LEDGER_COLUMNS} FROM share_ledger ${c.where()} ORDER BY seq LIMIT ${c.param(filter.limit + 1)}`,
-      c.params,
-    );
-    const page = rows.slice(0, filter.limit).map((r) => toLedgerRowView(r, reader));
+    const { rows, more } = await ledgerRowPage(this.ds, {
+      ...searchOf(reader, filter),
+      cursor: filter.cursor,
+      limit: filter.limit,
+    });
+    const page = rows.map((r) => toLedgerRowView(r, reader));
     const last = page[page.length - 1];
-    return {
-      records: page,
-      nextCursor: rows.length > filter.limit && last ? String(last.seq) : null,
-    };
+    return { records: page, nextCursor: more && last ? String(last.seq) : null };
   }
 
   /**
@@ -213,43 +165,16 @@ export class AuditQueryService {
     reader: AuditReader,
     filter: RefusalFilter,
   ): Promise<{ refusals: RefusalRecord[]; nextCursor: string | null }> {
-    const c = new Conditions();
-    c.add(`action = 'REFUSAL'`);
-    c.add(`id > ${c.param(filter.cursor)}`);
-    if (reader.mode !== 'oversight') c.add(`details->>'agency' = ${c.param(reader.agencyId)}`);
-    if (filter.agency) c.add(`details->>'agency' = ${c.param(filter.agency)}`);
-    if (filter.stage) c.add(`details->>'stage' = ${c.param(filter.stage)}`);
-    if (filter.attribution) c.add(`details->>'attribution' = ${c.param(filter.attribution)}`);
-    if (filter.reason) {
-      const p = c.param(filter.reason);
-      c.add(
-        filter.reason.endsWith('.')
-          ? `(starts_with(details->>'reasonCode', ${p}) OR EXISTS (
-               SELECT 1 FROM jsonb_object_keys(CASE jsonb_typeof(details->'reasonCodes')
-                 WHEN 'object' THEN details->'reasonCodes' ELSE '{}'::jsonb END) AS k
-               WHERE starts_with(k, ${p})))`
-          : `(details->>'reasonCode' = ${p} OR coalesce(details->'reasonCodes' ? ${p}, false))`,
-      );
-    }
-    if (filter.from) c.add(`at >= ${c.param(filter.from.toISOString())}`);
-    if (filter.to) c.add(`at <= ${c.param(filter.to.toISOString())}`);
-    const rows = await this.ds.query<{ id: string; at: Date; details: Record<string, unknown> }[]>(
-      `SELECT id, at, details FROM le_log ${c.where()} ORDER BY id LIMIT ${c.param(filter.limit + 1)}`,
-      c.params,
-    );
-    const page = rows.slice(0, filter.limit).map(refusalRecordOf);
-    const last = page[page.length - 1];
-    return {
-      refusals: page,
-      nextCursor: rows.length > filter.limit && last ? String(last.id) : null,
-    };
+    const { rows, more } = await refusalPage(this.ds, {
+      ...filter,
+      scopeAgency: reader.mode === 'oversight' ? null : reader.agencyId,
+    });
+    const last = rows[rows.length - 1];
+    return { refusals: [...rows], nextCursor: more && last ? String(last.id) : null };
   }
 
   async row(reader: AuditReader, seq: number): Promise<LedgerRowColumns> {
-    const [row] = await this.ds.query<LedgerRowColumns[]>(
-      `SELECT ${SHARE_LEDGER_COLUMNS} FROM share_ledger WHERE seq = $1`,
-      [seq],
-    );
+    const row = await ledgerRowAt(this.ds, seq);
     const visible =
       row !== undefined &&
       (reader.mode === 'oversight' ||
@@ -282,11 +207,8 @@ export class AuditQueryService {
   }
 
   private async messageContent(messageId: string): Promise<ContentView> {
-    const [content] = await this.ds.query<{ sd_jwt: string }[]>(
-      'SELECT sd_jwt FROM message_content WHERE message_id = $1',
-      [messageId],
-    );
-    return content ? viewOf(content.sd_jwt) : purged();
+    const token = await storedMessageToken(this.ds, messageId);
+    return token !== undefined ? viewOf(token) : purged();
   }
 
   /**
@@ -296,14 +218,7 @@ export class AuditQueryService {
    * the ledger row recorded for what was delivered.
    */
   private async deliveryContent(row: LedgerRowColumns): Promise<ContentView> {
-    const [content] = await this.ds.query<
-      { presentation: string | null; disclosure_indices: number[] | null; sd_jwt: string | null }[]
-    >(
-      `SELECT d.presentation, d.disclosure_indices, m.sd_jwt
-       FROM delivery_content d LEFT JOIN message_content m ON m.message_id = d.message_id
-       WHERE d.message_id = $1 AND d.recipient_agency = $2`,
-      [row.message_id, row.recipient_agency],
-    );
+    const content = await storedDelivery(this.ds, row.message_id, row.recipient_agency);
     if (!content) return purged();
     let presentation = content.presentation;
     if (presentation === null) {
@@ -324,38 +239,12 @@ export class AuditQueryService {
   }
 
   async checkpoints(limit: number, before: number | undefined): Promise<CheckpointDto[]> {
-    const rows = await this.ds.query<CheckpointRow[]>(
-      `SELECT tree_size, root_hash, jws, issued_at FROM ledger_checkpoint
-       WHERE ($1::bigint IS NULL OR tree_size < $1) ORDER BY tree_size DESC LIMIT $2`,
-      [before ?? null, limit],
-    );
-    return rows.map(checkpointJson);
-  }
-
-  private async checkpointAt(size: number | 'latest'): Promise<CheckpointRow | undefined> {
-    const [row] =
-      size === 'latest'
-        ? await this.ds.query<CheckpointRow[]>(
-            'SELECT tree_size, root_hash, jws, issued_at FROM ledger_checkpoint ORDER BY tree_size DESC LIMIT 1',
-          )
-        : await this.ds.query<CheckpointRow[]>(
-            'SELECT tree_size, root_hash, jws, issued_at FROM ledger_checkpoint WHERE tree_size = $1',
-            [size],
-          );
-    return row;
-  }
-
-  private async leafHashes(count: number): Promise<Buffer[]> {
-    const rows = await this.ds.query<{ leaf_hash: string }[]>(
-      'SELECT leaf_hash FROM share_ledger WHERE seq <= $1 ORDER BY seq',
-      [count],
-    );
-    return rows.map((r) => Buffer.from(r.leaf_hash, 'hex'));
+    return (await checkpointRows(this.ds, limit, before)).map(checkpointJson);
   }
 
   async proof(reader: AuditReader, seq: number): Promise<InclusionProofDto> {
     const row = await this.row(reader, seq);
-    const checkpoint = await this.checkpointAt('latest');
+    const checkpoint = await checkpointRowAt(this.ds, 'latest');
     const treeSize = checkpoint ? Number(checkpoint.tree_size) : 0;
     if (!checkpoint || seq > treeSize) {
       throw new DomainError(
@@ -364,7 +253,7 @@ export class AuditQueryService {
         'conflict',
       );
     }
-    const leaves = await this.leafHashes(treeSize);
+    const leaves = await leafHashesUpTo(this.ds, treeSize);
     if (leaves.length !== treeSize) {
       throw new DomainError(
         'audit.ledger-inconsistent',
@@ -384,7 +273,10 @@ export class AuditQueryService {
   }
 
   async consistency(from: number, to: number): Promise<ConsistencyProofDto> {
-    const [older, newer] = await Promise.all([this.checkpointAt(from), this.checkpointAt(to)]);
+    const [older, newer] = await Promise.all([
+      checkpointRowAt(this.ds, from),
+      checkpointRowAt(this.ds, to),
+    ]);
     if (!older || !newer) {
       throw new DomainError(
         'audit.invalid-query',
@@ -393,7 +285,7 @@ export class AuditQueryService {
         { field: older ? 'to' : 'from' },
       );
     }
-    const leaves = await this.leafHashes(to);
+    const leaves = await leafHashesUpTo(this.ds, to);
     if (leaves.length !== to) {
       throw new DomainError(
         'audit.ledger-inconsistent',
@@ -414,46 +306,16 @@ export class AuditQueryService {
   }
 
   async metrics(reader: AuditReader, from: Date, to: Date): Promise<AuditMetricsDto> {
-    const range = [from.toISOString(), to.toISOString()];
     const own = reader.mode === 'liaison';
-    const shares = own
-      ? await this.ds.query<{ day: string; jurisdiction: string; count: string }[]>(
-          `SELECT to_char(date_trunc('day', decided_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day,
-                  CASE WHEN originator_agency = $3 THEN recipient_jurisdiction ELSE originator_jurisdiction END AS jurisdiction,
-                  count(*) AS count
-             FROM share_ledger
-            WHERE decided_at >= $1 AND decided_at <= $2 AND decision <> 'DENIED'
-              AND (originator_agency = $3 OR recipient_agency = $3)
-            GROUP BY 1, 2 ORDER BY 1, 2`,
-          [...range, reader.agencyId],
-        )
-      : await this.ds.query<{ day: string; jurisdiction: string; count: string }[]>(
-          `SELECT to_char(date_trunc('day', decided_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day,
-                  recipient_jurisdiction AS jurisdiction, count(*) AS count
-             FROM share_ledger
-            WHERE decided_at >= $1 AND decided_at <= $2 AND decision <> 'DENIED'
-            GROUP BY 1, 2 ORDER BY 1, 2`,
-          range,
-        );
-    const denials = await this.ds.query<{ rule: string; count: string }[]>(
-      `SELECT rule, count(*) AS count
-         FROM share_ledger, jsonb_array_elements_text(rules) AS rule
-        WHERE decided_at >= $1 AND decided_at <= $2 AND decision = 'DENIED'
-          AND ($3::text IS NULL OR originator_agency = $3)
-        GROUP BY rule ORDER BY count(*) DESC, rule LIMIT 100`,
-      [...range, own ? reader.agencyId : null],
-    );
+    const period = { from, to, agency: own ? reader.agencyId : null };
+    const shares = await sharesPerJurisdictionPerDay(this.ds, period);
+    const denials = await denialsPerRule(this.ds, period);
     // Cases opened in the period, from their folded states: each case once, the
     // reader's own figures in full, others' with complementary suppression; the
     // per-jurisdiction block is rolled up from those figures, so it shows
     // nothing they hide.
-    const states = await this.ds.query<{ state: CaseState }[]>(
-      `SELECT state FROM case_state
-        WHERE (state->>'openedAt')::bigint >= $1 AND (state->>'openedAt')::bigint <= $2`,
-      [from.getTime(), to.getTime()],
-    );
     const caseFigures = caseMetrics({
-      cases: states.map((r) => r.state),
+      cases: await casesOpenedIn(this.ds, from, to),
       viewer: own ? reader.agencyId : null,
       now: Date.now(),
       calendarOf: calendarFor,

@@ -19,6 +19,7 @@ import {
   type LinkOverview,
 } from '@liaison/links';
 import { tlpLabel } from '@liaison/messages';
+import { caseHandlesOf, combinationEntries, linkNoticePage } from '@liaison/persistence';
 import { DATA_SOURCE } from '../tokens';
 
 const linkNoticeCodec = codecFor('LinkNotice');
@@ -41,14 +42,10 @@ export class LinkViewsService {
   constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource) {}
 
   async notices(agency: string, limit: number): Promise<AgencyLinkNotices> {
-    const rows: { id: string; record: Buffer }[] = await this.ds.query(
-      `SELECT id, record FROM feed_entry
-        WHERE agency_id = $1 AND entry_kind = 'LINK_NOTICE'
-        ORDER BY id DESC LIMIT $2`,
-      [agency, limit + 1],
-    );
-    const decoded = rows.slice(0, limit).map((r) => linkNoticeCodec.decode(r.record));
-    const handles = await this.ownHandles(
+    const page = await linkNoticePage(this.ds, agency, limit);
+    const decoded = page.rows.map((r) => linkNoticeCodec.decode(r.record));
+    const handles = await caseHandlesOf(
+      this.ds,
       agency,
       decoded.map((n) => n.messageId),
     );
@@ -67,45 +64,13 @@ export class LinkViewsService {
     return {
       agency,
       notices,
-      truncated: rows.length > limit,
+      truncated: page.more,
       graph: agencyLinkGraph(agency, notices),
     };
   }
 
-  /** The agency's case handle for each of its messages, as the link index holds it. */
-  private async ownHandles(
-    agency: string,
-    messageIds: readonly string[],
-  ): Promise<Map<string, string>> {
-    if (messageIds.length === 0) return new Map();
-    const rows: { message_id: string; case_handle: string | null }[] = await this.ds.query(
-      `SELECT DISTINCT ON (message_id) message_id::text AS message_id, case_handle
-         FROM link_index
-        WHERE agency_id = $1 AND message_id = ANY($2::uuid[]) AND case_handle IS NOT NULL
-        ORDER BY message_id`,
-      [agency, [...new Set(messageIds)]],
-    );
-    return new Map(rows.map((r) => [r.message_id, r.case_handle as string]));
-  }
-
   async overview(from: Date, to: Date): Promise<LinkOverviewAnswer> {
-    const rows: {
-      learner: string | null;
-      learner_message: string;
-      holder: string | null;
-      holder_message: string | null;
-      kinds: unknown;
-      strength: string | null;
-      outcome: string | null;
-    }[] = await this.ds.query(
-      `SELECT details->>'learnerAgency' AS learner, subject AS learner_message,
-              details->>'holderAgency' AS holder, details->>'holderMessageId' AS holder_message,
-              details->'kinds' AS kinds, details->>'strength' AS strength,
-              details->>'outcome' AS outcome
-         FROM le_log
-        WHERE action = 'COMBINATION' AND at >= $1 AND at <= $2`,
-      [from.toISOString(), to.toISOString()],
-    );
+    const rows = await combinationEntries(this.ds, from, to);
     const sides: LinkHitSide[] = [];
     for (const r of rows) {
       // A COMBINATION entry is the hub's own; one without these members is not a hit.
