@@ -454,4 +454,82 @@ describe('audit HTTP API', () => {
       ['NL', 'suppressed'],
     ]);
   });
+
+  it('lists newest first on request, with the total and a cursor; CSV and the default stay in ledger order', async () => {
+    type Page = { records: { seq: number }[]; nextCursor: string | null; total: number };
+    const page = async (query: string, agency = 'fr-ocrteh', role: Role = 'oversight') =>
+      (await (await get(`/v1/audit/records${query}`, agency, [role])).json()) as Page;
+    const first = await page('?order=newest&limit=2');
+    expect(first.records.map((r) => r.seq)).toEqual([3, 2]);
+    expect([first.total, first.nextCursor]).toEqual([3, '2']);
+    const second = await page(`?order=newest&limit=2&cursor=${first.nextCursor}`);
+    expect(second.records.map((r) => r.seq)).toEqual([1]);
+    expect([second.total, second.nextCursor]).toEqual([3, null]);
+    expect((await page('?limit=2')).records.map((r) => r.seq)).toEqual([1, 2]);
+    // The total counts what the filters and the reader's scope match, not one page.
+    expect((await page('?order=newest&decision=DENIED')).total).toBe(1);
+    expect((await page('?order=newest&limit=1', 'nl-knp', 'liaison')).total).toBe(2);
+    const csv = await (await get('/v1/audit/records.csv', 'fr-ocrteh', ['oversight'])).text();
+    const seqs = csv
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((line) => line.split(',')[0]);
+    expect(seqs).toEqual(['1', '2', '3']);
+    const bad = await get('/v1/audit/records?order=oldest', 'fr-ocrteh', ['oversight']);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { details: { field: string } } }).error.details).toEqual(
+      expect.objectContaining({ field: 'order' }),
+    );
+  });
+
+  it('pages the checkpoints largest first with the total, and the refusals newest first', async () => {
+    type Checkpoints = {
+      checkpoints: { treeSize: number }[];
+      nextCursor: string | null;
+      total: number;
+    };
+    const cp = async (query: string) =>
+      (await (
+        await get(`/v1/audit/checkpoints${query}`, 'fr-ocrteh', ['oversight'])
+      ).json()) as Checkpoints;
+    const top = await cp('?limit=1');
+    expect([top.checkpoints.map((c) => c.treeSize), top.nextCursor, top.total]).toEqual([
+      [3],
+      '3',
+      2,
+    ]);
+    const next = await cp(`?limit=1&before=${top.nextCursor}`);
+    expect([next.checkpoints.map((c) => c.treeSize), next.nextCursor, next.total]).toEqual([
+      [2],
+      null,
+      2,
+    ]);
+
+    for (const code of ['auth.token-expired', 'sdjwt.bad-signature', 'auth.token-expired'])
+      await ds.query(
+        `INSERT INTO le_log (actor, action, subject, justification, details)
+         VALUES ('hub', 'REFUSAL', 'refusal', 'refused', $1)`,
+        [{ stage: 'gateway', agency: 'nl-knp', attribution: 'verified', reasonCode: code }],
+      );
+    type Refusals = {
+      refusals: { id: number; reasonCode: string }[];
+      nextCursor: string | null;
+      total: number;
+    };
+    const refusals = async (query: string, agency = 'fr-ocrteh', role: Role = 'oversight') =>
+      (await (await get(`/v1/audit/refusals${query}`, agency, [role])).json()) as Refusals;
+    const newest = await refusals('?order=newest&limit=2');
+    expect(newest.refusals.map((r) => r.reasonCode)).toEqual([
+      'auth.token-expired',
+      'sdjwt.bad-signature',
+    ]);
+    expect(newest.total).toBe(3);
+    const ids = newest.refusals.map((r) => r.id);
+    expect(ids[0]).toBeGreaterThan(ids[1] ?? Infinity);
+    const rest = await refusals(`?order=newest&limit=2&cursor=${newest.nextCursor ?? ''}`);
+    expect([rest.refusals.length, rest.nextCursor, rest.total]).toEqual([1, null, 3]);
+    expect((await refusals('?order=newest&reason=auth.token-expired')).total).toBe(2);
+    expect((await refusals('?order=newest', 'ro-diicot', 'liaison')).total).toBe(0);
+  });
 });

@@ -143,7 +143,7 @@ describe('the Links view API', () => {
   it("gives a liaison officer their agency's notices, own handle included, and the graph", async () => {
     const { status, json } = await get(anna, '/v1/links/notices?limit=50');
     expect(status).toBe(200);
-    expect(json).toMatchObject({ agency: 'nl-knp', truncated: false });
+    expect(json).toMatchObject({ agency: 'nl-knp', truncated: false, total: 1, nextCursor: null });
     expect(json.notices).toEqual([
       {
         noticeId,

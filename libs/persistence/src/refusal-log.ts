@@ -7,7 +7,7 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import type { LeLogEntry } from './le-log.repository';
-import { SqlConditions, type Db, type Page } from './sql-conditions';
+import { SqlConditions, keysetPage, type Db, type Page, type ReadOrder } from './sql-conditions';
 
 /** Where the hub refused: the gateway, the policy worker, or the case fold (an illegal step). */
 export type RefusalStage = 'gateway' | 'worker' | 'case';
@@ -267,7 +267,7 @@ export function refusalRecordOf(row: {
 }
 
 /** Which REFUSAL entries: one agency's (null: every agency's) and the filters. */
-export interface RefusalQuery {
+export interface RefusalSearch {
   /** null: every agency's (oversight). */
   readonly scopeAgency: string | null;
   readonly agency?: string;
@@ -277,16 +277,18 @@ export interface RefusalQuery {
   readonly attribution?: AgencyAttribution;
   readonly from?: Date;
   readonly to?: Date;
-  /** Entries after this id. */
-  readonly cursor: number;
+}
+
+export interface RefusalPageQuery extends RefusalSearch {
+  readonly order: ReadOrder;
+  /** Entries after this id in that order. */
+  readonly cursor?: number;
   readonly limit: number;
 }
 
-/** One page of REFUSAL entries from the law-enforcement log, in log order. */
-export async function refusalPage(db: Db, query: RefusalQuery): Promise<Page<RefusalRecord>> {
+function refusalConditions(query: RefusalSearch): SqlConditions {
   const c = new SqlConditions();
   c.add(`action = 'REFUSAL'`);
-  c.add(`id > ${c.param(query.cursor)}`);
   if (query.scopeAgency !== null) c.add(`details->>'agency' = ${c.param(query.scopeAgency)}`);
   if (query.agency) c.add(`details->>'agency' = ${c.param(query.agency)}`);
   if (query.stage) c.add(`details->>'stage' = ${c.param(query.stage)}`);
@@ -304,9 +306,26 @@ export async function refusalPage(db: Db, query: RefusalQuery): Promise<Page<Ref
   }
   if (query.from) c.add(`at >= ${c.param(query.from.toISOString())}`);
   if (query.to) c.add(`at <= ${c.param(query.to.toISOString())}`);
+  return c;
+}
+
+/** One page of REFUSAL entries from the law-enforcement log, newest first or in log order. */
+export async function refusalPage(db: Db, query: RefusalPageQuery): Promise<Page<RefusalRecord>> {
+  const c = refusalConditions(query);
+  const orderBy = keysetPage(c, 'id', query.order, query.cursor);
   const rows = await db.query<{ id: string; at: Date; details: Record<string, unknown> }[]>(
-    `SELECT id, at, details FROM le_log ${c.where()} ORDER BY id LIMIT ${c.param(query.limit + 1)}`,
+    `SELECT id, at, details FROM le_log ${c.where()} ${orderBy} LIMIT ${c.param(query.limit + 1)}`,
     c.params,
   );
   return { rows: rows.slice(0, query.limit).map(refusalRecordOf), more: rows.length > query.limit };
+}
+
+/** How many REFUSAL entries the search matches in all. */
+export async function refusalCount(db: Db, search: RefusalSearch): Promise<number> {
+  const c = refusalConditions(search);
+  const [row] = await db.query<{ n: string }[]>(
+    `SELECT count(*) AS n FROM le_log ${c.where()}`,
+    c.params,
+  );
+  return Number(row?.n ?? 0);
 }

@@ -7,7 +7,7 @@
  */
 import type { CaseState } from '@liaison/cases';
 import { SHARE_LEDGER_COLUMNS, type LedgerRowColumns } from '@liaison/ledger';
-import { SqlConditions, type Db, type Page } from './sql-conditions';
+import { SqlConditions, keysetPage, type Db, type Page, type ReadOrder } from './sql-conditions';
 
 /** Whose rows: one agency's (sent, received or both; a denial is never the recipient's), or all. */
 export interface LedgerScope {
@@ -29,8 +29,9 @@ export interface LedgerSearch {
 }
 
 export interface LedgerPageQuery extends LedgerSearch {
-  /** Rows after this seq. */
-  readonly cursor: number;
+  readonly order: ReadOrder;
+  /** Rows after this seq in that order (below it newest first, above it in ledger order). */
+  readonly cursor?: number;
   readonly limit: number;
 }
 
@@ -77,18 +78,28 @@ function searchConditions(search: LedgerSearch): SqlConditions {
   return c;
 }
 
-/** One page of the ledger search, in ledger order. */
+/** One page of the ledger search, newest first or in ledger order. */
 export async function ledgerRowPage(
   db: Db,
   query: LedgerPageQuery,
 ): Promise<Page<LedgerRowColumns>> {
   const c = searchConditions(query);
-  c.add(`seq > ${c.param(query.cursor)}`);
+  const orderBy = keysetPage(c, 'seq', query.order, query.cursor);
   const rows = await db.query<LedgerRowColumns[]>(
-    `SELECT ${SHARE_LEDGER_COLUMNS} FROM share_ledger ${c.where()} ORDER BY seq LIMIT ${c.param(query.limit + 1)}`,
+    `SELECT ${SHARE_LEDGER_COLUMNS} FROM share_ledger ${c.where()} ${orderBy} LIMIT ${c.param(query.limit + 1)}`,
     c.params,
   );
   return { rows: rows.slice(0, query.limit), more: rows.length > query.limit };
+}
+
+/** How many rows the ledger search matches in all (every page). */
+export async function ledgerRowCount(db: Db, search: LedgerSearch): Promise<number> {
+  const c = searchConditions(search);
+  const [row] = await db.query<{ n: string }[]>(
+    `SELECT count(*) AS n FROM share_ledger ${c.where()}`,
+    c.params,
+  );
+  return Number(row?.n ?? 0);
 }
 
 export async function ledgerRowAt(db: Db, seq: number): Promise<LedgerRowColumns | undefined> {
@@ -139,16 +150,23 @@ export interface CheckpointRow {
 const CHECKPOINT_COLUMNS = 'tree_size, root_hash, jws, issued_at';
 
 /** Signed checkpoints, largest first, below `before` when given. */
-export function checkpointRows(
+export async function checkpointPage(
   db: Db,
   limit: number,
   before: number | undefined,
-): Promise<CheckpointRow[]> {
-  return db.query<CheckpointRow[]>(
+): Promise<Page<CheckpointRow>> {
+  const rows = await db.query<CheckpointRow[]>(
     `SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint
       WHERE ($1::bigint IS NULL OR tree_size < $1) ORDER BY tree_size DESC LIMIT $2`,
-    [before ?? null, limit],
+    [before ?? null, limit + 1],
   );
+  return { rows: rows.slice(0, limit), more: rows.length > limit };
+}
+
+/** How many signed checkpoints there are. */
+export async function checkpointCount(db: Db): Promise<number> {
+  const [row] = await db.query<{ n: string }[]>('SELECT count(*) AS n FROM ledger_checkpoint');
+  return Number(row?.n ?? 0);
 }
 
 /** The checkpoint of this tree size, or the latest. */

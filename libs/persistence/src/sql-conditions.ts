@@ -28,3 +28,20 @@ export interface Page<T> {
   /** More rows follow the last one. */
   readonly more: boolean;
 }
+
+/** Newest first (the console's lists), or in log order (exports, replays). */
+export type ReadOrder = 'newest' | 'ledger';
+
+/**
+ * The keyset condition and ORDER BY for a page after `cursor` on the key
+ * column: newest first reads keys below the cursor, log order keys above it.
+ */
+export function keysetPage(
+  c: SqlConditions,
+  key: string,
+  order: ReadOrder,
+  cursor: number | undefined,
+): string {
+  if (cursor !== undefined) c.add(`${key} ${order === 'newest' ? '<' : '>'} ${c.param(cursor)}`);
+  return `ORDER BY ${key} ${order === 'newest' ? 'DESC' : 'ASC'}`;
+}

@@ -7,6 +7,9 @@ import { QueryParams, parseInteger, refusalWith, type RawQuery } from '../http/q
 
 export type Direction = 'sent' | 'received' | 'all';
 
+/** newest: newest first (the console's lists); ledger: oldest first, in ledger order. */
+export type ReadOrder = 'newest' | 'ledger';
+
 export interface RecordFilter {
   readonly caseRef?: string;
   readonly counterpart?: string;
@@ -17,7 +20,9 @@ export interface RecordFilter {
   readonly decision?: 'FULL' | 'REDACTED' | 'DENIED';
   readonly rule?: string;
   readonly messageType?: string;
-  readonly cursor: number;
+  readonly order: ReadOrder;
+  /** The nextCursor of the previous page, in the same order. */
+  readonly cursor?: number;
   readonly limit: number;
 }
 
@@ -62,9 +67,15 @@ export const RECORD_PARAMS = [
   'decision',
   'rule',
   'messageType',
+  'order',
   'cursor',
   'limit',
 ] as const;
+
+/** The order of a list: `newest` first, or `ledger` order (oldest first, the default). */
+export function parseOrder(query: RawQuery): ReadOrder {
+  return (text(query, 'order', /^(newest|ledger)$/, 'newest or ledger') ?? 'ledger') as ReadOrder;
+}
 
 export function parseRecordFilter(query: RawQuery): RecordFilter {
   onlyKnown(query, RECORD_PARAMS);
@@ -94,7 +105,8 @@ export function parseRecordFilter(query: RawQuery): RecordFilter {
     decision,
     rule: text(query, 'rule', /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'a rule id'),
     messageType: text(query, 'messageType', /^[A-Z][A-Z_]{1,39}$/, 'a message type'),
-    cursor: integer(query, 'cursor', 0, Number.MAX_SAFE_INTEGER) ?? 0,
+    order: parseOrder(query),
+    cursor: integer(query, 'cursor', 0, Number.MAX_SAFE_INTEGER),
     limit: integer(query, 'limit', 1, MAX_LIMIT) ?? 100,
   };
 }

@@ -25,11 +25,14 @@ import {
   appendLeLog,
   casesOpenedIn,
   checkpointRowAt,
-  checkpointRows,
+  checkpointCount,
+  checkpointPage,
   denialsPerRule,
   leafHashesUpTo,
   ledgerRowAt,
+  ledgerRowCount,
   ledgerRowPage,
+  refusalCount,
   refusalPage,
   sharesPerJurisdictionPerDay,
   storedDelivery,
@@ -46,6 +49,7 @@ import type { RefusalFilter } from './refusal-filters';
 import type {
   AuditMetricsDto,
   CheckpointDto,
+  CheckpointListDto,
   ConsistencyProofDto,
   InclusionProofDto,
   LedgerRecordDetailDto,
@@ -142,12 +146,26 @@ export class AuditQueryService {
     ]);
   }
 
+  /** One page of the search, with how many records it matches in all. */
   async records(
+    reader: AuditReader,
+    filter: RecordFilter,
+  ): Promise<{ records: LedgerRowView[]; nextCursor: string | null; total: number }> {
+    const [page, total] = await Promise.all([
+      this.recordPage(reader, filter),
+      ledgerRowCount(this.ds, searchOf(reader, filter)),
+    ]);
+    return { ...page, total };
+  }
+
+  /** One page of the search, uncounted (the CSV export's pages). */
+  async recordPage(
     reader: AuditReader,
     filter: RecordFilter,
   ): Promise<{ records: LedgerRowView[]; nextCursor: string | null }> {
     const { rows, more } = await ledgerRowPage(this.ds, {
       ...searchOf(reader, filter),
+      order: filter.order,
       cursor: filter.cursor,
       limit: filter.limit,
     });
@@ -157,20 +175,22 @@ export class AuditQueryService {
   }
 
   /**
-   * Refusals in the law-enforcement log (gateway 4xx and dead letters), oldest
-   * first: oversight sees every agency's, a liaison officer those naming their
-   * own agency (verified or claimed). Metadata only: content is never logged.
+   * Refusals in the law-enforcement log (gateway 4xx and dead letters), in
+   * the filter's order, with how many match in all: oversight sees every
+   * agency's, a liaison officer those naming their own agency (verified or
+   * claimed). Metadata only: content is never logged.
    */
   async refusals(
     reader: AuditReader,
     filter: RefusalFilter,
-  ): Promise<{ refusals: RefusalRecord[]; nextCursor: string | null }> {
-    const { rows, more } = await refusalPage(this.ds, {
-      ...filter,
-      scopeAgency: reader.mode === 'oversight' ? null : reader.agencyId,
-    });
+  ): Promise<{ refusals: RefusalRecord[]; nextCursor: string | null; total: number }> {
+    const search = { ...filter, scopeAgency: reader.mode === 'oversight' ? null : reader.agencyId };
+    const [{ rows, more }, total] = await Promise.all([
+      refusalPage(this.ds, search),
+      refusalCount(this.ds, search),
+    ]);
     const last = rows[rows.length - 1];
-    return { refusals: [...rows], nextCursor: more && last ? String(last.id) : null };
+    return { refusals: [...rows], nextCursor: more && last ? String(last.id) : null, total };
   }
 
   async row(reader: AuditReader, seq: number): Promise<LedgerRowColumns> {
@@ -238,8 +258,15 @@ export class AuditQueryService {
     return viewOf(presentation);
   }
 
-  async checkpoints(limit: number, before: number | undefined): Promise<CheckpointDto[]> {
-    return (await checkpointRows(this.ds, limit, before)).map(checkpointJson);
+  /** Signed checkpoints, largest first, below `before`; nextCursor is the next page's `before`. */
+  async checkpoints(limit: number, before: number | undefined): Promise<CheckpointListDto> {
+    const [{ rows, more }, total] = await Promise.all([
+      checkpointPage(this.ds, limit, before),
+      checkpointCount(this.ds),
+    ]);
+    const checkpoints = rows.map(checkpointJson);
+    const last = checkpoints[checkpoints.length - 1];
+    return { checkpoints, nextCursor: more && last ? String(last.treeSize) : null, total };
   }
 
   async proof(reader: AuditReader, seq: number): Promise<InclusionProofDto> {

@@ -56,6 +56,13 @@ function readerOf(req: AuthenticatedRequest): AuditReader {
   return auditReaderOf((req as Partial<AuthenticatedRequest>).auth, req.justification);
 }
 
+const ORDER = ApiQuery({
+  name: 'order',
+  required: false,
+  enum: ['newest', 'ledger'],
+  description: 'newest: newest first; ledger (default): oldest first, in ledger order',
+});
+
 /** The ledger search filters (audit-filters.ts), for the OpenAPI document. */
 const RECORD_FILTERS = applyDecorators(
   ApiQuery({ name: 'caseRef', required: false, description: 'Case reference' }),
@@ -67,6 +74,7 @@ const RECORD_FILTERS = applyDecorators(
   ApiQuery({ name: 'messageType', required: false, example: 'VICTIM_AT_RISK' }),
   ApiQuery({ name: 'from', required: false, description: 'ISO 8601 date or date-time (UTC)' }),
   ApiQuery({ name: 'to', required: false, description: 'ISO 8601 date or date-time, inclusive' }),
+  ORDER,
   ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' }),
   ApiQuery({
     name: 'limit',
@@ -122,7 +130,10 @@ export class AuditController {
   }
 
   @Get('records.csv')
-  @ApiOperation({ summary: 'The same search as CSV, every matching row (streamed)' })
+  @ApiOperation({
+    summary:
+      'The same search as CSV, every matching row (streamed), in ledger order unless order=newest',
+  })
   @RECORD_FILTERS
   @ApiProduces('text/csv')
   @ApiOkResponse({
@@ -144,7 +155,7 @@ export class AuditController {
     res.write(csvHeader());
     let cursor = filter.cursor;
     for (;;) {
-      const page = await this.audit.records(reader, { ...filter, cursor });
+      const page = await this.audit.recordPage(reader, { ...filter, cursor });
       if (page.records.length > 0) res.write(page.records.map(csvLine).join(''));
       if (page.nextCursor === null || res.destroyed) break;
       cursor = Number(page.nextCursor);
@@ -161,6 +172,7 @@ export class AuditController {
   @ApiQuery({ name: 'stage', required: false, enum: ['gateway', 'worker', 'case'] })
   @ApiQuery({ name: 'attribution', required: false, enum: ['verified', 'claimed', 'unknown'] })
   @DATE_RANGE
+  @ORDER
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiQuery({
     name: 'limit',
@@ -230,7 +242,7 @@ export class AuditController {
   @ApiQuery({
     name: 'before',
     required: false,
-    description: 'Only tree sizes below this',
+    description: 'Only tree sizes below this: the nextCursor of the previous page',
     schema: { type: 'integer', minimum: 1 },
   })
   @ApiOkResponse({ type: CheckpointListDto })
@@ -241,9 +253,9 @@ export class AuditController {
   ): Promise<CheckpointListDto> {
     const reader = readerOf(req);
     const { limit, before } = parseCheckpointsQuery(query);
-    const checkpoints = await this.audit.checkpoints(limit, before);
+    const page = await this.audit.checkpoints(limit, before);
     await this.audit.logConsultation(reader, 'audit:checkpoints', { query });
-    return { checkpoints };
+    return page;
   }
 
   @Get('consistency')

@@ -64,6 +64,12 @@ export class LedgerRecordPageDto {
     description: 'Pass as cursor for the next page; null: no more',
   })
   nextCursor!: string | null;
+  @ApiProperty({
+    type: 'integer',
+    example: 1342,
+    description: 'How many records the search matches in all pages',
+  })
+  total!: number;
 }
 
 export class RefusalDto {
@@ -95,9 +101,16 @@ export class RefusalDto {
 }
 
 export class RefusalPageDto {
-  @ApiProperty({ type: [RefusalDto], description: 'Oldest first' })
+  @ApiProperty({ type: [RefusalDto], description: 'In the order asked: oldest first by default' })
   refusals!: readonly RefusalDto[];
-  @ApiProperty({ type: 'string', nullable: true }) nextCursor!: string | null;
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'Pass as cursor for the next page; null: no more',
+  })
+  nextCursor!: string | null;
+  @ApiProperty({ type: 'integer', example: 57, description: 'How many refusals match in all' })
+  total!: number;
 }
 
 export class ContentViewDto {
@@ -132,6 +145,14 @@ export class CheckpointDto {
 export class CheckpointListDto {
   @ApiProperty({ type: [CheckpointDto], description: 'Largest first' })
   checkpoints!: readonly CheckpointDto[];
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'Pass as before for the next page; null: no more',
+  })
+  nextCursor!: string | null;
+  @ApiProperty({ type: 'integer', example: 17280, description: 'How many checkpoints in all' })
+  total!: number;
 }
 
 export class InclusionProofDto {

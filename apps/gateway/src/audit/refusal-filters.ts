@@ -4,7 +4,15 @@
  * parameters.
  */
 import { DomainError } from '@liaison/errors';
-import { MAX_LIMIT, integer, onlyKnown, timestamp, type RawQuery } from './audit-filters';
+import {
+  MAX_LIMIT,
+  integer,
+  onlyKnown,
+  parseOrder,
+  timestamp,
+  type RawQuery,
+  type ReadOrder,
+} from './audit-filters';
 
 export interface RefusalFilter {
   readonly agency?: string;
@@ -14,7 +22,9 @@ export interface RefusalFilter {
   readonly attribution?: 'verified' | 'claimed' | 'unknown';
   readonly from?: Date;
   readonly to?: Date;
-  readonly cursor: number;
+  readonly order: ReadOrder;
+  /** The nextCursor of the previous page, in the same order. */
+  readonly cursor?: number;
   readonly limit: number;
 }
 
@@ -25,6 +35,7 @@ export const REFUSAL_PARAMS = [
   'attribution',
   'from',
   'to',
+  'order',
   'cursor',
   'limit',
 ] as const;
@@ -63,7 +74,8 @@ export function parseRefusalFilter(query: RawQuery): RefusalFilter {
     ) as RefusalFilter['attribution'] | undefined,
     from,
     to,
-    cursor: integer(query, 'cursor', 0, Number.MAX_SAFE_INTEGER) ?? 0,
+    order: parseOrder(query),
+    cursor: integer(query, 'cursor', 0, Number.MAX_SAFE_INTEGER),
     limit: integer(query, 'limit', 1, MAX_LIMIT) ?? 100,
   };
 }

@@ -19,7 +19,12 @@ import {
   type LinkOverview,
 } from '@liaison/links';
 import { tlpLabel } from '@liaison/messages';
-import { caseHandlesOf, combinationEntries, linkNoticePage } from '@liaison/persistence';
+import {
+  caseHandlesOf,
+  combinationEntries,
+  linkNoticeCount,
+  linkNoticePage,
+} from '@liaison/persistence';
 import { DATA_SOURCE } from '../tokens';
 
 const linkNoticeCodec = codecFor('LinkNotice');
@@ -29,6 +34,10 @@ export interface AgencyLinkNotices {
   readonly notices: readonly LinkNoticeView[];
   /** More notices exist than `limit`: the oldest are not shown. */
   readonly truncated: boolean;
+  /** The next page's cursor (older notices); null: no more. */
+  readonly nextCursor: string | null;
+  /** How many notices the agency's feed holds in all. */
+  readonly total: number;
   readonly graph: LinkGraph;
 }
 
@@ -41,8 +50,12 @@ export interface LinkOverviewAnswer extends LinkOverview {
 export class LinkViewsService {
   constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource) {}
 
-  async notices(agency: string, limit: number): Promise<AgencyLinkNotices> {
-    const page = await linkNoticePage(this.ds, agency, limit);
+  /** The agency's notices, newest first, older than `cursor` (a notice's feed id) when given. */
+  async notices(agency: string, limit: number, cursor?: number): Promise<AgencyLinkNotices> {
+    const [page, total] = await Promise.all([
+      linkNoticePage(this.ds, agency, limit, cursor),
+      linkNoticeCount(this.ds, agency),
+    ]);
     const decoded = page.rows.map((r) => linkNoticeCodec.decode(r.record));
     const handles = await caseHandlesOf(
       this.ds,
@@ -65,6 +78,8 @@ export class LinkViewsService {
       agency,
       notices,
       truncated: page.more,
+      nextCursor: page.more ? (page.rows[page.rows.length - 1]?.id ?? null) : null,
+      total,
       graph: agencyLinkGraph(agency, notices),
     };
   }

@@ -53,9 +53,12 @@ import {
 
 const MAX_NOTICES = 1000;
 
-function noticesLimit(query: RawQuery): number {
-  onlyKnown(query, ['limit']);
-  return integer(query, 'limit', 1, MAX_NOTICES) ?? 200;
+function noticesPage(query: RawQuery): { limit: number; cursor?: number } {
+  onlyKnown(query, ['limit', 'cursor']);
+  return {
+    limit: integer(query, 'limit', 1, MAX_NOTICES) ?? 200,
+    cursor: integer(query, 'cursor', 1, Number.MAX_SAFE_INTEGER),
+  };
 }
 
 function quotasFrom(query: RawQuery): Date {
@@ -147,7 +150,7 @@ export class LinksController {
 
   @Get('notices')
   @Roles('liaison')
-  @AuditReadChecked(({ query }) => noticesLimit(query))
+  @AuditReadChecked(({ query }) => noticesPage(query))
   @ApiOperation({
     summary:
       "Your agency's link notices, newest first, with the graph of agencies and case handles they join (never a selector value)",
@@ -157,14 +160,20 @@ export class LinksController {
     required: false,
     schema: { type: 'integer', minimum: 1, maximum: 1000 },
   })
+  @ApiQuery({
+    name: 'cursor',
+    required: false,
+    description: 'nextCursor of the previous page (older notices)',
+    schema: { type: 'integer', minimum: 1 },
+  })
   @ApiOkResponse({ type: AgencyLinkNoticesDto })
   async notices(
     @Req() req: AuthenticatedRequest,
     @Query() query: RawQuery,
   ): Promise<AgencyLinkNotices> {
     const reader = auditReaderOf(req.auth, req.justification);
-    const limit = noticesLimit(query);
-    const answer = await this.views.notices(reader.agencyId, limit);
+    const { limit, cursor } = noticesPage(query);
+    const answer = await this.views.notices(reader.agencyId, limit, cursor);
     await appendLeLog(this.ds, [
       {
         actor: reader.actor,
@@ -174,6 +183,7 @@ export class LinksController {
         details: {
           role: reader.mode,
           limit,
+          cursor,
           returned: answer.notices.length,
           statement: reader.statement,
         },

@@ -142,6 +142,14 @@ export class AgencyLinkNoticesDto {
   @ApiProperty({ type: [LinkNoticeViewDto] }) notices!: readonly LinkNoticeViewDto[];
   @ApiProperty({ description: 'More notices exist than the limit: the oldest are not shown' })
   truncated!: boolean;
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'Pass as cursor for the next (older) page; null: no more',
+  })
+  nextCursor!: string | null;
+  @ApiProperty({ example: 12, description: "How many notices your agency's feed holds in all" })
+  total!: number;
   @ApiProperty({ type: LinkGraphDto }) graph!: LinkGraphDto;
 }
 
