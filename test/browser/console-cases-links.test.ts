@@ -25,7 +25,12 @@ import {
 import { publishCaseNotice } from '../support/case-notices';
 import { collectPageErrors, launchChromium, screenshot } from './support/chromium';
 import { logInToConsole } from './support/console-login';
-import { expectAttribute, expectCount, expectText } from './support/page-helpers';
+import {
+  expectAttribute,
+  expectCount,
+  expectNoHorizontalOverflow,
+  expectText,
+} from './support/page-helpers';
 
 jest.setTimeout(180_000);
 
@@ -52,6 +57,7 @@ async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize(DESKTOP);
   await screenshot(page, name);
   await page.setViewportSize(NARROW);
+  await expectNoHorizontalOverflow(page, NARROW.width);
   await screenshot(page, `${name}-420px`);
   await page.setViewportSize(DESKTOP);
 }

@@ -10,6 +10,7 @@ import {
   attributesOf,
   expectAttribute,
   expectCount,
+  expectNoHorizontalOverflow,
   expectText,
   overflowingElements,
 } from './support/page-helpers';
@@ -62,10 +63,13 @@ describe('console (stand-in API)', () => {
     await expectAttribute(page.getByTestId('chain-status'), 'data-state', 'verified');
     expect(stub.justifications).toContain('case NL-2025-0142 review');
 
-    // Cursor pagination: the stub pages by 2.
+    // Newest first, with the hub's total, and cursor pagination: the stub pages by 2.
     expect(await page.getByTestId('record-row').count()).toBe(2);
+    expect(await attributesOf(page.getByTestId('record-row'), 'data-seq')).toEqual(['4', '3']);
+    await expectText(page.getByTestId('results-count'), '2 of 4 records');
     await page.getByTestId('load-more').click();
     await expectCount(page.getByTestId('record-row'), 4);
+    await expectText(page.getByTestId('results-count'), '4 of 4 records');
     expect(await page.getByTestId('load-more').isHidden()).toBe(true);
 
     await page.getByTestId('filter-caseRef').fill('NL-2025-0142');
@@ -199,6 +203,50 @@ describe('console (stand-in API)', () => {
       'Rotterdam',
     );
     await screenshot(page, 'stub-07-recipient');
+    await page.close();
+  });
+
+  it('pages the signed checkpoints and lists refusals newest first, each with its total', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await logIn(page, 'eu-dpo', 'olga', 'oversight');
+    await page.getByTestId('tab-integrity').click();
+    await expectText(page.getByTestId('checkpoints-count'), '2 of 4 signed checkpoints');
+    expect(await page.getByTestId('checkpoint-row').count()).toBe(2);
+    await page.getByTestId('checkpoints-more').click();
+    await expectCount(page.getByTestId('checkpoint-row'), 4);
+    await expectText(page.getByTestId('checkpoints-count'), '4 of 4 signed checkpoints');
+    expect(await page.getByTestId('checkpoints-more').isHidden()).toBe(true);
+    await screenshot(page, 'stub-08-checkpoints');
+
+    await page.getByTestId('tab-refusals').click();
+    await expectText(page.getByTestId('refusals-count'), '3 of 3 refusals');
+    const times = await attributesOf(page.locator('[data-testid="refusal-row"] time'), 'datetime');
+    expect(times).toEqual([...times].sort().reverse());
+    await page.close();
+  });
+
+  it('holds every page at 420 px: nothing wider than the screen, tables scroll in their box', async () => {
+    const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
+    const errors = collectPageErrors(page);
+    await logIn(page, 'nl-knp', 'anna', 'liaison');
+    const pages: [string, string][] = [
+      ['#/records', 'record-row'],
+      ['#/records/2', 'comparison'],
+      ['#/records/3', 'detail-summary'],
+      ['#/dashboard', 'chart-shares-svg'],
+      ['#/integrity', 'checkpoint-row'],
+      ['#/refusals', 'refusal-row'],
+    ];
+    for (const [hash, ready] of pages) {
+      await page.goto(`${stub.url}/console/${hash}`);
+      await page.getByTestId(ready).first().waitFor();
+      await expectNoHorizontalOverflow(page);
+      await screenshot(
+        page,
+        `stub-420px-${hash.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`,
+      );
+    }
+    expect(realErrors(errors)).toEqual([]);
     await page.close();
   });
 

@@ -35,7 +35,7 @@ import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
 import { signMessage } from '../../apps/cli/src/message-signing';
 import type { Browser } from 'playwright-core';
 import { collectPageErrors, launchChromium, screenshot } from './support/chromium';
-import { expectText } from './support/page-helpers';
+import { expectNoHorizontalOverflow, expectText } from './support/page-helpers';
 
 jest.setTimeout(180_000);
 
@@ -261,6 +261,7 @@ describe('liaison policy dry-run | draft | diff | reject | approve | history', (
       'approved by nl-knp/quinn',
     );
     await page.setViewportSize({ width: 420, height: 900 });
+    await expectNoHorizontalOverflow(page);
     await screenshot(page, 'policy-02-history-420px');
     expect(errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
     await page.close();

@@ -224,8 +224,9 @@ export class HubApi {
     return this.json('/v1/directory/agencies');
   }
 
+  /** One page of the ledger search, newest first, with the total it matches. */
   records(filters, cursor, limit = 50) {
-    return this.json('/v1/audit/records', { ...filters, cursor, limit });
+    return this.json('/v1/audit/records', { ...filters, order: 'newest', cursor, limit });
   }
 
   async recordsCsv(filters) {
@@ -240,8 +241,9 @@ export class HubApi {
     return this.json('/v1/audit/verify');
   }
 
-  checkpoints() {
-    return this.json('/v1/audit/checkpoints');
+  /** Signed checkpoints, largest first, a page at a time (`before`: the previous nextCursor). */
+  checkpoints(before, limit = 50) {
+    return this.json('/v1/audit/checkpoints', { before, limit });
   }
 
   proof(seq) {

@@ -9,6 +9,7 @@ import { ApiError, HubApi, justificationProblem } from './api.js';
 import { horizontalBars, stackedBars } from './charts.js';
 import { compare, comparisonTable, splitTokenClaims, tokenList } from './comparison.js';
 import { byId, fill, h, plural, showValue, timeEl, when } from './dom.js';
+import { countText, pager } from './pager.js';
 import { loadCase, loadCases } from './cases.js';
 import { loadLinks } from './links.js';
 import { checkProof } from './merkle.js';
@@ -429,7 +430,8 @@ async function loadPage() {
         h('tr.empty-row', null, h('td', { colspan: 9 }, 'No shares match these filters.')),
       );
     }
-    count.textContent = `${plural(state.rows.length, 'record')}${state.cursor ? ' shown, more available' : ''}`;
+    state.total = typeof page.total === 'number' ? page.total : state.rows.length;
+    count.textContent = `${countText(state.rows.length, state.total, 'record')}, newest first`;
     more.hidden = !state.cursor;
   } catch (error) {
     if (seq !== state.searchSeq) return;
@@ -997,17 +999,45 @@ async function loadDashboard() {
 // ---------------------------------------------------------------------------
 // Integrity
 
+const CHECKPOINT_PAGE = 50;
+
+function checkpointRow(c) {
+  const jws = pick(c, 'jws', 'signature', 'checkpoint');
+  return h(
+    'tr',
+    { testid: 'checkpoint-row' },
+    h('td', null, String(pick(c, 'treeSize', 'tree_size') ?? '—')),
+    h('td', null, h('code.digest', null, showValue(pick(c, 'rootHash', 'root_hash', 'root')))),
+    h('td.nowrap', null, timeEl(pick(c, 'issuedAt', 'signedAt', 'createdAt', 'timestamp'))),
+    h('td', null, h('code', null, showValue(pick(c, 'kid', 'keyId')))),
+    h(
+      'td',
+      null,
+      jws ? h('details', null, h('summary', null, 'show'), h('code.jws', null, String(jws))) : '—',
+    ),
+  );
+}
+
 async function loadIntegrity() {
   const body = byId('integrity-body');
   fill(body, h('p.muted', { role: 'status' }, 'Verifying the ledger…'));
   const v = await refreshChain();
-  let checkpoints = [];
-  let checkpointError = null;
-  try {
-    checkpoints = listOf(await api.checkpoints(), 'checkpoints', 'items');
-  } catch (error) {
-    checkpointError = errorText(error);
-  }
+  const checkpointRows = h('tbody');
+  const checkpointList = pager({
+    testid: 'checkpoints',
+    one: 'signed checkpoint',
+    fetchPage: async (before) => {
+      const page = await api.checkpoints(before, CHECKPOINT_PAGE);
+      return {
+        items: listOf(page, 'checkpoints', 'items'),
+        nextCursor: page.nextCursor,
+        total: page.total,
+      };
+    },
+    onItems: (items) => checkpointRows.append(...items.map(checkpointRow)),
+    errorText,
+  });
+  await checkpointList.next();
   const explain = {
     verified:
       'Every ledger row hashes to its stored leaf, and the Merkle tree over the rows reproduces the root of every checkpoint the hub has signed. Nothing was altered, removed or reordered.',
@@ -1045,74 +1075,31 @@ async function loadIntegrity() {
       v.details && typeof v.details === 'string' ? h('p', null, v.details) : null,
     ),
     h('h2', null, 'Signed checkpoints'),
-    checkpointError
-      ? h('p.form-error', { role: 'alert' }, `Checkpoints: ${checkpointError}`)
-      : checkpoints.length === 0
-        ? h('p.muted', null, 'None yet.')
-        : h(
-            'div.table-wrap',
-            null,
+    checkpointList.count,
+    checkpointRows.childElementCount === 0
+      ? null
+      : h(
+          'div.table-wrap',
+          null,
+          h(
+            'table.results',
+            { testid: 'checkpoints' },
+            h('caption.visually-hidden', null, 'Signed checkpoints, newest first'),
             h(
-              'table.results',
-              { testid: 'checkpoints' },
-              h('caption.visually-hidden', null, 'Signed checkpoints, newest first'),
+              'thead',
+              null,
               h(
-                'thead',
+                'tr',
                 null,
-                h(
-                  'tr',
-                  null,
-                  ['Tree size', 'Root hash', 'Signed', 'Key', 'JWS'].map((c) =>
-                    h('th', { scope: 'col' }, c),
-                  ),
+                ['Tree size', 'Root hash', 'Signed', 'Key', 'JWS'].map((c) =>
+                  h('th', { scope: 'col' }, c),
                 ),
               ),
-              h(
-                'tbody',
-                null,
-                [...checkpoints]
-                  .sort(
-                    (a, b) =>
-                      (pick(b, 'treeSize', 'tree_size') ?? 0) -
-                      (pick(a, 'treeSize', 'tree_size') ?? 0),
-                  )
-                  .map((c) =>
-                    h(
-                      'tr',
-                      null,
-                      h('td', null, String(pick(c, 'treeSize', 'tree_size') ?? '—')),
-                      h(
-                        'td',
-                        null,
-                        h('code.digest', null, showValue(pick(c, 'rootHash', 'root_hash', 'root'))),
-                      ),
-                      h(
-                        'td.nowrap',
-                        null,
-                        timeEl(pick(c, 'issuedAt', 'signedAt', 'createdAt', 'timestamp')),
-                      ),
-                      h('td', null, h('code', null, showValue(pick(c, 'kid', 'keyId')))),
-                      h(
-                        'td',
-                        null,
-                        pick(c, 'jws', 'signature', 'checkpoint')
-                          ? h(
-                              'details',
-                              null,
-                              h('summary', null, 'show'),
-                              h(
-                                'code.jws',
-                                null,
-                                String(pick(c, 'jws', 'signature', 'checkpoint')),
-                              ),
-                            )
-                          : '—',
-                      ),
-                    ),
-                  ),
-              ),
             ),
+            checkpointRows,
           ),
+        ),
+    checkpointList.more,
     h(
       'p.hint',
       null,

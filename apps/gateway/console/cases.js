@@ -9,6 +9,7 @@
  */
 import { horizontalBars } from './charts.js';
 import { fill, h, plural, resultsTable, timeEl } from './dom.js';
+import { countText } from './pager.js';
 
 const HOUR = 3_600_000;
 
@@ -75,21 +76,29 @@ async function caseList(api) {
   const { cases } = await api.cases();
   if (cases.length === 0)
     return h('p.muted', { testid: 'cases-empty' }, 'Your agency takes part in no case yet.');
-  return resultsTable(
-    'cases',
-    'Your cases, most recently changed first',
-    [
-      'Case',
-      'Status',
-      'Lead',
-      'Participants',
-      'Opened',
-      'Last event',
-      'Open requests',
-      'Deadlines',
-    ],
-    cases.map(caseRow),
-  );
+  // The hub answers every case of the agency at once: the total is the list's length.
+  return [
+    h(
+      'p.list-count',
+      { role: 'status', testid: 'cases-count' },
+      countText(cases.length, cases.length, 'case'),
+    ),
+    resultsTable(
+      'cases',
+      'Your cases, most recently changed first',
+      [
+        'Case',
+        'Status',
+        'Lead',
+        'Participants',
+        'Opened',
+        'Last event',
+        'Open requests',
+        'Deadlines',
+      ],
+      cases.map(caseRow),
+    ),
+  ];
 }
 
 /** Fills `body` with the case list (liaison) and the case metrics (both roles). */

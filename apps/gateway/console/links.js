@@ -8,6 +8,7 @@
  */
 import { fill, h, plural, resultsTable, timeEl } from './dom.js';
 import { linkGraphSvg } from './graph.js';
+import { pager } from './pager.js';
 
 function tlpPill(tlp) {
   const t = String(tlp ?? '').toUpperCase();
@@ -55,8 +56,10 @@ function noticeRow(n) {
   );
 }
 
-async function agencyLinks(api, body, agency) {
-  const answer = await api.linkNotices({ limit: 500 });
+const NOTICES_PAGE = 200;
+
+async function agencyLinks(api, body, agency, errorText) {
+  const answer = await api.linkNotices({ limit: NOTICES_PAGE });
   const notices = answer.notices ?? [];
   if (notices.length === 0) {
     fill(
@@ -70,14 +73,28 @@ async function agencyLinks(api, body, agency) {
     return;
   }
   const counterparts = new Set(notices.map((n) => n.counterpartAgency));
+  const tbody = h('tbody');
+  // The first page is the answer above; Load more reads the older ones.
+  let first = answer;
+  const list = pager({
+    testid: 'link-notices',
+    one: 'link notice',
+    fetchPage: async (cursor) => {
+      const page = first ?? (await api.linkNotices({ limit: NOTICES_PAGE, cursor }));
+      first = null;
+      return { items: page.notices, nextCursor: page.nextCursor, total: page.total };
+    },
+    onItems: (items) => tbody.append(...items.map(noticeRow)),
+    errorText,
+  });
+  await list.next();
   fill(
     body,
     h(
       'p.hint',
       null,
-      `${plural(notices.length, 'link notice')} for ${agency}, with ${plural(counterparts.size, 'agency', 'agencies')}. `,
+      `Newest first, with ${plural(counterparts.size, 'agency', 'agencies')} in the newest ${plural(notices.length, 'notice')}. `,
       'A notice says which of your messages shares which kinds of selector with a message of another agency and under which of its case handles — never the value. Ask that agency about it under your usual channels.',
-      answer.truncated ? ' Only the newest notices are shown.' : '',
     ),
     h(
       'section.card.chart-card',
@@ -85,7 +102,7 @@ async function agencyLinks(api, body, agency) {
       h('h2', { id: 'links-graph-title' }, 'Your case handles and the ones they link to'),
       linkGraphSvg(answer.graph, {
         title: `Links of ${agency}`,
-        desc: `Your agency (left), your case handles, the counterparts' case handles and their agencies (right); a line between handles is a link, labelled with the selector kinds. ${notices.length} notices.`,
+        desc: `Your agency (left), your case handles, the counterparts' case handles and their agencies (right); a line between handles is a link, labelled with the selector kinds. The newest ${notices.length} notices.`,
         testid: 'links-graph-svg',
       }),
       h(
@@ -96,21 +113,36 @@ async function agencyLinks(api, body, agency) {
       ),
     ),
     h('h2', null, 'Link notices'),
-    resultsTable(
-      'link-notices',
-      'Link notices, newest first',
-      [
-        'Found',
-        'Your case / message',
-        'Counterpart',
-        'Their case',
-        'Shared kinds',
-        'Strength',
-        'Their TLP',
-        'Rules',
-      ],
-      notices.map(noticeRow),
+    list.count,
+    h(
+      'div.table-wrap',
+      null,
+      h(
+        'table.results',
+        { testid: 'link-notices' },
+        h('caption.visually-hidden', null, 'Link notices, newest first'),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            [
+              'Found',
+              'Your case / message',
+              'Counterpart',
+              'Their case',
+              'Shared kinds',
+              'Strength',
+              'Their TLP',
+              'Rules',
+            ].map((t) => h('th', { scope: 'col' }, t)),
+          ),
+        ),
+        tbody,
+      ),
     ),
+    list.more,
   );
 }
 
@@ -188,7 +220,7 @@ export async function loadLinks(api, body, { agency, oversight, errorText }) {
   fill(body, h('p.muted', { role: 'status' }, 'Loading links…'));
   try {
     if (oversight) await oversightLinks(api, body);
-    else await agencyLinks(api, body, agency);
+    else await agencyLinks(api, body, agency, errorText);
   } catch (error) {
     fill(body, h('p.form-error', { role: 'alert' }, `Links: ${errorText(error)}`));
   }

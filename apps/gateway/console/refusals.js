@@ -5,6 +5,7 @@
  * An aggregate row stands for the refusals counted beyond the per-agency limit.
  */
 import { fill, h, timeEl } from './dom.js';
+import { pager } from './pager.js';
 
 const ATTRIBUTION = {
   verified: 'verified by the hub',
@@ -40,24 +41,30 @@ function refusalRow(r) {
   );
 }
 
-/** Loads the newest page of refusals into `body` (the API answers oldest first per page). */
+const PAGE_SIZE = 100;
+
+/** Refusals newest first, a page at a time, with how many there are in all. */
 export async function loadRefusals(api, body, errorText) {
   fill(body, h('p.muted', { role: 'status' }, 'Loading refusals…'));
-  let refusals = [];
-  let cursor = '0';
-  try {
-    for (let page = 0; page < 20; page++) {
-      const answer = await api.refusals({ cursor, limit: 500 });
-      refusals = refusals.concat(answer.refusals ?? []).slice(-500);
-      if (!answer.nextCursor) break;
-      cursor = answer.nextCursor;
-    }
-  } catch (error) {
-    fill(body, h('p.error', { role: 'alert' }, `Refusals: ${errorText(error)}`));
-    return;
-  }
-  if (refusals.length === 0) {
-    fill(body, h('p.muted', { testid: 'refusals-empty' }, 'No refusals recorded.'));
+  const tbody = h('tbody');
+  const list = pager({
+    testid: 'refusals',
+    one: 'refusal',
+    fetchPage: async (cursor) => {
+      const answer = await api.refusals({ order: 'newest', cursor, limit: PAGE_SIZE });
+      return { items: answer.refusals, nextCursor: answer.nextCursor, total: answer.total };
+    },
+    onItems: (refusals) => tbody.append(...refusals.map(refusalRow)),
+    errorText,
+  });
+  await list.next();
+  if (tbody.childElementCount === 0) {
+    fill(
+      body,
+      list.count.textContent.startsWith('No ')
+        ? h('p.muted', { testid: 'refusals-empty' }, 'No refusals recorded.')
+        : h('p.error', { role: 'alert' }, `Refusals: ${list.count.textContent}`),
+    );
     return;
   }
   fill(
@@ -68,6 +75,7 @@ export async function loadRefusals(api, body, errorText) {
       'Requests the hub refused and records it dead-lettered, newest first. ',
       'No content is recorded: only who (as far as known), which key, why and when.',
     ),
+    list.count,
     h(
       'div.table-wrap',
       null,
@@ -85,8 +93,9 @@ export async function loadRefusals(api, body, errorText) {
             ),
           ),
         ),
-        h('tbody', null, refusals.reverse().map(refusalRow)),
+        tbody,
       ),
     ),
+    list.more,
   );
 }

@@ -70,12 +70,25 @@ export async function attributesOf(locator: Locator, attribute: string): Promise
 
 /**
  * Elements that stick out past the right edge of the viewport, as `tag.class#id`,
- * outside any `.table-wrap` (a wide table scrolls inside its own box). Empty when the
- * layout holds at the current width.
+ * outside any `.table-wrap` or `.graph-wrap` (a wide table or link graph scrolls
+ * inside its own box). Empty when the layout holds at the current width.
  */
 export async function overflowingElements(page: Page): Promise<string[]> {
   return page.evaluate<string[]>(`[...document.querySelectorAll('body *')]
-    .filter((el) => !el.closest('.table-wrap') && el.getClientRects().length > 0)
+    .filter((el) => !el.closest('.table-wrap, .graph-wrap') && el.getClientRects().length > 0)
     .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
     .map((el) => el.tagName.toLowerCase() + '.' + el.className + '#' + el.id)`);
+}
+
+/**
+ * The page holds at a narrow width: the document is no wider than the
+ * viewport (tables scroll inside their own box) and no element sticks out.
+ */
+export async function expectNoHorizontalOverflow(page: Page, width = 420): Promise<void> {
+  const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
+  expect({ url: page.url(), scrollWidth, overflowing: await overflowingElements(page) }).toEqual({
+    url: page.url(),
+    scrollWidth: Math.min(scrollWidth, width),
+    overflowing: [],
+  });
 }

@@ -327,9 +327,14 @@ export async function startStubHub(): Promise<StubHub> {
       }
       const limit = Number(q.get('limit') ?? 50);
       const start = Number(q.get('cursor') ?? 0);
-      const page = matched.slice(start, start + Math.min(limit, 2));
+      const ordered = q.get('order') === 'newest' ? [...matched].reverse() : matched;
+      const page = ordered.slice(start, start + Math.min(limit, 2));
       const next = start + page.length < matched.length ? String(start + page.length) : null;
-      return send(res, 200, { records: page.map((r) => apiRecord(r, session)), nextCursor: next });
+      return send(res, 200, {
+        records: page.map((r) => apiRecord(r, session)),
+        nextCursor: next,
+        total: matched.length,
+      });
     }
     const detail = /^\/v1\/audit\/records\/(\d+)$/.exec(p);
     if (detail) {
@@ -400,18 +405,51 @@ export async function startStubHub(): Promise<StubHub> {
         summary: [],
       });
     }
-    if (p === '/v1/audit/checkpoints')
+    if (p === '/v1/audit/checkpoints') {
+      // One checkpoint per tree size, largest first, two a page.
+      const before = Number(url.searchParams.get('before') ?? leaves.length + 1);
+      const sizes = [4, 3, 2, 1].filter((n) => n < before).slice(0, 2);
       return send(res, 200, {
-        checkpoints: [
-          {
-            treeSize: 4,
-            rootHash: rootOf(leaves).toString('hex'),
-            issuedAt: '2025-03-14T06:45:00.000Z',
-            kid: 'hub-2025',
-            jws: 'eyJhbGciOiJFZERTQSJ9.e30.sig',
-          },
-        ],
+        checkpoints: sizes.map((n) => ({
+          treeSize: n,
+          rootHash: rootOf(leaves.slice(0, n)).toString('hex'),
+          issuedAt: `2025-03-14T06:4${n}:00.000Z`,
+          kid: 'hub-2025',
+          jws: 'eyJhbGciOiJFZERTQSJ9.e30.sig',
+        })),
+        nextCursor:
+          sizes.includes(1) || sizes.length === 0 ? null : String(sizes[sizes.length - 1]),
+        total: 4,
       });
+    }
+    if (p === '/v1/audit/refusals') {
+      const refusals = [3, 2, 1].map((id) => ({
+        id,
+        at: `2025-03-14T07:0${id}:00.000Z`,
+        stage: 'gateway',
+        aggregate: false,
+        count: 1,
+        agency: 'nl-knp',
+        attribution: 'verified',
+        reasonCode: id === 2 ? 'sdjwt.revoked-key' : 'auth.token-expired',
+        reasonCodes: null,
+        status: 401,
+        keyId: 'nl-knp-2025-officer-signing-key-with-a-long-identifier',
+        messageKeyId: null,
+        messageId: '5b0c2f4e-8a51-4c3e-9d7a-2f1e6b8c4a01',
+        correlationId: null,
+        source: null,
+        refusedAt: `2025-03-14T07:0${id}:00.000Z`,
+        windowStart: null,
+        windowEnd: null,
+      }));
+      const newest = url.searchParams.get('order') === 'newest';
+      return send(res, 200, {
+        refusals: newest ? refusals : [...refusals].reverse(),
+        nextCursor: null,
+        total: refusals.length,
+      });
+    }
     const proof = /^\/v1\/audit\/proof\/(\d+)$/.exec(p);
     if (proof) {
       // Proof for a 4-leaf tree: sibling leaf, then the other pair's hash.
