@@ -75,6 +75,16 @@ export class CaseRepository {
     return rows.map((r) => r.state);
   }
 
+  /** The states of the cases opened in the period (the metrics' cases). */
+  async statesOpenedBetween(from: Date, to: Date): Promise<CaseState[]> {
+    const rows = (await this.db.query(
+      `SELECT state FROM case_state
+        WHERE (state->>'openedAt')::bigint >= $1 AND (state->>'openedAt')::bigint <= $2`,
+      [from.getTime(), to.getTime()],
+    )) as { state: CaseState }[];
+    return rows.map((r) => r.state);
+  }
+
   /** The references of the cases `agency` takes part in (invitations aside), in order. */
   async caseRefsOf(agency: string): Promise<string[]> {
     const rows = (await this.db.query(

@@ -3,6 +3,7 @@
  * delivery, a link notice or a clock notice) under its per-feed id, written by
  * the audit app and read in id order by the feed readers.
  */
+import { selectRows, type Page } from './sql-conditions';
 import type { SqlRunner } from './sql-runner';
 
 /** A feed entry as stored: the id is a bigint, as text. */
@@ -11,6 +12,12 @@ export interface FeedEntryRow {
   readonly record: Buffer;
   readonly entryKind: string;
   readonly createdAt: Date;
+}
+
+/** A link notice as its feed keeps it: the entry id (bigint, as text) and the LinkNotice Avro record. */
+export interface StoredLinkNotice {
+  readonly id: string;
+  readonly record: Buffer;
 }
 
 export class FeedRepository {
@@ -40,5 +47,34 @@ export class FeedRepository {
       entryKind: r.entry_kind,
       createdAt: r.created_at,
     }));
+  }
+
+  /**
+   * The agency's link notices (LINK_NOTICE entries, the Avro record as stored),
+   * newest first, older than entry id `before` when given.
+   */
+  async linkNoticesBefore(
+    agencyId: string,
+    limit: number,
+    before?: number,
+  ): Promise<Page<StoredLinkNotice>> {
+    const rows = await selectRows<StoredLinkNotice>(
+      this.db,
+      `SELECT id, record FROM feed_entry
+        WHERE agency_id = $1 AND entry_kind = 'LINK_NOTICE' AND ($3::bigint IS NULL OR id < $3)
+        ORDER BY id DESC LIMIT $2`,
+      [agencyId, limit + 1, before ?? null],
+    );
+    return { rows: rows.slice(0, limit), more: rows.length > limit };
+  }
+
+  /** How many link notices the agency's feed holds. */
+  async linkNoticeCount(agencyId: string): Promise<number> {
+    const [row] = await selectRows<{ n: string }>(
+      this.db,
+      `SELECT count(*) AS n FROM feed_entry WHERE agency_id = $1 AND entry_kind = 'LINK_NOTICE'`,
+      [agencyId],
+    );
+    return Number(row?.n ?? 0);
   }
 }

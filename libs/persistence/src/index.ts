@@ -15,4 +15,3 @@ export * from './onward-consent.repository';
 export * from './ledger-check';
 export * from './share-ledger-reads.repository';
 export * from './sql-conditions';
-export * from './link-notice.repository';

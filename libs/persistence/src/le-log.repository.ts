@@ -64,12 +64,12 @@ export interface CombinationEntry {
 }
 
 /** The COMBINATION entries (link hits, notified or denied) logged in the period. */
-export function combinationEntries(
-  db: Pick<DataSource | EntityManager, 'query'>,
+export async function combinationEntries(
+  db: SqlRunner,
   from: Date,
   to: Date,
 ): Promise<CombinationEntry[]> {
-  return db.query<CombinationEntry[]>(
+  return (await db.query(
     `SELECT details->>'learnerAgency' AS learner, subject AS learner_message,
             details->>'holderAgency' AS holder, details->>'holderMessageId' AS holder_message,
             details->'kinds' AS kinds, details->>'strength' AS strength,
@@ -77,5 +77,5 @@ export function combinationEntries(
        FROM le_log
       WHERE action = 'COMBINATION' AND at >= $1 AND at <= $2`,
     [from.toISOString(), to.toISOString()],
-  );
+  )) as CombinationEntry[];
 }

@@ -7,7 +7,8 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import type { LeLogEntry } from './le-log.repository';
-import { SqlConditions, keysetPage, type Db, type Page, type ReadOrder } from './sql-conditions';
+import { SqlConditions, keysetPage, selectRows, type Page, type ReadOrder } from './sql-conditions';
+import type { SqlRunner } from './sql-runner';
 
 /** Where the hub refused: the gateway, the policy worker, or the case fold (an illegal step). */
 export type RefusalStage = 'gateway' | 'worker' | 'case';
@@ -310,10 +311,14 @@ function refusalConditions(query: RefusalSearch): SqlConditions {
 }
 
 /** One page of REFUSAL entries from the law-enforcement log, newest first or in log order. */
-export async function refusalPage(db: Db, query: RefusalPageQuery): Promise<Page<RefusalRecord>> {
+export async function refusalPage(
+  db: SqlRunner,
+  query: RefusalPageQuery,
+): Promise<Page<RefusalRecord>> {
   const c = refusalConditions(query);
   const orderBy = keysetPage(c, 'id', query.order, query.cursor);
-  const rows = await db.query<{ id: string; at: Date; details: Record<string, unknown> }[]>(
+  const rows = await selectRows<{ id: string; at: Date; details: Record<string, unknown> }>(
+    db,
     `SELECT id, at, details FROM le_log ${c.where()} ${orderBy} LIMIT ${c.param(query.limit + 1)}`,
     c.params,
   );
@@ -321,9 +326,10 @@ export async function refusalPage(db: Db, query: RefusalPageQuery): Promise<Page
 }
 
 /** How many REFUSAL entries the search matches in all. */
-export async function refusalCount(db: Db, search: RefusalSearch): Promise<number> {
+export async function refusalCount(db: SqlRunner, search: RefusalSearch): Promise<number> {
   const c = refusalConditions(search);
-  const [row] = await db.query<{ n: string }[]>(
+  const [row] = await selectRows<{ n: string }>(
+    db,
     `SELECT count(*) AS n FROM le_log ${c.where()}`,
     c.params,
   );

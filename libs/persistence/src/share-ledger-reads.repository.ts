@@ -2,12 +2,13 @@
  * The share ledger's reads, for the audit API: the ledger search (the reader's
  * scope and the filters as SQL conditions), one row, the stored content of a
  * message and of a delivery, the signed checkpoints, the leaf hashes a proof is
- * computed from, and the charts' aggregates. Every value reaches SQL as a
+ * computed from, and the charts' aggregates (the cases' figures come from
+ * CaseRepository). Every value reaches SQL as a
  * parameter; the caller decides who may read, this module only how.
  */
-import type { CaseState } from '@liaison/cases';
 import { SHARE_LEDGER_COLUMNS, type LedgerRowColumns } from '@liaison/ledger';
-import { SqlConditions, keysetPage, type Db, type Page, type ReadOrder } from './sql-conditions';
+import { SqlConditions, keysetPage, selectRows, type Page, type ReadOrder } from './sql-conditions';
+import type { SqlRunner } from './sql-runner';
 
 /** Whose rows: one agency's (sent, received or both; a denial is never the recipient's), or all. */
 export interface LedgerScope {
@@ -80,12 +81,13 @@ function searchConditions(search: LedgerSearch): SqlConditions {
 
 /** One page of the ledger search, newest first or in ledger order. */
 export async function ledgerRowPage(
-  db: Db,
+  db: SqlRunner,
   query: LedgerPageQuery,
 ): Promise<Page<LedgerRowColumns>> {
   const c = searchConditions(query);
   const orderBy = keysetPage(c, 'seq', query.order, query.cursor);
-  const rows = await db.query<LedgerRowColumns[]>(
+  const rows = await selectRows<LedgerRowColumns>(
+    db,
     `SELECT ${SHARE_LEDGER_COLUMNS} FROM share_ledger ${c.where()} ${orderBy} LIMIT ${c.param(query.limit + 1)}`,
     c.params,
   );
@@ -93,17 +95,22 @@ export async function ledgerRowPage(
 }
 
 /** How many rows the ledger search matches in all (every page). */
-export async function ledgerRowCount(db: Db, search: LedgerSearch): Promise<number> {
+export async function ledgerRowCount(db: SqlRunner, search: LedgerSearch): Promise<number> {
   const c = searchConditions(search);
-  const [row] = await db.query<{ n: string }[]>(
+  const [row] = await selectRows<{ n: string }>(
+    db,
     `SELECT count(*) AS n FROM share_ledger ${c.where()}`,
     c.params,
   );
   return Number(row?.n ?? 0);
 }
 
-export async function ledgerRowAt(db: Db, seq: number): Promise<LedgerRowColumns | undefined> {
-  const [row] = await db.query<LedgerRowColumns[]>(
+export async function ledgerRowAt(
+  db: SqlRunner,
+  seq: number,
+): Promise<LedgerRowColumns | undefined> {
+  const [row] = await selectRows<LedgerRowColumns>(
+    db,
     `SELECT ${SHARE_LEDGER_COLUMNS} FROM share_ledger WHERE seq = $1`,
     [seq],
   );
@@ -111,8 +118,12 @@ export async function ledgerRowAt(db: Db, seq: number): Promise<LedgerRowColumns
 }
 
 /** The originator's SD-JWT as kept (undefined once erased). */
-export async function storedMessageToken(db: Db, messageId: string): Promise<string | undefined> {
-  const [content] = await db.query<{ sd_jwt: string }[]>(
+export async function storedMessageToken(
+  db: SqlRunner,
+  messageId: string,
+): Promise<string | undefined> {
+  const [content] = await selectRows<{ sd_jwt: string }>(
+    db,
     'SELECT sd_jwt FROM message_content WHERE message_id = $1',
     [messageId],
   );
@@ -127,11 +138,12 @@ export interface StoredDelivery {
 }
 
 export async function storedDelivery(
-  db: Db,
+  db: SqlRunner,
   messageId: string,
   recipientAgency: string,
 ): Promise<StoredDelivery | undefined> {
-  const [content] = await db.query<StoredDelivery[]>(
+  const [content] = await selectRows<StoredDelivery>(
+    db,
     `SELECT d.presentation, d.disclosure_indices, m.sd_jwt
        FROM delivery_content d LEFT JOIN message_content m ON m.message_id = d.message_id
       WHERE d.message_id = $1 AND d.recipient_agency = $2`,
@@ -151,11 +163,12 @@ const CHECKPOINT_COLUMNS = 'tree_size, root_hash, jws, issued_at';
 
 /** Signed checkpoints, largest first, below `before` when given. */
 export async function checkpointPage(
-  db: Db,
+  db: SqlRunner,
   limit: number,
   before: number | undefined,
 ): Promise<Page<CheckpointRow>> {
-  const rows = await db.query<CheckpointRow[]>(
+  const rows = await selectRows<CheckpointRow>(
+    db,
     `SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint
       WHERE ($1::bigint IS NULL OR tree_size < $1) ORDER BY tree_size DESC LIMIT $2`,
     [before ?? null, limit + 1],
@@ -164,22 +177,24 @@ export async function checkpointPage(
 }
 
 /** How many signed checkpoints there are. */
-export async function checkpointCount(db: Db): Promise<number> {
-  const [row] = await db.query<{ n: string }[]>('SELECT count(*) AS n FROM ledger_checkpoint');
+export async function checkpointCount(db: SqlRunner): Promise<number> {
+  const [row] = await selectRows<{ n: string }>(db, 'SELECT count(*) AS n FROM ledger_checkpoint');
   return Number(row?.n ?? 0);
 }
 
 /** The checkpoint of this tree size, or the latest. */
 export async function checkpointRowAt(
-  db: Db,
+  db: SqlRunner,
   size: number | 'latest',
 ): Promise<CheckpointRow | undefined> {
   const [row] =
     size === 'latest'
-      ? await db.query<CheckpointRow[]>(
+      ? await selectRows<CheckpointRow>(
+          db,
           `SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint ORDER BY tree_size DESC LIMIT 1`,
         )
-      : await db.query<CheckpointRow[]>(
+      : await selectRows<CheckpointRow>(
+          db,
           `SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint WHERE tree_size = $1`,
           [size],
         );
@@ -187,8 +202,9 @@ export async function checkpointRowAt(
 }
 
 /** The leaf hashes of rows 1..count, in ledger order. */
-export async function leafHashesUpTo(db: Db, count: number): Promise<Buffer[]> {
-  const rows = await db.query<{ leaf_hash: string }[]>(
+export async function leafHashesUpTo(db: SqlRunner, count: number): Promise<Buffer[]> {
+  const rows = await selectRows<{ leaf_hash: string }>(
+    db,
     'SELECT leaf_hash FROM share_ledger WHERE seq <= $1 ORDER BY seq',
     [count],
   );
@@ -213,12 +229,13 @@ export interface SharesCountRow {
  * an agency the other side of each of its rows, for all the recipient's.
  */
 export function sharesPerJurisdictionPerDay(
-  db: Db,
+  db: SqlRunner,
   period: MetricsPeriod,
 ): Promise<SharesCountRow[]> {
   const range = [period.from.toISOString(), period.to.toISOString()];
   return period.agency !== null
-    ? db.query<SharesCountRow[]>(
+    ? selectRows<SharesCountRow>(
+        db,
         `SELECT to_char(date_trunc('day', decided_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day,
                 CASE WHEN originator_agency = $3 THEN recipient_jurisdiction ELSE originator_jurisdiction END AS jurisdiction,
                 count(*) AS count
@@ -228,7 +245,8 @@ export function sharesPerJurisdictionPerDay(
           GROUP BY 1, 2 ORDER BY 1, 2`,
         [...range, period.agency],
       )
-    : db.query<SharesCountRow[]>(
+    : selectRows<SharesCountRow>(
+        db,
         `SELECT to_char(date_trunc('day', decided_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day,
                 recipient_jurisdiction AS jurisdiction, count(*) AS count
            FROM share_ledger
@@ -240,10 +258,11 @@ export function sharesPerJurisdictionPerDay(
 
 /** Denials per rule (at most 100 rules, most frequent first); an agency's: those it originated. */
 export function denialsPerRule(
-  db: Db,
+  db: SqlRunner,
   period: MetricsPeriod,
 ): Promise<{ rule: string; count: string }[]> {
-  return db.query<{ rule: string; count: string }[]>(
+  return selectRows<{ rule: string; count: string }>(
+    db,
     `SELECT rule, count(*) AS count
        FROM share_ledger, jsonb_array_elements_text(rules) AS rule
       WHERE decided_at >= $1 AND decided_at <= $2 AND decision = 'DENIED'
@@ -251,14 +270,4 @@ export function denialsPerRule(
       GROUP BY rule ORDER BY count(*) DESC, rule LIMIT 100`,
     [period.from.toISOString(), period.to.toISOString(), period.agency],
   );
-}
-
-/** The folded states of the cases opened in the period. */
-export async function casesOpenedIn(db: Db, from: Date, to: Date): Promise<CaseState[]> {
-  const rows = await db.query<{ state: CaseState }[]>(
-    `SELECT state FROM case_state
-      WHERE (state->>'openedAt')::bigint >= $1 AND (state->>'openedAt')::bigint <= $2`,
-    [from.getTime(), to.getTime()],
-  );
-  return rows.map((r) => r.state);
 }

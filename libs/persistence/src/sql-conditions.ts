@@ -1,8 +1,14 @@
 /** Building a parameterised WHERE clause, and the page shape the read repositories answer. */
-import type { DataSource, EntityManager } from 'typeorm';
+import type { SqlRunner } from './sql-runner';
 
-/** Anything that runs a query: the data source or a transaction's manager. */
-export type Db = Pick<DataSource | EntityManager, 'query'>;
+/** The rows a SELECT answers, typed as the caller's columns. */
+export async function selectRows<T>(
+  db: SqlRunner,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  return (await db.query(sql, params)) as T[];
+}
 
 /** SQL conditions and their parameters, numbered as they are added. */
 export class SqlConditions {

@@ -22,8 +22,8 @@ import {
   type LedgerRowColumns,
 } from '@liaison/ledger';
 import {
+  CaseRepository,
   appendLeLog,
-  casesOpenedIn,
   checkpointRowAt,
   checkpointCount,
   checkpointPage,
@@ -342,7 +342,7 @@ export class AuditQueryService {
     // per-jurisdiction block is rolled up from those figures, so it shows
     // nothing they hide.
     const caseFigures = caseMetrics({
-      cases: await casesOpenedIn(this.ds, from, to),
+      cases: await new CaseRepository(this.ds).statesOpenedBetween(from, to),
       viewer: own ? reader.agencyId : null,
       now: Date.now(),
       calendarOf: calendarFor,

@@ -19,12 +19,7 @@ import {
   type LinkOverview,
 } from '@liaison/links';
 import { tlpLabel } from '@liaison/messages';
-import {
-  caseHandlesOf,
-  combinationEntries,
-  linkNoticeCount,
-  linkNoticePage,
-} from '@liaison/persistence';
+import { FeedRepository, caseHandlesOf, combinationEntries } from '@liaison/persistence';
 import { DATA_SOURCE } from '../tokens';
 
 const linkNoticeCodec = codecFor('LinkNotice');
@@ -52,9 +47,10 @@ export class LinkViewsService {
 
   /** The agency's notices, newest first, older than `cursor` (a notice's feed id) when given. */
   async notices(agency: string, limit: number, cursor?: number): Promise<AgencyLinkNotices> {
+    const feed = new FeedRepository(this.ds);
     const [page, total] = await Promise.all([
-      linkNoticePage(this.ds, agency, limit, cursor),
-      linkNoticeCount(this.ds, agency),
+      feed.linkNoticesBefore(agency, limit, cursor),
+      feed.linkNoticeCount(agency),
     ]);
     const decoded = page.rows.map((r) => linkNoticeCodec.decode(r.record));
     const handles = await caseHandlesOf(
