@@ -41,6 +41,7 @@ import {
   FeedProjector,
   type FeedStoreTiming,
 } from '../../apps/audit/src/feed-projector';
+import { hubNoticeId, insertHubNotices } from '../../apps/audit/src/hub-notices';
 import { LEDGER_COPY_CHUNK_ROWS } from '../../apps/audit/src/ledger-copy';
 import { LedgerWriter } from '../../apps/audit/src/ledger-writer';
 import { RetentionPurge } from '../../apps/audit/src/retention-purge';
@@ -563,6 +564,59 @@ describe('audit ledger writer', () => {
       expect(notified.length).toBe(before);
     } finally {
       await endListener();
+    }
+  });
+
+  it('commits feed entries in id order: a delivery waits while a hub notice is being written', async () => {
+    const agency = await feedAgency('o');
+    const codec = codecFor('Delivery');
+    const value = deliveryTo(agency);
+    const delivery: ConsumedRecord<Delivery> = {
+      topic: feedTopic(agency),
+      partition: 0,
+      offset: '0',
+      key: value.messageId,
+      value,
+      bytes: codec.encode(value),
+      headers: {},
+      timestamp: String(Date.now()),
+    };
+    const projector = new FeedProjector(
+      createKafkaClient({ brokers: config.kafka.brokers, clientId: 'test' }, 'audit-feed'),
+      ds,
+      { groupId: `g-${uniqueSuffix()}`, layout: { partitions: 1, replicationFactor: 1 } },
+    );
+    const committed = async (): Promise<string[]> =>
+      (
+        await ds.query<{ entry_kind: string }[]>(
+          'SELECT entry_kind FROM feed_entry WHERE agency_id = $1 ORDER BY id',
+          [agency],
+        )
+      ).map((r) => r.entry_kind);
+    // A notice's transaction takes its id first and is still open, as the
+    // ledger writer's is while it writes a slice.
+    const notice = ds.createQueryRunner();
+    await notice.connect();
+    await notice.startTransaction();
+    try {
+      const noticeId = hubNoticeId('test', [agency]);
+      await insertHubNotices(notice, 'LINK_NOTICE', [
+        { recipientAgency: agency, noticeId, record: Buffer.from('notice') },
+      ]);
+      let projected: number | undefined;
+      const projecting = projector.project([delivery]).then((n) => (projected = n));
+      await new Promise((r) => setTimeout(r, 1_000));
+      // Had the delivery committed now, with the larger id, a reader past it
+      // would never see the notice committed after it.
+      expect(projected).toBeUndefined();
+      expect(await committed()).toEqual([]);
+      await notice.commitTransaction();
+      await projecting;
+      expect(projected).toBe(1);
+      expect(await committed()).toEqual(['LINK_NOTICE', 'DELIVERY']);
+    } finally {
+      if (notice.isTransactionActive) await notice.rollbackTransaction();
+      await notice.release();
     }
   });
 

@@ -15,6 +15,7 @@
 import type { Kafka } from '@liaison/kafka';
 import type { DataSource } from 'typeorm';
 import { projectionFor, type Delivery } from '@liaison/contracts';
+import { FEED_APPEND_LOCK } from '@liaison/persistence';
 import {
   TypedConsumer,
   ensureTopics,
@@ -229,15 +230,15 @@ export class FeedProjector {
       starts.push(at);
       at += r.bytes.length;
     }
-    // One statement, so one round trip and its own transaction: the entries go
-    // in, and each agency that got a new one is notified (NOTIFY is delivered
-    // when the statement's transaction commits, never for a rolled-back insert).
+    // One statement, so one round trip and its own transaction: the feed append
+    // lock (ids in commit order), the entries, and a NOTIFY for each agency that
+    // got a new one (delivered on commit, never for a rolled-back insert).
     const rows = await this.ds.query<{ agency_id: string; entries: number }[]>(
-      `WITH inserted AS (
+      `WITH append_lock AS (SELECT pg_advisory_xact_lock($8)), inserted AS (
          INSERT INTO feed_entry (agency_id, message_id, kafka_offset, record)
          SELECT x.agency_id, x.message_id, x.kafka_offset, substring($4::bytea FROM x.start FOR x.length)
          FROM unnest($1::text[], $2::uuid[], $3::bigint[], $5::int[], $6::int[])
-           AS x(agency_id, message_id, kafka_offset, start, length)
+           AS x(agency_id, message_id, kafka_offset, start, length), append_lock
          ORDER BY x.agency_id, x.kafka_offset
          ON CONFLICT (agency_id, message_id) DO NOTHING
          RETURNING agency_id
@@ -253,6 +254,7 @@ export class FeedProjector {
         starts,
         records.map((r) => r.bytes.length),
         FEED_CHANNEL,
+        FEED_APPEND_LOCK,
       ],
     );
     const inserted = new Map(rows.map((r) => [r.agency_id, r.entries]));

@@ -3,9 +3,11 @@
  * agencies' feeds: their ids, deterministic UUIDs (SHA-256 based, version 8)
  * of what makes a notice the same notice, so raising it again finds the one
  * already there; and their feed entries (feed_entry with the notice's kind),
- * with a NOTIFY so streaming gateways wake up on commit.
+ * with a NOTIFY so streaming gateways wake up on commit, under the feed
+ * append lock (FEED_APPEND_LOCK: ids in commit order).
  */
 import { createHash } from 'node:crypto';
+import { FEED_APPEND_LOCK } from '@liaison/persistence';
 
 /** The feed store's wake-up channel (as the feed projector uses it). */
 const FEED_CHANNEL = 'liaison_feed';
@@ -39,10 +41,11 @@ export async function insertHubNotices(
 ): Promise<number> {
   if (notices.length === 0) return 0;
   const rows = (await db.query(
-    `WITH inserted AS (
+    `WITH append_lock AS (SELECT pg_advisory_xact_lock($6)), inserted AS (
        INSERT INTO feed_entry (agency_id, message_id, kafka_offset, record, entry_kind)
        SELECT n.agency_id, n.notice_id, -1, n.record, $5
-         FROM unnest($1::text[], $2::uuid[], $3::bytea[]) WITH ORDINALITY AS n(agency_id, notice_id, record, i)
+         FROM unnest($1::text[], $2::uuid[], $3::bytea[]) WITH ORDINALITY AS n(agency_id, notice_id, record, i),
+              append_lock
         ORDER BY n.i
        ON CONFLICT (agency_id, message_id) DO NOTHING
        RETURNING agency_id
@@ -55,6 +58,7 @@ export async function insertHubNotices(
       notices.map((n) => n.record),
       FEED_CHANNEL,
       kind,
+      FEED_APPEND_LOCK,
     ],
   )) as { entries: number }[];
   return rows.reduce((n, r) => n + r.entries, 0);

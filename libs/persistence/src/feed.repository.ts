@@ -6,6 +6,16 @@
 import { selectRows, type Page } from './sql-conditions';
 import type { SqlRunner } from './sql-runner';
 
+/**
+ * pg_advisory_xact_lock key every writer of feed_entry takes before its insert
+ * ("LFED"). Held to commit, it makes the order in which entries commit the
+ * order of their ids, so a reader that has passed an id never meets a smaller
+ * one committed later (a live stream would skip it). Writers take it in the
+ * insert statement itself: `WITH append_lock AS (SELECT
+ * pg_advisory_xact_lock(<key>))`, joined into the insert's source.
+ */
+export const FEED_APPEND_LOCK = 0x4c464544;
+
 /** A feed entry as stored: the id is a bigint, as text. */
 export interface FeedEntryRow {
   readonly id: string;
@@ -25,9 +35,9 @@ export class FeedRepository {
 
   /**
    * Up to `limit` entries of the agency's feed after id `after`, in id order,
-   * only those written by transactions older than every one still running: a
-   * later read never finds an entry below a position already passed (TAXII
-   * paging by added order relies on it).
+   * only those written by transactions older than every one still running. With
+   * FEED_APPEND_LOCK on every writer, a later read never finds an entry below a
+   * position already passed (TAXII paging by added order relies on it).
    */
   async settledEntriesAfter(
     agencyId: string,
