@@ -184,11 +184,9 @@ export default tseslint.config(
       // Not moved yet.
       'apps/gateway/src/submissions/submission.service.ts',
       'apps/gateway/src/policy/recent-shares.repository.ts',
-      'apps/audit/src/checkpoint-publisher.ts',
       'apps/audit/src/hub-notices.ts',
       'apps/audit/src/ledger-copy.ts',
       'apps/audit/src/ledger-writer.ts',
-      'apps/audit/src/link-index.ts',
       'apps/audit/src/retention-purge.ts',
       'apps/migrate/src/seed-demo-world.ts',
       'libs/runtime/src/dependency-checks.ts',

@@ -6,6 +6,7 @@
 import type { DataSource } from 'typeorm';
 import type { Checkpoint } from '@liaison/contracts';
 import { signCheckpoint, type Clock, type JwsSigner } from '@liaison/crypto';
+import { LedgerCheckpointRepository } from '@liaison/persistence';
 
 export interface CheckpointSink {
   send(records: readonly { key: string; value: Checkpoint }[]): Promise<void>;
@@ -19,36 +20,31 @@ export class CheckpointPublisher {
   /** The latest checkpoint in the store, as last read or signed (null: none yet, or not read). */
   private latestSigned: { treeSize: number; issuedAtMs: number } | null = null;
 
+  private readonly checkpoints: LedgerCheckpointRepository;
+
   constructor(
-    private readonly ds: DataSource,
+    ds: DataSource,
     private readonly ledger: LedgerHead,
     private readonly signer: JwsSigner,
     private readonly sink: CheckpointSink | null,
     private readonly clock: Clock = Date.now,
-  ) {}
+  ) {
+    this.checkpoints = new LedgerCheckpointRepository(ds);
+  }
 
   /** Returns the new checkpoint, or null when the tree has not grown. */
   async tick(): Promise<Checkpoint | null> {
     const { treeSize, rootHash } = this.ledger.head();
     if (treeSize === 0) return null;
-    const [latest] = await this.ds.query<{ tree_size: string; issued_at: Date }[]>(
-      'SELECT tree_size, issued_at FROM ledger_checkpoint ORDER BY tree_size DESC LIMIT 1',
-    );
+    const latest = await this.checkpoints.latest();
     if (latest) {
-      this.latestSigned = {
-        treeSize: Number(latest.tree_size),
-        issuedAtMs: new Date(latest.issued_at).getTime(),
-      };
+      this.latestSigned = { treeSize: latest.treeSize, issuedAtMs: latest.issuedAt.getTime() };
     }
     if ((this.latestSigned?.treeSize ?? 0) >= treeSize) return null;
     const jws = signCheckpoint({ treeSize, rootHash }, this.signer, this.clock);
     const issuedAt = new Date(this.clock()).toISOString();
-    await this.ds.query(
-      `INSERT INTO ledger_checkpoint (tree_size, root_hash, jws, issued_at)
-       VALUES ($1, $2, $3, $4) ON CONFLICT (tree_size) DO NOTHING`,
-      [treeSize, rootHash, jws, issuedAt],
-    );
     const checkpoint: Checkpoint = { treeSize, rootHash, jws, issuedAt };
+    await this.checkpoints.insert(checkpoint);
     this.latestSigned = { treeSize, issuedAtMs: Date.parse(issuedAt) };
     // Stored first: a failed publish is retried with the next checkpoint, never lost from the store.
     if (this.sink) await this.sink.send([{ key: 'ledger', value: checkpoint }]);

@@ -26,6 +26,7 @@ import { MerkleAccumulator } from '@liaison/ledger';
 import {
   appendLeLogOnce,
   insertConsentRequests,
+  insertLinkRows,
   leLogInsertSql,
   leLogParams,
   rowsSharing,
@@ -51,7 +52,6 @@ import { planClockNotices, raiseClockNotices } from './case-clock-notices';
 import { caseNoticeDecisions, caseRefusalLogEntry, foldCaseNotices } from './case-fold';
 import { copyDeliveryContent, copyLedgerRows } from './ledger-copy';
 import { insertHubNotices } from './hub-notices';
-import { insertLinkRows } from './link-index';
 import type { LinkWorld } from '@liaison/links';
 import { planLinkNotices } from './link-notices';
 import { planConsentRequests } from './onward-consent-requests';

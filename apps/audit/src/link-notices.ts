@@ -18,7 +18,7 @@ import {
   type SelectorKind,
   type StoredLinkRow,
 } from '@liaison/links';
-import type { LeLogEntry } from '@liaison/persistence';
+import type { LeLogEntry, NewLinkRow } from '@liaison/persistence';
 import type { HandlingCode, Tlp } from '@liaison/contracts';
 import { HUB_ACTOR } from './decision-records';
 import { hubNoticeId, type HubNotice } from './hub-notices';
@@ -26,11 +26,6 @@ import { hubNoticeId, type HubNotice } from './hub-notices';
 const linkNoticeCodec = codecFor('LinkNotice');
 
 /** A row to add to the index for the new message. */
-export interface NewLinkRow extends StoredLinkRow {
-  readonly indexedAt: string;
-  readonly retainUntil: string;
-}
-
 /** A LinkNotice for a feed. */
 export type PlannedLinkNotice = HubNotice;
 

@@ -11,7 +11,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { codecFor } from '@liaison/contracts';
 import { Topic, TypedProducer, groupId } from '@liaison/kafka';
-import { DirectoryRepository, verifyStoredLedger } from '@liaison/persistence';
+import { DirectoryRepository, purgeLinkRows, verifyStoredLedger } from '@liaison/persistence';
 import {
   DomainErrorFilter,
   LastGoodWorld,
@@ -37,7 +37,6 @@ import { FeedProjector, type FeedAgency } from './feed-projector';
 import { AuditHealthModule } from './health.module';
 import { LEDGER_SELF_CHECK_INTERVAL_MS, LedgerSelfCheck } from './ledger-self-check';
 import { LedgerWriter } from './ledger-writer';
-import { purgeLinkRows } from './link-index';
 import type { LinkWorld } from '@liaison/links';
 import { RetentionPurge } from './retention-purge';
 

@@ -5,6 +5,7 @@ export * from './console-session.repository';
 export * from './officer-statement.repository';
 export * from './case.repository';
 export * from './feed.repository';
+export * from './ledger-checkpoint.repository';
 export * from './sql-runner';
 export * from './le-log.repository';
 export * from './refusal-log';
