@@ -177,7 +177,6 @@ export default tseslint.config(
       // Being moved by their owners.
       // Calls LinkQueryService.query (the hit/no-hit question), not SQL.
       'apps/gateway/src/links/links.controller.ts',
-      'apps/gateway/src/links/onward-consent.service.ts',
       'apps/gateway/src/links/link-query-quota.repository.ts',
       'apps/gateway/src/feed/feed.service.ts',
       'apps/audit/src/feed-projector.ts',
