@@ -152,7 +152,18 @@ describe('console (stand-in API)', () => {
     await page.getByTestId('chart-denials-svg').waitFor();
     await page.getByTestId('chart-cases-svg').waitFor();
     await expectText(page.getByTestId('chart-cases'), 'suppressed');
+    // Headline figures of the period, then a shorter period counted by hour.
+    await expectText(
+      page.locator('[data-testid="summary-figure"][data-figure="deliveries"]'),
+      '212',
+    );
+    await expectText(page.getByTestId('chart-shares'), 'per day');
     await screenshot(page, 'stub-04-dashboard');
+    await page.getByTestId('metrics-period').selectOption('24h');
+    await expectText(page.getByTestId('chart-shares'), 'per hour');
+    await expectText(page.locator('[data-testid="summary-figure"][data-figure="denials"]'), '<5');
+    await expectText(page.getByTestId('chart-shares'), '03-14 06h');
+    await screenshot(page, 'stub-04b-dashboard-24h');
 
     expect(realErrors(errors)).toEqual([]);
     await page.close();

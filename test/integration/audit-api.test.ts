@@ -532,4 +532,44 @@ describe('audit HTTP API', () => {
     expect((await refusals('?order=newest&reason=auth.token-expired')).total).toBe(2);
     expect((await refusals('?order=newest', 'ro-diicot', 'liaison')).total).toBe(0);
   });
+
+  it('gives the dashboard headline figures and counts shares by hour for a short period', async () => {
+    type Metrics = {
+      bucket: string;
+      summary: Record<string, unknown>;
+      sharesPerCounterpartJurisdictionPerDay: {
+        day: string;
+        jurisdiction: string;
+        count: unknown;
+      }[];
+    };
+    const to = new Date();
+    const day = `from=${new Date(to.getTime() - 86_400_000).toISOString()}&to=${to.toISOString()}`;
+    const metrics = async (query: string, agency: string, role: Role) => {
+      const res = await get(`/v1/audit/metrics?${query}`, agency, [role]);
+      return { status: res.status, body: (await res.json()) as Metrics };
+    };
+    const ro = await metrics(day, 'ro-diicot', 'liaison');
+    expect(ro.status).toBe(200);
+    expect(ro.body.bucket).toBe('hour');
+    expect(ro.body.sharesPerCounterpartJurisdictionPerDay).toEqual([
+      expect.objectContaining({ jurisdiction: 'NL', count: 2 }),
+    ]);
+    expect(ro.body.sharesPerCounterpartJurisdictionPerDay[0]?.day).toMatch(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:00Z$/,
+    );
+    // RO published two messages: three deliveries decided, one denied (to TH).
+    expect(ro.body.summary).toMatchObject({ messages: 2, deliveries: 2, denials: 1, refusals: 0 });
+    const nl = await metrics(day, 'nl-knp', 'liaison');
+    expect(nl.body.summary).toMatchObject({ messages: 0, deliveries: 2, denials: 0, refusals: 3 });
+    // Across agencies the small counts are suppressed.
+    const all = await metrics(day, 'fr-ocrteh', 'oversight');
+    expect(all.body.summary).toMatchObject({ messages: '<5', deliveries: '<5', refusals: '<5' });
+    expect((await metrics('', 'fr-ocrteh', 'oversight')).body.bucket).toBe('day');
+    const refused = await get('/v1/audit/metrics?bucket=hour', 'fr-ocrteh', ['oversight']);
+    expect(refused.status).toBe(400);
+    expect(
+      ((await refused.json()) as { error: { details: { field: string } } }).error.details.field,
+    ).toBe('bucket');
+  });
 });

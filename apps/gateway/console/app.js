@@ -852,7 +852,12 @@ function sharesSeries(raw) {
       return known === 0 && here.some((p) => p.n === null) ? null : known;
     }),
   }));
-  return { periods: periods.map((p) => p.replace(/T00:00:00(\.000)?Z$/, '')), series };
+  return {
+    periods: periods.map((p) =>
+      p.replace(/T00:00:00(\.000)?Z$/, '').replace(/^\d{4}-(\d{2}-\d{2})T(\d{2}):00Z$/, '$1 $2h'),
+    ),
+    series,
+  };
 }
 
 function denialItems(raw) {
@@ -907,13 +912,55 @@ function caseItems(raw) {
   });
 }
 
-async function loadDashboard() {
-  const body = byId('dashboard-body');
-  fill(body, h('p.muted', { role: 'status' }, 'Loading metrics…'));
-  const form = new FormData(byId('metrics-filters'));
+const PERIOD_HOURS = { '24h': 24, '7d': 7 * 24, '30d': 30 * 24, '90d': 90 * 24 };
+
+/** The metrics query for the chosen period: the last 24 h / 7 / 30 / 90 days, or the dates given. */
+function metricsPeriod(form) {
+  const hours = PERIOD_HOURS[String(form.get('period') ?? '90d')];
+  if (hours) {
+    const to = new Date();
+    return { from: new Date(to.getTime() - hours * 3_600_000).toISOString(), to: to.toISOString() };
+  }
   const params = {};
   if (form.get('from')) params.from = `${form.get('from')}T00:00:00.000Z`;
   if (form.get('to')) params.to = `${form.get('to')}T23:59:59.999Z`;
+  return params;
+}
+
+const SUMMARY = [
+  ['messages', 'Messages shared', 'Messages your agency published that the hub decided on'],
+  ['deliveries', 'Deliveries', 'Deliveries sent or received (not denied)'],
+  ['denials', 'Denials', 'Deliveries of your messages the rules denied'],
+  ['refusals', 'Refusals', 'Requests the hub refused and dead letters naming your agency'],
+  ['openCases', 'Open cases', 'Cases open now that your agency takes part in'],
+  ['linkNotices', 'Link notices', 'Link notices the hub sent your agency'],
+];
+
+/** The headline figures of the period, as the hub counted them ("<5": a small count, suppressed). */
+function summaryFigures(summary, oversight) {
+  if (!summary || typeof summary !== 'object') return null;
+  return h(
+    'ul.summary-figures',
+    { testid: 'summary-figures', 'aria-label': 'Figures for the period' },
+    SUMMARY.map(([key, label, hint]) =>
+      h(
+        'li.summary-figure',
+        {
+          testid: 'summary-figure',
+          'data-figure': key,
+          title: oversight ? hint.replace(/your agency|of your messages/g, 'any agency') : hint,
+        },
+        h('span.figure-value', null, showValue(summary[key] ?? '—')),
+        h('span.figure-label', null, label),
+      ),
+    ),
+  );
+}
+
+async function loadDashboard() {
+  const body = byId('dashboard-body');
+  fill(body, h('p.muted', { role: 'status' }, 'Loading metrics…'));
+  const params = metricsPeriod(new FormData(byId('metrics-filters')));
   let metrics;
   try {
     metrics = await api.metrics(params);
@@ -939,12 +986,14 @@ async function loadDashboard() {
       [],
   );
   const note = pick(metrics, 'smallCountThreshold', 'minimumCount', 'kAnonymity');
+  const hourly = metrics.bucket === 'hour';
   fill(
     body,
+    summaryFigures(metrics.summary, isOversight()),
     h(
       'p.hint',
       null,
-      `Scope: ${scope}.`,
+      `Scope: ${scope}, ${when(metrics.from)} to ${when(metrics.to)}, by ${hourly ? 'hour' : 'day'}.`,
       note !== undefined
         ? ` Counts below ${typeof note === 'object' ? JSON.stringify(note) : note} across agencies are shown as “<${typeof note === 'object' ? '' : note}” and rates built on them are suppressed, so no small group can be re-identified.`
         : '',
@@ -952,11 +1001,11 @@ async function loadDashboard() {
     h(
       'section.card.chart-card',
       { 'aria-labelledby': 'c1', testid: 'chart-shares' },
-      h('h2', { id: 'c1' }, 'Shares per counterpart jurisdiction over time'),
+      h('h2', { id: 'c1' }, `Shares per counterpart jurisdiction per ${hourly ? 'hour' : 'day'}`),
       stackedBars({
-        title: 'Shares per counterpart jurisdiction over time',
-        desc: `Stacked bars: number of deliveries per period, split by the counterpart's jurisdiction (${shares.series.map((s) => s.name).join(', ') || 'none'}).`,
-        xLabel: 'Period (UTC)',
+        title: `Shares per counterpart jurisdiction per ${hourly ? 'hour' : 'day'}`,
+        desc: `Stacked bars: number of deliveries per ${hourly ? 'hour' : 'day'}, split by the counterpart's jurisdiction (${shares.series.map((s) => s.name).join(', ') || 'none'}).`,
+        xLabel: hourly ? 'Hour (UTC)' : 'Day (UTC)',
         yLabel: 'Shares',
         data: shares,
         testid: 'chart-shares-svg',
@@ -1181,6 +1230,7 @@ function wire() {
     e.preventDefault();
     loadDashboard();
   });
+  byId('m-period').addEventListener('change', () => loadDashboard());
 
   window.addEventListener('hashchange', () => {
     if (session() && (location.hash === '#/policy' || policyOnly())) return showPolicy();

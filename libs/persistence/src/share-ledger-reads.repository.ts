@@ -219,41 +219,98 @@ export interface MetricsPeriod {
 }
 
 export interface SharesCountRow {
+  /** The UTC day (YYYY-MM-DD) or hour (YYYY-MM-DDTHH:00Z) the count is for. */
   readonly day: string;
   readonly jurisdiction: string;
   readonly count: string;
 }
 
+/** What a chart's time axis counts by. */
+export type TimeBucket = 'hour' | 'day';
+
+const BUCKET_LABEL: Readonly<Record<TimeBucket, string>> = {
+  day: 'YYYY-MM-DD',
+  hour: 'YYYY-MM-DD"T"HH24":00Z"',
+};
+
 /**
- * Shares delivered (not denied) per UTC day and counterpart jurisdiction: for
- * an agency the other side of each of its rows, for all the recipient's.
+ * Shares delivered (not denied) per UTC day or hour and counterpart
+ * jurisdiction: for an agency the other side of each of its rows, for all the
+ * recipient's.
  */
-export function sharesPerJurisdictionPerDay(
+export function sharesPerJurisdictionOverTime(
   db: SqlRunner,
   period: MetricsPeriod,
+  bucket: TimeBucket,
 ): Promise<SharesCountRow[]> {
-  const range = [period.from.toISOString(), period.to.toISOString()];
-  return period.agency !== null
-    ? selectRows<SharesCountRow>(
-        db,
-        `SELECT to_char(date_trunc('day', decided_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day,
-                CASE WHEN originator_agency = $3 THEN recipient_jurisdiction ELSE originator_jurisdiction END AS jurisdiction,
-                count(*) AS count
-           FROM share_ledger
-          WHERE decided_at >= $1 AND decided_at <= $2 AND decision <> 'DENIED'
-            AND (originator_agency = $3 OR recipient_agency = $3)
-          GROUP BY 1, 2 ORDER BY 1, 2`,
-        [...range, period.agency],
-      )
-    : selectRows<SharesCountRow>(
-        db,
-        `SELECT to_char(date_trunc('day', decided_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day,
-                recipient_jurisdiction AS jurisdiction, count(*) AS count
-           FROM share_ledger
-          WHERE decided_at >= $1 AND decided_at <= $2 AND decision <> 'DENIED'
-          GROUP BY 1, 2 ORDER BY 1, 2`,
-        range,
-      );
+  const params = [
+    period.from.toISOString(),
+    period.to.toISOString(),
+    bucket,
+    BUCKET_LABEL[bucket],
+    period.agency,
+  ];
+  return selectRows<SharesCountRow>(
+    db,
+    `SELECT to_char(date_trunc($3, decided_at AT TIME ZONE 'UTC'), $4) AS day,
+            CASE WHEN $5::text IS NULL OR originator_agency = $5 THEN recipient_jurisdiction
+                 ELSE originator_jurisdiction END AS jurisdiction,
+            count(*) AS count
+       FROM share_ledger
+      WHERE decided_at >= $1 AND decided_at <= $2 AND decision <> 'DENIED'
+        AND ($5::text IS NULL OR originator_agency = $5 OR recipient_agency = $5)
+      GROUP BY 1, 2 ORDER BY 1, 2`,
+    params,
+  );
+}
+
+/** The headline figures of a period, counted in SQL (as text, PostgreSQL's bigint). */
+export interface PeriodFiguresRow {
+  /** Messages the agency (all: every agency) published that the hub decided on. */
+  readonly messages: string;
+  /** Ledger rows delivered (not denied), sent or received. */
+  readonly deliveries: string;
+  /** Ledger rows denied, of the agency's own messages. */
+  readonly denials: string;
+  /** Requests refused and dead letters naming the agency (an aggregate counts its count). */
+  readonly refusals: string;
+  /** Cases open now that the agency takes part in. */
+  readonly open_cases: string;
+  /** Link notices the hub sent the agency. */
+  readonly link_notices: string;
+}
+
+export async function periodFigures(
+  db: SqlRunner,
+  period: MetricsPeriod,
+): Promise<PeriodFiguresRow> {
+  const [row] = await selectRows<PeriodFiguresRow>(
+    db,
+    `SELECT
+       (SELECT count(DISTINCT message_id) FROM share_ledger
+         WHERE decided_at >= $1 AND decided_at <= $2
+           AND ($3::text IS NULL OR originator_agency = $3)) AS messages,
+       (SELECT count(*) FROM share_ledger
+         WHERE decided_at >= $1 AND decided_at <= $2 AND decision <> 'DENIED'
+           AND ($3::text IS NULL OR originator_agency = $3 OR recipient_agency = $3)) AS deliveries,
+       (SELECT count(*) FROM share_ledger
+         WHERE decided_at >= $1 AND decided_at <= $2 AND decision = 'DENIED'
+           AND ($3::text IS NULL OR originator_agency = $3)) AS denials,
+       (SELECT coalesce(sum(CASE WHEN jsonb_typeof(details->'count') = 'number'
+                                 THEN (details->>'count')::bigint ELSE 1 END), 0)
+          FROM le_log
+         WHERE action = 'REFUSAL' AND at >= $1 AND at <= $2
+           AND ($3::text IS NULL OR details->>'agency' = $3)) AS refusals,
+       (SELECT count(*) FROM case_state
+         WHERE state->>'status' = 'OPEN' AND ($3::text IS NULL OR $3 = ANY(participants))) AS open_cases,
+       (SELECT count(*) FROM le_log
+         WHERE action = 'COMBINATION' AND details->>'outcome' = 'NOTIFIED'
+           AND at >= $1 AND at <= $2
+           AND ($3::text IS NULL OR details->>'learnerAgency' = $3)) AS link_notices`,
+    [period.from.toISOString(), period.to.toISOString(), period.agency],
+  );
+  if (!row) throw new Error('the period figures query answered no row');
+  return row;
 }
 
 /** Denials per rule (at most 100 rules, most frequent first); an agency's: those it originated. */

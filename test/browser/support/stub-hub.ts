@@ -465,17 +465,37 @@ export async function startStubHub(): Promise<StubHub> {
         proof: [sibling.toString('hex'), otherPair.toString('hex')],
       });
     }
-    if (p === '/v1/audit/metrics')
+    if (p === '/v1/audit/metrics') {
+      // As the hub: by hour for a period of up to two days, else by day.
+      const from = Date.parse(url.searchParams.get('from') ?? '');
+      const to = Date.parse(url.searchParams.get('to') ?? '');
+      const hourly = to - from <= 2 * 86_400_000;
       return send(res, 200, {
+        from: new Date(from || Date.now() - 90 * 86_400_000).toISOString(),
+        to: new Date(to || Date.now()).toISOString(),
         scope: oversight ? { agency: 'all' } : { agency: session.agencyId },
         smallCountThreshold: 5,
-        sharesPerCounterpartJurisdictionPerDay: [
-          { day: '2025-03-12', jurisdiction: 'DE', count: 6 },
-          { day: '2025-03-13', jurisdiction: 'DE', count: 9 },
-          { day: '2025-03-13', jurisdiction: 'TH', count: '<5' },
-          { day: '2025-03-14', jurisdiction: 'GB', count: 5 },
-          { day: '2025-03-14', jurisdiction: 'DE', count: 7 },
-        ],
+        bucket: hourly ? 'hour' : 'day',
+        summary: {
+          messages: hourly ? 6 : 41,
+          deliveries: hourly ? 11 : 212,
+          denials: hourly ? '<5' : 16,
+          refusals: 3,
+          openCases: 7,
+          linkNotices: hourly ? 0 : 9,
+        },
+        sharesPerCounterpartJurisdictionPerDay: hourly
+          ? [
+              { day: '2025-03-14T05:00Z', jurisdiction: 'DE', count: 6 },
+              { day: '2025-03-14T06:00Z', jurisdiction: 'DE', count: 5 },
+            ]
+          : [
+              { day: '2025-03-12', jurisdiction: 'DE', count: 6 },
+              { day: '2025-03-13', jurisdiction: 'DE', count: 9 },
+              { day: '2025-03-13', jurisdiction: 'TH', count: '<5' },
+              { day: '2025-03-14', jurisdiction: 'GB', count: 5 },
+              { day: '2025-03-14', jurisdiction: 'DE', count: 7 },
+            ],
         denialsByRule: [
           { rule: 'builtin:default-deny', count: 12 },
           { rule: 'NL-NGO-01', count: 4 },
@@ -507,6 +527,7 @@ export async function startStubHub(): Promise<StubHub> {
           },
         ],
       });
+    }
     return fail(res, 404, 'not-found', 'no such route');
   };
 

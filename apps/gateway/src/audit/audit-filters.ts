@@ -155,3 +155,25 @@ export function parseMetricsQuery(query: RawQuery, now = new Date()): { from: Da
   }
   return { from, to };
 }
+
+/** What the shares chart counts by: hours for a period of up to two days, else days. */
+export type MetricsBucket = 'hour' | 'day';
+
+const MAX_HOURLY_DAYS = 31;
+
+/**
+ * The dashboard's period (as parseMetricsQuery) and its time bucket: `bucket`
+ * when given (hourly at most MAX_HOURLY_DAYS), else by the period's length.
+ */
+export function parseAuditMetricsQuery(
+  query: RawQuery,
+  now = new Date(),
+): { from: Date; to: Date; bucket: MetricsBucket } {
+  const { bucket: _bucket, ...period } = query;
+  const { from, to } = parseMetricsQuery(period, now);
+  const chosen = text(query, 'bucket', /^(hour|day)$/, 'hour or day') as MetricsBucket | undefined;
+  const days = (to.getTime() - from.getTime()) / DAY_MS;
+  if (chosen === 'hour' && days > MAX_HOURLY_DAYS)
+    throw refuseAudit('bucket', `hour is for periods of at most ${MAX_HOURLY_DAYS} days`);
+  return { from, to, bucket: chosen ?? (days <= 2 ? 'hour' : 'day') };
+}

@@ -34,13 +34,15 @@ import {
   ledgerRowPage,
   refusalCount,
   refusalPage,
-  sharesPerJurisdictionPerDay,
+  periodFigures,
+  sharesPerJurisdictionOverTime,
   storedDelivery,
   storedMessageToken,
   verifyStoredLedger,
   type CheckpointRow,
   type LedgerSearch,
   type RefusalRecord,
+  type TimeBucket,
 } from '@liaison/persistence';
 import { DATA_SOURCE } from '../tokens';
 import type { AuditReader } from './audit-access';
@@ -332,11 +334,17 @@ export class AuditQueryService {
     return verifyStoredLedger(this.ds, this.hubKey, pageSize);
   }
 
-  async metrics(reader: AuditReader, from: Date, to: Date): Promise<AuditMetricsDto> {
+  async metrics(
+    reader: AuditReader,
+    from: Date,
+    to: Date,
+    bucket: TimeBucket = 'day',
+  ): Promise<AuditMetricsDto> {
     const own = reader.mode === 'liaison';
     const period = { from, to, agency: own ? reader.agencyId : null };
-    const shares = await sharesPerJurisdictionPerDay(this.ds, period);
+    const shares = await sharesPerJurisdictionOverTime(this.ds, period, bucket);
     const denials = await denialsPerRule(this.ds, period);
+    const figures = await periodFigures(this.ds, period);
     // Cases opened in the period, from their folded states: each case once, the
     // reader's own figures in full, others' with complementary suppression; the
     // per-jurisdiction block is rolled up from those figures, so it shows
@@ -354,6 +362,15 @@ export class AuditQueryService {
       to: to.toISOString(),
       scope: own ? { agency: reader.agencyId } : { agency: 'all' },
       smallCountThreshold: SMALL_COUNT,
+      bucket,
+      summary: {
+        messages: count(figures.messages),
+        deliveries: count(figures.deliveries),
+        denials: count(figures.denials),
+        refusals: count(figures.refusals),
+        openCases: count(figures.open_cases),
+        linkNotices: count(figures.link_notices),
+      },
       sharesPerCounterpartJurisdictionPerDay: shares.map((r) => ({
         day: r.day,
         jurisdiction: r.jurisdiction,

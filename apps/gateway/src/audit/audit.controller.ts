@@ -26,7 +26,7 @@ import {
   MAX_LIMIT,
   parseCheckpointsQuery,
   parseConsistencyQuery,
-  parseMetricsQuery,
+  parseAuditMetricsQuery,
   parseNoQuery,
   parseRecordFilter,
   parseSeq,
@@ -303,18 +303,24 @@ export class AuditController {
   @Get('metrics')
   @ApiOperation({
     summary:
-      'Chart aggregates: shares per day, denials by rule, case figures (small counts suppressed)',
+      'Dashboard figures for a period: headline counts, shares per hour or day, denials by rule, case figures (small counts suppressed)',
   })
   @DATE_RANGE
+  @ApiQuery({
+    name: 'bucket',
+    required: false,
+    enum: ['hour', 'day'],
+    description: 'What the shares series counts by; default: hour for up to 2 days, else day',
+  })
   @ApiOkResponse({ type: AuditMetricsDto })
-  @AuditReadChecked(({ query }) => parseMetricsQuery(query))
+  @AuditReadChecked(({ query }) => parseAuditMetricsQuery(query))
   async metrics(
     @Req() req: AuthenticatedRequest,
     @Query() query: RawQuery,
   ): Promise<AuditMetricsDto> {
     const reader = readerOf(req);
-    const { from, to } = parseMetricsQuery(query);
-    const metrics = await this.audit.metrics(reader, from, to);
+    const { from, to, bucket } = parseAuditMetricsQuery(query);
+    const metrics = await this.audit.metrics(reader, from, to, bucket);
     await this.audit.logConsultation(reader, 'audit:metrics', { query });
     return metrics;
   }

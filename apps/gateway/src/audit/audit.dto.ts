@@ -198,7 +198,11 @@ export class LedgerVerificationDto {
 }
 
 class SharesPerDayDto {
-  @ApiProperty({ example: '2026-03-14' }) day!: string;
+  @ApiProperty({
+    example: '2026-03-14',
+    description: 'The UTC day (YYYY-MM-DD), or hour (YYYY-MM-DDTHH:00Z) when bucket is hour',
+  })
+  day!: string;
   @ApiProperty({ example: 'DE' }) jurisdiction!: string;
   @ApiProperty(COUNT_OR_SUPPRESSED) count!: number | '<5';
 }
@@ -225,6 +229,30 @@ class CasesPerJurisdictionDto {
   @ApiProperty({ type: 'number', nullable: true }) victimReferralRate!: number | null;
 }
 
+class PeriodSummaryDto {
+  @ApiProperty({
+    ...COUNT_OR_SUPPRESSED,
+    description: 'Messages published (by your agency) that the hub decided on',
+  })
+  messages!: number | '<5';
+  @ApiProperty({ ...COUNT_OR_SUPPRESSED, description: 'Deliveries (not denied), sent or received' })
+  deliveries!: number | '<5';
+  @ApiProperty({ ...COUNT_OR_SUPPRESSED, description: 'Deliveries denied (of your messages)' })
+  denials!: number | '<5';
+  @ApiProperty({
+    ...COUNT_OR_SUPPRESSED,
+    description: 'Requests refused and dead letters (naming your agency)',
+  })
+  refusals!: number | '<5';
+  @ApiProperty({
+    ...COUNT_OR_SUPPRESSED,
+    description: 'Cases open now (that your agency takes part in)',
+  })
+  openCases!: number | '<5';
+  @ApiProperty({ ...COUNT_OR_SUPPRESSED, description: 'Link notices sent (to your agency)' })
+  linkNotices!: number | '<5';
+}
+
 export class AuditMetricsDto {
   @ApiProperty({ format: 'date-time' }) from!: string;
   @ApiProperty({ format: 'date-time' }) to!: string;
@@ -237,6 +265,10 @@ export class AuditMetricsDto {
   })
   scope!: { agency: string };
   @ApiProperty({ example: 5 }) smallCountThreshold!: number;
+  @ApiProperty({ enum: ['hour', 'day'], description: 'What the shares series counts by' })
+  bucket!: 'hour' | 'day';
+  @ApiProperty({ type: PeriodSummaryDto, description: 'Headline figures of the period' })
+  summary!: PeriodSummaryDto;
   @ApiProperty({ type: [SharesPerDayDto] })
   sharesPerCounterpartJurisdictionPerDay!: readonly SharesPerDayDto[];
   @ApiProperty({ type: [DenialsByRuleDto] }) denialsByRule!: readonly DenialsByRuleDto[];
