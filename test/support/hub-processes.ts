@@ -66,6 +66,7 @@ export async function waitReady(
   port: number,
   timeoutMs = 30_000,
   child?: ChildProcess,
+  check: 'ready' | 'live' = 'ready',
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
@@ -73,7 +74,7 @@ export async function waitReady(
     if (child && child.exitCode !== null)
       throw new Error(`process exited with ${child.exitCode} before ready`);
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      const res = await fetch(`http://127.0.0.1:${port}/health/${check}`);
       if (res.status === 200) return;
       last = `${res.status} ${await res.text()}`;
     } catch (error) {
@@ -81,7 +82,7 @@ export async function waitReady(
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`port ${port} not ready within ${timeoutMs} ms: ${last}`);
+  throw new Error(`port ${port} not ${check} within ${timeoutMs} ms: ${last}`);
 }
 
 const portVariable: Record<HubApp, string> = {
@@ -90,9 +91,11 @@ const portVariable: Record<HubApp, string> = {
   audit: 'AUDIT_METRICS_PORT',
 };
 
+/** Starts an app and waits until it is ready (or only live: a standby audit app is never ready). */
 export async function startApp(
   name: HubApp,
   env: Record<string, string> = {},
+  check: 'ready' | 'live' = 'ready',
 ): Promise<StartedApp> {
   const port = await freePort();
   const child = runNode(
@@ -108,7 +111,7 @@ export async function startApp(
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   try {
-    await waitReady(port, 40_000, child);
+    await waitReady(port, 40_000, child, check);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(
