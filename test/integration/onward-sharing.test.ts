@@ -11,12 +11,23 @@
  * once, ledgered as a release under the request (a replayed release delivers
  * nothing more), the ledger still verifies, and the next re-publication
  * reaches FR too. A refusal delivers nothing, refuses a release naming it and
- * keeps holding the content; DE-BKA reads the refusal with its reason.
+ * keeps holding the content; DE-BKA reads the refusal with its reason. Each
+ * step is told on the feeds as a hub-signed OnwardConsentNotice: the request
+ * to NL-KNP, the answer to DE-BKA.
  */
 import './../support/isolated-namespace';
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
-import { codecFor, type Decision, type Delivery, type Submission } from '@liaison/contracts';
+import path from 'node:path';
+import { compactVerify, importJWK } from 'jose';
+import {
+  codecFor,
+  type Decision,
+  type Delivery,
+  type OnwardConsentNotice,
+  type Submission,
+} from '@liaison/contracts';
+import { HubKeyFiles } from '@liaison/local-files';
 import { rootOf } from '@liaison/crypto';
 import {
   SHARE_LEDGER_COLUMNS,
@@ -29,6 +40,7 @@ import { Topic, createKafkaClient, feedTopic } from '@liaison/kafka';
 import { ONWARD_WITHOUT_CONSENT } from '@liaison/links';
 import {
   DEMO_KEYS_DIR,
+  ROOT,
   dropNamespaceDatabase,
   eventually,
   seedNamespace,
@@ -117,6 +129,14 @@ const dieter = new AgencyIdentity({
   roles: 'liaison',
 });
 
+/** The agency's own token (a subscriber), to read its feed. */
+function feedReader(officer: AgencyIdentity): AgencyIdentity {
+  return new AgencyIdentity({
+    agency: officer === anna ? 'nl-knp' : 'de-bka',
+    keys: DEMO_KEYS_DIR,
+  });
+}
+
 interface ConsentView {
   readonly requestId: string;
   readonly role: string;
@@ -148,6 +168,33 @@ describe('onward sharing through the real worker, audit app and gateway', () => 
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  }
+
+  /** The onward consent notice of `event` about a request in `who`'s feed, its signature checked. */
+  async function consentNotice(
+    who: AgencyIdentity,
+    requestId: string,
+    event: string,
+  ): Promise<OnwardConsentNotice> {
+    const notice = await eventually(
+      async () => {
+        const { json } = await call(feedReader(who), 'GET', '/v1/feed?after=0&limit=1000');
+        return (json.entries as { onwardConsentNotice?: OnwardConsentNotice }[])
+          .map((e) => e.onwardConsentNotice)
+          .find((n) => n?.requestId === requestId && n.event === event);
+      },
+      30_000,
+      `the ${event} notice of ${requestId}`,
+    );
+    const hubKey = new HubKeyFiles(path.join(ROOT, '.local/hub-keys')).hubSigningKey();
+    const key = await importJWK(
+      hubKey.publicJwk as unknown as Parameters<typeof importJWK>[0],
+      hubKey.alg,
+    );
+    const { payload } = await compactVerify(notice.hubSignature, key);
+    const { hubSignature: _signature, ...body } = notice;
+    expect(JSON.parse(Buffer.from(payload).toString('utf8'))).toEqual(body);
+    return notice;
   }
 
   /** The consent request about a held message, as `who` lists it. */
@@ -278,6 +325,15 @@ describe('onward sharing through the real worker, audit app and gateway', () => 
       [`onward-consent:${asked.requestId}`],
     );
     expect(logged).toEqual([{ action: 'DISCLOSURE' }]);
+    // NL is told on its feed, signed by the hub: who passed what on, held for whom.
+    expect(await consentNotice(anna, asked.requestId, 'CONSENT_REQUESTED')).toMatchObject({
+      recipientAgency: 'nl-knp',
+      heldMessageId: held,
+      requesterAgency: 'de-bka',
+      originalAgency: 'nl-knp',
+      recipients: asked.recipients,
+      reason: null,
+    });
 
     const grant = `/v1/links/consents/${asked.requestId}/grant`;
     // The requester cannot consent for the original originator; it learns nothing more.
@@ -295,6 +351,12 @@ describe('onward sharing through the real worker, audit app and gateway', () => 
     expect(await call(anna, 'POST', grant, {})).toMatchObject({
       status: 409,
       json: { error: { code: 'links.consent-answered' } },
+    });
+    // DE is told of the grant on its feed.
+    expect(await consentNotice(dieter, asked.requestId, 'GRANTED')).toMatchObject({
+      recipientAgency: 'de-bka',
+      heldMessageId: held,
+      reason: 'FR may have it',
     });
     const refusals = await query<{ code: string }>(
       `SELECT details->>'reasonCode' AS code FROM le_log WHERE action = 'REFUSAL' ORDER BY id`,
@@ -460,6 +522,11 @@ describe('onward sharing through the real worker, audit app and gateway', () => 
     expect(await requestAbout(dieter, refused)).toMatchObject({
       role: 'REQUESTER',
       status: 'REFUSED',
+      reason: 'source protection',
+    });
+    expect(await consentNotice(dieter, asked.requestId, 'REFUSED')).toMatchObject({
+      recipientAgency: 'de-bka',
+      heldMessageId: refused,
       reason: 'source protection',
     });
     const again = await publish({

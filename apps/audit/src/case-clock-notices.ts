@@ -11,9 +11,16 @@
 import { calendarFor, clockAlertKey, clockAlerts, type CaseState } from '@liaison/cases';
 import { codecFor, type CaseClockNotice } from '@liaison/contracts';
 import { canonicalJson, signCompactJws, type JwsSigner } from '@liaison/crypto';
-import { CaseRepository, appendLeLog, type LeLogEntry, type SqlRunner } from '@liaison/persistence';
+import {
+  CaseRepository,
+  appendLeLog,
+  hubNoticeId,
+  insertHubNotices,
+  type HubNotice,
+  type LeLogEntry,
+  type SqlRunner,
+} from '@liaison/persistence';
 import { HUB_ACTOR } from './decision-records';
-import { hubNoticeId, insertHubNotices, type HubNotice } from './hub-notices';
 
 const clockNoticeCodec = codecFor('CaseClockNotice');
 

@@ -25,10 +25,13 @@ import type { JwsSigner } from '@liaison/crypto';
 import { MerkleAccumulator } from '@liaison/ledger';
 import {
   appendLeLogOnce,
+  consentNoticeOf,
   insertConsentRequests,
+  insertHubNotices,
   insertLinkRows,
   leLogInsertSql,
   leLogParams,
+  raiseConsentNotices,
   rowsSharing,
   type LeLogEntry,
   type NewConsentRequest,
@@ -51,7 +54,6 @@ import {
 import { planClockNotices, raiseClockNotices } from './case-clock-notices';
 import { caseNoticeDecisions, caseRefusalLogEntry, foldCaseNotices } from './case-fold';
 import { copyDeliveryContent, copyLedgerRows } from './ledger-copy';
-import { insertHubNotices } from './hub-notices';
 import type { LinkWorld } from '@liaison/links';
 import { planLinkNotices } from './link-notices';
 import { planConsentRequests } from './onward-consent-requests';
@@ -391,7 +393,10 @@ export class LedgerWriter {
     return written;
   }
 
-  /** A consent request per held message and original, once, with its log entry. */
+  /**
+   * A consent request per held message and original, once, with its log entry
+   * and a hub-signed notice in the original originator's feed.
+   */
   private async requestConsents(recorded: Iterable<{ decision: Decision }>): Promise<void> {
     const requests: NewConsentRequest[] = [];
     const log: LeLogEntry[] = [];
@@ -402,7 +407,18 @@ export class LedgerWriter {
       log.push(...plan.log);
     }
     if (requests.length === 0) return;
-    await insertConsentRequests(this.runner, requests);
+    const raised = new Set(await insertConsentRequests(this.runner, requests));
+    const signer = this.links?.signer ?? this.clocks?.signer;
+    if (signer !== undefined) {
+      await raiseConsentNotices(
+        this.runner,
+        requests
+          .filter((r) => raised.has(r.requestId))
+          .map((r) =>
+            consentNoticeOf({ ...r, reason: null }, 'CONSENT_REQUESTED', r.requestedAt, signer),
+          ),
+      );
+    }
     await appendLeLogOnce(
       this.runner.manager,
       log.map((e) => ({ ...e, eventKey: e.eventKey ?? '' })),

@@ -18,10 +18,14 @@ import {
   type SelectorKind,
   type StoredLinkRow,
 } from '@liaison/links';
-import type { LeLogEntry, NewLinkRow } from '@liaison/persistence';
+import {
+  hubNoticeId,
+  type HubNotice,
+  type LeLogEntry,
+  type NewLinkRow,
+} from '@liaison/persistence';
 import type { HandlingCode, Tlp } from '@liaison/contracts';
 import { HUB_ACTOR } from './decision-records';
-import { hubNoticeId, type HubNotice } from './hub-notices';
 
 const linkNoticeCodec = codecFor('LinkNotice');
 

@@ -7,9 +7,8 @@
  * law-enforcement log entry for each. Metadata only: no content, no selector.
  */
 import type { Decision } from '@liaison/contracts';
-import type { LeLogEntry, NewConsentRequest } from '@liaison/persistence';
+import { hubNoticeId, type LeLogEntry, type NewConsentRequest } from '@liaison/persistence';
 import { HUB_ACTOR } from './decision-records';
-import { hubNoticeId } from './hub-notices';
 
 export function consentRequestId(heldMessageId: string, originalMessageId: string): string {
   return hubNoticeId('onward-consent', [

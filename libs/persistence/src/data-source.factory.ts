@@ -20,6 +20,7 @@ import { CaseClockNotice1732341900000 } from './migrations/1732341900000-case-cl
 import { LinkQueryQuotaPurge1732342100000 } from './migrations/1732342100000-link-query-quota-purge';
 import { OnwardConsent1732342200000 } from './migrations/1732342200000-onward-consent';
 import { ShareLedgerRelease1732342300000 } from './migrations/1732342300000-share-ledger-release';
+import { OnwardConsentNotice1732342400000 } from './migrations/1732342400000-onward-consent-notice';
 
 export const MIGRATIONS = [
   InitialSchema1732340000000,
@@ -37,6 +38,7 @@ export const MIGRATIONS = [
   LinkQueryQuotaPurge1732342100000,
   OnwardConsent1732342200000,
   ShareLedgerRelease1732342300000,
+  OnwardConsentNotice1732342400000,
 ];
 
 export interface DataSourceSettings {

@@ -13,6 +13,7 @@ export * from './replay-store';
 export * from './link-index.repository';
 export * from './onward-sharing.repository';
 export * from './onward-consent.repository';
+export * from './hub-notice.repository';
 export * from './ledger-check';
 export * from './share-ledger-reads.repository';
 export * from './sql-conditions';

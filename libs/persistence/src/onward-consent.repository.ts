@@ -4,9 +4,16 @@
  * message; the gateway lists them for either party, locks one to record the
  * original originator's answer and reads what a release of the held message
  * needs (the originator's token as first accepted); the policy worker reads
- * the requests a slice's releases name. Metadata only: no selector.
+ * the requests a slice's releases name. Each request is told as a hub-signed
+ * OnwardConsentNotice: to the original originator when it is raised, to the
+ * requester when it is answered. Metadata only: no selector, no content.
  */
+import { codecFor, type OnwardConsentNotice } from '@liaison/contracts';
+import { canonicalJson, signCompactJws, type JwsSigner } from '@liaison/crypto';
 import type { ConsentStatus } from '@liaison/links';
+import { hubNoticeId, insertHubNotices, type HubNotice } from './hub-notice.repository';
+
+const consentNoticeCodec = codecFor('OnwardConsentNotice');
 
 type Db = { query(sql: string, params: unknown[]): Promise<unknown> };
 
@@ -207,4 +214,62 @@ export async function heldMessageOf(db: Db, messageId: string): Promise<HeldMess
     sdJwt: row.sd_jwt,
     decidedAt: row.decided_at,
   };
+}
+
+export type ConsentNoticeEvent = 'CONSENT_REQUESTED' | 'GRANTED' | 'REFUSED';
+
+/** What a notice says of its request. */
+export interface ConsentNoticeFacts {
+  readonly requestId: string;
+  readonly heldMessageId: string;
+  readonly requesterAgency: string;
+  readonly originalMessageId: string;
+  readonly originalAgency: string;
+  readonly recipients: readonly string[];
+  readonly reason: string | null;
+}
+
+/**
+ * The notice of `event` about a request, signed by the hub over its other
+ * fields as canonical JSON: CONSENT_REQUESTED tells the original originator,
+ * an answer tells the requester. Its id derives from the request and the
+ * event, so it is raised once however often it is asked for.
+ */
+export function consentNoticeOf(
+  request: ConsentNoticeFacts,
+  event: ConsentNoticeEvent,
+  raisedAt: string,
+  signer: JwsSigner,
+): HubNotice {
+  const requestId = request.requestId.toLowerCase();
+  const planned: Omit<OnwardConsentNotice, 'hubSignature'> = {
+    noticeId: hubNoticeId('onward-consent-notice', [requestId, event]),
+    recipientAgency:
+      event === 'CONSENT_REQUESTED' ? request.originalAgency : request.requesterAgency,
+    event,
+    requestId,
+    heldMessageId: request.heldMessageId.toLowerCase(),
+    requesterAgency: request.requesterAgency,
+    originalMessageId: request.originalMessageId.toLowerCase(),
+    originalAgency: request.originalAgency,
+    recipients: [...request.recipients],
+    reason: event === 'CONSENT_REQUESTED' ? null : request.reason,
+    raisedAt,
+  };
+  const notice: OnwardConsentNotice = {
+    ...planned,
+    hubSignature: signCompactJws(JSON.parse(canonicalJson(planned)) as unknown, signer, {
+      typ: 'liaison-onward-consent-notice+jws',
+    }),
+  };
+  return {
+    recipientAgency: planned.recipientAgency,
+    noticeId: planned.noticeId,
+    record: consentNoticeCodec.encode(notice),
+  };
+}
+
+/** The notices into their agencies' feeds (inside the caller's transaction); returns how many were new. */
+export function raiseConsentNotices(db: Db, notices: readonly HubNotice[]): Promise<number> {
+  return insertHubNotices(db, 'ONWARD_CONSENT_NOTICE', notices);
 }

@@ -1,6 +1,6 @@
 /**
  * `liaison feed [--after N] [--follow]`: print your agency's deliveries, link
- * notices and case clock notices, oldest first, one line each: cursor, time, type, originator, case,
+ * notices, case clock notices and onward consent notices, oldest first, one line each: cursor, time, type, originator, case,
  * urgency and headline (decrypted with your key and checked against the
  * originator's signature here), disclosed and withheld counts. An empty feed
  * says so. `--json` prints the entries as the hub sends them, one per line.
@@ -15,7 +15,8 @@ import { readableMessage } from '../readable-message';
 export type FeedEntry =
   | { cursor: string; delivery: DeliveryJson }
   | { cursor: string; linkNotice: Record<string, unknown> }
-  | { cursor: string; caseClockNotice: Record<string, unknown> };
+  | { cursor: string; caseClockNotice: Record<string, unknown> }
+  | { cursor: string; onwardConsentNotice: Record<string, unknown> };
 
 export interface FeedPage {
   entries: FeedEntry[];
@@ -46,6 +47,24 @@ export function clockLine(cursor: string, n: Record<string, unknown>): string {
   return `#${cursor}  ${at}${String(n.alert)} case ${String(n.caseRef)} request=${String(n.requestId)} by ${String(
     n.requester,
   )}: ${String(n.requestedAgency)}'s ${String(n.clock)} clock (${String(n.instrument)}) due ${String(n.dueAt)}`;
+}
+
+/** An onward consent notice: your consent is asked, or your request was answered. */
+export function consentNoticeLine(cursor: string, n: Record<string, unknown>): string {
+  const at = typeof n.raisedAt === 'string' ? `${shortTime(n.raisedAt)}  ` : '';
+  const recipients = Array.isArray(n.recipients) ? n.recipients.map(String).join(', ') : '';
+  const reason = typeof n.reason === 'string' ? `: ${n.reason}` : '';
+  const head = `#${cursor}  ${at}CONSENT ${String(n.event)} request=${String(n.requestId)}`;
+  if (n.event === 'CONSENT_REQUESTED') {
+    return `${head}: ${String(n.requesterAgency)} re-published your msg=${String(
+      n.originalMessageId,
+    )} as msg=${String(n.heldMessageId)}, held for ${recipients}; answer with liaison links consent grant|refuse`;
+  }
+  return `${head}: ${String(n.originalAgency)} ${
+    n.event === 'GRANTED'
+      ? `consents: msg=${String(n.heldMessageId)} goes to ${recipients}`
+      : `refuses ${recipients} for msg=${String(n.heldMessageId)}`
+  }${reason}`;
 }
 
 /** What a feed line says about a delivery's content, or why it says nothing. */
@@ -104,6 +123,9 @@ export function deliveryLine(cursor: string, d: DeliveryJson, s: DeliverySummary
 export async function feedLine(reader: DeliveryReader, entry: FeedEntry): Promise<string> {
   if ('linkNotice' in entry) return linkLine(entry.cursor, entry.linkNotice);
   if ('caseClockNotice' in entry) return clockLine(entry.cursor, entry.caseClockNotice);
+  if ('onwardConsentNotice' in entry) {
+    return consentNoticeLine(entry.cursor, entry.onwardConsentNotice);
+  }
   return deliveryLine(entry.cursor, entry.delivery, await summaryOf(reader, entry.delivery));
 }
 

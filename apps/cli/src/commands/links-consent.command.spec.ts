@@ -1,5 +1,6 @@
 /** The readable forms of `liaison links consent list | grant | refuse`. */
 import type { ConsentRequestView } from '@liaison/links';
+import { consentNoticeLine } from './feed.command';
 import { consentListText, consentText } from './links-consent.command';
 
 const asked: ConsentRequestView = {
@@ -55,5 +56,48 @@ describe('liaison links consent', () => {
     const listed = consentListText([asked, { ...asked, requestId: 'other', role: 'REQUESTER' }]);
     expect(listed.split('\n').filter((l) => !l.startsWith(' '))).toHaveLength(2);
     expect(listed).toContain('other  your message held');
+  });
+});
+
+describe('liaison feed: onward consent notices', () => {
+  const notice = {
+    noticeId: 'n-1',
+    recipientAgency: 'nl-knp',
+    event: 'CONSENT_REQUESTED',
+    requestId: asked.requestId,
+    heldMessageId: asked.heldMessageId,
+    requesterAgency: 'de-bka',
+    originalMessageId: asked.originalMessageId,
+    originalAgency: 'nl-knp',
+    recipients: ['fr-ocriest', 'uk-nca'],
+    reason: null,
+    raisedAt: '2026-12-02T08:00:00.000Z',
+    hubSignature: 'x.y.z',
+  };
+
+  it('tells the original originator who passed what on and how to answer', () => {
+    const line = consentNoticeLine('41', notice);
+    expect(line).toMatch(/^#41 {2}\S.* CONSENT CONSENT_REQUESTED request=5d0c1b7e-/);
+    expect(line).toContain(
+      'de-bka re-published your msg=0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a01 as msg=0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a02, held for fr-ocriest, uk-nca',
+    );
+    expect(line).toContain('liaison links consent grant|refuse');
+  });
+
+  it('tells the requester the answer, with the reason of a refusal', () => {
+    const refused = consentNoticeLine('42', {
+      ...notice,
+      recipientAgency: 'de-bka',
+      event: 'REFUSED',
+      reason: 'source protection',
+    });
+    expect(refused).toContain(
+      'CONSENT REFUSED request=5d0c1b7e-3f7a-5d7e-9b4c-2a1f0e9d8c7b: nl-knp refuses fr-ocriest, uk-nca for msg=0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a02: source protection',
+    );
+    const granted = consentNoticeLine('43', { ...notice, event: 'GRANTED' });
+    expect(granted).toContain(
+      'nl-knp consents: msg=0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a02 goes to fr-ocriest, uk-nca',
+    );
+    expect(granted).not.toContain('re-published');
   });
 });

@@ -11,7 +11,7 @@ import { deliveryLines, withheldLines } from '../delivery-text';
 import type { HubClient } from '../hub-client';
 import { print, type OutputOptions } from '../output';
 import { readableMessage } from '../readable-message';
-import { clockLine, linkLine } from './feed.command';
+import { clockLine, consentNoticeLine, linkLine } from './feed.command';
 import { feedRefOf, findFeedEntry } from './feed-entry';
 
 export async function showCommand(
@@ -34,6 +34,10 @@ export async function showCommand(
   }
   if ('caseClockNotice' in entry) {
     print(options, entry, () => clockLine(entry.cursor, entry.caseClockNotice));
+    return 0;
+  }
+  if ('onwardConsentNotice' in entry) {
+    print(options, entry, () => consentNoticeLine(entry.cursor, entry.onwardConsentNotice));
     return 0;
   }
   const { delivery, cursor } = entry;

@@ -25,7 +25,9 @@ function sseEventOf(entry: FeedEntry): string {
       ? ['delivery', entry.delivery]
       : 'linkNotice' in entry
         ? ['link-notice', entry.linkNotice]
-        : ['case-clock-notice', entry.caseClockNotice];
+        : 'caseClockNotice' in entry
+          ? ['case-clock-notice', entry.caseClockNotice]
+          : ['onward-consent-notice', entry.onwardConsentNotice];
   return `id: ${entry.cursor}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
@@ -69,7 +71,8 @@ export class FeedController {
     summary: 'Live feed as Server-Sent Events; resumes from Last-Event-ID',
     description:
       'Each entry is one event: `id` its cursor, `event` one of `delivery`, `link-notice`, ' +
-      '`case-clock-notice`, `data` the entry as JSON (Delivery, LinkNotice, CaseClockNotice). ' +
+      '`case-clock-notice`, `onward-consent-notice`, `data` the entry as JSON (Delivery, ' +
+      'LinkNotice, CaseClockNotice, OnwardConsentNotice). ' +
       'A comment line every 15 s keeps the connection open.',
   })
   @ApiQuery(AFTER)

@@ -1,6 +1,7 @@
 /**
  * The feed's answer shapes, for the OpenAPI document. An entry is a delivery,
- * a link notice or a case clock notice (schemas derived from schemas/*.avsc).
+ * a link notice, a case clock notice or an onward consent notice (schemas
+ * derived from schemas/*.avsc).
  */
 import { ApiProperty } from '@nestjs/swagger';
 
@@ -19,6 +20,11 @@ export const FEED_ENTRY_SCHEMA = {
     entry('delivery', 'Delivery', 'A message delivered to you, as your agreements allow'),
     entry('linkNotice', 'LinkNotice', 'Another agency holds a selector one of your messages holds'),
     entry('caseClockNotice', 'CaseClockNotice', "A case request's legal clock is near or past"),
+    entry(
+      'onwardConsentNotice',
+      'OnwardConsentNotice',
+      'Your consent is asked to pass on what you shared, or your request was answered',
+    ),
   ],
 };
 

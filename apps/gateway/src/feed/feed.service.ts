@@ -6,16 +6,23 @@
  */
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { codecFor, type CaseClockNotice, type Delivery, type LinkNotice } from '@liaison/contracts';
+import {
+  codecFor,
+  type CaseClockNotice,
+  type Delivery,
+  type LinkNotice,
+  type OnwardConsentNotice,
+} from '@liaison/contracts';
 import { DomainError } from '@liaison/errors';
 import type { Logger } from '@liaison/observability';
 import { PG_BIGINT_MAX, parseBigInteger, parseInteger, refusalWith } from '../http/query-params';
 
-/** A feed entry: a delivery of a partner's message, or a link or clock notice from the hub. */
+/** A feed entry: a delivery of a partner's message, or a link, clock or consent notice from the hub. */
 export type FeedEntry =
   | { readonly cursor: string; readonly delivery: Delivery }
   | { readonly cursor: string; readonly linkNotice: LinkNotice }
-  | { readonly cursor: string; readonly caseClockNotice: CaseClockNotice };
+  | { readonly cursor: string; readonly caseClockNotice: CaseClockNotice }
+  | { readonly cursor: string; readonly onwardConsentNotice: OnwardConsentNotice };
 
 export interface FeedPage {
   readonly entries: readonly FeedEntry[];
@@ -54,6 +61,7 @@ export interface FeedStreamTimings {
 const deliveryCodec = codecFor('Delivery');
 const linkNoticeCodec = codecFor('LinkNotice');
 const clockNoticeCodec = codecFor('CaseClockNotice');
+const consentNoticeCodec = codecFor('OnwardConsentNotice');
 
 /**
  * A stored record, decoded. The audit app decoded it before storing it, so this
@@ -67,6 +75,8 @@ export function entryOf(id: string, record: Buffer, kind: string): FeedEntry {
         return { cursor, linkNotice: linkNoticeCodec.decode(record) };
       case 'CASE_CLOCK_NOTICE':
         return { cursor, caseClockNotice: clockNoticeCodec.decode(record) };
+      case 'ONWARD_CONSENT_NOTICE':
+        return { cursor, onwardConsentNotice: consentNoticeCodec.decode(record) };
       default:
         return { cursor, delivery: deliveryCodec.decode(record) };
     }

@@ -3,7 +3,8 @@
  * app when the worker held a re-published message): the original originator
  * lists and answers them, the requester lists them to learn the answer. An
  * answer is one transaction: the row locked, the answer decided by the pure
- * rule (@liaison/links decideConsent), written, and logged. A GRANTED request
+ * rule (@liaison/links decideConsent), written, logged, and told to the
+ * requester as a hub-signed OnwardConsentNotice in its feed. A GRANTED request
  * is the consent the policy worker reads: once committed, the held message is
  * released (a release submission naming the request, which the worker
  * re-decides and delivers to the consented recipients only), and its
@@ -22,17 +23,20 @@ import {
   type ConsentStatus,
 } from '@liaison/links';
 import { currentCorrelationId } from '@liaison/observability';
+import type { HubKeyFiles } from '@liaison/local-files';
 import {
   appendLeLog,
+  consentNoticeOf,
   consentRequestsOf,
   heldMessageOf,
   lockConsentRequest,
+  raiseConsentNotices,
   recordConsentAnswer,
   type ConsentRequestRow,
 } from '@liaison/persistence';
 import type { AuthContext } from '../auth/auth-context';
 import type { SubmissionService } from '../submissions/submission.service';
-import { DATA_SOURCE, SUBMISSION_SERVICE } from '../tokens';
+import { DATA_SOURCE, HUB_KEYS, SUBMISSION_SERVICE } from '../tokens';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -67,6 +71,7 @@ export class OnwardConsentService {
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     @Inject(SUBMISSION_SERVICE) private readonly submissions: SubmissionService,
+    @Inject(HUB_KEYS) private readonly hubKeys: HubKeyFiles,
   ) {}
 
   /** The agency's requests, asked of it and about its held messages, newest first. */
@@ -109,6 +114,14 @@ export class OnwardConsentService {
         answeredBy: officer,
         reason: answer.reason,
       });
+      await raiseConsentNotices(tx, [
+        consentNoticeOf(
+          done,
+          decided.status,
+          (done.answeredAt ?? new Date()).toISOString(),
+          this.hubKeys.hubSigner(),
+        ),
+      ]);
       const held =
         decided.status === 'GRANTED' ? await heldMessageOf(tx, done.heldMessageId) : undefined;
       await appendLeLog(tx, [

@@ -1,6 +1,6 @@
 /**
  * JSON Schemas (OpenAPI 3.1 component schemas) of the Avro contracts the API
- * carries as JSON: feed entries (Delivery, LinkNotice, CaseClockNotice, as the
+ * carries as JSON: feed entries (Delivery, LinkNotice, CaseClockNotice, OnwardConsentNotice, as the
  * gateway decodes them) and the custodial JSON bodies (Alert, CaseNotice, in
  * their JSON form). Derived from the schema model, so the document follows the
  * .avsc files; pure.

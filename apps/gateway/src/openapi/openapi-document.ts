@@ -191,6 +191,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       { name: 'Delivery', mode: 'decoded' },
       { name: 'LinkNotice', mode: 'decoded' },
       { name: 'CaseClockNotice', mode: 'decoded' },
+      { name: 'OnwardConsentNotice', mode: 'decoded' },
       { name: 'Alert', mode: 'json-form' },
       { name: 'CaseNotice', mode: 'json-form' },
     ]),

@@ -927,6 +927,34 @@ export interface LinkNotice {
   readonly hubSignature: string;
 }
 
+/** Tells an agency about an onward-sharing consent request: its original originator that another agency re-published content it received from it and the hub held it for some recipients (CONSENT_REQUESTED), and the requester the original originator's answer (GRANTED: the held message is released to the recipients; REFUSED, with the reason). Metadata only, never content or selectors. Signed by the hub; stored in the agency's feed. */
+export interface OnwardConsentNotice {
+  /** Derived from the request and the event, so the hub never raises the same notice twice. */
+  readonly noticeId: Uuid;
+  /** The agency told: the original originator (CONSENT_REQUESTED) or the requester (GRANTED, REFUSED). */
+  readonly recipientAgency: string;
+  /** CONSENT_REQUESTED, GRANTED or REFUSED. */
+  readonly event: string;
+  /** The consent request (GET /v1/links/consents), answered with POST /v1/links/consents/{requestId}/grant or /refuse. */
+  readonly requestId: Uuid;
+  /** The requester's message the hub held. */
+  readonly heldMessageId: Uuid;
+  /** The agency that re-published the content. */
+  readonly requesterAgency: string;
+  /** The original originator's message whose marks hold the share. */
+  readonly originalMessageId: Uuid;
+  /** The original originator, whose consent is asked. */
+  readonly originalAgency: string;
+  /** The held recipients the request is about. */
+  readonly recipients: readonly string[];
+  /** The original originator's reason (required for REFUSED, optional for GRANTED); null for CONSENT_REQUESTED. */
+  readonly reason: string | null;
+  /** When the hub raised the notice. */
+  readonly raisedAt: IsoTimestamp;
+  /** Compact JWS by the hub's signing key over the notice's other fields as canonical JSON. */
+  readonly hubSignature: string;
+}
+
 /** An approved policy set of one jurisdiction, on hub.policies.v1 (compacted, key: jurisdiction). */
 export interface PolicyEvent {
   /** Jurisdiction the policy belongs to. */
@@ -1004,6 +1032,7 @@ export interface SchemaTypeMap {
   Delivery: Delivery;
   DirectoryEvent: DirectoryEvent;
   LinkNotice: LinkNotice;
+  OnwardConsentNotice: OnwardConsentNotice;
   PolicyEvent: PolicyEvent;
   ShareRecord: ShareRecord;
   Submission: Submission;

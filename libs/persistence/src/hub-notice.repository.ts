@@ -1,5 +1,6 @@
 /**
- * Notices the hub raises itself (link notices, clock notices) and writes into
+ * Notices the hub raises itself (link notices, clock notices, onward consent
+ * notices) and writes into
  * agencies' feeds: their ids, deterministic UUIDs (SHA-256 based, version 8)
  * of what makes a notice the same notice, so raising it again finds the one
  * already there; and their feed entries (feed_entry with the notice's kind),
@@ -12,7 +13,7 @@ import { FEED_APPEND_LOCK } from '@liaison/persistence';
 /** The feed store's wake-up channel (as the feed projector uses it). */
 const FEED_CHANNEL = 'liaison_feed';
 
-export type HubNoticeKind = 'LINK_NOTICE' | 'CASE_CLOCK_NOTICE';
+export type HubNoticeKind = 'LINK_NOTICE' | 'CASE_CLOCK_NOTICE' | 'ONWARD_CONSENT_NOTICE';
 
 export interface HubNotice {
   readonly recipientAgency: string;
