@@ -1,8 +1,20 @@
 /**
  * The ledger's signed checkpoints (ledger_checkpoint): one per tree size, each
- * a JWS over the tree size and root hash, written once by the audit app.
+ * a JWS over the tree size and root hash, written once by the audit app and
+ * read by oversight (pages, counts, one by tree size).
  */
+import { selectRows, type Page } from './sql-conditions';
 import type { SqlRunner } from './sql-runner';
+
+/** A stored checkpoint as oversight reads it: the tree size a bigint, as text. */
+export interface CheckpointRow {
+  readonly tree_size: string;
+  readonly root_hash: string;
+  readonly jws: string;
+  readonly issued_at: Date;
+}
+
+const CHECKPOINT_COLUMNS = 'tree_size, root_hash, jws, issued_at';
 
 /** A stored checkpoint, as the publisher tracks it. */
 export interface CheckpointMark {
@@ -37,5 +49,41 @@ export class LedgerCheckpointRepository {
        VALUES ($1, $2, $3, $4) ON CONFLICT (tree_size) DO NOTHING`,
       [checkpoint.treeSize, checkpoint.rootHash, checkpoint.jws, checkpoint.issuedAt],
     );
+  }
+
+  /** Signed checkpoints, largest first, below tree size `before` when given. */
+  async page(limit: number, before: number | undefined): Promise<Page<CheckpointRow>> {
+    const rows = await selectRows<CheckpointRow>(
+      this.db,
+      `SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint
+        WHERE ($1::bigint IS NULL OR tree_size < $1) ORDER BY tree_size DESC LIMIT $2`,
+      [before ?? null, limit + 1],
+    );
+    return { rows: rows.slice(0, limit), more: rows.length > limit };
+  }
+
+  /** How many signed checkpoints there are. */
+  async count(): Promise<number> {
+    const [row] = await selectRows<{ n: string }>(
+      this.db,
+      'SELECT count(*) AS n FROM ledger_checkpoint',
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /** The checkpoint of this tree size, or the latest. */
+  async at(size: number | 'latest'): Promise<CheckpointRow | undefined> {
+    const [row] =
+      size === 'latest'
+        ? await selectRows<CheckpointRow>(
+            this.db,
+            `SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint ORDER BY tree_size DESC LIMIT 1`,
+          )
+        : await selectRows<CheckpointRow>(
+            this.db,
+            `SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint WHERE tree_size = $1`,
+            [size],
+          );
+    return row;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The share ledger's reads, for the audit API: the ledger search (the reader's
  * scope and the filters as SQL conditions), one row, the stored content of a
- * message and of a delivery, the signed checkpoints, the leaf hashes a proof is
+ * message and of a delivery, the leaf hashes a proof is
  * computed from, and the charts' aggregates (the cases' figures come from
  * CaseRepository). Every value reaches SQL as a
  * parameter; the caller decides who may read, this module only how.
@@ -150,55 +150,6 @@ export async function storedDelivery(
     [messageId, recipientAgency],
   );
   return content;
-}
-
-export interface CheckpointRow {
-  readonly tree_size: string;
-  readonly root_hash: string;
-  readonly jws: string;
-  readonly issued_at: Date;
-}
-
-const CHECKPOINT_COLUMNS = 'tree_size, root_hash, jws, issued_at';
-
-/** Signed checkpoints, largest first, below `before` when given. */
-export async function checkpointPage(
-  db: SqlRunner,
-  limit: number,
-  before: number | undefined,
-): Promise<Page<CheckpointRow>> {
-  const rows = await selectRows<CheckpointRow>(
-    db,
-    `SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint
-      WHERE ($1::bigint IS NULL OR tree_size < $1) ORDER BY tree_size DESC LIMIT $2`,
-    [before ?? null, limit + 1],
-  );
-  return { rows: rows.slice(0, limit), more: rows.length > limit };
-}
-
-/** How many signed checkpoints there are. */
-export async function checkpointCount(db: SqlRunner): Promise<number> {
-  const [row] = await selectRows<{ n: string }>(db, 'SELECT count(*) AS n FROM ledger_checkpoint');
-  return Number(row?.n ?? 0);
-}
-
-/** The checkpoint of this tree size, or the latest. */
-export async function checkpointRowAt(
-  db: SqlRunner,
-  size: number | 'latest',
-): Promise<CheckpointRow | undefined> {
-  const [row] =
-    size === 'latest'
-      ? await selectRows<CheckpointRow>(
-          db,
-          `SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint ORDER BY tree_size DESC LIMIT 1`,
-        )
-      : await selectRows<CheckpointRow>(
-          db,
-          `SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoint WHERE tree_size = $1`,
-          [size],
-        );
-  return row;
 }
 
 /** The leaf hashes of rows 1..count, in ledger order. */

@@ -23,10 +23,8 @@ import {
 } from '@liaison/ledger';
 import {
   CaseRepository,
+  LedgerCheckpointRepository,
   appendLeLog,
-  checkpointRowAt,
-  checkpointCount,
-  checkpointPage,
   denialsPerRule,
   leafHashesUpTo,
   ledgerRowAt,
@@ -263,8 +261,8 @@ export class AuditQueryService {
   /** Signed checkpoints, largest first, below `before`; nextCursor is the next page's `before`. */
   async checkpoints(limit: number, before: number | undefined): Promise<CheckpointListDto> {
     const [{ rows, more }, total] = await Promise.all([
-      checkpointPage(this.ds, limit, before),
-      checkpointCount(this.ds),
+      new LedgerCheckpointRepository(this.ds).page(limit, before),
+      new LedgerCheckpointRepository(this.ds).count(),
     ]);
     const checkpoints = rows.map(checkpointJson);
     const last = checkpoints[checkpoints.length - 1];
@@ -273,7 +271,7 @@ export class AuditQueryService {
 
   async proof(reader: AuditReader, seq: number): Promise<InclusionProofDto> {
     const row = await this.row(reader, seq);
-    const checkpoint = await checkpointRowAt(this.ds, 'latest');
+    const checkpoint = await new LedgerCheckpointRepository(this.ds).at('latest');
     const treeSize = checkpoint ? Number(checkpoint.tree_size) : 0;
     if (!checkpoint || seq > treeSize) {
       throw new DomainError(
@@ -303,8 +301,8 @@ export class AuditQueryService {
 
   async consistency(from: number, to: number): Promise<ConsistencyProofDto> {
     const [older, newer] = await Promise.all([
-      checkpointRowAt(this.ds, from),
-      checkpointRowAt(this.ds, to),
+      new LedgerCheckpointRepository(this.ds).at(from),
+      new LedgerCheckpointRepository(this.ds).at(to),
     ]);
     if (!older || !newer) {
       throw new DomainError(
