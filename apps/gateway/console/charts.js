@@ -31,12 +31,13 @@ function ticks(max, count = 4) {
   return Array.from({ length: count + 1 }, (_, i) => (max * i) / count);
 }
 
-function frame(title, desc, height, testid, ...content) {
+/** An accessible SVG figure of the console's width: its title and description, then the content. */
+export function chartFrame({ title, desc, height, testid, className = 'chart' }, ...content) {
   const id = `chart-${++chartCounter}`;
   return s(
     'svg',
     {
-      class: 'chart',
+      class: className,
       viewBox: `0 0 ${WIDTH} ${height}`,
       role: 'img',
       'aria-labelledby': `${id}-title ${id}-desc`,
@@ -176,7 +177,7 @@ export function stackedBars({ title, desc, yLabel, xLabel, data, testid }) {
   return h(
     'div.chart-block',
     null,
-    frame(title, desc, height, testid, ...parts),
+    chartFrame({ title, desc, height, testid }, ...parts),
     legend(series.map((ser) => ser.name)),
     dataTable(
       title,
@@ -286,7 +287,7 @@ export function horizontalBars({ title, desc, xLabel, items, groups, percent, te
   return h(
     'div.chart-block',
     null,
-    frame(title, desc, height, testid, ...parts),
+    chartFrame({ title, desc, height, testid }, ...parts),
     groups ? legend(groups) : null,
     dataTable(
       title,

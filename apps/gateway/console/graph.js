@@ -6,11 +6,10 @@
  * node and edge has a <title>; the caller gives the table of the same data.
  */
 import { h, s } from './dom.js';
-import { PALETTE } from './charts.js';
+import { PALETTE, chartFrame } from './charts.js';
 
 const WIDTH = 640;
 const ROW = 58;
-let graphCounter = 0;
 
 function truncate(text, n) {
   return text.length > n ? `${text.slice(0, n - 1)}…` : text;
@@ -131,22 +130,12 @@ function nodeElement(node, p) {
 export function linkGraphSvg(graph, { title, desc, testid, layout = 'columns', showCount }) {
   const { at, height } =
     layout === 'circle' ? circleLayout(graph.nodes) : columnLayout(graph.nodes);
-  const id = `graph-${++graphCounter}`;
   const edges = graph.edges
     .filter((e) => at.has(e.from) && at.has(e.to))
     .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'HOLDS' ? -1 : 1))
     .map((e) => edgeElement(e, at.get(e.from), at.get(e.to), showCount));
-  const svg = s(
-    'svg',
-    {
-      class: 'chart link-graph',
-      viewBox: `0 0 ${WIDTH} ${height}`,
-      role: 'img',
-      'aria-labelledby': `${id}-title ${id}-desc`,
-      'data-testid': testid,
-    },
-    s('title', { id: `${id}-title` }, title),
-    s('desc', { id: `${id}-desc` }, desc),
+  const svg = chartFrame(
+    { title, desc, height, testid, className: 'chart link-graph' },
     ...edges,
     ...graph.nodes.map((n) => nodeElement(n, at.get(n.id))),
   );
