@@ -40,6 +40,11 @@ ensure_node_modules() {
   # The lock file and the patches applied to installed packages (patch-package, on install).
   local want; want=$(cat "$root/package-lock.json" "$root"/patches/*.patch | sha256sum | cut -d' ' -f1)
   if [[ ! -f $stamp ]] || [[ "$(cat "$stamp")" != "$want" ]]; then
+    # npm ci empties node_modules first: through a symlink it would wipe the
+    # install of the checkout it points to. Refuse and say what to do instead.
+    if [[ -L "$root/node_modules" ]]; then
+      die "node_modules is a symlink to $(readlink "$root/node_modules") and its packages do not match package-lock.json and patches/: run npm ci in that checkout, or replace the symlink with an install of this one"
+    fi
     say "installing npm packages (npm ci)..."
     (cd "$root" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
     echo "$want" >"$stamp"
