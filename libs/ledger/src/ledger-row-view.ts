@@ -47,6 +47,7 @@ export const AUDIT_CSV_COLUMNS = [
   'policyVersion',
   'presentationDigest',
   'leafHash',
+  'releaseOf',
 ] as const;
 
 /** RFC 4180 quoting; a leading = + - @ is neutralised so spreadsheets never run it. */
@@ -80,6 +81,7 @@ export function csvLine(r: LedgerRowView): string {
     policyVersion: r.policyVersion,
     presentationDigest: r.presentationDigest,
     leafHash: r.leafHash,
+    releaseOf: r.releaseOf,
   };
   return `${AUDIT_CSV_COLUMNS.map((c) => csvField(values[c])).join(',')}\r\n`;
 }

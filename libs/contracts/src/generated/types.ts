@@ -995,6 +995,8 @@ export interface ShareRecord {
   readonly leafHash: string;
   /** When the row was appended. */
   readonly recordedAt: IsoTimestamp;
+  /** A release: the id of the onward consent request under which the originator's held message was delivered to this recipient; null otherwise. */
+  readonly releaseOf: Uuid | null;
 }
 
 /** A message accepted by the gateway, on hub.submissions.v1 (key: caseRef, else messageId). The content travels only inside the signed SD-JWT. */

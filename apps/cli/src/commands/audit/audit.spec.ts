@@ -14,6 +14,7 @@ import {
 import {
   MerkleAccumulator,
   csvField,
+  csvHeader,
   csvLine,
   ledgerLeafHash,
   ledgerLeafHashBytes,
@@ -150,6 +151,15 @@ describe('CSV and table', () => {
     expect(line.endsWith('\r\n')).toBe(true);
     expect(line.split(',')[0]).toBe('1');
     expect(line).toContain('subjects[0].identity:builtin:minor-identity');
+  });
+
+  it('ends each line with the release it belongs to, empty for an ordinary delivery', () => {
+    const columns = csvHeader().trimEnd().split(',');
+    expect(columns.at(-1)).toBe('releaseOf');
+    const releaseOf = '0b6f4c1e-2d0a-4e55-9a53-3f7f1d6b8c21';
+    expect(csvLine(record(1, { releaseOf })).trimEnd().split(',').at(-1)).toBe(releaseOf);
+    expect(csvLine(record(2)).trimEnd().split(',')).toHaveLength(columns.length);
+    expect(csvLine(record(2)).trimEnd().split(',').at(-1)).toBe('');
   });
 
   it('renders one line per record', () => {
