@@ -187,7 +187,6 @@ export default tseslint.config(
       'apps/audit/src/ledger-writer.ts',
       'apps/audit/src/retention-purge.ts',
       'apps/migrate/src/seed-demo-world.ts',
-      'libs/runtime/src/dependency-checks.ts',
     ],
     rules: {
       'no-restricted-syntax': [

@@ -18,3 +18,8 @@ export function returnedRows<T>(result: unknown): T[] {
   }
   return result as T[];
 }
+
+/** One round trip to the database (`SELECT 1`): the readiness check's question. */
+export async function pingDatabase(db: SqlRunner): Promise<void> {
+  await db.query('SELECT 1');
+}

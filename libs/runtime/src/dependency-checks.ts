@@ -2,9 +2,10 @@
 import type { Kafka } from '@liaison/kafka';
 import type { DataSource } from 'typeorm';
 import type { HealthCheck } from '@liaison/observability';
+import { pingDatabase } from '@liaison/persistence';
 
 export function databaseCheck(ds: DataSource): HealthCheck {
-  return { name: 'database', check: async () => void (await ds.query('SELECT 1')) };
+  return { name: 'database', check: () => pingDatabase(ds) };
 }
 
 /** Opens a fresh admin connection each time, so a dead broker is noticed at once. */
