@@ -13,7 +13,9 @@
  * reaches FR too. A refusal delivers nothing, refuses a release naming it and
  * keeps holding the content; DE-BKA reads the refusal with its reason. Each
  * step is told on the feeds as a hub-signed OnwardConsentNotice: the request
- * to NL-KNP, the answer to DE-BKA.
+ * to NL-KNP, the answer to DE-BKA. A grant whose release Kafka never took (the
+ * state a gateway stopped between its commit and the send leaves) is sent by
+ * the gateway's sweep, once.
  */
 import './../support/isolated-namespace';
 import { Client } from 'pg';
@@ -145,6 +147,7 @@ interface ConsentView {
   readonly recipients: string[];
   readonly status: string;
   readonly reason: string | null;
+  readonly release: string | null;
 }
 
 describe('onward sharing through the real worker, audit app and gateway', () => {
@@ -260,7 +263,7 @@ describe('onward sharing through the real worker, audit app and gateway', () => 
     [worker, audit, gateway] = await Promise.all([
       startApp('policy', { POLICY_WORKER_ID: `onward-${process.pid}` }),
       startApp('audit'),
-      startApp('gateway'),
+      startApp('gateway', { GATEWAY_RELEASE_RETRY_MS: '500' }),
     ]);
     await producer.connect();
     held = await republished('+40 721 555 014', '0040 (721) 555-014');
@@ -346,8 +349,14 @@ describe('onward sharing through the real worker, audit app and gateway', () => 
     ).toMatchObject({ status: 400, json: { error: { code: 'links.invalid-consent-answer' } } });
     expect(await call(anna, 'POST', grant, { reason: 'FR may have it' })).toMatchObject({
       status: 200,
-      json: { status: 'GRANTED', answeredBy: 'nl-knp/anna' },
+      json: { status: 'GRANTED', answeredBy: 'nl-knp/anna', release: 'QUEUED' },
     });
+    const [state] = await query<{ release: string; queued: boolean; attempts: number }>(
+      `SELECT release, release_queued_at IS NOT NULL AS queued, release_attempts AS attempts
+         FROM onward_consent_request WHERE request_id = $1`,
+      [asked.requestId],
+    );
+    expect(state).toEqual({ release: 'QUEUED', queued: true, attempts: 0 });
     expect(await call(anna, 'POST', grant, {})).toMatchObject({
       status: 409,
       json: { error: { code: 'links.consent-answered' } },
@@ -470,6 +479,49 @@ describe('onward sharing through the real worker, audit app and gateway', () => 
     expect(rows.find((r) => r.recipient_agency === 'fr-ocriest')?.decision).not.toBe('DENIED');
   }, 90_000);
 
+  it('sends a granted release Kafka never took, once, from the sweep', async () => {
+    const stranded = await republished('+40 721 555 077', '0040 721 555 077');
+    const asked = await requestAbout(anna, stranded);
+    // What a gateway stopped right after committing a grant leaves: GRANTED, release DUE, nothing sent.
+    const updated = await query(
+      `UPDATE onward_consent_request
+          SET status = 'GRANTED', answered_at = now() - interval '1 minute',
+              answered_by = 'nl-knp/anna', release = 'DUE'
+        WHERE request_id = $1 AND status = 'PENDING' RETURNING request_id`,
+      [asked.requestId],
+    );
+    expect(updated).toHaveLength(1);
+    const released = await eventually(
+      async () => {
+        const rows = (await ledgered(stranded)).filter((r) => r.release_of !== null);
+        return rows.length > 0 ? rows : undefined;
+      },
+      60_000,
+      'the stranded release in the ledger',
+    );
+    expect(new Set(released.map((r) => r.release_of))).toEqual(new Set([asked.requestId]));
+    expect(released.map((r) => r.recipient_agency)).toContain('fr-ocriest');
+    expect(await requestAbout(anna, stranded)).toMatchObject({
+      status: 'GRANTED',
+      release: 'QUEUED',
+    });
+    // Several sweeps later, still once: in the ledger and in FR's feed topic.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect((await ledgered(stranded)).filter((r) => r.release_of !== null)).toEqual(released);
+    const delivered = (
+      await readTopics<Delivery>([feedTopic('fr-ocriest')], deliveryCodec, (r) =>
+        r.some((x) => x.value.messageId === stranded),
+      )
+    ).filter((r) => r.value.messageId === stranded);
+    expect(delivered).toHaveLength(1);
+    const sends = (
+      await readTopics<Submission>([Topic.submissions], submissionCodec, (r) =>
+        r.some((x) => x.value.releaseOf === asked.requestId),
+      )
+    ).filter((r) => r.value.releaseOf === asked.requestId);
+    expect(sends).toHaveLength(1);
+  }, 120_000);
+
   it('a refusal keeps holding the content, and DE reads it with its reason', async () => {
     const refused = await republished('+40 721 555 099', '0040 721 555 099');
     const asked = await requestAbout(anna, refused);
@@ -477,7 +529,7 @@ describe('onward sharing through the real worker, audit app and gateway', () => 
       await call(anna, 'POST', `/v1/links/consents/${asked.requestId}/refuse`, {
         reason: 'source protection',
       }),
-    ).toMatchObject({ status: 200, json: { status: 'REFUSED' } });
+    ).toMatchObject({ status: 200, json: { status: 'REFUSED', release: null } });
     // A release naming the refused request is refused by the worker; nothing is delivered.
     const [token] = await query<{ sd_jwt: string }>(
       'SELECT sd_jwt FROM message_content WHERE message_id = $1',

@@ -25,6 +25,7 @@ import { HubKeyFiles } from '@liaison/local-files';
 import { ConsoleSessions } from './auth/console-session';
 import { RateLimiter } from './auth/rate-limiter';
 import { GatewayMetrics } from './http/http-metrics';
+import { ReleaseSender } from './links/release-sender';
 import { RefusalRecorder } from './refusals/refusal-recorder';
 import { taxiiErrorRenderer } from './taxii/taxii-http';
 import { TokenAuthenticator } from './auth/token-authenticator';
@@ -45,6 +46,7 @@ import {
   KAFKA,
   LOGGER,
   RATE_LIMITER,
+  RELEASE_SENDER,
   SUBMISSION_SERVICE,
 } from './tokens';
 
@@ -97,6 +99,18 @@ async function main(): Promise<void> {
     refusals,
   });
   await refusalRecorder.start();
+  const releases = new ReleaseSender({
+    ds,
+    log,
+    send: (held, requestId, correlationId) =>
+      submissions.queueRelease(held, requestId, correlationId),
+    due: metrics.gauge(
+      'liaison_onward_releases_due',
+      'Granted onward releases Kafka has not taken yet (sent again every GATEWAY_RELEASE_RETRY_MS)',
+    ),
+    retryMs: config.gateway.releaseRetryMs,
+  });
+  releases.start();
   const sessions = new ConsoleSessions(ds);
   const authenticator = new TokenAuthenticator(
     directory,
@@ -117,6 +131,7 @@ async function main(): Promise<void> {
         { provide: HUB_KEYS, useValue: hubKeys },
         { provide: FEED_SERVICE, useValue: feed },
         { provide: SUBMISSION_SERVICE, useValue: submissions },
+        { provide: RELEASE_SENDER, useValue: releases },
         { provide: RATE_LIMITER, useValue: new RateLimiter(config.gateway.rateLimitPerMinute) },
       ],
       authenticator,
@@ -177,6 +192,7 @@ async function main(): Promise<void> {
     await worldChanges.close().catch(() => undefined);
     directory.stop();
     await refusalRecorder.stop();
+    await releases.stop();
     await feed.stop();
     await producer.disconnect();
     await ds.destroy();

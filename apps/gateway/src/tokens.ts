@@ -9,3 +9,4 @@ export const DIRECTORY_CACHE = Symbol('DIRECTORY_CACHE');
 export const FEED_SERVICE = Symbol('FEED_SERVICE');
 export const HUB_KEYS = Symbol('HUB_KEYS');
 export const KAFKA_PRODUCERS = Symbol('KAFKA_PRODUCERS');
+export const RELEASE_SENDER = Symbol('RELEASE_SENDER');

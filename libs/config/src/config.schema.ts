@@ -27,6 +27,8 @@ export interface HubConfig {
     /** Refusals logged one entry each per agency per window; the rest are counted. */
     readonly refusalLogLimit: number;
     readonly refusalLogWindowMs: number;
+    /** A granted onward release Kafka did not take is sent again this often. */
+    readonly releaseRetryMs: number;
     /** Hit/no-hit link queries admitted per agency and per officer, each in its own window. */
     readonly linkQueries: {
       readonly agency: { readonly limit: number; readonly windowMs: number };
@@ -146,6 +148,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
       maxStreamsPerAgency: r.int('GATEWAY_MAX_STREAMS_PER_AGENCY', 10, 1, 10_000),
       refusalLogLimit: r.int('GATEWAY_REFUSAL_LOG_LIMIT', 60, 0, 100_000),
       refusalLogWindowMs: r.int('GATEWAY_REFUSAL_LOG_WINDOW_MS', 60_000, 1000, 3_600_000),
+      releaseRetryMs: r.int('GATEWAY_RELEASE_RETRY_MS', 5000, 200, 600_000),
       linkQueries: {
         agency: {
           limit: r.int('LINK_QUERY_AGENCY_LIMIT', 200, 1, 1_000_000),

@@ -91,6 +91,7 @@ export {
   type ConsentStatus,
   type ReleaseCheck,
   type ReleaseConsent,
+  type ReleaseState,
 } from './onward-consent';
 export {
   agencyLinkGraph,

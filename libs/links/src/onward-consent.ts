@@ -9,6 +9,13 @@ import type { ONWARD_WITHOUT_CONSENT } from './onward-sharing';
 export type ConsentStatus = 'PENDING' | 'GRANTED' | 'REFUSED';
 export type ConsentAnswerKind = 'grant' | 'refuse';
 
+/**
+ * Where a granted request's release stands: DUE (granted, the release not yet
+ * taken by Kafka: the hub keeps sending it), QUEUED (taken: the worker
+ * delivers it once), NOTHING (the held content was no longer kept).
+ */
+export type ReleaseState = 'DUE' | 'QUEUED' | 'NOTHING';
+
 export interface ConsentRequestState {
   readonly originalAgency: string;
   readonly status: ConsentStatus;
@@ -35,6 +42,8 @@ export interface ConsentRequestView {
   readonly answeredAt: string | null;
   readonly answeredBy: string | null;
   readonly reason: string | null;
+  /** A granted request's release (null while pending or refused). */
+  readonly release: ReleaseState | null;
   readonly rule: typeof ONWARD_WITHOUT_CONSENT;
 }
 

@@ -21,6 +21,7 @@ import { LinkQueryQuotaPurge1732342100000 } from './migrations/1732342100000-lin
 import { OnwardConsent1732342200000 } from './migrations/1732342200000-onward-consent';
 import { ShareLedgerRelease1732342300000 } from './migrations/1732342300000-share-ledger-release';
 import { OnwardConsentNotice1732342400000 } from './migrations/1732342400000-onward-consent-notice';
+import { OnwardReleaseState1732342500000 } from './migrations/1732342500000-onward-release-state';
 
 export const MIGRATIONS = [
   InitialSchema1732340000000,
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   OnwardConsent1732342200000,
   ShareLedgerRelease1732342300000,
   OnwardConsentNotice1732342400000,
+  OnwardReleaseState1732342500000,
 ];
 
 export interface DataSourceSettings {

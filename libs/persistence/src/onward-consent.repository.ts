@@ -10,7 +10,7 @@
  */
 import { codecFor, type OnwardConsentNotice } from '@liaison/contracts';
 import { canonicalJson, signCompactJws, type JwsSigner } from '@liaison/crypto';
-import type { ConsentStatus } from '@liaison/links';
+import type { ConsentStatus, ReleaseState } from '@liaison/links';
 import { hubNoticeId, insertHubNotices, type HubNotice } from './hub-notice.repository';
 
 const consentNoticeCodec = codecFor('OnwardConsentNotice');
@@ -30,6 +30,15 @@ export interface ConsentRequestRow {
   readonly answeredAt: Date | null;
   readonly answeredBy: string | null;
   readonly reason: string | null;
+  /** A granted request's release: DUE until Kafka takes it, then QUEUED; NOTHING without content. */
+  readonly release: ReleaseState | null;
+}
+
+/** A release still due, locked until the caller's transaction ends. */
+export interface DueRelease {
+  readonly requestId: string;
+  readonly heldMessageId: string;
+  readonly attempts: number;
 }
 
 /** A request about to be recorded (the audit app's plan). */
@@ -67,10 +76,11 @@ interface RequestSql {
   answered_at: Date | null;
   answered_by: string | null;
   reason: string | null;
+  release: ReleaseState | null;
 }
 
 const COLUMNS = `request_id, held_message_id, requester_agency, original_message_id, original_agency,
-                 recipients, status, requested_at, answered_at, answered_by, reason`;
+                 recipients, status, requested_at, answered_at, answered_by, reason, release`;
 
 function rowOf(r: RequestSql): ConsentRequestRow {
   return {
@@ -85,6 +95,7 @@ function rowOf(r: RequestSql): ConsentRequestRow {
     answeredAt: r.answered_at,
     answeredBy: r.answered_by,
     reason: r.reason,
+    release: r.release,
   };
 }
 
@@ -115,7 +126,11 @@ export async function lockConsentRequest(
   return row === undefined ? undefined : rowOf(row);
 }
 
-/** Records the original originator's answer on a locked request; returns the request as now stored. */
+/**
+ * Records the original originator's answer on a locked request; returns the
+ * request as now stored. A grant's release is DUE when the held content is
+ * still kept (the caller sends it after the commit), NOTHING otherwise.
+ */
 export async function recordConsentAnswer(
   tx: Db,
   answer: {
@@ -123,21 +138,103 @@ export async function recordConsentAnswer(
     readonly status: Exclude<ConsentStatus, 'PENDING'>;
     readonly answeredBy: string;
     readonly reason: string | null;
+    readonly release: Exclude<ReleaseState, 'QUEUED'> | null;
   },
 ): Promise<ConsentRequestRow> {
+  if ((answer.status === 'GRANTED') !== (answer.release !== null)) {
+    throw new Error(`a ${answer.status} answer cannot have release ${String(answer.release)}`);
+  }
   const [row] = (await tx.query(
     // Wrapped in a SELECT: an UPDATE's answer through TypeORM is [rows, count].
     `WITH answered AS (
        UPDATE onward_consent_request
-          SET status = $2, answered_at = now(), answered_by = $3, reason = $4
+          SET status = $2, answered_at = now(), answered_by = $3, reason = $4, release = $5
         WHERE request_id = $1 AND status = 'PENDING'
         RETURNING ${COLUMNS}
      )
      SELECT * FROM answered`,
-    [answer.requestId, answer.status, answer.answeredBy, answer.reason],
+    [answer.requestId, answer.status, answer.answeredBy, answer.reason, answer.release],
   )) as RequestSql[];
   if (row === undefined) throw new Error(`consent request ${answer.requestId} is not pending`);
   return rowOf(row);
+}
+
+interface DueReleaseSql {
+  request_id: string;
+  held_message_id: string;
+  release_attempts: number;
+}
+
+function dueReleaseOf(r: DueReleaseSql): DueRelease {
+  return {
+    requestId: r.request_id,
+    heldMessageId: r.held_message_id,
+    attempts: r.release_attempts,
+  };
+}
+
+/**
+ * The request's release if it is still due, locked until the caller's
+ * transaction ends; undefined when it is not due or another transaction is
+ * sending it now (SKIP LOCKED: two senders never send the same release at once).
+ */
+export async function lockDueRelease(tx: Db, requestId: string): Promise<DueRelease | undefined> {
+  const [row] = (await tx.query(
+    `SELECT request_id, held_message_id, release_attempts FROM onward_consent_request
+      WHERE request_id = $1 AND release = 'DUE' FOR UPDATE SKIP LOCKED`,
+    [requestId],
+  )) as DueReleaseSql[];
+  return row === undefined ? undefined : dueReleaseOf(row);
+}
+
+/** Up to `limit` releases due since before `answeredBefore`, oldest grant first, locked (SKIP LOCKED). */
+export async function lockDueReleases(
+  tx: Db,
+  answeredBefore: Date,
+  limit: number,
+): Promise<DueRelease[]> {
+  const rows = (await tx.query(
+    `SELECT request_id, held_message_id, release_attempts FROM onward_consent_request
+      WHERE release = 'DUE' AND answered_at < $1
+      ORDER BY answered_at, request_id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [answeredBefore, limit],
+  )) as DueReleaseSql[];
+  return rows.map(dueReleaseOf);
+}
+
+/** How many releases are still due (for the gateway's gauge). */
+export async function countDueReleases(db: Db): Promise<number> {
+  const [row] = (await db.query(
+    `SELECT count(*)::int AS due FROM onward_consent_request WHERE release = 'DUE'`,
+    [],
+  )) as { due: number }[];
+  return row?.due ?? 0;
+}
+
+/**
+ * What became of a locked due release: Kafka took it (QUEUED), its content was
+ * gone (NOTHING), or the send failed (still DUE, the failure counted and kept).
+ */
+export async function recordReleaseOutcome(
+  tx: Db,
+  requestId: string,
+  outcome: { readonly state: 'QUEUED' | 'NOTHING' } | { readonly failed: string },
+): Promise<void> {
+  if ('failed' in outcome) {
+    await tx.query(
+      `UPDATE onward_consent_request
+          SET release_attempts = release_attempts + 1, release_error = $2
+        WHERE request_id = $1 AND release = 'DUE'`,
+      [requestId, outcome.failed.slice(0, 1000)],
+    );
+    return;
+  }
+  await tx.query(
+    `UPDATE onward_consent_request
+        SET release = $2, release_queued_at = CASE WHEN $2 = 'QUEUED' THEN now() END
+      WHERE request_id = $1 AND release = 'DUE'`,
+    [requestId, outcome.state],
+  );
 }
 
 /** Records each request once (a redelivered decision asks nothing twice); returns those new. */

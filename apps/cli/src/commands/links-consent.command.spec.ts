@@ -16,6 +16,7 @@ const asked: ConsentRequestView = {
   answeredAt: null,
   answeredBy: null,
   reason: null,
+  release: null,
   rule: 'builtin:onward-without-consent',
 };
 
@@ -44,11 +45,18 @@ describe('liaison links consent', () => {
       '  0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a02 held for fr-ocriest, uk-nca (builtin:onward-without-consent): consent of nl-knp for its message 0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a01',
       '  REFUSED by nl-knp/anna 2026-12-02 09:30 UTC: source protection',
     ]);
-    const granted = consentText({ ...refused, role: 'ORIGINAL', status: 'GRANTED', reason: null });
+    const grant = { ...refused, role: 'ORIGINAL', status: 'GRANTED', reason: null } as const;
+    const granted = consentText({ ...grant, release: 'QUEUED' });
     expect(granted.split('\n')[2]).toBe(
       '  GRANTED by nl-knp/anna 2026-12-02 09:30 UTC (the held message goes to fr-ocriest, uk-nca)',
     );
     expect(granted).not.toContain('answer:');
+    expect(consentText({ ...grant, release: 'DUE' }).split('\n')[2]).toMatch(
+      /\(the release to fr-ocriest, uk-nca is not queued yet: the hub sends it again\)$/,
+    );
+    expect(consentText({ ...grant, release: 'NOTHING' }).split('\n')[2]).toMatch(
+      /\(nothing released to fr-ocriest, uk-nca: the held content was no longer kept\)$/,
+    );
   });
 
   it('lists every request, or says there is none', () => {

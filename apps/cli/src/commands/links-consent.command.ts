@@ -38,10 +38,19 @@ export function consentText(r: ConsentRequestView): string {
     lines.push(
       `  ${r.status} by ${r.answeredBy ?? '?'} ${r.answeredAt === null ? '' : minute(r.answeredAt)}` +
         (r.reason === null ? '' : `: ${r.reason}`) +
-        (r.status === 'GRANTED' ? ` (the held message goes to ${r.recipients.join(', ')})` : ''),
+        (r.status === 'GRANTED' ? ` (${releaseText(r)})` : ''),
     );
   }
   return lines.join('\n');
+}
+
+/** Where a grant's release stands, in words. */
+function releaseText(r: ConsentRequestView): string {
+  const to = r.recipients.join(', ');
+  if (r.release === 'NOTHING')
+    return `nothing released to ${to}: the held content was no longer kept`;
+  if (r.release === 'DUE') return `the release to ${to} is not queued yet: the hub sends it again`;
+  return `the held message goes to ${to}`;
 }
 
 export function consentListText(requests: readonly ConsentRequestView[]): string {

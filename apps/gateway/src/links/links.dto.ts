@@ -200,6 +200,14 @@ export class ConsentRequestDto {
   @ApiProperty({ type: 'string', nullable: true, example: 'nl-knp/quinn' })
   answeredBy!: string | null;
   @ApiProperty({ type: 'string', nullable: true }) reason!: string | null;
+  @ApiProperty({
+    type: 'string',
+    enum: ['DUE', 'QUEUED', 'NOTHING'],
+    nullable: true,
+    description:
+      'A grant releases the held message: DUE until Kafka takes the release (the hub keeps sending it), QUEUED once taken, NOTHING when the held content was no longer kept; null while pending or refused',
+  })
+  release!: string | null;
   @ApiProperty({ example: 'builtin:onward-without-consent' }) rule!: string;
 }
 

@@ -7,7 +7,8 @@
  * requester as a hub-signed OnwardConsentNotice in its feed. A GRANTED request
  * is the consent the policy worker reads: once committed, the held message is
  * released (a release submission naming the request, which the worker
- * re-decides and delivers to the consented recipients only), and its
+ * re-decides and delivers to the consented recipients only; recorded DUE with
+ * the grant and sent by the ReleaseSender until Kafka takes it), and its
  * recipients receive the next message that re-publishes the original.
  */
 import { randomUUID } from 'node:crypto';
@@ -35,8 +36,8 @@ import {
   type ConsentRequestRow,
 } from '@liaison/persistence';
 import type { AuthContext } from '../auth/auth-context';
-import type { SubmissionService } from '../submissions/submission.service';
-import { DATA_SOURCE, HUB_KEYS, SUBMISSION_SERVICE } from '../tokens';
+import { DATA_SOURCE, HUB_KEYS, RELEASE_SENDER } from '../tokens';
+import type { ReleaseSender } from './release-sender';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -54,6 +55,7 @@ function viewOf(row: ConsentRequestRow, agency: string): ConsentRequestView {
     answeredAt: row.answeredAt === null ? null : row.answeredAt.toISOString(),
     answeredBy: row.answeredBy,
     reason: row.reason,
+    release: row.release,
     rule: ONWARD_WITHOUT_CONSENT,
   };
 }
@@ -70,7 +72,7 @@ function refusal(
 export class OnwardConsentService {
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
-    @Inject(SUBMISSION_SERVICE) private readonly submissions: SubmissionService,
+    @Inject(RELEASE_SENDER) private readonly releases: ReleaseSender,
     @Inject(HUB_KEYS) private readonly hubKeys: HubKeyFiles,
   ) {}
 
@@ -108,11 +110,16 @@ export class OnwardConsentService {
           decided.code === 'links.consent-answered' ? 'conflict' : 'not-found',
         );
       }
+      const held =
+        decided.status === 'GRANTED' && row !== undefined
+          ? await heldMessageOf(tx, row.heldMessageId)
+          : undefined;
       const done = await recordConsentAnswer(tx, {
         requestId,
         status: decided.status,
         answeredBy: officer,
         reason: answer.reason,
+        release: decided.status !== 'GRANTED' ? null : held === undefined ? 'NOTHING' : 'DUE',
       });
       await raiseConsentNotices(tx, [
         consentNoticeOf(
@@ -122,8 +129,6 @@ export class OnwardConsentService {
           this.hubKeys.hubSigner(),
         ),
       ]);
-      const held =
-        decided.status === 'GRANTED' ? await heldMessageOf(tx, done.heldMessageId) : undefined;
       await appendLeLog(tx, [
         {
           actor: officer,
@@ -147,17 +152,15 @@ export class OnwardConsentService {
           },
         },
       ]);
-      return { done, held };
+      return done;
     });
-    // After the commit, so the worker reads the consent in force; a second
-    // release of the same request is refused by the worker's replay check.
-    if (answered.held !== undefined) {
-      await this.submissions.queueRelease(
-        answered.held,
-        answered.done.requestId,
-        currentCorrelationId() ?? randomUUID(),
-      );
-    }
-    return viewOf(answered.done, auth.agencyId);
+    // After the commit, so the worker reads the consent in force. Should Kafka
+    // not take it now, the release stays DUE and the sender's sweep sends it.
+    if (answered.release !== 'DUE') return viewOf(answered, auth.agencyId);
+    const release = await this.releases.releaseNow(
+      answered.requestId,
+      currentCorrelationId() ?? randomUUID(),
+    );
+    return viewOf({ ...answered, release }, auth.agencyId);
   }
 }

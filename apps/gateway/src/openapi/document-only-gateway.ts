@@ -25,6 +25,7 @@ import {
   KAFKA,
   LOGGER,
   RATE_LIMITER,
+  RELEASE_SENDER,
   SUBMISSION_SERVICE,
 } from '../tokens';
 import { buildOpenApiDocument } from './openapi-document';
@@ -73,6 +74,7 @@ export async function documentOnlyGateway(): Promise<DocumentOnlyGateway> {
         { provide: HUB_KEYS, useValue: new HubKeyFiles(keysDir) },
         { provide: FEED_SERVICE, useValue: EMPTY },
         { provide: SUBMISSION_SERVICE, useValue: EMPTY },
+        { provide: RELEASE_SENDER, useValue: EMPTY },
         { provide: RATE_LIMITER, useValue: EMPTY },
       ],
       authenticator: placeholder(),

@@ -71,7 +71,7 @@ export class SubmissionService {
     } catch (error) {
       throw new DomainError(
         'submission.kafka-unavailable',
-        'the hub could not queue the release of the held message; try again',
+        'Kafka did not take the release of the held message (it stays due and is sent again)',
         'unavailable',
         { cause: error instanceof Error ? error.message : String(error) },
       );
