@@ -34,13 +34,14 @@ import {
   verifyLedger,
   type LedgerRowColumns,
 } from '@liaison/ledger';
-import { createDataSource, hubNoticeId, insertHubNotices } from '@liaison/persistence';
-import { CheckpointPublisher } from '../../apps/audit/src/checkpoint-publisher';
 import {
   FEED_CHANNEL,
-  FeedProjector,
-  type FeedStoreTiming,
-} from '../../apps/audit/src/feed-projector';
+  createDataSource,
+  hubNoticeId,
+  insertHubNotices,
+} from '@liaison/persistence';
+import { CheckpointPublisher } from '../../apps/audit/src/checkpoint-publisher';
+import { FeedProjector, type FeedStoreTiming } from '../../apps/audit/src/feed-projector';
 import { LEDGER_COPY_CHUNK_ROWS } from '../../apps/audit/src/ledger-copy';
 import { LedgerWriter } from '../../apps/audit/src/ledger-writer';
 import { RetentionPurge } from '../../apps/audit/src/retention-purge';

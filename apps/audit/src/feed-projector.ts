@@ -3,7 +3,7 @@
  * feed_entry (each delivery checked, then stored as the record that arrived),
  * whose bigserial id is the agency's feed cursor. Idempotent through
  * UNIQUE(agency_id, message_id); after each committed batch it NOTIFYs
- * `liaison_feed` with the agency id so gateways streaming SSE wake up. The
+ * FEED_CHANNEL with the agency id so gateways streaming SSE wake up. The
  * batches of one fetch (one per feed topic) are handled at once and stored in
  * one statement: an agency's delivery does not wait for the others' commits.
  * The set of topics follows the agency table (receives_feed), as the app's last
@@ -15,7 +15,7 @@
 import type { Kafka } from '@liaison/kafka';
 import type { DataSource } from 'typeorm';
 import { projectionFor, type Delivery } from '@liaison/contracts';
-import { FEED_APPEND_LOCK } from '@liaison/persistence';
+import { FeedRepository } from '@liaison/persistence';
 import {
   TypedConsumer,
   ensureTopics,
@@ -25,7 +25,6 @@ import {
   type TopicLayout,
 } from '@liaison/kafka';
 
-export const FEED_CHANNEL = 'liaison_feed';
 const FEED_TOPIC = /^hub\.feed\.([a-z0-9][a-z0-9-]{1,62})\.v1$/;
 
 export interface FeedProjectorOptions {
@@ -93,12 +92,15 @@ export class FeedProjector {
   private changing: Promise<void> = Promise.resolve();
   /** Batches handed over since the last statement began, stored together by the next. */
   private waiting: WaitingBatch[] = [];
+  private readonly store: FeedRepository;
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly ds: DataSource,
+    ds: DataSource,
     private readonly options: FeedProjectorOptions,
-  ) {}
+  ) {
+    this.store = new FeedRepository(ds);
+  }
 
   get subscribedAgencies(): readonly string[] {
     return this.agencies;
@@ -108,12 +110,8 @@ export class FeedProjector {
     await this.refresh(true);
   }
 
-  private async feedAgencies(): Promise<readonly FeedAgency[]> {
-    if (this.options.feedAgencies) return this.options.feedAgencies();
-    const rows = await this.ds.query<{ id: string; retention_days: number }[]>(
-      'SELECT id, retention_days FROM agency WHERE receives_feed ORDER BY id',
-    );
-    return rows.map((r) => ({ id: r.id, retentionDays: r.retention_days }));
+  private feedAgencies(): Promise<readonly FeedAgency[]> {
+    return this.options.feedAgencies ? this.options.feedAgencies() : this.store.feedAgencies();
   }
 
   /**
@@ -204,7 +202,8 @@ export class FeedProjector {
 
   /**
    * One statement per batch, however many agencies it spans: one INSERT for
-   * every delivery and one NOTIFY per agency that got a new entry.
+   * every delivery and one NOTIFY per agency that got a new entry
+   * (FeedRepository.appendDeliveries).
    */
   async project(batch: readonly ConsumedRecord<ProjectedDelivery>[]): Promise<number> {
     const records: ConsumedRecord<ProjectedDelivery>[] = [];
@@ -221,43 +220,14 @@ export class FeedProjector {
       }
       records.push(record);
     }
-    if (records.length === 0) return 0;
-    // Every record's bytes in one binary parameter, cut apart by the server: no
-    // JSON and no array literal of several KiB per delivery on either side.
-    const starts: number[] = [];
-    let at = 1;
-    for (const r of records) {
-      starts.push(at);
-      at += r.bytes.length;
-    }
-    // One statement, so one round trip and its own transaction: the feed append
-    // lock (ids in commit order), the entries, and a NOTIFY for each agency that
-    // got a new one (delivered on commit, never for a rolled-back insert).
-    const rows = await this.ds.query<{ agency_id: string; entries: number }[]>(
-      `WITH append_lock AS (SELECT pg_advisory_xact_lock($8)), inserted AS (
-         INSERT INTO feed_entry (agency_id, message_id, kafka_offset, record)
-         SELECT x.agency_id, x.message_id, x.kafka_offset, substring($4::bytea FROM x.start FOR x.length)
-         FROM unnest($1::text[], $2::uuid[], $3::bigint[], $5::int[], $6::int[])
-           AS x(agency_id, message_id, kafka_offset, start, length), append_lock
-         ORDER BY x.agency_id, x.kafka_offset
-         ON CONFLICT (agency_id, message_id) DO NOTHING
-         RETURNING agency_id
-       ), per_agency AS (
-         SELECT agency_id, count(*)::int AS entries FROM inserted GROUP BY agency_id
-       )
-       SELECT agency_id, entries, pg_notify($7, agency_id) FROM per_agency`,
-      [
-        records.map((r) => r.value.recipientAgency),
-        records.map((r) => r.value.messageId),
-        records.map((r) => r.offset),
-        Buffer.concat(records.map((r) => r.bytes)),
-        starts,
-        records.map((r) => r.bytes.length),
-        FEED_CHANNEL,
-        FEED_APPEND_LOCK,
-      ],
+    const inserted = await this.store.appendDeliveries(
+      records.map((r) => ({
+        agencyId: r.value.recipientAgency,
+        messageId: r.value.messageId,
+        kafkaOffset: r.offset,
+        record: r.bytes,
+      })),
     );
-    const inserted = new Map(rows.map((r) => [r.agency_id, r.entries]));
     let total = 0;
     for (const [agency, count] of inserted) {
       this.options.onProjected?.(agency, count);

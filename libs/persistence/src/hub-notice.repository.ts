@@ -8,10 +8,7 @@
  * append lock (FEED_APPEND_LOCK: ids in commit order).
  */
 import { createHash } from 'node:crypto';
-import { FEED_APPEND_LOCK } from '@liaison/persistence';
-
-/** The feed store's wake-up channel (as the feed projector uses it). */
-const FEED_CHANNEL = 'liaison_feed';
+import { FEED_APPEND_LOCK, FEED_CHANNEL } from '@liaison/persistence';
 
 export type HubNoticeKind = 'LINK_NOTICE' | 'CASE_CLOCK_NOTICE' | 'ONWARD_CONSENT_NOTICE';
 

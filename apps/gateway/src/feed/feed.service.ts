@@ -4,7 +4,6 @@
  * and any cursor within retention can be replayed. Live readers are woken by
  * PostgreSQL NOTIFY on one shared connection (plus a slow poll as a safety net).
  */
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import {
   codecFor,
@@ -15,6 +14,7 @@ import {
 } from '@liaison/contracts';
 import { DomainError } from '@liaison/errors';
 import type { Logger } from '@liaison/observability';
+import { FeedRepository, openFeedListener, type FeedListener } from '@liaison/persistence';
 import { PG_BIGINT_MAX, parseBigInteger, parseInteger, refusalWith } from '../http/query-params';
 
 /** A feed entry: a delivery of a partner's message, or a link, clock or consent notice from the hub. */
@@ -90,25 +90,26 @@ export function entryOf(id: string, record: Buffer, kind: string): FeedEntry {
 
 export class FeedService {
   private readonly wakers = new Map<string, Set<Waker>>();
-  private listener: Client | undefined;
+  private readonly entries: FeedRepository;
+  private listener: FeedListener | undefined;
+  private stopped = false;
   private poll: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly ds: DataSource,
+    ds: DataSource,
     private readonly databaseUrl: string,
     private readonly log: Logger,
     /** Open streams one agency may hold; each costs a page query on every wake-up. */
     private readonly maxStreamsPerAgency: number,
     readonly timings?: FeedStreamTimings,
-  ) {}
+  ) {
+    this.entries = new FeedRepository(ds);
+  }
 
   async page(agencyId: string, after: string, limit: number): Promise<FeedPage> {
-    const rows: { id: string; record: Buffer; entry_kind: string }[] = await this.ds.query(
-      `SELECT id, record, entry_kind FROM feed_entry WHERE agency_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
-      [agencyId, after, limit],
-    );
+    const rows = await this.entries.entriesAfter(agencyId, after, limit);
     return {
-      entries: rows.map((r) => entryOf(r.id, r.record, r.entry_kind)),
+      entries: rows.map((r) => entryOf(r.id, r.record, r.entryKind)),
       nextCursor: rows.length > 0 ? String(rows[rows.length - 1]?.id) : after,
     };
   }
@@ -154,28 +155,33 @@ export class FeedService {
   }
 
   private async connectListener(): Promise<void> {
-    const client = new Client({
-      connectionString: this.databaseUrl,
-      application_name: 'liaison-gateway-feed',
-    });
-    client.on('notification', (n) => this.wakeAll(n.payload || undefined, performance.now()));
-    client.on('error', (error) => {
-      this.log.warn({ err: error }, 'feed listener lost; reconnecting');
-      this.listener = undefined;
-      setTimeout(() => void this.connectListener().catch(() => undefined), 1000).unref();
-    });
     try {
-      await client.connect();
-      await client.query('LISTEN liaison_feed');
-      this.listener = client;
+      const listener = await openFeedListener({
+        databaseUrl: this.databaseUrl,
+        applicationName: 'liaison-gateway-feed',
+        onAppended: (agencyId, notifiedAt) => this.wakeAll(agencyId, notifiedAt),
+        onLost: (error) => {
+          this.log.warn({ err: error }, 'feed listener lost; reconnecting');
+          this.listener = undefined;
+          this.reconnectIn(1000);
+        },
+      });
+      if (this.stopped) await listener.close();
+      else this.listener = listener;
     } catch (error) {
       this.log.warn({ err: error }, 'feed listener could not connect; polling only');
-      setTimeout(() => void this.connectListener().catch(() => undefined), 2000).unref();
+      this.reconnectIn(2000);
     }
   }
 
+  private reconnectIn(ms: number): void {
+    if (this.stopped) return;
+    setTimeout(() => void this.connectListener(), ms).unref();
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.poll) clearInterval(this.poll);
-    await this.listener?.end().catch(() => undefined);
+    await this.listener?.close();
   }
 }
