@@ -12,6 +12,7 @@ import '../support/isolated-namespace';
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import * as net from 'node:net';
+import { Client } from 'pg';
 import { codecFor, type DeadLetter, type MessageKind } from '@liaison/contracts';
 import { issueSdJwt } from '@liaison/crypto';
 import { Topic, createKafkaClient } from '@liaison/kafka';
@@ -27,6 +28,7 @@ import {
   stopApp,
   type StartedApp,
 } from '../support/hub-processes';
+import { DATABASE_URL } from '../support/isolated-namespace';
 import { testConfig } from '../support/stack';
 import { freshMessage, submissionCodec } from '../support/submissions';
 import { readTopics } from '../support/topic-reader';
@@ -229,6 +231,31 @@ describe('input limits at the hub', () => {
       );
       expect(response === '' || response.startsWith('HTTP/1.1 408')).toBe(true);
       expect(ms).toBeLessThan(REQUEST_TIMEOUT_MS + 1500);
+    });
+
+    it('leaves each cut in the refusal log, as 408 request.timeout', async () => {
+      const db = new Client({ connectionString: DATABASE_URL });
+      await db.connect();
+      try {
+        const entries = await eventually(
+          async () => {
+            const { rows } = await db.query<{ status: number; source: string; code: string }>(
+              `SELECT (details->>'status')::int AS status, details->>'source' AS source,
+                      details->>'reasonCode' AS code
+                 FROM le_log WHERE action = 'REFUSAL' AND details->>'reasonCode' = 'request.timeout'`,
+            );
+            return rows.length >= 2 ? rows : undefined;
+          },
+          20_000,
+          'the two cuts in the refusal log',
+        );
+        expect(entries).toEqual([
+          { status: 408, source: 'connection', code: 'request.timeout' },
+          { status: 408, source: 'connection', code: 'request.timeout' },
+        ]);
+      } finally {
+        await db.end();
+      }
     });
   });
 

@@ -24,6 +24,7 @@ import {
 import { HubKeyFiles } from '@liaison/local-files';
 import { ConsoleSessions } from './auth/console-session';
 import { RateLimiter } from './auth/rate-limiter';
+import { answerConnectionRefusals } from './http/connection-refusals';
 import { GatewayMetrics } from './http/http-metrics';
 import { ReleaseSender } from './links/release-sender';
 import { RefusalRecorder } from './refusals/refusal-recorder';
@@ -168,6 +169,11 @@ async function main(): Promise<void> {
       taxiiErrorRenderer,
     ),
   );
+
+  answerConnectionRefusals(app.getHttpServer(), (answer) => {
+    gatewayMetrics.refused(answer.status, answer.code);
+    refusalRecorder.observeConnection(answer);
+  });
 
   const openApi = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, openApi, { jsonDocumentUrl: 'docs/openapi.json' });

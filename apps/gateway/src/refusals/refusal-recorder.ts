@@ -16,6 +16,7 @@ import {
   refusalDetails,
   refusalLogEntry,
   type LeLogEntry,
+  type Refusal,
 } from '@liaison/persistence';
 import type { ClientErrorAnswer } from '@liaison/runtime';
 import { refusalOfRequest } from './request-refusal';
@@ -60,6 +61,10 @@ export class RefusalRecorder {
       (id) => this.registered.has(id),
       new Date(now),
     );
+    this.admit(refusal, now);
+  };
+
+  private admit(refusal: Refusal, now: number): void {
     const details = refusalDetails(refusal);
     this.deps.refusals?.inc({ reason: details.reasonCode });
     const admission = this.windows.admit(
@@ -72,6 +77,30 @@ export class RefusalRecorder {
       this.deps.log.info({ refusal: details }, 'request refused');
       this.enqueue([refusalLogEntry(refusal)]);
     }
+  }
+
+  /**
+   * A refusal of the HTTP server itself (a request past its deadline, headers
+   * too large, not HTTP): no request object exists, so nothing is attributed.
+   */
+  readonly observeConnection = (answer: ClientErrorAnswer): void => {
+    const now = this.now();
+    this.admit(
+      {
+        stage: 'gateway',
+        reasonCode: answer.code,
+        status: answer.status,
+        agency: null,
+        attribution: 'unknown',
+        keyId: null,
+        messageKeyId: null,
+        messageId: null,
+        correlationId: null,
+        source: 'connection',
+        refusedAt: new Date(now).toISOString(),
+      },
+      now,
+    );
   };
 
   /** Loads the registered agencies; starts the timer that writes ended windows' aggregates. */

@@ -32,7 +32,7 @@ function bodyMessage(body: unknown): { kid: string | null; messageId: string | n
 
 function routeOf(req: Request): string {
   const route = (req as { route?: { path?: unknown } }).route;
-  const pattern = typeof route?.path === 'string' ? route.path : '(no route)';
+  const pattern = typeof route?.path === 'string' ? route.path : 'unmatched';
   return `${req.method} ${pattern}`.slice(0, 200);
 }
 
