@@ -177,7 +177,6 @@ export default tseslint.config(
       // Being moved by their owners.
       // Calls LinkQueryService.query (the hit/no-hit question), not SQL.
       'apps/gateway/src/links/links.controller.ts',
-      'apps/gateway/src/links/link-query-quota.repository.ts',
       // Not moved yet.
       'apps/gateway/src/submissions/submission.service.ts',
       'apps/gateway/src/policy/recent-shares.repository.ts',

@@ -11,6 +11,7 @@ export * from './le-log.repository';
 export * from './refusal-log';
 export * from './replay-store';
 export * from './link-index.repository';
+export * from './link-query-quota.repository';
 export * from './onward-sharing.repository';
 export * from './onward-consent.repository';
 export * from './hub-notice.repository';

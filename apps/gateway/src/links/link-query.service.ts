@@ -36,19 +36,20 @@ import {
 import { tlpLabel } from '@liaison/messages';
 import type { HubMetrics } from '@liaison/observability';
 import type { Tlp } from '@liaison/policy';
-import { appendLeLog, rowsSharing } from '@liaison/persistence';
+import {
+  appendLeLog,
+  countAdmitted,
+  countRefused,
+  lockQuotaWindows,
+  quotaWindows,
+  rowsSharing,
+  type QuotaWindowView,
+} from '@liaison/persistence';
 import { METRICS, linkWorldOf, type World } from '@liaison/runtime';
 import { type HubKeyFiles } from '@liaison/local-files';
 import type { AuthContext, SignedJustification } from '../auth/auth-context';
 import type { DirectoryCache } from '../directory-cache';
 import { CONFIG, DATA_SOURCE, DIRECTORY_CACHE, HUB_KEYS } from '../tokens';
-import {
-  countAdmitted,
-  countRefused,
-  lockQuotaWindows,
-  quotaWindows,
-  type QuotaWindowView,
-} from './link-query-quota.repository';
 
 /** What is left of one quota window after this query. */
 export interface QuotaLeft {

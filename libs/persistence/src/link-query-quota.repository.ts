@@ -3,10 +3,13 @@
  * agency window and per officer window, taken FOR UPDATE inside the query's
  * transaction (agency row first, then officer row, always in that order), so
  * concurrent queries of one officer or one agency, on one gateway or several,
- * are counted one after another and a limit holds across restarts.
+ * are counted one after another and a limit holds across restarts. The
+ * writes run on the query's transaction (its EntityManager); the audit app
+ * purges the windows oversight no longer reads.
  */
-import type { EntityManager } from 'typeorm';
 import type { QuotaScope, QuotaUse, QuotaWindow } from '@liaison/links';
+import { selectRows } from './sql-conditions';
+import { returnedRows, type SqlRunner } from './sql-runner';
 
 interface QuotaRowSql {
   scope: QuotaScope;
@@ -39,13 +42,14 @@ export interface QuotaWindowView {
  * (the limit as configured now), returning how much of each is used.
  */
 export async function lockQuotaWindows(
-  tx: EntityManager,
+  tx: SqlRunner,
   agency: string,
   windows: readonly QuotaWindow[],
 ): Promise<QuotaUse[]> {
   const uses: QuotaUse[] = [];
   for (const window of windows) {
-    const rows = await tx.query<{ used: number }[]>(
+    const rows = await selectRows<{ used: number }>(
+      tx,
       `INSERT INTO link_query_quota (scope, holder, window_start, window_end, agency_id, quota)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (scope, holder, window_start) DO UPDATE SET quota = EXCLUDED.quota
@@ -64,10 +68,7 @@ export async function lockQuotaWindows(
   return uses;
 }
 
-export async function countAdmitted(
-  tx: EntityManager,
-  windows: readonly QuotaWindow[],
-): Promise<void> {
+export async function countAdmitted(tx: SqlRunner, windows: readonly QuotaWindow[]): Promise<void> {
   for (const w of windows) {
     await tx.query(
       `UPDATE link_query_quota SET used = used + 1
@@ -78,7 +79,7 @@ export async function countAdmitted(
 }
 
 export async function countRefused(
-  tx: EntityManager,
+  tx: SqlRunner,
   windows: readonly QuotaWindow[],
   at: Date,
 ): Promise<void> {
@@ -93,12 +94,13 @@ export async function countRefused(
 
 /** Windows that ended after `from` (an agency's only when `agency` is given), breaches first. */
 export async function quotaWindows(
-  db: Pick<EntityManager, 'query'>,
+  db: SqlRunner,
   from: Date,
   agency: string | undefined,
   limit: number,
 ): Promise<QuotaWindowView[]> {
-  const rows = await db.query<QuotaRowSql[]>(
+  const rows = await selectRows<QuotaRowSql>(
+    db,
     `SELECT scope, holder, agency_id, window_start, window_end, quota, used, refused, last_refused_at
        FROM link_query_quota
       WHERE window_end > $1 AND ($2::text IS NULL OR agency_id = $2)
@@ -117,4 +119,23 @@ export async function quotaWindows(
     refused: r.refused,
     lastRefusedAt: r.last_refused_at === null ? null : r.last_refused_at.toISOString(),
   }));
+}
+
+/**
+ * Deletes up to `limit` windows that ended before `endedBefore`; returns
+ * whether each had refused a query (a breach), one entry per window deleted.
+ */
+export async function purgeQuotaWindows(
+  db: SqlRunner,
+  endedBefore: Date,
+  limit: number,
+): Promise<{ refused: number }[]> {
+  return returnedRows<{ refused: number }>(
+    await db.query(
+      `DELETE FROM link_query_quota WHERE ctid IN (
+         SELECT ctid FROM link_query_quota WHERE window_end < $1 LIMIT $2)
+       RETURNING refused`,
+      [endedBefore.toISOString(), limit],
+    ),
+  );
 }
