@@ -180,9 +180,6 @@ export default tseslint.config(
       // Not moved yet.
       'apps/gateway/src/submissions/submission.service.ts',
       'apps/gateway/src/policy/recent-shares.repository.ts',
-      'apps/audit/src/ledger-copy.ts',
-      'apps/audit/src/ledger-writer.ts',
-      'apps/audit/src/retention-purge.ts',
       'apps/migrate/src/seed-demo-world.ts',
     ],
     rules: {

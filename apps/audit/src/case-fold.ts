@@ -14,18 +14,9 @@ import {
 } from '@liaison/cases';
 import { parseMessage, type Decision } from '@liaison/contracts';
 import { readSdJwtClaims } from '@liaison/ledger';
-import { refusalLogEntry, type LeLogEntry } from '@liaison/persistence';
+import { refusalLogEntry, type CaseEventRefusal, type LeLogEntry } from '@liaison/persistence';
 import { messageJsonOf } from '@liaison/messages';
 import { originatorSdJwt } from './decision-records';
-
-export interface CaseEventRefusal {
-  readonly messageId: string;
-  readonly caseRef: string;
-  readonly agency: string;
-  readonly code: CaseRefusalCode;
-  readonly reason: string;
-  readonly occurredAt: string;
-}
 
 export interface CaseFold {
   /** The cases the batch changed, by caseRef, in their new state. */

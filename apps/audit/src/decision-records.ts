@@ -14,7 +14,7 @@ import {
   type LedgerRowFields,
   type MerkleAccumulator,
 } from '@liaison/ledger';
-import type { LeLogEntry } from '@liaison/persistence';
+import type { CaseEventDraft, LeLogEntry, MessageContentDraft } from '@liaison/persistence';
 
 const DAY_MS = 86_400_000;
 const CASE_OUTCOMES = new Set(['CONVICTION', 'PROSECUTION', 'DISMISSED', 'TRANSFERRED']);
@@ -31,22 +31,6 @@ export interface DeliveryContentDraft {
   readonly retainUntil: string;
   /** False when the rebuilt presentation does not hash to the outcome's digest. */
   readonly digestMatches: boolean;
-}
-
-export interface CaseEventDraft {
-  readonly messageId: string;
-  readonly originatorAgency: string;
-  readonly jurisdiction: string;
-  readonly caseRef: string | null;
-  readonly noticeType: string;
-  readonly outcome: string | null;
-  readonly occurredAt: string;
-}
-
-export interface MessageContentDraft {
-  readonly messageId: string;
-  readonly sdJwt: string;
-  readonly retainUntil: string;
 }
 
 /**

@@ -1,14 +1,13 @@
 /**
- * Ledger rows into PostgreSQL by COPY FROM STDIN (text format): one stream per
- * batch instead of a statement with 18 array parameters, which the server then
- * unnests. Values are written as the text PostgreSQL parses into each column
- * (JSON for jsonb, ISO-8601 for timestamptz), so a stored row re-hashes to its leaf.
+ * Ledger rows into PostgreSQL by COPY FROM STDIN (text format, sent by
+ * @liaison/persistence copyFromStdin): one stream per batch instead of a
+ * statement with 18 array parameters, which the server then unnests. Values
+ * are written as the text PostgreSQL parses into each column (JSON for jsonb,
+ * ISO-8601 for timestamptz), so a stored row re-hashes to its leaf.
  */
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { SHARE_LEDGER_WRITTEN_COLUMNS, type LedgerRowColumns } from '@liaison/ledger';
+import { copyFromStdin } from '@liaison/persistence';
 import type { DeliveryContentDraft, NewLedgerRow } from './decision-records';
 
 type CopyValue = string | number | boolean | object | null;
@@ -107,7 +106,7 @@ export async function copyLedgerRows(
   rows: Iterable<NewLedgerRow>,
   table = 'share_ledger',
 ): Promise<number> {
-  return copyInto(client, table, SHARE_LEDGER_WRITTEN_COLUMNS, ledgerCopyChunks(rows));
+  return copyFromStdin(client, table, SHARE_LEDGER_WRITTEN_COLUMNS, ledgerCopyChunks(rows));
 }
 
 export const DELIVERY_CONTENT_COLUMNS = [
@@ -145,23 +144,10 @@ export async function copyDeliveryContent(
   deliveries: readonly DeliveryContentDraft[],
 ): Promise<void> {
   if (deliveries.length === 0) return;
-  const copied = await copyInto(client, 'delivery_content', DELIVERY_CONTENT_COLUMNS, [
+  const copied = await copyFromStdin(client, 'delivery_content', DELIVERY_CONTENT_COLUMNS, [
     deliveryContentCopyText(deliveries),
   ]);
   if (copied !== deliveries.length) {
     throw new Error(`delivery content COPY wrote ${copied} of ${deliveries.length} rows`);
   }
-}
-
-/** COPY FROM STDIN of the chunks' text; the row count from the server's CommandComplete. */
-async function copyInto(
-  client: PoolClient,
-  table: string,
-  columns: readonly string[],
-  chunks: Iterable<string>,
-): Promise<number> {
-  if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
-  const sink = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
-  await pipeline(Readable.from(chunks, { objectMode: false }), sink);
-  return sink.rowCount;
 }

@@ -19,21 +19,22 @@
  */
 import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { CaseState } from '@liaison/cases';
 import type { Decision, RecipientOutcome } from '@liaison/contracts';
 import type { JwsSigner } from '@liaison/crypto';
 import { MerkleAccumulator } from '@liaison/ledger';
 import {
+  CaseRepository,
+  ShareLedgerWrites,
   appendLeLogOnce,
   consentNoticeOf,
   insertConsentRequests,
   insertHubNotices,
   insertLinkRows,
-  leLogInsertSql,
-  leLogParams,
   raiseConsentNotices,
   rowsSharing,
+  type CaseEventDraft,
   type LeLogEntry,
+  type MessageContentDraft,
   type NewConsentRequest,
 } from '@liaison/persistence';
 import {
@@ -45,9 +46,7 @@ import {
   ledgerRowFields,
   ledgerRowKey,
   messageContentDraft,
-  type CaseEventDraft,
   type DeliveryContentDraft,
-  type MessageContentDraft,
   type NewLedgerRow,
   type PresentationCache,
 } from './decision-records';
@@ -78,9 +77,6 @@ interface Candidate {
   readonly outcome: RecipientOutcome;
 }
 
-/** Key of the advisory lock only the ledger writer takes ("LIAISON1" as an int8). */
-export const LEDGER_WRITER_LOCK = 0x4c494149534f4e31n;
-
 export interface IngestResult {
   readonly decisions: number;
   readonly rowsWritten: number;
@@ -97,6 +93,8 @@ export type { NewLedgerRow } from './decision-records';
 
 interface WriterSession {
   readonly runner: QueryRunner;
+  /** The ledger's statements on the runner (inside a batch: in its transaction). */
+  readonly ledger: ShareLedgerWrites;
   /** The runner's own pg connection (the session holding the lock), for COPY. */
   readonly connection: PoolClient;
   readonly accumulator: MerkleAccumulator;
@@ -152,32 +150,27 @@ export class LedgerWriter {
   private static async openSession(ds: DataSource, pageSize: number): Promise<WriterSession> {
     const runner = ds.createQueryRunner();
     const connection = (await runner.connect()) as PoolClient;
+    const ledger = new ShareLedgerWrites(runner);
     try {
-      await runner.query('SELECT pg_advisory_lock($1)', [LEDGER_WRITER_LOCK.toString()]);
+      await ledger.lockWriter();
       // Once per session rather than a SET TRANSACTION in every batch (a round trip each).
-      await runner.query(
-        'SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED',
-      );
+      await ledger.readCommittedSession();
       const accumulator = MerkleAccumulator.empty();
       let after = 0;
       for (;;) {
-        const page = (await runner.query(
-          'SELECT seq, leaf_hash FROM share_ledger WHERE seq > $1 ORDER BY seq LIMIT $2',
-          [after, pageSize],
-        )) as { seq: string; leaf_hash: string }[];
-        for (const row of page) {
-          const seq = Number(row.seq);
+        const page = await ledger.leavesAfter(after, pageSize);
+        for (const { seq, leafHash } of page) {
           if (seq !== accumulator.size + 1) {
             throw new Error(
               `share_ledger is not contiguous at seq ${accumulator.size + 1} (found ${seq}); run the verifier`,
             );
           }
-          accumulator.appendHex(row.leaf_hash);
+          accumulator.appendHex(leafHash);
           after = seq;
         }
         if (page.length < pageSize) break;
       }
-      return { runner, connection, accumulator };
+      return { runner, ledger, connection, accumulator };
     } catch (error) {
       await LedgerWriter.discard(runner, error);
       throw error;
@@ -335,7 +328,7 @@ export class LedgerWriter {
         );
         log.push(...folded.refusals);
         clockNotices = folded.clockNotices;
-        await this.insertContentAndLog(contents, caseEvents, log);
+        await this.session.ledger.insertContentAndLog(contents, caseEvents, log);
         await copyDeliveryContent(this.session.connection, deliveries);
         linkNotices = await this.recordLinks(contents, recordedByMessage);
         await this.requestConsents(recordedByMessage.values());
@@ -426,19 +419,13 @@ export class LedgerWriter {
   }
 
   private async existingKeys(candidates: readonly Candidate[]): Promise<Set<string>> {
-    if (candidates.length === 0) return new Set();
-    const found = (await this.runner.query(
-      `SELECT l.message_id, l.recipient_agency, l.release_of FROM share_ledger l
-         JOIN unnest($1::uuid[], $2::text[]) AS c(message_id, recipient_agency)
-           ON l.message_id = c.message_id AND l.recipient_agency = c.recipient_agency`,
-      [
-        candidates.map((c) => c.decision.messageId.toLowerCase()),
-        candidates.map((c) => c.outcome.recipientAgency),
-      ],
-    )) as { message_id: string; recipient_agency: string; release_of: string | null }[];
-    return new Set(
-      found.map((r) => ledgerRowKey(r.message_id, r.recipient_agency, r.release_of !== null)),
+    const found = await this.session.ledger.existingPairs(
+      candidates.map((c) => ({
+        messageId: c.decision.messageId.toLowerCase(),
+        recipientAgency: c.outcome.recipientAgency,
+      })),
     );
+    return new Set(found.map((r) => ledgerRowKey(r.messageId, r.recipientAgency, r.release)));
   }
 
   /**
@@ -452,34 +439,9 @@ export class LedgerWriter {
   ): Promise<{ refusals: LeLogEntry[]; clockNotices: number }> {
     if (decisions.length === 0) return { refusals: [], clockNotices: 0 };
     const refs = [...new Set(decisions.map((d) => d.caseRef ?? ''))];
-    const rows = (await this.runner.query(
-      'SELECT case_ref, state FROM case_state WHERE case_ref = ANY($1::text[]) FOR UPDATE',
-      [refs],
-    )) as { case_ref: string; state: CaseState }[];
-    const fold = foldCaseNotices(decisions, new Map(rows.map((r) => [r.case_ref, r.state])));
-    const changed = [...fold.changed.entries()];
-    await this.runner.query(
-      `WITH states AS (
-         INSERT INTO case_state (case_ref, state, participants, updated_at)
-         SELECT c.case_ref, c.state, ARRAY(SELECT jsonb_array_elements_text(c.state->'participants')), now()
-           FROM unnest($1::text[], $2::jsonb[]) AS c(case_ref, state)
-         ON CONFLICT (case_ref) DO UPDATE
-           SET state = EXCLUDED.state, participants = EXCLUDED.participants, updated_at = now()
-       )
-       INSERT INTO case_event_refusal (message_id, case_ref, agency, code, reason, occurred_at)
-       SELECT * FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
-       ON CONFLICT (message_id) DO NOTHING`,
-      [
-        changed.map(([ref]) => ref),
-        changed.map(([, state]) => JSON.stringify(state)),
-        fold.refusals.map((r) => r.messageId),
-        fold.refusals.map((r) => r.caseRef),
-        fold.refusals.map((r) => r.agency),
-        fold.refusals.map((r) => r.code),
-        fold.refusals.map((r) => r.reason),
-        fold.refusals.map((r) => r.occurredAt),
-      ],
-    );
+    const cases = new CaseRepository(this.runner);
+    const fold = foldCaseNotices(decisions, await cases.lockStates(refs));
+    await cases.saveFold(fold.changed, fold.refusals);
     const clockNotices =
       this.clocks === undefined
         ? 0
@@ -491,50 +453,10 @@ export class LedgerWriter {
     return { refusals: fold.refusals.map(caseRefusalLogEntry), clockNotices };
   }
 
-  /**
-   * The originator's content, case events and the law-enforcement log entries
-   * of a batch in one statement (one round trip): data-modifying CTEs run
-   * whether or not the outer query reads them; the log rows go in the order
-   * given.
-   */
-  private async insertContentAndLog(
-    contents: readonly MessageContentDraft[],
-    caseEvents: readonly CaseEventDraft[],
-    log: readonly LeLogEntry[],
-  ): Promise<void> {
-    await this.runner.query(
-      `WITH content AS (
-         INSERT INTO message_content (message_id, sd_jwt, retain_until)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[])
-         ON CONFLICT (message_id) DO NOTHING
-       ), case_events AS (
-         INSERT INTO case_event (message_id, originator_agency, jurisdiction, case_ref, notice_type, outcome, occurred_at)
-         SELECT * FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[])
-         ON CONFLICT (message_id) DO NOTHING
-       )
-       ${leLogInsertSql(11)}`,
-      [
-        contents.map((c) => c.messageId),
-        contents.map((c) => c.sdJwt),
-        contents.map((c) => c.retainUntil),
-        caseEvents.map((e) => e.messageId),
-        caseEvents.map((e) => e.originatorAgency),
-        caseEvents.map((e) => e.jurisdiction),
-        caseEvents.map((e) => e.caseRef),
-        caseEvents.map((e) => e.noticeType),
-        caseEvents.map((e) => e.outcome),
-        caseEvents.map((e) => e.occurredAt),
-        ...leLogParams(log),
-      ],
-    );
-  }
-
   /** Releases the lock (by ending the session). */
   async close(): Promise<void> {
     await this.queue;
-    await this.runner
-      .query('SELECT pg_advisory_unlock($1)', [LEDGER_WRITER_LOCK.toString()])
-      .catch(() => undefined);
+    await this.session.ledger.unlockWriter().catch(() => undefined);
     await this.runner.release();
   }
 }

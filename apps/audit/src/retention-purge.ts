@@ -9,7 +9,12 @@
  */
 import type { DataSource } from 'typeorm';
 import { QUOTA_WINDOW_KEPT_MS } from '@liaison/links';
-import { appendLeLog, type LeLogEntry } from '@liaison/persistence';
+import {
+  ShareLedgerWrites,
+  appendLeLog,
+  purgeQuotaWindows,
+  type LeLogEntry,
+} from '@liaison/persistence';
 import { HUB_ACTOR } from './decision-records';
 
 export interface PurgeResult {
@@ -28,35 +33,16 @@ export class RetentionPurge {
 
   async run(now: Date = new Date()): Promise<PurgeResult> {
     return this.ds.transaction(async (tx) => {
-      const deliveries = await tx.query<PgRows<{ message_id: string; recipient_agency: string }>>(
-        `DELETE FROM delivery_content WHERE ctid IN (
-           SELECT ctid FROM delivery_content WHERE retain_until < $1 LIMIT $2)
-         RETURNING message_id, recipient_agency`,
-        [now.toISOString(), this.batchSize],
+      const ledger = new ShareLedgerWrites(tx);
+      const { deliveries: deliveryRows, feedEntries } = await ledger.eraseExpiredDeliveries(
+        now,
+        this.batchSize,
       );
-      const deliveryRows = rowsOf(deliveries);
-      const feedEntries = rowsOf(
-        await tx.query<PgRows<{ id: string }>>(
-          `DELETE FROM feed_entry f USING unnest($1::uuid[], $2::text[]) AS e(message_id, agency_id)
-           WHERE f.message_id = e.message_id AND f.agency_id = e.agency_id
-           RETURNING f.id`,
-          [deliveryRows.map((r) => r.message_id), deliveryRows.map((r) => r.recipient_agency)],
-        ),
-      );
-      const messages = await tx.query<PgRows<{ message_id: string }>>(
-        `DELETE FROM message_content WHERE ctid IN (
-           SELECT ctid FROM message_content WHERE retain_until < $1 LIMIT $2)
-         RETURNING message_id`,
-        [now.toISOString(), this.batchSize],
-      );
-      const messageRows = rowsOf(messages);
-      const quotaRows = rowsOf(
-        await tx.query<PgRows<{ refused: number }>>(
-          `DELETE FROM link_query_quota WHERE ctid IN (
-             SELECT ctid FROM link_query_quota WHERE window_end < $1 LIMIT $2)
-           RETURNING refused`,
-          [new Date(now.getTime() - QUOTA_WINDOW_KEPT_MS).toISOString(), this.batchSize],
-        ),
+      const messageIds = await ledger.eraseExpiredMessages(now, this.batchSize);
+      const quotaRows = await purgeQuotaWindows(
+        tx,
+        new Date(now.getTime() - QUOTA_WINDOW_KEPT_MS),
+        this.batchSize,
       );
       const entries: LeLogEntry[] = [];
       if (deliveryRows.length > 0) {
@@ -68,28 +54,28 @@ export class RetentionPurge {
           details: {
             count: deliveryRows.length,
             deliveries: deliveryRows.map((r) => ({
-              messageId: r.message_id,
-              recipient: r.recipient_agency,
+              messageId: r.messageId,
+              recipient: r.recipientAgency,
             })),
           },
         });
       }
-      if (feedEntries.length > 0) {
+      if (feedEntries > 0) {
         entries.push({
           actor: HUB_ACTOR,
           action: 'ERASURE',
           subject: 'feed_entry',
           justification: 'retention period of the recipient jurisdiction ended',
-          details: { count: feedEntries.length },
+          details: { count: feedEntries },
         });
       }
-      if (messageRows.length > 0) {
+      if (messageIds.length > 0) {
         entries.push({
           actor: HUB_ACTOR,
           action: 'ERASURE',
           subject: 'message_content',
           justification: 'retention period of every recipient ended',
-          details: { count: messageRows.length, messageIds: messageRows.map((r) => r.message_id) },
+          details: { count: messageIds.length, messageIds },
         });
       }
       if (quotaRows.length > 0) {
@@ -107,25 +93,10 @@ export class RetentionPurge {
       await appendLeLog(tx, entries);
       return {
         deliveries: deliveryRows.length,
-        feedEntries: feedEntries.length,
-        messages: messageRows.length,
+        feedEntries,
+        messages: messageIds.length,
         quotaWindows: quotaRows.length,
       };
     });
   }
-}
-
-type PgRows<T> = [T[], number] | T[];
-
-/** TypeORM answers a DELETE ... RETURNING on postgres with [rows, affected]. */
-function rowsOf<T>(result: [T[], number] | T[]): T[] {
-  if (
-    Array.isArray(result) &&
-    result.length === 2 &&
-    Array.isArray(result[0]) &&
-    typeof result[1] === 'number'
-  ) {
-    return result[0];
-  }
-  return result as T[];
 }

@@ -3,10 +3,11 @@
  * the audit app's ledger writer), the case's notices as the share ledger
  * records them, and the clock notices the hub raised (case_clock_notice,
  * each once by its derived id). Reads for the gateway's case views and TAXII
- * collections, and for the audit app's clock sweep; the clock notices'
- * writes run on the caller's transaction.
+ * collections, and for the audit app's clock sweep; the ledger writer's fold
+ * (states locked, changed states and refused notices saved) and the clock
+ * notices' writes run on the caller's transaction.
  */
-import type { CaseState } from '@liaison/cases';
+import type { CaseRefusalCode, CaseState } from '@liaison/cases';
 import type { CaseClockNotice } from '@liaison/contracts';
 import type { SqlRunner } from './sql-runner';
 
@@ -45,6 +46,16 @@ export type NewClockNotice = Pick<
   | 'dueAt'
   | 'raisedAt'
 >;
+
+/** A case notice the case state machine refused (case_event_refusal), with its code and reason. */
+export interface CaseEventRefusal {
+  readonly messageId: string;
+  readonly caseRef: string;
+  readonly agency: string;
+  readonly code: CaseRefusalCode;
+  readonly reason: string;
+  readonly occurredAt: string;
+}
 
 export class CaseRepository {
   constructor(private readonly db: SqlRunner) {}
@@ -177,5 +188,51 @@ export class CaseRepository {
       ],
     )) as { notice_id: string }[];
     return new Set(rows.map((r) => r.notice_id));
+  }
+
+  /**
+   * The stored states of these cases, locked FOR UPDATE until the caller's
+   * transaction ends (the ledger writer folds a batch's notices into them).
+   */
+  async lockStates(caseRefs: readonly string[]): Promise<Map<string, CaseState>> {
+    const rows = (await this.db.query(
+      'SELECT case_ref, state FROM case_state WHERE case_ref = ANY($1::text[]) FOR UPDATE',
+      [caseRefs],
+    )) as { case_ref: string; state: CaseState }[];
+    return new Map(rows.map((r) => [r.case_ref, r.state]));
+  }
+
+  /**
+   * A fold's outcome in one statement: the changed states (inserted or
+   * replaced, participants from the state) and the refused notices (one per
+   * message, a refusal already recorded kept).
+   */
+  async saveFold(
+    changed: ReadonlyMap<string, CaseState>,
+    refusals: readonly CaseEventRefusal[],
+  ): Promise<void> {
+    const states = [...changed.entries()];
+    await this.db.query(
+      `WITH states AS (
+         INSERT INTO case_state (case_ref, state, participants, updated_at)
+         SELECT c.case_ref, c.state, ARRAY(SELECT jsonb_array_elements_text(c.state->'participants')), now()
+           FROM unnest($1::text[], $2::jsonb[]) AS c(case_ref, state)
+         ON CONFLICT (case_ref) DO UPDATE
+           SET state = EXCLUDED.state, participants = EXCLUDED.participants, updated_at = now()
+       )
+       INSERT INTO case_event_refusal (message_id, case_ref, agency, code, reason, occurred_at)
+       SELECT * FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+       ON CONFLICT (message_id) DO NOTHING`,
+      [
+        states.map(([ref]) => ref),
+        states.map(([, state]) => JSON.stringify(state)),
+        refusals.map((r) => r.messageId),
+        refusals.map((r) => r.caseRef),
+        refusals.map((r) => r.agency),
+        refusals.map((r) => r.code),
+        refusals.map((r) => r.reason),
+        refusals.map((r) => r.occurredAt),
+      ],
+    );
   }
 }

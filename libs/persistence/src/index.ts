@@ -17,4 +17,6 @@ export * from './onward-consent.repository';
 export * from './hub-notice.repository';
 export * from './ledger-check';
 export * from './share-ledger-reads.repository';
+export * from './share-ledger-writes.repository';
+export * from './copy-from-stdin';
 export * from './sql-conditions';
