@@ -3,9 +3,12 @@
  * scope and the filters as SQL conditions), one row, the stored content of a
  * message and of a delivery, the leaf hashes a proof is
  * computed from, and the charts' aggregates (the cases' figures come from
- * CaseRepository). Every value reaches SQL as a
- * parameter; the caller decides who may read, this module only how.
+ * CaseRepository); for the gateway's other services, a message's outcome per
+ * recipient (the submission status) and the latest messages whose content is
+ * still kept (what a draft policy is replayed over). Every value reaches SQL
+ * as a parameter; the caller decides who may read, this module only how.
  */
+import type { MessageKind } from '@liaison/contracts';
 import { SHARE_LEDGER_COLUMNS, type LedgerRowColumns } from '@liaison/ledger';
 import { SqlConditions, keysetPage, selectRows, type Page, type ReadOrder } from './sql-conditions';
 import type { SqlRunner } from './sql-runner';
@@ -278,4 +281,83 @@ export function denialsPerRule(
       GROUP BY rule ORDER BY count(*) DESC, rule LIMIT 100`,
     [period.from.toISOString(), period.to.toISOString(), period.agency],
   );
+}
+
+/** A recipient's outcome of a message, from its latest ledger row, with its delivery's feed entry. */
+export interface RecipientOutcomeRow {
+  readonly recipient_agency: string;
+  readonly recipient_jurisdiction: string;
+  readonly decision: string;
+  readonly rules: unknown;
+  readonly withheld: unknown;
+  readonly disclosed_paths: unknown;
+  readonly policy_version: string;
+  readonly decided_at: Date;
+  /** The delivery's feed entry id (bigint, as text); null when none (denied, or erased). */
+  readonly entry_id: string | null;
+}
+
+/**
+ * One row per recipient of the message, by recipient: its latest (a release
+ * under onward consent follows its denial).
+ */
+export function recipientOutcomes(
+  db: SqlRunner,
+  messageId: string,
+): Promise<RecipientOutcomeRow[]> {
+  return selectRows<RecipientOutcomeRow>(
+    db,
+    `SELECT DISTINCT ON (l.recipient_agency)
+            l.recipient_agency, l.recipient_jurisdiction, l.decision, l.rules, l.withheld,
+            l.disclosed_paths, l.policy_version, l.decided_at, f.id AS entry_id
+       FROM share_ledger l
+       LEFT JOIN feed_entry f
+         ON f.message_id = l.message_id AND f.agency_id = l.recipient_agency
+      WHERE l.message_id = $1
+      ORDER BY l.recipient_agency, l.seq DESC`,
+    [messageId],
+  );
+}
+
+/** A message whose originator's token the hub still keeps. */
+export interface RecentShare {
+  readonly messageId: string;
+  readonly kind: MessageKind;
+  readonly originatorAgency: string;
+  readonly sdJwt: string;
+}
+
+/**
+ * The latest messages published by `agencies` whose content is still kept
+ * (message_content, within retention), newest first, at most `limit`; only
+ * alerts and case notices.
+ */
+export async function recentShares(
+  db: SqlRunner,
+  agencies: readonly string[],
+  limit: number,
+): Promise<RecentShare[]> {
+  if (agencies.length === 0) return [];
+  const rows = await selectRows<{
+    message_id: string;
+    kind: string;
+    originator_agency: string;
+    sd_jwt: string;
+  }>(
+    db,
+    `SELECT s.message_id, s.kind, s.originator_agency, m.sd_jwt
+       FROM message_content m JOIN submission s ON s.message_id = m.message_id
+      WHERE s.originator_agency = ANY($1)
+      ORDER BY s.received_at DESC, s.message_id
+      LIMIT $2`,
+    [agencies, limit],
+  );
+  return rows
+    .filter((r) => r.kind === 'ALERT' || r.kind === 'CASE_NOTICE')
+    .map((r) => ({
+      messageId: r.message_id,
+      kind: r.kind as MessageKind,
+      originatorAgency: r.originator_agency,
+      sdJwt: r.sd_jwt,
+    }));
 }

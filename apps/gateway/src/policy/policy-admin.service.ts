@@ -23,7 +23,7 @@ import {
 } from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
 import { Topic } from '@liaison/kafka';
-import { appendLeLog, PolicyVersionEntity } from '@liaison/persistence';
+import { appendLeLog, PolicyVersionEntity, recentShares } from '@liaison/persistence';
 import {
   approveChange,
   compilePolicies,
@@ -55,7 +55,6 @@ import {
 import { withWorldChange } from '@liaison/runtime';
 import type { AuthContext } from '../auth/auth-context';
 import type { DirectoryCache, GatewayDirectory } from '../directory-cache';
-import { RecentSharesRepository } from './recent-shares.repository';
 import {
   checkStatement,
   recordStatement,
@@ -289,7 +288,7 @@ export class PolicyAdmin {
     const agencies = dir.agencies
       .filter((a) => a.jurisdiction === draft.jurisdiction)
       .map((a) => a.id);
-    const shares = await new RecentSharesRepository(this.ds).latest(agencies, last);
+    const shares = await recentShares(this.ds, agencies, last);
     const messages: ReplayMessage[] = [];
     const own = new Set<string>();
     let unreadable = 0;

@@ -16,7 +16,12 @@ import {
 import { issueSdJwt, verifySdJwt } from '@liaison/crypto';
 import { DomainError } from '@liaison/errors';
 import type { TypedProducer } from '@liaison/kafka';
-import { SubmissionEntity, type HeldMessage } from '@liaison/persistence';
+import {
+  SubmissionEntity,
+  recipientOutcomes,
+  type HeldMessage,
+  type RecipientOutcomeRow,
+} from '@liaison/persistence';
 import { analyseMessage, disclosablePathsOf, submissionClaimShape } from '@liaison/messages';
 import { type HubKeyFiles } from '@liaison/local-files';
 import type { AuthContext } from '../auth/auth-context';
@@ -231,18 +236,7 @@ export class SubmissionService {
         'not-found',
       );
     }
-    const rows: LedgerOutcomeRow[] = await this.ds.query(
-      // A recipient's latest row: a release under onward consent follows its denial.
-      `SELECT DISTINCT ON (l.recipient_agency)
-              l.recipient_agency, l.recipient_jurisdiction, l.decision, l.rules, l.withheld,
-              l.disclosed_paths, l.policy_version, l.decided_at, f.id AS entry_id
-         FROM share_ledger l
-         LEFT JOIN feed_entry f
-           ON f.message_id = l.message_id AND f.agency_id = l.recipient_agency
-        WHERE l.message_id = $1
-        ORDER BY l.recipient_agency, l.seq DESC`,
-      [messageId],
-    );
+    const rows = await recipientOutcomes(this.ds, messageId);
     const recipients = rows.map(recipientOutcomeOf);
     const outcomes: Record<string, number> = {};
     for (const r of recipients) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
@@ -260,19 +254,7 @@ export class SubmissionService {
   }
 }
 
-interface LedgerOutcomeRow {
-  recipient_agency: string;
-  recipient_jurisdiction: string;
-  decision: string;
-  rules: unknown;
-  withheld: unknown;
-  disclosed_paths: unknown;
-  policy_version: string;
-  decided_at: Date;
-  entry_id: string | null;
-}
-
-function recipientOutcomeOf(r: LedgerOutcomeRow): RecipientStatus {
+function recipientOutcomeOf(r: RecipientOutcomeRow): RecipientStatus {
   const withheld = Array.isArray(r.withheld)
     ? (r.withheld as { path?: unknown; ruleId?: unknown }[]).map((w) => ({
         path: String(w.path),
