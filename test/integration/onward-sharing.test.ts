@@ -161,16 +161,31 @@ describe('onward sharing through the real worker, audit app and gateway', () => 
     method: 'GET' | 'POST',
     target: string,
     body?: unknown,
+    justification?: string,
   ): Promise<{ status: number; json: Record<string, unknown> }> {
     const res = await fetch(`${base()}${target}`, {
       method,
       headers: {
         authorization: `Bearer ${who.token()}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(justification === undefined
+          ? {}
+          : { 'x-justification': who.auditJustification(method, target, justification) }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  }
+
+  /** An officer's answer to a request, justified by a statement signed with the officer's key. */
+  function answer(
+    who: AgencyIdentity,
+    requestId: string,
+    kind: 'grant' | 'refuse',
+    body: unknown,
+  ): Promise<{ status: number; json: Record<string, unknown> }> {
+    const target = `/v1/links/consents/${requestId}/${kind}`;
+    return call(who, 'POST', target, body, `onward-sharing test: ${kind}`);
   }
 
   /** The onward consent notice of `event` about a request in `who`'s feed, its signature checked. */
@@ -340,16 +355,34 @@ describe('onward sharing through the real worker, audit app and gateway', () => 
 
     const grant = `/v1/links/consents/${asked.requestId}/grant`;
     // The requester cannot consent for the original originator; it learns nothing more.
-    expect(await call(dieter, 'POST', grant, {})).toMatchObject({
+    expect(await answer(dieter, asked.requestId, 'grant', {})).toMatchObject({
       status: 404,
       json: { error: { code: 'links.consent-not-found' } },
     });
-    expect(
-      await call(anna, 'POST', `/v1/links/consents/${asked.requestId}/refuse`, {}),
-    ).toMatchObject({ status: 400, json: { error: { code: 'links.invalid-consent-answer' } } });
+    expect(await answer(anna, asked.requestId, 'refuse', {})).toMatchObject({
+      status: 400,
+      json: { error: { code: 'links.invalid-consent-answer' } },
+    });
+    // An answer is the officer's own act: without a signed justification, nothing is answered.
     expect(await call(anna, 'POST', grant, { reason: 'FR may have it' })).toMatchObject({
+      status: 400,
+      json: { error: { code: 'audit.justification-required' } },
+    });
+    expect((await requestAbout(anna, held)).status).toBe('PENDING');
+    expect(
+      await answer(anna, asked.requestId, 'grant', { reason: 'FR may have it' }),
+    ).toMatchObject({
       status: 200,
       json: { status: 'GRANTED', answeredBy: 'nl-knp/anna', release: 'QUEUED' },
+    });
+    const [answered] = await query<{ justification: string; statement: unknown }>(
+      `SELECT justification, details->'statement' AS statement FROM le_log
+        WHERE action = 'DISCLOSURE' AND actor = 'nl-knp/anna' AND details->>'requestId' = $1`,
+      [asked.requestId],
+    );
+    expect(answered).toEqual({
+      justification: 'onward-sharing test: grant',
+      statement: { seq: expect.any(Number) as unknown, hash: expect.any(String) as unknown },
     });
     const [state] = await query<{ release: string; queued: boolean; attempts: number }>(
       `SELECT release, release_queued_at IS NOT NULL AS queued, release_attempts AS attempts
@@ -357,7 +390,7 @@ describe('onward sharing through the real worker, audit app and gateway', () => 
       [asked.requestId],
     );
     expect(state).toEqual({ release: 'QUEUED', queued: true, attempts: 0 });
-    expect(await call(anna, 'POST', grant, {})).toMatchObject({
+    expect(await answer(anna, asked.requestId, 'grant', {})).toMatchObject({
       status: 409,
       json: { error: { code: 'links.consent-answered' } },
     });
@@ -526,9 +559,7 @@ describe('onward sharing through the real worker, audit app and gateway', () => 
     const refused = await republished('+40 721 555 099', '0040 721 555 099');
     const asked = await requestAbout(anna, refused);
     expect(
-      await call(anna, 'POST', `/v1/links/consents/${asked.requestId}/refuse`, {
-        reason: 'source protection',
-      }),
+      await answer(anna, asked.requestId, 'refuse', { reason: 'source protection' }),
     ).toMatchObject({ status: 200, json: { status: 'REFUSED', release: null } });
     // A release naming the refused request is refused by the worker; nothing is delivered.
     const [token] = await query<{ sd_jwt: string }>(

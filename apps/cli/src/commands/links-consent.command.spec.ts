@@ -26,7 +26,7 @@ describe('liaison links consent', () => {
       [
         'PENDING 5d0c1b7e-3f7a-5d7e-9b4c-2a1f0e9d8c7b  asked of you, 2026-12-02 08:00 UTC',
         '  de-bka re-published your message 0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a01 as 0b9a7c4e-2f55-4d6c-9d1e-1c1f0c2a9a02; held for fr-ocriest, uk-nca (builtin:onward-without-consent)',
-        '  answer: liaison links consent grant 5d0c1b7e-3f7a-5d7e-9b4c-2a1f0e9d8c7b | refuse 5d0c1b7e-3f7a-5d7e-9b4c-2a1f0e9d8c7b --reason <text>',
+        '  answer: liaison links consent grant 5d0c1b7e-3f7a-5d7e-9b4c-2a1f0e9d8c7b | refuse 5d0c1b7e-3f7a-5d7e-9b4c-2a1f0e9d8c7b --reason <text>, with --justification <text>',
       ].join('\n'),
     );
   });

@@ -2,16 +2,18 @@
  * `liaison links consent list [--status]`: the onward-sharing consent requests
  * asked of your agency (another agency re-published what it received from
  * you and the hub held it) and those about your held messages, with their
- * answers; `liaison links consent grant <requestId> [--reason]` and
- * `liaison links consent refuse <requestId> --reason` answer one, as the
- * original originator's liaison officer (once; a grant releases the held
+ * answers; `liaison links consent grant <requestId> [--reason] --justification`
+ * and `liaison links consent refuse <requestId> --reason --justification`
+ * answer one, as the original originator's liaison officer, the justification
+ * signed by the officer's key (once; a grant releases the held
  * message to the recipients named, a refusal's reason is read by the
  * requester). GET and POST /v1/links/consents.
  */
-import { CommanderError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { ConsentRequestView } from '@liaison/links';
 import type { HubClient } from '../hub-client';
 import { print, type OutputOptions } from '../output';
+import { justified, usage } from './usage-error';
 
 const STATUSES = ['PENDING', 'GRANTED', 'REFUSED'] as const;
 const minute = (at: string): string => `${at.slice(0, 16).replace('T', ' ')} UTC`;
@@ -31,7 +33,7 @@ export function consentText(r: ConsentRequestView): string {
   if (r.status === 'PENDING') {
     if (r.role === 'ORIGINAL') {
       lines.push(
-        `  answer: liaison links consent grant ${r.requestId} | refuse ${r.requestId} --reason <text>`,
+        `  answer: liaison links consent grant ${r.requestId} | refuse ${r.requestId} --reason <text>, with --justification <text>`,
       );
     }
   } else {
@@ -58,10 +60,6 @@ export function consentListText(requests: readonly ConsentRequestView[]): string
   return requests.map(consentText).join('\n');
 }
 
-function usage(message: string): CommanderError {
-  return new CommanderError(2, 'liaison.usage', message);
-}
-
 export function registerConsentCommands(
   links: Command,
   client: () => HubClient,
@@ -83,27 +81,41 @@ export function registerConsentCommands(
       );
       print(globals(), answer, () => consentListText(answer.requests));
     });
+  /** An answer is the officer's act: its justification travels signed by the officer's key. */
+  const answer = async (
+    requestId: string,
+    kind: 'grant' | 'refuse',
+    body: { reason?: string },
+    justification: string,
+  ): Promise<void> => {
+    const answered = await client().request<ConsentRequestView>(
+      'POST',
+      `/v1/links/consents/${encodeURIComponent(requestId)}/${kind}`,
+      { body: JSON.stringify(body), contentType: 'application/json', justification },
+    );
+    print(globals(), answered, () => consentText(answered));
+  };
   consent
     .command('grant <requestId>')
     .description('consent: the held message goes to the recipients the request names')
     .option('--reason <text>', 'why (the requester reads it)')
-    .action(async (requestId: string, o: { reason?: string }) => {
-      const answered = await client().post<ConsentRequestView>(
-        `/v1/links/consents/${encodeURIComponent(requestId)}/grant`,
+    .requiredOption('--justification <text>', 'why you consent (signed by your key, logged)')
+    .action(async (requestId: string, o: { reason?: string; justification: string }) => {
+      const justification = justified(o.justification);
+      await answer(
+        requestId,
+        'grant',
         o.reason === undefined ? {} : { reason: o.reason },
+        justification,
       );
-      print(globals(), answered, () => consentText(answered));
     });
   consent
     .command('refuse <requestId>')
     .description('refuse: the held message stays held; the requester reads your reason')
     .requiredOption('--reason <text>', 'why (the requester reads it)')
-    .action(async (requestId: string, o: { reason: string }) => {
+    .requiredOption('--justification <text>', 'why you refuse (signed by your key, logged)')
+    .action(async (requestId: string, o: { reason: string; justification: string }) => {
       if (o.reason.trim().length === 0) throw usage('a refusal needs a reason');
-      const answered = await client().post<ConsentRequestView>(
-        `/v1/links/consents/${encodeURIComponent(requestId)}/refuse`,
-        { reason: o.reason },
-      );
-      print(globals(), answered, () => consentText(answered));
+      await answer(requestId, 'refuse', { reason: o.reason }, justified(o.justification));
     });
 }

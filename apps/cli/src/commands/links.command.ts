@@ -7,12 +7,12 @@
  * from standard input so it stays out of the shell history.
  */
 import { readFileSync } from 'node:fs';
-import { CommanderError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { HitHolder } from '@liaison/links';
 import type { HubClient } from '../hub-client';
 import { tlpLabel } from '../delivery-text';
 import { print, type OutputOptions } from '../output';
-import { justificationOf } from './audit/audit-query';
+import { justified } from './usage-error';
 import { registerConsentCommands } from './links-consent.command';
 
 interface QuotaLeft {
@@ -86,18 +86,6 @@ export function quotaText(report: QuotaReport): string {
     );
   }
   return lines.join('\n');
-}
-
-function usage(message: string): CommanderError {
-  return new CommanderError(2, 'liaison.usage', message);
-}
-
-function justified(text: string | undefined): string {
-  try {
-    return justificationOf(text);
-  } catch (error) {
-    throw usage((error as Error).message);
-  }
 }
 
 export function registerLinkCommands(

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { AuditController } from '../audit/audit.controller';
 import { LinksController } from '../links/links.controller';
+import { OnwardConsentController } from '../links/onward-consent.controller';
 import { StatementsController } from '../statements/statements.controller';
 import type { AuthContext } from './auth-context';
 import { AUDIT_READ, AUDIT_READ_CHECK, type AuditReadCheck } from './roles.decorator';
@@ -93,5 +94,40 @@ describe('audit reads check their request before a statement is spent', () => {
     expect(
       check({ query: {}, params: {}, body: { kind: 'PHONE', value: '0721 555 014' }, auth }),
     ).toEqual({ kind: 'PHONE', value: '+40721555014', strength: 'EXACT' });
+  });
+});
+
+describe('an answer to an onward consent request is justified like an audit read', () => {
+  const handler = (name: string): object =>
+    (OnwardConsentController.prototype as unknown as Record<string, object>)[name]!;
+  const codeOf = (name: string, request: Parameters<AuditReadCheck>[0]): string | undefined => {
+    const check = Reflect.getMetadata(AUDIT_READ_CHECK, handler(name)) as AuditReadCheck;
+    try {
+      check(request);
+    } catch (error) {
+      return (error as { code?: string }).code;
+    }
+    return undefined;
+  };
+  const id = '5d0c1b7e-3f7a-4d7e-9b4c-2a1f0e9d8c7b';
+
+  it.each(['grant', 'refuse'])('%s needs a signed justification', (name) => {
+    expect(Reflect.getMetadata(AUDIT_READ, handler(name))).toBe(true);
+  });
+
+  it('listing the requests needs none', () => {
+    expect(Reflect.getMetadata(AUDIT_READ, handler('list'))).toBeUndefined();
+    expect(Reflect.getMetadata(AUDIT_READ, OnwardConsentController)).toBeUndefined();
+  });
+
+  it('checks the request before the statement is spent', () => {
+    const ok = { query: {}, params: { requestId: id } };
+    expect(codeOf('grant', { ...ok, body: {} })).toBeUndefined();
+    expect(codeOf('grant', { ...ok, params: { requestId: 'x' }, body: {} })).toBe(
+      'links.invalid-consent-answer',
+    );
+    expect(codeOf('refuse', { ...ok, body: {} })).toBe('links.invalid-consent-answer');
+    expect(codeOf('refuse', { ...ok, body: { reason: 'source protection' } })).toBeUndefined();
+    expect(codeOf('grant', { ...ok, query: { force: '1' }, body: {} })).toBe('audit.invalid-query');
   });
 });

@@ -5,9 +5,12 @@
  *   (REQUESTER, where the answer and its reason are read);
  * - POST /v1/links/consents/{requestId}/grant  body {reason?}
  * - POST /v1/links/consents/{requestId}/refuse body {reason}
- * Only the original originator answers, once (404 for another agency's
- * request, 409 once answered, 400 for a bad body); every refusal is traced by
- * the error filter.
+ * An answer is an officer's act: it needs X-Justification, a statement signed
+ * by the officer's enrolled key and bound to the request (as an audit read
+ * does), checked after the request itself and kept in the statement log and
+ * the answer's log entry. Only the original originator answers, once (404 for
+ * another agency's request, 409 once answered, 400 for a bad body); every
+ * refusal is traced by the error filter.
  */
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import {
@@ -21,10 +24,11 @@ import {
 import { DomainError } from '@liaison/errors';
 import type { ConsentRequestView, ConsentStatus } from '@liaison/links';
 import type { AuthenticatedRequest } from '../auth/auth-context';
-import { Roles } from '../auth/roles.decorator';
+import { AuditRead, AuditReadChecked, Roles } from '../auth/roles.decorator';
+import { auditReaderOf } from '../audit/audit-access';
 import { onlyKnown, type RawQuery } from '../audit/audit-filters';
 import { ConsentAnswerDto, ConsentRequestDto, ConsentRequestsDto } from './links.dto';
-import { OnwardConsentService } from './onward-consent.service';
+import { OnwardConsentService, consentAnswerOf } from './onward-consent.service';
 
 const STATUSES: readonly ConsentStatus[] = ['PENDING', 'GRANTED', 'REFUSED'];
 
@@ -65,7 +69,15 @@ export class OnwardConsentController {
   @Post(':requestId/grant')
   @HttpCode(200)
   @Roles('liaison')
-  @ApiOperation({ summary: 'Consent to the held recipients (the original originator only)' })
+  @AuditRead()
+  @AuditReadChecked(({ query, params, body }) => {
+    onlyKnown(query, []);
+    return consentAnswerOf(params.requestId, 'grant', body);
+  })
+  @ApiOperation({
+    summary:
+      'Consent to the held recipients (the original originator only); X-Justification required',
+  })
   @ApiBody({ type: ConsentAnswerDto, required: false })
   @ApiOkResponse({ type: ConsentRequestDto })
   grant(
@@ -73,14 +85,27 @@ export class OnwardConsentController {
     @Param('requestId') requestId: string,
     @Body() body: unknown,
   ): Promise<ConsentRequestView> {
-    return this.consents.answer(req.auth, requestId, 'grant', body);
+    const officer = auditReaderOf(req.auth, req.justification);
+    return this.consents.answer(
+      req.auth,
+      { text: officer.justification, ...officer.statement },
+      requestId,
+      'grant',
+      body,
+    );
   }
 
   @Post(':requestId/refuse')
   @HttpCode(200)
   @Roles('liaison')
+  @AuditRead()
+  @AuditReadChecked(({ query, params, body }) => {
+    onlyKnown(query, []);
+    return consentAnswerOf(params.requestId, 'refuse', body);
+  })
   @ApiOperation({
-    summary: 'Refuse, with a reason the requester reads (the original originator only)',
+    summary:
+      'Refuse, with a reason the requester reads (the original originator only); X-Justification required',
   })
   @ApiBody({ type: ConsentAnswerDto })
   @ApiOkResponse({ type: ConsentRequestDto })
@@ -89,6 +114,13 @@ export class OnwardConsentController {
     @Param('requestId') requestId: string,
     @Body() body: unknown,
   ): Promise<ConsentRequestView> {
-    return this.consents.answer(req.auth, requestId, 'refuse', body);
+    const officer = auditReaderOf(req.auth, req.justification);
+    return this.consents.answer(
+      req.auth,
+      { text: officer.justification, ...officer.statement },
+      requestId,
+      'refuse',
+      body,
+    );
   }
 }

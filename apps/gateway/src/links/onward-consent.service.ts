@@ -19,6 +19,7 @@ import {
   ONWARD_WITHOUT_CONSENT,
   decideConsent,
   parseConsentAnswer,
+  type ConsentAnswer,
   type ConsentAnswerKind,
   type ConsentRequestView,
   type ConsentStatus,
@@ -35,7 +36,7 @@ import {
   recordConsentAnswer,
   type ConsentRequestRow,
 } from '@liaison/persistence';
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext, SignedJustification } from '../auth/auth-context';
 import { DATA_SOURCE, HUB_KEYS, RELEASE_SENDER } from '../tokens';
 import type { ReleaseSender } from './release-sender';
 
@@ -68,6 +69,25 @@ function refusal(
   return new DomainError(code, reason, category);
 }
 
+/**
+ * The answer in a request, or its refusal (400 links.invalid-consent-answer):
+ * the guard runs it before the officer's statement is spent, the service again.
+ */
+export function consentAnswerOf(
+  requestId: unknown,
+  kind: ConsentAnswerKind,
+  body: unknown,
+): ConsentAnswer {
+  if (typeof requestId !== 'string' || !UUID.test(requestId)) {
+    throw refusal('links.invalid-consent-answer', 'requestId must be a UUID', 'invalid-input');
+  }
+  const answer = parseConsentAnswer(kind, body);
+  if ('problem' in answer) {
+    throw refusal('links.invalid-consent-answer', answer.problem, 'invalid-input');
+  }
+  return answer;
+}
+
 @Injectable()
 export class OnwardConsentService {
   constructor(
@@ -82,19 +102,18 @@ export class OnwardConsentService {
     return rows.map((r) => viewOf(r, auth.agencyId));
   }
 
+  /**
+   * Answers the request as `auth`'s officer, whose signed justification the
+   * guard verified and recorded; it goes into the answer's log entry.
+   */
   async answer(
     auth: AuthContext,
+    justification: SignedJustification,
     requestId: string,
     kind: ConsentAnswerKind,
     body: unknown,
   ): Promise<ConsentRequestView> {
-    if (!UUID.test(requestId)) {
-      throw refusal('links.invalid-consent-answer', 'requestId must be a UUID', 'invalid-input');
-    }
-    const answer = parseConsentAnswer(kind, body);
-    if ('problem' in answer) {
-      throw refusal('links.invalid-consent-answer', answer.problem, 'invalid-input');
-    }
+    const answer = consentAnswerOf(requestId, kind, body);
     const officer = `${auth.agencyId}/${auth.officerId ?? ''}`;
     const answered = await this.ds.transaction(async (tx) => {
       const row = await lockConsentRequest(tx, requestId);
@@ -134,14 +153,15 @@ export class OnwardConsentService {
           actor: officer,
           action: 'DISCLOSURE',
           subject: done.heldMessageId,
-          justification:
-            decided.status === 'GRANTED'
-              ? `onward sharing consented for ${done.recipients.join(', ')}` +
-                (held === undefined
-                  ? ' (the held content is no longer kept: nothing to release)'
-                  : '')
-              : `onward sharing refused for ${done.recipients.join(', ')}: ${answer.reason ?? ''}`,
+          justification: justification.text,
           details: {
+            answer:
+              decided.status === 'GRANTED'
+                ? `onward sharing consented for ${done.recipients.join(', ')}` +
+                  (held === undefined
+                    ? ' (the held content is no longer kept: nothing to release)'
+                    : '')
+                : `onward sharing refused for ${done.recipients.join(', ')}: ${answer.reason ?? ''}`,
             requestId,
             status: decided.status,
             requesterAgency: done.requesterAgency,
@@ -149,6 +169,7 @@ export class OnwardConsentService {
             recipients: done.recipients,
             reason: answer.reason,
             release: held !== undefined,
+            statement: { seq: justification.seq, hash: justification.hash },
           },
         },
       ]);
