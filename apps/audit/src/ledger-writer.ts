@@ -77,6 +77,9 @@ interface Candidate {
   readonly outcome: RecipientOutcome;
 }
 
+/** A writer waiting for the lock whose session was lost tries again after this. */
+export const LOCK_WAIT_RETRY_MS = 1000;
+
 export interface IngestResult {
   readonly decisions: number;
   readonly rowsWritten: number;
@@ -105,7 +108,7 @@ export function isConnectionLost(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && /^(08|57P0)/.test(code)) return true;
   if (error instanceof Error && error.name === 'QueryRunnerAlreadyReleasedError') return true;
-  return /Connection terminated|not queryable|ECONNRESET|ECONNREFUSED|EPIPE/i.test(
+  return /Connection terminated|not queryable|timeout exceeded when trying to connect|ECONNRESET|ECONNREFUSED|EPIPE/i.test(
     error instanceof Error ? error.message : String(error),
   );
 }
@@ -131,20 +134,29 @@ export class LedgerWriter {
     return this.session.accumulator;
   }
 
-  /** Takes the writer lock (waits for it) and loads the tree from the table, once. */
+  /**
+   * Takes the writer lock (waits for it) and loads the tree from the table, once.
+   * A standby waits here for as long as another writer lives; when the server
+   * ends or refuses its session meanwhile (a PostgreSQL restart), it opens a new
+   * one and waits again, every LOCK_WAIT_RETRY_MS, rather than giving up.
+   */
   static async open(
     ds: DataSource,
     pageSize = 50_000,
     links?: LinkNoticeContext,
     clocks?: ClockNoticeContext,
+    onLockWaitLost?: (error: unknown) => void,
   ): Promise<LedgerWriter> {
-    return new LedgerWriter(
-      ds,
-      pageSize,
-      await LedgerWriter.openSession(ds, pageSize),
-      links,
-      clocks,
-    );
+    for (;;) {
+      try {
+        const session = await LedgerWriter.openSession(ds, pageSize);
+        return new LedgerWriter(ds, pageSize, session, links, clocks);
+      } catch (error) {
+        if (!isConnectionLost(error)) throw error;
+        onLockWaitLost?.(error);
+        await new Promise((r) => setTimeout(r, LOCK_WAIT_RETRY_MS));
+      }
+    }
   }
 
   private static async openSession(ds: DataSource, pageSize: number): Promise<WriterSession> {

@@ -119,6 +119,7 @@ async function main(): Promise<void> {
     undefined,
     { world: () => world.current?.links, signer: hubKeys.hubSigner() },
     { signer: hubKeys.hubSigner(), now: Date.now },
+    (error) => log.warn({ err: error }, 'ledger writer lock wait lost its session; waiting again'),
   );
   log.info({ treeSize: writer.treeSize }, 'ledger writer lock held; tree loaded');
 
