@@ -1,7 +1,8 @@
 // A small reverse proxy for `npm run cluster`: spreads requests over the
 // gateways round-robin, and sends a request to the next gateway when one does
-// not answer (a killed gateway). Streams (SSE) are piped as they come; a client
-// whose stream is cut reconnects with Last-Event-ID and lands on a live gateway.
+// not answer (a killed gateway). Streams (SSE) are piped as they come; when a
+// gateway dies mid-stream the client's stream is cut too, and the client
+// reconnects with Last-Event-ID and lands on a live gateway.
 // Usage: node deploy/local/proxy.js <port> <backend port>...
 'use strict';
 const http = require('node:http');
@@ -21,6 +22,12 @@ function forward(req, res, body, tried) {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
       res.on('close', () => answer.destroy());
+      // A gateway that dies mid-answer (killed under an SSE stream) ends the
+      // client's answer too: piping alone would leave it open with nothing ever
+      // written to it, and the client would never reconnect with Last-Event-ID.
+      answer.on('close', () => {
+        if (!answer.complete) res.destroy();
+      });
     },
   );
   upstream.on('error', () => {
