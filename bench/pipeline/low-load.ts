@@ -44,6 +44,13 @@ export const LOW_LOAD_TARGET = { perSec: 20, p50Ms: 30, p99Ms: 100, ofPassThroug
 /** Fan-out of the low-load phase: a handful of partners, as the demo world. */
 export const LOW_LOAD_FAN_OUT = 5;
 
+/**
+ * How long the worker, the audit app and the gateway may take to become
+ * ready: booting all three at once on a shared 2-core machine under load
+ * took more than the usual minute.
+ */
+const APPS_READY_MS = 180_000;
+
 export interface LowLoadRun {
   readonly perSec: number;
   readonly messages: number;
@@ -168,7 +175,11 @@ export async function runLowLoad(options: LowLoadOptions): Promise<LowLoadResult
     audit = startAudit(world, brokers, hubNs);
     gateway = startGateway(world, brokers, hubNs);
     if (!audit) throw new Error('the low-load phase needs the audit app (dist/apps/audit)');
-    await Promise.all([waitReady(worker), waitReady(audit), waitReady(gateway)]);
+    await Promise.all([
+      waitReady(worker, APPS_READY_MS),
+      waitReady(audit, APPS_READY_MS),
+      waitReady(gateway, APPS_READY_MS),
+    ]);
     await waitForStableGroup(admin, `${hubNs}.liaison-policy`);
     await waitForStableGroup(admin, `${blNs}-tx`);
     await sse.open(gateway.port, options.keys, recipients);
