@@ -33,6 +33,7 @@ import {
   readOrCreateAgencyKeyFile,
   readOrCreateOfficerKeyFile,
 } from '@liaison/local-files';
+import { DirectoryRepository, PolicyRepository } from '@liaison/persistence';
 import { withWorldChange } from '@liaison/runtime';
 
 interface OperatorSeed {
@@ -51,6 +52,9 @@ interface OfficerSeed {
 }
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
+
+/** Who the seeded officers and policies say enrolled and wrote them. */
+const SEED_ACTOR = 'seed';
 
 export interface SeedResult {
   readonly agencies: number;
@@ -78,46 +82,37 @@ export async function seedDemoWorld(
 
   // Through the same check as every admin change: the whole stored world, compiled in the transaction.
   await withWorldChange(ds, async (tx) => {
+    const stored = new DirectoryRepository(tx);
     for (const [id, jurisdictions] of Object.entries(directory.groups)) {
-      await tx.query(
-        `INSERT INTO jurisdiction_group (id, jurisdictions) VALUES ($1, $2::jsonb)
-         ON CONFLICT (id) DO UPDATE SET jurisdictions = EXCLUDED.jurisdictions`,
-        [id, JSON.stringify(jurisdictions)],
-      );
+      await stored.upsertGroup(id, jurisdictions);
     }
     for (const a of directory.agencies) {
-      await tx.query(
-        `INSERT INTO agency (id, name, jurisdiction, kind, accreditations, accepted_purposes, retention_days, groups, custodial)
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8::jsonb, $9) ON CONFLICT (id) DO NOTHING`,
-        [
-          a.id,
-          a.name,
-          a.jurisdiction,
-          a.kind,
-          JSON.stringify(a.accreditations),
-          JSON.stringify(a.acceptedPurposes),
-          a.retentionDays,
-          JSON.stringify(a.groups ?? []),
-          operators.custodial.includes(a.id),
-        ],
+      await stored.insertAgencyIfAbsent(
+        {
+          id: a.id,
+          name: a.name,
+          jurisdiction: a.jurisdiction,
+          kind: a.kind,
+          accreditations: a.accreditations,
+          acceptedPurposes: a.acceptedPurposes,
+          retentionDays: a.retentionDays,
+          groups: a.groups ?? [],
+        },
+        operators.custodial.includes(a.id),
       );
     }
-    for (const o of operators.operators) {
-      await tx.query(
-        `INSERT INTO agency (id, name, jurisdiction, kind, grantable_roles, receives_feed)
-         VALUES ($1, $2, $3, 'HUB_OPERATOR', $4::jsonb, false) ON CONFLICT (id) DO NOTHING`,
-        [o.id, o.name, o.jurisdiction, JSON.stringify(o.grantableRoles)],
-      );
-    }
+    for (const o of operators.operators) await stored.insertOperatorIfAbsent(o);
     // Custodial agencies: the hub holds a signing key on their behalf (file, not database);
     // its public half is registered like any agency key.
     for (const id of operators.custodial) {
       const key = new HubKeyFiles(options.hubKeysDir).createCustodialKey(id);
-      await tx.query(
-        `INSERT INTO agency_key (agency_id, kid, use, alg, public_jwk, not_before, status)
-         VALUES ($1, $2, 'sig', $3, $4::jsonb, now() - interval '1 day', 'active') ON CONFLICT DO NOTHING`,
-        [id, key.kid, key.alg, JSON.stringify(key.publicJwk)],
-      );
+      await stored.insertActiveKeyIfAbsent({
+        agencyId: id,
+        kid: key.kid,
+        use: 'sig',
+        alg: key.alg,
+        publicJwk: key.publicJwk,
+      });
     }
     // The hub link key (file, never the database): created here for the demo world
     // so the worker finds it; the worker also creates it on first use.
@@ -130,17 +125,13 @@ export async function seedDemoWorld(
         ...(operators.encryptedFeeds.includes(id) ? [keys.encryption] : []),
       ];
       for (const k of register) {
-        await tx.query(
-          `INSERT INTO agency_key (agency_id, kid, use, alg, public_jwk, not_before, status)
-           VALUES ($1, $2, $3, $4, $5::jsonb, now() - interval '1 day', 'active') ON CONFLICT DO NOTHING`,
-          [
-            id,
-            k.kid,
-            k.alg === 'ECDH-ES+A256KW' ? 'enc' : 'sig',
-            k.alg,
-            JSON.stringify(k.publicJwk),
-          ],
-        );
+        await stored.insertActiveKeyIfAbsent({
+          agencyId: id,
+          kid: k.kid,
+          use: k.alg === 'ECDH-ES+A256KW' ? 'enc' : 'sig',
+          alg: k.alg,
+          publicJwk: k.publicJwk,
+        });
       }
     }
     // The demo's officers, each with a key of their own (the private half in the
@@ -148,35 +139,30 @@ export async function seedDemoWorld(
     for (const o of officers.officers) {
       const keys = readOrCreateOfficerKeyFile(options.agencyKeysDir, o.agency, o.officer);
       const k = keys.signing;
-      await tx.query(
-        `UPDATE officer_key SET status = 'revoked', revoked_at = now(), revoked_by = 'seed'
-          WHERE agency_id = $1 AND officer_id = $2 AND status = 'active' AND kid <> $3`,
-        [o.agency, o.officer, k.kid],
-      );
-      await tx.query(
-        `INSERT INTO officer_key (agency_id, kid, officer_id, alg, public_jwk, roles, enrolled_by)
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, 'seed')
-         ON CONFLICT (agency_id, kid) DO UPDATE SET roles = EXCLUDED.roles
-           WHERE officer_key.status = 'active'`,
-        [o.agency, k.kid, o.officer, k.alg, JSON.stringify(k.publicJwk), JSON.stringify(o.roles)],
-      );
+      await stored.revokeOfficerKeysExcept(o.agency, o.officer, k.kid, SEED_ACTOR);
+      await stored.enrolOrUpdateRoles({
+        agencyId: o.agency,
+        officerId: o.officer,
+        kid: k.kid,
+        alg: k.alg,
+        publicJwk: k.publicJwk,
+        roles: o.roles,
+        enrolledBy: SEED_ACTOR,
+      });
     }
+    const policies = new PolicyRepository(tx);
     for (const doc of documents) {
       const version = policyDocumentVersion(doc);
-      const current: { version: string }[] = await tx.query(
-        `SELECT version FROM policy_version WHERE jurisdiction = $1 AND status = 'approved'`,
-        [doc.jurisdiction],
-      );
-      if (current[0]?.version === version) continue;
-      await tx.query(
-        `UPDATE policy_version SET status = 'superseded' WHERE jurisdiction = $1 AND status = 'approved'`,
-        [doc.jurisdiction],
-      );
-      await tx.query(
-        `INSERT INTO policy_version (id, jurisdiction, version, document, status, author_officer, author_agency, approver_officer, decided_at)
-         VALUES ($1, $2, $3, $4::jsonb, 'approved', 'seed', 'hub-ops', 'seed-bootstrap', now())`,
-        [randomUUID(), doc.jurisdiction, version, JSON.stringify(doc)],
-      );
+      if ((await policies.approvedVersion(doc.jurisdiction)) === version) continue;
+      await policies.replaceApproved({
+        id: randomUUID(),
+        jurisdiction: doc.jurisdiction,
+        version,
+        document: doc,
+        authorOfficer: SEED_ACTOR,
+        authorAgency: 'hub-ops',
+        approverOfficer: 'seed-bootstrap',
+      });
     }
   });
 
@@ -200,14 +186,7 @@ export async function seedDemoWorld(
     const directoryCodec = codecFor('DirectoryEvent');
     const policyCodec = codecFor('PolicyEvent');
     const now = new Date().toISOString();
-    const keyRows: {
-      agency_id: string;
-      kid: string;
-      alg: string;
-      public_jwk: Record<string, unknown>;
-    }[] = await ds.query(
-      `SELECT agency_id, kid, alg, public_jwk FROM agency_key WHERE status = 'active'`,
-    );
+    const keyRows = await new DirectoryRepository(ds).activeAgencyKeys();
     await send({
       topic: Topic.directory,
       messages: directory.agencies.map((a) => ({
@@ -220,11 +199,11 @@ export async function seedDemoWorld(
           jwks: JSON.stringify(
             renderJwks(
               keyRows
-                .filter((k) => k.agency_id === a.id)
+                .filter((k) => k.agencyId === a.id)
                 .map((k) => ({
                   kid: k.kid,
                   alg: k.alg as 'EdDSA',
-                  publicJwk: k.public_jwk as never,
+                  publicJwk: k.publicJwk as never,
                 })),
             ),
           ),

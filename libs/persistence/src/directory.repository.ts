@@ -3,7 +3,7 @@
  * enrolled keys, the jurisdiction groups and the approved policies the world is
  * built from. Reads return the stored rows as they are (libs/runtime builds and
  * compiles the world from them); writes are the directory changes the gateway
- * makes. Give it a transaction's EntityManager to read what that transaction
+ * makes and the demo world's idempotent loading. Give it a transaction's EntityManager to read what that transaction
  * wrote, or to make several writes commit together.
  */
 import type { DataSource, EntityManager } from 'typeorm';
@@ -56,6 +56,22 @@ export interface NewOfficerKey {
   readonly publicJwk: object;
   readonly roles: readonly string[];
   readonly enrolledBy: string;
+}
+
+/** A hub operator agency: it enrols officers with these roles and receives no feed. */
+export interface NewOperator {
+  readonly id: string;
+  readonly name: string;
+  readonly jurisdiction: string;
+  readonly grantableRoles: readonly string[];
+}
+
+/** An active public key of an agency, as the directory events publish it. */
+export interface ActiveAgencyKey {
+  readonly agencyId: string;
+  readonly kid: string;
+  readonly alg: string;
+  readonly publicJwk: object;
 }
 
 /** An officer enrolment as the officer administration reads it. */
@@ -245,5 +261,108 @@ export class DirectoryRepository {
     );
     const row = result[0][0];
     return row && officerKeyRowOf(row);
+  }
+
+  /** Creates the group, or sets its jurisdictions when it exists. */
+  async upsertGroup(id: string, jurisdictions: readonly string[]): Promise<void> {
+    await this.db.query(
+      `INSERT INTO jurisdiction_group (id, jurisdictions) VALUES ($1, $2::jsonb)
+       ON CONFLICT (id) DO UPDATE SET jurisdictions = EXCLUDED.jurisdictions`,
+      [id, JSON.stringify(jurisdictions)],
+    );
+  }
+
+  /** Inserts the agency (ACTIVE) unless one of its id exists, which is left as it is. */
+  async insertAgencyIfAbsent(agency: NewAgency, custodial: boolean): Promise<void> {
+    await this.db.query(
+      `INSERT INTO agency (id, name, jurisdiction, kind, accreditations, accepted_purposes, retention_days, groups, custodial)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8::jsonb, $9) ON CONFLICT (id) DO NOTHING`,
+      [
+        agency.id,
+        agency.name,
+        agency.jurisdiction,
+        agency.kind,
+        JSON.stringify(agency.accreditations),
+        JSON.stringify(agency.acceptedPurposes),
+        agency.retentionDays,
+        JSON.stringify(agency.groups),
+        custodial,
+      ],
+    );
+  }
+
+  /**
+   * Inserts a hub operator agency (it grants officers these roles and
+   * receives no feed) unless one of its id exists.
+   */
+  async insertOperatorIfAbsent(operator: NewOperator): Promise<void> {
+    await this.db.query(
+      `INSERT INTO agency (id, name, jurisdiction, kind, grantable_roles, receives_feed)
+       VALUES ($1, $2, $3, 'HUB_OPERATOR', $4::jsonb, false) ON CONFLICT (id) DO NOTHING`,
+      [operator.id, operator.name, operator.jurisdiction, JSON.stringify(operator.grantableRoles)],
+    );
+  }
+
+  /**
+   * Registers an agency key, active and valid since a day ago (so tokens
+   * issued just now verify whatever the clocks' skew), unless the agency
+   * already has a key of that kid.
+   */
+  async insertActiveKeyIfAbsent(key: Omit<NewAgencyKey, 'notAfter'>): Promise<void> {
+    await this.db.query(
+      `INSERT INTO agency_key (agency_id, kid, use, alg, public_jwk, not_before, status)
+       VALUES ($1, $2, $3, $4, $5::jsonb, now() - interval '1 day', 'active') ON CONFLICT DO NOTHING`,
+      [key.agencyId, key.kid, key.use, key.alg, JSON.stringify(key.publicJwk)],
+    );
+  }
+
+  /** Every active agency key (any agency's), in no particular order. */
+  async activeAgencyKeys(): Promise<ActiveAgencyKey[]> {
+    const rows: { agency_id: string; kid: string; alg: string; public_jwk: object }[] =
+      await this.db.query(
+        `SELECT agency_id, kid, alg, public_jwk FROM agency_key WHERE status = 'active'`,
+      );
+    return rows.map((r) => ({
+      agencyId: r.agency_id,
+      kid: r.kid,
+      alg: r.alg,
+      publicJwk: r.public_jwk,
+    }));
+  }
+
+  /** Revokes the officer's active keys other than `keep`, by `revokedBy`. */
+  async revokeOfficerKeysExcept(
+    agencyId: string,
+    officerId: string,
+    keep: string,
+    revokedBy: string,
+  ): Promise<void> {
+    await this.db.query(
+      `UPDATE officer_key SET status = 'revoked', revoked_at = now(), revoked_by = $4
+        WHERE agency_id = $1 AND officer_id = $2 AND status = 'active' AND kid <> $3`,
+      [agencyId, officerId, keep, revokedBy],
+    );
+  }
+
+  /**
+   * Enrols the key, or when the agency already holds that kid and it is
+   * active, sets its roles to these (a revoked key stays revoked).
+   */
+  async enrolOrUpdateRoles(key: NewOfficerKey): Promise<void> {
+    await this.db.query(
+      `INSERT INTO officer_key (agency_id, kid, officer_id, alg, public_jwk, roles, enrolled_by)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7)
+       ON CONFLICT (agency_id, kid) DO UPDATE SET roles = EXCLUDED.roles
+         WHERE officer_key.status = 'active'`,
+      [
+        key.agencyId,
+        key.kid,
+        key.officerId,
+        key.alg,
+        JSON.stringify(key.publicJwk),
+        JSON.stringify(key.roles),
+        key.enrolledBy,
+      ],
+    );
   }
 }

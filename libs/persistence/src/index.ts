@@ -1,6 +1,7 @@
 export * from './data-source.factory';
 export * from './entities';
 export * from './directory.repository';
+export * from './policy.repository';
 export * from './console-session.repository';
 export * from './officer-statement.repository';
 export * from './case.repository';
