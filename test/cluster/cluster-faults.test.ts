@@ -8,26 +8,33 @@
  * killed mid-transaction (SIGKILL of its Kafka node, started again once
  * traffic flows), a worker is killed mid-slice (the other takes its
  * partitions), the active audit app is killed (the standby takes the ledger
- * over), and PostgreSQL is restarted. Killed apps stay down: the rest carries
- * on.
+ * over), and PostgreSQL is restarted. One SSE client follows through the
+ * reverse proxy of `npm run cluster` (deploy/local/proxy.js), which cuts its
+ * stream when the gateway behind it dies. Each killed app is started again
+ * once its recovery was measured, and rejoins: the gateway serves live SSE,
+ * the worker takes partitions, the audit app waits as the standby (and keeps
+ * waiting through the PostgreSQL restart). The run ends at full strength.
  *
  * Then, as read_committed readers see it: one Decision per valid message, each
  * entitled (message, recipient) pair delivered once, nothing to a denied pair,
  * each poison record dead-lettered once with its reason, one ledger row per
  * pair and the stored ledger verified, and each SSE client saw each of its
- * agency's deliveries once. The time from each fault to traffic flowing again
- * is printed and written to .local/cluster-faults/<time>.json.
+ * agency's deliveries once. The time from each fault to traffic flowing again,
+ * and from each restart to the app's rejoining, is printed and written to
+ * .local/cluster-faults/<time>.json.
  */
 import '../support/isolated-namespace';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Admin, Producer } from '@liaison/kafka';
 import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
+import { LEDGER_WRITER_LOCK } from '../../apps/audit/src/ledger-writer';
 import {
   DEMO_KEYS_DIR,
   ROOT,
   dropNamespaceDatabase,
+  freePort,
   seedNamespace,
   startApp,
   stopApp,
@@ -67,6 +74,8 @@ const MESSAGES = Number(process.env.LIAISON_CLUSTER_MESSAGES ?? '1600');
 const PER_SEND = 20;
 /** Agencies whose feeds SSE clients follow through the gateways. */
 const FOLLOWERS = ['de-bka', 'ro-diicot'];
+/** The agency whose feed one more SSE client follows through the reverse proxy. */
+const PROXY_FOLLOWER = 'de-bka';
 const SESSION_TIMEOUT_MS = 10_000;
 /** Generous: a loaded two-core machine runs three Kafka nodes and six apps. */
 const RECOVERY_TIMEOUT_MS = 180_000;
@@ -75,6 +84,7 @@ jest.setTimeout(45 * 60_000);
 
 const clusterScript = path.join(ROOT, 'deploy/local/kafka/cluster.sh');
 const embeddedPg = path.join(ROOT, 'deploy/local/embedded-postgres.js');
+const proxyScript = path.join(ROOT, 'deploy/local/proxy.js');
 
 async function until<T>(
   what: string,
@@ -103,6 +113,87 @@ function killed(app: StartedApp): Promise<void> {
   const exited = new Promise<void>((r) => app.process.once('exit', () => r()));
   app.process.kill('SIGKILL');
   return exited;
+}
+
+/**
+ * The partitions of `topic` in a consumer group member's assignment (the
+ * consumer protocol's MemberAssignment: version, then per topic its name and
+ * partitions, then user data).
+ */
+function assignedPartitions(assignment: Buffer, topic: string): number[] {
+  if (assignment.length < 6) return [];
+  let at = 2; // version
+  const topicCount = assignment.readInt32BE(at);
+  at += 4;
+  for (let t = 0; t < topicCount; t++) {
+    const nameLength = assignment.readInt16BE(at);
+    at += 2;
+    const name = assignment.toString('utf8', at, at + nameLength);
+    at += nameLength;
+    const count = assignment.readInt32BE(at);
+    at += 4;
+    const partitions: number[] = [];
+    for (let p = 0; p < count; p++, at += 4) partitions.push(assignment.readInt32BE(at));
+    if (name === topic) return partitions;
+  }
+  return [];
+}
+
+function alive(app: StartedApp): boolean {
+  return app.process.exitCode === null && app.process.signalCode === null;
+}
+
+/** The reverse proxy of `npm run cluster` in front of the gateways given. */
+async function startProxy(
+  backends: readonly number[],
+): Promise<{ port: number; process: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [proxyScript, String(port), ...backends.map(String)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stderr?.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the proxy exited with ${code}`)));
+  });
+  return { port, process: child };
+}
+
+/**
+ * Opens a live stream of `agency`'s feed on one gateway from the event id
+ * given (Last-Event-ID) and answers true at the first delivery after it, so
+ * the gateway serves entries committed after the stream opened; undefined when
+ * none came within `waitMs`.
+ */
+async function liveDeliveryOn(
+  port: number,
+  agency: string,
+  lastEventId: string,
+  waitMs = 20_000,
+): Promise<true | undefined> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), waitMs);
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/v1/feed/stream`, {
+      headers: {
+        authorization: `Bearer ${identityOf(agency).token()}`,
+        'last-event-id': lastEventId,
+      },
+      signal: controller.signal,
+    });
+    if (res.status !== 200 || !res.body) return undefined;
+    const decoder = new TextDecoder();
+    let buffered = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buffered += decoder.decode(chunk, { stream: true });
+      if (/^event: delivery$/m.test(buffered)) return true;
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
 }
 
 /**
@@ -218,6 +309,7 @@ describe('the hub on a three-broker cluster under faults', () => {
   let agencies: string[] = [];
   let producer: Producer;
   let admin: Admin;
+  let proxy: ChildProcess | undefined;
   const pgPort = process.env.LIAISON_EMBEDDED_PG_PORT ?? '55439';
 
   const start = async (
@@ -245,6 +337,7 @@ describe('the hub on a three-broker cluster under faults', () => {
   afterAll(async () => {
     sending = false;
     for (const f of followers) await f.stop();
+    proxy?.kill('SIGKILL');
     for (const a of apps) await stopApp(a, 'SIGKILL');
     await producer?.disconnect().catch(() => undefined);
     await admin?.disconnect().catch(() => undefined);
@@ -284,15 +377,19 @@ describe('the hub on a three-broker cluster under faults', () => {
     ];
     const audits = [await start('audit'), await start('audit', {}, 'live')];
     const gateways = [await start('gateway'), await start('gateway')];
-    const liveGateways = (): number[] =>
-      gateways
-        .filter((g) => g.process.exitCode === null && g.process.signalCode === null)
-        .map((g) => g.port);
+    const liveGateways = (): number[] => gateways.filter(alive).map((g) => g.port);
     for (const agency of FOLLOWERS) {
       const f = new FeedFollower(agency, liveGateways);
       followers.push(f);
       f.start();
     }
+    // The proxy sends its first request to its second backend: the proxied
+    // client's stream starts on the gateway killed first.
+    const proxied = await startProxy([gateways[1]?.port ?? 0, gateways[0]?.port ?? 0]);
+    proxy = proxied.process;
+    const proxiedFollower = new FeedFollower(PROXY_FOLLOWER, () => [proxied.port]);
+    followers.push(proxiedFollower);
+    proxiedFollower.start();
     // --- traffic: paced by the workers, so transactions follow one another --------
     let sent = 0;
     const lag = (): Promise<bigint> => groupLag(admin, group, topics.submissions).catch(() => -1n);
@@ -348,6 +445,38 @@ describe('the hub on a three-broker cluster under faults', () => {
           (await db.query<{ n: string }>('SELECT count(*) AS n FROM share_ledger')).rows[0]?.n,
         ),
       );
+    /** Both live workers are members of the group, each with submissions partitions. */
+    const groupMembers = async (): Promise<{ clientId: string; partitions: number[] }[]> => {
+      const { groups } = await admin.describeGroups([group]);
+      return (groups[0]?.members ?? []).map((m) => ({
+        clientId: m.clientId,
+        partitions: assignedPartitions(m.memberAssignment, topics.submissions),
+      }));
+    };
+    let lastGroup = '';
+    const groupState = (): string => lastGroup;
+    const workersAssigned = async (): Promise<true | undefined> => {
+      const members = await groupMembers();
+      lastGroup = JSON.stringify(members);
+      return members.length === workers.filter(alive).length &&
+        members.every((m) => m.partitions.length > 0)
+        ? true
+        : undefined;
+    };
+    /** One session holds the ledger writer lock and one waits for it. */
+    const ledgerLockHeldAndAwaited = (): Promise<true | undefined> =>
+      withDb(async (db) => {
+        const { rows } = await db.query<{ granted: boolean }>(
+          `SELECT l.granted FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+            WHERE l.locktype = 'advisory' AND d.datname = current_database()
+              AND l.classid = $1 AND l.objid = $2`,
+          [(LEDGER_WRITER_LOCK >> 32n).toString(), (LEDGER_WRITER_LOCK & 0xffffffffn).toString()],
+        );
+        return rows.filter((r) => r.granted).length === 1 &&
+          rows.filter((r) => !r.granted).length === 1
+          ? true
+          : undefined;
+      });
     const recoveries: Recovery[] = [];
     const record = (fault: string, detail: string, at: number): void => {
       recoveries.push({ fault, detail, recoveredMs: Date.now() - at });
@@ -380,21 +509,43 @@ describe('the hub on a three-broker cluster under faults', () => {
       const first = gateways[0] as StartedApp;
       const counts = followers.map((f) => f.events);
       const reconnects = followers.map((f) => f.reconnects);
+      const onFirst = followers.map((f) => f.port === first.port || f === proxiedFollower);
       const at = Date.now();
       await killed(first);
+      // Every client receives again; those whose stream was on the killed one
+      // (the direct ones, and the proxied one, whose stream the proxy cut)
+      // after reconnecting with Last-Event-ID.
       await until(
         'SSE clients following again',
         () =>
           Promise.resolve(
             followers.every(
-              (f, i) => f.reconnects > (reconnects[i] ?? 0) && f.events > (counts[i] ?? 0),
+              (f, i) =>
+                (!onFirst[i] || f.reconnects > (reconnects[i] ?? 0)) && f.events > (counts[i] ?? 0),
             )
               ? true
               : undefined,
           ),
         followersState,
       );
-      record('gateway killed', `SIGKILL; ${followers.length} SSE clients resumed on the other`, at);
+      record(
+        'gateway killed',
+        `SIGKILL; ${followers.length} SSE clients (one through the proxy) resumed on the other`,
+        at,
+      );
+      // Started again: it serves a live stream from the last event id.
+      const restartedAt = Date.now();
+      const again = await start('gateway');
+      gateways.push(again);
+      const lastId = followers[0]?.lastEventId ?? '0';
+      await until('the restarted gateway serving SSE', () =>
+        liveDeliveryOn(again.port, followers[0]?.agency ?? '', lastId),
+      );
+      record(
+        'gateway restarted',
+        'an SSE stream on it, from the last event id, receives deliveries',
+        restartedAt,
+      );
     }
     await midTraffic();
 
@@ -423,6 +574,15 @@ describe('the hub on a three-broker cluster under faults', () => {
         partitionsFlowed(since, waiting),
       );
       record('policy worker killed', 'SIGKILL of policy-1; policy-2 takes its partitions', at);
+      // Started again: the group hands it partitions of its own.
+      const restartedAt = Date.now();
+      workers.push(await start('policy', { POLICY_WORKER_ID: 'policy-1' }));
+      await until('the restarted worker holding partitions', workersAssigned, groupState);
+      record(
+        'policy worker restarted',
+        'policy-1 again; both workers hold partitions',
+        restartedAt,
+      );
     }
     await midTraffic();
 
@@ -443,6 +603,11 @@ describe('the hub on a three-broker cluster under faults', () => {
         (await ledgerRows()) > rowsBefore ? true : undefined,
       );
       record('active audit app killed', 'SIGKILL; the standby took the ledger lock', at);
+      // Started again: it waits for the lock as the standby.
+      const restartedAt = Date.now();
+      audits.push(await start('audit', {}, 'live'));
+      await until('the restarted audit app waiting for the ledger lock', ledgerLockHeldAndAwaited);
+      record('audit app restarted', 'waits for the ledger lock as the standby', restartedAt);
     }
     await midTraffic();
 
@@ -460,6 +625,11 @@ describe('the hub on a three-broker cluster under faults', () => {
         (await ledgerRows()) > rowsBefore ? true : undefined,
       );
       record('PostgreSQL restarted', 'fast shutdown and start', at);
+      // Both audit apps lived through it: one writes, the other waits again.
+      await until('one audit app holding the ledger lock, the other waiting', async () =>
+        audits.filter(alive).length === 2 ? ledgerLockHeldAndAwaited() : undefined,
+      );
+      record('audit apps after the PostgreSQL restart', 'both up: one writes, one waits', at);
     }
 
     // --- let it finish ----------------------------------------------------------------
@@ -471,6 +641,14 @@ describe('the hub on a three-broker cluster under faults', () => {
     while (Date.now() < drainDeadline && (left = await lag()) !== 0n) await sleep(500);
     expect(left).toBe(0n);
     const drainedMs = Date.now() - t0;
+    // At full strength again: every restarted app still up beside the others.
+    expect({
+      workers: workers.filter(alive).length,
+      gateways: gateways.filter(alive).length,
+      audits: audits.filter(alive).length,
+    }).toEqual({ workers: 2, gateways: 2, audits: 2 });
+    await until('both workers holding partitions', workersAssigned, groupState);
+    await until('one audit app writing, one waiting', ledgerLockHeldAndAwaited);
 
     // --- what read_committed readers see ----------------------------------------------
     const outcome = await readOutcome(topics, agencies);
