@@ -317,7 +317,7 @@ describe('the hub on a three-broker cluster under faults', () => {
     extra: Record<string, string> = {},
     check: 'ready' | 'live' = 'ready',
   ): Promise<StartedApp> => {
-    const app = await startApp(name, { ...env, ...extra }, check);
+    const app = await startApp(name, { ...env, ...extra }, check, RECOVERY_TIMEOUT_MS);
     apps.push(app);
     return app;
   };

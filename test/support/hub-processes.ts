@@ -91,11 +91,15 @@ const portVariable: Record<HubApp, string> = {
   audit: 'AUDIT_METRICS_PORT',
 };
 
-/** Starts an app and waits until it is ready (or only live: a standby audit app is never ready). */
+/**
+ * Starts an app and waits until it is ready (or only live: a standby audit app
+ * is never ready), for at most `withinMs` (more on a machine under load).
+ */
 export async function startApp(
   name: HubApp,
   env: Record<string, string> = {},
   check: 'ready' | 'live' = 'ready',
+  withinMs = 40_000,
 ): Promise<StartedApp> {
   const port = await freePort();
   const child = runNode(
@@ -111,7 +115,7 @@ export async function startApp(
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   try {
-    await waitReady(port, 40_000, child, check);
+    await waitReady(port, withinMs, child, check);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(
