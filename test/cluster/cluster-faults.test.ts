@@ -28,8 +28,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Admin, Producer } from '@liaison/kafka';
+import { LEDGER_WRITER_LOCK } from '@liaison/persistence';
 import { AgencyIdentity } from '../../apps/cli/src/agency-identity';
-import { LEDGER_WRITER_LOCK } from '../../apps/audit/src/ledger-writer';
 import {
   DEMO_KEYS_DIR,
   ROOT,
@@ -305,6 +305,11 @@ describe('the hub on a three-broker cluster under faults', () => {
   const apps: StartedApp[] = [];
   /** The traffic loop runs while this holds (a failed run stops it too). */
   let sending = true;
+  /**
+   * Traffic waits while a killed app is started again (a slow start on a
+   * loaded machine), so some is left for the faults after it.
+   */
+  let holding = false;
   const followers: FeedFollower[] = [];
   let agencies: string[] = [];
   let producer: Producer;
@@ -320,6 +325,19 @@ describe('the hub on a three-broker cluster under faults', () => {
     const app = await startApp(name, { ...env, ...extra }, check, RECOVERY_TIMEOUT_MS);
     apps.push(app);
     return app;
+  };
+  /** Starts a killed app again, with traffic held until it is up. */
+  const restart = async (
+    name: 'policy' | 'gateway' | 'audit',
+    extra: Record<string, string> = {},
+    check: 'ready' | 'live' = 'ready',
+  ): Promise<StartedApp> => {
+    holding = true;
+    try {
+      return await start(name, extra, check);
+    } finally {
+      holding = false;
+    }
   };
 
   beforeAll(async () => {
@@ -395,6 +413,10 @@ describe('the hub on a three-broker cluster under faults', () => {
     const lag = (): Promise<bigint> => groupLag(admin, group, topics.submissions).catch(() => -1n);
     const traffic = (async () => {
       while (sending && sent < queue.length) {
+        if (holding) {
+          await sleep(200);
+          continue;
+        }
         const batch = queue.slice(sent, sent + PER_SEND);
         try {
           await producer.send({ topic: topics.submissions, acks: -1, messages: batch });
@@ -535,7 +557,7 @@ describe('the hub on a three-broker cluster under faults', () => {
       );
       // Started again: it serves a live stream from the last event id.
       const restartedAt = Date.now();
-      const again = await start('gateway');
+      const again = await restart('gateway');
       gateways.push(again);
       const lastId = followers[0]?.lastEventId ?? '0';
       await until('the restarted gateway serving SSE', () =>
@@ -576,7 +598,7 @@ describe('the hub on a three-broker cluster under faults', () => {
       record('policy worker killed', 'SIGKILL of policy-1; policy-2 takes its partitions', at);
       // Started again: the group hands it partitions of its own.
       const restartedAt = Date.now();
-      workers.push(await start('policy', { POLICY_WORKER_ID: 'policy-1' }));
+      workers.push(await restart('policy', { POLICY_WORKER_ID: 'policy-1' }));
       await until('the restarted worker holding partitions', workersAssigned, groupState);
       record(
         'policy worker restarted',
@@ -605,7 +627,7 @@ describe('the hub on a three-broker cluster under faults', () => {
       record('active audit app killed', 'SIGKILL; the standby took the ledger lock', at);
       // Started again: it waits for the lock as the standby.
       const restartedAt = Date.now();
-      audits.push(await start('audit', {}, 'live'));
+      audits.push(await restart('audit', {}, 'live'));
       await until('the restarted audit app waiting for the ledger lock', ledgerLockHeldAndAwaited);
       record('audit app restarted', 'waits for the ledger lock as the standby', restartedAt);
     }
