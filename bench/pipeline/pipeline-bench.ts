@@ -13,11 +13,10 @@
  * Throughput is counted on the feed topics by a read_committed reader process.
  */
 import { createPublicKey, verify as nodeVerify, type JsonWebKey } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { codecFor, messageClaimShape } from '@liaison/contracts';
+import { messageClaimShape } from '@liaison/contracts';
 import { verifySdJwt } from '@liaison/crypto';
 import { consumerGroupLag } from '@liaison/kafka';
 import { createDataSource } from '@liaison/persistence';
@@ -25,17 +24,20 @@ import { decideAll } from '@liaison/policy';
 import { analyseMessage } from '@liaison/messages';
 import { loadPolicySnapshot } from '../../apps/policy/src/policy-snapshot';
 import { measure } from '../harness';
+import { Helper, namesFor, sleep, wallMs, writeFrames, type LatencySummary } from './common';
 import {
-  Helper,
-  namesFor,
-  sleep,
-  wallMs,
-  writeFrames,
-  type EncodedSubmission,
-  type LatencySummary,
-} from './common';
+  BACKLOG_MAX,
+  backlogSize,
+  deliveriesPerMessage,
+  encodeSubmissions,
+  presignAll,
+  throughput,
+  warmUpSize,
+  type RateReply,
+  type ThroughputResult,
+} from './backlog';
 import { warmUpBroker } from './broker-warm-up';
-import { alertTemplates, submissionOf, type SignedMessage } from './presign';
+import type { SignedMessage } from './presign';
 import {
   Scraper,
   rssOf,
@@ -71,10 +73,6 @@ import {
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
-/** The largest backlog a phase sends. */
-const BACKLOG_MAX = 3000;
-/** Pre-signed messages: the backlogs, then the warm-up messages after them. */
-const TOTAL_MESSAGES = BACKLOG_MAX + BACKLOG_MAX / 5;
 const LATENCY_SECONDS = 5;
 export interface PipelineOptions {
   readonly brokers: string[];
@@ -86,14 +84,6 @@ export interface PipelineOptions {
   readonly gatewaySse?: number;
   /** Run the low-load latency phase (low-load.ts). */
   readonly lowLoad?: boolean;
-}
-
-export interface ThroughputResult {
-  readonly messages: number;
-  readonly deliveries: number;
-  readonly deliveriesPerSec: number;
-  readonly messagesPerSec: number;
-  readonly windowMs: number;
 }
 
 export interface FanOutResult {
@@ -163,76 +153,6 @@ function atMaxOf(sample: MetricSample | undefined): FanOutResult['workerRss']['a
   return { rssBytes, heapTotalBytes, heapUsedBytes, externalBytes };
 }
 
-/** Backlog per fan-out: enough deliveries to see a steady rate, few enough to stay fast. */
-export function backlogSize(fanOut: number): number {
-  return Math.min(BACKLOG_MAX, Math.max(300, Math.round(16_000 / fanOut)));
-}
-
-/**
- * Untimed warm-up before each measured drain, for the pass-throughs and the hub
- * alike: a fifth of the backlog, of messages the backlog does not hold (indices
- * [n, n + warm-up)), so that V8 has compiled the hot paths and the clients have
- * their connections before the clock starts, and the audit app sees no message
- * twice.
- */
-export function warmUpSize(fanOut: number): number {
-  return Math.round(backlogSize(fanOut) / 5);
-}
-
-async function presignAll(keys: BenchKeys, log: (l: string) => void) {
-  const tpl = alertTemplates();
-  const hash = createHash('sha256')
-    .update(
-      JSON.stringify({
-        keys: keys.publishers.map((p) => p.signing.kid),
-        tpl,
-        n: TOTAL_MESSAGES,
-        v: 1,
-      }),
-    )
-    .digest('hex')
-    .slice(0, 16);
-  const file = path.join(benchDir(), `presigned-${hash}.json`);
-  const started = Date.now();
-  if (existsSync(file)) {
-    return {
-      messages: JSON.parse(readFileSync(file, 'utf8')) as SignedMessage[],
-      cached: true,
-      ms: Date.now() - started,
-    };
-  }
-  log(`pre-signing ${TOTAL_MESSAGES} SD-JWTs in 2 processes (cached for later runs)...`);
-  const signers = [new Helper('presign.js'), new Helper('presign.js')];
-  try {
-    const half = TOTAL_MESSAGES / 2;
-    const parts = await Promise.all(
-      signers.map((s, i) =>
-        s.call<SignedMessage[]>('sign', {
-          templates: tpl,
-          publishers: keys.publishers,
-          offset: i * half,
-          count: half,
-        }),
-      ),
-    );
-    const messages = parts.flat();
-    writeFileSync(file, JSON.stringify(messages));
-    return { messages, cached: false, ms: Date.now() - started };
-  } finally {
-    await Promise.all(signers.map((s) => s.stop()));
-  }
-}
-
-function encodeSubmissions(messages: readonly SignedMessage[]): EncodedSubmission[] {
-  const codec = codecFor('Submission');
-  return messages.map((m) => ({
-    // Keyed by message id (spreads evenly over partitions and lets the reader match
-    // deliveries to sends); the gateway keys by caseRef when there is one.
-    key: m.messageId,
-    value: codec.encode(submissionOf(m)),
-  }));
-}
-
 /** One Ed25519 verification with a cached KeyObject, on a real issuer JWT of the run. */
 async function measureVerify(message: SignedMessage, keys: BenchKeys): Promise<number> {
   const publisher = keys.publishers.find((p) => p.agencyId === message.originatorAgency);
@@ -248,31 +168,6 @@ async function measureVerify(message: SignedMessage, keys: BenchKeys): Promise<n
     batchSize: 200,
   });
   return m.nsPerOpMedian / 1000;
-}
-
-/** Deliveries each pre-signed message yields at the current fan-out, decided in-process. */
-async function deliveriesPerMessage(world: BenchWorld, sample: readonly SignedMessage[]) {
-  const ds = createDataSource({ url: world.url, asOwner: true, poolSize: 1 });
-  await ds.initialize();
-  try {
-    const snapshot = await loadPolicySnapshot(ds);
-    return sample.map((m) => {
-      const verified = verifySdJwt(m.sdJwt, {
-        directory: snapshot.keys,
-        shape: messageClaimShape(m.kind),
-        now: () => Date.parse(m.signedAt),
-        maxTokenBytes: 1024 * 1024,
-        clockSkewSec: 60,
-      });
-      const jurisdiction = snapshot.jurisdictionOf.get(m.originatorAgency) ?? '';
-      const analysed = analyseMessage(verified, m.kind, jurisdiction);
-      return decideAll(snapshot.policies, analysed.facts).filter(
-        (d) => d.outcome !== 'DENIED' && snapshot.recipients.has(d.recipient),
-      ).length;
-    });
-  } finally {
-    await ds.destroy();
-  }
 }
 
 export interface PolicyDecisionCost {
@@ -340,28 +235,6 @@ async function waitForAuditCatchUp(
     if (lag === 0n || Date.now() > deadline) return Date.now() - started;
     await sleep(250);
   }
-}
-
-function throughput(
-  messages: number,
-  deliveries: number,
-  perSec: number,
-  windowMs: number,
-  perMessage: number,
-): ThroughputResult {
-  return {
-    messages,
-    deliveries,
-    deliveriesPerSec: perSec,
-    messagesPerSec: perMessage > 0 ? perSec / perMessage : 0,
-    windowMs,
-  };
-}
-
-interface RateReply {
-  records: number;
-  perSec: number;
-  windowMs?: number;
 }
 
 /** CPU seconds per message over the whole drain of the backlog. */

@@ -2,7 +2,8 @@
 import type { BenchResults } from '../run-all';
 import { checkTargets, pipelineOf, ratio } from './targets';
 import { CPU_ROLES, type CpuRole, type CpuUse } from '../pipeline/cpu-accounting';
-import type { PipelineResult, ThroughputResult } from '../pipeline/pipeline-bench';
+import type { ThroughputResult } from '../pipeline/backlog';
+import type { PipelineResult } from '../pipeline/pipeline-bench';
 import { LOW_LOAD_TARGET } from '../pipeline/low-load';
 
 const MB = 1024 * 1024;
