@@ -8,7 +8,9 @@
 # Everything it started is stopped on exit. Extra arguments go to jest.
 #   KAFKA_CLUSTER_PORT           first broker port (39092; then 39094, 39096)
 #   LIAISON_CLUSTER_TEST_PG_PORT the private PostgreSQL (55439)
-# State under .local/cluster-test/ (kafka-N, embedded-pg), wiped at each start.
+# State under .local/cluster-test/ (kafka-N, embedded-pg), wiped at each start;
+# with another KAFKA_CLUSTER_PORT, under .local/cluster-test-<port>/, so that
+# two runs on different ports can share a checkout.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$root"
@@ -17,8 +19,10 @@ check_prerequisites
 ensure_node_modules
 ensure_build
 
+export KAFKA_CLUSTER_PORT="${KAFKA_CLUSTER_PORT:-39092}"
 state="$LIAISON_LOCAL_DIR/cluster-test"
-export LIAISON_CLUSTER_DIR="$state/kafka" KAFKA_CLUSTER_PORT="${KAFKA_CLUSTER_PORT:-39092}"
+[[ $KAFKA_CLUSTER_PORT == 39092 ]] || state="$state-$KAFKA_CLUSTER_PORT"
+export LIAISON_CLUSTER_DIR="$state/kafka"
 export LIAISON_EMBEDDED_PG=1 LIAISON_EMBEDDED_PG_DIR="$state/embedded-pg"
 export LIAISON_EMBEDDED_PG_PORT="${LIAISON_CLUSTER_TEST_PG_PORT:-55439}"
 cluster="$root/deploy/local/kafka/cluster.sh"
