@@ -1,7 +1,7 @@
 /**
  * Feed reader (its own process): a read_committed consumer on every feed topic of
  * one fan-out run, for the hub's topics and the pass-through's alike. It notes
- * each record's key (the message id) and arrival time per topic set; the
+ * each record's key (the message id), topic and arrival time per topic set; the
  * orchestrator asks for counts, arrival-rate windows and latencies by index
  * range, since the phases of a run follow one another and each is drained
  * completely before the next starts.
@@ -14,6 +14,8 @@ process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 interface Arrivals {
   keys: string[];
   times: number[];
+  /** The topic of each arrival. */
+  topics: string[];
 }
 
 const sets = new Map<string, Arrivals>();
@@ -31,7 +33,7 @@ serve({
   async start(req: Request) {
     const topics = req.topics as Record<string, string[]>;
     for (const [set, list] of Object.entries(topics)) {
-      const a: Arrivals = { keys: [], times: [] };
+      const a: Arrivals = { keys: [], times: [], topics: [] };
       sets.set(set, a);
       for (const t of list) setOfTopic.set(t, a);
     }
@@ -63,6 +65,7 @@ serve({
         for (const m of batch.messages) {
           a.keys.push(m.key ? m.key.toString('utf8') : '');
           a.times.push(t);
+          a.topics.push(batch.topic);
         }
         await Promise.resolve();
       },
@@ -115,6 +118,18 @@ serve({
       lastAt,
       windowMs: lastAt - since,
     };
+  },
+
+  /** The keys of the records in [from, to), by topic: what each feed received. */
+  keysByTopic(req: Request) {
+    const a = arrivals(String(req.set));
+    const out: Record<string, string[]> = {};
+    const to = Math.min(Number(req.to), a.keys.length);
+    for (let i = Number(req.from); i < to; i++) {
+      const topic = a.topics[i] ?? '';
+      (out[topic] ??= []).push(a.keys[i] ?? '');
+    }
+    return out;
   },
 
   /** Publish→feed latency of every record in [from, to) whose key has a send time. */

@@ -13,15 +13,25 @@ import type { BenchWorld } from './world';
 /** Partitions of every input topic (submissions, decisions) in the bench. */
 export const PARTITIONS = 4;
 
+/** Replicas of each bench topic and the in-sync replicas a write needs. */
+export interface Replication {
+  readonly factor: number;
+  readonly minInsync: number;
+}
+
+/** One broker: one replica. */
+export const SINGLE_BROKER: Replication = { factor: 1, minInsync: 1 };
+
 export async function createTopics(
   admin: Admin,
   specs: { topic: string; partitions: number }[],
+  replication: Replication = SINGLE_BROKER,
 ): Promise<void> {
   const topics = specs.map((s) => ({
     topic: s.topic,
     numPartitions: s.partitions,
-    replicationFactor: 1,
-    configEntries: [{ name: 'min.insync.replicas', value: '1' }],
+    replicationFactor: replication.factor,
+    configEntries: [{ name: 'min.insync.replicas', value: String(replication.minInsync) }],
   }));
   // waitForLeaders can fail on a busy broker while metadata propagates: poll instead.
   await admin.createTopics({ waitForLeaders: false, topics });
@@ -87,6 +97,8 @@ export function startWorker(
   brokers: string[],
   namespace: string,
   nodeArgs: string[] = [],
+  /** Which of several workers in one group (its POLICY_WORKER_ID). */
+  index = 0,
 ) {
   const port = takePort();
   return startNodeApp(
@@ -95,7 +107,7 @@ export function startWorker(
       KAFKA_BROKERS: brokers.join(','),
       DATABASE_URL: world.url,
       POLICY_METRICS_PORT: String(port),
-      POLICY_WORKER_ID: `${namespace}-w0`,
+      POLICY_WORKER_ID: `${namespace}-w${index}`,
       KAFKA_NAMESPACE: namespace,
       KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
     },
