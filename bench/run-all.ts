@@ -15,6 +15,11 @@
  *   BENCH_SKIP_LINKS=1       skip the links phase (bench/links: corpus recall, query p95)
  *   BENCH_LINK_MESSAGES, BENCH_LINK_PLANTED, BENCH_LINK_INDEX_ROWS, BENCH_LINK_QUERIES
  *                            its corpus size, planted links, index rows and queries
+ *   BENCH_CLUSTER=0          skip the cluster phase (bench/cluster: a three-node Kafka
+ *                            cluster of its own on 49092-49097, 1, 2 and 4 policy workers)
+ *   BENCH_CLUSTER_WORKERS=1,2,4  its worker counts (1 to 4, the partition count); the
+ *                            largest is also run half started, half joining mid-drain
+ *   BENCH_CLUSTER_MESSAGES=1500  its backlog (submissions at fan-out 20)
  */
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -23,6 +28,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { runMigrations } from '@liaison/persistence';
 import type { Measurement, MicroBenchmark } from './harness';
+import { clusterOptionsFrom, runCluster, type ClusterResult } from './cluster/cluster-bench';
 import { linkBenchOptionsFrom, runLinkBench, type LinkBenchResult } from './links/link-bench';
 import { ROOT } from './pipeline/common';
 import { runPipeline, type PipelineResult } from './pipeline/pipeline-bench';
@@ -46,6 +52,7 @@ export interface BenchResults {
   readonly ledger?: unknown;
   readonly pipeline?: PipelineResult | { readonly error: string };
   readonly links?: LinkBenchResult | { readonly error: string };
+  readonly cluster?: ClusterResult | { readonly error: string };
 }
 
 const log = (line: string): void => {
@@ -199,6 +206,16 @@ async function main(): Promise<void> {
     }
   }
 
+  let cluster: BenchResults['cluster'];
+  if (process.env.BENCH_CLUSTER !== '0') {
+    try {
+      cluster = await runCluster(clusterOptionsFrom(process.env, { databaseUrl, runId, log }));
+    } catch (error) {
+      log(`cluster benchmark failed: ${(error as Error).stack ?? String(error)}`);
+      cluster = { error: (error as Error).message.slice(0, 2000) };
+    }
+  }
+
   const results: BenchResults = {
     date,
     startedAt: new Date(started).toISOString(),
@@ -208,6 +225,7 @@ async function main(): Promise<void> {
     ledger,
     pipeline,
     links,
+    cluster,
   };
   const outDir = process.env.BENCH_RESULTS_DIR ?? path.join(ROOT, 'bench/results');
   mkdirSync(outDir, { recursive: true });

@@ -5,6 +5,7 @@ import { CPU_ROLES, type CpuRole, type CpuUse } from '../pipeline/cpu-accounting
 import type { ThroughputResult } from '../pipeline/backlog';
 import type { PipelineResult } from '../pipeline/pipeline-bench';
 import { LOW_LOAD_TARGET } from '../pipeline/low-load';
+import { clusterVerdict, renderCluster } from './cluster-section';
 
 const MB = 1024 * 1024;
 const n0 = (x: number): string =>
@@ -60,6 +61,11 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
   line('|---|---|---|');
   for (const c of checkTargets(results)) line(`| ${c.target} | ${c.measured} | **${c.verdict}** |`);
   line();
+  const clusterFailure = clusterVerdict(results.cluster);
+  if (clusterFailure) {
+    line(clusterFailure);
+    line();
+  }
 
   const p = pipelineOf(results);
   if (results.pipeline && 'error' in results.pipeline) {
@@ -331,6 +337,7 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
     line();
   }
   if (results.links !== undefined) renderLinks(results.links, line);
+  if (results.cluster !== undefined) renderCluster(results.cluster, line);
   return `${out.join('\n')}\n`;
 }
 
