@@ -37,7 +37,7 @@ import { Helper, namesFor, sleep, wallMs, writeFrames } from '../pipeline/common
 import { cpuBetween, cpuSnapshot, type CpuUse } from '../pipeline/cpu-accounting';
 import type { SignedMessage } from '../pipeline/presign';
 import { scrape, stopApp, waitReady, type AppProcess } from '../pipeline/processes';
-import { PARTITIONS, createTopics, deleteTopics, startWorker } from '../pipeline/stage';
+import { PARTITIONS, createTopics, deleteTopics, hubTopics, startWorker } from '../pipeline/stage';
 import { BenchWorld, benchDir, benchKeys, recipientId } from '../pipeline/world';
 import { BenchCluster, CLUSTER_NODES, CLUSTER_REPLICATION } from './bench-cluster';
 import {
@@ -243,19 +243,7 @@ export async function runCluster(options: ClusterOptions): Promise<ClusterResult
       async function createRunTopics(ns: string): Promise<ReturnType<typeof namesFor>> {
         prefixes.push(ns);
         const names = namesFor(ns);
-        await createTopics(
-          admin,
-          [
-            { topic: names.submissions, partitions: PARTITIONS },
-            { topic: names.decisions, partitions: PARTITIONS },
-            { topic: names.deadLetters, partitions: 1 },
-            { topic: names.policies, partitions: 1 },
-            { topic: names.directory, partitions: 1 },
-            { topic: names.checkpoints, partitions: 1 },
-            ...recipients.map((r) => ({ topic: names.feed(r), partitions: 1 })),
-          ],
-          CLUSTER_REPLICATION,
-        );
+        await createTopics(admin, hubTopics(names, recipients), CLUSTER_REPLICATION);
         return names;
       }
 

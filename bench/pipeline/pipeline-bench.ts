@@ -64,6 +64,7 @@ import {
   PARTITIONS,
   createTopics,
   deleteTopics,
+  hubTopics,
   latencyOf,
   startAudit,
   startWorker,
@@ -360,13 +361,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       const recipients = Array.from({ length: fanOut }, (_, i) => recipientId(i));
       log(`F=${fanOut}: ${n} submissions per phase; creating ${2 * fanOut + 9} topics...`);
       await createTopics(admin, [
-        { topic: hub.submissions, partitions: PARTITIONS },
-        { topic: hub.decisions, partitions: PARTITIONS },
-        { topic: hub.deadLetters, partitions: 1 },
-        { topic: hub.policies, partitions: 1 },
-        { topic: hub.directory, partitions: 1 },
-        { topic: hub.checkpoints, partitions: 1 },
-        ...recipients.map((r) => ({ topic: hub.feed(r), partitions: 1 })),
+        ...hubTopics(hub, recipients),
         { topic: bl.submissions, partitions: PARTITIONS },
         { topic: plainInput(bl), partitions: PARTITIONS },
         { topic: bl.decisions, partitions: PARTITIONS },
@@ -640,15 +635,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       const names = namesFor(ns);
       const recipients = Array.from({ length: fanOut }, (_, i) => recipientId(i));
       log(`profiling the worker at F=${fanOut} (${n} submissions, --cpu-prof)...`);
-      await createTopics(admin, [
-        { topic: names.submissions, partitions: PARTITIONS },
-        { topic: names.decisions, partitions: PARTITIONS },
-        { topic: names.deadLetters, partitions: 1 },
-        { topic: names.policies, partitions: 1 },
-        { topic: names.directory, partitions: 1 },
-        { topic: names.checkpoints, partitions: 1 },
-        ...recipients.map((r) => ({ topic: names.feed(r), partitions: 1 })),
-      ]);
+      await createTopics(admin, hubTopics(names, recipients));
       await world.setFanOut(fanOut);
       await world.forgetReplays();
       const profDir = path.join(benchDir(), `profile-${options.runId}`);

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Admin } from 'kafkajs';
-import { ROOT, sleep, type LatencySummary } from './common';
+import { ROOT, sleep, type LatencySummary, type namesFor } from './common';
 import { startNodeApp, type AppProcess } from './processes';
 import type { BenchWorld } from './world';
 
@@ -49,6 +49,26 @@ export async function createTopics(
     if (Date.now() > deadline) throw new Error('bench topics have no leaders after 60 s');
     await sleep(250);
   }
+}
+
+/**
+ * The hub's topics of one namespace as the bench lays them out: 4-partition
+ * submissions and decisions, single-partition control topics and one
+ * single-partition feed per recipient.
+ */
+export function hubTopics(
+  names: ReturnType<typeof namesFor>,
+  recipients: readonly string[],
+): { topic: string; partitions: number }[] {
+  return [
+    { topic: names.submissions, partitions: PARTITIONS },
+    { topic: names.decisions, partitions: PARTITIONS },
+    { topic: names.deadLetters, partitions: 1 },
+    { topic: names.policies, partitions: 1 },
+    { topic: names.directory, partitions: 1 },
+    { topic: names.checkpoints, partitions: 1 },
+    ...recipients.map((r) => ({ topic: names.feed(r), partitions: 1 })),
+  ];
 }
 
 /** Waits until a consumer group has joined (Stable, with members), so a backlog sent now is timed from its first record. */
