@@ -116,8 +116,13 @@ export interface ClusterHubRun extends ClusterDrain {
   readonly assignment: AssignmentCheck;
   /** Stable assignments seen while the backlog drained, and the first one found wrong. */
   readonly assignmentsDuringDrain: { readonly seen: number; readonly wrong?: AssignmentCheck };
-  /** For a run with workers joining: when the group was stable with all of them, and the drain's end. */
+  /**
+   * For a run with workers joining, from the backlog's first send: when the
+   * group first left its starting state (a rebalance began), when it was stable
+   * with all the workers, and when the drain's last record arrived.
+   */
   readonly rebalance?: {
+    readonly begunAtMs?: number;
     readonly allInGroupAtMs?: number;
     readonly drainMs: number;
     readonly underLoad: boolean;
@@ -388,12 +393,17 @@ export async function runCluster(options: ClusterOptions): Promise<ClusterResult
           let seen = 0;
           let wrong: AssignmentCheck | undefined;
           let allInGroupAt: number | undefined;
+          let rebalanceBegunAt: number | undefined;
           const watch = (async () => {
             while (draining) {
               const a = await groupAssignment(admin, group, names.submissions).catch(
                 () => undefined,
               );
-              if (a?.state === 'Stable' && Object.keys(a.members).length > 0) {
+              const size = Object.keys(a?.members ?? {}).length;
+              if (a && joining > 0 && (a.state !== 'Stable' || size !== startWith)) {
+                rebalanceBegunAt ??= wallMs();
+              }
+              if (a?.state === 'Stable' && size > 0) {
                 seen++;
                 const check = checkAssignment(a.members, PARTITIONS, false);
                 if (!check.ok) wrong ??= check;
@@ -428,14 +438,15 @@ export async function runCluster(options: ClusterOptions): Promise<ClusterResult
           const rebalance =
             joining > 0
               ? {
+                  begunAtMs: rebalanceBegunAt === undefined ? undefined : rebalanceBegunAt - since,
                   allInGroupAtMs: allInGroupAt === undefined ? undefined : allInGroupAt - since,
                   drainMs: d.lastAt - since,
-                  underLoad: allInGroupAt !== undefined && allInGroupAt < d.lastAt,
+                  underLoad: rebalanceBegunAt !== undefined && rebalanceBegunAt < d.lastAt,
                 }
               : undefined;
           if (rebalance && !rebalance.underLoad) {
             notes.push(
-              `${label}: the joining workers were in the group only after the drain (${n} submissions were too few)`,
+              `${label}: the joining workers began a rebalance only after the drain (${n} submissions were too few)`,
             );
           }
           const ok = d.deliveries.exactlyOnce && assignment.ok && wrong === undefined;

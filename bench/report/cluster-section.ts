@@ -45,12 +45,15 @@ export function clusterReading(c: ClusterResult): string {
     `${last.workers} workers deliver ${r2(gain)} what ${first.workers} ` +
     `${first.workers === 1 ? 'does' : 'do'}`;
   if (saturated) {
+    const m = saturated.cpu.machine;
+    const other = m.machineSeconds > 0 ? (m.byRole.other ?? 0) / m.machineSeconds : Number.NaN;
     return (
       `The machine's ${c.cores} cores were already ${pct(saturated.cpu.machineBusy)} busy with ` +
       `${saturated.workers} worker${saturated.workers === 1 ? '' : 's'} (three Kafka nodes, the ` +
-      `workers, the load generator and the feed reader share them), so further workers only ` +
-      `divide the same CPU: ${scale}, and worker CPU per message ` +
-      `goes from ${n0(first.cpu.consumerUsPerMessage)} µs to ${n0(last.cpu.consumerUsPerMessage)} µs.`
+      `workers, the load generator, the feed reader${other >= 0.05 ? ` and other work on the machine, ${pct(other)} of the busy time` : ''} ` +
+      'share them), so more workers can only take CPU from the other processes, not add any: ' +
+      `${scale}, at ${n0(first.cpu.consumerUsPerMessage)} → ${n0(last.cpu.consumerUsPerMessage)} µs ` +
+      'of worker CPU per message.'
     );
   }
   const busiest = Math.max(...steady.map((r) => r.cpu.machineBusy));
@@ -113,12 +116,13 @@ export function renderCluster(
     const during = r.assignmentsDuringDrain.wrong
       ? `**wrong during the drain**: unowned [${r.assignmentsDuringDrain.wrong.unowned.join(',')}], owned twice [${r.assignmentsDuringDrain.wrong.ownedTwice.join(',')}]`
       : `${r.assignmentsDuringDrain.seen} stable states seen during the drain, each right`;
-    const rebalance = r.rebalance
-      ? `; all ${r.workers} in the group ${
-          r.rebalance.allInGroupAtMs === undefined
-            ? 'only after the drain'
-            : `${n0(r.rebalance.allInGroupAtMs)} ms into a ${n0(r.rebalance.drainMs)} ms drain`
-        }${r.rebalance.underLoad ? ' (a rebalance under load)' : ' (**not under load**)'}`
+    const rb = r.rebalance;
+    const rebalance = rb
+      ? `; in a ${n0(rb.drainMs)} ms drain, the rebalance began ${
+          rb.begunAtMs === undefined ? 'after it' : `at ${n0(rb.begunAtMs)} ms`
+        } and the group was stable with all ${r.workers} ${
+          rb.allInGroupAtMs === undefined ? 'only after it' : `at ${n0(rb.allInGroupAtMs)} ms`
+        }${rb.underLoad ? ' (a rebalance under load)' : ' (**not under load**)'}`
       : '';
     line(
       `- ${runLabel(r)}: ${a.members} members own ${owned}` +
