@@ -28,11 +28,9 @@ import {
   createNamespaceTopics,
   deleteNamespaceTopics,
   directoryAgencies,
-  groupLag,
   kafkaClient,
   newNamespace,
   signedMessage,
-  sleep,
   submissionCodec,
   submissionOf,
   topicsOf,
@@ -46,6 +44,7 @@ import {
   duplicateDecisionPlaces,
   readOutcome,
 } from '../chaos/exactly-once-counts';
+import { PacedTraffic } from './paced-traffic';
 
 const MESSAGES = Number(process.env.LIAISON_CLUSTER_MESSAGES ?? '2400');
 /** Submissions per send: small, so the workers commit many small transactions. */
@@ -109,28 +108,19 @@ describe('exactly once on a three-broker cluster', () => {
 
     // Traffic paced by the workers: the next send waits until they are nearly
     // through the previous ones, so slices stay small and commits back to back.
-    const group = `${ns}.liaison-policy`;
-    const lagOf = (): Promise<bigint> =>
-      groupLag(admin, group, topics.submissions).catch(() => -1n);
-    for (let s = 0; s < valid.length; s += PER_SEND) {
-      await producer.send({
-        topic: topics.submissions,
-        acks: -1,
-        messages: valid
-          .slice(s, s + PER_SEND)
-          .map((m) => ({ key: m.messageId, value: submissionCodec.encode(submissionOf(m)) })),
-      });
-      const deadline = Date.now() + 120_000;
-      while (Date.now() < deadline) {
-        const lag = await lagOf();
-        if (lag >= 0n && lag <= BigInt(2 * PER_SEND)) break;
-        await sleep(100);
-      }
-    }
-    const drainDeadline = Date.now() + 600_000;
-    let lag = -1n;
-    while (Date.now() < drainDeadline && (lag = await lagOf()) !== 0n) await sleep(500);
-    expect(lag).toBe(0n);
+    const traffic = new PacedTraffic({
+      producer,
+      admin,
+      topic: topics.submissions,
+      group: `${ns}.liaison-policy`,
+      records: valid.map((m) => ({
+        key: m.messageId,
+        value: submissionCodec.encode(submissionOf(m)),
+      })),
+      perSend: PER_SEND,
+      maxLag: 2 * PER_SEND,
+    });
+    expect(await traffic.drained()).toBe(0n);
     for (const w of workers) expect(w.process.exitCode).toBeNull();
     const processedMs = Date.now() - t0;
     for (const w of workers.splice(0)) await stopApp(w, 'SIGTERM');
