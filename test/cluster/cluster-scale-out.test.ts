@@ -82,7 +82,13 @@ describe('scale-out on a three-broker cluster', () => {
     for (let i = 0; i < MESSAGES; i++)
       valid.push(await signedMessage(EXAMPLE_FILES[i % EXAMPLE_FILES.length] ?? ''));
     const startWorker = async (id: string): Promise<StartedApp> => {
-      const app = await startApp('policy', { KAFKA_NAMESPACE: ns, POLICY_WORKER_ID: id });
+      // Generous: a loaded two-core machine runs three Kafka nodes beside the workers.
+      const app = await startApp(
+        'policy',
+        { KAFKA_NAMESPACE: ns, POLICY_WORKER_ID: id },
+        'ready',
+        180_000,
+      );
       workers.push(app);
       return app;
     };
