@@ -55,13 +55,37 @@ describe('case repository', () => {
 
   it('lists the cases an agency takes part in or is invited to, most recent first', async () => {
     const refs = async (agency: string, limit: number) =>
-      (await cases.statesOf(agency, limit)).map(
+      (await cases.statesPageOf(agency, limit)).states.map(
         (s) => (s as unknown as { caseRef: string }).caseRef,
       );
     expect(await refs('nl-knp', 10)).toEqual(['C-2', 'C-3', 'C-1']);
     expect(await refs('nl-knp', 2)).toEqual(['C-2', 'C-3']);
     expect(await refs('de-bka', 10)).toEqual(['C-1']);
     expect(await refs('fr-ocrteh', 10)).toEqual([]);
+  });
+
+  it('pages the list: every case once, the total on each page, no next after the last', async () => {
+    const seen: string[] = [];
+    let after: Parameters<CaseRepository['statesPageOf']>[2];
+    for (let pages = 1; ; pages++) {
+      const page = await cases.statesPageOf('nl-knp', 1, after);
+      expect(page.total).toBe(3);
+      seen.push(...page.states.map((s) => (s as unknown as { caseRef: string }).caseRef));
+      after = page.next;
+      if (after === undefined) {
+        expect(pages).toBe(3);
+        break;
+      }
+    }
+    expect(seen).toEqual(['C-2', 'C-3', 'C-1']);
+    // Two cases changed in the same microsecond stay apart by reference.
+    await store(state('C-4', 'CLOSED', []), ['de-bka'], '2026-12-01T10:00:00Z');
+    const first = await cases.statesPageOf('de-bka', 1);
+    const second = await cases.statesPageOf('de-bka', 1, first.next);
+    expect(
+      [...first.states, ...second.states].map((s) => (s as unknown as { caseRef: string }).caseRef),
+    ).toEqual(['C-1', 'C-4']);
+    expect(second.next).toBeUndefined();
   });
 
   it('names the cases an agency takes part in, invitations aside', async () => {

@@ -258,9 +258,9 @@ export class HubApi {
     return this.json('/v1/audit/refusals', params);
   }
 
-  /** The agency's cases and invitations (liaison officers). */
-  cases() {
-    return this.json('/v1/cases');
+  /** A page of the agency's cases and invitations (liaison officers): {cases, total, nextCursor}. */
+  cases(params) {
+    return this.json('/v1/cases', params);
   }
 
   caseDetail(caseRef) {

@@ -9,7 +9,7 @@
  */
 import { horizontalBars } from './charts.js';
 import { fill, h, plural, resultsTable, timeEl } from './dom.js';
-import { countText } from './pager.js';
+import { pager } from './pager.js';
 
 const HOUR = 3_600_000;
 
@@ -72,33 +72,42 @@ function caseRow(c) {
   );
 }
 
-async function caseList(api) {
-  const { cases } = await api.cases();
-  if (cases.length === 0)
-    return h('p.muted', { testid: 'cases-empty' }, 'Your agency takes part in no case yet.');
-  // The hub answers every case of the agency at once: the total is the list's length.
-  return [
-    h(
-      'p.list-count',
-      { role: 'status', testid: 'cases-count' },
-      countText(cases.length, cases.length, 'case'),
-    ),
-    resultsTable(
-      'cases',
-      'Your cases, most recently changed first',
-      [
-        'Case',
-        'Status',
-        'Lead',
-        'Participants',
-        'Opened',
-        'Last event',
-        'Open requests',
-        'Deadlines',
-      ],
-      cases.map(caseRow),
-    ),
-  ];
+const PAGE_SIZE = 100;
+
+async function caseList(api, errorText) {
+  const table = resultsTable(
+    'cases',
+    'Your cases, most recently changed first',
+    [
+      'Case',
+      'Status',
+      'Lead',
+      'Participants',
+      'Opened',
+      'Last event',
+      'Open requests',
+      'Deadlines',
+    ],
+    [],
+  );
+  const tbody = table.querySelector('tbody');
+  const list = pager({
+    testid: 'cases',
+    one: 'case',
+    fetchPage: async (cursor) => {
+      const answer = await api.cases({ cursor, limit: PAGE_SIZE });
+      return { items: answer.cases, nextCursor: answer.nextCursor, total: answer.total };
+    },
+    onItems: (cases) => tbody.append(...cases.map(caseRow)),
+    errorText,
+  });
+  await list.next();
+  if (tbody.childElementCount === 0) {
+    return list.count.textContent.startsWith('No ')
+      ? h('p.muted', { testid: 'cases-empty' }, 'Your agency takes part in no case yet.')
+      : h('p.error', { role: 'alert' }, `Cases: ${list.count.textContent}`);
+  }
+  return [list.count, table, list.more];
 }
 
 /** Fills `body` with the case list (liaison) and the case metrics (both roles). */
@@ -115,7 +124,7 @@ export async function loadCases(api, body, { oversight, errorText }) {
     );
   } else {
     try {
-      parts.push(h('h2', null, 'Your cases'), await caseList(api));
+      parts.push(h('h2', null, 'Your cases'), await caseList(api, errorText));
     } catch (error) {
       parts.push(h('p.form-error', { role: 'alert' }, `Cases: ${errorText(error)}`));
     }

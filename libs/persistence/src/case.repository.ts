@@ -57,18 +57,51 @@ export interface CaseEventRefusal {
   readonly occurredAt: string;
 }
 
+/** Where an agency's case list stood: after this case (its change time in microseconds, exact). */
+export interface CaseListPosition {
+  readonly changedUs: string;
+  readonly caseRef: string;
+}
+
 export class CaseRepository {
   constructor(private readonly db: SqlRunner) {}
 
   /** The states of the cases `agency` takes part in or is invited to, most recently changed first. */
-  async statesOf(agency: string, limit: number): Promise<CaseState[]> {
+  /**
+   * A page of the cases `agency` takes part in or is invited to, most recently
+   * changed first (then by reference), after `after`; with where the next page
+   * begins (none after the last) and how many there are in all.
+   */
+  async statesPageOf(
+    agency: string,
+    limit: number,
+    after?: CaseListPosition,
+  ): Promise<{ states: CaseState[]; next: CaseListPosition | undefined; total: number }> {
     const rows = (await this.db.query(
-      `SELECT state FROM case_state
-        WHERE participants @> ARRAY[$1]::text[] OR state->'invited' @> to_jsonb($1::text)
-        ORDER BY updated_at DESC, case_ref LIMIT $2`,
-      [agency, limit],
-    )) as { state: CaseState }[];
-    return rows.map((r) => r.state);
+      `SELECT state, changed_us::text AS changed_us, case_ref FROM (
+         SELECT state, case_ref, (extract(epoch FROM updated_at) * 1000000)::bigint AS changed_us
+           FROM case_state
+          WHERE participants @> ARRAY[$1]::text[] OR state->'invited' @> to_jsonb($1::text)
+       ) c
+        WHERE $3::bigint IS NULL OR changed_us < $3::bigint OR (changed_us = $3::bigint AND case_ref > $4)
+        ORDER BY changed_us DESC, case_ref LIMIT $2`,
+      [agency, limit + 1, after?.changedUs ?? null, after?.caseRef ?? null],
+    )) as { state: CaseState; changed_us: string; case_ref: string }[];
+    const [counted] = (await this.db.query(
+      `SELECT count(*)::int AS total FROM case_state
+        WHERE participants @> ARRAY[$1]::text[] OR state->'invited' @> to_jsonb($1::text)`,
+      [agency],
+    )) as { total: number }[];
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      states: page.map((r) => r.state),
+      next:
+        rows.length > limit && last !== undefined
+          ? { changedUs: last.changed_us, caseRef: last.case_ref }
+          : undefined,
+      total: counted?.total ?? 0,
+    };
   }
 
   async state(caseRef: string): Promise<CaseState | undefined> {

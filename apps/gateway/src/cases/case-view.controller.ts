@@ -28,14 +28,21 @@ export class CaseViewController {
     required: false,
     schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
   })
+  @ApiQuery({
+    name: 'cursor',
+    required: false,
+    description: "The previous page's nextCursor",
+    schema: { type: 'string' },
+  })
   @ApiOkResponse({ type: CaseListDto })
-  async list(
+  list(
     @Req() req: AuthenticatedRequest,
     @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
   ): Promise<CaseListDto> {
     const n =
       limit === undefined ? 100 : parseInteger(limit, 'limit', { min: 1, max: 1000 }, refuseCases);
-    return { cases: await this.cases.list(req.auth.agencyId, n) };
+    return this.cases.list(req.auth.agencyId, n, cursor);
   }
 
   @Get(':caseRef')

@@ -21,7 +21,7 @@ import {
   type CaseView,
 } from '@liaison/cases';
 import { DomainError } from '@liaison/errors';
-import { CaseRepository } from '@liaison/persistence';
+import { CaseRepository, type CaseListPosition } from '@liaison/persistence';
 import { DATA_SOURCE } from '../tokens';
 
 export interface CaseDetail extends CaseView {
@@ -36,6 +36,37 @@ function notFound(caseRef: string): DomainError {
   return new DomainError('cases.not-found', `no case ${caseRef} for this agency`, 'not-found');
 }
 
+/** The opaque cursor of a list position: base64url of `[changedUs, caseRef]`. */
+export function cursorOf(position: CaseListPosition): string {
+  return Buffer.from(JSON.stringify([position.changedUs, position.caseRef]), 'utf8').toString(
+    'base64url',
+  );
+}
+
+/** The position a cursor names; a cursor this list did not give is refused (400 cases.bad-cursor). */
+export function positionOf(cursor: string | undefined): CaseListPosition | undefined {
+  if (cursor === undefined) return undefined;
+  const refused = new DomainError(
+    'cases.bad-cursor',
+    'cursor must be the nextCursor of a previous page',
+    'invalid-input',
+    { field: 'cursor' },
+  );
+  if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) throw refused;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw refused;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2) throw refused;
+  const [changedUs, caseRef] = parsed as unknown[];
+  if (typeof changedUs !== 'string' || !/^\d{1,18}$/.test(changedUs)) throw refused;
+  if (typeof caseRef !== 'string' || caseRef.length === 0 || caseRef.length > MAX_CASE_REF_LENGTH)
+    throw refused;
+  return { changedUs, caseRef };
+}
+
 @Injectable()
 export class CaseViewService {
   private readonly cases: CaseRepository;
@@ -44,14 +75,27 @@ export class CaseViewService {
     this.cases = new CaseRepository(ds);
   }
 
-  /** The cases `agency` takes part in or is invited to, most recently changed first. */
-  async list(agency: string, limit: number, now = Date.now()): Promise<CaseSummary[]> {
-    const out: CaseSummary[] = [];
-    for (const state of await this.cases.statesOf(agency, limit)) {
+  /**
+   * A page of the cases `agency` takes part in or is invited to, most recently
+   * changed first, after `cursor` (from the previous page's nextCursor).
+   */
+  async list(
+    agency: string,
+    limit: number,
+    cursor?: string,
+    now = Date.now(),
+  ): Promise<{ cases: CaseSummary[]; total: number; nextCursor: string | null }> {
+    const page = await this.cases.statesPageOf(agency, limit, positionOf(cursor));
+    const cases: CaseSummary[] = [];
+    for (const state of page.states) {
       const view = caseView(state, agency, now, calendarFor);
-      if (view !== null) out.push(caseSummary(view, state.lastEventAt));
+      if (view !== null) cases.push(caseSummary(view, state.lastEventAt));
     }
-    return out;
+    return {
+      cases,
+      total: page.total,
+      nextCursor: page.next === undefined ? null : cursorOf(page.next),
+    };
   }
 
   async show(agency: string, caseRef: string, now = Date.now()): Promise<CaseDetail> {

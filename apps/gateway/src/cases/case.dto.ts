@@ -22,6 +22,14 @@ export class CaseSummaryDto {
 export class CaseListDto {
   @ApiProperty({ type: [CaseSummaryDto], description: 'Most recently changed first' })
   cases!: readonly CaseSummaryDto[];
+  @ApiProperty({ description: 'Cases your agency takes part in or is invited to, in all' })
+  total!: number;
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'Pass as cursor for the next page; null after the last',
+  })
+  nextCursor!: string | null;
 }
 
 class ClockViewDto {
