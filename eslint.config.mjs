@@ -169,13 +169,7 @@ export default tseslint.config(
   {
     // Services call repositories; repositories (libs/persistence) hold the SQL.
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
-    ignores: [
-      'libs/persistence/**',
-      '**/*.spec.ts',
-      'apps/*/src/testing/**',
-      // Calls LinkQueryService.query (the hit/no-hit question), not SQL.
-      'apps/gateway/src/links/links.controller.ts',
-    ],
+    ignores: ['libs/persistence/**', '**/*.spec.ts', 'apps/*/src/testing/**'],
     rules: {
       'no-restricted-syntax': [
         'error',

@@ -175,7 +175,7 @@ async function runQueries(options: LinkBenchOptions): Promise<LinkQueryFigures> 
       };
       const value =
         i % 2 === 0 ? plantedPhone(i % PLANTED_PHONES) : `+40731${String(1_000_000 + i).slice(1)}`;
-      const answer = await service.query(
+      const answer = await service.ask(
         { auth, justification: { text: 'bench', seq: i, hash: 'bench' } },
         { kind: 'PHONE', value },
       );

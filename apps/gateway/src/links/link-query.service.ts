@@ -136,7 +136,7 @@ export class LinkQueryService {
     return links;
   }
 
-  async query(asker: LinkAsker, body: unknown, now = Date.now()): Promise<LinkQueryAnswer> {
+  async ask(asker: LinkAsker, body: unknown, now = Date.now()): Promise<LinkQueryAnswer> {
     const { auth, justification } = asker;
     if (auth.officerId === null) {
       throw new DomainError(

@@ -98,7 +98,7 @@ export class LinksController {
   })
   query(@Req() req: AuthenticatedRequest, @Body() body: LinkQueryDto): Promise<LinkQueryAnswerDto> {
     const reader = auditReaderOf(req.auth, req.justification);
-    return this.links.query(
+    return this.links.ask(
       {
         auth: req.auth,
         justification: { text: reader.justification, ...reader.statement },
