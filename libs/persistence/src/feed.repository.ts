@@ -212,8 +212,13 @@ export async function openFeedListener(options: FeedListenerOptions): Promise<Fe
   client.on('notification', (n) => {
     if (n.channel === FEED_CHANNEL) options.onAppended(n.payload || undefined, performance.now());
   });
+  // A server that ends the session emits two errors (57P01, then the
+  // terminated connection): the listener is lost once, and closed.
   client.on('error', (error) => {
-    if (open) options.onLost(error);
+    if (!open) return;
+    open = false;
+    options.onLost(error);
+    void client.end().catch(() => undefined);
   });
   try {
     await client.connect();
