@@ -16,7 +16,7 @@
  *   BENCH_LINK_MESSAGES, BENCH_LINK_PLANTED, BENCH_LINK_INDEX_ROWS, BENCH_LINK_QUERIES
  *                            its corpus size, planted links, index rows and queries
  *   BENCH_CLUSTER=0          skip the cluster phase (bench/cluster: a three-node Kafka
- *                            cluster of its own on 49092-49097, 1, 2 and 4 policy workers)
+ *                            cluster of its own on 25092-25097, 1, 2 and 4 policy workers)
  *   BENCH_CLUSTER_WORKERS=1,2,4  its worker counts (1 to 4, the partition count); the
  *                            largest is also run half started, half joining mid-drain
  *   BENCH_CLUSTER_MESSAGES=1500  its backlog (submissions at fan-out 20)

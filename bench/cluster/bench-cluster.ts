@@ -1,7 +1,9 @@
 /**
  * The cluster phase's own three-node Kafka cluster (KRaft, each node controller
  * and broker), started with deploy/local/kafka/cluster.sh on ports apart from
- * the single-node stack's and the cluster tests' (brokers 49092, 49094, 49096),
+ * the single-node stack's and the cluster tests' (brokers 25092, 25094, 25096,
+ * below Linux's ephemeral range, 32768 up, where a client's own port may
+ * already hold one of them),
  * its state under .local/bench-cluster, wiped at each start. It is stopped at
  * the end of the phase, when the phase fails, and on SIGINT or SIGTERM.
  */
@@ -11,7 +13,7 @@ import * as path from 'node:path';
 import { ROOT } from '../pipeline/common';
 import type { Replication } from '../pipeline/stage';
 
-export const CLUSTER_FIRST_PORT = 49092;
+export const CLUSTER_FIRST_PORT = 25092;
 export const CLUSTER_NODES = 3;
 /** As the cluster's own defaults: every record on three nodes, a write on two at least. */
 export const CLUSTER_REPLICATION: Replication = { factor: 3, minInsync: 2 };

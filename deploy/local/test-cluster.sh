@@ -6,7 +6,8 @@
 # PostgreSQL, both fresh, on ports apart from the single-node stack's, so the
 # tests may stop, kill and restart them; then the tests, one file at a time.
 # Everything it started is stopped on exit. Extra arguments go to jest.
-#   KAFKA_CLUSTER_PORT           first broker port (39092; then 39094, 39096)
+#   KAFKA_CLUSTER_PORT           first broker port (26092; then 26094, 26096; below the
+#                                ephemeral range, 32768 up, where a client may hold it)
 #   LIAISON_CLUSTER_TEST_PG_PORT the private PostgreSQL (55439)
 # State under .local/cluster-test/ (kafka-N, embedded-pg), wiped at each start;
 # with another KAFKA_CLUSTER_PORT, under .local/cluster-test-<port>/, so that
@@ -19,9 +20,9 @@ check_prerequisites
 ensure_node_modules
 ensure_build
 
-export KAFKA_CLUSTER_PORT="${KAFKA_CLUSTER_PORT:-39092}"
+export KAFKA_CLUSTER_PORT="${KAFKA_CLUSTER_PORT:-26092}"
 state="$LIAISON_LOCAL_DIR/cluster-test"
-[[ $KAFKA_CLUSTER_PORT == 39092 ]] || state="$state-$KAFKA_CLUSTER_PORT"
+[[ $KAFKA_CLUSTER_PORT == 26092 ]] || state="$state-$KAFKA_CLUSTER_PORT"
 export LIAISON_CLUSTER_DIR="$state/kafka"
 export LIAISON_EMBEDDED_PG=1 LIAISON_EMBEDDED_PG_DIR="$state/embedded-pg"
 export LIAISON_EMBEDDED_PG_PORT="${LIAISON_CLUSTER_TEST_PG_PORT:-55439}"
