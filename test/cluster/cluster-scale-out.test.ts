@@ -14,6 +14,7 @@ import { checkAssignment, type AssignmentCheck } from '../../bench/cluster/exact
 import { groupAssignment } from '../../bench/cluster/group-assignment';
 import {
   dropNamespaceDatabase,
+  eventually,
   seedNamespace,
   startApp,
   stopApp,
@@ -128,9 +129,22 @@ describe('scale-out on a three-broker cluster', () => {
       await startWorker('policy-2');
       await traffic.reached(0.45);
       await startWorker('policy-3');
+      // The first stops only once all three have shared the partitions: a
+      // third that had not yet joined would leave nothing to observe.
+      await eventually(
+        () => Promise.resolve(stableSizes.includes(3) ? true : undefined),
+        120_000,
+        'a stable group of three workers',
+      );
       await traffic.reached(0.7);
       await stopApp(first, 'SIGTERM');
       expect(await traffic.drained()).toBe(0n);
+      // The two that remain settle into a group of their own.
+      await eventually(
+        () => Promise.resolve(stableSizes[stableSizes.length - 1] === 2 ? true : undefined),
+        120_000,
+        'a stable group of the two remaining workers',
+      );
     } finally {
       traffic.stop();
       watching = false;
