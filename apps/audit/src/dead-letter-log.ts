@@ -18,6 +18,7 @@ import { Topic, TypedConsumer, groupId, type ConsumedRecord } from '@liaison/kaf
 import {
   appendLeLogOnce,
   refusalLogEntry,
+  unattributedRefusal,
   type LeLogEntry,
   type Refusal,
 } from '@liaison/persistence';
@@ -74,19 +75,15 @@ export function undecodableDeadLetterEntry(raw: {
   partition: number;
   offset: string;
 }): LeLogEntry & { eventKey: string } {
-  const entry = refusalLogEntry({
-    stage: 'worker',
-    reasonCode: 'dead-letter.undecodable',
-    status: null,
-    agency: null,
-    attribution: 'unknown',
-    keyId: null,
-    messageKeyId: null,
-    messageId: null,
-    correlationId: null,
-    source: `${raw.topic}/${raw.partition}/${raw.offset}`,
-    refusedAt: new Date().toISOString(),
-  });
+  const entry = refusalLogEntry(
+    unattributedRefusal({
+      stage: 'worker',
+      reasonCode: 'dead-letter.undecodable',
+      status: null,
+      source: `${raw.topic}/${raw.partition}/${raw.offset}`,
+      refusedAt: new Date().toISOString(),
+    }),
+  );
   return { ...entry, eventKey: `dead-letter-record:${raw.topic}:${raw.partition}:${raw.offset}` };
 }
 

@@ -122,6 +122,25 @@ function officerKeyRowOf(r: OfficerKeySql): OfficerKeyRow {
   };
 }
 
+/** A member agency's row (ACTIVE), as the admin API and the demo seed insert it. */
+const AGENCY_INSERT = `INSERT INTO agency (id, name, jurisdiction, kind, accreditations,
+                         accepted_purposes, retention_days, groups, custodial)
+  VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8::jsonb, $9)`;
+
+function agencyParams(agency: NewAgency, custodial: boolean): unknown[] {
+  return [
+    agency.id,
+    agency.name,
+    agency.jurisdiction,
+    agency.kind,
+    JSON.stringify(agency.accreditations),
+    JSON.stringify(agency.acceptedPurposes),
+    agency.retentionDays,
+    JSON.stringify(agency.groups),
+    custodial,
+  ];
+}
+
 export class DirectoryRepository {
   /** `db` is the DataSource, or a transaction's EntityManager. */
   constructor(private readonly db: DataSource | EntityManager) {}
@@ -168,20 +187,7 @@ export class DirectoryRepository {
 
   /** Inserts the agency (ACTIVE) and its keys. */
   async insertAgency(agency: NewAgency, keys: readonly NewAgencyKey[]): Promise<void> {
-    await this.db.query(
-      `INSERT INTO agency (id, name, jurisdiction, kind, accreditations, accepted_purposes, retention_days, groups)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8::jsonb)`,
-      [
-        agency.id,
-        agency.name,
-        agency.jurisdiction,
-        agency.kind,
-        JSON.stringify(agency.accreditations),
-        JSON.stringify(agency.acceptedPurposes),
-        agency.retentionDays,
-        JSON.stringify(agency.groups),
-      ],
-    );
+    await this.db.query(AGENCY_INSERT, agencyParams(agency, false));
     for (const key of keys) await this.insertAgencyKey(key);
   }
 
@@ -275,19 +281,8 @@ export class DirectoryRepository {
   /** Inserts the agency (ACTIVE) unless one of its id exists, which is left as it is. */
   async insertAgencyIfAbsent(agency: NewAgency, custodial: boolean): Promise<void> {
     await this.db.query(
-      `INSERT INTO agency (id, name, jurisdiction, kind, accreditations, accepted_purposes, retention_days, groups, custodial)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8::jsonb, $9) ON CONFLICT (id) DO NOTHING`,
-      [
-        agency.id,
-        agency.name,
-        agency.jurisdiction,
-        agency.kind,
-        JSON.stringify(agency.accreditations),
-        JSON.stringify(agency.acceptedPurposes),
-        agency.retentionDays,
-        JSON.stringify(agency.groups),
-        custodial,
-      ],
+      `${AGENCY_INSERT} ON CONFLICT (id) DO NOTHING`,
+      agencyParams(agency, custodial),
     );
   }
 

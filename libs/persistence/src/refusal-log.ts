@@ -41,6 +41,21 @@ export interface Refusal {
   readonly refusedAt: string;
 }
 
+/** A refusal of something that names no one (no agency, key, message or correlation): where and why only. */
+export function unattributedRefusal(
+  r: Pick<Refusal, 'stage' | 'reasonCode' | 'status' | 'source' | 'refusedAt'>,
+): Refusal {
+  return {
+    ...r,
+    agency: null,
+    attribution: 'unknown',
+    keyId: null,
+    messageKeyId: null,
+    messageId: null,
+    correlationId: null,
+  };
+}
+
 /** Refusals beyond the per-window limit for one agency (and attribution), counted. */
 export interface RefusalAggregate {
   readonly stage: RefusalStage;
@@ -59,7 +74,6 @@ const MAX_AGGREGATE_CODES = 32;
 
 const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const REASON_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
-// JWK thumbprints (base64url) may start with '-' or '_'.
 // JWK thumbprints (base64url) may start with '-' or '_'.
 const KEY_ID = /^[A-Za-z0-9_-][A-Za-z0-9._:-]{0,127}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -15,6 +15,7 @@ import {
   refusalAggregateEntry,
   refusalDetails,
   refusalLogEntry,
+  unattributedRefusal,
   type LeLogEntry,
   type Refusal,
 } from '@liaison/persistence';
@@ -86,19 +87,13 @@ export class RefusalRecorder {
   readonly observeConnection = (answer: ClientErrorAnswer): void => {
     const now = this.now();
     this.admit(
-      {
+      unattributedRefusal({
         stage: 'gateway',
         reasonCode: answer.code,
         status: answer.status,
-        agency: null,
-        attribution: 'unknown',
-        keyId: null,
-        messageKeyId: null,
-        messageId: null,
-        correlationId: null,
         source: 'connection',
         refusedAt: new Date(now).toISOString(),
-      },
+      }),
       now,
     );
   };
