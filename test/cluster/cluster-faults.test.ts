@@ -143,6 +143,17 @@ function alive(app: StartedApp): boolean {
   return app.process.exitCode === null && app.process.signalCode === null;
 }
 
+/** What the audit apps did, for a step about them that timed out. */
+function auditTrail(audits: readonly StartedApp[]): string {
+  return audits
+    .map(
+      (a, i) =>
+        `\n--- audit app ${i} (${alive(a) ? 'alive' : 'exited'}, port ${a.port}) ---\n` +
+        a.output.join('').slice(-4000),
+    )
+    .join('');
+}
+
 /** The reverse proxy of `npm run cluster` in front of the gateways given. */
 async function startProxy(
   backends: readonly number[],
@@ -393,7 +404,10 @@ describe('the hub on a three-broker cluster under faults', () => {
       await start('policy', { POLICY_WORKER_ID: 'policy-1' }),
       await start('policy', { POLICY_WORKER_ID: 'policy-2' }),
     ];
-    const audits = [await start('audit'), await start('audit', {}, 'live')];
+    // At info, so a step about the ledger that times out shows what the writers did.
+    const auditEnv = { LOG_LEVEL: 'info' };
+    const audits = [await start('audit', auditEnv), await start('audit', auditEnv, 'live')];
+    const auditState = (): string => auditTrail(audits);
     const gateways = [await start('gateway'), await start('gateway')];
     const liveGateways = (): number[] => gateways.filter(alive).map((g) => g.port);
     for (const agency of FOLLOWERS) {
@@ -621,14 +635,20 @@ describe('the hub on a three-broker cluster under faults', () => {
       await until('the standby audit app ready', async () =>
         (await healthOf(standby, 'ready')) ? true : undefined,
       );
-      await until('ledger rows after the audit takeover', async () =>
-        (await ledgerRows()) > rowsBefore ? true : undefined,
+      await until(
+        'ledger rows after the audit takeover',
+        async () => ((await ledgerRows()) > rowsBefore ? true : undefined),
+        auditState,
       );
       record('active audit app killed', 'SIGKILL; the standby took the ledger lock', at);
       // Started again: it waits for the lock as the standby.
       const restartedAt = Date.now();
-      audits.push(await restart('audit', {}, 'live'));
-      await until('the restarted audit app waiting for the ledger lock', ledgerLockHeldAndAwaited);
+      audits.push(await restart('audit', auditEnv, 'live'));
+      await until(
+        'the restarted audit app waiting for the ledger lock',
+        ledgerLockHeldAndAwaited,
+        auditState,
+      );
       record('audit app restarted', 'waits for the ledger lock as the standby', restartedAt);
     }
     await midTraffic();
@@ -643,13 +663,17 @@ describe('the hub on a three-broker cluster under faults', () => {
       await until('partitions flowing after the PostgreSQL restart', () =>
         partitionsFlowed(since, waiting),
       );
-      await until('ledger rows after the PostgreSQL restart', async () =>
-        (await ledgerRows()) > rowsBefore ? true : undefined,
+      await until(
+        'ledger rows after the PostgreSQL restart',
+        async () => ((await ledgerRows()) > rowsBefore ? true : undefined),
+        auditState,
       );
       record('PostgreSQL restarted', 'fast shutdown and start', at);
       // Both audit apps lived through it: one writes, the other waits again.
-      await until('one audit app holding the ledger lock, the other waiting', async () =>
-        audits.filter(alive).length === 2 ? ledgerLockHeldAndAwaited() : undefined,
+      await until(
+        'one audit app holding the ledger lock, the other waiting',
+        async () => (audits.filter(alive).length === 2 ? ledgerLockHeldAndAwaited() : undefined),
+        auditState,
       );
       record('audit apps after the PostgreSQL restart', 'both up: one writes, one waits', at);
     }
@@ -687,15 +711,19 @@ describe('the hub on a three-broker cluster under faults', () => {
 
     // The ledger: one row per pair, complete, and verified as stored.
     const pairs = outcome.entitled.size + outcome.denied.size;
-    const ledger = await until('the ledger complete', async () => {
-      const rows = await withDb((db) =>
-        db.query<{ n: string }>(
-          `SELECT count(*) AS n FROM share_ledger WHERE message_id = ANY($1::uuid[]) GROUP BY message_id, recipient_agency`,
-          [[...validIds]],
-        ),
-      );
-      return rows.rows.length >= pairs ? rows.rows : undefined;
-    });
+    const ledger = await until(
+      'the ledger complete',
+      async () => {
+        const rows = await withDb((db) =>
+          db.query<{ n: string }>(
+            `SELECT count(*) AS n FROM share_ledger WHERE message_id = ANY($1::uuid[]) GROUP BY message_id, recipient_agency`,
+            [[...validIds]],
+          ),
+        );
+        return rows.rows.length >= pairs ? rows.rows : undefined;
+      },
+      auditState,
+    );
     expect(ledger).toHaveLength(pairs);
     expect(ledger.filter((r) => Number(r.n) !== 1)).toEqual([]);
     // The data-protection office's officer reads the verification (oversight role).

@@ -5,15 +5,18 @@
  * the writer lock when the server restarts opens a new session and waits
  * again instead of giving up; the lock is free after the restart, so it takes
  * it with the tree as stored and writes; the former active writer, whose
- * session went with the restart, waits for the lock at its next batch and
- * writes once the other lets go, on the same contiguous chain.
+ * session went with the restart, finds the lock taken at its next batch: the
+ * batch is refused at once (its consumer then leaves the group for the new
+ * holder instead of waiting inside the batch), and it waits for the lock as a
+ * standby, outside any batch, and writes once the other lets go, on the same
+ * contiguous chain.
  */
 import { spawn } from 'node:child_process';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { rootOf } from '@liaison/crypto';
 import { LEDGER_WRITER_LOCK, createDataSource } from '@liaison/persistence';
-import { LedgerWriter } from '../../apps/audit/src/ledger-writer';
+import { LedgerWriter, LedgerWriterLockLost } from '../../apps/audit/src/ledger-writer';
 import { makeDecision } from '../../apps/audit/src/testing/decision-fixtures';
 import {
   createThrowawayDatabase,
@@ -109,7 +112,7 @@ describe('the ledger writer standby across a PostgreSQL restart', () => {
     if (port) await embedded('destroy', port);
   });
 
-  it('waits again after the restart, takes the free lock with the stored tree, and the former active waits its turn', async () => {
+  it('waits again after the restart, takes the free lock with the stored tree, and the former active stands by until it is free', async () => {
     const active = await LedgerWriter.open(await dataSource());
     writers.push(active);
     const first = await makeDecision({ originator: ORIGIN, outcomes: OUTCOMES });
@@ -138,20 +141,37 @@ describe('the ledger writer standby across a PostgreSQL restart', () => {
     const second = await makeDecision({ originator: ORIGIN, outcomes: OUTCOMES });
     expect(await standby.ingest([second])).toMatchObject({ rowsWritten: 3, treeSize: 6 });
 
-    // The former active writer: its next batch finds its session gone, opens a
-    // new one and waits for the lock the other one holds (a batch that still
-    // met the dead session fails and is retried, as its consumer does).
+    // The former active writer: its next batch finds its session gone, and
+    // the lock taken by the other, so the batch is refused at once (one that
+    // still met the dead session fails first and is retried, as its consumer
+    // does) and it keeps no session.
     const third = await makeDecision({ originator: ORIGIN, outcomes: OUTCOMES });
-    const activeBatch = active.ingest([third]).catch(() => active.ingest([third]));
-    const activeState = settled(activeBatch);
+    const refused = await active
+      .ingest([third])
+      .catch(() => active.ingest([third]))
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(refused).toBeInstanceOf(LedgerWriterLockLost);
+    expect(active.holdsLock).toBe(false);
+    expect((await lockSessions()).map((s) => s.granted)).toEqual([true]);
+
+    // It waits for the lock as a standby, outside any batch; batches meanwhile
+    // are refused, not queued behind the wait.
+    const waiting = active.waitForLock();
+    const waitState = settled(waiting);
     await waitFor(async () => {
       const sessions = await lockSessions();
       return sessions.length === 2 && sessions.some((s) => !s.granted) ? true : undefined;
     });
-    expect(activeState()).toBe('pending');
+    expect(waitState()).toBe('pending');
+    await expect(active.ingest([third])).rejects.toBeInstanceOf(LedgerWriterLockLost);
 
     await standby.close();
-    expect(await activeBatch).toMatchObject({ rowsWritten: 3, treeSize: 9 });
+    await waiting;
+    expect(active.holdsLock).toBe(true);
+    expect(await active.ingest([third])).toMatchObject({ rowsWritten: 3, treeSize: 9 });
 
     const ds = sources[0] as DataSource;
     const stored = await ds.query<{ seq: string; leaf_hash: string }[]>(

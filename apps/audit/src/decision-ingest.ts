@@ -4,11 +4,23 @@
  * returns, i.e. after the batch's database transaction committed: at-least-once
  * delivery plus idempotent rows = each row once. A batch that fails is retried
  * one decision at a time so one bad decision cannot block its partition.
+ *
+ * Only the lock holder is a member of the group. A writer that lost its
+ * session and, with it, the lock to another instance steps down: its batch
+ * fails uncommitted, it leaves the group (the partitions go to the new
+ * holder), waits for the lock as a standby does and joins again once it
+ * holds it. Waiting inside the batch instead would keep its partitions from
+ * the holder for as long as the member stays in the group.
  */
 import type { Kafka } from '@liaison/kafka';
 import { codecFor, type Decision } from '@liaison/contracts';
 import { Topic, TypedConsumer, groupId, type ConsumedRecord } from '@liaison/kafka';
-import { isConnectionLost, type IngestResult, type LedgerWriter } from './ledger-writer';
+import {
+  LedgerWriterLockLost,
+  isConnectionLost,
+  type IngestResult,
+  type LedgerWriter,
+} from './ledger-writer';
 
 export const LEDGER_GROUP = 'liaison-audit-ledger';
 
@@ -20,10 +32,17 @@ export interface DecisionIngestOptions {
     record: { offset: string; messageId: string | null },
     error: unknown,
   ) => void;
+  /** Stepping down (`left`: another writer holds the lock) and back (`rejoined`). */
+  readonly onRoleChange?: (change: 'left' | 'rejoined' | 'rejoin failed', error?: unknown) => void;
+  /** The standby's lock wait lost its session (it waits again). */
+  readonly onLockWaitLost?: (error: unknown) => void;
 }
 
 export class DecisionIngest {
   private readonly consumer: TypedConsumer<Decision>;
+  /** The step-down in progress, if any. */
+  private stepping: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(
     kafka: Kafka,
@@ -50,13 +69,15 @@ export class DecisionIngest {
     try {
       this.options.onIngested?.(await this.writer.ingest(batch.map((r) => r.value)));
       return;
-    } catch {
-      // fall through: isolate the decision that fails
+    } catch (error) {
+      if (error instanceof LedgerWriterLockLost) this.stepDown(error);
+      // otherwise fall through: isolate the decision that fails
     }
     for (const record of batch) {
       try {
         this.options.onIngested?.(await this.writer.ingest([record.value]));
       } catch (error) {
+        if (error instanceof LedgerWriterLockLost) this.stepDown(error);
         if (isTransient(error)) throw error; // let kafkajs retry the batch
         this.options.onRejected?.(
           { offset: record.offset, messageId: record.value.messageId },
@@ -66,8 +87,32 @@ export class DecisionIngest {
     }
   }
 
-  stop(): Promise<void> {
-    return this.consumer.stop();
+  /**
+   * Fails the batch (its offsets stay uncommitted) and, once, leaves the group,
+   * waits for the lock and joins again. The leaving starts after kafkajs has
+   * seen the batch fail: its consumer stops only between batches.
+   */
+  private stepDown(error: LedgerWriterLockLost): never {
+    this.stepping ??= (async () => {
+      await new Promise((r) => setImmediate(r));
+      await this.consumer.stop();
+      this.options.onRoleChange?.('left', error);
+      if (this.stopped) return;
+      await this.writer.waitForLock(this.options.onLockWaitLost);
+      if (this.stopped) return;
+      await this.start();
+      this.options.onRoleChange?.('rejoined');
+    })()
+      .catch((failure: unknown) => this.options.onRoleChange?.('rejoin failed', failure))
+      .finally(() => {
+        this.stepping = undefined;
+      });
+    throw error;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.consumer.stop();
   }
 }
 

@@ -77,6 +77,17 @@ interface Candidate {
   readonly outcome: RecipientOutcome;
 }
 
+/**
+ * The writer's session was lost and another instance holds the lock now: this
+ * one is the standby until LedgerWriter.waitForLock.
+ */
+export class LedgerWriterLockLost extends Error {
+  constructor() {
+    super('another ledger writer holds the lock since this one lost its session');
+    this.name = 'LedgerWriterLockLost';
+  }
+}
+
 /** A writer waiting for the lock whose session was lost tries again after this. */
 export const LOCK_WAIT_RETRY_MS = 1000;
 
@@ -117,6 +128,8 @@ export class LedgerWriter {
   private queue: Promise<unknown> = Promise.resolve();
   /** The last batch lost the session: the next one starts with a new session. */
   private sessionLost = false;
+  /** Another instance holds the lock: batches are refused until waitForLock. */
+  private lockLost = false;
 
   private constructor(
     private readonly ds: DataSource,
@@ -147,10 +160,19 @@ export class LedgerWriter {
     clocks?: ClockNoticeContext,
     onLockWaitLost?: (error: unknown) => void,
   ): Promise<LedgerWriter> {
+    const session = await LedgerWriter.waitForSession(ds, pageSize, onLockWaitLost);
+    return new LedgerWriter(ds, pageSize, session, links, clocks);
+  }
+
+  private static async waitForSession(
+    ds: DataSource,
+    pageSize: number,
+    onLockWaitLost?: (error: unknown) => void,
+  ): Promise<WriterSession> {
     for (;;) {
       try {
-        const session = await LedgerWriter.openSession(ds, pageSize);
-        return new LedgerWriter(ds, pageSize, session, links, clocks);
+        const session = await LedgerWriter.openSession(ds, pageSize, 'wait');
+        if (session) return session;
       } catch (error) {
         if (!isConnectionLost(error)) throw error;
         onLockWaitLost?.(error);
@@ -159,12 +181,24 @@ export class LedgerWriter {
     }
   }
 
-  private static async openSession(ds: DataSource, pageSize: number): Promise<WriterSession> {
+  /**
+   * A session holding the lock with the tree loaded, or (`try`) undefined when
+   * another session holds the lock.
+   */
+  private static async openSession(
+    ds: DataSource,
+    pageSize: number,
+    lock: 'wait' | 'try',
+  ): Promise<WriterSession | undefined> {
     const runner = ds.createQueryRunner();
     const connection = (await runner.connect()) as PoolClient;
     const ledger = new ShareLedgerWrites(runner);
     try {
-      await ledger.lockWriter();
+      if (lock === 'wait') await ledger.lockWriter();
+      else if (!(await ledger.tryLockWriter())) {
+        await LedgerWriter.discard(runner);
+        return undefined;
+      }
       // Once per session rather than a SET TRANSACTION in every batch (a round trip each).
       await ledger.readCommittedSession();
       const accumulator = MerkleAccumulator.empty();
@@ -184,23 +218,23 @@ export class LedgerWriter {
       }
       return { runner, ledger, connection, accumulator };
     } catch (error) {
-      await LedgerWriter.discard(runner, error);
+      // Never back to the pool: the connection may hold the lock.
+      await LedgerWriter.discard(runner);
       throw error;
     }
   }
 
   /**
-   * Gives a session's connection back, destroyed when it was lost: released
-   * plainly, a connection whose end pg has not reported yet would go back to the
-   * pool and be handed straight to the next session.
+   * Gives a session's connection back destroyed, never to the pool: it may hold
+   * the lock, and a connection whose end pg has not reported yet would be
+   * handed straight to the next session.
    */
-  private static async discard(runner: QueryRunner, error?: unknown): Promise<void> {
-    const lost = error === undefined || isConnectionLost(error);
+  private static async discard(runner: QueryRunner): Promise<void> {
     const pgRunner = runner as QueryRunner & {
       releasePostgresConnection?: (err?: Error) => Promise<void>;
     };
-    if (lost && pgRunner.releasePostgresConnection) {
-      await pgRunner.releasePostgresConnection(new Error('ledger writer session lost'));
+    if (pgRunner.releasePostgresConnection) {
+      await pgRunner.releasePostgresConnection(new Error('ledger writer session ended'));
     } else {
       await runner.release();
     }
@@ -209,12 +243,39 @@ export class LedgerWriter {
   /**
    * After a lost session (PostgreSQL restarted, connection cut): the lock went
    * with it, so take it again on a new session and reload the tree from the
-   * table, which holds exactly the committed rows.
+   * table, which holds exactly the committed rows. When another instance took
+   * the lock meanwhile, this one is no longer the writer: it refuses batches
+   * (LedgerWriterLockLost) until waitForLock, rather than wait for the lock
+   * inside a batch its consumer group is waiting for.
    */
   private async reopen(): Promise<void> {
     await LedgerWriter.discard(this.session.runner).catch(() => undefined);
-    this.session = await LedgerWriter.openSession(this.ds, this.pageSize);
+    const session = await LedgerWriter.openSession(this.ds, this.pageSize, 'try');
     this.sessionLost = false;
+    if (!session) {
+      this.lockLost = true;
+      throw new LedgerWriterLockLost();
+    }
+    this.session = session;
+  }
+
+  /** False once another instance took the lock after this one's session was lost. */
+  get holdsLock(): boolean {
+    return !this.lockLost && !this.sessionLost;
+  }
+
+  /**
+   * After LedgerWriterLockLost: waits for the lock as a standby does (outside
+   * any batch), with the tree as stored, then takes batches again.
+   */
+  waitForLock(onLockWaitLost?: (error: unknown) => void): Promise<void> {
+    const run = this.queue.then(async () => {
+      if (!this.lockLost) return;
+      this.session = await LedgerWriter.waitForSession(this.ds, this.pageSize, onLockWaitLost);
+      this.lockLost = false;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   get treeSize(): number {
@@ -226,9 +287,12 @@ export class LedgerWriter {
     return { treeSize: this.accumulator.size, rootHash: this.accumulator.rootHex() };
   }
 
-  /** Serialised: one batch at a time on the locked session. */
+  /** Serialised: one batch at a time on the locked session; refused while another writer holds the lock. */
   ingest(decisions: readonly Decision[]): Promise<IngestResult> {
+    // Refused at once, not queued behind a lock wait.
+    if (this.lockLost) return Promise.reject(new LedgerWriterLockLost());
     const run = this.queue.then(async () => {
+      if (this.lockLost) throw new LedgerWriterLockLost();
       // typeorm releases a runner whose connection emitted an error.
       if (this.sessionLost || this.runner.isReleased) await this.reopen();
       try {
@@ -467,6 +531,8 @@ export class LedgerWriter {
 
   /** Releases the lock (by ending the session). */
   async close(): Promise<void> {
+    // Standing by, it holds no lock; a lock wait in progress ends with the pool.
+    if (this.lockLost) return;
     await this.queue;
     await this.session.ledger.unlockWriter().catch(() => undefined);
     await this.runner.release();

@@ -137,7 +137,25 @@ async function main(): Promise<void> {
       rejected.inc();
       log.error({ err: error, ...record }, 'decision not recorded in the ledger');
     },
+    onRoleChange: (change, error) => {
+      if (change === 'left') {
+        log.warn({ err: error }, 'ledger writer lock taken by another instance; standing by');
+      } else if (change === 'rejoined') {
+        log.info({ treeSize: writer.treeSize }, 'ledger writer lock held again; tree loaded');
+      } else {
+        // A writer that can neither write nor stand by: a restart makes it a standby.
+        log.fatal({ err: error }, 'ledger writer could not return from standby; exiting');
+        process.exit(1);
+      }
+    },
+    onLockWaitLost: (error) =>
+      log.warn({ err: error }, 'ledger writer lock wait lost its session; waiting again'),
   });
+  metrics.sampledGauge(
+    'liaison_ledger_writer_active',
+    'This audit app holds the ledger writer lock (1) or stands by (0)',
+    () => (writer.holdsLock ? 1 : 0),
+  );
   const feed = new FeedProjector(kafka, ds, {
     groupId: groupId('liaison-audit-feed'),
     layout,

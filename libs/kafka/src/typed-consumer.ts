@@ -53,20 +53,28 @@ export function headersOf(raw: Record<string, unknown> | undefined): Record<stri
   return out;
 }
 
+/**
+ * Startable again after stop: each start joins the group with a new kafkajs
+ * consumer (a member that left for good, e.g. a ledger writer stepping down).
+ */
 export class TypedConsumer<T> {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly options: TypedConsumerOptions<T>,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: options.groupId,
+    this.consumer = this.newConsumer();
+  }
+
+  private newConsumer(): Consumer {
+    return this.kafka.consumer({
+      groupId: this.options.groupId,
       readUncommitted: false,
-      sessionTimeout: options.sessionTimeoutMs ?? 10000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 10000,
       heartbeatInterval: 1000,
       allowAutoTopicCreation: false,
-      ...(options.fetch ?? {}),
+      ...(this.options.fetch ?? {}),
     });
   }
 
@@ -110,7 +118,10 @@ export class TypedConsumer<T> {
     });
   }
 
-  stop(): Promise<void> {
-    return this.consumer.disconnect();
+  /** Leaves the group; a later start joins it again with a new consumer. */
+  async stop(): Promise<void> {
+    const stopped = this.consumer;
+    this.consumer = this.newConsumer();
+    await stopped.disconnect();
   }
 }

@@ -64,6 +64,16 @@ export class ShareLedgerWrites {
     await this.db.query('SELECT pg_advisory_lock($1)', [LEDGER_WRITER_LOCK.toString()]);
   }
 
+  /** Takes the writer lock if it is free; false when another session holds it. */
+  async tryLockWriter(): Promise<boolean> {
+    const rows = await selectRows<{ locked: boolean }>(
+      this.db,
+      'SELECT pg_try_advisory_lock($1) AS locked',
+      [LEDGER_WRITER_LOCK.toString()],
+    );
+    return rows[0]?.locked === true;
+  }
+
   async unlockWriter(): Promise<void> {
     await this.db.query('SELECT pg_advisory_unlock($1)', [LEDGER_WRITER_LOCK.toString()]);
   }
