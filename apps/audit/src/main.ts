@@ -112,6 +112,13 @@ async function main(): Promise<void> {
   app.useGlobalFilters(new DomainErrorFilter(log));
   await app.listen(config.audit.metricsPort, '127.0.0.1');
 
+  // Declared before the lock wait, so a standby reports 0 while it waits.
+  const role: { writer?: LedgerWriter } = {};
+  metrics.sampledGauge(
+    'liaison_ledger_writer_active',
+    'This audit app holds the ledger writer lock (1) or stands by (0)',
+    () => (role.writer?.holdsLock === true ? 1 : 0),
+  );
   log.info('waiting for the ledger writer lock');
   const hubKeys = new HubKeyFiles(config.hubKeysDir);
   const writer = await LedgerWriter.open(
@@ -121,6 +128,7 @@ async function main(): Promise<void> {
     { signer: hubKeys.hubSigner(), now: Date.now },
     (error) => log.warn({ err: error }, 'ledger writer lock wait lost its session; waiting again'),
   );
+  role.writer = writer;
   log.info({ treeSize: writer.treeSize }, 'ledger writer lock held; tree loaded');
 
   const ingest = new DecisionIngest(kafka, writer, {
@@ -151,11 +159,6 @@ async function main(): Promise<void> {
     onLockWaitLost: (error) =>
       log.warn({ err: error }, 'ledger writer lock wait lost its session; waiting again'),
   });
-  metrics.sampledGauge(
-    'liaison_ledger_writer_active',
-    'This audit app holds the ledger writer lock (1) or stands by (0)',
-    () => (writer.holdsLock ? 1 : 0),
-  );
   const feed = new FeedProjector(kafka, ds, {
     groupId: groupId('liaison-audit-feed'),
     layout,
