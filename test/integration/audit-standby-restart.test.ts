@@ -5,11 +5,11 @@
  * the writer lock when the server restarts opens a new session and waits
  * again instead of giving up; the lock is free after the restart, so it takes
  * it with the tree as stored and writes; the former active writer, whose
- * session went with the restart, finds the lock taken at its next batch: the
- * batch is refused at once (its consumer then leaves the group for the new
- * holder instead of waiting inside the batch), and it waits for the lock as a
- * standby, outside any batch, and writes once the other lets go, on the same
- * contiguous chain.
+ * session went with the restart, finds the lock taken at its next session
+ * check (or batch): it is refused at once (its consumer then leaves the group
+ * for the new holder instead of waiting inside a batch), and it waits for the
+ * lock as a standby, outside any batch, and writes once the other lets go, on
+ * the same contiguous chain.
  */
 import { spawn } from 'node:child_process';
 import { Client } from 'pg';
@@ -141,21 +141,15 @@ describe('the ledger writer standby across a PostgreSQL restart', () => {
     const second = await makeDecision({ originator: ORIGIN, outcomes: OUTCOMES });
     expect(await standby.ingest([second])).toMatchObject({ rowsWritten: 3, treeSize: 6 });
 
-    // The former active writer: its next batch finds its session gone, and
-    // the lock taken by the other, so the batch is refused at once (one that
-    // still met the dead session fails first and is retried, as its consumer
-    // does) and it keeps no session.
-    const third = await makeDecision({ originator: ORIGIN, outcomes: OUTCOMES });
-    const refused = await active
-      .ingest([third])
-      .catch(() => active.ingest([third]))
-      .then(
-        () => undefined,
-        (error: unknown) => error,
-      );
-    expect(refused).toBeInstanceOf(LedgerWriterLockLost);
+    // The former active writer, with no decision coming: its session check
+    // between batches finds the session gone and the lock taken by the other,
+    // so it steps down (refused, keeping no session) rather than waiting for
+    // a batch to find out; its batches are refused from then on.
+    await expect(active.checkSession()).rejects.toBeInstanceOf(LedgerWriterLockLost);
     expect(active.holdsLock).toBe(false);
     expect((await lockSessions()).map((s) => s.granted)).toEqual([true]);
+    const third = await makeDecision({ originator: ORIGIN, outcomes: OUTCOMES });
+    await expect(active.ingest([third])).rejects.toBeInstanceOf(LedgerWriterLockLost);
 
     // It waits for the lock as a standby, outside any batch; batches meanwhile
     // are refused, not queued behind the wait.

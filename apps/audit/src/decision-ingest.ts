@@ -10,7 +10,9 @@
  * fails uncommitted, it leaves the group (the partitions go to the new
  * holder), waits for the lock as a standby does and joins again once it
  * holds it. Waiting inside the batch instead would keep its partitions from
- * the holder for as long as the member stays in the group.
+ * the holder for as long as the member stays in the group. With no decision
+ * coming, the session is checked every SESSION_CHECK_MS, so an idle former
+ * active steps down as well.
  */
 import type { Kafka } from '@liaison/kafka';
 import { codecFor, type Decision } from '@liaison/contracts';
@@ -23,6 +25,13 @@ import {
 } from './ledger-writer';
 
 export const LEDGER_GROUP = 'liaison-audit-ledger';
+
+/**
+ * How often the writer's session is checked between batches: a former active
+ * whose session a restart ended learns within this whether another instance
+ * holds the lock now, even with no decision coming.
+ */
+export const SESSION_CHECK_MS = 5000;
 
 export interface DecisionIngestOptions {
   readonly groupId?: string;
@@ -43,6 +52,7 @@ export class DecisionIngest {
   /** The step-down in progress, if any. */
   private stepping: Promise<void> | undefined;
   private stopped = false;
+  private sessionWatch: NodeJS.Timeout | undefined;
 
   constructor(
     kafka: Kafka,
@@ -61,8 +71,9 @@ export class DecisionIngest {
     });
   }
 
-  start(): Promise<void> {
-    return this.consumer.start((batch) => this.handle(batch));
+  async start(): Promise<void> {
+    await this.consumer.start((batch) => this.handle(batch));
+    this.watchSession();
   }
 
   async handle(batch: readonly ConsumedRecord<Decision>[]): Promise<void> {
@@ -87,12 +98,18 @@ export class DecisionIngest {
     }
   }
 
-  /**
-   * Fails the batch (its offsets stay uncommitted) and, once, leaves the group,
-   * waits for the lock and joins again. The leaving starts after kafkajs has
-   * seen the batch fail: its consumer stops only between batches.
-   */
+  /** Fails the batch (its offsets stay uncommitted) and steps down. */
   private stepDown(error: LedgerWriterLockLost): never {
+    this.leave(error);
+    throw error;
+  }
+
+  /**
+   * Once at a time: leaves the group, waits for the lock and joins again. The
+   * leaving starts on the next turn, so a batch that failed is seen to fail
+   * first: kafkajs stops its consumer only between batches.
+   */
+  private leave(error: LedgerWriterLockLost): void {
     this.stepping ??= (async () => {
       await new Promise((r) => setImmediate(r));
       await this.consumer.stop();
@@ -107,11 +124,21 @@ export class DecisionIngest {
       .finally(() => {
         this.stepping = undefined;
       });
-    throw error;
+  }
+
+  /** Between batches, the writer's session every SESSION_CHECK_MS: see LedgerWriter.checkSession. */
+  private watchSession(): void {
+    this.sessionWatch ??= setInterval(() => {
+      if (this.stepping !== undefined) return;
+      this.writer.checkSession().catch((error: unknown) => {
+        if (error instanceof LedgerWriterLockLost) this.leave(error);
+      });
+    }, SESSION_CHECK_MS);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.sessionWatch);
     await this.consumer.stop();
   }
 }

@@ -30,6 +30,7 @@ import {
   insertConsentRequests,
   insertHubNotices,
   insertLinkRows,
+  pingDatabase,
   raiseConsentNotices,
   rowsSharing,
   type CaseEventDraft,
@@ -257,6 +258,31 @@ export class LedgerWriter {
       throw new LedgerWriterLockLost();
     }
     this.session = session;
+  }
+
+  /**
+   * Between batches: a round trip on the session, so a session the server
+   * ended (a restart) is noticed without waiting for the next decision. A
+   * lost session is opened again; LedgerWriterLockLost when another instance
+   * took the lock meanwhile.
+   */
+  checkSession(): Promise<void> {
+    if (this.lockLost) return Promise.resolve();
+    const run = this.queue.then(async () => {
+      if (this.lockLost) return;
+      if (!this.sessionLost && !this.runner.isReleased) {
+        try {
+          await pingDatabase(this.runner);
+          return;
+        } catch (error) {
+          if (!isConnectionLost(error)) throw error;
+          this.sessionLost = true;
+        }
+      }
+      await this.reopen();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   /** False once another instance took the lock after this one's session was lost. */
