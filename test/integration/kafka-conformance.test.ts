@@ -117,7 +117,9 @@ describe('libs/kafka on the real broker', () => {
     const output = `test.conf.rebal.out.${uniqueSuffix()}`;
     const groupId = `g-rebal-${uniqueSuffix()}`;
     const partitions = 4;
-    const perPartition = 24;
+    // Enough that the first instance cannot finish alone before the second is
+    // given partitions (its slices are slow until then, see transform).
+    const perPartition = 200;
     await ensureTopics(
       kafka,
       [
@@ -144,10 +146,11 @@ describe('libs/kafka on the real broker', () => {
         inputTopic: input,
         transactionalId: `tx-rebal-${groupId}`,
         sessionTimeoutMs: 6000,
-        // Small, slow slices: a slice is always in flight when the group changes.
+        // Small, slow slices: a slice is always in flight when the group changes,
+        // and until the second instance has committed, work is always left for it.
         maxRecordsPerTransaction: 2,
         transform: async (records) => {
-          await sleep(50);
+          await sleep(committed.second === 0 ? 100 : 10);
           return records.map((r) => ({
             topic: output,
             key: r.key ?? '',
