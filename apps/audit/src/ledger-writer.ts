@@ -268,7 +268,7 @@ export class LedgerWriter {
    */
   checkSession(): Promise<void> {
     if (this.lockLost) return Promise.resolve();
-    const run = this.queue.then(async () => {
+    return this.serialised(async () => {
       if (this.lockLost) return;
       if (!this.sessionLost && !this.runner.isReleased) {
         try {
@@ -281,8 +281,6 @@ export class LedgerWriter {
       }
       await this.reopen();
     });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   /** False once another instance took the lock after this one's session was lost. */
@@ -295,11 +293,16 @@ export class LedgerWriter {
    * any batch), with the tree as stored, then takes batches again.
    */
   waitForLock(onLockWaitLost?: (error: unknown) => void): Promise<void> {
-    const run = this.queue.then(async () => {
+    return this.serialised(async () => {
       if (!this.lockLost) return;
       this.session = await LedgerWriter.waitForSession(this.ds, this.pageSize, onLockWaitLost);
       this.lockLost = false;
     });
+  }
+
+  /** Runs `step` after the writer's earlier steps, one at a time on the session. */
+  private serialised<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(step);
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -317,7 +320,7 @@ export class LedgerWriter {
   ingest(decisions: readonly Decision[]): Promise<IngestResult> {
     // Refused at once, not queued behind a lock wait.
     if (this.lockLost) return Promise.reject(new LedgerWriterLockLost());
-    const run = this.queue.then(async () => {
+    return this.serialised(async () => {
       if (this.lockLost) throw new LedgerWriterLockLost();
       // typeorm releases a runner whose connection emitted an error.
       if (this.sessionLost || this.runner.isReleased) await this.reopen();
@@ -328,8 +331,6 @@ export class LedgerWriter {
         throw error;
       }
     });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   private async ingestNow(decisions: readonly Decision[]): Promise<IngestResult> {
