@@ -38,6 +38,7 @@ import {
   submissionOf,
   type Publisher,
 } from '../pipeline/presign';
+import { selectorIndex } from '../pipeline/selector-variety';
 import {
   PUBLISHER_JURISDICTIONS,
   PURPOSES,
@@ -114,7 +115,8 @@ async function slice(publishers: readonly Publisher[]): Promise<InputRecord[]> {
   for (let i = 0; i < SLICE; i++) {
     const publisher = publishers[i % publishers.length] as Publisher;
     const template = templates[i % templates.length] as Record<string, unknown>;
-    const signed = await signOne(publisher, benchMessage(template, publisher.agencyId));
+    const values = selectorIndex(i, templates.length);
+    const signed = await signOne(publisher, benchMessage(template, publisher.agencyId, values));
     records.push({
       topic: 'hub.submissions.v1',
       partition: i % 4,

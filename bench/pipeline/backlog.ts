@@ -60,7 +60,7 @@ export async function presignAll(keys: BenchKeys, log: (l: string) => void) {
         keys: keys.publishers.map((p) => p.signing.kid),
         tpl,
         n: TOTAL_MESSAGES,
-        v: 1,
+        v: 2,
       }),
     )
     .digest('hex')

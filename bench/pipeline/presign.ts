@@ -17,6 +17,7 @@ import {
 import { issueSdJwt, type GeneratedAgencyKeys } from '@liaison/crypto';
 import { disclosablePathsOf } from '@liaison/messages';
 import { ROOT, serve, type Request } from './common';
+import { selectorIndex, withSelectorsOf } from './selector-variety';
 
 export interface SignedMessage {
   readonly messageId: string;
@@ -70,19 +71,26 @@ export interface Publisher {
 
 /**
  * An example message made into one the bench world shares with every recipient:
- * the publisher as originator, a fresh message id, TLP AMBER / H1 and no
- * originator restriction (RED and AMBER+STRICT go to named recipients only).
+ * the publisher as originator, a fresh message id, TLP AMBER / H1, no
+ * originator restriction (RED and AMBER+STRICT go to named recipients only) and
+ * the selector values of `selectorValues` (see selector-variety.ts).
  */
 export function benchMessage(
   template: Record<string, unknown>,
   originatorAgency: string,
+  selectorValues: number,
 ): Record<string, unknown> {
   const handling = { ...(template.handling as Record<string, unknown>) };
   handling.tlp = 'AMBER';
   handling.handlingCode = 'H1';
   handling.releasableTo = [];
   handling.namedRecipients = [];
-  return { ...template, messageId: randomUUID(), originatorAgency, handling };
+  return {
+    ...withSelectorsOf(template, selectorValues),
+    messageId: randomUUID(),
+    originatorAgency,
+    handling,
+  };
 }
 
 export async function signOne(
@@ -130,7 +138,8 @@ if (require.main === module) {
         const n = Number(req.offset) + i;
         const template = templates[n % templates.length] as Record<string, unknown>;
         const publisher = publishers[n % publishers.length] as Publisher;
-        out.push(await signOne(publisher, benchMessage(template, publisher.agencyId)));
+        const values = selectorIndex(n, templates.length);
+        out.push(await signOne(publisher, benchMessage(template, publisher.agencyId, values)));
       }
       return out;
     },
