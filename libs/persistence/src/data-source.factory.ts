@@ -22,6 +22,7 @@ import { OnwardConsent1732342200000 } from './migrations/1732342200000-onward-co
 import { ShareLedgerRelease1732342300000 } from './migrations/1732342300000-share-ledger-release';
 import { OnwardConsentNotice1732342400000 } from './migrations/1732342400000-onward-consent-notice';
 import { OnwardReleaseState1732342500000 } from './migrations/1732342500000-onward-release-state';
+import { ShareLedgerPairIndex1732342600000 } from './migrations/1732342600000-share-ledger-pair-index';
 
 export const MIGRATIONS = [
   InitialSchema1732340000000,
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   ShareLedgerRelease1732342300000,
   OnwardConsentNotice1732342400000,
   OnwardReleaseState1732342500000,
+  ShareLedgerPairIndex1732342600000,
 ];
 
 export interface DataSourceSettings {
