@@ -55,7 +55,7 @@ import { planClockNotices, raiseClockNotices } from './case-clock-notices';
 import { caseNoticeDecisions, caseRefusalLogEntry, foldCaseNotices } from './case-fold';
 import { copyDeliveryContent, copyLedgerRows } from './ledger-copy';
 import type { LinkWorld } from '@liaison/links';
-import { planLinkNotices } from './link-notices';
+import { distinctPseudonyms, planBatchLinkNotices, type BatchLinkMessage } from './link-notices';
 import { planConsentRequests } from './onward-consent-requests';
 import { releaseLogEntries, releaseRefusals } from './onward-releases';
 
@@ -455,8 +455,10 @@ export class LedgerWriter {
   }
 
   /**
-   * In batch order, so a message links to one earlier in the same batch: match
-   * against the index, then add the message's own rows.
+   * The batch's link notices: one read of the index for every pseudonym of the
+   * batch, the matching in batch order (a message links to one earlier in the
+   * same batch), then the index rows, notices and log entries in one statement
+   * each.
    */
   private async recordLinks(
     contents: readonly MessageContentDraft[],
@@ -465,27 +467,31 @@ export class LedgerWriter {
     const world = this.links?.world();
     if (this.links === undefined || world === undefined) return 0;
     const retainUntil = new Map(contents.map((c) => [c.messageId, c.retainUntil]));
-    let written = 0;
+    const messages: BatchLinkMessage[] = [];
     for (const { decision } of recorded.values()) {
-      const messageId = decision.messageId.toLowerCase();
       const links = decision.links;
       if (links === null || links.pseudonyms.length === 0) continue;
-      const plan = planLinkNotices({
+      messages.push({
         decision,
         links,
-        matched: await rowsSharing(this.runner, links.pseudonyms),
-        world,
-        signer: this.links.signer,
-        retainUntil: retainUntil.get(messageId) ?? decidedAtOf(decision),
+        retainUntil: retainUntil.get(decision.messageId.toLowerCase()) ?? decidedAtOf(decision),
         decidedAt: decidedAtOf(decision),
       });
-      await insertLinkRows(this.runner, plan.rows);
-      written += await insertHubNotices(this.runner, 'LINK_NOTICE', plan.notices);
-      await appendLeLogOnce(
-        this.runner.manager,
-        plan.log.map((e) => ({ ...e, eventKey: e.eventKey ?? '' })),
-      );
     }
+    if (messages.length === 0) return 0;
+    const plan = planBatchLinkNotices({
+      messages,
+      stored: await rowsSharing(this.runner, distinctPseudonyms(messages)),
+      world,
+      signer: this.links.signer,
+      now: new Date(),
+    });
+    await insertLinkRows(this.runner, plan.rows);
+    const written = await insertHubNotices(this.runner, 'LINK_NOTICE', plan.notices);
+    await appendLeLogOnce(
+      this.runner.manager,
+      plan.log.map((e) => ({ ...e, eventKey: e.eventKey ?? '' })),
+    );
     return written;
   }
 

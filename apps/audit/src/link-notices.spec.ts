@@ -2,7 +2,13 @@ import { compactVerify, importJWK } from 'jose';
 import { codecFor, type Decision, type LinkFacts } from '@liaison/contracts';
 import { createJwsSigner, generateAgencyKeys } from '@liaison/crypto';
 import type { LinkParty, LinkWorld, StoredLinkRow } from '@liaison/links';
-import { linkNoticeId, planLinkNotices } from './link-notices';
+import {
+  distinctPseudonyms,
+  linkNoticeId,
+  planBatchLinkNotices,
+  planLinkNotices,
+  type BatchLinkMessage,
+} from './link-notices';
 
 const keys = generateAgencyKeys('EdDSA');
 const signer = createJwsSigner({ privateJwk: keys.privateJwk, kid: keys.kid, alg: 'EdDSA' });
@@ -166,5 +172,75 @@ describe('planLinkNotices', () => {
     const again = plan(facts(), [held('de-bka', DE_ID)]);
     expect(again.notices.map((n) => n.noticeId)).toEqual(once.notices.map((n) => n.noticeId));
     expect(again.log).toEqual(once.log);
+  });
+});
+
+describe('planBatchLinkNotices', () => {
+  const FR_ID = '44444444-4444-4444-8444-444444444444';
+  const NOW = new Date('2026-12-02T10:00:00.000Z');
+
+  function message(
+    id: string,
+    agency: string,
+    pseudonyms: LinkFacts['pseudonyms'],
+    retainUntil = '2027-01-01T00:00:00.000Z',
+  ): BatchLinkMessage {
+    return {
+      decision: { messageId: id, originatorAgency: agency, caseRef: null } as unknown as Decision,
+      links: facts({ pseudonyms }),
+      retainUntil,
+      decidedAt: '2026-12-02T10:00:00.000Z',
+    };
+  }
+
+  const phone = [{ epoch: 1, kind: 'PHONE', pseudonym: PHONE }];
+  const plate = [{ epoch: 1, kind: 'PLATE', pseudonym: PLATE }];
+  const batch = (messages: BatchLinkMessage[], stored: StoredLinkRow[] = []) =>
+    planBatchLinkNotices({ messages, stored, world: WORLD, signer, now: NOW });
+  const noticeIds = (plan: { notices: readonly { noticeId: string }[] }) =>
+    plan.notices.map((n) => n.noticeId);
+
+  it('links a message to an earlier one of the same batch, as recorded one by one', () => {
+    const first = message(NEW_ID, 'nl-knp', phone);
+    const second = message(DE_ID, 'de-bka', [...phone, ...plate]);
+    const together = batch([first, second]);
+    const alone = planLinkNotices({
+      ...second,
+      matched: batch([first]).rows,
+      world: WORLD,
+      signer,
+    });
+    expect(together.rows).toHaveLength(3);
+    expect(noticeIds(together)).toEqual(noticeIds(alone));
+    expect(noticeIds(together)).toEqual([
+      linkNoticeId('de-bka', DE_ID, NEW_ID),
+      linkNoticeId('nl-knp', NEW_ID, DE_ID),
+    ]);
+    expect(together.log).toEqual(alone.log);
+  });
+
+  it('matches each message against the stored rows of its own pseudonyms only', () => {
+    const plan = batch(
+      [message(NEW_ID, 'nl-knp', phone), message(FR_ID, 'nl-knp', plate)],
+      [held('de-bka', DE_ID)],
+    );
+    expect(plan.log.map((e) => `${e.subject} ${String(e.details?.holderMessageId)}`)).toEqual([
+      `${NEW_ID} ${DE_ID}`,
+      `${DE_ID} ${NEW_ID}`,
+    ]);
+  });
+
+  it('leaves out an earlier row already past its retention, as the index read does', () => {
+    const expired = message(NEW_ID, 'nl-knp', phone, '2026-12-01T00:00:00.000Z');
+    expect(batch([expired, message(DE_ID, 'de-bka', phone)]).log).toEqual([]);
+  });
+
+  it('reads each pseudonym of the batch once', () => {
+    expect(
+      distinctPseudonyms([
+        message(NEW_ID, 'nl-knp', phone),
+        message(DE_ID, 'de-bka', [...phone, ...plate]),
+      ]),
+    ).toEqual([...phone, ...plate]);
   });
 });

@@ -168,3 +168,60 @@ export function planLinkNotices(input: {
   }
   return { rows, notices, log };
 }
+
+/** One recorded message of a batch with its link facts. */
+export interface BatchLinkMessage {
+  readonly decision: Decision;
+  readonly links: LinkFacts;
+  readonly retainUntil: string;
+  readonly decidedAt: string;
+}
+
+const rowKey = (r: { epoch: number; kind: string; pseudonym: string }): string =>
+  `${r.epoch}\u0000${r.kind}\u0000${r.pseudonym}`;
+
+/** The pseudonyms of a batch, each once: what to read from the index. */
+export function distinctPseudonyms(messages: readonly BatchLinkMessage[]): LinkFacts['pseudonyms'] {
+  const seen = new Map<string, LinkFacts['pseudonyms'][number]>();
+  for (const m of messages) for (const p of m.links.pseudonyms) seen.set(rowKey(p), p);
+  return [...seen.values()];
+}
+
+/**
+ * The link notices of a batch, in batch order: each message is matched against
+ * the stored rows (the index's rows sharing a pseudonym with any of the batch,
+ * read once) and the rows of the batch's earlier messages, so a message links
+ * to one earlier in the same batch, as if each were recorded on its own.
+ * Earlier rows past their retention at `now` are left out, as the index read
+ * leaves them out.
+ */
+export function planBatchLinkNotices(input: {
+  readonly messages: readonly BatchLinkMessage[];
+  readonly stored: readonly StoredLinkRow[];
+  readonly world: LinkWorld;
+  readonly signer: JwsSigner;
+  readonly now: Date;
+}): LinkNoticePlan {
+  const byPseudonym = new Map<string, StoredLinkRow[]>();
+  const add = (row: StoredLinkRow) => {
+    const key = rowKey(row);
+    const list = byPseudonym.get(key);
+    if (list === undefined) byPseudonym.set(key, [row]);
+    else list.push(row);
+  };
+  input.stored.forEach(add);
+  const rows: NewLinkRow[] = [];
+  const notices: PlannedLinkNotice[] = [];
+  const log: LeLogEntry[] = [];
+  for (const message of input.messages) {
+    const matched = message.links.pseudonyms.flatMap((p) => byPseudonym.get(rowKey(p)) ?? []);
+    const plan = planLinkNotices({ ...message, matched, world: input.world, signer: input.signer });
+    rows.push(...plan.rows);
+    notices.push(...plan.notices);
+    log.push(...plan.log);
+    for (const row of plan.rows) {
+      if (Date.parse(row.retainUntil) > input.now.getTime()) add(row);
+    }
+  }
+  return { rows, notices, log };
+}
