@@ -11,6 +11,7 @@ import {
   SELECTOR_KINDS,
   marksOfRow,
   matchLinks,
+  pseudonymKey,
   revealIn,
   type HeldMessageMarks,
   type LinkWorld,
@@ -177,13 +178,10 @@ export interface BatchLinkMessage {
   readonly decidedAt: string;
 }
 
-const rowKey = (r: { epoch: number; kind: string; pseudonym: string }): string =>
-  `${r.epoch}\u0000${r.kind}\u0000${r.pseudonym}`;
-
 /** The pseudonyms of a batch, each once: what to read from the index. */
 export function distinctPseudonyms(messages: readonly BatchLinkMessage[]): LinkFacts['pseudonyms'] {
   const seen = new Map<string, LinkFacts['pseudonyms'][number]>();
-  for (const m of messages) for (const p of m.links.pseudonyms) seen.set(rowKey(p), p);
+  for (const m of messages) for (const p of m.links.pseudonyms) seen.set(pseudonymKey(p), p);
   return [...seen.values()];
 }
 
@@ -204,7 +202,7 @@ export function planBatchLinkNotices(input: {
 }): LinkNoticePlan {
   const byPseudonym = new Map<string, StoredLinkRow[]>();
   const add = (row: StoredLinkRow) => {
-    const key = rowKey(row);
+    const key = pseudonymKey(row);
     const list = byPseudonym.get(key);
     if (list === undefined) byPseudonym.set(key, [row]);
     else list.push(row);
@@ -214,7 +212,7 @@ export function planBatchLinkNotices(input: {
   const notices: PlannedLinkNotice[] = [];
   const log: LeLogEntry[] = [];
   for (const message of input.messages) {
-    const matched = message.links.pseudonyms.flatMap((p) => byPseudonym.get(rowKey(p)) ?? []);
+    const matched = message.links.pseudonyms.flatMap((p) => byPseudonym.get(pseudonymKey(p)) ?? []);
     const plan = planLinkNotices({ ...message, matched, world: input.world, signer: input.signer });
     rows.push(...plan.rows);
     notices.push(...plan.notices);

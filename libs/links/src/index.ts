@@ -32,6 +32,7 @@ export {
 } from './link-key-file';
 export {
   matchLinks,
+  pseudonymKey,
   type LinkedMessage,
   type LinkIndexRow,
   type LinkPair,

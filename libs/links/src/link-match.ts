@@ -40,16 +40,21 @@ export interface LinkPair {
   readonly strength: LinkStrength;
 }
 
-function pseudonymKey(epoch: number, kind: SelectorKind, pseudonym: string): string {
-  return `${epoch}\u0000${kind}\u0000${pseudonym}`;
+/** One key for a pseudonym under its epoch and kind: what the index matches on. */
+export function pseudonymKey(p: {
+  readonly epoch: number;
+  readonly kind: string;
+  readonly pseudonym: string;
+}): string {
+  return `${p.epoch}\u0000${p.kind}\u0000${p.pseudonym}`;
 }
 
 export function matchLinks(message: MessageLinkFacts, rows: readonly LinkIndexRow[]): LinkPair[] {
-  const held = new Set(message.pseudonyms.map((p) => pseudonymKey(p.epoch, p.kind, p.pseudonym)));
+  const held = new Set(message.pseudonyms.map(pseudonymKey));
   const byCounterpart = new Map<string, { row: LinkIndexRow; kinds: Set<SelectorKind> }>();
   for (const row of rows) {
     if (row.agency === message.agency || row.messageId === message.messageId) continue;
-    if (!held.has(pseudonymKey(row.epoch, row.kind, row.pseudonym))) continue;
+    if (!held.has(pseudonymKey(row))) continue;
     const key = `${row.agency}\u0000${row.messageId}`;
     const entry = byCounterpart.get(key);
     if (entry === undefined) byCounterpart.set(key, { row, kinds: new Set([row.kind]) });
