@@ -362,13 +362,11 @@ export class SubmissionProcessor {
           topic: feedTopic(delivery.recipientAgency),
           key: delivery.shared.messageId,
           // The template encodes what its recipients share once; each record
-          // is joined from those parts and its own (kafkajs takes whole values).
-          value: Buffer.concat(
-            template.encodeParts({
-              recipientAgency: delivery.recipientAgency,
-              receiptProof: receipt.proof,
-            }),
-          ),
+          // is written whole from those bytes and its own (kafkajs takes whole values).
+          value: template.encode({
+            recipientAgency: delivery.recipientAgency,
+            receiptProof: receipt.proof,
+          }),
         };
       }
       case 'decision':

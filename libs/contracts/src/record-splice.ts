@@ -3,9 +3,10 @@
  * recipient of a message: same presentation, paths and receipt, different
  * recipient and inclusion proof). Avro's binary form of a record is its fields'
  * encodings one after another, so the shared fields are encoded once per
- * template and each record is given as parts in schema order: the header and
- * those bytes, shared, and its own fields. Joined, the parts are byte-identical
- * to `codecFor(name).encode({ ...shared, ...varying })` (a property test holds it).
+ * template and each record is written in schema order from the header and
+ * those bytes and its own fields, into one piece of a shared slab
+ * (record-slab.ts). The record is byte-identical to
+ * `codecFor(name).encode({ ...shared, ...varying })` (a property test holds it).
  */
 import type { Type } from 'avsc';
 import { DomainError } from '@liaison/errors';
@@ -25,14 +26,11 @@ type Segment = { readonly shared: AvroField[] } | { readonly varying: AvroField 
 
 export interface RecordTemplate<V> {
   /**
-   * The single-object encoding of the template's shared fields with these, as
-   * parts in order: the shared runs are the template's own buffers (shared by
-   * every record of the template, never to be changed), the varying fields'
-   * bytes are this record's. For writers that take a record in parts (the
-   * patched kafkajs), so large shared bytes are not copied once per record;
-   * `Buffer.concat` of the parts is the whole record.
+   * The single-object encoding of the template's shared fields with these:
+   * one Buffer of the record's exact length, cut from a slab shared with
+   * other records (its `.buffer` is the slab; never write to it).
    */
-  encodeParts(varying: V): Buffer[];
+  encode(varying: V): Buffer;
 }
 
 export interface RecordSplicer<T, K extends keyof T> {
@@ -117,9 +115,10 @@ export function recordSplicer<N extends SchemaName, K extends keyof SchemaTypeMa
         sharedBytes += run.length;
         return i === 0 ? Buffer.concat([header, run]) : run;
       });
-      const leading = Buffer.isBuffer(layout[0]) ? [] : [header];
+      // The header leads the first shared run, or stands alone before a leading varying field.
+      const headerAlone = !Buffer.isBuffer(layout[0]);
       return {
-        encodeParts(record) {
+        encode(record) {
           const own = record as Record<string, unknown>;
           const ends: number[] = [];
           let pos = 0;
@@ -128,22 +127,23 @@ export function recordSplicer<N extends SchemaName, K extends keyof SchemaTypeMa
             pos = scratch.write(name, part, own[part.name], pos, maxBytes);
             ends.push(pos);
           }
-          if (sharedBytes + pos > maxBytes) throw tooLarge(name, sharedBytes + pos, maxBytes);
-          // One piece of the slab for all of this record's own bytes.
-          const bytes = slab.copyOut(scratch.buffer, pos);
-          const parts = [...leading];
+          const total = sharedBytes + pos;
+          if (total > maxBytes) throw tooLarge(name, total, maxBytes);
+          // The whole record in one piece of the slab: shared runs and own bytes in order.
+          const out = slab.take(total);
+          let at = headerAlone ? header.copy(out, 0) : 0;
           let from = 0;
           let k = 0;
           for (const part of layout) {
             if (Buffer.isBuffer(part)) {
-              parts.push(part);
+              at += part.copy(out, at);
               continue;
             }
             const end = ends[k++] as number;
-            parts.push(bytes.subarray(from, end));
+            at += scratch.buffer.copy(out, at, from, end);
             from = end;
           }
-          return parts;
+          return out;
         },
       };
     },
