@@ -103,20 +103,22 @@ export function recordSplicer<N extends SchemaName, K extends keyof SchemaTypeMa
   return {
     template(shared) {
       const values = shared as Record<string, unknown>;
-      // Per segment: its shared bytes (the header goes with the first), or the varying field.
+      // The header, then per segment its shared bytes or the varying field.
       let sharedBytes = header.length;
-      const layout: (Buffer | AvroField)[] = segments.map((segment, i) => {
-        if ('varying' in segment) return segment.varying;
+      const layout: (Buffer | AvroField)[] = [header];
+      for (const segment of segments) {
+        if ('varying' in segment) {
+          layout.push(segment.varying);
+          continue;
+        }
         let pos = 0;
         for (const field of segment.shared) {
           pos = scratch.write(name, field, values[field.name], pos, maxBytes);
         }
         const run = Buffer.from(scratch.buffer.subarray(0, pos));
         sharedBytes += run.length;
-        return i === 0 ? Buffer.concat([header, run]) : run;
-      });
-      // The header leads the first shared run, or stands alone before a leading varying field.
-      const headerAlone = !Buffer.isBuffer(layout[0]);
+        layout.push(run);
+      }
       return {
         encode(record) {
           const own = record as Record<string, unknown>;
@@ -131,7 +133,7 @@ export function recordSplicer<N extends SchemaName, K extends keyof SchemaTypeMa
           if (total > maxBytes) throw tooLarge(name, total, maxBytes);
           // The whole record in one piece of the slab: shared runs and own bytes in order.
           const out = slab.take(total);
-          let at = headerAlone ? header.copy(out, 0) : 0;
+          let at = 0;
           let from = 0;
           let k = 0;
           for (const part of layout) {
