@@ -6,22 +6,14 @@
  * making avsc loop over an absurd block count or read past the end.
  */
 import { types, type Type } from 'avsc';
-import { DomainError } from '@liaison/errors';
-import { CodecErrorCode } from './errors';
+import { CodecErrorCode, codecError } from './errors';
 
 type Scan = (buf: Buffer, pos: number, end: number) => number;
 
 const MAX_ZERO_SIZE_ITEMS = 1_000_000;
 
 function fail(code: CodecErrorCode, message: string, offset: number): never {
-  throw new DomainError(
-    code,
-    message,
-    code === CodecErrorCode.tooLarge ? 'too-large' : 'invalid-input',
-    {
-      offset,
-    },
-  );
+  throw codecError(code, message, { offset });
 }
 
 /** Reads a zig-zag varint; returns [value, next position]. Values beyond 2^53 fail. */

@@ -112,6 +112,16 @@ describe('single-object codec', () => {
     });
   });
 
+  it('encodes a record larger than its scratch buffer, header and all', () => {
+    const codec = codecFor('Submission');
+    const large = { ...submission, sdJwt: `large~`.padEnd(200_000, 'y') };
+    const encoded = codec.encode(large);
+    expect(encoded.length).toBeGreaterThan(200_000);
+    expect(codec.decode(encoded)).toEqual(large);
+    // and the next, small, record after the scratch grew
+    expect(codec.decode(codec.encode(submission))).toEqual(submission);
+  });
+
   it('refuses to encode beyond the size cap', () => {
     const big = { ...submission, sdJwt: 'x'.repeat(5000) };
     expect(errorOf(() => codecFor('Submission', { maxBytes: 4096 }).encode(big))).toMatchObject({

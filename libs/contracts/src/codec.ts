@@ -6,9 +6,9 @@
  * Hostile input fails with a typed DomainError (see CodecErrorCode), never a crash.
  */
 import { Type } from 'avsc';
-import { DomainError } from '@liaison/errors';
 import { compileScan } from './binary-guard';
-import { CodecErrorCode } from './errors';
+import { EncodeScratch } from './encode-scratch';
+import { CodecErrorCode, codecError, encodedTooLarge } from './errors';
 import type { SchemaName } from './generated/schemas';
 import type { SchemaTypeMap } from './generated/types';
 import { avroTypeFor } from './logical-types';
@@ -50,19 +50,6 @@ interface WriterEntry {
   readonly scan: (buf: Buffer, pos: number, end: number) => number;
   /** undefined when the writer is the current schema itself */
   readonly resolver: ReturnType<Type['createResolver']> | undefined;
-}
-
-function codecError(
-  code: CodecErrorCode,
-  message: string,
-  details?: Record<string, unknown>,
-): DomainError {
-  return new DomainError(
-    code,
-    message,
-    code === CodecErrorCode.tooLarge ? 'too-large' : 'invalid-input',
-    details,
-  );
 }
 
 /** Paths and reasons why a value does not fit an avsc type, for encode errors. */
@@ -172,53 +159,37 @@ class SingleObjectDecoder<T> implements RecordDecoder<T> {
 }
 
 class SingleObjectCodec<T> extends SingleObjectDecoder<T> implements Codec<T> {
-  private readonly header: Buffer;
-  /** Header + body of the record being encoded; grows to the largest record seen. */
-  private scratch: Buffer;
+  /** Header + body of the record being encoded. */
+  private readonly scratch = new EncodeScratch(64 * 1024);
   private readonly slab = new RecordSlab();
 
   constructor(name: SchemaName, maxBytes: number) {
     super(name, maxBytes);
-    this.header = singleObjectHeader(schemaVersions(name)[0]?.fingerprint ?? 0n);
-    this.scratch = Buffer.allocUnsafe(64 * 1024);
-    this.header.copy(this.scratch, 0);
+    singleObjectHeader(schemaVersions(name)[0]?.fingerprint ?? 0n).copy(this.scratch.buffer, 0);
   }
 
+  /** The refusal of a value the schema cannot encode, naming each broken path. */
+  private readonly invalid = (error: unknown, value: unknown): Error => {
+    const errors = invalidPaths(this.reader, value);
+    const reason = errors.join('; ') || (error instanceof Error ? error.message : String(error));
+    return codecError(CodecErrorCode.invalidValue, `cannot encode ${this.name}: ${reason}`, {
+      schema: this.name,
+      errors,
+    });
+  };
+
   encode(value: T): Buffer {
-    const type = this.reader; // the current schema, as for decoding
-    let end: number;
-    try {
-      // One pass into a reused scratch buffer behind the header: avsc's toBuffer
-      // encodes anything over 1 KiB twice (once to learn the size), and a
-      // delivery or decision is several KiB.
-      end = type.encode(value, this.scratch, SINGLE_OBJECT_HEADER_BYTES);
-      if (end < 0 && this.scratch.length - end <= this.maxBytes) {
-        this.scratch = Buffer.allocUnsafe(
-          Math.max(this.scratch.length * 2, this.scratch.length - end),
-        );
-        this.header.copy(this.scratch, 0);
-        end = type.encode(value, this.scratch, SINGLE_OBJECT_HEADER_BYTES);
-      }
-    } catch (error) {
-      const errors = invalidPaths(type, value);
-      throw codecError(
-        CodecErrorCode.invalidValue,
-        `cannot encode ${this.name}: ${errors.join('; ') || (error instanceof Error ? error.message : String(error))}`,
-        { schema: this.name, errors },
-      );
-    }
-    if (end < 0 || end > this.maxBytes) {
-      const size = end < 0 ? this.scratch.length - end : end;
-      throw codecError(
-        CodecErrorCode.tooLarge,
-        `${this.name} of ${size} bytes exceeds ${this.maxBytes}`,
-        {
-          size,
-          maxBytes: this.maxBytes,
-        },
-      );
-    }
-    return this.slab.copyOut(this.scratch, end);
+    // The current schema, as for decoding, behind the header (kept when the scratch grows).
+    const end = this.scratch.encode(
+      this.reader,
+      value,
+      SINGLE_OBJECT_HEADER_BYTES,
+      this.name,
+      this.maxBytes,
+      this.invalid,
+    );
+    if (end > this.maxBytes) throw encodedTooLarge(this.name, end, this.maxBytes);
+    return this.slab.copyOut(this.scratch.buffer, end);
   }
 }
 

@@ -1,3 +1,5 @@
+import { DomainError } from '@liaison/errors';
+
 /** Error codes raised by the contracts library; each is a DomainError code. */
 export const ContractErrorCode = {
   /** JSON form does not satisfy the schema; details.errors names each path and rule. */
@@ -34,3 +36,25 @@ export const CodecErrorCode = {
 } as const;
 
 export type CodecErrorCode = (typeof CodecErrorCode)[keyof typeof CodecErrorCode];
+
+/** A codec error as a DomainError: `too-large` for the size cap, `invalid-input` otherwise. */
+export function codecError(
+  code: CodecErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+): DomainError {
+  return new DomainError(
+    code,
+    message,
+    code === CodecErrorCode.tooLarge ? 'too-large' : 'invalid-input',
+    details,
+  );
+}
+
+/** An encoded record of `size` bytes over the cap. */
+export function encodedTooLarge(schema: string, size: number, maxBytes: number): DomainError {
+  return codecError(CodecErrorCode.tooLarge, `${schema} of ${size} bytes exceeds ${maxBytes}`, {
+    size,
+    maxBytes,
+  });
+}

@@ -9,9 +9,10 @@
  * `codecFor(name).encode({ ...shared, ...varying })` (a property test holds it).
  */
 import type { Type } from 'avsc';
-import { DomainError } from '@liaison/errors';
+import type { DomainError } from '@liaison/errors';
 import { DEFAULT_MAX_RECORD_BYTES, singleObjectHeader, type CodecOptions } from './codec';
-import { CodecErrorCode } from './errors';
+import { EncodeScratch } from './encode-scratch';
+import { CodecErrorCode, codecError, encodedTooLarge } from './errors';
 import type { SchemaName } from './generated/schemas';
 import type { SchemaTypeMap } from './generated/types';
 import { RecordSlab } from './record-slab';
@@ -20,6 +21,8 @@ import { avroType, schemaVersions } from './registry';
 interface AvroField {
   readonly name: string;
   readonly type: Type;
+  /** The refusal of a value this field cannot encode (built once per field). */
+  readonly refuse: (error: unknown) => Error;
 }
 
 type Segment = { readonly shared: AvroField[] } | { readonly varying: AvroField };
@@ -39,44 +42,11 @@ export interface RecordSplicer<T, K extends keyof T> {
 }
 
 function invalid(schema: string, field: string, error: unknown): DomainError {
-  return new DomainError(
+  return codecError(
     CodecErrorCode.invalidValue,
     `cannot encode ${schema}.${field}: ${error instanceof Error ? error.message : String(error)}`,
-    'invalid-input',
     { schema, errors: [field] },
   );
-}
-
-function tooLarge(schema: string, size: number, maxBytes: number): DomainError {
-  return new DomainError(
-    CodecErrorCode.tooLarge,
-    `${schema} of ${size} bytes exceeds ${maxBytes}`,
-    'too-large',
-    { size, maxBytes },
-  );
-}
-
-/** A growable scratch area that avsc encodes field values into. */
-class Scratch {
-  buffer = Buffer.allocUnsafe(16 * 1024);
-
-  /** Encodes `value` at `pos`; returns the end. */
-  write(schema: string, field: AvroField, value: unknown, pos: number, maxBytes: number): number {
-    for (;;) {
-      let end: number;
-      try {
-        end = field.type.encode(value, this.buffer, pos);
-      } catch (error) {
-        throw invalid(schema, field.name, error);
-      }
-      if (end >= 0) return end;
-      const needed = this.buffer.length - end;
-      if (needed > maxBytes) throw tooLarge(schema, needed, maxBytes);
-      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, needed));
-      this.buffer.copy(grown, 0, 0, pos);
-      this.buffer = grown;
-    }
-  }
 }
 
 export function recordSplicer<N extends SchemaName, K extends keyof SchemaTypeMap[N] & string>(
@@ -86,7 +56,13 @@ export function recordSplicer<N extends SchemaName, K extends keyof SchemaTypeMa
 ): RecordSplicer<SchemaTypeMap[N], K> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const header = singleObjectHeader(schemaVersions(name)[0]?.fingerprint ?? 0n);
-  const fields = (avroType(name) as unknown as { fields: AvroField[] }).fields;
+  const fields = (
+    avroType(name) as unknown as { fields: { name: string; type: Type }[] }
+  ).fields.map((f): AvroField => ({
+    name: f.name,
+    type: f.type,
+    refuse: (error) => invalid(name, f.name, error),
+  }));
   const varyingNames = new Set<string>(varying);
   for (const v of varying) {
     if (!fields.some((f) => f.name === v)) throw invalid(name, v, new Error('no such field'));
@@ -98,7 +74,7 @@ export function recordSplicer<N extends SchemaName, K extends keyof SchemaTypeMa
     else if (last && 'shared' in last) last.shared.push(field);
     else segments.push({ shared: [field] });
   }
-  const scratch = new Scratch();
+  const scratch = new EncodeScratch(16 * 1024);
   const slab = new RecordSlab();
   return {
     template(shared) {
@@ -113,7 +89,7 @@ export function recordSplicer<N extends SchemaName, K extends keyof SchemaTypeMa
         }
         let pos = 0;
         for (const field of segment.shared) {
-          pos = scratch.write(name, field, values[field.name], pos, maxBytes);
+          pos = scratch.encode(field.type, values[field.name], pos, name, maxBytes, field.refuse);
         }
         const run = Buffer.from(scratch.buffer.subarray(0, pos));
         sharedBytes += run.length;
@@ -126,11 +102,11 @@ export function recordSplicer<N extends SchemaName, K extends keyof SchemaTypeMa
           let pos = 0;
           for (const part of layout) {
             if (Buffer.isBuffer(part)) continue;
-            pos = scratch.write(name, part, own[part.name], pos, maxBytes);
+            pos = scratch.encode(part.type, own[part.name], pos, name, maxBytes, part.refuse);
             ends.push(pos);
           }
           const total = sharedBytes + pos;
-          if (total > maxBytes) throw tooLarge(name, total, maxBytes);
+          if (total > maxBytes) throw encodedTooLarge(name, total, maxBytes);
           // The whole record in one piece of the slab: shared runs and own bytes in order.
           const out = slab.take(total);
           let at = 0;
