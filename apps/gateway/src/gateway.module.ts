@@ -2,7 +2,7 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { HealthCheck, HubMetrics } from '@liaison/observability';
-import { HEALTH_CHECKS, HealthController, METRICS } from '@liaison/runtime';
+import { HEALTH_CHECKS, METRICS } from '@liaison/runtime';
 import { AuditQueryModule, type AuditQueryDeps } from './audit/audit-query.module';
 import { AuthGuard } from './auth/auth.guard';
 import { ConsoleSessions } from './auth/console-session';
@@ -15,6 +15,7 @@ import { DirectoryController } from './directory/directory.controller';
 import { OfficerController } from './directory/officer.controller';
 import { OfficerEnrolment } from './directory/officer-enrolment.service';
 import { FeedController } from './feed/feed.controller';
+import { GatewayHealthController } from './http/gateway-health.controller';
 import { LinkQueryService } from './links/link-query.service';
 import { LinksController } from './links/links.controller';
 import { OnwardConsentController } from './links/onward-consent.controller';
@@ -49,7 +50,7 @@ export class GatewayModule {
       imports: [AuditQueryModule.register(values.audit)],
       controllers: [
         SessionController,
-        HealthController,
+        GatewayHealthController,
         SubmissionsController,
         FeedController,
         DirectoryController,

@@ -1,6 +1,9 @@
-/** Liveness, readiness (dependencies checked with a deadline) and Prometheus metrics. */
+/**
+ * Liveness, readiness (dependencies checked with a deadline) and Prometheus metrics.
+ * No OpenAPI decorations: the workers never load @nestjs/swagger; the gateway keeps
+ * these routes out of its document with its own subclass (gateway-health.controller.ts).
+ */
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { type HealthCheck, type HubMetrics, runHealthChecks } from '@liaison/observability';
 import { Public } from './public-route';
@@ -8,7 +11,6 @@ import { Public } from './public-route';
 export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
 export const METRICS = Symbol('METRICS');
 
-@ApiExcludeController()
 @Public()
 @Controller()
 export class HealthController {
