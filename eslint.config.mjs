@@ -66,6 +66,7 @@ export default tseslint.config(
       'libs/fanout/src/**/*.ts',
       'libs/cases/src/**/*.ts',
       'libs/stix/src/**/*.ts',
+      'libs/small-counts/src/**/*.ts',
       'libs/messages/src/**/*.ts',
     ],
     rules: {

@@ -12,7 +12,7 @@ import type { AgencyId, Instant } from './case-event';
 import type { CaseState } from './case-state';
 import type { JurisdictionCalendar } from './jurisdiction-calendar';
 import { deadlineMissed, requestClocks } from './request-clock';
-import { SMALL_COUNT_THRESHOLD, suppressColumn, type Cell } from './small-count-suppression';
+import { SMALL_COUNT_THRESHOLD, suppressColumn, type Cell } from '@liaison/small-counts';
 
 export interface CaseCounts<T> {
   readonly casesOpened: T;

@@ -10,7 +10,6 @@ export * from './case-lifecycle';
 export * from './legal-instrument';
 export * from './jurisdiction-calendar';
 export * from './request-clock';
-export * from './small-count-suppression';
 export * from './case-metrics';
 export * from './jurisdiction-case-figures';
 export * from './case-notice-event';

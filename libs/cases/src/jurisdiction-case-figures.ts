@@ -8,7 +8,7 @@
  * is the only lead agency counted in it.
  */
 import { caseRate, type AgencyCaseFigures, type CaseCounts } from './case-metrics';
-import type { Cell } from './small-count-suppression';
+import type { Cell } from '@liaison/small-counts';
 
 export interface JurisdictionCaseFigures extends CaseCounts<Cell> {
   readonly jurisdiction: string;

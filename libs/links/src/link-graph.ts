@@ -5,9 +5,9 @@
  *   case handles (its handles joined to the counterparts' by the links found).
  * - linkOverview: for oversight, the hits the hub found between agencies,
  *   counted per pair of agencies and per selector kind, every count about
- *   agencies through small-count suppression (@liaison/cases suppressColumn).
+ *   agencies through small-count suppression (@liaison/small-counts).
  */
-import { SMALL_COUNT_THRESHOLD, suppressColumn, type Cell } from '@liaison/cases';
+import { SMALL_COUNT_THRESHOLD, suppressColumn, type Cell } from '@liaison/small-counts';
 
 /** One link notice as its recipient reads it, with the handle of its own message. */
 export interface LinkNoticeView {

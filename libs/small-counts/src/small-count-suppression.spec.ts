@@ -1,6 +1,6 @@
 /** Small-count suppression: primary and complementary cells, own figures, and the total. */
 import fc from 'fast-check';
-import { SMALL_COUNT_THRESHOLD, suppressColumn, type ColumnEntry } from '@liaison/cases';
+import { SMALL_COUNT_THRESHOLD, suppressColumn, type ColumnEntry } from '@liaison/small-counts';
 
 const k = SMALL_COUNT_THRESHOLD;
 const entry = (key: string, value: number, own = false): ColumnEntry => ({ key, value, own });
