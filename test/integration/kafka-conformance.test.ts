@@ -18,6 +18,7 @@ import {
   fetchStableOffset,
   transactionalProducerConfig,
   type ConsumedRecord,
+  type OutputRecord,
 } from '@liaison/kafka';
 import { testConfig, uniqueSuffix } from '../support/stack';
 
@@ -74,17 +75,23 @@ describe('libs/kafka on the real broker', () => {
         topic: input,
         messages: values.map((v, i) => ({ key: `k${i}`, value: v, partition: i % 2 })),
       });
+    const returned = new Set<readonly OutputRecord[]>();
+    const released: (readonly OutputRecord[])[] = [];
     const processor = () =>
       new TransactionalProcessor(kafka, {
         groupId,
         inputTopic: input,
         transactionalId: `tx-conf-${groupId}`,
-        transform: (records) =>
-          records.map((r) => ({
+        transform: (records) => {
+          const outputs = records.map((r) => ({
             topic: output,
             key: r.key ?? '',
             value: Buffer.from(`out-${r.value?.toString('utf8') ?? ''}`),
-          })),
+          }));
+          returned.add(outputs);
+          return outputs;
+        },
+        release: (outputs) => released.push(outputs),
       });
     try {
       await send(['a', 'b', 'c', 'd', 'e', 'f']);
@@ -94,6 +101,15 @@ describe('libs/kafka on the real broker', () => {
         ['out-a', 'out-b', 'out-c', 'out-d', 'out-e', 'out-f'].sort(),
       );
       await first.stop();
+      // Each committed slice's outputs handed back once, after its commit.
+      expect(released.every((outputs) => returned.has(outputs))).toBe(true);
+      expect(new Set(released).size).toBe(released.length);
+      expect(
+        released
+          .flat()
+          .map((o) => o.value.toString('utf8'))
+          .sort(),
+      ).toEqual(['out-a', 'out-b', 'out-c', 'out-d', 'out-e', 'out-f'].sort());
       // Offsets committed with the outputs, read stable: three per partition.
       expect(await fetchStableOffset(kafka, groupId, input, 0)).toBe(3n);
       expect(await fetchStableOffset(kafka, groupId, input, 1)).toBe(3n);

@@ -144,6 +144,7 @@ async function main(): Promise<void> {
     transactionalId: groupId('liaison-policy'),
     sessionTimeoutMs: Number(process.env.POLICY_SESSION_TIMEOUT_MS ?? 10000),
     transform: (records) => processor.transform(records),
+    release: (outputs) => processor.release(outputs),
     onCommitted: (slice) => {
       const committed = outcomes.take(slice.partition, slice.lastOffset);
       const now = Date.now();

@@ -177,6 +177,40 @@ describe('SubmissionProcessor.transform', () => {
     }
   });
 
+  it("keeps a slice's deliveries intact until it is released, then reuses their memory", async () => {
+    const p = processor();
+    const deliveriesOf = (outputs: readonly { topic: string; value: Buffer }[]) =>
+      outputs.filter((o) => o.topic !== Topic.decisions && o.topic !== Topic.deadLetters);
+    const slabsOf = (outputs: readonly { topic: string; value: Buffer }[]) =>
+      new Set(deliveriesOf(outputs).map((o) => o.value.buffer));
+    const copies = (outputs: readonly { value: Buffer }[]) =>
+      outputs.map((o) => Buffer.from(o.value));
+    const first = await p.transform([record(0, await submissionOf(FILE))]);
+    const second = await p.transform([
+      record(1, await submissionOf('alert-trafficking-route.json')),
+    ]);
+    expect(deliveriesOf(first).length).toBeGreaterThan(0);
+    expect(deliveriesOf(second).length).toBeGreaterThan(0);
+    const [firstBytes, secondBytes] = [copies(first), copies(second)];
+    // Two slices in flight at once never share memory.
+    expect([...slabsOf(second)].filter((s) => slabsOf(first).has(s))).toEqual([]);
+
+    p.release(first);
+    const third = await p.transform([
+      record(2, await submissionOf('alert-recruitment-advert.json')),
+    ]);
+    // The third slice is written where the first was (it committed) ...
+    expect([...slabsOf(third)].some((s) => slabsOf(first).has(s))).toBe(true);
+    expect(copies(first)).not.toEqual(firstBytes);
+    // ... and never where the second is (still in flight).
+    expect(copies(second)).toEqual(secondBytes);
+    for (const output of deliveriesOf(third)) {
+      expect(deliveryCodec.decode(output.value).messageId).toBe(
+        decisionCodec.decode(third[third.length - 1]?.value ?? Buffer.alloc(0)).messageId,
+      );
+    }
+  });
+
   it('dead-letters poison input with its reason and processes the rest of the slice', async () => {
     const deadLetters: string[] = [];
     const outputs = await processor(deadLetters).transform([

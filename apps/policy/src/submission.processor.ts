@@ -11,10 +11,19 @@
  * batch for the slice → encode: a Delivery per
  * recipient feed, one Decision per message, and a DeadLetter (with its reason
  * code) for every input that cannot be processed. Never throws for bad input;
- * the caller writes all outputs and the offsets in one Kafka transaction.
+ * the caller writes all outputs and the offsets in one Kafka transaction, and
+ * hands them back (`release`) once it committed: a slice's deliveries are cut
+ * from slabs of a pool, which the next slices write over.
  */
 import { randomUUID } from 'node:crypto';
-import { codecFor, recordSplicer, type DeadLetter, type Submission } from '@liaison/contracts';
+import {
+  RecordSlab,
+  SlabPool,
+  codecFor,
+  recordSplicer,
+  type DeadLetter,
+  type Submission,
+} from '@liaison/contracts';
 import { encryptFor, signReceiptBatch, verifySdJwt, type JwsSigner } from '@liaison/crypto';
 import {
   Rejection,
@@ -94,7 +103,22 @@ function sourceOf(record: InputRecord): string {
 }
 
 export class SubmissionProcessor {
+  /** Slabs of committed slices, reused for the deliveries of the next ones. */
+  private readonly slabPool = new SlabPool();
+  /** Each slice's slab, by the outputs it returned, until they are released. */
+  private readonly slabs = new WeakMap<readonly OutputRecord[], RecordSlab>();
+
   constructor(private readonly deps: ProcessorDeps) {}
+
+  /**
+   * A slice's outputs are no longer read (its transaction committed): the
+   * slabs its deliveries were cut from go back to the pool. Outputs of a slice
+   * that was never released are collected as any garbage.
+   */
+  release(outputs: readonly OutputRecord[]): void {
+    this.slabs.get(outputs)?.release();
+    this.slabs.delete(outputs);
+  }
 
   private now(): number {
     return (this.deps.now ?? Date.now)();
@@ -343,19 +367,26 @@ export class SubmissionProcessor {
         }),
     );
     const templates = new Map<SharedDelivery, ReturnType<typeof deliverySplicer.template>>();
-    return slice.map((output) => this.encode(output, templates));
+    const slab = new RecordSlab(this.slabPool);
+    const outputs = slice.map((output) => this.encode(output, templates, slab));
+    this.slabs.set(outputs, slab);
+    return outputs;
   }
 
   private encode(
     output: SliceOutput<InputRecord>,
     templates: Map<SharedDelivery, ReturnType<typeof deliverySplicer.template>>,
+    slab: RecordSlab,
   ): OutputRecord {
     switch (output.kind) {
       case 'delivery': {
         const { delivery, receipt } = output;
         let template = templates.get(delivery.shared);
         if (!template) {
-          template = deliverySplicer.template({ ...delivery.shared, receipt: receipt.receiptJws });
+          template = deliverySplicer.template(
+            { ...delivery.shared, receipt: receipt.receiptJws },
+            slab,
+          );
           templates.set(delivery.shared, template);
         }
         return {

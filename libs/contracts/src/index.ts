@@ -20,6 +20,7 @@ export {
   type RecordDecoder,
 } from './codec';
 export { recordSplicer, type RecordSplicer, type RecordTemplate } from './record-splice';
+export { RecordSlab, SlabPool } from './record-slab';
 export { crc64Avro, parsingCanonicalForm, schemaFingerprint } from './fingerprint';
 export {
   avroType,

@@ -5,7 +5,7 @@
  * encodings one after another, so the shared fields are encoded once per
  * template and each record is written in schema order from the header and
  * those bytes and its own fields, into one piece of a shared slab
- * (record-slab.ts). The record is byte-identical to
+ * (record-slab.ts), the splicer's or the caller's. The record is byte-identical to
  * `codecFor(name).encode({ ...shared, ...varying })` (a property test holds it).
  */
 import type { Type } from 'avsc';
@@ -37,8 +37,11 @@ export interface RecordTemplate<V> {
 }
 
 export interface RecordSplicer<T, K extends keyof T> {
-  /** Encodes the shared fields once. */
-  template(shared: Omit<T, K>): RecordTemplate<Pick<T, K>>;
+  /**
+   * Encodes the shared fields once. Records are cut from `slab` when given
+   * (its owner decides when they may be written over), else from the splicer's own.
+   */
+  template(shared: Omit<T, K>, slab?: RecordSlab): RecordTemplate<Pick<T, K>>;
 }
 
 function invalid(schema: string, field: string, error: unknown): DomainError {
@@ -75,9 +78,9 @@ export function recordSplicer<N extends SchemaName, K extends keyof SchemaTypeMa
     else segments.push({ shared: [field] });
   }
   const scratch = new EncodeScratch(16 * 1024);
-  const slab = new RecordSlab();
+  const ownSlab = new RecordSlab();
   return {
-    template(shared) {
+    template(shared, slab = ownSlab) {
       const values = shared as Record<string, unknown>;
       // The header, then per segment its shared bytes or the varying field.
       let sharedBytes = header.length;

@@ -98,6 +98,13 @@ export interface TransactionalProcessorOptions {
   /** Must not throw for bad input: bad input becomes a dead-letter output. */
   readonly transform: (records: readonly InputRecord[]) => Promise<OutputRecord[]> | OutputRecord[];
   readonly onCommitted?: (slice: CommittedSlice) => void;
+  /**
+   * A slice's outputs (the array `transform` returned) once its transaction
+   * committed: every produce request was answered, so the Kafka client reads
+   * their values no more and their memory may be reused. Not called for an
+   * aborted transaction (its requests may still be queued on a socket).
+   */
+  readonly release?: (outputs: readonly OutputRecord[]) => void;
   /** The consumer stopped for good (a non-retriable error): the process should exit. */
   readonly onFatal?: (error: unknown) => void;
   /** How outputs are split into produce calls inside a transaction (the broker caps a batch). */
@@ -408,6 +415,7 @@ export class TransactionalProcessor {
         batch.partition,
         last.offset,
       );
+      this.options.release?.(outputs);
       this.position.set(batch.partition, BigInt(last.offset) + 1n);
       payload.resolveOffset(last.offset);
       this.options.onCommitted?.({
