@@ -8,7 +8,7 @@
 import { Type } from 'avsc';
 import { compileScan } from './binary-guard';
 import { EncodeScratch } from './encode-scratch';
-import { CodecErrorCode, codecError, encodedTooLarge } from './errors';
+import { CodecErrorCode, codecError } from './errors';
 import type { SchemaName } from './generated/schemas';
 import type { SchemaTypeMap } from './generated/types';
 import { avroTypeFor } from './logical-types';
@@ -160,11 +160,12 @@ class SingleObjectDecoder<T> implements RecordDecoder<T> {
 
 class SingleObjectCodec<T> extends SingleObjectDecoder<T> implements Codec<T> {
   /** Header + body of the record being encoded. */
-  private readonly scratch = new EncodeScratch(64 * 1024);
+  private readonly scratch: EncodeScratch;
   private readonly slab = new RecordSlab();
 
   constructor(name: SchemaName, maxBytes: number) {
     super(name, maxBytes);
+    this.scratch = new EncodeScratch(64 * 1024, name, maxBytes);
     singleObjectHeader(schemaVersions(name)[0]?.fingerprint ?? 0n).copy(this.scratch.buffer, 0);
   }
 
@@ -180,15 +181,7 @@ class SingleObjectCodec<T> extends SingleObjectDecoder<T> implements Codec<T> {
 
   encode(value: T): Buffer {
     // The current schema, as for decoding, behind the header (kept when the scratch grows).
-    const end = this.scratch.encode(
-      this.reader,
-      value,
-      SINGLE_OBJECT_HEADER_BYTES,
-      this.name,
-      this.maxBytes,
-      this.invalid,
-    );
-    if (end > this.maxBytes) throw encodedTooLarge(this.name, end, this.maxBytes);
+    const end = this.scratch.encode(this.reader, value, SINGLE_OBJECT_HEADER_BYTES, this.invalid);
     return this.slab.copyOut(this.scratch.buffer, end);
   }
 }

@@ -10,22 +10,24 @@ import { encodedTooLarge } from './errors';
 export class EncodeScratch {
   buffer: Buffer;
 
-  constructor(initialBytes: number) {
+  /** For records of `schema`, refused (`codec.too-large`) past `maxBytes`. */
+  constructor(
+    initialBytes: number,
+    private readonly schema: string,
+    private readonly maxBytes: number,
+  ) {
     this.buffer = Buffer.allocUnsafe(initialBytes);
   }
 
   /**
    * Encodes `value` as `type` at `pos` and returns its end. Bytes before `pos`
-   * are kept when the buffer grows; a record that would need more than
-   * `maxBytes` in all is refused as `schema`'s (`codec.too-large`); a value
+   * are kept when the buffer grows; an end past `maxBytes` is refused; a value
    * the type cannot encode is refused with `invalid(avsc's error, value)`.
    */
   encode(
     type: Type,
     value: unknown,
     pos: number,
-    schema: string,
-    maxBytes: number,
     invalid: (error: unknown, value: unknown) => Error,
   ): number {
     for (;;) {
@@ -35,9 +37,10 @@ export class EncodeScratch {
       } catch (error) {
         throw invalid(error, value);
       }
+      if (end > this.maxBytes) throw encodedTooLarge(this.schema, end, this.maxBytes);
       if (end >= 0) return end;
       const needed = this.buffer.length - end;
-      if (needed > maxBytes) throw encodedTooLarge(schema, needed, maxBytes);
+      if (needed > this.maxBytes) throw encodedTooLarge(this.schema, needed, this.maxBytes);
       const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, needed));
       this.buffer.copy(grown, 0, 0, pos);
       this.buffer = grown;

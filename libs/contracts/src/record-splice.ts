@@ -77,7 +77,7 @@ export function recordSplicer<N extends SchemaName, K extends keyof SchemaTypeMa
     else if (last && 'shared' in last) last.shared.push(field);
     else segments.push({ shared: [field] });
   }
-  const scratch = new EncodeScratch(16 * 1024);
+  const scratch = new EncodeScratch(16 * 1024, name, maxBytes);
   const ownSlab = new RecordSlab();
   return {
     template(shared, slab = ownSlab) {
@@ -92,7 +92,7 @@ export function recordSplicer<N extends SchemaName, K extends keyof SchemaTypeMa
         }
         let pos = 0;
         for (const field of segment.shared) {
-          pos = scratch.encode(field.type, values[field.name], pos, name, maxBytes, field.refuse);
+          pos = scratch.encode(field.type, values[field.name], pos, field.refuse);
         }
         const run = Buffer.from(scratch.buffer.subarray(0, pos));
         sharedBytes += run.length;
@@ -105,7 +105,7 @@ export function recordSplicer<N extends SchemaName, K extends keyof SchemaTypeMa
           let pos = 0;
           for (const part of layout) {
             if (Buffer.isBuffer(part)) continue;
-            pos = scratch.encode(part.type, own[part.name], pos, name, maxBytes, part.refuse);
+            pos = scratch.encode(part.type, own[part.name], pos, part.refuse);
             ends.push(pos);
           }
           const total = sharedBytes + pos;
