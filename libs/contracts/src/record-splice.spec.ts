@@ -50,6 +50,76 @@ describe('recordSplicer', () => {
     );
   });
 
+  it('writes a receipt proof as avsc does, for any longs and any text in its path', () => {
+    // Written by the compiled writer (avro-writer.ts): avsc's bytes, other code.
+    const splicer = recordSplicer('Delivery', ['recipientAgency', 'receiptProof']);
+    const { recipientAgency: _r, receiptProof: _p, ...rest } = base;
+    const template = splicer.template(rest);
+    const long = fc.oneof(
+      fc.integer(),
+      fc.constantFrom(0, -1, 63, 64, -65, 2 ** 31, -(2 ** 31) - 1, 2 ** 53 - 1, -(2 ** 53) + 1),
+      fc.maxSafeInteger(),
+    );
+    fc.assert(
+      fc.property(
+        long,
+        long,
+        fc.array(fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.string()), {
+          maxLength: 70,
+        }),
+        (leafIndex, treeSize, path) => {
+          const own = { recipientAgency: 'de-bka', receiptProof: { leafIndex, treeSize, path } };
+          let expected: Buffer | undefined;
+          try {
+            expected = codec.encode({ ...rest, ...own });
+          } catch {
+            // avsc refuses this long (past ±(2^53 - 2)): so must the writer.
+            expect(errorOf(() => template.encode(own)).code).toBe('codec.invalid-value');
+            return;
+          }
+          expect(template.encode(own).equals(expected)).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each([
+    ['no proof', null],
+    ['a fractional leaf index', { leafIndex: 1.5, treeSize: 2, path: [] }],
+    ['a tree size past 2^53', { leafIndex: 0, treeSize: 2 ** 60, path: [] }],
+    ['a path that is not an array', { leafIndex: 0, treeSize: 1, path: 'ab' }],
+    ['a path element that is not text', { leafIndex: 0, treeSize: 2, path: ['ab', 7] }],
+  ])('refuses a receipt proof with %s, naming the field', (_case, receiptProof) => {
+    const { recipientAgency: _r, receiptProof: _p, ...rest } = base;
+    const template = recordSplicer('Delivery', ['recipientAgency', 'receiptProof']).template(rest);
+    const error = errorOf(() =>
+      template.encode({
+        recipientAgency: 'de-bka',
+        receiptProof: receiptProof as unknown as typeof base.receiptProof,
+      }),
+    );
+    expect(error.code).toBe('codec.invalid-value');
+    expect(error.message).toContain('Delivery.receiptProof');
+    expect(() => codec.encode({ ...base, receiptProof: receiptProof as never })).toThrow();
+  });
+
+  it('refuses a record whose receipt proof takes it over the size cap', () => {
+    const splicer = recordSplicer('Delivery', ['recipientAgency', 'receiptProof'], {
+      maxBytes: 20_000,
+    });
+    const { recipientAgency: _r, receiptProof: _p, ...rest } = base;
+    const template = splicer.template(rest);
+    const path = Array.from({ length: 400 }, () => 'ab'.repeat(32));
+    const error = errorOf(() =>
+      template.encode({
+        recipientAgency: 'de-bka',
+        receiptProof: { leafIndex: 1, treeSize: 2, path },
+      }),
+    );
+    expect(error.code).toBe('codec.too-large');
+  });
+
   it('gives each record its own bytes of its exact length, several to a slab', () => {
     const { recipientAgency: _r, receiptProof: _p, ...rest } = base;
     const template = recordSplicer('Delivery', ['recipientAgency', 'receiptProof']).template(rest);
