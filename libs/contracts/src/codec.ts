@@ -7,7 +7,6 @@
  */
 import { Type } from 'avsc';
 import { compileScan } from './binary-guard';
-import { avroWriter, type AvroWriter } from './avro-writer';
 import { EncodeScratch } from './encode-scratch';
 import { CodecErrorCode, codecError } from './errors';
 import type { SchemaName } from './generated/schemas';
@@ -163,12 +162,10 @@ class SingleObjectCodec<T> extends SingleObjectDecoder<T> implements Codec<T> {
   /** Header + body of the record being encoded. */
   private readonly scratch: EncodeScratch;
   private readonly slab = new RecordSlab();
-  private readonly writer: AvroWriter;
 
   constructor(name: SchemaName, maxBytes: number) {
     super(name, maxBytes);
     this.scratch = new EncodeScratch(64 * 1024, name, maxBytes);
-    this.writer = avroWriter(this.reader);
     singleObjectHeader(schemaVersions(name)[0]?.fingerprint ?? 0n).copy(this.scratch.buffer, 0);
   }
 
@@ -184,7 +181,7 @@ class SingleObjectCodec<T> extends SingleObjectDecoder<T> implements Codec<T> {
 
   encode(value: T): Buffer {
     // The current schema, as for decoding, behind the header (kept when the scratch grows).
-    const end = this.scratch.write(this.writer, value, SINGLE_OBJECT_HEADER_BYTES, this.invalid);
+    const end = this.scratch.encode(this.reader, value, SINGLE_OBJECT_HEADER_BYTES, this.invalid);
     return this.slab.copyOut(this.scratch.buffer, end);
   }
 }

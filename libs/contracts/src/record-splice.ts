@@ -11,7 +11,6 @@
 import type { Type } from 'avsc';
 import type { DomainError } from '@liaison/errors';
 import { DEFAULT_MAX_RECORD_BYTES, singleObjectHeader, type CodecOptions } from './codec';
-import { avroWriter, type AvroWriter } from './avro-writer';
 import { EncodeScratch } from './encode-scratch';
 import { CodecErrorCode, codecError, encodedTooLarge } from './errors';
 import type { SchemaName } from './generated/schemas';
@@ -21,9 +20,9 @@ import { avroType, schemaVersions } from './registry';
 
 interface AvroField {
   readonly name: string;
+  readonly type: Type;
   /** The refusal of a value this field cannot encode (built once per field). */
   readonly refuse: (error: unknown) => Error;
-  readonly write: AvroWriter;
 }
 
 type Segment = { readonly shared: AvroField[] } | { readonly varying: AvroField };
@@ -64,8 +63,8 @@ export function recordSplicer<N extends SchemaName, K extends keyof SchemaTypeMa
     avroType(name) as unknown as { fields: { name: string; type: Type }[] }
   ).fields.map((f): AvroField => ({
     name: f.name,
+    type: f.type,
     refuse: (error) => invalid(name, f.name, error),
-    write: avroWriter(f.type),
   }));
   const varyingNames = new Set<string>(varying);
   for (const v of varying) {
@@ -93,7 +92,7 @@ export function recordSplicer<N extends SchemaName, K extends keyof SchemaTypeMa
         }
         let pos = 0;
         for (const field of segment.shared) {
-          pos = scratch.write(field.write, values[field.name], pos, field.refuse);
+          pos = scratch.encode(field.type, values[field.name], pos, field.refuse);
         }
         const run = Buffer.from(scratch.buffer.subarray(0, pos));
         sharedBytes += run.length;
@@ -106,7 +105,7 @@ export function recordSplicer<N extends SchemaName, K extends keyof SchemaTypeMa
           let pos = 0;
           for (const part of layout) {
             if (Buffer.isBuffer(part)) continue;
-            pos = scratch.write(part.write, own[part.name], pos, part.refuse);
+            pos = scratch.encode(part.type, own[part.name], pos, part.refuse);
             ends.push(pos);
           }
           const total = sharedBytes + pos;
