@@ -1,5 +1,7 @@
 // One jest run, several projects: unit specs beside the code, integration/e2e/browser
 // tests in test/ against the real Kafka and PostgreSQL started once in global setup.
+const os = require('node:os');
+const path = require('node:path');
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
@@ -21,6 +23,11 @@ const base = {
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
+/** kafkajs with only the patch's correctness hunks (test/support/kafkajs-fixes-only.ts). */
+const FIXES_ONLY_KAFKAJS = path.join(
+  os.tmpdir(),
+  'liaison-kafkajs-fixes-only/node_modules/kafkajs',
+);
 const withStack = {
   ...base,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
@@ -44,6 +51,24 @@ module.exports = {
       ...withStack,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+    },
+    {
+      // libs/kafka on kafkajs without the patch's speed hunks (ADR 0007): the
+      // copy test/support/kafkajs-fixes-only.ts makes in global setup.
+      ...withStack,
+      displayName: 'kafkajs-fixes-only',
+      globalSetup: '<rootDir>/test/support/global-setup-kafkajs-fixes-only.ts',
+      moduleNameMapper: {
+        '^kafkajs$': FIXES_ONLY_KAFKAJS,
+        '^kafkajs/(.*)$': `${FIXES_ONLY_KAFKAJS}/$1`,
+        ...moduleNameMapper,
+      },
+      testMatch: [
+        '<rootDir>/test/kafkajs-fixes-only/**/*.test.ts',
+        '<rootDir>/test/integration/kafka-conformance.test.ts',
+        '<rootDir>/test/integration/stable-offset-fetch.test.ts',
+        '<rootDir>/test/integration/worker-record-values.test.ts',
+      ],
     },
     { ...withStack, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
     { ...withStack, displayName: 'hostile', testMatch: ['<rootDir>/test/hostile/**/*.test.ts'] },

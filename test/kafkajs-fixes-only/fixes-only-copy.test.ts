@@ -1,0 +1,53 @@
+/**
+ * This project runs on kafkajs with only the patch's correctness hunks
+ * (test/support/kafkajs-fixes-only.ts): `kafkajs` resolves to that copy, whose
+ * correctness files are the installed (patched) ones and whose other patched
+ * files are kafkajs' own again.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  CORRECTNESS_FILES,
+  FIXES_ONLY_KAFKAJS,
+  patchSections,
+} from '../support/kafkajs-fixes-only';
+
+const installed = path.resolve(__dirname, '../../node_modules/kafkajs');
+const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), 'utf8');
+
+describe('kafkajs with the correctness fixes only', () => {
+  it('is what `kafkajs` resolves to here, for the package and its internals', () => {
+    expect(require.resolve('kafkajs')).toBe(path.join(FIXES_ONLY_KAFKAJS, 'index.js'));
+    expect(require.resolve('kafkajs/src/protocol/encoder')).toBe(
+      path.join(FIXES_ONLY_KAFKAJS, 'src/protocol/encoder.js'),
+    );
+  });
+
+  it('takes out exactly the hunks ADR 0007 gives as speed', () => {
+    const adr = readFileSync(
+      path.resolve(__dirname, '../../docs/adr/0007-kafkajs-patched-for-read-committed.md'),
+      'utf8',
+    );
+    const rowOf = (file: string): string =>
+      adr.split('\n').find((line) => line.startsWith('|') && line.includes(`\`${file}\``)) ?? '';
+    for (const file of patchSections().keys()) {
+      const row = rowOf(file);
+      expect(row).not.toBe('');
+      expect(row.includes('| Speed')).toBe(!CORRECTNESS_FILES.includes(file));
+    }
+  });
+
+  it('keeps the correctness hunks and has every other hunk of the patch taken out', () => {
+    const files = [...patchSections().keys()];
+    const speed = files.filter((f) => !CORRECTNESS_FILES.includes(f));
+    expect(files).toEqual(expect.arrayContaining([...CORRECTNESS_FILES]));
+    expect(speed.length).toBeGreaterThan(0);
+    for (const file of CORRECTNESS_FILES) {
+      expect(read(FIXES_ONLY_KAFKAJS, file)).toBe(read(installed, file));
+    }
+    for (const file of speed) {
+      expect(read(FIXES_ONLY_KAFKAJS, file)).not.toBe(read(installed, file));
+      expect(read(FIXES_ONLY_KAFKAJS, file)).not.toMatch(/Liaison patch|@node-rs\/crc32/);
+    }
+  });
+});
