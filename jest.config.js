@@ -1,5 +1,6 @@
 // One jest run, several projects: unit specs beside the code, integration/e2e/browser
 // tests in test/ against the real Kafka and PostgreSQL started once in global setup.
+const { createHash } = require('node:crypto');
 const os = require('node:os');
 const path = require('node:path');
 const { pathsToModuleNameMapper } = require('ts-jest');
@@ -26,7 +27,8 @@ const base = {
 /** kafkajs with only the patch's correctness hunks (test/support/kafkajs-fixes-only.ts). */
 const FIXES_ONLY_KAFKAJS = path.join(
   os.tmpdir(),
-  'liaison-kafkajs-fixes-only/node_modules/kafkajs',
+  `liaison-kafkajs-fixes-only-${createHash('sha256').update(__dirname).digest('hex').slice(0, 12)}`,
+  'node_modules/kafkajs',
 );
 const withStack = {
   ...base,

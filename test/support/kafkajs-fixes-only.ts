@@ -8,6 +8,7 @@
  * is named a correctness fix below.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -15,8 +16,14 @@ import * as path from 'node:path';
 const root = path.resolve(__dirname, '../..');
 const PATCH = path.join(root, 'patches/kafkajs+2.2.4.patch');
 
-/** Where the copy lives: `<here>/node_modules/kafkajs`. */
-export const FIXES_ONLY_ROOT = path.join(tmpdir(), 'liaison-kafkajs-fixes-only');
+/**
+ * Where the copy lives, one per checkout (so two checkouts' runs never share
+ * it): `<here>/node_modules/kafkajs`. jest.config.js names the same place.
+ */
+export const FIXES_ONLY_ROOT = path.join(
+  tmpdir(),
+  `liaison-kafkajs-fixes-only-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`,
+);
 export const FIXES_ONLY_KAFKAJS = path.join(FIXES_ONLY_ROOT, 'node_modules/kafkajs');
 
 /** The kafkajs files of the correctness fixes (and the false-alarm warning) ADR 0007 names. */
