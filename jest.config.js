@@ -24,7 +24,7 @@ const base = {
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
-/** kafkajs with only the patch's correctness hunks (test/support/kafkajs-fixes-only.ts). */
+/** kafkajs with only the patch's correctness hunks, one copy per checkout: its global setup makes it. */
 const FIXES_ONLY_KAFKAJS = path.join(
   os.tmpdir(),
   `liaison-kafkajs-fixes-only-${createHash('sha256').update(__dirname).digest('hex').slice(0, 12)}`,

@@ -8,23 +8,11 @@
  * is named a correctness fix below.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
 const PATCH = path.join(root, 'patches/kafkajs+2.2.4.patch');
-
-/**
- * Where the copy lives, one per checkout (so two checkouts' runs never share
- * it): `<here>/node_modules/kafkajs`. jest.config.js names the same place.
- */
-export const FIXES_ONLY_ROOT = path.join(
-  tmpdir(),
-  `liaison-kafkajs-fixes-only-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`,
-);
-export const FIXES_ONLY_KAFKAJS = path.join(FIXES_ONLY_ROOT, 'node_modules/kafkajs');
 
 /** The kafkajs files of the correctness fixes (and the false-alarm warning) ADR 0007 names. */
 export const CORRECTNESS_FILES: readonly string[] = [
@@ -44,15 +32,25 @@ export function patchSections(): Map<string, string> {
   return sections;
 }
 
-/** (Re)creates the copy from the installed kafkajs. */
-export function prepareFixesOnlyKafkajs(): void {
-  rmSync(FIXES_ONLY_ROOT, { recursive: true, force: true });
-  mkdirSync(path.dirname(FIXES_ONLY_KAFKAJS), { recursive: true });
-  cpSync(path.join(root, 'node_modules/kafkajs'), FIXES_ONLY_KAFKAJS, { recursive: true });
+/**
+ * (Re)creates the copy at `target` (a `.../node_modules/kafkajs` directory:
+ * jest.config.js names it, one per checkout) from the installed kafkajs.
+ */
+export function prepareFixesOnlyKafkajs(target: string): void {
+  if (
+    path.basename(target) !== 'kafkajs' ||
+    path.basename(path.dirname(target)) !== 'node_modules'
+  ) {
+    throw new Error(`not a node_modules/kafkajs directory: ${target}`);
+  }
+  const copyRoot = path.dirname(path.dirname(target));
+  rmSync(copyRoot, { recursive: true, force: true });
+  mkdirSync(path.dirname(target), { recursive: true });
+  cpSync(path.join(root, 'node_modules/kafkajs'), target, { recursive: true });
   const speed = [...patchSections()]
     .filter(([file]) => !CORRECTNESS_FILES.includes(file))
     .map(([, diff]) => diff);
-  const reverse = path.join(FIXES_ONLY_ROOT, 'speed-hunks.patch');
+  const reverse = path.join(copyRoot, 'speed-hunks.patch');
   writeFileSync(reverse, speed.join(''));
-  execFileSync('git', ['apply', '-R', reverse], { cwd: FIXES_ONLY_ROOT, stdio: 'inherit' });
+  execFileSync('git', ['apply', '-R', reverse], { cwd: copyRoot, stdio: 'inherit' });
 }
