@@ -3,7 +3,8 @@
  * broker: whole Buffers cut from the slabs of a pool (record-slab.ts), several
  * to a slab and each showing only its own bytes, small ones, ones of a few KiB
  * and ones large enough to get a buffer of their own, given back to the pool
- * once their slice committed. Each arrives read_committed once, byte for byte.
+ * once their slice committed. Each arrives read_committed once, byte for byte,
+ * and on the partition it names where it names one.
  * The kafkajs-fixes-only project runs this on kafkajs without the patch's
  * speed hunks too.
  */
@@ -38,7 +39,7 @@ describe('the worker’s record values through libs/kafka', () => {
       kafka,
       [
         { topic: input, partitions: 2, config: {} },
-        { topic: output, partitions: 1, config: {} },
+        { topic: output, partitions: 2, config: {} },
       ],
       1,
     );
@@ -57,7 +58,10 @@ describe('the worker’s record values through libs/kafka', () => {
             const key = `${r.key ?? ''}/${i}`;
             const value = slab.copyOut(randomBytes(size), size);
             expected.set(key, value.toString('base64'));
-            return { topic: output, key, value };
+            // A delivery's size names its partition, as feed deliveries do; the rest go by key.
+            return i === 1
+              ? { topic: output, partition: 1, key, value }
+              : { topic: output, key, value };
           }),
         );
         slabs.set(outputs, slab);
@@ -101,6 +105,9 @@ describe('the worker’s record values through libs/kafka', () => {
       const got = new Map(seen.map((r) => [r.key ?? '', r.value.toString('base64')]));
       expect(got.size).toBe(total);
       for (const [key, bytes] of expected) expect(got.get(key)).toBe(bytes);
+      const named = seen.filter((r) => (r.key ?? '').endsWith('/1'));
+      expect(named).toHaveLength(3 * 40);
+      expect(named.every((r) => r.partition === 1)).toBe(true);
     } finally {
       await reader.stop();
       await processor.stop();

@@ -14,7 +14,7 @@ import {
   verifyReceipt,
 } from '@liaison/crypto';
 import type { RecipientProfile } from '@liaison/fanout';
-import { Topic, feedTopic, type InputRecord } from '@liaison/kafka';
+import { FEED_PARTITION, Topic, feedTopic, type InputRecord } from '@liaison/kafka';
 import { compilePolicies } from '@liaison/policy';
 import { ALL_KNOWN_PATHS } from '@liaison/messages';
 import { loadSeed } from '../../../libs/policy/test/fixtures';
@@ -139,6 +139,9 @@ describe('SubmissionProcessor.transform', () => {
     expect(deliveries.map((o) => o.topic)).toEqual(
       entitled.map((o) => feedTopic(o.recipientAgency)),
     );
+    // Every delivery names the feed's one partition; the decision is keyed by its case.
+    expect(deliveries.every((o) => o.partition === FEED_PARTITION)).toBe(true);
+    expect(last?.partition).toBeUndefined();
     expect(decision.outcomes.map((o) => o.recipientAgency)).not.toContain(
       decision.originatorAgency,
     );

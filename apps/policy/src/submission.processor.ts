@@ -36,7 +36,13 @@ import {
   type SliceEntry,
   type SliceOutput,
 } from '@liaison/fanout';
-import { Topic, feedTopic, type InputRecord, type OutputRecord } from '@liaison/kafka';
+import {
+  FEED_PARTITION,
+  Topic,
+  feedTopic,
+  type InputRecord,
+  type OutputRecord,
+} from '@liaison/kafka';
 import { linkFactsOf, type LinkKeyRing, type ReleaseConsent } from '@liaison/links';
 import type { OnwardKnowledge, OnwardQuestion } from '@liaison/persistence';
 import { decideAll, policyVersionOf, prepareCatalogue } from '@liaison/policy';
@@ -391,6 +397,7 @@ export class SubmissionProcessor {
         }
         return {
           topic: feedTopic(delivery.recipientAgency),
+          partition: FEED_PARTITION,
           key: delivery.shared.messageId,
           // The template encodes what its recipients share once; each record
           // is written whole from those bytes and its own (kafkajs takes whole values).

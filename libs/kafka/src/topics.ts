@@ -99,6 +99,14 @@ export function feedRetentionMs(retentionDays: number): string {
 }
 
 /**
+ * The partition every delivery is written to. Named on each record, so a feed
+ * keeps its one order even on a topic made with more partitions (by hand, or
+ * auto-created by a broker whose default is more than one), and the producer
+ * does not hash each delivery's key to choose it.
+ */
+export const FEED_PARTITION = 0;
+
+/**
  * Feed topics keep one partition so an agency's feed has one total order, and
  * the recipient's retention (see feedRetentionMs).
  */

@@ -76,6 +76,16 @@ describe('splitIntoSends', () => {
     sent.forEach((value, i) => expect(value).toBe(outputs[i]!.value));
   });
 
+  it('passes on the partition a record names, and none where it names none', () => {
+    const named = { ...record('feed-0', 100, 'p'), partition: 0 };
+    const keyed = record('decisions', 100, 'k');
+    const sent = splitIntoSends([named, keyed]).flatMap((send) => send.flatMap((t) => t.messages));
+    expect(sent.map((m) => [m.key, m.partition])).toEqual([
+      ['p', 0],
+      ['k', undefined],
+    ]);
+  });
+
   it('sends nothing for no outputs', () => {
     expect(splitIntoSends([])).toEqual([]);
   });

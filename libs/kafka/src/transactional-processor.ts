@@ -30,6 +30,8 @@ export interface InputRecord {
 
 export interface OutputRecord {
   readonly topic: string;
+  /** The partition to write to; without it, the producer's partitioner chooses by the key. */
+  readonly partition?: number;
   readonly key: string;
   readonly value: Buffer;
   readonly headers?: Readonly<Record<string, string>>;
@@ -176,7 +178,12 @@ function toInput(topic: string, partition: number, m: KafkaMessage): InputRecord
 
 type TopicMessages = {
   topic: string;
-  messages: { key: string; value: Buffer; headers?: Record<string, string> }[];
+  messages: {
+    partition?: number;
+    key: string;
+    value: Buffer;
+    headers?: Record<string, string>;
+  }[];
 }[];
 
 export interface SendBudget {
@@ -228,6 +235,7 @@ export function splitIntoSends(
       let entry = share;
       if (!entry) send.topics.set(o.topic, (entry = { bytes: 0, messages: [] }));
       entry.messages.push({
+        partition: o.partition,
         key: o.key,
         value: o.value,
         headers: o.headers ? { ...o.headers } : undefined,
