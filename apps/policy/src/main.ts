@@ -21,11 +21,13 @@ import {
 import { HubKeyFiles } from '@liaison/local-files';
 import { LATENCY_BUCKETS } from '@liaison/observability';
 import { WorkerHealthModule } from './health.module';
+import { limitHeapGrowth } from './heap-growth';
 import { worldOfWorker } from './policy-snapshot';
 import { PendingSliceOutcomes } from './slice-outcomes';
 import { SubmissionProcessor } from './submission.processor';
 
 async function main(): Promise<void> {
+  limitHeapGrowth();
   const { config, log, metrics, ds, kafka } = await bootHubApp('policy', { poolSize: () => 4 });
   const processed = metrics.counter('liaison_submissions_processed_total', 'Submissions committed');
   const deadLetters = metrics.counter(
