@@ -5,10 +5,9 @@
  * small (about 40 MB) and what it allocates per message is garbage within a
  * slice, so under load its heap held mostly garbage: 150 MB in use at the
  * largest RSS sample of the F = 5 drain. With the factor fixed at 1.5 the
- * worker's steady RSS fell by a sixth at F = 5 and by a third at F = 200,
- * for more CPU per message at F = 20 than the runs' scatter can resolve
- * (docs/benchmarks.md). V8 reads the flag at every limit it computes, so
- * setting it at start-up takes effect.
+ * worker's steady RSS fell by a tenth to a quarter at F = 5, 20 and 200 with
+ * its CPU per message level (docs/benchmarks.md). V8 reads the flag at every
+ * limit it computes, so setting it at start-up takes effect.
  */
 import { setFlagsFromString } from 'node:v8';
 
