@@ -29,8 +29,9 @@ import { isDomainError } from '@liaison/errors';
 import { verifyCompactJws, verifySignatureBytes } from './compact-jws';
 import { importPublicJwk, type KeyAlg, type PublicJwk } from './jwk';
 import { KeyDirectory, type AgencyKey } from './key-directory';
+import { sharedVectors } from '../../../test/support/shared-vectors';
 
-const VECTORS = resolve(__dirname, '../../../../shared/vectors/wycheproof');
+const VECTORS = sharedVectors('wycheproof');
 
 interface JwsCase {
   tcId: number;

@@ -10,7 +10,7 @@
  * larger tree), which Liaison does not use; it is counted as not applicable.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import {
   consistencyProof,
@@ -20,9 +20,9 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from './rfc6962';
+import { sharedVectors } from '../../../../test/support/shared-vectors';
 
-const PROJECT_ROOT = resolve(__dirname, '../../../..');
-const TESTDATA = resolve(PROJECT_ROOT, '../shared/vectors/merkle/testdata');
+const TESTDATA = sharedVectors('merkle/testdata');
 
 function jsonFilesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
