@@ -1,7 +1,9 @@
 /**
  * The calendar a legal clock runs in: the executing jurisdiction's time zone (luxon,
  * so days are local days across DST changes) and its working days (Monday to
- * Friday, less the public holidays `date-holidays` lists for the country).
+ * Friday, less every day covered by the public holidays `date-holidays` lists for
+ * the country: some last more than a day, such as Romania's New Year, 1 and 2
+ * January, and Moldova's Orthodox Christmas, 7 and 8 January).
  */
 import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
@@ -53,25 +55,36 @@ function buildCalendar(jurisdiction: string): JurisdictionCalendar | null {
   // The first zone date-holidays lists is the country's main one (its capital's).
   const timeZone = alias?.timeZone ?? holidays.getTimezones()[0];
   if (timeZone === undefined || !DateTime.local().setZone(timeZone).isValid) return null;
+  // Per year, the local days covered by the public holidays that begin in it.
   const publicHolidays = new Map<number, ReadonlySet<LocalDate>>();
   const holidaysOf = (year: number): ReadonlySet<LocalDate> => {
     let dates = publicHolidays.get(year);
     if (dates === undefined) {
-      dates = new Set(
-        holidays
-          .getHolidays(year)
-          .filter((h) => h.type === 'public')
-          .map((h) => h.date.slice(0, 10)),
-      );
+      const days = new Set<LocalDate>();
+      for (const h of holidays.getHolidays(year)) {
+        if (h.type !== 'public') continue;
+        let day = h.date.slice(0, 10);
+        days.add(day);
+        for (;;) {
+          day = addLocalDays(day, 1);
+          if (startOfLocalDay(day, timeZone) >= h.end.getTime()) break;
+          days.add(day);
+        }
+      }
+      dates = days;
       publicHolidays.set(year, dates);
     }
     return dates;
   };
+  const year = (date: LocalDate): number => Number(date.slice(0, 4));
   return {
     jurisdiction,
     timeZone,
+    // A holiday that begins on 31 December may cover the next year's first day.
     isWorkingDay: (date) =>
-      !isWeekend(date, timeZone) && !holidaysOf(Number(date.slice(0, 4))).has(date),
+      !isWeekend(date, timeZone) &&
+      !holidaysOf(year(date)).has(date) &&
+      !holidaysOf(year(date) - 1).has(date),
   };
 }
 

@@ -112,6 +112,23 @@ describe('legal clocks: golden deadlines', () => {
     expect(iso(reading.dueAt)).toBe('2026-12-03T22:00:00.000Z');
   });
 
+  it('counts every day of a holiday that lasts two (Romania 1–2 Jan, Moldova 7–8 Jan)', () => {
+    expect(calendar('RO').isWorkingDay('2026-01-01')).toBe(false);
+    expect(calendar('RO').isWorkingDay('2026-01-02')).toBe(false); // a Friday
+    expect(calendar('RO').isWorkingDay('2026-01-05')).toBe(true);
+    expect(calendar('MD').isWorkingDay('2026-01-07')).toBe(false);
+    expect(calendar('MD').isWorkingDay('2026-01-08')).toBe(false); // a Thursday
+    expect(calendar('MD').isWorkingDay('2026-01-09')).toBe(true);
+    const sent = at('2025-12-31T10:00:00+02:00');
+    const instrument: Instrument = {
+      kind: 'BILATERAL',
+      deadline: { kind: 'WORKING_DAYS', days: 1 },
+    };
+    const reading = only(requestClocks(request(instrument, sent, [leg('RO')]), sent, calendarFor));
+    // 1 and 2 January are holidays, 3 and 4 a weekend: ends with Monday 5 January, Bucharest.
+    expect(iso(reading.dueAt)).toBe('2026-01-05T22:00:00.000Z');
+  });
+
   it('rolls an EIO period ending on Christmas Day to the next German working day', () => {
     const sent = at('2026-11-25T11:00:00+01:00');
     const reading = only(
