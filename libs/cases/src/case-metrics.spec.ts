@@ -258,6 +258,12 @@ describe('case metrics', () => {
         0,
       ],
       [
+        'closed by the requester after the due instant (CLOSED_LATE)',
+        unansweredThenClosed(9 * HOUR),
+        sent + DAY,
+        1,
+      ],
+      [
         'an EIO recognised and executed late counts once',
         answered(40 * DAY, 100 * DAY, { kind: 'EIO' }),
         sent + 200 * DAY,

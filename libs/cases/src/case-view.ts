@@ -103,6 +103,7 @@ export function deadlineMarkOf(status: ClockStatus): DeadlineMark {
   switch (status) {
     case 'OVERDUE':
     case 'MET_LATE':
+    case 'CLOSED_LATE':
       return 'overdue';
     case 'APPROACHING':
       return 'approaching';

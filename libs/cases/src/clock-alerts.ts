@@ -38,6 +38,7 @@ export function clockAlertOf(status: ClockStatus): ClockAlertKind | null {
       return 'DEADLINE_APPROACHING';
     case 'OVERDUE':
     case 'MET_LATE':
+    case 'CLOSED_LATE':
       return 'OVERDUE';
     case 'RUNNING':
     case 'PAUSED':

@@ -142,6 +142,7 @@ describe('legal clock properties', () => {
       MET: -1,
       MET_LATE: -1,
       CLOSED: -1,
+      CLOSED_LATE: -1,
     };
     fc.assert(
       fc.property(

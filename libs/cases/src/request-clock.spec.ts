@@ -4,6 +4,7 @@
  */
 import {
   calendarFor,
+  deadlineMissed,
   requestClocks,
   type CaseRequest,
   type ClockReading,
@@ -270,5 +271,19 @@ describe('legal clocks: suspension and status', () => {
   it('stops every clock when the requester closes the request', () => {
     const closed = request({ kind: 'IED_URGENT_DIRECT' }, sent, [leg('NL')], [], sent + HOUR);
     expect(only(requestClocks(closed, sent + 20 * HOUR, calendarFor)).status).toBe('CLOSED');
+  });
+
+  it('keeps a deadline missed when the requester closes the request after it', () => {
+    // IED urgent direct: 8 hours from sending.
+    const late = request({ kind: 'IED_URGENT_DIRECT' }, sent, [leg('NL')], [], sent + 9 * HOUR);
+    const reading = only(requestClocks(late, sent + 20 * HOUR, calendarFor));
+    expect(reading).toMatchObject({ status: 'CLOSED_LATE', stoppedAt: sent + 9 * HOUR });
+    expect(deadlineMissed(reading.status)).toBe(true);
+    const atDue = request({ kind: 'IED_URGENT_DIRECT' }, sent, [leg('NL')], [], sent + 8 * HOUR);
+    expect(only(requestClocks(atDue, sent + 20 * HOUR, calendarFor)).status).toBe('CLOSED_LATE');
+    const inTime = request({ kind: 'IED_URGENT_DIRECT' }, sent, [leg('NL')], [], sent + HOUR);
+    expect(deadlineMissed(only(requestClocks(inTime, sent + 20 * HOUR, calendarFor)).status)).toBe(
+      false,
+    );
   });
 });

@@ -113,15 +113,18 @@ export type ClockStatus =
   | 'MET'
   /** Stopped after the due instant. */
   | 'MET_LATE'
-  /** The requester closed the request before the obligation was met. */
-  | 'CLOSED';
+  /** The requester closed the request before the obligation was met, in time. */
+  | 'CLOSED'
+  /** The requester closed the request after the due instant, the obligation unmet. */
+  | 'CLOSED_LATE';
 
 /**
  * Whether a clock in `status` missed its deadline: still running past it
- * (OVERDUE) or stopped after it (MET_LATE). A late answer does not undo the miss.
+ * (OVERDUE), or stopped after it by a late answer (MET_LATE) or by the
+ * requester closing the request (CLOSED_LATE). Neither undoes the miss.
  */
 export function deadlineMissed(status: ClockStatus): boolean {
-  return status === 'OVERDUE' || status === 'MET_LATE';
+  return status === 'OVERDUE' || status === 'MET_LATE' || status === 'CLOSED_LATE';
 }
 
 export interface ClockReading {
@@ -228,7 +231,9 @@ function readClock(rule: ClockRule, instrument: InstrumentKind, input: ClockInpu
   const status: ClockStatus =
     stoppedAt !== null
       ? input.stop?.by === 'CLOSURE'
-        ? 'CLOSED'
+        ? stoppedAt < dueAt
+          ? 'CLOSED'
+          : 'CLOSED_LATE'
         : stoppedAt < dueAt
           ? 'MET'
           : 'MET_LATE'

@@ -52,7 +52,11 @@ const stamp = (at: string): string => `${at.slice(0, 16).replace('T', ' ')} UTC`
 /** The clock's state, with the reader's mark where a deadline is near or missed. */
 function stateOf(clock: ClockView): string {
   if (clock.deadline === 'overdue')
-    return clock.status === 'MET_LATE' ? 'answered late: OVERDUE' : 'OVERDUE';
+    return clock.status === 'MET_LATE'
+      ? 'answered late: OVERDUE'
+      : clock.status === 'CLOSED_LATE'
+        ? 'closed late: OVERDUE'
+        : 'OVERDUE';
   return clock.deadline === 'approaching' ? 'approaching' : clock.status;
 }
 

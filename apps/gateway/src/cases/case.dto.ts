@@ -41,7 +41,16 @@ class ClockViewDto {
   @ApiProperty({ format: 'date-time' }) approachingAt!: string;
   @ApiProperty(nullableTime) stoppedAt!: string | null;
   @ApiProperty({
-    enum: ['RUNNING', 'APPROACHING', 'OVERDUE', 'PAUSED', 'MET', 'MET_LATE', 'CLOSED'],
+    enum: [
+      'RUNNING',
+      'APPROACHING',
+      'OVERDUE',
+      'PAUSED',
+      'MET',
+      'MET_LATE',
+      'CLOSED',
+      'CLOSED_LATE',
+    ],
   })
   status!: string;
   @ApiProperty(MARK) deadline!: string;
