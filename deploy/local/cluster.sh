@@ -20,7 +20,6 @@ cluster="$root/deploy/local/kafka/cluster.sh"
 port="${GATEWAY_PORT:-8080}"
 health="${CLUSTER_HEALTH_PORT:-9111}"
 embedded_pg=(node "$root/deploy/local/embedded-postgres.js")
-embedded_pg_port="${LIAISON_EMBEDDED_PG_PORT:-55432}"
 kafka_was_running=1
 "$cluster" status 2>/dev/null | grep -q running || kafka_was_running=0
 embedded_pg_was_running=1

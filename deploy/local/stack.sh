@@ -3,7 +3,7 @@
 #   eval "$(deploy/local/stack.sh up)"
 # Kafka: KAFKA_BROKERS if set, else the local KRaft broker (deploy/local/kafka/kafka.sh).
 # PostgreSQL: DATABASE_URL if set, else local or embedded (deploy/local/postgres.sh);
-# LIAISON_EMBEDDED_PG=1 forces the embedded server (port LIAISON_EMBEDDED_PG_PORT, 55432).
+# LIAISON_EMBEDDED_PG=1 forces the embedded server (port LIAISON_EMBEDDED_PG_PORT, 25432).
 # `down` stops the local broker and the embedded server (its data is kept).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -21,7 +21,7 @@ case "${1:-up}" in
     ;;
   down)
     [[ -z "${KAFKA_BROKERS:-}" ]] && "$root/deploy/local/kafka/kafka.sh" stop
-    (cd "$root" && node deploy/local/embedded-postgres.js stop "${LIAISON_EMBEDDED_PG_PORT:-55432}")
+    (cd "$root" && node deploy/local/embedded-postgres.js stop "$embedded_pg_port")
     ;;
   *) echo "usage: $0 up|down" >&2; exit 2 ;;
 esac

@@ -8,7 +8,7 @@
 # Everything it started is stopped on exit. Extra arguments go to jest.
 #   KAFKA_CLUSTER_PORT           first broker port (26092; then 26094, 26096; below the
 #                                ephemeral range, 32768 up, where a client may hold it)
-#   LIAISON_CLUSTER_TEST_PG_PORT the private PostgreSQL (55439)
+#   LIAISON_CLUSTER_TEST_PG_PORT the private PostgreSQL (26432)
 # State under .local/cluster-test/ (kafka-N, embedded-pg), wiped at each start;
 # with another KAFKA_CLUSTER_PORT, under .local/cluster-test-<port>/, so that
 # two runs on different ports can share a checkout.
@@ -25,7 +25,7 @@ state="$LIAISON_LOCAL_DIR/cluster-test"
 [[ $KAFKA_CLUSTER_PORT == 26092 ]] || state="$state-$KAFKA_CLUSTER_PORT"
 export LIAISON_CLUSTER_DIR="$state/kafka"
 export LIAISON_EMBEDDED_PG=1 LIAISON_EMBEDDED_PG_DIR="$state/embedded-pg"
-export LIAISON_EMBEDDED_PG_PORT="${LIAISON_CLUSTER_TEST_PG_PORT:-55439}"
+export LIAISON_EMBEDDED_PG_PORT="${LIAISON_CLUSTER_TEST_PG_PORT:-26432}"
 cluster="$root/deploy/local/kafka/cluster.sh"
 
 cleanup() {

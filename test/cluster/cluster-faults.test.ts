@@ -326,7 +326,7 @@ describe('the hub on a three-broker cluster under faults', () => {
   let producer: Producer;
   let admin: Admin;
   let proxy: ChildProcess | undefined;
-  const pgPort = process.env.LIAISON_EMBEDDED_PG_PORT ?? '55439';
+  const pgPort = process.env.LIAISON_EMBEDDED_PG_PORT ?? '26432';
 
   const start = async (
     name: 'policy' | 'gateway' | 'audit',
