@@ -28,7 +28,7 @@ function ephemeralRange(): [number, number] {
 
 /** A variable of lib.sh as the scripts see it, with the given environment variables unset. */
 function libShValue(variable: string, unset: readonly string[]): string {
-  const env = { ...process.env, LIAISON_LOCAL_DIR: path.join(ROOT, '.local') };
+  const env: NodeJS.ProcessEnv = { ...process.env, LIAISON_LOCAL_DIR: path.join(ROOT, '.local') };
   for (const name of unset) delete env[name];
   return execFileSync(
     'bash',
