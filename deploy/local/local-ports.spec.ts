@@ -26,18 +26,12 @@ function ephemeralRange(): [number, number] {
   return [32768, 60999];
 }
 
-/** A variable of lib.sh as the scripts see it, with the given environment variables unset. */
-function libShValue(variable: string, unset: readonly string[]): string {
+/** lib.sh's default for the embedded PostgreSQL's port (LIAISON_EMBEDDED_PG_PORT unset). */
+function libShPgPort(): number {
   const env: NodeJS.ProcessEnv = { ...process.env, LIAISON_LOCAL_DIR: path.join(ROOT, '.local') };
-  for (const name of unset) delete env[name];
-  return execFileSync(
-    'bash',
-    ['-c', `source "${path.join(LOCAL, 'lib.sh')}" && printf %s "$${variable}"`],
-    {
-      env,
-      encoding: 'utf8',
-    },
-  );
+  delete env.LIAISON_EMBEDDED_PG_PORT;
+  const script = `source "${path.join(LOCAL, 'lib.sh')}" && printf %s "$embedded_pg_port"`;
+  return Number(execFileSync('bash', ['-c', script], { env, encoding: 'utf8' }));
 }
 
 /** The first `pattern` group in a file of deploy/local, as a port number. */
@@ -52,7 +46,7 @@ describe('local stack ports', () => {
   const outside = (port: number): boolean => port < low || port > high;
 
   it('gives the embedded PostgreSQL one default, outside the ephemeral range', () => {
-    const shell = Number(libShValue('embedded_pg_port', ['LIAISON_EMBEDDED_PG_PORT']));
+    const shell = libShPgPort();
     const node = defaultIn(
       'embedded-postgres.js',
       /process\.env\.LIAISON_EMBEDDED_PG_PORT \|\| '(\d+)'/,

@@ -10,6 +10,7 @@ import type { CaseRequest, CaseState, LegStatus, RequestStatus } from './case-st
 import type { JurisdictionCalendar } from './jurisdiction-calendar';
 import type { Instrument } from './legal-instrument';
 import {
+  deadlineMissed,
   requestClocks,
   type ClockName,
   type ClockReading,
@@ -100,19 +101,8 @@ const isoOrNull = (at: Instant | null): string | null => (at === null ? null : i
 
 /** The reader's mark for a clock reading. */
 export function deadlineMarkOf(status: ClockStatus): DeadlineMark {
-  switch (status) {
-    case 'OVERDUE':
-    case 'MET_LATE':
-    case 'CLOSED_LATE':
-      return 'overdue';
-    case 'APPROACHING':
-      return 'approaching';
-    case 'RUNNING':
-    case 'PAUSED':
-    case 'MET':
-    case 'CLOSED':
-      return 'ok';
-  }
+  if (deadlineMissed(status)) return 'overdue';
+  return status === 'APPROACHING' ? 'approaching' : 'ok';
 }
 
 const MARK_ORDER: readonly DeadlineMark[] = ['ok', 'approaching', 'overdue'];

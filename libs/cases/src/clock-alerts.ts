@@ -11,7 +11,7 @@
 import type { Instant } from './case-event';
 import type { CaseState } from './case-state';
 import type { JurisdictionCalendar } from './jurisdiction-calendar';
-import { requestClocks, type ClockName, type ClockStatus } from './request-clock';
+import { deadlineMissed, requestClocks, type ClockName, type ClockStatus } from './request-clock';
 import type { InstrumentKind } from '@liaison/contracts';
 
 export type ClockAlertKind = 'DEADLINE_APPROACHING' | 'OVERDUE';
@@ -33,19 +33,8 @@ export interface ClockAlert {
 
 /** The alert a clock in `status` raises, if any. */
 export function clockAlertOf(status: ClockStatus): ClockAlertKind | null {
-  switch (status) {
-    case 'APPROACHING':
-      return 'DEADLINE_APPROACHING';
-    case 'OVERDUE':
-    case 'MET_LATE':
-    case 'CLOSED_LATE':
-      return 'OVERDUE';
-    case 'RUNNING':
-    case 'PAUSED':
-    case 'MET':
-    case 'CLOSED':
-      return null;
-  }
+  if (deadlineMissed(status)) return 'OVERDUE';
+  return status === 'APPROACHING' ? 'DEADLINE_APPROACHING' : null;
 }
 
 /** Every alert `state`'s clocks raise at `now`, in request order. */

@@ -49,14 +49,18 @@ export function relativeTo(at: string, now: number): string {
 
 const stamp = (at: string): string => `${at.slice(0, 16).replace('T', ' ')} UTC`;
 
+/** How a clock stopped after its deadline was stopped. */
+const STOPPED_LATE: Readonly<Record<string, string>> = {
+  MET_LATE: 'answered late',
+  CLOSED_LATE: 'closed late',
+};
+
 /** The clock's state, with the reader's mark where a deadline is near or missed. */
 function stateOf(clock: ClockView): string {
-  if (clock.deadline === 'overdue')
-    return clock.status === 'MET_LATE'
-      ? 'answered late: OVERDUE'
-      : clock.status === 'CLOSED_LATE'
-        ? 'closed late: OVERDUE'
-        : 'OVERDUE';
+  if (clock.deadline === 'overdue') {
+    const how = Object.hasOwn(STOPPED_LATE, clock.status) ? STOPPED_LATE[clock.status] : undefined;
+    return how === undefined ? 'OVERDUE' : `${how}: OVERDUE`;
+  }
   return clock.deadline === 'approaching' ? 'approaching' : clock.status;
 }
 
